@@ -1,0 +1,110 @@
+// Package asl parses, validates and runs Amazon States Language definitions
+// (JSONPath query language) for the embedded Step Functions endpoint.
+//
+// The server in package sfnlocal owns everything that is per API call (ARNs,
+// stores, history ids, execution-level events); this package owns everything
+// that happens inside one execution.
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Clock is the time source of an execution. Wait states, task timeouts,
+// retry intervals and execution timeouts all go through it, so tests can run
+// them fast. It must be safe for concurrent use.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// After returns a channel that receives once d has elapsed.
+	After(d time.Duration) <-chan time.Time
+}
+
+// Invoker runs the work of a Task state. resource is the state's Resource
+// field as written; input is the state's effective input (after InputPath and
+// Parameters). The returned error may implement ErrorNamer to carry an ASL
+// error name (matched by Retry and Catch); any other error is States.TaskFailed
+// with the error text as cause.
+type Invoker func(ctx context.Context, resource string, input json.RawMessage) (json.RawMessage, error)
+
+// ErrorNamer is implemented by errors that carry an ASL error name and cause.
+type ErrorNamer interface {
+	error
+	// ASLError returns the error name (for example "States.Timeout" or
+	// "MyApp.Failed") and the cause text.
+	ASLError() (name, cause string)
+}
+
+// ExecutionContext is the execution-level part of the context object ($$).
+type ExecutionContext struct {
+	ID               string // $$.Execution.Id (the execution ARN)
+	Name             string // $$.Execution.Name
+	RoleARN          string // $$.Execution.RoleArn
+	StartTime        time.Time
+	RedriveCount     int
+	StateMachineID   string // $$.StateMachine.Id
+	StateMachineName string // $$.StateMachine.Name
+}
+
+// Event is one state-level history event. The server assigns ids and adds the
+// execution-level events (ExecutionStarted, ExecutionSucceeded, ...).
+type Event struct {
+	// Type is the AWS HistoryEventType, for example "TaskStateEntered".
+	Type string
+	// PreviousEventID is the id of the causally preceding event (0 for none).
+	PreviousEventID int64
+	// Timestamp is when the event happened, from the execution's Clock.
+	Timestamp time.Time
+	// DetailsKey is the wire member holding the details, for example
+	// "stateEnteredEventDetails"; empty when the event has none.
+	DetailsKey string
+	// Details is the wire form of the details object (camelCase members).
+	Details map[string]any
+}
+
+// Checkpoint is where an execution stopped, so that a redrive can resume from
+// the state that failed with the input that state received.
+type Checkpoint struct {
+	State string
+	Input json.RawMessage
+}
+
+// Status values of a Result.
+const (
+	StatusSucceeded = "SUCCEEDED"
+	StatusFailed    = "FAILED"
+	StatusTimedOut  = "TIMED_OUT"
+	StatusAborted   = "ABORTED"
+)
+
+// Result is how an execution ended.
+type Result struct {
+	Status string          // one of the Status constants
+	Output json.RawMessage // set when Status is SUCCEEDED
+	Error  string          // ASL error name when not SUCCEEDED
+	Cause  string
+	// Resume is where a redrive would start; nil when SUCCEEDED.
+	Resume *Checkpoint
+}
+
+// Options configure one run of a StateMachine.
+type Options struct {
+	Clock   Clock   // required
+	Invoke  Invoker // required when the definition has Task states
+	Context ExecutionContext
+	// Emit, when non-nil, receives every state-level history event in order
+	// and returns the id the server assigned to it. Nil means no history is
+	// kept (Express executions, benchmarks), and costs nothing.
+	Emit func(Event) int64
+	// Timeout, when positive, bounds the whole execution (for example the
+	// 5-minute Express limit); the definition's own TimeoutSeconds also
+	// applies. Exceeding either ends the run TIMED_OUT with States.Timeout.
+	Timeout time.Duration
+	// ResumeFrom, when non-nil, starts at that state with that input instead
+	// of StartAt (redrive).
+	ResumeFrom *Checkpoint
+}
+
+// Cancelling the ctx given to Run ends the execution ABORTED.
