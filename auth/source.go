@@ -1,0 +1,86 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// Source resolves AWS credentials.
+//
+// Implementations are safe for concurrent use and never reveal secrets (secret
+// access keys, session tokens, identity tokens, external IDs) in String(),
+// GoString(), any fmt verb or their slog.LogValuer representation.
+type Source interface {
+	// Credentials returns a provider wrapped exactly once in
+	// aws.CredentialsCache, so that concurrent callers share one refresh and
+	// credentials are renewed shortly before they expire.
+	//
+	// base carries the region, HTTP client, retryer, logger and API options to
+	// use, so that STS calls go through the same transport as the caller's
+	// other AWS calls. base.Credentials and base.BaseEndpoint are ignored: the
+	// first is what is being resolved and the second usually points at the
+	// service being called, not at STS (see WithSTSEndpoint).
+	//
+	// Credentials validates the source's configuration and returns an error
+	// naming the bad input before any network call. It does not contact AWS
+	// itself: the first Retrieve on the returned provider does.
+	Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error)
+
+	// String describes the source without any secret, for logs and errors.
+	String() string
+}
+
+// Cache settings shared by every Source.
+const (
+	// cacheExpiryWindow is how long before expiry cached credentials are
+	// refreshed. STS credentials last at least 15 minutes, so a 5 minute
+	// window leaves ample time for a slow refresh while avoiding a call with
+	// credentials that expire in flight.
+	cacheExpiryWindow = 5 * time.Minute
+	// cacheExpiryJitter spreads refreshes of many processes over the last
+	// 20% of the window (between 4 and 5 minutes before expiry).
+	cacheExpiryJitter = 0.2
+)
+
+// newCache wraps p exactly once in an aws.CredentialsCache with the package's
+// expiry window. A p that already is a cache is returned as is.
+func newCache(p aws.CredentialsProvider) *aws.CredentialsCache {
+	if c, ok := p.(*aws.CredentialsCache); ok {
+		return c
+	}
+	return aws.NewCredentialsCache(p, func(o *aws.CredentialsCacheOptions) {
+		o.ExpiryWindow = cacheExpiryWindow
+		o.ExpiryWindowJitterFrac = cacheExpiryJitter
+	})
+}
+
+// format implements fmt.Formatter for every source: whatever the verb or
+// flags, it prints the safe description, so that %d, %x or %+v cannot reach a
+// struct field holding a secret by reflection.
+func format(s fmt.State, verb rune, describe string) {
+	if verb == 'v' && s.Flag('#') {
+		_, _ = io.WriteString(s, goString(describe))
+		return
+	}
+	_, _ = io.WriteString(s, describe)
+}
+
+// goString is the GoString of every source: a Go-syntax-like form holding only
+// the safe description.
+func goString(describe string) string {
+	return fmt.Sprintf("auth.Source(%q)", describe)
+}
+
+// maskKeyID shows the first and last four characters of an access key ID,
+// enough to tell keys apart in logs ("AKIA****WXYZ"), and nothing of a short
+// one.
+func maskKeyID(id string) string {
+	if len(id) < 12 {
+		return "****"
+	}
+	return id[:4] + "****" + id[len(id)-4:]
+}

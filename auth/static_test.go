@@ -1,0 +1,85 @@
+package auth
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+const (
+	testKeyID  = "AKIAIOSFODNN7EXAMPLE"
+	testSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	testToken  = "FwoGZXIvYXdzEXAMPLESESSIONTOKEN"
+)
+
+func TestStaticCredentials(t *testing.T) {
+	tests := []struct {
+		name         string
+		id, secret   string
+		sessionToken string
+	}{
+		{name: "long-term keys", id: testKeyID, secret: testSecret},
+		{name: "temporary keys", id: "ASIAIOSFODNN7EXAMPLE", secret: testSecret, sessionToken: testToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Static(tt.id, tt.secret, tt.sessionToken).Credentials(context.Background(), aws.Config{})
+			if err != nil {
+				t.Fatalf("Credentials() error = %v", err)
+			}
+			assertCachedOnce(t, p)
+			if got := innerProviderType(t, p); got.String() != "credentials.StaticCredentialsProvider" {
+				t.Errorf("cached provider = %v, want credentials.StaticCredentialsProvider", got)
+			}
+			c, err := p.Retrieve(context.Background())
+			if err != nil {
+				t.Fatalf("Retrieve() error = %v", err)
+			}
+			if c.AccessKeyID != tt.id || c.SecretAccessKey != tt.secret || c.SessionToken != tt.sessionToken {
+				t.Errorf("Retrieve() returned keys other than the ones given")
+			}
+			if c.Source != credentials.StaticCredentialsName {
+				t.Errorf("Retrieve().Source = %q, want %q", c.Source, credentials.StaticCredentialsName)
+			}
+		})
+	}
+}
+
+func TestStaticValidation(t *testing.T) {
+	tests := []struct {
+		name         string
+		id, secret   string
+		sessionToken string
+		wantErr      string
+	}{
+		{name: "empty access key ID", secret: testSecret, wantErr: "access key ID is empty"},
+		{name: "short access key ID", id: "AKIA123", secret: testSecret, wantErr: "access key ID (7 characters) must be 16-128"},
+		{name: "swapped keys", id: testSecret, secret: testKeyID, wantErr: "swapped"},
+		{name: "empty secret", id: testKeyID, wantErr: "secret access key for AKIA****MPLE is empty"},
+		{name: "secret with newline", id: testKeyID, secret: testSecret + "\n", wantErr: "secret access key for AKIA****MPLE has leading or trailing whitespace"},
+		{name: "session token with space", id: testKeyID, secret: testSecret, sessionToken: " " + testToken, wantErr: "session token for AKIA****MPLE has leading or trailing whitespace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Static(tt.id, tt.secret, tt.sessionToken).Credentials(context.Background(), aws.Config{})
+			if err == nil {
+				t.Fatalf("Credentials() error = nil, want %q", tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Credentials() error = %q, want it to contain %q", err, tt.wantErr)
+			}
+			assertNoSecret(t, err.Error(), testSecret, testToken)
+		})
+	}
+}
+
+func TestStaticCanceledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Static(testKeyID, testSecret, "").Credentials(ctx, aws.Config{}); err == nil {
+		t.Fatal("Credentials() with a canceled context: error = nil, want context.Canceled")
+	}
+}
