@@ -1,0 +1,168 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+)
+
+// AssumeRole returns a Source for the role's credentials from STS AssumeRole,
+// called with the credentials of base. base may be any Source, including
+// another AssumeRole or a WebIdentity, so chains of any depth work; each
+// link is cached once and refreshed on its own schedule.
+//
+// base is resolved with the same aws.Config as this source, and the STS call
+// goes to the regional endpoint of its region through its HTTP client and
+// retryer. When base is itself a role session (WebIdentity or AssumeRole),
+// STS caps the duration at one hour and a longer WithDuration is an error.
+//
+// Options: WithExternalID, WithSessionName, WithDuration, WithSTSEndpoint,
+// WithPolicyARNs and WithSTSOptions. roleARN must be an IAM role ARN and base
+// must be non-nil; Credentials reports violations.
+func AssumeRole(roleARN string, base Source, opts ...AssumeRoleOption) Source {
+	var c assumeRoleConfig
+	for _, o := range opts {
+		if o != nil {
+			o.applyAssumeRole(&c)
+		}
+	}
+	return &assumeRoleSource{roleARN: roleARN, base: base, cfg: c}
+}
+
+type assumeRoleConfig struct {
+	roleConfig
+	externalID string
+}
+
+type assumeRoleSource struct {
+	roleARN string
+	base    Source
+	cfg     assumeRoleConfig
+}
+
+// chained reports whether the base credentials are a role session.
+func (s *assumeRoleSource) chained() bool {
+	switch s.base.(type) {
+	case *webIdentitySource, *assumeRoleSource:
+		return true
+	}
+	return false
+}
+
+// Credentials implements Source.
+func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	if err := validateRoleARN(s.roleARN); err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	if isNil(s.base) {
+		return nil, fmt.Errorf("auth: %s: base source is nil", s)
+	}
+	if err := s.cfg.validate(s.chained()); err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	if err := validateExternalID(s.cfg.externalID); err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	if err := validateRegion(base.Region); err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	baseCreds, err := s.base.Credentials(ctx, base)
+	if err != nil {
+		// base's error already names base.
+		return nil, err
+	}
+	sessionName, duration := s.cfg.resolved(time.Now())
+	client := s.cfg.newSTSClient(base, baseCreds)
+	sdk := stscreds.NewAssumeRoleProvider(client, s.roleARN, func(o *stscreds.AssumeRoleOptions) {
+		o.RoleSessionName = sessionName
+		o.Duration = duration
+		o.PolicyARNs = s.cfg.policyDescriptors()
+		if s.cfg.externalID != "" {
+			o.ExternalID = aws.String(s.cfg.externalID)
+		}
+	})
+	return newCache(&assumeRoleProvider{
+		src:        s.String(),
+		baseSrc:    s.base.String(),
+		base:       baseCreds,
+		sdk:        sdk,
+		externalID: s.cfg.externalID != "",
+	}), nil
+}
+
+// String implements Source:
+// "assume-role(role=arn:aws:iam::123456789012:role/name, external-id=****, base=...)".
+func (s *assumeRoleSource) String() string {
+	ext := ""
+	if s.cfg.externalID != "" {
+		ext = ", external-id=****"
+	}
+	base := "none"
+	if !isNil(s.base) {
+		base = s.base.String()
+	}
+	return "assume-role(role=" + s.roleARN + ext + ", base=" + base + ")"
+}
+
+// GoString implements fmt.GoStringer without revealing secrets.
+func (s *assumeRoleSource) GoString() string { return goString(s.String()) }
+
+// Format implements fmt.Formatter without revealing secrets, for every verb.
+func (s *assumeRoleSource) Format(f fmt.State, verb rune) { format(f, verb, s.String()) }
+
+// LogValue implements slog.LogValuer without revealing secrets.
+func (s *assumeRoleSource) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("type", "assume-role"),
+		slog.String("role_arn", s.roleARN),
+		slog.Bool("external_id", s.cfg.externalID != ""),
+	}
+	if s.cfg.sessionName != "" {
+		attrs = append(attrs, slog.String("session_name", s.cfg.sessionName))
+	}
+	switch b := s.base.(type) {
+	case nil:
+	case slog.LogValuer:
+		attrs = append(attrs, slog.Any("base", b))
+	default:
+		attrs = append(attrs, slog.String("base", b.String()))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// assumeRoleProvider is the aws.CredentialsProvider behind AssumeRole. It
+// retrieves the base credentials itself before calling STS, so that a failure
+// of the base is reported as such (keeping, say, ErrInvalidIdentityToken
+// reachable) rather than as an AssumeRole failure; the base is cached, so the
+// STS client's own retrieval that follows is a cache hit.
+type assumeRoleProvider struct {
+	src        string
+	baseSrc    string
+	base       aws.CredentialsProvider
+	sdk        *stscreds.AssumeRoleProvider
+	externalID bool
+}
+
+// Retrieve implements aws.CredentialsProvider.
+func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if _, err := p.base.Retrieve(ctx); err != nil {
+		return aws.Credentials{}, fmt.Errorf("auth: %s: base credentials: %w", p.src, err)
+	}
+	creds, err := p.sdk.Retrieve(ctx)
+	if err != nil {
+		return aws.Credentials{}, assumeRoleError(p.src, p.baseSrc, err, p.externalID)
+	}
+	return creds, nil
+}
+
+var (
+	_ Source                  = (*assumeRoleSource)(nil)
+	_ aws.CredentialsProvider = (*assumeRoleProvider)(nil)
+)

@@ -1,0 +1,408 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/smithy-go"
+)
+
+func TestWebIdentityExchangesToken(t *testing.T) {
+	tests := []struct {
+		name             string
+		opts             []WebIdentityOption
+		wantSession      string // exact, or prefix when wantPrefix
+		wantPrefix       bool
+		wantDuration     string
+		wantPolicyARNs   []string
+		wantTokenTrimmed bool
+	}{
+		{
+			name:         "defaults",
+			wantSession:  DefaultSessionPrefix + "-",
+			wantPrefix:   true,
+			wantDuration: "3600",
+		},
+		{
+			name: "explicit options",
+			opts: []WebIdentityOption{
+				WithSessionName("polysync@host-1"),
+				WithDuration(15 * time.Minute),
+				WithPolicyARNs("arn:aws:iam::aws:policy/AWSStepFunctionsReadOnlyAccess", "arn:aws:iam::123456789012:policy/polysync-run"),
+			},
+			wantSession:    "polysync@host-1",
+			wantDuration:   "900",
+			wantPolicyARNs: []string{"arn:aws:iam::aws:policy/AWSStepFunctionsReadOnlyAccess", "arn:aws:iam::123456789012:policy/polysync-run"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newSTSFake(t)
+			token := makeJWT(t, entraClaims())
+			path := writeToken(t, "", token)
+			opts := append([]WebIdentityOption{WithSTSEndpoint(fake.URL())}, tt.opts...)
+			before := time.Now()
+
+			p, err := WebIdentity(testRoleARN, TokenFile(path), opts...).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatalf("Credentials() error = %v", err)
+			}
+			assertCachedOnce(t, p)
+			if n := len(fake.Calls()); n != 0 {
+				t.Fatalf("Credentials() made %d STS calls, want none before Retrieve", n)
+			}
+			c, err := p.Retrieve(context.Background())
+			if err != nil {
+				t.Fatalf("Retrieve() error = %v", err)
+			}
+
+			calls := fake.Calls()
+			if len(calls) != 1 {
+				t.Fatalf("STS calls = %d, want 1", len(calls))
+			}
+			got := calls[0]
+			if got.Action != "AssumeRoleWithWebIdentity" {
+				t.Errorf("Action = %q, want AssumeRoleWithWebIdentity", got.Action)
+			}
+			if got.RoleArn != testRoleARN {
+				t.Errorf("RoleArn = %q, want %q", got.RoleArn, testRoleARN)
+			}
+			if got.WebIdentityToken != token {
+				t.Errorf("WebIdentityToken differs from the token file's trimmed content (len %d, want %d)", len(got.WebIdentityToken), len(token))
+			}
+			if tt.wantPrefix {
+				if !strings.HasPrefix(got.RoleSessionName, tt.wantSession) {
+					t.Errorf("RoleSessionName = %q, want prefix %q", got.RoleSessionName, tt.wantSession)
+				}
+				if err := validateSessionName(got.RoleSessionName); err != nil {
+					t.Errorf("default RoleSessionName invalid: %v", err)
+				}
+			} else if got.RoleSessionName != tt.wantSession {
+				t.Errorf("RoleSessionName = %q, want %q", got.RoleSessionName, tt.wantSession)
+			}
+			if got.DurationSeconds != tt.wantDuration {
+				t.Errorf("DurationSeconds = %q, want %q", got.DurationSeconds, tt.wantDuration)
+			}
+			if !slices.Equal(got.PolicyArns, tt.wantPolicyARNs) {
+				t.Errorf("PolicyArns = %q, want %q", got.PolicyArns, tt.wantPolicyARNs)
+			}
+			if got.SignedBy != "" {
+				t.Errorf("AssumeRoleWithWebIdentity signed by %q, want an unsigned request", got.SignedBy)
+			}
+
+			if c.AccessKeyID != keyID(1) || c.SecretAccessKey != secretFor(1) || c.SessionToken != "session-1" {
+				t.Errorf("Retrieve() = %s/%s, want the keys STS issued", c.AccessKeyID, c.SessionToken)
+			}
+			if c.Source != stscreds.WebIdentityProviderName {
+				t.Errorf("Retrieve().Source = %q, want %q", c.Source, stscreds.WebIdentityProviderName)
+			}
+			if c.AccountID != testAccount {
+				t.Errorf("Retrieve().AccountID = %q, want %q", c.AccountID, testAccount)
+			}
+			// The cache refreshes 4-5 minutes before STS's expiry (one hour).
+			if !c.CanExpire || c.Expires.Before(before.Add(54*time.Minute)) || c.Expires.After(before.Add(57*time.Minute)) {
+				t.Errorf("Retrieve().Expires = %v, want 55-56 minutes from now", c.Expires)
+			}
+		})
+	}
+}
+
+func TestWebIdentityPicksUpRotatedToken(t *testing.T) {
+	fake := newSTSFake(t)
+	first := makeJWT(t, entraClaims())
+	path := writeToken(t, "", first)
+	p, err := WebIdentity(testRoleARN, TokenFile(path), WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	ctx := context.Background()
+	if _, err := p.Retrieve(ctx); err != nil {
+		t.Fatalf("first Retrieve() error = %v", err)
+	}
+	// A second Retrieve is served from the cache: the token is not re-sent.
+	if _, err := p.Retrieve(ctx); err != nil {
+		t.Fatalf("second Retrieve() error = %v", err)
+	}
+	if n := len(fake.Calls()); n != 1 {
+		t.Fatalf("STS calls after two Retrieves = %d, want 1 (cached)", n)
+	}
+
+	second := makeJWT(t, entraClaims())
+	writeToken(t, path, second)
+	p.(*aws.CredentialsCache).Invalidate()
+	c, err := p.Retrieve(ctx)
+	if err != nil {
+		t.Fatalf("Retrieve() after rotation error = %v", err)
+	}
+	calls := fake.Calls()
+	if len(calls) != 2 {
+		t.Fatalf("STS calls = %d, want 2", len(calls))
+	}
+	if calls[1].WebIdentityToken != second {
+		t.Errorf("refresh sent the old token, want the rotated one")
+	}
+	if c.AccessKeyID != keyID(2) {
+		t.Errorf("Retrieve().AccessKeyID = %q, want the refreshed %q", c.AccessKeyID, keyID(2))
+	}
+}
+
+func TestWebIdentityRejectedToken(t *testing.T) {
+	tests := []struct {
+		name     string
+		err      stsError
+		claims   func() map[string]any
+		wantText []string
+	}{
+		{
+			name:   "InvalidIdentityToken",
+			err:    stsError{Status: 400, Code: "InvalidIdentityToken", Message: "Incorrect token audience"},
+			claims: entraClaims,
+			wantText: []string{
+				"InvalidIdentityToken", "Incorrect token audience",
+				"https://login.microsoftonline.com/<tenant-id>/v2.0", "sts.amazonaws.com", ":sub", "oid",
+				`iss="` + testIssuer + `"`, `aud="` + testAppIDURI + `"`, `oid="` + testObjectID + `"`,
+				`"arn:aws:iam::123456789012:oidc-provider/login.microsoftonline.com/` + testTenant + `/v2.0"`,
+				`"login.microsoftonline.com/` + testTenant + `/v2.0:sub = ` + testObjectID + `"`,
+			},
+		},
+		{
+			name:     "IDPRejectedClaim",
+			err:      stsError{Status: 403, Code: "IDPRejectedClaim", Message: "Token audience is not valid for this provider"},
+			claims:   entraClaims,
+			wantText: []string{"IDPRejectedClaim", "trust policy", ":aud", ":sub", `sub="` + testObjectID + `"`},
+		},
+		{
+			name: "ExpiredTokenException",
+			err:  stsError{Status: 400, Code: "ExpiredTokenException", Message: "Token expired: current date/time 1 must be before the expiration date/time 0"},
+			claims: func() map[string]any {
+				c := entraClaims()
+				c["exp"] = time.Now().Add(-10 * time.Minute).Unix()
+				return c
+			},
+			wantText: []string{"ExpiredTokenException", "has expired", "AZURE_FEDERATED_TOKEN_FILE", "expired 10m", "clock"},
+		},
+		{
+			name: "v1.0 Entra token",
+			err:  stsError{Status: 400, Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account for https://sts.windows.net/" + testTenant + "/"},
+			claims: func() map[string]any {
+				c := entraClaims()
+				c["ver"], c["iss"] = "1.0", "https://sts.windows.net/"+testTenant+"/"
+				return c
+			},
+			wantText: []string{"v1.0 token", "accessTokenAcceptedVersion"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newSTSFake(t)
+			fake.failAlways(tt.err)
+			token := makeJWT(t, tt.claims())
+			p, err := WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return token, nil }),
+				WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatalf("Credentials() error = %v", err)
+			}
+			_, err = p.Retrieve(context.Background())
+			if err == nil {
+				t.Fatal("Retrieve() error = nil, want the STS error")
+			}
+			if !errors.Is(err, ErrInvalidIdentityToken) {
+				t.Errorf("errors.Is(%v, ErrInvalidIdentityToken) = false, want true", err)
+			}
+			var ae smithy.APIError
+			if !errors.As(err, &ae) || ae.ErrorCode() != tt.err.Code {
+				t.Errorf("errors.As(err, &smithy.APIError) code = %v, want %q", ae, tt.err.Code)
+			}
+			for _, want := range tt.wantText {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error lacks %q:\n%v", want, err)
+				}
+			}
+			assertNoSecret(t, err.Error(), token, strings.Split(token, ".")[2])
+		})
+	}
+}
+
+func TestWebIdentityIDPCommunicationError(t *testing.T) {
+	idpDown := stsError{Status: 400, Code: "IDPCommunicationError", Message: "Couldn't retrieve verification key from your identity provider"}
+	t.Run("transient failure is retried", func(t *testing.T) {
+		fake := newSTSFake(t)
+		fake.failNext(idpDown, idpDown)
+		p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))),
+			WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+		if err != nil {
+			t.Fatalf("Credentials() error = %v", err)
+		}
+		c, err := p.Retrieve(context.Background())
+		if err != nil {
+			t.Fatalf("Retrieve() error = %v, want success after retries", err)
+		}
+		if c.AccessKeyID != keyID(1) {
+			t.Errorf("Retrieve().AccessKeyID = %q, want %q", c.AccessKeyID, keyID(1))
+		}
+		if n := len(fake.Calls()); n != 3 {
+			t.Errorf("STS calls = %d, want 3 (two failures, one success)", n)
+		}
+	})
+	t.Run("persistent failure explains", func(t *testing.T) {
+		fake := newSTSFake(t)
+		fake.failAlways(idpDown)
+		p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))),
+			WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+		if err != nil {
+			t.Fatalf("Credentials() error = %v", err)
+		}
+		_, err = p.Retrieve(context.Background())
+		if err == nil {
+			t.Fatal("Retrieve() error = nil, want IDPCommunicationError")
+		}
+		if errors.Is(err, ErrInvalidIdentityToken) {
+			t.Errorf("errors.Is(err, ErrInvalidIdentityToken) = true for a transient IDP outage, want false")
+		}
+		if !strings.Contains(err.Error(), "openid-configuration") {
+			t.Errorf("error lacks the OpenID configuration hint: %v", err)
+		}
+		if n := len(fake.Calls()); n != 3 {
+			t.Errorf("STS calls = %d, want 3 (the retryer's max attempts)", n)
+		}
+	})
+}
+
+func TestWebIdentityTokenSourceErrors(t *testing.T) {
+	dir := t.TempDir()
+	emptyFile := filepath.Join(dir, "empty")
+	if err := os.WriteFile(emptyFile, []byte(" \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bigFile := filepath.Join(dir, "big")
+	if err := os.WriteFile(bigFile, make([]byte, maxTokenSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	errMint := errors.New("azidentity: managed identity unavailable")
+	tests := []struct {
+		name    string
+		token   TokenSource
+		opts    []WebIdentityOption
+		wantErr string
+		wantIs  error
+	}{
+		{name: "missing file", token: TokenFile(filepath.Join(dir, "nope")), wantErr: `token file "` + filepath.Join(dir, "nope") + `" does not exist`, wantIs: os.ErrNotExist},
+		{name: "empty file", token: TokenFile(emptyFile), wantErr: `token file "` + emptyFile + `" is empty`},
+		{name: "oversized file", token: TokenFile(bigFile), wantErr: "too large for an identity token"},
+		{name: "empty path", token: TokenFile(""), wantErr: "token file path is empty"},
+		{name: "func error", token: TokenFunc(func(context.Context) (string, error) { return "", errMint }), wantErr: "managed identity unavailable", wantIs: errMint},
+		{name: "func empty token", token: TokenFunc(func(context.Context) (string, error) { return "\n", nil }), wantErr: "empty token"},
+		{
+			name: "func hangs past the token timeout",
+			token: TokenFunc(func(ctx context.Context) (string, error) {
+				<-ctx.Done()
+				return "", ctx.Err()
+			}),
+			opts:    []WebIdentityOption{WithTokenTimeout(10 * time.Millisecond)},
+			wantErr: "get identity token",
+			wantIs:  context.DeadlineExceeded,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newSTSFake(t)
+			opts := append([]WebIdentityOption{WithSTSEndpoint(fake.URL())}, tt.opts...)
+			p, err := WebIdentity(testRoleARN, tt.token, opts...).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatalf("Credentials() error = %v", err)
+			}
+			_, err = p.Retrieve(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Retrieve() error = %v, want it to contain %q", err, tt.wantErr)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("errors.Is(%v, %v) = false, want true", err, tt.wantIs)
+			}
+			if n := len(fake.Calls()); n != 0 {
+				t.Errorf("STS calls = %d, want none without a token", n)
+			}
+		})
+	}
+}
+
+func TestWebIdentityValidation(t *testing.T) {
+	token := TokenFunc(func(context.Context) (string, error) { return "unused", nil })
+	var nilFunc TokenFunc
+	tests := []struct {
+		name    string
+		roleARN string
+		token   TokenSource
+		opts    []WebIdentityOption
+		base    func(*aws.Config)
+		wantErr string
+	}{
+		{name: "empty role ARN", token: token, wantErr: "role ARN is empty"},
+		{name: "user ARN", roleARN: "arn:aws:iam::123456789012:user/alice", token: token, wantErr: `resource type is "user", not role`},
+		{name: "assumed-role ARN", roleARN: "arn:aws:sts::123456789012:assumed-role/polysync-sfn/session", token: token, wantErr: "assumed-role session ARN"},
+		{name: "short account", roleARN: "arn:aws:iam::12345:role/x", token: token, wantErr: `account "12345" is not 12 digits`},
+		{name: "nil token source", roleARN: testRoleARN, wantErr: "token source is nil"},
+		{name: "nil token func", roleARN: testRoleARN, token: nilFunc, wantErr: "token source is nil"},
+		{name: "bad session name", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSessionName("has space")}, wantErr: `session name "has space"`},
+		{name: "duration too short", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(time.Minute)}, wantErr: "outside STS's range"},
+		{name: "duration too long", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(13 * time.Hour)}, wantErr: "outside STS's range"},
+		{name: "fractional duration", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(20*time.Minute + time.Millisecond)}, wantErr: "whole number of seconds"},
+		{name: "relative endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("sts.eu-west-1.amazonaws.com")}, wantErr: "absolute http or https URL"},
+		{name: "bad policy ARN", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs("arn:aws:iam::aws:role/x")}, wantErr: "not an IAM managed policy ARN"},
+		{name: "too many policy ARNs", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs(slices.Repeat([]string{"arn:aws:iam::aws:policy/P"}, 11)...)}, wantErr: "at most 10"},
+		{name: "zero token timeout", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithTokenTimeout(0)}, wantErr: "token timeout 0s must be positive"},
+		{name: "no region", roleARN: testRoleARN, token: token, base: func(c *aws.Config) { c.Region = "" }, wantErr: "region is empty"},
+		{name: "global region", roleARN: testRoleARN, token: token, base: func(c *aws.Config) { c.Region = "aws-global" }, wantErr: "global STS endpoint"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := testBase()
+			if tt.base != nil {
+				tt.base(&base)
+			}
+			p, err := WebIdentity(tt.roleARN, tt.token, tt.opts...).Credentials(context.Background(), base)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("Credentials() = %v, %v; want error containing %q", p, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestWebIdentitySharesOneRefresh(t *testing.T) {
+	fake := newSTSFake(t)
+	p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))),
+		WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	const callers = 64
+	var wg sync.WaitGroup
+	keys := make([]string, callers)
+	errs := make([]error, callers)
+	start := make(chan struct{})
+	for i := range callers {
+		wg.Go(func() {
+			<-start
+			c, err := p.Retrieve(context.Background())
+			keys[i], errs[i] = c.AccessKeyID, err
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range callers {
+		if errs[i] != nil || keys[i] != keyID(1) {
+			t.Fatalf("caller %d: Retrieve() = %q, %v; want %q", i, keys[i], errs[i], keyID(1))
+		}
+	}
+	if n := len(fake.Calls()); n != 1 {
+		t.Errorf("STS calls for %d concurrent Retrieves = %d, want 1", callers, n)
+	}
+}
