@@ -1,0 +1,116 @@
+package stepfunctions
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"golang.org/x/sync/errgroup"
+)
+
+// listPageSize is the largest ListStateMachines page Step Functions returns.
+const listPageSize = 1000
+
+// ListJobs returns every state machine in the Provider's region as a Job, in ListStateMachines order. It lists
+// state machines in pages of 1000 and describes each with DescribeStateMachine, at most
+// Config.DiscoveryConcurrency at a time and under the rate limits, to capture the role ARN, status and the
+// other fields. A state machine deleted between the two calls is skipped; any other failure fails ListJobs.
+// Jobs carry no parameters.
+//
+// With the default rate limits, discovering N state machines takes about (N-160)/16 seconds once N exceeds the
+// DescribeStateMachine burst of 160 (the documented quota is a bucket of 200 refilled at 20 per second).
+func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
+	var items []types.StateMachineListItem
+	var token *string
+	for {
+		if err := p.wait(ctx, apiListStateMachines, "*"); err != nil {
+			return nil, err
+		}
+		out, err := p.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: listPageSize, NextToken: token})
+		if err != nil {
+			return nil, classify(apiListStateMachines, "*", p.region, err)
+		}
+		items = append(items, out.StateMachines...)
+		token = out.NextToken
+		if aws.ToString(token) == "" {
+			break
+		}
+	}
+
+	jobs := make([]Job, len(items))
+	found := make([]bool, len(items))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(p.discoveryConcurrency)
+	for i, item := range items {
+		arn := aws.ToString(item.StateMachineArn)
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error {
+			if err := p.wait(gctx, apiDescribeStateMachine, arn); err != nil {
+				return err
+			}
+			d, err := p.client.DescribeStateMachine(gctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+			if err != nil {
+				if code := apiErrorCode(err); code == "StateMachineDoesNotExist" {
+					p.log.LogAttrs(gctx, slog.LevelDebug, "state machine deleted during discovery, skipped", slog.String("job", arn))
+					return nil
+				}
+				return classify(apiDescribeStateMachine, arn, p.region, err)
+			}
+			jobs[i], found[i] = jobFrom(arn, item, d), true
+			if t := jobs[i].Type; t == TypeStandard || t == TypeExpress {
+				p.rememberType(arn, t)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Op: "ListJobs", Err: err}
+	}
+	result := jobs[:0]
+	for i, j := range jobs {
+		if found[i] {
+			result = append(result, j)
+		}
+	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "discovered state machines",
+		slog.Int("listed", len(items)), slog.Int("jobs", len(result)))
+	return result, nil
+}
+
+// jobFrom builds a Job from a list item and its description.
+func jobFrom(arn string, item types.StateMachineListItem, d *sfn.DescribeStateMachineOutput) Job {
+	j := Job{
+		ID:          arn,
+		Name:        aws.ToString(d.Name),
+		Type:        string(d.Type),
+		RoleARN:     aws.ToString(d.RoleArn),
+		Status:      string(d.Status),
+		Description: aws.ToString(d.Description),
+		CreatedAt:   aws.ToTime(d.CreationDate),
+		RevisionID:  aws.ToString(d.RevisionId),
+		Label:       aws.ToString(d.Label),
+	}
+	if j.Name == "" {
+		j.Name = aws.ToString(item.Name)
+	}
+	if j.Type == "" {
+		j.Type = string(item.Type)
+	}
+	if j.CreatedAt.IsZero() {
+		j.CreatedAt = aws.ToTime(item.CreationDate)
+	}
+	if d.LoggingConfiguration != nil {
+		j.LoggingLevel = string(d.LoggingConfiguration.Level)
+	}
+	if d.TracingConfiguration != nil {
+		j.TracingEnabled = d.TracingConfiguration.Enabled
+	}
+	return j
+}

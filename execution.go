@@ -1,0 +1,308 @@
+package stepfunctions
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/google/uuid"
+)
+
+// Cancellation markers StopExecution records on runs cancelled by this package.
+const (
+	CancelError = "PolysyncCancellation"
+	CancelCause = "Cancelled by Polysync"
+)
+
+// namePrefix starts every execution name this package creates.
+const namePrefix = "Polysync-"
+
+// ExecutePipeline starts a run of job with params (see BuildInput) and returns it. job.ID must be a state
+// machine ARN, or a version or alias ARN, in the Provider's region; when job.Type is empty, the state
+// machine's type is looked up once and cached.
+//
+// A Standard run is started with StartExecution and is still running when ExecutePipeline returns. An Express
+// run is executed with StartSyncExecution: ExecutePipeline returns when it has ended (at most 5 minutes), with
+// PipelineRun.Status set and outputs applied; a failed Express run is not an error of ExecutePipeline.
+//
+// The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
+// started when validation fails (ErrInvalidInput).
+func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (PipelineRun, error) {
+	const op = "ExecutePipeline"
+	sm, err := parseStateMachineARN(job.ID)
+	if err != nil {
+		return PipelineRun{}, invalid(op, "job ID: %w", err)
+	}
+	if sm.region != p.region {
+		return PipelineRun{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.region, p.region)
+	}
+	var o executeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	trace := p.traceHeader
+	if o.traceHeader != nil {
+		trace = *o.traceHeader
+		if err := validateTraceHeader(trace); err != nil {
+			return PipelineRun{}, invalid(op, "WithTraceHeader: %w", err)
+		}
+	}
+	input, err := BuildInput(params)
+	if err != nil {
+		return PipelineRun{}, err
+	}
+	var name string
+	if o.idempotencyKey != nil {
+		if *o.idempotencyKey == "" {
+			return PipelineRun{}, invalid(op, "WithIdempotencyKey: empty key")
+		}
+		name = idempotentName(sm.baseMachineARN(), *o.idempotencyKey)
+	} else {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return PipelineRun{}, &Error{Op: op, Err: fmt.Errorf("generate execution name: %w", err)}
+		}
+		name = namePrefix + id.String()
+	}
+	typ, err := p.jobType(ctx, job, sm)
+	if err != nil {
+		return PipelineRun{}, err
+	}
+	req := startRequest{job: job, sm: sm, name: name, input: input, trace: trace, params: params,
+		idempotent: o.idempotencyKey != nil}
+	if typ == TypeExpress {
+		return p.startExpress(ctx, req)
+	}
+	return p.startStandard(ctx, req)
+}
+
+// startRequest is a validated ExecutePipeline call.
+type startRequest struct {
+	job        Job
+	sm         sfnARN
+	name       string
+	input      string
+	trace      string
+	params     []Parameter
+	idempotent bool
+}
+
+// idempotentName derives a valid execution name (Polysync- and 64 hex digits, 73 characters) from the
+// unqualified state machine ARN and the key, so that one key names one run per state machine.
+func idempotentName(machineARN, key string) string {
+	h := sha256.New()
+	h.Write([]byte(machineARN))
+	h.Write([]byte{0})
+	h.Write([]byte(key))
+	return namePrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// jobType returns job's type: job.Type when set, else the cached or described type of its state machine.
+func (p *Provider) jobType(ctx context.Context, job Job, sm sfnARN) (string, error) {
+	switch t := strings.ToUpper(strings.TrimSpace(job.Type)); t {
+	case TypeStandard, TypeExpress:
+		return t, nil
+	case "":
+	default:
+		return "", invalid("ExecutePipeline", "job %s: unknown type %q (want STANDARD or EXPRESS)", job.ID, job.Type)
+	}
+	base := sm.baseMachineARN()
+	p.mu.Lock()
+	t, ok := p.types[base]
+	p.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	// The type is the same for every version and alias, and DescribeStateMachine does not take alias ARNs.
+	if err := p.wait(ctx, apiDescribeStateMachine, base); err != nil {
+		return "", err
+	}
+	out, err := p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base})
+	if err != nil {
+		return "", classify(apiDescribeStateMachine, base, p.region, err)
+	}
+	t = string(out.Type)
+	if t != TypeStandard && t != TypeExpress {
+		return "", &Error{Op: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
+			Err: fmt.Errorf("unknown state machine type %q", t)}
+	}
+	p.rememberType(base, t)
+	return t, nil
+}
+
+func (p *Provider) rememberType(baseARN, t string) {
+	p.mu.Lock()
+	p.types[baseARN] = t
+	p.mu.Unlock()
+}
+
+// startStandard starts a Standard execution.
+func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
+	if err := p.wait(ctx, apiStartExecution, r.job.ID); err != nil {
+		return PipelineRun{}, err
+	}
+	out, err := p.client.StartExecution(ctx, &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(r.job.ID),
+		Name:            aws.String(r.name),
+		Input:           aws.String(r.input),
+		TraceHeader:     optional(r.trace),
+	})
+	if err != nil {
+		if r.idempotent && apiErrorCode(err) == "ExecutionAlreadyExists" {
+			return p.adopt(ctx, r)
+		}
+		return PipelineRun{}, classify(apiStartExecution, r.job.ID, p.region, err)
+	}
+	run := PipelineRun{
+		RunID:     aws.ToString(out.ExecutionArn),
+		JobID:     r.job.ID,
+		Name:      r.name,
+		StartedAt: aws.ToTime(out.StartDate),
+	}
+	p.started.put(run.RunID, p.now())
+	run.ConsoleURL, _ = ConsoleURL(run.RunID)
+	p.log.LogAttrs(ctx, slog.LevelInfo, "started execution",
+		slog.String("job", r.job.ID), slog.String("run", run.RunID), slog.Int("input_bytes", len(r.input)))
+	return run, nil
+}
+
+// adopt handles ExecutionAlreadyExists for an idempotent start: the run that name already denotes is
+// returned when its input equals ours, else the start is an ErrIdempotencyConflict.
+func (p *Provider) adopt(ctx context.Context, r startRequest) (PipelineRun, error) {
+	runID := r.sm.executionARN(r.name)
+	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+		return PipelineRun{}, err
+	}
+	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+	if err != nil {
+		return PipelineRun{}, classify(apiDescribeExecution, runID, p.region, err)
+	}
+	if !sameJSON(aws.ToString(d.Input), r.input) {
+		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
+			Err:  errors.New("an execution with this idempotency key already exists with different parameters"),
+			Hint: "use a new idempotency key to start a run with different parameters"}
+	}
+	run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}
+	run.ConsoleURL, _ = ConsoleURL(runID)
+	p.log.LogAttrs(ctx, slog.LevelInfo, "adopted existing execution for idempotency key",
+		slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", string(d.Status)))
+	return run, nil
+}
+
+// sameJSON reports whether a and b hold equal JSON values: objects compare without regard to key order or
+// white space, numbers by their text.
+func sameJSON(a, b string) bool {
+	va, errA := decodeJSON(a)
+	vb, errB := decodeJSON(b)
+	return errA == nil && errB == nil && reflect.DeepEqual(va, vb)
+}
+
+func decodeJSON(s string) (any, error) {
+	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// CancelPipelineRun stops a Standard run with StopExecution, recording error PolysyncCancellation and cause
+// "Cancelled by Polysync". Cancelling a run that already ended is not an error; an unknown run is
+// ErrRunNotFound, and an Express run is ErrNotSupported (Step Functions cannot stop Express executions, and
+// ExecutePipeline returns only after they have ended).
+func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
+	const op = "CancelPipelineRun"
+	a, err := p.parseRunID(op, runID)
+	if err != nil {
+		return err
+	}
+	if a.resource == resExpress {
+		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
+			Err: errors.New("Express executions cannot be cancelled: Step Functions does not support StopExecution for them, " +
+				"and the run had already ended when ExecutePipeline returned")}
+	}
+	if err := p.wait(ctx, apiStopExecution, runID); err != nil {
+		return err
+	}
+	_, err = p.client.StopExecution(ctx, &sfn.StopExecutionInput{
+		ExecutionArn: aws.String(runID),
+		Error:        aws.String(CancelError),
+		Cause:        aws.String(CancelCause),
+	})
+	if err == nil {
+		p.log.LogAttrs(ctx, slog.LevelInfo, "stopped execution", slog.String("run", runID))
+		return nil
+	}
+	stopErr := classify(apiStopExecution, runID, p.region, err)
+	// Whether Step Functions answers StopExecution on a closed execution with success or with an error is not
+	// documented; for the latter, an execution that has ended makes the cancel a success.
+	if code := apiErrorCode(err); code == "ValidationException" || code == "ExecutionNotRedrivable" {
+		if status, derr := p.describeStatus(ctx, runID); derr == nil && !isOpen(status) {
+			p.log.LogAttrs(ctx, slog.LevelInfo, "execution already ended, nothing to cancel", slog.String("run", runID), slog.String("status", string(status)))
+			return nil
+		}
+	}
+	return stopErr
+}
+
+// describeStatus returns the execution status of a Standard run.
+func (p *Provider) describeStatus(ctx context.Context, runID string) (types.ExecutionStatus, error) {
+	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+		return "", err
+	}
+	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+	if err != nil {
+		return "", classify(apiDescribeExecution, runID, p.region, err)
+	}
+	return d.Status, nil
+}
+
+func isOpen(s types.ExecutionStatus) bool {
+	return s == types.ExecutionStatusRunning || s == types.ExecutionStatusPendingRedrive
+}
+
+// parseRunID validates a run ID: an execution ARN in the Provider's region.
+func (p *Provider) parseRunID(op, runID string) (sfnARN, error) {
+	a, err := parseExecutionARN(runID)
+	if err != nil {
+		return sfnARN{}, invalid(op, "run ID: %w", err)
+	}
+	if a.region != p.region {
+		return sfnARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.region, p.region)
+	}
+	return a, nil
+}
+
+// optional returns nil for "" and a pointer to s otherwise.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// startedFromName returns the start time carried by a Polysync-<UUIDv7> execution name.
+func startedFromName(name string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(name, namePrefix)
+	if !ok {
+		return time.Time{}, false
+	}
+	id, err := uuid.Parse(rest)
+	if err != nil || id.Version() != 7 {
+		return time.Time{}, false
+	}
+	sec, nsec := id.Time().UnixTime()
+	return time.Unix(sec, nsec), true
+}

@@ -1,0 +1,31 @@
+// Package sfnapi is the narrow interface over the AWS SDK's Step Functions client that package stepfunctions
+// calls. Tests substitute fakes for it; production code passes *sfn.Client.
+package sfnapi
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+)
+
+// Client holds exactly the Step Functions operations the provider uses, with the SDK's signatures.
+// Implementations must be safe for concurrent use and must return the SDK's error types (smithy.APIError
+// with the service's error codes) so that callers can classify them.
+type Client interface {
+	// ListStateMachines lists state machines, one page per call.
+	ListStateMachines(ctx context.Context, params *sfn.ListStateMachinesInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachinesOutput, error)
+	// DescribeStateMachine describes one state machine (or version).
+	DescribeStateMachine(ctx context.Context, params *sfn.DescribeStateMachineInput, optFns ...func(*sfn.Options)) (*sfn.DescribeStateMachineOutput, error)
+	// StartExecution starts a Standard execution.
+	StartExecution(ctx context.Context, params *sfn.StartExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error)
+	// StartSyncExecution runs an Express execution and returns when it ends.
+	StartSyncExecution(ctx context.Context, params *sfn.StartSyncExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error)
+	// DescribeExecution describes a Standard execution.
+	DescribeExecution(ctx context.Context, params *sfn.DescribeExecutionInput, optFns ...func(*sfn.Options)) (*sfn.DescribeExecutionOutput, error)
+	// StopExecution stops a Standard execution.
+	StopExecution(ctx context.Context, params *sfn.StopExecutionInput, optFns ...func(*sfn.Options)) (*sfn.StopExecutionOutput, error)
+	// GetExecutionHistory lists a Standard execution's events.
+	GetExecutionHistory(ctx context.Context, params *sfn.GetExecutionHistoryInput, optFns ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error)
+}
+
+var _ Client = (*sfn.Client)(nil)

@@ -1,0 +1,460 @@
+// Package stepfunctions lets the Polysync host treat AWS Step Functions state machines as jobs: it discovers
+// state machines, starts executions with parameters, tracks their status, maps their output back onto
+// parameters, cancels them and links them to the AWS console.
+//
+// # Jobs and runs
+//
+// A Job is a state machine; its ID is the state machine ARN, and a version ARN (name:3) or alias ARN
+// (name:prod) works as a job ID too. A run is an execution; its RunID is the execution ARN.
+//
+// # Standard and Express
+//
+// Standard state machines are started with StartExecution and tracked with DescribeExecution. Express state
+// machines do not support DescribeExecution or StopExecution, so ExecutePipeline runs them with
+// StartSyncExecution (which returns when the execution ends, within 5 minutes) and returns the run with its
+// final status; GetPipelineRunStatus answers for them from a bounded in-memory record of recent results.
+//
+// # Errors
+//
+// Errors are *Error values whose Kind matches one of the Err* values with errors.Is, whose Hint says what to
+// fix, and which unwrap to the AWS SDK's error.
+//
+// # Throttling
+//
+// Every API call waits on a client-side token bucket kept under the documented per-region Step Functions
+// quotas (see DefaultRateLimits), and throttled calls are retried with exponential backoff.
+package stepfunctions
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/time/rate"
+
+	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/sfnapi"
+)
+
+// Direction says whether a parameter is sent to the execution, read from its output, or both.
+type Direction string
+
+// Parameter directions. They match case-insensitively; an empty Direction means DirectionInput.
+const (
+	DirectionInput       Direction = "Input"
+	DirectionOutput      Direction = "Output"
+	DirectionInputOutput Direction = "InputOutput"
+)
+
+// DataType is a parameter's data type. Names match case-insensitively; see BuildInput for the accepted
+// aliases and what each becomes in JSON.
+type DataType string
+
+// Parameter data types.
+const (
+	DataTypeString  DataType = "string"
+	DataTypeNumber  DataType = "number"
+	DataTypeBoolean DataType = "boolean"
+	DataTypeJSON    DataType = "json"
+)
+
+// Parameter is a named value passed to a run (Input), read from its output (Output), or both (InputOutput).
+type Parameter struct {
+	Name      string
+	Direction Direction
+	DataType  DataType
+	Value     string
+}
+
+// Job is a state machine.
+type Job struct {
+	// ID is the state machine ARN (or a version or alias ARN).
+	ID string
+	// Name is the state machine's name.
+	Name string
+	// Type is STANDARD or EXPRESS. When empty, ExecutePipeline looks it up once per state machine.
+	Type string
+	// RoleARN is the IAM role the state machine runs as.
+	RoleARN string
+	// Status is ACTIVE or DELETING.
+	Status string
+	// Description is the state machine's description (versions only carry one).
+	Description string
+	// CreatedAt is when the state machine was created.
+	CreatedAt time.Time
+	// Parameters is always empty for discovered jobs: Step Functions does not declare inputs.
+	Parameters []Parameter
+	// LoggingLevel is the CloudWatch Logs level: ALL, ERROR, FATAL or OFF. Express results outside this
+	// Provider's memory are only in those logs (level ALL with execution data).
+	LoggingLevel string
+	// TracingEnabled reports whether X-Ray tracing is on.
+	TracingEnabled bool
+	// RevisionID identifies the state machine's current definition revision.
+	RevisionID string
+	// Label is the state machine's label, if any.
+	Label string
+}
+
+// Job types.
+const (
+	TypeStandard = "STANDARD"
+	TypeExpress  = "EXPRESS"
+)
+
+// RunState is the host's view of a run's status.
+type RunState string
+
+// Run states. See MapStatus.
+const (
+	RunStateRunning   RunState = "Running"
+	RunStateSuccess   RunState = "Success"
+	RunStateFailed    RunState = "Failed"
+	RunStateCancelled RunState = "Cancelled"
+	RunStateUnknown   RunState = "Unknown"
+)
+
+// PipelineRun is a started run.
+type PipelineRun struct {
+	// RunID is the execution ARN.
+	RunID string
+	// JobID is the job's ID as passed to ExecutePipeline.
+	JobID string
+	// Name is the execution name.
+	Name string
+	// StartedAt is the execution's start date as Step Functions reports it.
+	StartedAt time.Time
+	// ConsoleURL links to the execution in the AWS console.
+	ConsoleURL string
+	// Status is set when the run has already ended, which is the case for Express runs.
+	Status *RunStatus
+}
+
+// RunStatus is a run's status.
+type RunStatus struct {
+	RunID string
+	State RunState
+	// Message explains the state: the error and cause of a failed run, why outputs were not applied, and so on.
+	Message string
+	// Error and Cause are Step Functions' error name and cause for failed, timed-out or aborted runs.
+	Error, Cause string
+	// Output is the execution's raw JSON output on success.
+	Output               string
+	StartedAt, StoppedAt time.Time
+	// Parameters is a copy of the parameters passed in, with outputs applied on success.
+	Parameters []Parameter
+}
+
+// RateLimit is a client-side token bucket for one Step Functions API.
+type RateLimit struct {
+	// PerSecond is the refill rate in calls per second. Zero or less means unlimited.
+	PerSecond float64
+	// Burst is the bucket size. Values below 1 are treated as 1.
+	Burst int
+}
+
+// Config configures a Provider.
+type Config struct {
+	// Region is the AWS region, for example "eu-west-1". Required.
+	Region string
+	// Credentials resolves AWS credentials. Nil means the SDK's default chain (environment, shared config,
+	// web identity, instance or container role).
+	Credentials auth.Source
+	// Endpoint optionally overrides the Step Functions endpoint, e.g. "http://127.0.0.1:8083" for a local
+	// endpoint. When set, the SDK's "sync-" host prefix for StartSyncExecution is disabled.
+	Endpoint string
+	// TraceHeader is the default X-Ray trace header passed to every execution (at most 256 ASCII characters).
+	// WithTraceHeader overrides it per run.
+	TraceHeader string
+	// Logger receives structured logs. Nil discards them. Parameter values are never logged.
+	Logger *slog.Logger
+
+	// HTTPClient is the HTTP client for Step Functions (and STS) calls. Nil means the SDK's default. It must
+	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends.
+	HTTPClient aws.HTTPClient
+	// MaxAttempts is how many times a call is attempted when it is throttled or fails transiently. Default 8.
+	MaxAttempts int
+	// MaxBackoff caps the delay between attempts. Default 20s.
+	MaxBackoff time.Duration
+	// DiscoveryConcurrency bounds concurrent DescribeStateMachine calls in ListJobs. Default 8.
+	DiscoveryConcurrency int
+	// RateLimits overrides the client-side rate limit of individual APIs, keyed by API name (for example
+	// "DescribeStateMachine"). APIs not in the map use DefaultRateLimits(Region).
+	RateLimits map[string]RateLimit
+	// NotFoundGrace is how long after a start ExecutionDoesNotExist is reported as Running (eventual
+	// consistency) rather than ErrRunNotFound. Default 30s; negative disables it. It applies to runs this
+	// Provider started, and to runs whose name is Polysync-<UUIDv7> (which carries its start time), so it
+	// survives a restart of the host.
+	NotFoundGrace time.Duration
+	// ExpressResultCapacity is how many Express results GetPipelineRunStatus can answer for (least recently
+	// used evicted first). Default 1000.
+	ExpressResultCapacity int
+}
+
+// Defaults for Config fields.
+const (
+	DefaultMaxAttempts           = 8
+	DefaultMaxBackoff            = 20 * time.Second
+	DefaultDiscoveryConcurrency  = 8
+	DefaultNotFoundGrace         = 30 * time.Second
+	DefaultExpressResultCapacity = 1000
+	// startedCapacity bounds the record of recent Standard starts used for NotFoundGrace.
+	startedCapacity = 10000
+)
+
+// APIs the provider calls, which are the keys of Config.RateLimits.
+const (
+	apiListStateMachines    = "ListStateMachines"
+	apiDescribeStateMachine = "DescribeStateMachine"
+	apiStartExecution       = "StartExecution"
+	apiStartSyncExecution   = "StartSyncExecution"
+	apiDescribeExecution    = "DescribeExecution"
+	apiStopExecution        = "StopExecution"
+	apiGetExecutionHistory  = "GetExecutionHistory"
+)
+
+// DefaultRateLimits returns the client-side rate limits used in region: 80% of the documented Step Functions
+// token buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
+// us-west-2 and eu-west-1. The headroom leaves room for other clients of the same account; anything still
+// throttled is retried. StartSyncExecution has no published bucket and uses the Express StartExecution one.
+func DefaultRateLimits(region string) map[string]RateLimit {
+	big := region == "us-east-1" || region == "us-west-2" || region == "eu-west-1"
+	pick := func(bigBurst, bigRate, burst, rate float64) RateLimit {
+		if big {
+			burst, rate = bigBurst, bigRate
+		}
+		return RateLimit{PerSecond: rate * 0.8, Burst: int(burst * 0.8)}
+	}
+	return map[string]RateLimit{
+		apiStartExecution:       pick(1300, 300, 800, 150),
+		apiStartSyncExecution:   pick(6000, 6000, 6000, 6000),
+		apiDescribeExecution:    pick(300, 15, 250, 10),
+		apiStopExecution:        pick(1000, 200, 500, 25),
+		apiListStateMachines:    pick(100, 5, 100, 5),
+		apiDescribeStateMachine: pick(200, 20, 200, 20),
+		apiGetExecutionHistory:  pick(400, 20, 400, 20),
+	}
+}
+
+// Provider discovers, runs, tracks, cancels and links Step Functions executions. It is safe for concurrent
+// use.
+type Provider struct {
+	client               sfnapi.Client
+	region               string
+	traceHeader          string
+	log                  *slog.Logger
+	limiters             map[string]*rate.Limiter
+	discoveryConcurrency int
+	notFoundGrace        time.Duration
+	now                  func() time.Time
+
+	express       *lru[string, expressRecord] // Express results by run ID
+	expressByName *lru[string, string]        // Express run IDs by execution name, for idempotency keys
+	started       *lru[string, time.Time]     // recent Standard starts by run ID
+
+	mu    sync.Mutex
+	types map[string]string // state machine type by base ARN
+}
+
+// New validates cfg and returns a Provider using the AWS SDK's Step Functions client. It does not call AWS.
+func New(ctx context.Context, cfg Config) (*Provider, error) {
+	const op = "New"
+	if err := validateConfig(cfg); err != nil {
+		return nil, err
+	}
+	maxAttempts := cfg.MaxAttempts
+	if maxAttempts == 0 {
+		maxAttempts = DefaultMaxAttempts
+	}
+	maxBackoff := cfg.MaxBackoff
+	if maxBackoff == 0 {
+		maxBackoff = DefaultMaxBackoff
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRegion(cfg.Region),
+		config.WithRetryer(func() aws.Retryer {
+			// Standard mode without the retry quota: the quota's token bucket (500 tokens, 5 per throttled retry)
+			// would turn a long burst of throttles during discovery into "retry quota exceeded" failures, while
+			// the per-API rate limiters already keep the call rate under the service's quotas. Adaptive mode is
+			// not used because its single client-wide send rate would let one throttled API slow all others.
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = maxAttempts
+				o.MaxBackoff = maxBackoff
+				o.RateLimiter = ratelimit.None
+			})
+		}),
+	}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.Credentials != nil {
+		// The default chain is never consulted when a source is given.
+		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
+	}
+	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return nil, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
+	}
+	if cfg.Credentials != nil {
+		creds, err := cfg.Credentials.Credentials(ctx, awsCfg)
+		if err != nil {
+			return nil, &Error{Op: op, Kind: ErrInvalidInput, Resource: cfg.Credentials.String(),
+				Err: fmt.Errorf("credentials: %w", err)}
+		}
+		awsCfg.Credentials = creds
+	}
+	client := sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+			o.APIOptions = append(o.APIOptions, disableHostPrefix)
+		}
+	})
+	return newProvider(client, cfg)
+}
+
+// disableHostPrefix stops the SDK from sending StartSyncExecution to "sync-<host>", which does not resolve
+// for a custom endpoint such as 127.0.0.1.
+func disableHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("PolysyncDisableHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
+}
+
+// validateConfig checks cfg before anything is built.
+func validateConfig(cfg Config) error {
+	const op = "New"
+	switch {
+	case cfg.Region == "":
+		return invalid(op, "Config.Region is required")
+	case !regionRE.MatchString(cfg.Region):
+		return invalid(op, "Config.Region %q is not an AWS region name such as eu-west-1", cfg.Region)
+	case cfg.MaxAttempts < 0:
+		return invalid(op, "Config.MaxAttempts %d is negative", cfg.MaxAttempts)
+	case cfg.MaxBackoff < 0:
+		return invalid(op, "Config.MaxBackoff %v is negative", cfg.MaxBackoff)
+	case cfg.DiscoveryConcurrency < 0:
+		return invalid(op, "Config.DiscoveryConcurrency %d is negative", cfg.DiscoveryConcurrency)
+	case cfg.ExpressResultCapacity < 0:
+		return invalid(op, "Config.ExpressResultCapacity %d is negative", cfg.ExpressResultCapacity)
+	}
+	if err := validateTraceHeader(cfg.TraceHeader); err != nil {
+		return invalid(op, "Config.TraceHeader: %w", err)
+	}
+	if cfg.Endpoint != "" {
+		u, err := url.Parse(cfg.Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return invalid(op, "Config.Endpoint %q is not an http or https URL", cfg.Endpoint)
+		}
+	}
+	defaults := DefaultRateLimits(cfg.Region)
+	for name := range cfg.RateLimits {
+		if _, ok := defaults[name]; !ok {
+			return invalid(op, "Config.RateLimits: unknown API %q", name)
+		}
+	}
+	return nil
+}
+
+// validateTraceHeader checks the X-Ray trace header limit: at most 256 printable ASCII characters.
+func validateTraceHeader(h string) error {
+	if len(h) > 256 {
+		return fmt.Errorf("trace header is %d bytes long, the limit is 256 ASCII characters", len(h))
+	}
+	for i := 0; i < len(h); i++ {
+		if h[i] < 0x20 || h[i] > 0x7e {
+			return fmt.Errorf("trace header has a non-printable or non-ASCII character at byte %d", i)
+		}
+	}
+	return nil
+}
+
+// newProvider builds a Provider on client; cfg must be valid (see validateConfig).
+func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
+	if err := validateConfig(cfg); err != nil {
+		return nil, err
+	}
+	p := &Provider{
+		client:               client,
+		region:               cfg.Region,
+		traceHeader:          cfg.TraceHeader,
+		log:                  cfg.Logger,
+		discoveryConcurrency: cfg.DiscoveryConcurrency,
+		notFoundGrace:        cfg.NotFoundGrace,
+		now:                  time.Now,
+		limiters:             make(map[string]*rate.Limiter),
+		types:                make(map[string]string),
+	}
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	if p.discoveryConcurrency == 0 {
+		p.discoveryConcurrency = DefaultDiscoveryConcurrency
+	}
+	if p.notFoundGrace == 0 {
+		p.notFoundGrace = DefaultNotFoundGrace
+	}
+	capacity := cfg.ExpressResultCapacity
+	if capacity == 0 {
+		capacity = DefaultExpressResultCapacity
+	}
+	p.express = newLRU[string, expressRecord](capacity)
+	p.expressByName = newLRU[string, string](capacity)
+	p.started = newLRU[string, time.Time](startedCapacity)
+	for name, l := range DefaultRateLimits(cfg.Region) {
+		if o, ok := cfg.RateLimits[name]; ok {
+			l = o
+		}
+		limit := rate.Inf
+		if l.PerSecond > 0 {
+			limit = rate.Limit(l.PerSecond)
+		}
+		p.limiters[name] = rate.NewLimiter(limit, max(l.Burst, 1))
+	}
+	return p, nil
+}
+
+// wait blocks until the rate limiter of api allows a call, or ctx ends.
+func (p *Provider) wait(ctx context.Context, api, resource string) error {
+	if err := p.limiters[api].Wait(ctx); err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return &Error{Op: api, Resource: resource, Err: err}
+	}
+	return nil
+}
+
+// ExecuteOption configures one ExecutePipeline call.
+type ExecuteOption func(*executeOptions)
+
+type executeOptions struct {
+	traceHeader    *string
+	idempotencyKey *string
+}
+
+// WithTraceHeader sets the X-Ray trace header of this run (at most 256 ASCII characters), overriding
+// Config.TraceHeader. An empty header sends none.
+func WithTraceHeader(header string) ExecuteOption {
+	return func(o *executeOptions) { o.traceHeader = &header }
+}
+
+// WithIdempotencyKey makes the start idempotent: the execution name is derived from the key and the state
+// machine, so repeating ExecutePipeline with the same job, key and parameters (after a timeout or a crash)
+// returns the same run instead of starting a second one, and repeating it with different parameters fails with
+// ErrIdempotencyConflict. Step Functions keeps names for 90 days after a Standard run closes.
+//
+// Express executions are not idempotent in Step Functions: for them the key only deduplicates within this
+// Provider, while it still holds the run's result (see Config.ExpressResultCapacity).
+func WithIdempotencyKey(key string) ExecuteOption {
+	return func(o *executeOptions) { o.idempotencyKey = &key }
+}

@@ -1,0 +1,182 @@
+package stepfunctions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+)
+
+// MapStatus maps a Step Functions execution status (case-insensitively) to a RunState:
+//
+//	RUNNING, PENDING_REDRIVE  Running
+//	SUCCEEDED                 Success
+//	FAILED, TIMED_OUT         Failed
+//	ABORTED                   Cancelled
+//	anything else             Unknown
+func MapStatus(status string) RunState {
+	switch strings.ToUpper(strings.TrimSpace(status)) {
+	case "RUNNING", "PENDING_REDRIVE":
+		return RunStateRunning
+	case "SUCCEEDED":
+		return RunStateSuccess
+	case "FAILED", "TIMED_OUT":
+		return RunStateFailed
+	case "ABORTED":
+		return RunStateCancelled
+	}
+	return RunStateUnknown
+}
+
+// GetPipelineRunStatus returns the status of a run. For a Standard run it calls DescribeExecution; on success
+// the output is applied to params (see ApplyOutput) and returned in Output and Parameters (a copy; params is
+// not modified). A failed run's Message carries its error and cause; a timed-out run without them is looked up
+// in the execution history, and says it timed out in any case.
+//
+// Right after a start Step Functions may briefly answer ExecutionDoesNotExist: within Config.NotFoundGrace of
+// the start of a run this Provider started (or named Polysync-<UUIDv7>), that is reported as Running.
+//
+// An Express run is answered from the Provider's record of recent Express results and never calls AWS; a run
+// no longer held is ErrRunNotFound.
+func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (RunStatus, error) {
+	const op = "GetPipelineRunStatus"
+	a, err := p.parseRunID(op, runID)
+	if err != nil {
+		return RunStatus{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return RunStatus{}, &Error{Op: op, Resource: runID, Err: err}
+	}
+	if a.resource == resExpress {
+		rec, ok := p.express.get(runID)
+		if !ok {
+			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
+				Err: errors.New("this Provider holds no result for the Express run"),
+				Hint: "Step Functions cannot describe Express executions; the Provider keeps the results of the Express runs it " +
+					"started (Config.ExpressResultCapacity, in memory); look for the run in the state machine's CloudWatch Logs"}
+		}
+		return expressStatus(runID, rec, params), nil
+	}
+	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+		return RunStatus{}, err
+	}
+	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
+	if err != nil {
+		if apiErrorCode(err) == "ExecutionDoesNotExist" && p.inGrace(runID, a) {
+			p.log.LogAttrs(ctx, slog.LevelDebug, "execution not visible yet, reporting it running", slog.String("run", runID))
+			return RunStatus{RunID: runID, State: RunStateRunning, Parameters: copyParams(params),
+				Message: "execution not visible yet: Step Functions is eventually consistent right after a start"}, nil
+		}
+		return RunStatus{}, classify(apiDescribeExecution, runID, p.region, err)
+	}
+	errName, cause := aws.ToString(d.Error), aws.ToString(d.Cause)
+	if d.Status == "TIMED_OUT" && errName == "" && cause == "" {
+		errName, cause = p.timeoutDetail(ctx, runID)
+	}
+	return buildStatus(runID, string(d.Status), aws.ToString(d.Output), errName, cause,
+		aws.ToTime(d.StartDate), aws.ToTime(d.StopDate), params), nil
+}
+
+// inGrace reports whether ExecutionDoesNotExist for run a may be eventual consistency after its start.
+func (p *Provider) inGrace(runID string, a sfnARN) bool {
+	if p.notFoundGrace < 0 {
+		return false
+	}
+	started, ok := p.started.get(runID)
+	if !ok {
+		started, ok = startedFromName(a.parts[1])
+	}
+	if !ok {
+		return false
+	}
+	age := p.now().Sub(started)
+	return age < p.notFoundGrace && age > -p.notFoundGrace // tolerate clock skew between hosts
+}
+
+// timeoutDetail looks up the error and cause of a timed-out execution in its newest history events. It is
+// best effort: failures (such as a missing states:GetExecutionHistory permission) leave both empty.
+func (p *Provider) timeoutDetail(ctx context.Context, runID string) (errName, cause string) {
+	if p.wait(ctx, apiGetExecutionHistory, runID) != nil {
+		return "", ""
+	}
+	h, err := p.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{
+		ExecutionArn: aws.String(runID), ReverseOrder: true, MaxResults: 10,
+	})
+	if err != nil {
+		p.log.LogAttrs(ctx, slog.LevelDebug, "could not read the history of a timed-out execution",
+			slog.String("run", runID), slog.String("error", err.Error()))
+		return "", ""
+	}
+	for _, e := range h.Events {
+		if d := e.ExecutionTimedOutEventDetails; d != nil {
+			return aws.ToString(d.Error), aws.ToString(d.Cause)
+		}
+	}
+	return "", ""
+}
+
+// buildStatus maps Step Functions' view of an ended or running execution to a RunStatus.
+func buildStatus(runID, status, output, errName, cause string, started, stopped time.Time, params []Parameter) RunStatus {
+	st := RunStatus{RunID: runID, State: MapStatus(status), Error: errName, Cause: cause, StartedAt: started, StoppedAt: stopped}
+	switch strings.ToUpper(status) {
+	case "SUCCEEDED":
+		st.Output = output
+		var err error
+		st.Parameters, err = ApplyOutput(params, output)
+		var e *Error
+		if errors.As(err, &e) && e.Err != nil {
+			st.Message = e.Err.Error()
+		}
+	case "FAILED":
+		st.Message = withDetail("execution failed", errName, cause)
+	case "TIMED_OUT":
+		st.Message = withDetail("execution timed out", errName, cause)
+	case "ABORTED":
+		if errName == CancelError {
+			st.Message = "cancelled by Polysync"
+		} else {
+			st.Message = withDetail("execution aborted", errName, cause)
+		}
+	case "PENDING_REDRIVE":
+		st.Message = "execution is waiting to be redriven"
+	case "RUNNING":
+	default:
+		st.Message = fmt.Sprintf("unknown execution status %q", status)
+	}
+	if st.Parameters == nil {
+		st.Parameters = copyParams(params)
+	}
+	return st
+}
+
+// withDetail appends ": error: cause" to msg, leaving out empty parts.
+func withDetail(msg, errName, cause string) string {
+	for _, s := range []string{errName, cause} {
+		if s != "" {
+			msg += ": " + s
+		}
+	}
+	return msg
+}
+
+func copyParams(params []Parameter) []Parameter {
+	if params == nil {
+		return nil
+	}
+	return append([]Parameter(nil), params...)
+}
+
+// ConsoleURL returns the AWS console link of a run (or any ARN ConsoleURL accepts). For an Express run this
+// Provider holds, the link carries the start date the console needs.
+func (p *Provider) ConsoleURL(runID string) (string, error) {
+	var start time.Time
+	if rec, ok := p.express.get(runID); ok {
+		start = rec.startedAt
+	}
+	return consoleURL(runID, start)
+}
