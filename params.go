@@ -180,7 +180,7 @@ func appendValue(b *bytes.Buffer, p Parameter) error {
 func appendString(b *bytes.Buffer, s string) {
 	e := json.NewEncoder(b)
 	e.SetEscapeHTML(false)
-	_ = e.Encode(s) // cannot fail for a string
+	_ = e.Encode(s)         // cannot fail for a string
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
