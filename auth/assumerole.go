@@ -30,7 +30,7 @@ func AssumeRole(roleARN string, base Source, opts ...AssumeRoleOption) Source {
 			o.applyAssumeRole(&c)
 		}
 	}
-	return &assumeRoleSource{roleARN: roleARN, base: base, cfg: c}
+	return &assumeRoleSource{&assumeRoleState{roleARN: roleARN, base: base, cfg: c}}
 }
 
 type assumeRoleConfig struct {
@@ -38,7 +38,11 @@ type assumeRoleConfig struct {
 	externalID string
 }
 
-type assumeRoleSource struct {
+// assumeRoleSource holds its state behind a pointer, which fmt prints as an
+// address when it cannot call Format (see staticSource).
+type assumeRoleSource struct{ *assumeRoleState }
+
+type assumeRoleState struct {
 	roleARN string
 	base    Source
 	cfg     assumeRoleConfig

@@ -18,14 +18,19 @@ import (
 // format) and the secret must be non-empty; Credentials reports a violation
 // without quoting either value.
 func Static(accessKeyID, secretAccessKey, sessionToken string) Source {
-	return &staticSource{
+	return &staticSource{&staticKeys{
 		accessKeyID:     accessKeyID,
 		secretAccessKey: secretAccessKey,
 		sessionToken:    sessionToken,
-	}
+	}}
 }
 
-type staticSource struct {
+// staticSource holds its keys behind a pointer: fmt prints a nested pointer
+// as an address, so even a badly formatted struct that holds the source in an
+// unexported field (where fmt cannot call Format) shows no key.
+type staticSource struct{ *staticKeys }
+
+type staticKeys struct {
 	accessKeyID     string
 	secretAccessKey string
 	sessionToken    string
@@ -39,7 +44,10 @@ func (s *staticSource) Credentials(ctx context.Context, _ aws.Config) (aws.Crede
 	if err := validateAccessKeys(s.accessKeyID, s.secretAccessKey, s.sessionToken); err != nil {
 		return nil, fmt.Errorf("auth: static credentials: %w", err)
 	}
-	return newCache(credentials.NewStaticCredentialsProvider(s.accessKeyID, s.secretAccessKey, s.sessionToken)), nil
+	// A pointer, so that fmt shows an address rather than the keys if the
+	// cache is printed before its first Retrieve.
+	p := credentials.NewStaticCredentialsProvider(s.accessKeyID, s.secretAccessKey, s.sessionToken)
+	return newCache(&p), nil
 }
 
 // String implements Source: "static(AKIA****WXYZ)".

@@ -31,8 +31,8 @@ func TestStaticCredentials(t *testing.T) {
 				t.Fatalf("Credentials() error = %v", err)
 			}
 			assertCachedOnce(t, p)
-			if got := innerProviderType(t, p); got.String() != "credentials.StaticCredentialsProvider" {
-				t.Errorf("cached provider = %v, want credentials.StaticCredentialsProvider", got)
+			if got := innerProviderType(t, p); got.String() != "*credentials.StaticCredentialsProvider" {
+				t.Errorf("cached provider = %v, want *credentials.StaticCredentialsProvider", got)
 			}
 			c, err := p.Retrieve(context.Background())
 			if err != nil {

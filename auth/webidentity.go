@@ -37,7 +37,7 @@ func WebIdentity(roleARN string, token TokenSource, opts ...WebIdentityOption) S
 			o.applyWebIdentity(&c)
 		}
 	}
-	return &webIdentitySource{roleARN: roleARN, token: token, cfg: c}
+	return &webIdentitySource{&webIdentityState{roleARN: roleARN, token: token, cfg: c}}
 }
 
 // WebIdentityFromEnv returns WebIdentity for the role in AWS_ROLE_ARN with
@@ -69,7 +69,11 @@ type webIdentityConfig struct {
 	tokenTimeout time.Duration
 }
 
-type webIdentitySource struct {
+// webIdentitySource holds its state behind a pointer, which fmt prints as an
+// address when it cannot call Format (see staticSource).
+type webIdentitySource struct{ *webIdentityState }
+
+type webIdentityState struct {
 	roleARN string
 	token   TokenSource
 	cfg     webIdentityConfig
