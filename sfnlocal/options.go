@@ -1,0 +1,196 @@
+package sfnlocal
+
+import (
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+)
+
+// Clock is the time source of a Server: timestamps, execution ids, Wait
+// states, task timeouts, the eventual-consistency window and the throttling
+// buckets all read it. It has the same method set as the interpreter's clock
+// and must be safe for concurrent use.
+type Clock interface {
+	// Now returns the current time.
+	Now() time.Time
+	// After returns a channel that receives once d has elapsed.
+	After(d time.Duration) <-chan time.Time
+}
+
+var _ asl.Clock = Clock(nil)
+
+// realClock is the wall clock.
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// scaledClock is a clock on which time runs factor times faster than the
+// wall clock, starting from the wall-clock time at which it was made.
+type scaledClock struct {
+	base   time.Time // wall time at creation, with monotonic reading
+	factor float64
+}
+
+func (c scaledClock) Now() time.Time {
+	elapsed := time.Since(c.base)
+	return c.base.Add(time.Duration(float64(elapsed) * c.factor))
+}
+
+func (c scaledClock) After(d time.Duration) <-chan time.Time {
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.Now()
+		return ch
+	}
+	real := time.Duration(float64(d) / c.factor)
+	time.AfterFunc(real, func() { ch <- c.Now() })
+	return ch
+}
+
+// Option configures a Server made by New.
+type Option func(*config)
+
+// Fault describes one injected failure: see WithFault.
+type Fault struct {
+	// Operation is the API operation, for example "StartExecution".
+	Operation string
+	// Call is which call of Operation fails, counting from 1 (the Nth call
+	// the server receives for that operation). Zero means every call.
+	Call int
+	// Code is the error code answered, for example "ServiceUnavailable".
+	// Ignored when DropConnection is set.
+	Code string
+	// Message is the error message; empty means "injected fault".
+	Message string
+	// Status is the HTTP status; zero means 500 when Code is empty or ends in
+	// "Fault"/"Unavailable"/"Error", otherwise 400.
+	Status int
+	// DropConnection, when set, processes the request normally and then
+	// closes the connection without writing the response, so the client sees
+	// an ambiguous failure.
+	DropConnection bool
+}
+
+// DenyRule makes the server answer AccessDeniedException for matching calls.
+type DenyRule struct {
+	// Action is the operation name ("StartExecution") or "states:StartExecution";
+	// "*" matches every operation.
+	Action string
+	// Resource is the ARN the call addresses (the state machine, execution or
+	// tagged resource); "*" in it matches any run of characters. Empty matches
+	// every resource.
+	Resource string
+}
+
+type config struct {
+	region      string
+	accountID   string
+	clock       Clock
+	logger      *slog.Logger
+	throttle    bool
+	throttleReg string
+	latency     map[string]time.Duration // operation ("*" = all) -> delay
+	faults      []Fault
+	consistency time.Duration
+	accessKeys  map[string]bool // nil = accept all
+	deny        []DenyRule
+	maxFinished int // 0 = unlimited
+	compile     compiler
+}
+
+// WithRegion sets the region used in every ARN the server makes. Default
+// "us-east-1". The partition follows from it (aws-cn for cn-*, aws-us-gov for
+// us-gov-*).
+func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+
+// WithAccountID sets the account id used in every ARN. Default "123456789012".
+func WithAccountID(id string) Option { return func(c *config) { c.accountID = id } }
+
+// WithClock sets the time source. Default: the wall clock.
+func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
+
+// WithTimeScale makes time run f times faster than the wall clock (f > 1
+// speeds up Wait states, timeouts, the eventual-consistency window and the
+// refill of the throttling buckets). It replaces any clock set earlier. Values
+// f <= 0 are ignored.
+func WithTimeScale(f float64) Option {
+	return func(c *config) {
+		if f > 0 {
+			c.clock = scaledClock{base: time.Now(), factor: f}
+		}
+	}
+}
+
+// WithLogger sets the logger. Default: discard everything.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithThrottling enables per-operation token buckets with the documented
+// Step Functions quotas of region (the "us-east-1, us-west-2, eu-west-1"
+// column or the "other regions" column; empty means the server's region).
+// A call that finds its bucket empty answers 400 ThrottlingException
+// "Rate exceeded". Buckets refill on the server's Clock, so WithTimeScale
+// shortens quota scenarios. Default: off.
+func WithThrottling(region string) Option {
+	return func(c *config) { c.throttle, c.throttleReg = true, region }
+}
+
+// WithLatency delays every call of operation ("*" for all operations) by d,
+// measured on the server's Clock, before it is processed. Default: none.
+func WithLatency(operation string, d time.Duration) Option {
+	return func(c *config) {
+		if c.latency == nil {
+			c.latency = map[string]time.Duration{}
+		}
+		c.latency[operation] = d
+	}
+}
+
+// WithFault injects a failure; it may be given several times. Default: none.
+func WithFault(f Fault) Option { return func(c *config) { c.faults = append(c.faults, f) } }
+
+// WithEventualConsistency makes a new Standard execution answer
+// ExecutionDoesNotExist to DescribeExecution for d (on the server's Clock)
+// after it started, as AWS may. Default: 0 (visible at once).
+func WithEventualConsistency(d time.Duration) Option {
+	return func(c *config) { c.consistency = d }
+}
+
+// WithAccessKeys accepts only requests signed with one of the given access
+// key ids; others get 400 UnrecognizedClientException. Default: any key.
+// Signatures are never verified.
+func WithAccessKeys(ids ...string) Option {
+	return func(c *config) {
+		if c.accessKeys == nil {
+			c.accessKeys = map[string]bool{}
+		}
+		for _, id := range ids {
+			c.accessKeys[id] = true
+		}
+	}
+}
+
+// WithDeny adds a deny rule: matching calls get 400 AccessDeniedException
+// naming the action and resource. Default: nothing denied.
+func WithDeny(r DenyRule) Option { return func(c *config) { c.deny = append(c.deny, r) } }
+
+// WithMaxFinishedExecutions caps how many finished Standard executions the
+// server keeps; when a new execution would exceed it, the execution that
+// finished first is forgotten. Default 0: keep all (AWS keeps them for 90
+// days), so memory grows with every execution.
+func WithMaxFinishedExecutions(n int) Option { return func(c *config) { c.maxFinished = n } }
+
+// withCompiler replaces the ASL interpreter (tests of the server itself).
+func withCompiler(fn compiler) Option { return func(c *config) { c.compile = fn } }
+
+func defaultConfig() config {
+	return config{
+		region:    "us-east-1",
+		accountID: "123456789012",
+		clock:     realClock{},
+		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		compile:   defaultCompiler,
+	}
+}

@@ -1,0 +1,113 @@
+package sfnlocal
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+)
+
+const (
+	defaultPageSize = 100
+	maxPageSize     = 1000
+	tokenLifetime   = 24 * time.Hour
+)
+
+// pageSize validates a maxResults member (0-1000, 0 or absent meaning 100).
+func pageSize(maxResults *int32) (int, error) {
+	if maxResults == nil || *maxResults == 0 {
+		return defaultPageSize, nil
+	}
+	n := *maxResults
+	if n < 0 {
+		return 0, validationf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 0", n)
+	}
+	if n > maxPageSize {
+		return 0, validationf("1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to %d", n, maxPageSize)
+	}
+	return int(n), nil
+}
+
+// pageToken is the content of a nextToken: the listing it continues (scope),
+// the sort key of the last item returned and when it was issued.
+type pageToken struct {
+	Scope  string `json:"s"`
+	Key    int64  `json:"k"`
+	Issued int64  `json:"t"`
+}
+
+// makeToken returns an opaque, tamper-evident token continuing scope after
+// the item with sort key key.
+func (s *Server) makeToken(scope string, key int64) string {
+	b, _ := json.Marshal(pageToken{Scope: scope, Key: key, Issued: s.cfg.clock.Now().Unix()})
+	payload := base64.RawURLEncoding.EncodeToString(b)
+	return payload + "." + base64.RawURLEncoding.EncodeToString(s.sign(payload))
+}
+
+func (s *Server) sign(payload string) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(payload))
+	return m.Sum(nil)
+}
+
+// readToken checks a nextToken for scope and returns its sort key; ok is
+// false when token is empty. A token that was not issued by this server for
+// this listing, or is older than 24 hours, is InvalidToken.
+func (s *Server) readToken(scope, token string) (key int64, ok bool, err error) {
+	if token == "" {
+		return 0, false, nil
+	}
+	if len(token) > 1024 {
+		return 0, false, validationf("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024")
+	}
+	bad := errf("InvalidToken", "Invalid Token: '%s'", token)
+	payload, sig, found := strings.Cut(token, ".")
+	if !found {
+		return 0, false, bad
+	}
+	want, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil || !hmac.Equal(want, s.sign(payload)) {
+		return 0, false, bad
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return 0, false, bad
+	}
+	var t pageToken
+	if err := json.Unmarshal(raw, &t); err != nil || t.Scope != scope {
+		return 0, false, bad
+	}
+	if s.cfg.clock.Now().Sub(time.Unix(t.Issued, 0)) > tokenLifetime {
+		return 0, false, errf("InvalidToken", "Invalid Token: 'token has expired'")
+	}
+	return t.Key, true, nil
+}
+
+// paginate returns the page of items (sorted by key, ascending or
+// descending) that follows the item with key after (when hasAfter), at most
+// limit long, and the token of the next page ("" for the last page).
+func paginate[T any](s *Server, scope string, items []T, key func(T) int64, desc bool, limit int, token string) ([]T, string, error) {
+	after, hasAfter, err := s.readToken(scope, token)
+	if err != nil {
+		return nil, "", err
+	}
+	start := 0
+	if hasAfter {
+		start = sort.Search(len(items), func(i int) bool {
+			if desc {
+				return key(items[i]) < after
+			}
+			return key(items[i]) > after
+		})
+	}
+	end := min(start+limit, len(items))
+	page := items[start:end]
+	next := ""
+	if end < len(items) && len(page) > 0 {
+		next = s.makeToken(scope, key(page[len(page)-1]))
+	}
+	return page, next, nil
+}

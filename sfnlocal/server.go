@@ -1,0 +1,444 @@
+package sfnlocal
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+)
+
+// program is a parsed, validated state machine definition: the narrow view
+// of the interpreter that the server needs. *asl.StateMachine implements it.
+type program interface {
+	TimeoutSeconds() int
+	Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result
+}
+
+// compiler parses and validates a definition.
+type compiler func(definition string) (program, error)
+
+// Server is an in-memory Step Functions endpoint. It is an http.Handler that
+// speaks the AWS JSON 1.0 protocol of the real service, so the aws-sdk-go-v2
+// client and the AWS CLI can use it through a custom endpoint. Its methods are
+// safe for concurrent use.
+type Server struct {
+	cfg     config
+	tokenMu sync.Mutex
+	key     []byte // signs pagination tokens
+
+	mu       sync.Mutex
+	closed   bool
+	seq      int64
+	machines map[string]*stateMachine // by unqualified ARN
+	execs    map[string]*execution    // Standard executions by ARN
+	finished []*execution             // finished Standard executions, oldest first
+	running  map[*execution]context.CancelFunc
+	calls    map[string]int
+	buckets  map[string]*bucket
+	servers  []*http.Server
+	wg       sync.WaitGroup
+
+	taskMu sync.RWMutex
+	tasks  map[string]TaskFunc
+}
+
+// New returns a Server with no state machines. Call Close when done with it.
+func New(opts ...Option) *Server {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.clock == nil {
+		cfg.clock = realClock{}
+	}
+	if cfg.logger == nil {
+		cfg.logger = defaultConfig().logger
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	s := &Server{
+		cfg:      cfg,
+		key:      key,
+		machines: map[string]*stateMachine{},
+		execs:    map[string]*execution{},
+		running:  map[*execution]context.CancelFunc{},
+		calls:    map[string]int{},
+		tasks:    map[string]TaskFunc{},
+	}
+	if cfg.throttle {
+		s.buckets = newBuckets(cfg.throttleReg, cfg.region, cfg.clock.Now())
+	}
+	return s
+}
+
+// Listen serves the API on addr in the background and returns the endpoint
+// URL, for example "http://127.0.0.1:49152". An empty addr or ":0" means
+// 127.0.0.1 on a free port; a host-less addr such as ":8083" also binds to
+// 127.0.0.1. Any other host is the caller's explicit choice and is used as
+// given (a non-loopback address exposes the endpoint to the network). Close
+// stops every listener.
+func (s *Server) Listen(addr string) (string, error) {
+	if addr == "" {
+		addr = ":0"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("listen on %q: %w", addr, err)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		return "", fmt.Errorf("listen on %q: %w", addr, err)
+	}
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = ln.Close()
+		return "", errors.New("listen: server is closed")
+	}
+	s.servers = append(s.servers, hs)
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.cfg.logger.Error("sfnlocal: serve", "addr", ln.Addr().String(), "error", err)
+		}
+	}()
+	endpoint := "http://" + ln.Addr().String()
+	s.cfg.logger.Info("sfnlocal: listening", "endpoint", endpoint)
+	return endpoint, nil
+}
+
+// Close stops every listener, aborts running executions (they end ABORTED)
+// and waits for all of the server's goroutines. Later API calls answer 503.
+// Close is idempotent.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.closed = true
+	servers := s.servers
+	for _, cancel := range s.running {
+		cancel()
+	}
+	s.mu.Unlock()
+	var errs []error
+	for _, hs := range servers {
+		if err := hs.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	return nil
+}
+
+// ListenAndServe serves a new Server made with opts on addr (see
+// Server.Listen for how addr is read) until ctx is done, logs the endpoint,
+// then closes the server.
+func ListenAndServe(ctx context.Context, addr string, opts ...Option) error {
+	s := New(opts...)
+	endpoint, err := s.Listen(addr)
+	if err != nil {
+		_ = s.Close()
+		return err
+	}
+	s.cfg.logger.Info("sfnlocal: serving Step Functions API", "endpoint", endpoint)
+	<-ctx.Done()
+	return s.Close()
+}
+
+// Calls returns how many calls of operation (for example "StartExecution")
+// the server has received, including those that failed.
+func (s *Server) Calls(operation string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[operation]
+}
+
+// CallCounts returns a snapshot of the number of calls received per
+// operation.
+func (s *Server) CallCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.calls))
+	for k, v := range s.calls {
+		out[k] = v
+	}
+	return out
+}
+
+// handler is one API operation: it gets the raw body and returns the
+// response value or an error.
+type handler func(s *Server, ctx context.Context, call *call) (any, error)
+
+// call is one API request being processed.
+type call struct {
+	op   string
+	n    int // the call's number among calls of op, from 1
+	body []byte
+}
+
+var operations = map[string]handler{
+	"CreateStateMachine":         (*Server).createStateMachine,
+	"DescribeStateMachine":       (*Server).describeStateMachine,
+	"UpdateStateMachine":         (*Server).updateStateMachine,
+	"DeleteStateMachine":         (*Server).deleteStateMachine,
+	"ListStateMachines":          (*Server).listStateMachines,
+	"PublishStateMachineVersion": (*Server).publishStateMachineVersion,
+	"ListStateMachineVersions":   (*Server).listStateMachineVersions,
+	"CreateStateMachineAlias":    (*Server).createStateMachineAlias,
+	"DescribeStateMachineAlias":  (*Server).describeStateMachineAlias,
+	"ListStateMachineAliases":    (*Server).listStateMachineAliases,
+	"StartExecution":             (*Server).startExecution,
+	"StartSyncExecution":         (*Server).startSyncExecution,
+	"DescribeExecution":          (*Server).describeExecution,
+	"StopExecution":              (*Server).stopExecution,
+	"ListExecutions":             (*Server).listExecutions,
+	"GetExecutionHistory":        (*Server).getExecutionHistory,
+	"RedriveExecution":           (*Server).redriveExecution,
+	"TagResource":                (*Server).tagResource,
+	"UntagResource":              (*Server).untagResource,
+	"ListTagsForResource":        (*Server).listTagsForResource,
+}
+
+// Operations returns the names of the API operations the server implements,
+// sorted.
+func Operations() []string {
+	ops := make([]string, 0, len(operations))
+	for op := range operations {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	return ops
+}
+
+// ServeHTTP implements http.Handler: it answers one AWS JSON 1.0 request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.cfg.logger.Error("sfnlocal: panic while serving a request", "panic", fmt.Sprint(v))
+			writeError(w, errors.New("panic"))
+		}
+	}()
+	c, err := s.readRequest(w, r)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	op := c.op
+	drop, err := s.admit(r.Context(), c)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	resp, err := operations[op](s, r.Context(), c)
+	if drop {
+		dropConnection(w)
+		return
+	}
+	if err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			s.cfg.logger.Error("sfnlocal: internal failure", "operation", op, "error", err)
+		}
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, resp)
+}
+
+// readRequest validates the transport-level parts of a request and returns
+// the call.
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, error) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return nil, &apiError{Status: http.StatusMethodNotAllowed, Code: "UnknownOperationException",
+			Message: fmt.Sprintf("method %s is not supported: the Step Functions API takes POST /", r.Method)}
+	}
+	if r.URL.Path != "/" {
+		return nil, &apiError{Status: http.StatusNotFound, Code: "UnknownOperationException",
+			Message: fmt.Sprintf("path %q is not supported: the Step Functions API takes POST /", r.URL.Path)}
+	}
+	target := r.Header.Get("X-Amz-Target")
+	op, ok := strings.CutPrefix(target, targetPrefix)
+	if target == "" {
+		return nil, errf("UnknownOperationException", "missing X-Amz-Target header: want %s<Operation>", targetPrefix)
+	}
+	if _, known := operations[op]; !ok || !known {
+		return nil, errf("UnknownOperationException", "unknown operation %q", target)
+	}
+	s.mu.Lock()
+	s.calls[op]++
+	n := s.calls[op]
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return nil, &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "the server is closed"}
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := strings.Cut(ct, ";")
+		if mt = strings.TrimSpace(strings.ToLower(mt)); mt != contentType && mt != "application/json" {
+			return nil, &apiError{Status: http.StatusUnsupportedMediaType, Code: "SerializationException",
+				Message: fmt.Sprintf("content type %q is not supported: want %s", ct, contentType)}
+		}
+	}
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		return nil, &apiError{Status: http.StatusForbidden, Code: "MissingAuthenticationTokenException",
+			Message: "Missing Authentication Token: requests must be signed with AWS Signature Version 4"}
+	}
+	akid, ok := accessKeyID(authz)
+	if !ok {
+		return nil, &apiError{Status: http.StatusForbidden, Code: "IncompleteSignatureException",
+			Message: "Authorization header requires a Credential=<access key id>/... parameter"}
+	}
+	if s.cfg.accessKeys != nil && !s.cfg.accessKeys[akid] {
+		return nil, errf("UnrecognizedClientException", "The security token included in the request is invalid.")
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	if err != nil {
+		return nil, errf("SerializationException", "read request body: %v", err)
+	}
+	if len(body) > maxRequestBytes {
+		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLargeException",
+			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", maxRequestBytes)}
+	}
+	if err := s.checkDeny(op, body); err != nil {
+		return nil, err
+	}
+	return &call{op: op, n: n, body: body}, nil
+}
+
+// checkDeny applies the deny rules to op on the resource the body addresses.
+func (s *Server) checkDeny(op string, body []byte) error {
+	if len(s.cfg.deny) == 0 {
+		return nil
+	}
+	var target struct {
+		StateMachineArn string `json:"stateMachineArn"`
+		ExecutionArn    string `json:"executionArn"`
+		ResourceArn     string `json:"resourceArn"`
+		AliasArn        string `json:"stateMachineAliasArn"`
+	}
+	_ = json.Unmarshal(body, &target) // malformed bodies are reported later
+	resource := firstNonEmpty(target.ExecutionArn, target.StateMachineArn, target.AliasArn, target.ResourceArn)
+	if resource == "" {
+		resource = "*"
+	}
+	for _, rule := range s.cfg.deny {
+		action := strings.TrimPrefix(rule.Action, "states:")
+		if action != "*" && action != op {
+			continue
+		}
+		if rule.Resource != "" && !globMatch(rule.Resource, resource) {
+			continue
+		}
+		return errf("AccessDeniedException",
+			"User: arn:%s:iam::%s:user/sfnlocal is not authorized to perform: states:%s on resource: %s because no identity-based policy allows the states:%s action",
+			partitionOf(s.cfg.region), s.cfg.accountID, op, resource, op)
+	}
+	return nil
+}
+
+// admit applies latency, fault injection and throttling to a call of op.
+// drop reports that the connection must be dropped after processing.
+func (s *Server) admit(ctx context.Context, c *call) (drop bool, err error) {
+	op := c.op
+	if d := s.latencyFor(op); d > 0 {
+		select {
+		case <-s.cfg.clock.After(d):
+		case <-ctx.Done():
+			return false, fmt.Errorf("wait latency: %w", ctx.Err())
+		}
+	}
+	for _, f := range s.cfg.faults {
+		if f.Operation != op && f.Operation != "*" || f.Call != 0 && f.Call != c.n {
+			continue
+		}
+		if f.DropConnection {
+			drop = true
+			continue
+		}
+		return false, f.apiError()
+	}
+	if op != "StartExecution" { // its bucket depends on the state machine type
+		if err := s.take(op); err != nil {
+			return false, err
+		}
+	}
+	return drop, nil
+}
+
+func (s *Server) latencyFor(op string) time.Duration {
+	if d, ok := s.cfg.latency[op]; ok {
+		return d
+	}
+	return s.cfg.latency["*"]
+}
+
+func (f Fault) apiError() *apiError {
+	code, msg, status := f.Code, f.Message, f.Status
+	if code == "" {
+		code = "InternalFailure"
+	}
+	if msg == "" {
+		msg = "injected fault"
+	}
+	if status == 0 {
+		status = http.StatusBadRequest
+		if f.Code == "" || strings.HasSuffix(code, "Fault") || strings.HasSuffix(code, "Unavailable") ||
+			strings.HasSuffix(code, "Error") || code == "InternalFailure" {
+			status = http.StatusInternalServerError
+		}
+	}
+	return &apiError{Status: status, Code: code, Message: msg}
+}
+
+// dropConnection closes the client connection without a response.
+func dropConnection(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// logger returns the server's logger.
+func (s *Server) logger() *slog.Logger { return s.cfg.logger }

@@ -1,0 +1,140 @@
+package sfnlocal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	// targetPrefix prefixes the operation name in X-Amz-Target.
+	targetPrefix = "AWSStepFunctions."
+	// contentType is the AWS JSON 1.0 media type.
+	contentType = "application/x-amz-json-1.0"
+	// maxRequestBytes is the request size limit of the service (1 MB).
+	maxRequestBytes = 1 << 20
+	// errorNamespace prefixes error codes in __type, as the service does.
+	errorNamespace = "com.amazonaws.swf.service.v2.model#"
+)
+
+// apiError is an error answered on the wire.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// errf makes a 400 apiError.
+func errf(code, format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func validationf(format string, args ...any) *apiError {
+	return errf("ValidationException", format, args...)
+}
+
+func invalidArn(arn string) *apiError {
+	return errf("InvalidArn", "Invalid Arn: '%s'", arn)
+}
+
+// writeError answers err in the AWS JSON 1.0 error shape. Anything that is
+// not an *apiError is an internal fault (500) whose detail is not exposed.
+func writeError(w http.ResponseWriter, err error) {
+	var ae *apiError
+	if !errors.As(err, &ae) {
+		ae = &apiError{Status: http.StatusInternalServerError, Code: "InternalFailure",
+			Message: "The request processing has failed because of an unknown error, exception or failure."}
+	}
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("X-Amzn-ErrorType", ae.Code)
+	w.WriteHeader(ae.Status)
+	body, _ := json.Marshal(map[string]string{"__type": errorNamespace + ae.Code, "message": ae.Message})
+	_, _ = w.Write(body)
+}
+
+// writeJSON answers 200 with v encoded as JSON.
+func writeJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, fmt.Errorf("encode response: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+// decodeBody decodes a request body into v. An empty body counts as {}.
+// Unknown members are ignored, as the service does.
+func decodeBody(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", te.Field, te.Value, te.Type)
+		}
+		return errf("SerializationException", "request body is not a valid JSON object: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errf("SerializationException", "request body has data after the JSON object")
+	}
+	return nil
+}
+
+// epoch is a time encoded as epoch seconds (a JSON number with millisecond
+// precision), the awsJson1_0 timestamp format.
+type epoch time.Time
+
+func (t epoch) MarshalJSON() ([]byte, error) {
+	ms := time.Time(t).UnixMilli()
+	return strconv.AppendFloat(nil, float64(ms)/1000, 'f', -1, 64), nil
+}
+
+func (t *epoch) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return fmt.Errorf("timestamp %s is not epoch seconds", b)
+	}
+	sec, frac := math.Modf(f)
+	*t = epoch(time.Unix(int64(sec), int64(frac*1e9)).UTC())
+	return nil
+}
+
+// ep returns a pointer to t as epoch, nil for the zero time.
+func ep(t time.Time) *epoch {
+	if t.IsZero() {
+		return nil
+	}
+	e := epoch(t)
+	return &e
+}
+
+// accessKeyID extracts the access key id from a SigV4 Authorization header
+// ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/states/aws4_request,
+// SignedHeaders=..., Signature=...").
+func accessKeyID(authz string) (string, bool) {
+	_, rest, ok := strings.Cut(authz, "Credential=")
+	if !ok {
+		return "", false
+	}
+	cred, _, _ := strings.Cut(rest, ",")
+	id, _, ok := strings.Cut(strings.TrimSpace(cred), "/")
+	if !ok || id == "" {
+		return "", false
+	}
+	return id, true
+}
