@@ -428,6 +428,9 @@ func (p *Provider) wait(ctx context.Context, api, resource string) error {
 	if err := p.limiters[api].Wait(ctx); err != nil {
 		if ctx.Err() != nil {
 			err = ctx.Err()
+		} else if _, ok := ctx.Deadline(); ok {
+			// The limiter fails early when the wait would outlast the deadline.
+			err = fmt.Errorf("client-side rate limit of %s would exceed the context deadline: %w", api, context.DeadlineExceeded)
 		}
 		return &Error{Op: api, Resource: resource, Err: err}
 	}
