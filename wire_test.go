@@ -1,0 +1,332 @@
+package stepfunctions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/auth"
+)
+
+// wireRequest is one request the wire server received.
+type wireRequest struct {
+	op   string
+	host string
+	auth string
+	body map[string]any
+}
+
+// wireServer answers the Step Functions JSON 1.0 protocol with scripted handlers, so tests go through the
+// real SDK client: serialisation, signing, endpoint resolution, error deserialisation and retries.
+type wireServer struct {
+	t        *testing.T
+	srv      *httptest.Server
+	mu       sync.Mutex
+	handlers map[string]func(body map[string]any) (int, any)
+	requests []wireRequest
+}
+
+func newWireServer(t *testing.T) *wireServer {
+	w := &wireServer{t: t, handlers: map[string]func(map[string]any) (int, any){}}
+	w.srv = httptest.NewServer(http.HandlerFunc(w.serve)) // binds 127.0.0.1
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+func (w *wireServer) handle(op string, h func(body map[string]any) (int, any)) { w.handlers[op] = h }
+
+func (w *wireServer) serve(rw http.ResponseWriter, r *http.Request) {
+	op, ok := strings.CutPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
+	if r.Method != http.MethodPost || r.URL.Path != "/" || !ok || r.Header.Get("Content-Type") != "application/x-amz-json-1.0" {
+		w.t.Errorf("unexpected request %s %s target %q content type %q", r.Method, r.URL.Path, r.Header.Get("X-Amz-Target"), r.Header.Get("Content-Type"))
+		http.Error(rw, "bad request", http.StatusBadRequest)
+		return
+	}
+	raw, _ := io.ReadAll(r.Body)
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		w.t.Errorf("%s: request body is not JSON: %v", op, err)
+	}
+	w.mu.Lock()
+	w.requests = append(w.requests, wireRequest{op: op, host: r.Host, auth: r.Header.Get("Authorization"), body: body})
+	h := w.handlers[op]
+	w.mu.Unlock()
+	if h == nil {
+		w.t.Errorf("unexpected operation %s", op)
+		http.Error(rw, "no handler", http.StatusInternalServerError)
+		return
+	}
+	status, resp := h(body)
+	rw.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	rw.WriteHeader(status)
+	_ = json.NewEncoder(rw).Encode(resp)
+}
+
+// calls returns the requests received for op.
+func (w *wireServer) calls(op string) []wireRequest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []wireRequest
+	for _, r := range w.requests {
+		if r.op == op {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// apiError is a JSON 1.0 error body; the SDK strips the namespace before '#'.
+func apiError(code, msg string) (int, any) {
+	return http.StatusBadRequest, map[string]string{"__type": "com.amazonaws.swf.service.v2.model#" + code, "message": msg}
+}
+
+// provider returns a Provider that talks to the server through the real SDK client.
+func (w *wireServer) provider(cfg Config) *Provider {
+	w.t.Helper()
+	cfg.Region = "eu-west-1"
+	cfg.Endpoint = w.srv.URL
+	cfg.Credentials = auth.Static("AKIDEXAMPLE12345678", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")
+	if cfg.MaxBackoff == 0 {
+		cfg.MaxBackoff = 5 * time.Millisecond
+	}
+	if cfg.RateLimits == nil {
+		cfg.RateLimits = unlimited()
+	}
+	p, err := New(context.Background(), cfg)
+	if err != nil {
+		w.t.Fatalf("New() error = %v", err)
+	}
+	return p
+}
+
+func epoch(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
+
+func TestWireListJobsPaginates(t *testing.T) {
+	w := newWireServer(t)
+	w.handle("ListStateMachines", func(body map[string]any) (int, any) {
+		if body["maxResults"] != float64(1000) {
+			t.Errorf("ListStateMachines maxResults = %v, want 1000", body["maxResults"])
+		}
+		if body["nextToken"] == nil {
+			return 200, map[string]any{"stateMachines": []any{
+				map[string]any{"stateMachineArn": machineARN(0), "name": "sm-0000", "type": "STANDARD", "creationDate": epoch(t0)},
+				map[string]any{"stateMachineArn": machineARN(1), "name": "sm-0001", "type": "EXPRESS", "creationDate": epoch(t0)},
+			}, "nextToken": "token-2"}
+		}
+		if body["nextToken"] != "token-2" {
+			t.Errorf("nextToken = %v, want token-2", body["nextToken"])
+		}
+		return 200, map[string]any{"stateMachines": []any{
+			map[string]any{"stateMachineArn": machineARN(2), "name": "sm-0002", "type": "STANDARD", "creationDate": epoch(t0)},
+		}}
+	})
+	w.handle("DescribeStateMachine", func(body map[string]any) (int, any) {
+		arn, _ := body["stateMachineArn"].(string)
+		if arn == machineARN(1) {
+			return apiError("StateMachineDoesNotExist", "State Machine Does Not Exist: '"+arn+"'")
+		}
+		return 200, map[string]any{"stateMachineArn": arn, "name": arn[strings.LastIndex(arn, ":")+1:], "status": "ACTIVE",
+			"definition": "{}", "roleArn": "arn:aws:iam::123456789012:role/r", "type": "STANDARD", "creationDate": epoch(t0),
+			"description": "d", "loggingConfiguration": map[string]any{"level": "ERROR"}}
+	})
+	p := w.provider(Config{})
+	jobs, err := p.ListJobs(context.Background())
+	if err != nil {
+		t.Fatalf("ListJobs() error = %v", err)
+	}
+	if len(jobs) != 2 || jobs[0].ID != machineARN(0) || jobs[1].ID != machineARN(2) {
+		t.Fatalf("ListJobs() = %+v, want sm-0000 and sm-0002", jobs)
+	}
+	if j := jobs[0]; j.RoleARN != "arn:aws:iam::123456789012:role/r" || !j.CreatedAt.Equal(t0) || j.LoggingLevel != "ERROR" || j.Type != TypeStandard {
+		t.Errorf("job = %+v", j)
+	}
+	if n := len(w.calls("ListStateMachines")); n != 2 {
+		t.Errorf("ListStateMachines calls = %d, want 2", n)
+	}
+	for _, r := range w.calls("DescribeStateMachine") {
+		if !strings.Contains(r.auth, "Credential=AKIDEXAMPLE12345678/") || !strings.Contains(r.auth, "/eu-west-1/states/aws4_request") {
+			t.Errorf("Authorization = %q, want SigV4 for states in eu-west-1 with the static key", r.auth)
+		}
+	}
+}
+
+func TestWireErrorKinds(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
+	tests := []struct {
+		code string
+		kind error
+		hint string
+	}{
+		{"StateMachineDoesNotExist", ErrStateMachineNotFound, "states:DescribeStateMachine"},
+		{"AccessDeniedException", ErrAccessDenied, "states:StartExecution on the state machine ARN " + testMachine},
+		{"ExecutionLimitExceeded", ErrExecutionLimitExceeded, "1,000,000"},
+		{"InvalidExecutionInput", ErrInvalidInput, "json"},
+		{"StateMachineDeleting", ErrStateMachineNotFound, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			w := newWireServer(t)
+			w.handle("StartExecution", func(map[string]any) (int, any) { return apiError(tt.code, "message for "+tt.code) })
+			p := w.provider(Config{})
+			_, err := p.ExecutePipeline(context.Background(), Job{ID: testMachine, Type: TypeStandard}, nil)
+			if !errors.Is(err, tt.kind) {
+				t.Fatalf("ExecutePipeline() error = %v, want %v", err, tt.kind)
+			}
+			var ae smithy.APIError
+			if !errors.As(err, &ae) || ae.ErrorCode() != tt.code || ae.ErrorMessage() != "message for "+tt.code {
+				t.Errorf("errors.As(smithy.APIError) = %v, want code %s", ae, tt.code)
+			}
+			if !strings.Contains(err.Error(), tt.hint) {
+				t.Errorf("error %q does not contain hint %q", err, tt.hint)
+			}
+		})
+	}
+	t.Run("ExecutionDoesNotExist", func(t *testing.T) {
+		w := newWireServer(t)
+		w.handle("DescribeExecution", func(map[string]any) (int, any) { return apiError("ExecutionDoesNotExist", "Execution Does Not Exist") })
+		w.handle("StopExecution", func(map[string]any) (int, any) { return apiError("ExecutionDoesNotExist", "Execution Does Not Exist") })
+		p := w.provider(Config{})
+		if _, err := p.GetPipelineRunStatus(context.Background(), run, nil); !errors.Is(err, ErrRunNotFound) {
+			t.Errorf("GetPipelineRunStatus() error = %v, want ErrRunNotFound", err)
+		}
+		if err := p.CancelPipelineRun(context.Background(), run); !errors.Is(err, ErrRunNotFound) {
+			t.Errorf("CancelPipelineRun() error = %v, want ErrRunNotFound", err)
+		}
+	})
+}
+
+func TestWireThrottlingIsRetried(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
+	tests := []struct {
+		name        string
+		throttles   int
+		maxAttempts int
+		wantErr     error
+		wantCalls   int
+	}{
+		{"succeeds after throttles", 3, 0, nil, 4},
+		{"gives up", 10, 3, ErrThrottled, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWireServer(t)
+			var n int
+			w.handle("DescribeExecution", func(map[string]any) (int, any) {
+				n++
+				if n <= tt.throttles {
+					return apiError("ThrottlingException", "Rate exceeded")
+				}
+				return 200, map[string]any{"executionArn": run, "stateMachineArn": testMachine, "status": "RUNNING", "startDate": epoch(t0)}
+			})
+			p := w.provider(Config{MaxAttempts: tt.maxAttempts})
+			st, err := p.GetPipelineRunStatus(context.Background(), run, nil)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("GetPipelineRunStatus() = %+v, %v; want error %v", st, err, tt.wantErr)
+			}
+			if tt.wantErr == nil && (st.State != RunStateRunning || !st.StartedAt.Equal(t0)) {
+				t.Errorf("GetPipelineRunStatus() = %+v, want Running since %v", st, t0)
+			}
+			if got := len(w.calls("DescribeExecution")); got != tt.wantCalls {
+				t.Errorf("DescribeExecution attempts = %d, want %d", got, tt.wantCalls)
+			}
+		})
+	}
+}
+
+func TestWireExpressStartSyncExecution(t *testing.T) {
+	w := newWireServer(t)
+	var runARN string
+	w.handle("StartSyncExecution", func(body map[string]any) (int, any) {
+		runARN = fmt.Sprintf("arn:aws:states:eu-west-1:123456789012:express:fast:%s:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b", body["name"])
+		return 200, map[string]any{"executionArn": runARN, "stateMachineArn": testExpress, "name": body["name"],
+			"status": "SUCCEEDED", "startDate": epoch(t0), "stopDate": epoch(t0.Add(time.Second)),
+			"input": body["input"], "output": `{"result":{"rows":7}}`, "billingDetails": map[string]any{"billedDurationInMilliseconds": 100}}
+	})
+	w.handle("DescribeStateMachine", func(body map[string]any) (int, any) {
+		return 200, map[string]any{"stateMachineArn": body["stateMachineArn"], "name": "fast", "type": "EXPRESS", "status": "ACTIVE",
+			"definition": "{}", "roleArn": "arn:aws:iam::123456789012:role/r", "creationDate": epoch(t0)}
+	})
+	p := w.provider(Config{TraceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793"})
+	run, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress}, standardParams)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	calls := w.calls("StartSyncExecution")
+	if len(calls) != 1 {
+		t.Fatalf("StartSyncExecution calls = %d, want 1", len(calls))
+	}
+	u, _ := url.Parse(w.srv.URL)
+	if calls[0].host != u.Host {
+		t.Errorf("StartSyncExecution sent to host %q, want %q (no sync- prefix for a custom endpoint)", calls[0].host, u.Host)
+	}
+	if b := calls[0].body; b["input"] != `{"count":3}` || b["stateMachineArn"] != testExpress || b["traceHeader"] != "Root=1-5759e988-bd862e3fe1be46a994272793" {
+		t.Errorf("StartSyncExecution body = %v", b)
+	}
+	if run.RunID != runARN || run.Status == nil || run.Status.State != RunStateSuccess || run.Status.Parameters[1].Value != `{"rows":7}` {
+		t.Errorf("ExecutePipeline() = %+v (status %+v)", run, run.Status)
+	}
+	if !run.Status.StoppedAt.Equal(t0.Add(time.Second)) {
+		t.Errorf("StoppedAt = %v, want %v", run.Status.StoppedAt, t0.Add(time.Second))
+	}
+}
+
+func TestWireIdempotentStartAdopts(t *testing.T) {
+	w := newWireServer(t)
+	w.handle("StartExecution", func(body map[string]any) (int, any) {
+		return apiError("ExecutionAlreadyExists", "Execution Already Exists: '"+fmt.Sprint(body["name"])+"'")
+	})
+	w.handle("DescribeExecution", func(body map[string]any) (int, any) {
+		return 200, map[string]any{"executionArn": body["executionArn"], "stateMachineArn": testMachine, "status": "SUCCEEDED",
+			"startDate": epoch(t0), "stopDate": epoch(t0.Add(time.Minute)), "input": `{"count": 3}`, "output": "{}"}
+	})
+	p := w.provider(Config{})
+	run, err := p.ExecutePipeline(context.Background(), Job{ID: testMachine + ":7", Type: TypeStandard}, standardParams, WithIdempotencyKey("retry-me"))
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	want := "arn:aws:states:eu-west-1:123456789012:execution:orders:" + idempotentName(testMachine, "retry-me")
+	if run.RunID != want || !run.StartedAt.Equal(t0) {
+		t.Errorf("ExecutePipeline() = %+v, want adopted run %s started %v", run, want, t0)
+	}
+	if got := w.calls("DescribeExecution")[0].body["executionArn"]; got != want {
+		t.Errorf("DescribeExecution(%v), want %s", got, want)
+	}
+	_, err = p.ExecutePipeline(context.Background(), Job{ID: testMachine, Type: TypeStandard}, []Parameter{in("count", DataTypeNumber, "4")}, WithIdempotencyKey("retry-me"))
+	if !errors.Is(err, ErrIdempotencyConflict) {
+		t.Errorf("ExecutePipeline(different input) error = %v, want ErrIdempotencyConflict", err)
+	}
+}
+
+func TestNewValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"no region", Config{}, "Config.Region is required"},
+		{"bad region", Config{Region: "Europe"}, `Config.Region "Europe"`},
+		{"bad endpoint", Config{Region: "eu-west-1", Endpoint: "127.0.0.1:8083"}, "Config.Endpoint"},
+		{"bad trace header", Config{Region: "eu-west-1", TraceHeader: "a\nb"}, "Config.TraceHeader"},
+		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListExecutions": {}}}, `unknown API "ListExecutions"`},
+		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(context.Background(), tt.cfg)
+			if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("New() error = %v, want ErrInvalidInput containing %q", err, tt.want)
+			}
+		})
+	}
+}
