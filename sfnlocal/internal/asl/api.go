@@ -103,8 +103,13 @@ type Options struct {
 	// applies. Exceeding either ends the run TIMED_OUT with States.Timeout.
 	Timeout time.Duration
 	// ResumeFrom, when non-nil, starts at that state with that input instead
-	// of StartAt (redrive).
+	// of StartAt (redrive). A Parallel or Map state is re-run whole: unlike
+	// AWS, its branches or iterations that had succeeded run again.
 	ResumeFrom *Checkpoint
+	// PreviousEventID is the PreviousEventID of the first state event,
+	// normally the id of the server's ExecutionStarted (or
+	// ExecutionRedriven) event. Default 0.
+	PreviousEventID int64
 }
 
 // Cancelling the ctx given to Run ends the execution ABORTED.

@@ -1,0 +1,124 @@
+package asl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ASL error names raised by the interpreter. Task code may raise any other
+// name through an ErrorNamer error.
+const (
+	// ErrALL matches every error name in Retry and Catch except
+	// States.Runtime and States.DataLimitExceeded, which end the execution
+	// unless a retrier or catcher names them explicitly.
+	ErrALL = "States.ALL"
+	// ErrTaskFailed is a Task failure whose error carried no name.
+	ErrTaskFailed = "States.TaskFailed"
+	// ErrTimeout is a Task that ran longer than its TimeoutSeconds, or an
+	// execution that ran longer than its timeout.
+	ErrTimeout = "States.Timeout"
+	// ErrRuntime is an error in the data flow: a path that matches nothing,
+	// input that is not what a state needs, and so on.
+	ErrRuntime = "States.Runtime"
+	// ErrDataLimitExceeded is a state output larger than MaxPayloadSize.
+	ErrDataLimitExceeded = "States.DataLimitExceeded"
+	// ErrBranchFailed is defined for completeness. A failed Parallel branch
+	// or Map iteration fails the state with the branch's own error name (as
+	// AWS does), so Catch can match it.
+	ErrBranchFailed = "States.BranchFailed"
+	// ErrNoChoiceMatched is a Choice state where no rule matched and there
+	// is no Default.
+	ErrNoChoiceMatched = "States.NoChoiceMatched"
+	// ErrIntrinsicFailure is an intrinsic function called with bad arguments.
+	ErrIntrinsicFailure = "States.IntrinsicFailure"
+	// ErrResultPathMatchFailure is a ResultPath that cannot be applied to the
+	// state's input.
+	ErrResultPathMatchFailure = "States.ResultPathMatchFailure"
+	// ErrParameterPathFailure is a path in a Task's Parameters that matches
+	// nothing.
+	ErrParameterPathFailure = "States.ParameterPathFailure"
+	// ErrHeartbeatTimeout is a Task that missed its heartbeat. Task functions
+	// run in-process and have no heartbeat, so only ErrorNamer errors raise it.
+	ErrHeartbeatTimeout = "States.HeartbeatTimeout"
+	// ErrPermissions is a Task without the permissions it needs; only
+	// ErrorNamer errors raise it.
+	ErrPermissions = "States.Permissions"
+)
+
+// stateError is an ASL error raised while running a state.
+type stateError struct {
+	Name  string
+	Cause string
+	// abort is set when the error only carries a cancellation of the run
+	// (execution aborted or timed out); such errors are never retried or
+	// caught.
+	abort bool
+}
+
+func (e *stateError) Error() string {
+	if e.Cause == "" {
+		return e.Name
+	}
+	return e.Name + ": " + e.Cause
+}
+
+// ASLError implements ErrorNamer.
+func (e *stateError) ASLError() (name, cause string) { return e.Name, e.Cause }
+
+func newError(name, format string, args ...any) *stateError {
+	return &stateError{Name: name, Cause: fmt.Sprintf(format, args...)}
+}
+
+func runtimeError(format string, args ...any) *stateError {
+	return newError(ErrRuntime, format, args...)
+}
+
+var errAborted = &stateError{Name: "States.Aborted", Cause: "the execution was stopped", abort: true}
+
+// fromTaskError converts an error returned by an Invoker.
+func fromTaskError(err error) *stateError {
+	var se *stateError
+	if errors.As(err, &se) {
+		return se
+	}
+	var en ErrorNamer
+	if errors.As(err, &en) {
+		name, cause := en.ASLError()
+		if name == "" {
+			name = ErrTaskFailed
+		}
+		return &stateError{Name: name, Cause: cause}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &stateError{Name: ErrTimeout, Cause: err.Error()}
+	}
+	return &stateError{Name: ErrTaskFailed, Cause: err.Error()}
+}
+
+// matchesError reports whether an ErrorEquals list matches name.
+func matchesError(errorEquals []string, name string) bool {
+	for _, e := range errorEquals {
+		if e == name {
+			return true
+		}
+		if e == ErrALL && name != ErrRuntime && name != ErrDataLimitExceeded {
+			return true
+		}
+	}
+	return false
+}
+
+// DefinitionError is returned by Parse for a definition that is not valid.
+// Each problem reads like AWS's, for example
+// "MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/Bar/Next".
+type DefinitionError struct {
+	Problems []string
+}
+
+// Error joins the problems with ", " as AWS does in its InvalidDefinition
+// message.
+func (e *DefinitionError) Error() string {
+	return strings.Join(e.Problems, ", ")
+}

@@ -1,0 +1,97 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestEventsForSimpleMachine(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"P","States":{
+		"P":{"Type":"Pass","Result":{"n":1},"Next":"T"},
+		"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":30,"Next":"W"},
+		"W":{"Type":"Wait","Seconds":1,"Next":"S"},
+		"S":{"Type":"Succeed"}}}`)
+	rec := &recorder{}
+	opts := Options{Clock: newFakeClock(10 * time.Second), Context: testContext(), Emit: rec.emit, PreviousEventID: 1,
+		Invoke: tasks(map[string]taskFunc{"arn:aws:states:::lambda:invoke": constant(`{"ok":true}`)})}
+	res := m.Run(context.Background(), json.RawMessage(`{"in":1}`), opts)
+	if res.Status != StatusSucceeded {
+		t.Fatalf("status = %s %s %s", res.Status, res.Error, res.Cause)
+	}
+	wantTypes := []string{
+		"PassStateEntered", "PassStateExited",
+		"TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited",
+		"WaitStateEntered", "WaitStateExited",
+		"SucceedStateEntered", "SucceedStateExited",
+	}
+	if got := rec.types(); !reflect.DeepEqual(got, wantTypes) {
+		t.Fatalf("event types = %v, want %v", got, wantTypes)
+	}
+	for i, e := range rec.events {
+		if want := int64(i + 1); e.PreviousEventID != want {
+			t.Errorf("event %d (%s) PreviousEventID = %d, want %d", i+2, e.Type, e.PreviousEventID, want)
+		}
+	}
+	entered := rec.events[0]
+	if entered.DetailsKey != "stateEnteredEventDetails" || entered.Details["name"] != "P" || entered.Details["input"] != `{"in":1}` {
+		t.Errorf("PassStateEntered = %+v", entered)
+	}
+	exited := rec.events[1]
+	if exited.DetailsKey != "stateExitedEventDetails" || exited.Details["output"] != `{"n":1}` {
+		t.Errorf("PassStateExited = %+v", exited)
+	}
+	sched := rec.events[3]
+	wantSched := map[string]any{"resourceType": "lambda", "resource": "invoke", "region": "us-east-1",
+		"parameters": `{"n":1}`, "timeoutInSeconds": int64(30)}
+	if sched.DetailsKey != "taskScheduledEventDetails" || !reflect.DeepEqual(sched.Details, wantSched) {
+		t.Errorf("TaskScheduled = %s %v, want %v", sched.DetailsKey, sched.Details, wantSched)
+	}
+	succ := rec.events[5]
+	if succ.DetailsKey != "taskSucceededEventDetails" || succ.Details["output"] != `{"ok":true}` || succ.Details["resourceType"] != "lambda" {
+		t.Errorf("TaskSucceeded = %+v", succ)
+	}
+	if !rec.events[7].Timestamp.Before(rec.events[8].Timestamp) {
+		t.Errorf("WaitStateExited at %v is not after WaitStateEntered at %v", rec.events[8].Timestamp, rec.events[7].Timestamp)
+	}
+}
+
+func TestEventsForFailingTask(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","End":true}}}`)
+	rec := &recorder{}
+	res := m.Run(context.Background(), nil, Options{Clock: newFakeClock(0), Emit: rec.emit,
+		Invoke: tasks(map[string]taskFunc{"t": failing("E", "c")})})
+	if res.Status != StatusFailed {
+		t.Fatalf("status = %s", res.Status)
+	}
+	want := []string{"TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed"}
+	if got := rec.types(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("event types = %v, want %v", got, want)
+	}
+	f := rec.events[3]
+	wantDetails := map[string]any{"resourceType": "task", "resource": "t", "error": "E", "cause": "c"}
+	if f.DetailsKey != "taskFailedEventDetails" || !reflect.DeepEqual(f.Details, wantDetails) {
+		t.Errorf("TaskFailed = %s %v, want %v", f.DetailsKey, f.Details, wantDetails)
+	}
+}
+
+func TestSplitResource(t *testing.T) {
+	tests := []struct{ in, typ, res string }{
+		{"arn:aws:states:::lambda:invoke", "lambda", "invoke"},
+		{"arn:aws:states:::glue:startJobRun.sync", "glue", "startJobRun.sync"},
+		{"arn:aws:states:::aws-sdk:s3:listBuckets", "aws-sdk", "s3:listBuckets"},
+		{"arn:aws:lambda:us-east-1:123456789012:function:MyFn", "lambda", "MyFn"},
+		{"arn:aws:lambda:us-east-1:123456789012:function:MyFn:prod", "lambda", "MyFn"},
+		{"arn:aws:states:us-east-1:123456789012:activity:Act", "activity", "Act"},
+		{"arn:aws:sqs:us-east-1:123456789012:queue", "sqs", "arn:aws:sqs:us-east-1:123456789012:queue"},
+		{"my-task", "task", "my-task"},
+	}
+	for _, tc := range tests {
+		typ, res := splitResource(tc.in)
+		if typ != tc.typ || res != tc.res {
+			t.Errorf("splitResource(%q) = %q, %q, want %q, %q", tc.in, typ, res, tc.typ, tc.res)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeClock is a Clock for tests. Timers of at most auto fire at once and
+// advance the clock (so waits and retry back-offs take no real time and are
+// recorded); longer timers fire only when Advance passes their deadline.
+type fakeClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	auto    time.Duration
+	sleeps  []time.Duration
+	pending []fakeTimer
+}
+
+type fakeTimer struct {
+	at time.Time
+	ch chan time.Time
+	d  time.Duration
+}
+
+var epoch = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func newFakeClock(auto time.Duration) *fakeClock {
+	return &fakeClock{now: epoch, auto: auto}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= c.auto {
+		c.sleeps = append(c.sleeps, d)
+		c.now = c.now.Add(d)
+		ch <- c.now
+		return ch
+	}
+	c.pending = append(c.pending, fakeTimer{at: c.now.Add(d), ch: ch, d: d})
+	return ch
+}
+
+// Advance moves the clock and fires the timers that are due.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.pending[:0]
+	for _, t := range c.pending {
+		if !t.at.After(c.now) {
+			t.ch <- c.now
+			continue
+		}
+		kept = append(kept, t)
+	}
+	c.pending = kept
+}
+
+// waitPending blocks until at least n long timers are pending.
+func (c *fakeClock) waitPending(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		got := len(c.pending)
+		c.mu.Unlock()
+		if got >= n {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatalf("timed out waiting for %d pending timers", n)
+}
+
+func (c *fakeClock) Sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.sleeps...)
+}
+
+// taskFunc is a test task.
+type taskFunc func(ctx context.Context, input json.RawMessage) (json.RawMessage, error)
+
+// tasks builds an Invoker from a map of resource to function.
+func tasks(m map[string]taskFunc) Invoker {
+	return func(ctx context.Context, resource string, input json.RawMessage) (json.RawMessage, error) {
+		f, ok := m[resource]
+		if !ok {
+			return nil, &namedError{name: "States.TaskFailed", cause: "no task " + resource}
+		}
+		return f(ctx, input)
+	}
+}
+
+// namedError is an ErrorNamer.
+type namedError struct{ name, cause string }
+
+func (e *namedError) Error() string                  { return e.name + ": " + e.cause }
+func (e *namedError) ASLError() (name, cause string) { return e.name, e.cause }
+
+func echo(_ context.Context, in json.RawMessage) (json.RawMessage, error) { return in, nil }
+
+func constant(out string) taskFunc {
+	return func(context.Context, json.RawMessage) (json.RawMessage, error) { return json.RawMessage(out), nil }
+}
+
+func failing(name, cause string) taskFunc {
+	return func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		if name == "" {
+			return nil, errors.New(cause)
+		}
+		return nil, &namedError{name, cause}
+	}
+}
+
+func mustParse(t testing.TB, def string) *StateMachine {
+	t.Helper()
+	m, err := Parse(def)
+	if err != nil {
+		t.Fatalf("Parse: %v\ndefinition: %s", err, def)
+	}
+	return m
+}
+
+// jsonEqual compares two JSON texts semantically.
+func jsonEqual(t testing.TB, got, want string) bool {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal([]byte(got), &g); err != nil {
+		t.Fatalf("output %q is not JSON: %v", got, err)
+	}
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("want %q is not JSON: %v", want, err)
+	}
+	return reflect.DeepEqual(g, w)
+}
+
+// recorder collects events and assigns ids from 2 (1 is ExecutionStarted).
+type recorder struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+func (r *recorder) emit(e Event) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, e)
+	return int64(len(r.events) + 1)
+}
+
+func (r *recorder) types() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, len(r.events))
+	for i, e := range r.events {
+		out[i] = e.Type
+	}
+	return out
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,723 @@
+package asl
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// maxIntrinsicString is the longest string States.Base64Encode,
+// States.Base64Decode and States.Hash accept, as in AWS.
+const maxIntrinsicString = 10000
+
+// maxArrayRange is the most elements States.ArrayRange may return.
+const maxArrayRange = 1000
+
+// argKind tells what an intrinsic function argument is.
+type argKind uint8
+
+const (
+	argLiteral argKind = iota
+	argPath
+	argCall
+)
+
+// intrinsicArg is one compiled argument.
+type intrinsicArg struct {
+	kind argKind
+	lit  any
+	raw  string // for string literals: the text with escapes kept (States.Format)
+	path *path
+	call *intrinsicCall
+}
+
+// intrinsicCall is a compiled call such as States.Format('{}', $.x).
+type intrinsicCall struct {
+	name string
+	fn   *intrinsicFunc
+	args []intrinsicArg
+}
+
+type intrinsicFunc struct {
+	minArgs, maxArgs int // maxArgs < 0: unbounded
+	call             func(c *intrinsicCall, args []any) (any, error)
+}
+
+var intrinsics map[string]*intrinsicFunc
+
+func init() {
+	intrinsics = map[string]*intrinsicFunc{
+		"States.Format":         {1, -1, fnFormat},
+		"States.StringToJson":   {1, 1, fnStringToJSON},
+		"States.JsonToString":   {1, 1, fnJSONToString},
+		"States.Array":          {0, -1, fnArray},
+		"States.ArrayPartition": {2, 2, fnArrayPartition},
+		"States.ArrayContains":  {2, 2, fnArrayContains},
+		"States.ArrayRange":     {3, 3, fnArrayRange},
+		"States.ArrayGetItem":   {2, 2, fnArrayGetItem},
+		"States.ArrayLength":    {1, 1, fnArrayLength},
+		"States.ArrayUnique":    {1, 1, fnArrayUnique},
+		"States.Base64Encode":   {1, 1, fnBase64Encode},
+		"States.Base64Decode":   {1, 1, fnBase64Decode},
+		"States.Hash":           {2, 2, fnHash},
+		"States.JsonMerge":      {3, 3, fnJSONMerge},
+		"States.MathRandom":     {2, 3, fnMathRandom},
+		"States.MathAdd":        {2, 2, fnMathAdd},
+		"States.StringSplit":    {2, 2, fnStringSplit},
+		"States.UUID":           {0, 0, fnUUID},
+	}
+}
+
+// isIntrinsic reports whether s looks like an intrinsic function call.
+func isIntrinsic(s string) bool {
+	return strings.HasPrefix(strings.TrimSpace(s), "States.")
+}
+
+// compileIntrinsic parses an intrinsic function call.
+func compileIntrinsic(src string) (*intrinsicCall, error) {
+	p := &intrinsicParser{src: src}
+	p.skipSpace()
+	c, err := p.parseCall()
+	if err != nil {
+		return nil, fmt.Errorf("invalid intrinsic function call %q: %w", src, err)
+	}
+	p.skipSpace()
+	if p.pos != len(p.src) {
+		return nil, fmt.Errorf("invalid intrinsic function call %q: unexpected %q after the closing parenthesis", src, p.src[p.pos:])
+	}
+	return c, nil
+}
+
+type intrinsicParser struct {
+	src string
+	pos int
+}
+
+func (p *intrinsicParser) skipSpace() {
+	for p.pos < len(p.src) && (p.src[p.pos] == ' ' || p.src[p.pos] == '\t' || p.src[p.pos] == '\n' || p.src[p.pos] == '\r') {
+		p.pos++
+	}
+}
+
+func (p *intrinsicParser) parseCall() (*intrinsicCall, error) {
+	start := p.pos
+	for p.pos < len(p.src) && (isIdentByte(p.src[p.pos]) || p.src[p.pos] == '.') {
+		p.pos++
+	}
+	name := p.src[start:p.pos]
+	fn, ok := intrinsics[name]
+	if !ok {
+		if name == "" {
+			return nil, fmt.Errorf("expected a function name at offset %d", start)
+		}
+		return nil, fmt.Errorf("unknown function %q", name)
+	}
+	p.skipSpace()
+	if p.pos >= len(p.src) || p.src[p.pos] != '(' {
+		return nil, fmt.Errorf("expected '(' after %s", name)
+	}
+	p.pos++
+	c := &intrinsicCall{name: name, fn: fn}
+	p.skipSpace()
+	if p.pos < len(p.src) && p.src[p.pos] == ')' {
+		p.pos++
+	} else {
+		for {
+			p.skipSpace()
+			a, err := p.parseArg()
+			if err != nil {
+				return nil, err
+			}
+			c.args = append(c.args, a)
+			p.skipSpace()
+			if p.pos >= len(p.src) {
+				return nil, fmt.Errorf("missing ')' to close %s", name)
+			}
+			if p.src[p.pos] == ',' {
+				p.pos++
+				continue
+			}
+			if p.src[p.pos] == ')' {
+				p.pos++
+				break
+			}
+			return nil, fmt.Errorf("unexpected %q in the arguments of %s", p.src[p.pos], name)
+		}
+	}
+	if len(c.args) < fn.minArgs || (fn.maxArgs >= 0 && len(c.args) > fn.maxArgs) {
+		return nil, fmt.Errorf("%s takes %s, got %d", name, argCountText(fn), len(c.args))
+	}
+	return c, nil
+}
+
+func argCountText(fn *intrinsicFunc) string {
+	switch {
+	case fn.maxArgs < 0:
+		return fmt.Sprintf("at least %d arguments", fn.minArgs)
+	case fn.minArgs == fn.maxArgs && fn.minArgs == 1:
+		return "1 argument"
+	case fn.minArgs == fn.maxArgs:
+		return fmt.Sprintf("%d arguments", fn.minArgs)
+	default:
+		return fmt.Sprintf("%d to %d arguments", fn.minArgs, fn.maxArgs)
+	}
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func (p *intrinsicParser) parseArg() (intrinsicArg, error) {
+	if p.pos >= len(p.src) {
+		return intrinsicArg{}, fmt.Errorf("missing argument at end of input")
+	}
+	c := p.src[p.pos]
+	switch {
+	case c == '\'':
+		return p.parseString()
+	case c == '$':
+		return p.parsePathArg()
+	case c == '-' || c >= '0' && c <= '9':
+		return p.parseNumber()
+	case strings.HasPrefix(p.src[p.pos:], "States."):
+		call, err := p.parseCall()
+		if err != nil {
+			return intrinsicArg{}, err
+		}
+		return intrinsicArg{kind: argCall, call: call}, nil
+	}
+	for _, kw := range []struct {
+		text string
+		val  any
+	}{{"true", true}, {"false", false}, {"null", nil}} {
+		if strings.HasPrefix(p.src[p.pos:], kw.text) {
+			end := p.pos + len(kw.text)
+			if end == len(p.src) || !isIdentByte(p.src[end]) {
+				p.pos = end
+				return intrinsicArg{kind: argLiteral, lit: kw.val}, nil
+			}
+		}
+	}
+	return intrinsicArg{}, fmt.Errorf("unexpected %q at offset %d", c, p.pos)
+}
+
+// parseString reads a single-quoted literal. The escapes \' \{ \} \\ are
+// recognised; raw keeps \{ \} and \\ for States.Format.
+func (p *intrinsicParser) parseString() (intrinsicArg, error) {
+	start := p.pos
+	p.pos++
+	var val, raw strings.Builder
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch c {
+		case '\\':
+			if p.pos+1 >= len(p.src) {
+				return intrinsicArg{}, fmt.Errorf("unterminated string starting at offset %d", start)
+			}
+			e := p.src[p.pos+1]
+			switch e {
+			case '\'':
+				val.WriteByte('\'')
+				raw.WriteByte('\'')
+			case '{', '}', '\\':
+				val.WriteByte(e)
+				raw.WriteByte('\\')
+				raw.WriteByte(e)
+			default:
+				return intrinsicArg{}, fmt.Errorf("invalid escape '\\%c' in string starting at offset %d", e, start)
+			}
+			p.pos += 2
+		case '\'':
+			p.pos++
+			return intrinsicArg{kind: argLiteral, lit: val.String(), raw: raw.String()}, nil
+		default:
+			val.WriteByte(c)
+			raw.WriteByte(c)
+			p.pos++
+		}
+	}
+	return intrinsicArg{}, fmt.Errorf("unterminated string starting at offset %d", start)
+}
+
+func (p *intrinsicParser) parseNumber() (intrinsicArg, error) {
+	start := p.pos
+	if p.src[p.pos] == '-' {
+		p.pos++
+	}
+	for p.pos < len(p.src) && strings.IndexByte("0123456789.eE+-", p.src[p.pos]) >= 0 {
+		p.pos++
+	}
+	text := p.src[start:p.pos]
+	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return intrinsicArg{kind: argLiteral, lit: i}, nil
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return intrinsicArg{}, fmt.Errorf("invalid number %q", text)
+	}
+	return intrinsicArg{kind: argLiteral, lit: f}, nil
+}
+
+// parsePathArg reads a path up to the next ',' or ')' outside brackets,
+// parentheses and quotes.
+func (p *intrinsicParser) parsePathArg() (intrinsicArg, error) {
+	start := p.pos
+	depth := 0
+	var quote byte
+loop:
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				p.pos++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '[' || c == '(':
+			depth++
+		case c == ']':
+			depth--
+		case c == ')':
+			if depth == 0 {
+				break loop
+			}
+			depth--
+		case c == ',':
+			if depth == 0 {
+				break loop
+			}
+		}
+		p.pos++
+	}
+	text := strings.TrimSpace(p.src[start:p.pos])
+	pth, err := compilePath(text, false)
+	if err != nil {
+		return intrinsicArg{}, err
+	}
+	return intrinsicArg{kind: argPath, path: pth}, nil
+}
+
+// usesContext reports whether the call reads the context object.
+func (c *intrinsicCall) usesContext() bool {
+	for _, a := range c.args {
+		if a.kind == argPath && a.path.context || a.kind == argCall && a.call.usesContext() {
+			return true
+		}
+	}
+	return false
+}
+
+// eval evaluates the call against input and the context object.
+func (c *intrinsicCall) eval(input any, ctxObj func() any) (any, *stateError) {
+	var small [4]any
+	args := small[:0]
+	for _, a := range c.args {
+		switch a.kind {
+		case argLiteral:
+			args = append(args, a.lit)
+		case argPath:
+			v, ok := a.path.get(input, ctxObj)
+			if !ok {
+				return nil, runtimeError("The JSONPath '%s' specified as an argument of %s could not be found in the input '%s'", a.path.text, c.name, truncate(marshalString(input)))
+			}
+			args = append(args, v)
+		case argCall:
+			v, err := a.call.eval(input, ctxObj)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v)
+		}
+	}
+	v, err := c.fn.call(c, args)
+	if err != nil {
+		return nil, &stateError{Name: ErrIntrinsicFailure, Cause: fmt.Sprintf("Invalid arguments in %s: %v", c.name, err)}
+	}
+	return v, nil
+}
+
+func fnFormat(c *intrinsicCall, args []any) (any, error) {
+	tmpl, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("the template must be a string, got %s", typeName(args[0]))
+	}
+	escapes := false
+	if c.args[0].kind == argLiteral {
+		tmpl = c.args[0].raw
+		escapes = true
+	}
+	var b strings.Builder
+	next := 1
+	for i := 0; i < len(tmpl); i++ {
+		ch := tmpl[i]
+		if escapes && ch == '\\' && i+1 < len(tmpl) {
+			b.WriteByte(tmpl[i+1])
+			i++
+			continue
+		}
+		if ch == '{' && i+1 < len(tmpl) && tmpl[i+1] == '}' {
+			if next >= len(args) {
+				return nil, fmt.Errorf("the template has more {} placeholders than the %d arguments given", len(args)-1)
+			}
+			a := args[next]
+			next++
+			switch ta := a.(type) {
+			case string:
+				b.WriteString(ta)
+			case map[string]any, []any:
+				return nil, fmt.Errorf("argument %d is an %s; only strings, numbers, booleans and null can be formatted", next-1, typeName(a))
+			default:
+				b.Write(appendJSON(nil, ta))
+			}
+			i++
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	if next != len(args) {
+		return nil, fmt.Errorf("the template has %d {} placeholders but %d arguments were given", next-1, len(args)-1)
+	}
+	return b.String(), nil
+}
+
+func fnStringToJSON(_ *intrinsicCall, args []any) (any, error) {
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("the argument must be a string, got %s", typeName(args[0]))
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("the argument is an empty string, not JSON")
+	}
+	v, err := parseJSON([]byte(s))
+	if err != nil {
+		return nil, fmt.Errorf("the argument is not valid JSON: %w", err)
+	}
+	return v, nil
+}
+
+func fnJSONToString(_ *intrinsicCall, args []any) (any, error) {
+	return marshalString(args[0]), nil
+}
+
+func fnArray(_ *intrinsicCall, args []any) (any, error) {
+	out := make([]any, len(args))
+	copy(out, args)
+	return out, nil
+}
+
+func arrayArg(args []any, i int) ([]any, error) {
+	a, ok := args[i].([]any)
+	if !ok {
+		return nil, fmt.Errorf("argument %d must be an array, got %s", i+1, typeName(args[i]))
+	}
+	return a, nil
+}
+
+func intArg(args []any, i int) (int64, error) {
+	n, ok := toInt(args[i])
+	if !ok {
+		return 0, fmt.Errorf("argument %d must be an integer, got %s", i+1, describeValue(args[i]))
+	}
+	return n, nil
+}
+
+func describeValue(v any) string {
+	if isNumber(v) {
+		return "the number " + string(appendJSON(nil, v))
+	}
+	return typeName(v)
+}
+
+func stringArg(args []any, i int) (string, error) {
+	s, ok := args[i].(string)
+	if !ok {
+		return "", fmt.Errorf("argument %d must be a string, got %s", i+1, typeName(args[i]))
+	}
+	return s, nil
+}
+
+func fnArrayPartition(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	size, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if size <= 0 {
+		return nil, fmt.Errorf("the chunk size must be positive, got %d", size)
+	}
+	out := make([]any, 0, (len(a)+int(size)-1)/int(size))
+	for i := 0; i < len(a); i += int(size) {
+		end := min(i+int(size), len(a))
+		chunk := make([]any, end-i)
+		copy(chunk, a[i:end])
+		out = append(out, chunk)
+	}
+	return out, nil
+}
+
+func fnArrayContains(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range a {
+		if deepEqual(e, args[1]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
+	var n [3]int64
+	for i := range n {
+		v, err := intArg(args, i)
+		if err != nil {
+			return nil, err
+		}
+		n[i] = v
+	}
+	start, end, stepBy := n[0], n[1], n[2]
+	if stepBy == 0 {
+		return nil, fmt.Errorf("the step must not be 0")
+	}
+	count := int64(0)
+	if (stepBy > 0 && start <= end) || (stepBy < 0 && start >= end) {
+		count = (end-start)/stepBy + 1
+	}
+	if count > maxArrayRange {
+		return nil, fmt.Errorf("the range has %d elements, more than the limit of %d", count, maxArrayRange)
+	}
+	out := make([]any, 0, count)
+	for i := int64(0); i < count; i++ {
+		out = append(out, start+i*stepBy)
+	}
+	return out, nil
+}
+
+func fnArrayGetItem(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	i, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 || i >= int64(len(a)) {
+		return nil, fmt.Errorf("index %d is out of bounds for an array of length %d", i, len(a))
+	}
+	return a[i], nil
+}
+
+func fnArrayLength(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return int64(len(a)), nil
+}
+
+func fnArrayUnique(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(a))
+	seen := make(map[string]struct{}, len(a))
+	for _, e := range a {
+		// Canonical JSON text identifies equal values (keys are sorted).
+		k := canonicalKey(e)
+		if _, dup := seen[k]; dup {
+			continue
+		}
+		seen[k] = struct{}{}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// canonicalKey returns a text that is equal for equal JSON values.
+func canonicalKey(v any) string {
+	if f, ok := toFloat(v); ok {
+		if i, ok := toInt(v); ok {
+			return strconv.FormatInt(i, 10)
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return marshalString(v)
+}
+
+func fnBase64Encode(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s)), nil
+}
+
+func fnBase64Decode(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("the string is not valid base64: %w", err)
+	}
+	return string(b), nil
+}
+
+var hashes = map[string]func() hash.Hash{
+	"MD5":     md5.New,
+	"SHA-1":   sha1.New,
+	"SHA-256": sha256.New,
+	"SHA-384": sha512.New384,
+	"SHA-512": sha512.New,
+}
+
+func fnHash(_ *intrinsicCall, args []any) (any, error) {
+	data := args[0]
+	if data == nil {
+		return nil, fmt.Errorf("argument 1 must not be null")
+	}
+	s, ok := data.(string)
+	if !ok {
+		s = marshalString(data)
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the data has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	alg, err := stringArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	newHash, ok := hashes[alg]
+	if !ok {
+		return nil, fmt.Errorf("unknown hash algorithm %q (want MD5, SHA-1, SHA-256, SHA-384 or SHA-512)", alg)
+	}
+	h := newHash()
+	h.Write([]byte(s))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
+	a, ok := args[0].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("argument 1 must be an object, got %s", typeName(args[0]))
+	}
+	b, ok := args[1].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("argument 2 must be an object, got %s", typeName(args[1]))
+	}
+	deep, ok := args[2].(bool)
+	if !ok {
+		return nil, fmt.Errorf("argument 3 must be a boolean, got %s", typeName(args[2]))
+	}
+	if deep {
+		return nil, fmt.Errorf("deep merging is not supported; argument 3 must be false")
+	}
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
+	start, err := intArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	end, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if end <= start {
+		return nil, fmt.Errorf("the end (%d) must be greater than the start (%d)", end, start)
+	}
+	var r *rand.Rand
+	if len(args) == 3 {
+		seed, err := intArg(args, 2)
+		if err != nil {
+			return nil, err
+		}
+		r = rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
+		return start + r.Int64N(end-start), nil
+	}
+	return start + rand.Int64N(end-start), nil
+}
+
+func fnMathAdd(_ *intrinsicCall, args []any) (any, error) {
+	a, okA := toInt(args[0])
+	b, okB := toInt(args[1])
+	if okA && okB {
+		s := a + b
+		if (s > a) != (b > 0) {
+			return nil, fmt.Errorf("the sum of %d and %d overflows", a, b)
+		}
+		return s, nil
+	}
+	fa, okA := toFloat(args[0])
+	fb, okB := toFloat(args[1])
+	if !okA {
+		return nil, fmt.Errorf("argument 1 must be a number, got %s", typeName(args[0]))
+	}
+	if !okB {
+		return nil, fmt.Errorf("argument 2 must be a number, got %s", typeName(args[1]))
+	}
+	return fa + fb, nil
+}
+
+func fnStringSplit(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	delims, err := stringArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	var parts []string
+	if delims == "" {
+		parts = []string{s}
+	} else {
+		parts = strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
+	}
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out, nil
+}
+
+func fnUUID(_ *intrinsicCall, _ []any) (any, error) {
+	return uuid.NewString(), nil
+}

@@ -1,0 +1,176 @@
+package asl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ohler55/ojg/jp"
+)
+
+// step is one segment of a definite path: an object key or an array index.
+type step struct {
+	key     string
+	index   int
+	isIndex bool
+}
+
+// path is a compiled JSONPath ("$.a.b") or context path ("$$.Execution.Id").
+//
+// Definite paths (only keys and indexes) are evaluated by this package and
+// yield one value; indefinite ones (wildcards, slices, unions, filters,
+// descent) are evaluated by ojg and yield an array of every match, as Jayway
+// JsonPath (used by AWS) does.
+type path struct {
+	text    string
+	context bool // evaluated against the context object
+	steps   []step
+	expr    jp.Expr // set for indefinite paths
+}
+
+// compilePath parses a path. reference restricts it to a definite path, as
+// ASL requires for ResultPath and the Variable of Choice rules.
+func compilePath(text string, reference bool) (*path, error) {
+	if !strings.HasPrefix(text, "$") {
+		return nil, fmt.Errorf("path %q must start with '$'", text)
+	}
+	p := &path{text: text}
+	src := text
+	if strings.HasPrefix(text, "$$") {
+		p.context = true
+		src = text[1:]
+	}
+	x, err := jp.ParseString(src)
+	if err != nil {
+		return nil, fmt.Errorf("path %q is not a valid JSONPath: %w", text, err)
+	}
+	definite := true
+	var steps []step
+	for i, f := range x {
+		switch tf := f.(type) {
+		case jp.Root:
+			if i != 0 {
+				definite = false
+			}
+		case jp.Bracket:
+		case jp.Child:
+			steps = append(steps, step{key: string(tf)})
+		case jp.Nth:
+			steps = append(steps, step{index: int(tf), isIndex: true})
+		case jp.At:
+			return nil, fmt.Errorf("path %q must start with '$'", text)
+		default:
+			definite = false
+		}
+	}
+	if len(x) == 0 {
+		return nil, fmt.Errorf("path %q is empty", text)
+	}
+	if _, ok := x[0].(jp.Root); !ok {
+		return nil, fmt.Errorf("path %q must start with '$'", text)
+	}
+	if !definite {
+		if reference {
+			return nil, fmt.Errorf("path %q must be a reference path (keys and indexes only)", text)
+		}
+		p.expr = x
+		return p, nil
+	}
+	p.steps = steps
+	return p, nil
+}
+
+// get evaluates the path. ok is false when a definite path matches nothing.
+func (p *path) get(input any, ctxObj func() any) (any, bool) {
+	root := input
+	if p.context {
+		root = ctxObj()
+	}
+	if p.expr != nil {
+		res := p.expr.Get(root)
+		if res == nil {
+			res = []any{}
+		}
+		return res, true
+	}
+	return getSteps(root, p.steps)
+}
+
+func getSteps(v any, steps []step) (any, bool) {
+	for _, s := range steps {
+		if s.isIndex {
+			a, ok := v.([]any)
+			if !ok {
+				return nil, false
+			}
+			i := s.index
+			if i < 0 {
+				i += len(a)
+			}
+			if i < 0 || i >= len(a) {
+				return nil, false
+			}
+			v = a[i]
+			continue
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if v, ok = m[s.key]; !ok {
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// setPath returns a copy of root with val stored at the definite path steps,
+// creating missing objects on the way. The containers along the path are
+// copied; nothing reachable from root is modified.
+func setPath(root any, steps []step, val any) (any, error) {
+	if len(steps) == 0 {
+		return val, nil
+	}
+	s := steps[0]
+	if s.isIndex {
+		a, ok := root.([]any)
+		if !ok {
+			return nil, fmt.Errorf("cannot index %s with [%d]", typeName(root), s.index)
+		}
+		i := s.index
+		if i < 0 {
+			i += len(a)
+		}
+		if i < 0 || i >= len(a) {
+			return nil, fmt.Errorf("index [%d] is out of bounds for an array of length %d", s.index, len(a))
+		}
+		child, err := setPath(a[i], steps[1:], val)
+		if err != nil {
+			return nil, err
+		}
+		na := make([]any, len(a))
+		copy(na, a)
+		na[i] = child
+		return na, nil
+	}
+	m, ok := root.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("cannot set field %q on %s", s.key, typeName(root))
+	}
+	cur, exists := m[s.key]
+	if !exists {
+		cur = map[string]any{}
+		if len(steps) > 1 && steps[1].isIndex {
+			return nil, fmt.Errorf("field %q does not exist", s.key)
+		}
+	}
+	child, err := setPath(cur, steps[1:], val)
+	if err != nil {
+		return nil, err
+	}
+	nm := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		nm[k] = v
+	}
+	nm[s.key] = child
+	return nm, nil
+}

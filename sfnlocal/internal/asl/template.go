@@ -1,0 +1,153 @@
+package asl
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// template is a compiled payload template (Parameters, ResultSelector,
+// ItemSelector): JSON whose object fields named "x.$" are replaced by the
+// value of a path or an intrinsic function call under the name "x".
+type template struct {
+	static  any // when dynamic is false: the value itself
+	dynamic bool
+	fields  []templateField // object template
+	elems   []*template     // array template
+	isArray bool
+	context bool // some part reads the context object
+}
+
+type templateField struct {
+	name  string
+	key   string // the name as written, with ".$"
+	sub   *template
+	path  *path
+	call  *intrinsicCall
+	value bool // sub is set
+}
+
+// compileTemplate compiles v; problems are reported through report with the
+// JSON pointer of the bad field.
+func compileTemplate(v any, where string, report func(where, format string, args ...any)) *template {
+	switch tv := v.(type) {
+	case map[string]any:
+		t := &template{}
+		keys := make([]string, 0, len(tv))
+		for k := range tv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			val := tv[k]
+			if strings.HasSuffix(k, ".$") {
+				f := templateField{name: strings.TrimSuffix(k, ".$"), key: k}
+				s, ok := val.(string)
+				switch {
+				case !ok:
+					report(where+"/"+k, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a STRING that contains a JSONPath but was a %s", k, typeName(val))
+					continue
+				case isIntrinsic(s):
+					call, err := compileIntrinsic(s)
+					if err != nil {
+						report(where+"/"+k, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call: %v", k, err)
+						continue
+					}
+					f.call = call
+					t.context = t.context || call.usesContext()
+				default:
+					p, err := compilePath(s, false)
+					if err != nil {
+						report(where+"/"+k, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a valid JSONPath or a valid intrinsic function call: %v", k, err)
+						continue
+					}
+					f.path = p
+					t.context = t.context || p.context
+				}
+				t.dynamic = true
+				t.fields = append(t.fields, f)
+				continue
+			}
+			sub := compileTemplate(val, where+"/"+k, report)
+			t.fields = append(t.fields, templateField{name: k, key: k, sub: sub, value: true})
+			t.dynamic = t.dynamic || sub.dynamic
+			t.context = t.context || sub.context
+		}
+		if !t.dynamic {
+			return &template{static: v}
+		}
+		return t
+	case []any:
+		t := &template{isArray: true}
+		for i, e := range tv {
+			sub := compileTemplate(e, fmt.Sprintf("%s[%d]", where, i), report)
+			t.elems = append(t.elems, sub)
+			t.dynamic = t.dynamic || sub.dynamic
+			t.context = t.context || sub.context
+		}
+		if !t.dynamic {
+			return &template{static: v}
+		}
+		return t
+	default:
+		return &template{static: v}
+	}
+}
+
+// eval builds the payload from input. field names the template for errors
+// ("Parameters", "ResultSelector", ...).
+func (t *template) eval(input any, ctxObj func() any) (any, *stateError) {
+	if !t.dynamic {
+		return t.static, nil
+	}
+	if t.isArray {
+		out := make([]any, len(t.elems))
+		for i, e := range t.elems {
+			v, err := e.eval(input, ctxObj)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	out := make(map[string]any, len(t.fields))
+	for i := range t.fields {
+		f := &t.fields[i]
+		switch {
+		case f.value:
+			v, err := f.sub.eval(input, ctxObj)
+			if err != nil {
+				return nil, err
+			}
+			out[f.name] = v
+		case f.call != nil:
+			v, err := f.call.eval(input, ctxObj)
+			if err != nil {
+				return nil, err
+			}
+			out[f.name] = v
+		default:
+			v, ok := f.path.get(input, ctxObj)
+			if !ok {
+				src := input
+				what := "input"
+				if f.path.context {
+					src, what = ctxObj(), "context object"
+				}
+				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'", f.path.text, f.key, what, truncate(marshalString(src)))
+			}
+			out[f.name] = v
+		}
+	}
+	return out, nil
+}
+
+// truncate shortens s for an error cause.
+func truncate(s string) string {
+	const limit = 2048
+	if len(s) <= limit {
+		return s
+	}
+	return s[:limit] + "..."
+}

@@ -1,0 +1,331 @@
+package asl
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/ohler55/ojg/oj"
+)
+
+// MaxPayloadSize is the largest state input or output, in bytes, that an
+// execution may carry (262,144 bytes, as in AWS). A larger one fails the
+// execution with States.DataLimitExceeded.
+const MaxPayloadSize = 262144
+
+// JSON values inside an execution are plain Go values as produced by the ojg
+// parser: map[string]any, []any, string, int64, float64, json.Number (for
+// numbers that do not fit either), bool and nil. Values are never mutated in
+// place once they have been shared: code that changes a container copies it
+// first (see setPath).
+
+// parseJSON parses one JSON document.
+func parseJSON(data []byte) (any, error) {
+	var p oj.Parser
+	v, err := p.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// marshal returns the compact JSON text of v with object keys sorted and
+// without HTML escaping.
+func marshal(v any) []byte {
+	return appendJSON(make([]byte, 0, 64), v)
+}
+
+// marshalString is marshal as a string.
+func marshalString(v any) string {
+	return string(marshal(v))
+}
+
+// appendJSON appends the compact JSON text of v to buf.
+func appendJSON(buf []byte, v any) []byte {
+	switch tv := v.(type) {
+	case nil:
+		return append(buf, "null"...)
+	case bool:
+		if tv {
+			return append(buf, "true"...)
+		}
+		return append(buf, "false"...)
+	case string:
+		return appendString(buf, tv)
+	case int64:
+		return strconv.AppendInt(buf, tv, 10)
+	case int:
+		return strconv.AppendInt(buf, int64(tv), 10)
+	case float64:
+		return appendFloat(buf, tv)
+	case json.Number:
+		return append(buf, tv...)
+	case map[string]any:
+		if len(tv) == 0 {
+			return append(buf, "{}"...)
+		}
+		var small [16]string
+		keys := small[:0]
+		for k := range tv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		buf = append(buf, '{')
+		for i, k := range keys {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, k)
+			buf = append(buf, ':')
+			buf = appendJSON(buf, tv[k])
+		}
+		return append(buf, '}')
+	case []any:
+		buf = append(buf, '[')
+		for i, e := range tv {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendJSON(buf, e)
+		}
+		return append(buf, ']')
+	default:
+		// Not produced by this package; fall back to encoding/json so that
+		// nothing is silently lost.
+		b, err := json.Marshal(tv)
+		if err != nil {
+			return appendString(buf, fmt.Sprint(tv))
+		}
+		return append(buf, b...)
+	}
+}
+
+// appendFloat formats f the way JavaScript and Jackson do for the common
+// cases: integral values without a fraction, others in the shortest form.
+func appendFloat(buf []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(buf, "null"...)
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.AppendFloat(buf, f, 'f', -1, 64)
+	}
+	abs := math.Abs(f)
+	if abs < 1e-6 || abs >= 1e21 {
+		return strconv.AppendFloat(buf, f, 'e', -1, 64)
+	}
+	return strconv.AppendFloat(buf, f, 'f', -1, 64)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string literal.
+func appendString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
+
+// jsonSize returns the length of the JSON text of v, stopping early once it
+// exceeds limit (the returned value is then > limit but not exact).
+func jsonSize(v any, limit int) int {
+	switch tv := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if tv {
+			return 4
+		}
+		return 5
+	case string:
+		n := len(tv) + 2
+		for i := 0; i < len(tv); i++ {
+			c := tv[i]
+			if c < 0x20 {
+				n += 5
+			} else if c == '"' || c == '\\' {
+				n++
+			}
+		}
+		return n
+	case int64, int, float64:
+		var tmp [32]byte
+		return len(appendJSON(tmp[:0], tv))
+	case json.Number:
+		return len(tv)
+	case map[string]any:
+		n := 2
+		for k, e := range tv {
+			n += jsonSize(k, limit) + 2 + jsonSize(e, limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	case []any:
+		n := 2
+		for _, e := range tv {
+			n += jsonSize(e, limit-n) + 1
+			if n > limit {
+				return n
+			}
+		}
+		return n
+	default:
+		return len(appendJSON(nil, tv))
+	}
+}
+
+// toFloat converts a JSON number to float64.
+func toFloat(v any) (float64, bool) {
+	switch tv := v.(type) {
+	case int64:
+		return float64(tv), true
+	case float64:
+		return tv, true
+	case int:
+		return float64(tv), true
+	case json.Number:
+		f, err := tv.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// toInt converts a JSON number that holds an integral value to int64.
+func toInt(v any) (int64, bool) {
+	switch tv := v.(type) {
+	case int64:
+		return tv, true
+	case int:
+		return int64(tv), true
+	case float64:
+		if tv == math.Trunc(tv) && math.Abs(tv) < 1<<53 {
+			return int64(tv), true
+		}
+	case json.Number:
+		if i, err := tv.Int64(); err == nil {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// isNumber reports whether v is a JSON number.
+func isNumber(v any) bool {
+	switch v.(type) {
+	case int64, float64, int, json.Number:
+		return true
+	}
+	return false
+}
+
+// deepEqual compares two JSON values, treating numbers by value.
+func deepEqual(a, b any) bool {
+	switch ta := a.(type) {
+	case nil:
+		return b == nil
+	case bool:
+		tb, ok := b.(bool)
+		return ok && ta == tb
+	case string:
+		tb, ok := b.(string)
+		return ok && ta == tb
+	case map[string]any:
+		tb, ok := b.(map[string]any)
+		if !ok || len(ta) != len(tb) {
+			return false
+		}
+		for k, av := range ta {
+			bv, ok := tb[k]
+			if !ok || !deepEqual(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		tb, ok := b.([]any)
+		if !ok || len(ta) != len(tb) {
+			return false
+		}
+		for i := range ta {
+			if !deepEqual(ta[i], tb[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		if ia, ok := toInt(a); ok {
+			if ib, ok := toInt(b); ok {
+				return ia == ib
+			}
+		}
+		fa, okA := toFloat(a)
+		fb, okB := toFloat(b)
+		return okA && okB && fa == fb
+	}
+}
+
+// typeName names the JSON type of v for error messages.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case string:
+		return "string"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	}
+	if isNumber(v) {
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
