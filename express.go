@@ -53,7 +53,7 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 		Name:            aws.String(r.name),
 		Input:           aws.String(r.input),
 		TraceHeader:     optional(r.trace),
-	})
+	}, retryThrottlesOnly)
 	if err != nil {
 		return PipelineRun{}, classify(apiStartSyncExecution, r.job.ID, p.region, err)
 	}
@@ -88,4 +88,29 @@ func (p *Provider) expressRun(runID string, rec expressRecord, params []Paramete
 // expressStatus maps a recorded Express result to a RunStatus, applying outputs on success.
 func expressStatus(runID string, rec expressRecord, params []Parameter) RunStatus {
 	return buildStatus(runID, rec.status, rec.output, rec.errName, rec.cause, rec.startedAt, rec.stoppedAt, params)
+}
+
+// retryThrottlesOnly restricts the retries of a StartSyncExecution call to throttling errors. Express
+// executions are not idempotent, and after a server error or a dropped connection the execution may have run
+// already, so retrying could run it twice; a throttled request was rejected before anything ran.
+func retryThrottlesOnly(o *sfn.Options) {
+	if o.Retryer != nil {
+		o.Retryer = throttleOnlyRetryer{o.Retryer}
+	}
+}
+
+// throttleOnlyRetryer wraps a retryer so that only throttling errors are retryable.
+type throttleOnlyRetryer struct{ aws.Retryer }
+
+// IsErrorRetryable reports whether err is a throttling error the wrapped retryer would retry.
+func (r throttleOnlyRetryer) IsErrorRetryable(err error) bool {
+	return isThrottleCode(apiErrorCode(err)) && r.Retryer.IsErrorRetryable(err)
+}
+
+// GetAttemptToken implements aws.RetryerV2.
+func (r throttleOnlyRetryer) GetAttemptToken(ctx context.Context) (func(error) error, error) {
+	if v2, ok := r.Retryer.(aws.RetryerV2); ok {
+		return v2.GetAttemptToken(ctx)
+	}
+	return r.Retryer.GetInitialToken(), nil
 }

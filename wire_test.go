@@ -330,3 +330,35 @@ func TestNewValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestWireStartSyncExecutionRetriesOnlyThrottles(t *testing.T) {
+	tests := []struct {
+		name      string
+		fail      func() (int, any)
+		wantCalls int
+	}{
+		{"server error is not retried", func() (int, any) {
+			return http.StatusInternalServerError, map[string]string{"__type": "InternalFailure", "message": "boom"}
+		}, 1},
+		{"throttle is retried", func() (int, any) { return apiError("ThrottlingException", "Rate exceeded") }, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWireServer(t)
+			n := 0
+			w.handle("StartSyncExecution", func(body map[string]any) (int, any) {
+				n++
+				if n == 1 {
+					return tt.fail()
+				}
+				return 200, map[string]any{"executionArn": "arn:aws:states:eu-west-1:123456789012:express:fast:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b",
+					"status": "SUCCEEDED", "startDate": epoch(t0), "stopDate": epoch(t0), "output": "{}"}
+			})
+			p := w.provider(Config{})
+			_, _ = p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
+			if got := len(w.calls("StartSyncExecution")); got != tt.wantCalls {
+				t.Errorf("StartSyncExecution attempts = %d, want %d", got, tt.wantCalls)
+			}
+		})
+	}
+}
