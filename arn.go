@@ -39,13 +39,16 @@ func parseARN(s string) (sfnARN, error) {
 		return sfnARN{}, fmt.Errorf("empty ARN")
 	}
 	f := strings.Split(s, ":")
-	if len(f) < 7 || f[0] != "arn" {
+	switch {
+	case len(f) < 6 || f[0] != "arn":
 		return sfnARN{}, fmt.Errorf("%q is not an ARN of the form arn:<partition>:states:<region>:<account>:<type>:<name>", s)
+	case f[2] != "states":
+		return sfnARN{}, fmt.Errorf("%q is not a Step Functions ARN (service %q, want states)", s, f[2])
+	case len(f) < 7:
+		return sfnARN{}, fmt.Errorf("%q is not a Step Functions ARN of the form arn:<partition>:states:<region>:<account>:<type>:<name>", s)
 	}
 	a := sfnARN{raw: s, partition: f[1], region: f[3], account: f[4], resource: f[5], parts: f[6:]}
 	switch {
-	case f[2] != "states":
-		return sfnARN{}, fmt.Errorf("%q is not a Step Functions ARN (service %q, want states)", s, f[2])
 	case !partitionRE.MatchString(a.partition):
 		return sfnARN{}, fmt.Errorf("ARN %q: invalid partition %q", s, a.partition)
 	case !regionRE.MatchString(a.region):
