@@ -129,6 +129,11 @@ func parseClaims(token string) (tokenClaims, error) {
 // or says why it cannot. It never returns any part of the token itself
 // verbatim beyond these claim values.
 func describeClaims(token, roleARN string) string {
+	return describeClaimsAt(token, roleARN, time.Now())
+}
+
+// describeClaimsAt is describeClaims at time now.
+func describeClaimsAt(token, roleARN string, now time.Time) string {
 	c, err := parseClaims(token)
 	if err != nil {
 		return "Token: " + err.Error() + "."
@@ -149,7 +154,7 @@ func describeClaims(token, roleARN string) string {
 	if exp, err := c.ExpiresAt.Int64(); err == nil && exp > 0 {
 		t := time.Unix(exp, 0).UTC()
 		fmt.Fprintf(&b, " exp=%s", t.Format(time.RFC3339))
-		if ago := time.Since(t); ago > 0 {
+		if ago := now.Sub(t); ago > 0 {
 			fmt.Fprintf(&b, " (expired %s ago)", ago.Round(time.Second))
 		}
 	}
@@ -165,6 +170,11 @@ func describeClaims(token, roleARN string) string {
 			clip(c.Issuer), clip(aud),
 			clip("arn:"+partition+":iam::"+account+":oidc-provider/"+host),
 			clip(host+":aud = "+aud), clip(host+":sub = "+c.Subject))
+	}
+	if aud == "api://AzureADTokenExchange" && !strings.HasPrefix(c.Issuer, "https://login.microsoftonline.com/") {
+		b.WriteString(" This is an Azure Workload Identity service account token (AZURE_FEDERATED_TOKEN_FILE), " +
+			"not an Entra ID token: register its issuer, the AKS cluster's OIDC issuer URL, as the IAM OIDC provider " +
+			"with audience api://AzureADTokenExchange, or exchange it for an Entra ID token first and pass that with a TokenFunc.")
 	}
 	if c.Version == "1.0" || strings.HasPrefix(c.Issuer, "https://sts.windows.net/") {
 		b.WriteString(" This is an Entra ID v1.0 token, whose issuer is https://sts.windows.net/<tenant-id>/: " +

@@ -30,8 +30,9 @@ func (f TokenFunc) Token(ctx context.Context) (string, error) { return f(ctx) }
 // Environment variables naming a projected identity token file.
 const (
 	// EnvAzureFederatedTokenFile is set by Azure Workload Identity (AKS) to
-	// the file holding the Microsoft Entra ID token of the pod's service
-	// account.
+	// the file holding the pod's projected service account token (issuer:
+	// the cluster's OIDC issuer URL, audience: api://AzureADTokenExchange),
+	// which the kubelet rotates before it expires.
 	EnvAzureFederatedTokenFile = "AZURE_FEDERATED_TOKEN_FILE"
 	// EnvAWSWebIdentityTokenFile is the AWS SDKs' variable for the same kind
 	// of file (set by EKS IAM Roles for Service Accounts).
@@ -94,9 +95,9 @@ func (p tokenFile) String() string { return "file:" + string(p) }
 // TokenFileFromEnv returns the TokenFile named by the environment:
 // AZURE_FEDERATED_TOKEN_FILE (Azure Workload Identity) if set, else
 // AWS_WEB_IDENTITY_TOKEN_FILE. The Azure variable wins because this package
-// targets Microsoft Entra ID federation, where that file holds the Entra token
-// and AWS_WEB_IDENTITY_TOKEN_FILE may be left over for another purpose. It is
-// an error if neither is set.
+// targets Azure-hosted workloads, where AWS_WEB_IDENTITY_TOKEN_FILE, if set
+// at all, is more likely left over for another tool. It is an error if
+// neither is set.
 func TokenFileFromEnv() (TokenSource, error) {
 	for _, name := range []string{EnvAzureFederatedTokenFile, EnvAWSWebIdentityTokenFile} {
 		if path := strings.TrimSpace(os.Getenv(name)); path != "" {

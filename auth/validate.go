@@ -55,7 +55,11 @@ func validateRoleARN(arn string) error {
 		return bad(fmt.Sprintf("partition %q is not an AWS partition such as aws, aws-cn or aws-us-gov", partition))
 	}
 	if service == "sts" && strings.HasPrefix(resource, "assumed-role/") {
-		return bad("it is an assumed-role session ARN; use the role's own ARN, arn:" + partition + ":iam::" + account + ":role/<name>")
+		suggest := "arn:<partition>:iam::<account>:role/<name>"
+		if partitionRE.MatchString(partition) && accountRE.MatchString(account) {
+			suggest = "arn:" + partition + ":iam::" + account + ":role/<name>"
+		}
+		return bad("it is an assumed-role session ARN; use the role's own ARN, " + suggest)
 	}
 	if service != "iam" {
 		return bad(fmt.Sprintf("service is %q, not iam", service))

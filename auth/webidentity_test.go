@@ -200,6 +200,20 @@ func TestWebIdentityRejectedToken(t *testing.T) {
 			},
 			wantText: []string{"v1.0 token", "accessTokenAcceptedVersion"},
 		},
+		{
+			name: "AKS service account token",
+			err:  stsError{Status: 400, Code: "InvalidIdentityToken", Message: "No OpenIDConnect provider found in your account"},
+			claims: func() map[string]any {
+				return map[string]any{
+					"iss": "https://westeurope.oic.prod-aks.azure.com/" + testTenant + "/0b6e1c2d/",
+					"aud": []string{"api://AzureADTokenExchange"},
+					"sub": "system:serviceaccount:polysync:runner",
+					"exp": time.Now().Add(time.Hour).Unix(),
+				}
+			},
+			wantText: []string{"Azure Workload Identity service account token", `aud="api://AzureADTokenExchange"`,
+				`"westeurope.oic.prod-aks.azure.com/` + testTenant + `/0b6e1c2d:sub = system:serviceaccount:polysync:runner"`},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
