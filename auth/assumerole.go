@@ -26,7 +26,7 @@ import (
 func AssumeRole(roleARN string, base Source, opts ...AssumeRoleOption) Source {
 	var c assumeRoleConfig
 	for _, o := range opts {
-		if o != nil {
+		if !isNil(o) { // a nil option, even a typed one, is ignored
 			o.applyAssumeRole(&c)
 		}
 	}

@@ -178,3 +178,20 @@ func TestAssumeRoleValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestNilOptionsAreIgnored(t *testing.T) {
+	var nilRole RoleOption
+	fake := newSTSFake(t)
+	web := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), nil, nilRole, WithSTSEndpoint(fake.URL()))
+	src := AssumeRole(testRole2ARN, web, nil, nilRole, WithSTSEndpoint(fake.URL()))
+	p, err := src.Credentials(context.Background(), testBase())
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatalf("Retrieve() error = %v", err)
+	}
+	if n := len(fake.Calls()); n != 2 {
+		t.Errorf("STS calls = %d, want 2", n)
+	}
+}

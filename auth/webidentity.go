@@ -33,7 +33,7 @@ import (
 func WebIdentity(roleARN string, token TokenSource, opts ...WebIdentityOption) Source {
 	c := webIdentityConfig{tokenTimeout: DefaultTokenTimeout}
 	for _, o := range opts {
-		if o != nil {
+		if !isNil(o) { // a nil option, even a typed one, is ignored
 			o.applyWebIdentity(&c)
 		}
 	}

@@ -420,3 +420,37 @@ func TestWebIdentitySharesOneRefresh(t *testing.T) {
 		t.Errorf("STS calls for %d concurrent Retrieves = %d, want 1", callers, n)
 	}
 }
+
+func TestWebIdentityOtherSTSErrors(t *testing.T) {
+	tests := []struct {
+		err      stsError
+		wantText string
+	}{
+		{err: stsError{Status: 403, Code: "AccessDenied", Message: "Not authorized to perform sts:AssumeRoleWithWebIdentity"}, wantText: "trust policy does not allow this token"},
+		{err: stsError{Status: 403, Code: "RegionDisabledException", Message: "STS is not activated in this region"}, wantText: "Activate STS in this region"},
+		{err: stsError{Status: 400, Code: "PackedPolicyTooLarge", Message: "Packed policy too large"}, wantText: "PackedPolicyTooLarge"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.err.Code, func(t *testing.T) {
+			fake := newSTSFake(t)
+			fake.failAlways(tt.err)
+			token := makeJWT(t, entraClaims())
+			p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", token)), WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatalf("Credentials() error = %v", err)
+			}
+			_, err = p.Retrieve(context.Background())
+			var ae smithy.APIError
+			if !errors.As(err, &ae) || ae.ErrorCode() != tt.err.Code {
+				t.Fatalf("Retrieve() error = %v, want STS code %s", err, tt.err.Code)
+			}
+			if errors.Is(err, ErrInvalidIdentityToken) {
+				t.Errorf("errors.Is(err, ErrInvalidIdentityToken) = true for %s, want false", tt.err.Code)
+			}
+			if !strings.Contains(err.Error(), tt.wantText) {
+				t.Errorf("error lacks %q: %v", tt.wantText, err)
+			}
+			assertNoSecret(t, err.Error(), token)
+		})
+	}
+}
