@@ -170,8 +170,19 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 		Name:      r.name,
 		StartedAt: aws.ToTime(out.StartDate),
 	}
-	p.started.put(run.RunID, p.now())
 	run.ConsoleURL, _ = ConsoleURL(run.RunID)
+	if strings.Contains(run.RunID, ":"+resExpress+":") {
+		// job.Type said STANDARD but the machine is Express: StartExecution ran it asynchronously, and Step
+		// Functions offers no API to learn its result. Remember the type so the next start runs synchronously.
+		p.rememberType(r.sm.baseMachineARN(), TypeExpress)
+		p.log.LogAttrs(ctx, slog.LevelWarn, "job type STANDARD given for an Express state machine; its result cannot be tracked",
+			slog.String("job", r.job.ID), slog.String("run", run.RunID))
+		run.Status = &RunStatus{RunID: run.RunID, State: RunStateUnknown, StartedAt: run.StartedAt, Parameters: copyParams(r.params),
+			Message: "the state machine is Express but the job's Type is STANDARD: the execution was started asynchronously " +
+				"and its result is only in the state machine's CloudWatch Logs"}
+		return run, nil
+	}
+	p.started.put(run.RunID, p.now())
 	p.log.LogAttrs(ctx, slog.LevelInfo, "started execution",
 		slog.String("job", r.job.ID), slog.String("run", run.RunID), slog.Int("input_bytes", len(r.input)))
 	return run, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -528,4 +530,60 @@ func TestConcurrentStartsAndStatus(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+func TestExecutePipelineWrongTypeForExpressMachine(t *testing.T) {
+	f := &fakeClient{
+		startExecution: func(_ context.Context, in *sfn.StartExecutionInput) (*sfn.StartExecutionOutput, error) {
+			return &sfn.StartExecutionOutput{StartDate: aws.Time(t0),
+				ExecutionArn: aws.String("arn:aws:states:eu-west-1:123456789012:express:fast:" + aws.ToString(in.Name) + ":5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b")}, nil
+		},
+		startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, "{}", "", ""),
+	}
+	p := testProvider(t, f, Config{}, nil)
+	run, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeStandard}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status == nil || run.Status.State != RunStateUnknown || !strings.Contains(run.Status.Message, "CloudWatch Logs") {
+		t.Errorf("ExecutePipeline(Express machine typed STANDARD) = %+v, want an Unknown status explaining why", run.Status)
+	}
+	// The next start without a type uses StartSyncExecution.
+	run, err = p.ExecutePipeline(context.Background(), Job{ID: testExpress}, nil)
+	if err != nil || run.Status == nil || run.Status.State != RunStateSuccess {
+		t.Errorf("ExecutePipeline() after learning the type = %+v, %v; want a synchronous Express run", run, err)
+	}
+}
+
+func TestLogsNeverContainValues(t *testing.T) {
+	const secret = "hunter2-SECRET"
+	var buf strings.Builder
+	var mu sync.Mutex
+	f := &fakeClient{startExecution: startOK(nil, &mu), startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, `{"token":"`+secret+`"}`, "", "")}
+	p := testProvider(t, f, Config{Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))}, nil)
+	params := []Parameter{in("password", DataTypeString, secret), out("token", "")}
+	if _, err := p.ExecutePipeline(context.Background(), Job{ID: testMachine, Type: TypeStandard}, params); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, params); err != nil {
+		t.Fatal(err)
+	}
+	logs := buf.String()
+	if strings.Contains(logs, secret) {
+		t.Errorf("logs reveal a parameter value:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"input_bytes":29`) || !strings.Contains(logs, `"run":"arn:aws:states:eu-west-1:123456789012:execution:orders:Polysync-`) {
+		t.Errorf("logs lack the run and input size:\n%s", logs)
+	}
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
 }

@@ -196,7 +196,7 @@ type Config struct {
 	// survives a restart of the host.
 	NotFoundGrace time.Duration
 	// ExpressResultCapacity is how many Express results GetPipelineRunStatus can answer for (least recently
-	// used evicted first). Default 1000.
+	// used evicted first). Default 1000. Each result holds the run's output, up to 256 KiB.
 	ExpressResultCapacity int
 }
 

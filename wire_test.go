@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -358,6 +359,67 @@ func TestWireStartSyncExecutionRetriesOnlyThrottles(t *testing.T) {
 			_, _ = p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
 			if got := len(w.calls("StartSyncExecution")); got != tt.wantCalls {
 				t.Errorf("StartSyncExecution attempts = %d, want %d", got, tt.wantCalls)
+			}
+		})
+	}
+}
+
+// failingSource is an auth.Source whose credentials fail with an STS API error, as a web identity exchange does
+// when STS rejects the token.
+type failingSource struct{ code string }
+
+func (s failingSource) Credentials(context.Context, aws.Config) (aws.CredentialsProvider, error) {
+	return aws.NewCredentialsCache(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{}, &smithy.OperationError{ServiceID: "STS", OperationName: "AssumeRoleWithWebIdentity",
+			Err: &smithy.GenericAPIError{Code: s.code, Message: "rejected by test"}}
+	})), nil
+}
+
+func (s failingSource) String() string { return "failing test source" }
+
+func TestWireCredentialErrors(t *testing.T) {
+	tests := []struct {
+		name     string
+		source   auth.Source
+		respond  func(map[string]any) (int, any)
+		kind     error
+		hint     string
+		wantCall bool
+	}{
+		{"invalid identity token", failingSource{"InvalidIdentityToken"}, nil, ErrInvalidIdentityToken, "sts.amazonaws.com", false},
+		{"rejected claim", failingSource{"IDPRejectedClaim"}, nil, ErrInvalidIdentityToken, "trust policy", false},
+		{"unrecognized client", nil, func(map[string]any) (int, any) {
+			return apiError("UnrecognizedClientException", "The security token included in the request is invalid.")
+		}, ErrCredentials, "access key", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWireServer(t)
+			if tt.respond != nil {
+				w.handle("ListStateMachines", tt.respond)
+			}
+			cfg := Config{Region: "eu-west-1", Endpoint: w.srv.URL, MaxBackoff: time.Millisecond, RateLimits: unlimited(),
+				Credentials: auth.Static("AKIDEXAMPLE12345678", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}
+			if tt.source != nil {
+				cfg.Credentials = tt.source
+			}
+			p, err := New(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = p.ListJobs(context.Background())
+			if !errors.Is(err, tt.kind) || !strings.Contains(err.Error(), tt.hint) {
+				t.Fatalf("ListJobs() error = %v, want %v with hint containing %q", err, tt.kind, tt.hint)
+			}
+			var ae smithy.APIError
+			if !errors.As(err, &ae) {
+				t.Errorf("errors.As(smithy.APIError) failed for %v", err)
+			}
+			if got := len(w.calls("ListStateMachines")) > 0; got != tt.wantCall {
+				t.Errorf("request reached the server = %v, want %v", got, tt.wantCall)
+			}
+			if strings.Contains(err.Error(), "wJalrXUtnFEMI") {
+				t.Errorf("error reveals the secret key: %v", err)
 			}
 		})
 	}
