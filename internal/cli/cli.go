@@ -1,0 +1,137 @@
+// Package cli implements the polysync-sfn command: the operator's tool for
+// checking a Step Functions set-up against AWS (or the embedded endpoint)
+// before wiring it into Polysync, and the newcomer's demo.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses of polysync-sfn. They are part of the command's contract:
+// scripts may test them.
+const (
+	// ExitOK means the command did what was asked; for run --wait, the run succeeded.
+	ExitOK = 0
+	// ExitRunFailed means the run ended Failed (or the demo saw a step misbehave).
+	ExitRunFailed = 1
+	// ExitUsage means the command line was wrong: unknown flag, bad argument, bad parameter value.
+	ExitUsage = 2
+	// ExitRunCancelled means the run ended Cancelled.
+	ExitRunCancelled = 3
+	// ExitAWS means Step Functions answered with an error (not found, throttled, invalid input, ...).
+	ExitAWS = 4
+	// ExitAuth means authentication or authorisation failed (credentials, identity token, access denied).
+	ExitAuth = 5
+	// ExitInterrupted means the command was interrupted (Ctrl-C) before it finished.
+	ExitInterrupted = 130
+)
+
+// exitError carries an exit status with the message to print.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// app holds what every subcommand shares.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	conn           connFlags
+	jsonOut        bool
+	verbose        bool
+}
+
+func (a *app) logger() *slog.Logger {
+	if !a.verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// Main runs polysync-sfn with args (without the program name) and returns the
+// exit status. getenv is os.Getenv in production; tests pass their own.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCode(ctx, err)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.err != nil {
+		fmt.Fprintf(stderr, "polysync-sfn: %v\n", err)
+	}
+	if code == ExitUsage {
+		fmt.Fprintln(stderr, "Run 'polysync-sfn --help' for usage.")
+	}
+	return code
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "polysync-sfn",
+		Short: "Check and drive AWS Step Functions the way Polysync does",
+		Long: `polysync-sfn discovers Step Functions state machines as Polysync jobs, starts and follows runs,
+maps outputs, cancels runs and prints console links, against AWS or the embedded endpoint.
+
+Start with 'polysync-sfn demo': it needs no AWS account.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &exitError{code: ExitUsage, err: err}
+	})
+	pf := root.PersistentFlags()
+	a.conn.register(pf)
+	pf.BoolVar(&a.jsonOut, "json", false, "print data as JSON (for scripts)")
+	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
+	root.AddCommand(
+		a.demoCommand(),
+		a.jobsCommand(),
+		a.runCommand(),
+		a.statusCommand(),
+		a.cancelCommand(),
+		a.urlCommand(),
+		a.localCommand(),
+		a.iamPolicyCommand(),
+	)
+	return root
+}
+
+// exactArgs is cobra.ExactArgs with a usage exit status and a message that
+// names what is missing.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageError("want %s, got %d argument(s)", what, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCLI runs polysync-sfn with args and a controlled environment.
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string { return env[k] }
+	code = Main(context.Background(), args, &out, &errOut, getenv)
+	return code, out.String(), errOut.String()
+}
+
+func TestUsageErrorsExitWithStatus2(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"jobs", "--nope"}, "unknown flag: --nope"},
+		{"missing run argument", []string{"run"}, "want one JOB-ARN, got 0 argument(s)"},
+		{"bad param", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--param", "x", "--region", "us-east-1"}, `--param "x"`},
+		{"no region", []string{"jobs"}, "no region: pass --region or set AWS_REGION"},
+		{"bad endpoint", []string{"jobs", "--region", "us-east-1", "--endpoint", "127.0.0.1:8083"}, `--endpoint "127.0.0.1:8083"`},
+		{"token file without role", []string{"jobs", "--region", "us-east-1", "--web-identity-token-file", "/tmp/t"}, "--web-identity-token-file needs --role-arn"},
+		{"external id without role", []string{"jobs", "--region", "us-east-1", "--external-id", "x"}, "--external-id needs --assume-role-arn"},
+		{"url of a non-ARN", []string{"url", "not-an-arn"}, "not-an-arn"},
+		{"iam-policy without machines", []string{"iam-policy"}, "--state-machine"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, nil, tt.args...)
+			assert.Equal(t, ExitUsage, code, "stderr: %s", stderr)
+			assert.Contains(t, stderr, tt.wantErr)
+			assert.NotContains(t, stderr, "goroutine", "no stack traces")
+		})
+	}
+}
+
+func TestURLCommand(t *testing.T) {
+	code, stdout, _ := runCLI(t, nil, "url", "arn:aws-us-gov:states:us-gov-west-1:111122223333:execution:orders:run-1")
+	require.Equal(t, ExitOK, code)
+	assert.Equal(t, "https://us-gov-west-1.console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#/v2/executions/details/arn:aws-us-gov:states:us-gov-west-1:111122223333:execution:orders:run-1\n", stdout)
+
+	code, stdout, _ = runCLI(t, nil, "url", "--json", "arn:aws:states:eu-west-1:111122223333:stateMachine:orders")
+	require.Equal(t, ExitOK, code)
+	var got map[string]string
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	assert.Equal(t, "https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/statemachines/view/arn:aws:states:eu-west-1:111122223333:stateMachine:orders", got["URL"])
+}
+
+func TestIAMPolicyCommand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "iam-policy", "--json",
+		"--state-machine", "arn:aws:states:us-east-1:111122223333:stateMachine:orders",
+		"--entra-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "--subject", "0a1b2c3d-aaaa-bbbb-cccc-1234567890ab")
+	require.Equal(t, ExitOK, code, stderr)
+	var got map[string]policyDocument
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got))
+	require.Contains(t, got, "PermissionsPolicy")
+	require.Contains(t, got, "TrustPolicy")
+	assert.Equal(t, "arn:aws:iam::111122223333:oidc-provider/login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
+		got["TrustPolicy"].Statement[0].Principal["Federated"])
+
+	code, _, stderr = runCLI(t, nil, "iam-policy", "--state-machine", "arn:aws:states:us-east-1:111122223333:stateMachine:orders", "--subject", "x")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "--subject needs --entra-tenant")
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	code, stdout, _ := runCLI(t, nil, "--help")
+	require.Equal(t, ExitOK, code)
+	for _, c := range []string{"demo", "jobs", "run", "status", "cancel", "url", "local", "iam-policy"} {
+		assert.True(t, strings.Contains(stdout, "\n  "+c+" "), "help lists %s:\n%s", c, stdout)
+	}
+}

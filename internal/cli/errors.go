@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/aws/smithy-go"
+	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+// exitCode picks the exit status for an error returned by a command.
+func exitCode(ctx context.Context, err error) int {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if ctx.Err() != nil {
+		return ExitInterrupted
+	}
+	// Errors that no RunE classified come from cobra itself: unknown
+	// command, missing arguments.
+	return ExitUsage
+}
+
+// classify maps an error from the provider (or anything under a command) to
+// an exit status.
+func classify(ctx context.Context, err error) int {
+	switch {
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return ExitInterrupted
+	case errors.Is(err, sfn.ErrAccessDenied), errors.Is(err, sfn.ErrInvalidIdentityToken), isCredentialError(err):
+		return ExitAuth
+	case errors.Is(err, sfn.ErrInvalidInput):
+		return ExitUsage
+	default:
+		return ExitAWS
+	}
+}
+
+// run adapts a command body so that every error it returns carries its exit
+// status; errors that already do pass through.
+func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		err := body(cmd, args)
+		if err == nil {
+			return nil
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			return err
+		}
+		return &exitError{code: classify(cmd.Context(), err), err: err}
+	}
+}
+
+// credentialErrorCodes are the service error codes that mean the caller's
+// credentials were rejected.
+var credentialErrorCodes = map[string]bool{
+	"UnrecognizedClientException": true,
+	"InvalidSignatureException":   true,
+	"InvalidClientTokenId":        true,
+	"ExpiredTokenException":       true,
+	"ExpiredToken":                true,
+	"IncompleteSignature":         true,
+	"MissingAuthenticationToken":  true,
+	"SignatureDoesNotMatch":       true,
+}
+
+// isCredentialError reports whether err says the credentials could not be
+// found or were rejected.
+func isCredentialError(err error) bool {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && credentialErrorCodes[apiErr.ErrorCode()] {
+		return true
+	}
+	// The SDK wraps a credential provider's failure as "get identity: ..."
+	// without a distinct type.
+	return strings.Contains(err.Error(), "get identity: ")
+}

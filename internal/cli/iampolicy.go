@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+)
+
+// policyDocument is an IAM policy document. Field order follows the IAM
+// documentation's examples so the printed JSON reads naturally.
+type policyDocument struct {
+	Version   string            `json:"Version"`
+	Statement []policyStatement `json:"Statement"`
+}
+
+type policyStatement struct {
+	Sid       string         `json:"Sid,omitempty"`
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal,omitempty"`
+	Action    any            `json:"Action"`
+	Resource  any            `json:"Resource,omitempty"`
+	Condition map[string]any `json:"Condition,omitempty"`
+}
+
+// stateMachineRef is a parsed state machine ARN (base, version or alias).
+type stateMachineRef struct {
+	Partition, Region, Account, Name string
+}
+
+var (
+	stateMachineNameRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,80}$`)
+	tenantRE           = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// parseStateMachineARN accepts a state machine, version or alias ARN and
+// returns the base state machine it belongs to.
+func parseStateMachineARN(s string) (stateMachineRef, error) {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: %w", s, err)
+	}
+	parts := strings.Split(a.Resource, ":")
+	if a.Service != "states" || parts[0] != "stateMachine" || len(parts) < 2 || len(parts) > 3 {
+		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: want arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]", s)
+	}
+	if a.Region == "" || len(a.AccountID) != 12 || strings.Trim(a.AccountID, "0123456789") != "" {
+		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: region and a 12-digit account are required", s)
+	}
+	if !stateMachineNameRE.MatchString(parts[1]) {
+		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: name %q is not a valid state machine name", s, parts[1])
+	}
+	return stateMachineRef{Partition: a.Partition, Region: a.Region, Account: a.AccountID, Name: parts[1]}, nil
+}
+
+// permissionsPolicy returns the least-privilege identity policy that lets
+// Polysync discover, run, track and cancel the given state machines.
+//
+// ListStateMachines cannot be scoped to a resource, so it is granted on "*".
+// Starting is granted on each state machine and on its versions and aliases
+// (name:*); tracking and cancelling on that machine's executions, Standard
+// and Express alike.
+func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
+	if len(stateMachineARNs) == 0 {
+		return policyDocument{}, fmt.Errorf("at least one --state-machine ARN is required")
+	}
+	var machines, executions []string
+	seen := map[string]bool{}
+	for _, s := range stateMachineARNs {
+		ref, err := parseStateMachineARN(s)
+		if err != nil {
+			return policyDocument{}, err
+		}
+		base := fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", ref.Partition, ref.Region, ref.Account, ref.Name)
+		if seen[base] {
+			continue
+		}
+		seen[base] = true
+		machines = append(machines, base, base+":*")
+		executions = append(executions,
+			fmt.Sprintf("arn:%s:states:%s:%s:execution:%s:*", ref.Partition, ref.Region, ref.Account, ref.Name),
+			fmt.Sprintf("arn:%s:states:%s:%s:express:%s:*", ref.Partition, ref.Region, ref.Account, ref.Name))
+	}
+	sort.Strings(machines)
+	sort.Strings(executions)
+	return policyDocument{
+		Version: "2012-10-17",
+		Statement: []policyStatement{
+			{Sid: "PolysyncDiscoverStateMachines", Effect: "Allow", Action: []string{"states:ListStateMachines"}, Resource: "*"},
+			{Sid: "PolysyncDescribeAndStart", Effect: "Allow", Action: []string{
+				"states:DescribeStateMachine", "states:StartExecution", "states:StartSyncExecution",
+			}, Resource: machines},
+			{Sid: "PolysyncTrackAndCancel", Effect: "Allow", Action: []string{
+				"states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution",
+			}, Resource: executions},
+		},
+	}, nil
+}
+
+// trustPolicy returns the role trust policy for web identity federation with
+// a Microsoft Entra ID tenant: the IAM OIDC provider for the tenant's v2.0
+// issuer may assume the role for tokens with the given audience and subject
+// (the object ID of the workload's managed identity or service principal).
+func trustPolicy(account, partition, tenant, subject, audience string) (policyDocument, error) {
+	if !tenantRE.MatchString(tenant) {
+		return policyDocument{}, fmt.Errorf("--entra-tenant %q: want the directory (tenant) ID, a GUID", tenant)
+	}
+	if strings.TrimSpace(subject) == "" {
+		return policyDocument{}, fmt.Errorf("--subject is required with --entra-tenant: the object ID (oid) of the managed identity or service principal")
+	}
+	if strings.TrimSpace(audience) == "" {
+		return policyDocument{}, fmt.Errorf("--audience must not be empty")
+	}
+	issuer := "login.microsoftonline.com/" + strings.ToLower(tenant) + "/v2.0"
+	return policyDocument{
+		Version: "2012-10-17",
+		Statement: []policyStatement{{
+			Sid:       "PolysyncEntraWebIdentity",
+			Effect:    "Allow",
+			Principal: map[string]any{"Federated": fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, account, issuer)},
+			Action:    "sts:AssumeRoleWithWebIdentity",
+			Condition: map[string]any{"StringEquals": map[string]string{
+				issuer + ":aud": audience,
+				issuer + ":sub": subject,
+			}},
+		}},
+	}, nil
+}
+
+func marshalPolicy(p policyDocument) (string, error) {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+// parseParams turns the run command's --param and --out flags into the
+// provider's parameters.
+//
+// --param takes name:type=value (type optional, default string); the value is
+// everything after the first '=', so it may hold '=' and ':'. --out takes
+// name:type (type optional). A name given to both becomes an InputOutput
+// parameter. Names are compared case-insensitively, as the provider does.
+func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
+	var params []sfn.Parameter
+	index := map[string]int{}
+	for _, raw := range inputs {
+		spec, value, ok := strings.Cut(raw, "=")
+		if !ok {
+			return nil, fmt.Errorf("--param %q: want name:type=value (type optional)", raw)
+		}
+		name, dataType, err := parseNameType("--param", raw, spec)
+		if err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(name)
+		if _, dup := index[key]; dup {
+			return nil, fmt.Errorf("--param %q: parameter %q is given twice", raw, name)
+		}
+		index[key] = len(params)
+		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionInput, DataType: dataType, Value: value})
+	}
+	seenOut := map[string]bool{}
+	for _, raw := range outputs {
+		name, dataType, err := parseNameType("--out", raw, raw)
+		if err != nil {
+			return nil, err
+		}
+		key := strings.ToLower(name)
+		if seenOut[key] {
+			return nil, fmt.Errorf("--out %q: parameter %q is given twice", raw, name)
+		}
+		seenOut[key] = true
+		if i, ok := index[key]; ok {
+			params[i].Direction = sfn.DirectionInputOutput
+			continue
+		}
+		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionOutput, DataType: dataType})
+	}
+	return params, nil
+}
+
+func parseNameType(flag, raw, spec string) (string, sfn.DataType, error) {
+	name, dataType := spec, "string"
+	if i := strings.LastIndexByte(spec, ':'); i >= 0 {
+		name, dataType = spec[:i], spec[i+1:]
+		if dataType == "" {
+			return "", "", fmt.Errorf("%s %q: the type after ':' is empty", flag, raw)
+		}
+	}
+	if strings.TrimSpace(name) == "" {
+		return "", "", fmt.Errorf("%s %q: the parameter name is empty", flag, raw)
+	}
+	return name, sfn.DataType(dataType), nil
+}
