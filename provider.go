@@ -170,7 +170,8 @@ type Config struct {
 	// web identity, instance or container role).
 	Credentials auth.Source
 	// Endpoint optionally overrides the Step Functions endpoint, e.g. "http://127.0.0.1:8083" for a local
-	// endpoint. When set, the SDK's "sync-" host prefix for StartSyncExecution is disabled.
+	// endpoint. When set (here or through AWS_ENDPOINT_URL_SFN), the SDK's "sync-" host prefix for
+	// StartSyncExecution is disabled, since "sync-127.0.0.1" does not resolve.
 	Endpoint string
 	// TraceHeader is the default X-Ray trace header passed to every execution (at most 256 ASCII characters).
 	// WithTraceHeader overrides it per run.
@@ -315,6 +316,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	client := sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		// Also for an endpoint from the environment (AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL) or shared config.
+		if o.BaseEndpoint != nil {
 			o.APIOptions = append(o.APIOptions, disableHostPrefix)
 		}
 	})

@@ -424,3 +424,24 @@ func TestWireCredentialErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestWireEndpointFromEnvironment(t *testing.T) {
+	w := newWireServer(t)
+	w.handle("StartSyncExecution", func(body map[string]any) (int, any) {
+		return 200, map[string]any{"executionArn": "arn:aws:states:eu-west-1:123456789012:express:fast:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b",
+			"status": "SUCCEEDED", "startDate": epoch(t0), "stopDate": epoch(t0), "output": "{}"}
+	})
+	t.Setenv("AWS_ENDPOINT_URL_SFN", w.srv.URL)
+	p, err := New(context.Background(), Config{Region: "eu-west-1", RateLimits: unlimited(),
+		Credentials: auth.Static("AKIDEXAMPLE12345678", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil); err != nil {
+		t.Fatalf("ExecutePipeline() through AWS_ENDPOINT_URL_SFN error = %v", err)
+	}
+	u, _ := url.Parse(w.srv.URL)
+	if c := w.calls("StartSyncExecution"); len(c) != 1 || c[0].host != u.Host {
+		t.Errorf("StartSyncExecution calls = %+v, want one to %s", c, u.Host)
+	}
+}
