@@ -14,9 +14,10 @@ import (
 // session token. Prefer WebIdentity or AssumeRole where possible: static keys
 // do not rotate.
 //
-// The access key ID must be 16-128 letters, digits or underscores (IAM's
-// format) and the secret must be non-empty; Credentials reports a violation
-// without quoting either value.
+// The access key ID must be at most 128 letters, digits, underscores or
+// hyphens (AWS issues 20-character IDs; shorter placeholders are accepted for
+// local endpoints) and the secret must be non-empty and without surrounding
+// whitespace; Credentials reports a violation without quoting either value.
 func Static(accessKeyID, secretAccessKey, sessionToken string) Source {
 	return &staticSource{&staticKeys{
 		accessKeyID:     accessKeyID,

@@ -23,6 +23,7 @@ func TestStaticCredentials(t *testing.T) {
 	}{
 		{name: "long-term keys", id: testKeyID, secret: testSecret},
 		{name: "temporary keys", id: "ASIAIOSFODNN7EXAMPLE", secret: testSecret, sessionToken: testToken},
+		{name: "local endpoint placeholder", id: "polysync-local", secret: "polysync-local-secret"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,7 +57,8 @@ func TestStaticValidation(t *testing.T) {
 		wantErr      string
 	}{
 		{name: "empty access key ID", secret: testSecret, wantErr: "access key ID is empty"},
-		{name: "short access key ID", id: "AKIA123", secret: testSecret, wantErr: "access key ID (7 characters) must be 16-128"},
+		{name: "access key ID with newline", id: testKeyID + "\n", secret: testSecret, wantErr: "access key ID (21 characters) must be at most 128"},
+		{name: "access key ID too long", id: strings.Repeat("A", 129), secret: testSecret, wantErr: "access key ID (129 characters)"},
 		{name: "swapped keys", id: testSecret, secret: testKeyID, wantErr: "swapped"},
 		{name: "empty secret", id: testKeyID, wantErr: "secret access key for AKIA****MPLE is empty"},
 		{name: "secret with newline", id: testKeyID, secret: testSecret + "\n", wantErr: "secret access key for AKIA****MPLE has leading or trailing whitespace"},

@@ -17,10 +17,13 @@ var (
 	roleNameRE = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 	// sessionNameRE is STS's RoleSessionName constraint.
 	sessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
-	// accessKeyIDRE is IAM's AccessKeyId constraint. Real keys are 20
-	// upper-case letters and digits starting with AKIA (long-term) or ASIA
-	// (temporary).
-	accessKeyIDRE = regexp.MustCompile(`^\w{16,128}$`)
+	// accessKeyIDRE bounds access key IDs. AWS issues 20 upper-case letters
+	// and digits starting with AKIA (long-term) or ASIA (temporary), and IAM
+	// allows up to 128 word characters; shorter IDs and hyphens are accepted
+	// too, for the placeholder keys of local endpoints ("polysync-local").
+	// What it rejects is what no key has: whitespace, and the '/', '+' and
+	// '=' of a secret access key given in the wrong argument.
+	accessKeyIDRE = regexp.MustCompile(`^[\w-]{1,128}$`)
 )
 
 // Session duration limits of AssumeRole and AssumeRoleWithWebIdentity.
@@ -158,11 +161,11 @@ func validateAccessKeys(accessKeyID, secretAccessKey, sessionToken string) error
 		return fmt.Errorf("access key ID is empty")
 	case !accessKeyIDRE.MatchString(accessKeyID):
 		hint := ""
-		if strings.ContainsAny(accessKeyID, "/+") {
+		if strings.ContainsAny(accessKeyID, "/+=") {
 			hint = "; were the access key ID and the secret access key swapped?"
 		}
 		// Not even the masked form: this may be a secret in the wrong argument.
-		return fmt.Errorf("access key ID (%d characters) must be 16-128 letters, digits or underscores%s",
+		return fmt.Errorf("access key ID (%d characters) must be at most 128 letters, digits, underscores or hyphens%s",
 			len(accessKeyID), hint)
 	case secretAccessKey == "":
 		return fmt.Errorf("secret access key for %s is empty", maskKeyID(accessKeyID))
