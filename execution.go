@@ -231,7 +231,7 @@ func decodeJSON(s string) (any, error) {
 
 // CancelPipelineRun stops a Standard run with StopExecution, recording error PolysyncCancellation and cause
 // "Cancelled by Polysync". Cancelling a run that already ended is not an error; an unknown run is
-// ErrRunNotFound, and an Express run is ErrNotSupported (Step Functions cannot stop Express executions, and
+// ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an Express run is ErrNotSupported (Step Functions cannot stop Express executions, and
 // ExecutePipeline returns only after they have ended).
 func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	const op = "CancelPipelineRun"
@@ -244,14 +244,25 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 			Err: errors.New("Express executions cannot be cancelled: Step Functions does not support StopExecution for them, " +
 				"and the run had already ended when ExecutePipeline returned")}
 	}
-	if err := p.wait(ctx, apiStopExecution, runID); err != nil {
-		return err
+	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
+	// growing pauses, until it is or the grace ends.
+	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
+		if err := p.wait(ctx, apiStopExecution, runID); err != nil {
+			return err
+		}
+		_, err = p.client.StopExecution(ctx, &sfn.StopExecutionInput{
+			ExecutionArn: aws.String(runID),
+			Error:        aws.String(CancelError),
+			Cause:        aws.String(CancelCause),
+		})
+		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" || !p.inGrace(runID, a) {
+			break
+		}
+		p.log.LogAttrs(ctx, slog.LevelDebug, "execution to cancel not visible yet, retrying", slog.String("run", runID))
+		if serr := p.sleep(ctx, delay); serr != nil {
+			return &Error{Op: op, Resource: runID, Err: serr}
+		}
 	}
-	_, err = p.client.StopExecution(ctx, &sfn.StopExecutionInput{
-		ExecutionArn: aws.String(runID),
-		Error:        aws.String(CancelError),
-		Cause:        aws.String(CancelCause),
-	})
 	if err == nil {
 		p.log.LogAttrs(ctx, slog.LevelInfo, "stopped execution", slog.String("run", runID))
 		return nil

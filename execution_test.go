@@ -587,3 +587,45 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(b)
 }
+
+func TestCancelPipelineRunRightAfterStart(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:custom-name"
+	tests := []struct {
+		name         string
+		startedHere  bool
+		notVisible   int // StopExecution answers ExecutionDoesNotExist this many times
+		wantErr      error
+		wantAttempts int
+	}{
+		{"visible after two attempts", true, 2, nil, 3},
+		{"never visible", true, 1000, ErrRunNotFound, 0},
+		{"not started here", false, 1000, ErrRunNotFound, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := t0
+			attempts := 0
+			f := &fakeClient{stopExecution: func(context.Context, *sfn.StopExecutionInput) (*sfn.StopExecutionOutput, error) {
+				attempts++
+				if attempts <= tt.notVisible {
+					return nil, &types.ExecutionDoesNotExist{}
+				}
+				return &sfn.StopExecutionOutput{StopDate: aws.Time(now)}, nil
+			}}
+			p := testProvider(t, f, Config{}, &now)
+			if tt.startedHere {
+				p.started.put(run, t0)
+			}
+			err := p.CancelPipelineRun(context.Background(), run)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("CancelPipelineRun() error = %v, want %v", err, tt.wantErr)
+			}
+			if tt.wantAttempts > 0 && attempts != tt.wantAttempts {
+				t.Errorf("StopExecution attempts = %d, want %d", attempts, tt.wantAttempts)
+			}
+			if waited := now.Sub(t0); waited > DefaultNotFoundGrace+4*time.Second {
+				t.Errorf("CancelPipelineRun() kept retrying for %v, beyond the grace of %v", waited, DefaultNotFoundGrace)
+			}
+		})
+	}
+}

@@ -110,6 +110,7 @@ func testProvider(t *testing.T, f *fakeClient, cfg Config, now *time.Time) *Prov
 	}
 	if now != nil {
 		p.now = func() time.Time { return *now }
+		p.sleep = func(_ context.Context, d time.Duration) error { *now = now.Add(d); return nil }
 	}
 	return p
 }

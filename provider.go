@@ -257,6 +257,7 @@ type Provider struct {
 	discoveryConcurrency int
 	notFoundGrace        time.Duration
 	now                  func() time.Time
+	sleep                func(ctx context.Context, d time.Duration) error
 
 	express       *lru[string, expressRecord] // Express results by run ID
 	expressByName *lru[string, string]        // Express run IDs by execution name, for idempotency keys
@@ -395,6 +396,7 @@ func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
 		discoveryConcurrency: cfg.DiscoveryConcurrency,
 		notFoundGrace:        cfg.NotFoundGrace,
 		now:                  time.Now,
+		sleep:                sleepCtx,
 		limiters:             make(map[string]*rate.Limiter),
 		types:                make(map[string]string),
 	}
@@ -439,6 +441,18 @@ func (p *Provider) wait(ctx context.Context, api, resource string) error {
 		return &Error{Op: api, Resource: resource, Err: err}
 	}
 	return nil
+}
+
+// sleepCtx pauses for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // ExecuteOption configures one ExecutePipeline call.
