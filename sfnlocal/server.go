@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
 )
 
@@ -244,6 +246,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, errors.New("panic"))
 		}
 	}()
+	w.Header().Set("X-Amzn-RequestId", uuid.NewString())
 	c, err := s.readRequest(w, r)
 	if err != nil {
 		writeError(w, err)

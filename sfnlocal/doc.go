@@ -1,0 +1,78 @@
+// Package sfnlocal is an embedded AWS Step Functions endpoint: an in-memory
+// server that speaks the service's AWS JSON 1.0 wire protocol and runs
+// Amazon States Language definitions (JSONPath query language), so the real
+// aws-sdk-go-v2 client and the AWS CLI can use it through a custom endpoint,
+// without an AWS account.
+//
+//	srv := sfnlocal.New()
+//	defer srv.Close()
+//	endpoint, err := srv.Listen("") // http://127.0.0.1:<free port>
+//	client := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), ...})
+//
+// # Operations
+//
+// CreateStateMachine, DescribeStateMachine, UpdateStateMachine,
+// DeleteStateMachine, ListStateMachines, PublishStateMachineVersion,
+// ListStateMachineVersions, CreateStateMachineAlias,
+// DescribeStateMachineAlias, ListStateMachineAliases, StartExecution,
+// StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
+// GetExecutionHistory, RedriveExecution, TagResource, UntagResource and
+// ListTagsForResource, with the service's semantics and error codes: Standard
+// StartExecution is idempotent on name and input while the execution runs,
+// Express executions get unique ARNs and are not visible to
+// DescribeExecution, StopExecution or GetExecutionHistory (InvalidArn),
+// StartSyncExecution runs Express machines only, version and alias ARNs are
+// accepted where AWS accepts them, and list operations paginate with
+// maxResults and opaque, signed nextTokens that expire after 24 hours.
+//
+// # Wire protocol
+//
+// Requests are POST / with Content-Type application/x-amz-json-1.0 and
+// X-Amz-Target AWSStepFunctions.<Operation>. They must carry a SigV4
+// Authorization header; the access key id is read from it but the signature
+// is not verified. Errors are answered as HTTP 400 (5xx for faults) with
+// {"__type": ..., "message": ...} and an X-Amzn-ErrorType header, so the SDK
+// returns its typed errors (*types.ExecutionDoesNotExist and so on).
+//
+// The SDK sends StartSyncExecution to the host "sync-<endpoint host>". Against
+// a local endpoint, disable the host prefix with a middleware that calls
+// smithyhttp.DisableEndpointHostPrefix (see the package example).
+//
+// # Tasks
+//
+// Task states call Go functions registered with Server.RegisterTask by their
+// Resource ARN. The optimised integration arn:aws:states:::lambda:invoke
+// finds the function by the FunctionName parameter (a name or an ARN), passes
+// Payload and wraps the result as Step Functions does ({"Payload": ...,
+// "StatusCode": 200, ...}). A TaskFunc fails its task with a given ASL error
+// name by returning a *TaskError, which Retry and Catch match.
+//
+// # Time
+//
+// All timestamps, Wait states, timeouts and the throttling buckets read the
+// server's Clock. WithClock supplies one; WithTimeScale makes time run
+// faster, so a Wait of an hour or the 5-minute Express timeout take moments.
+//
+// # Test knobs
+//
+// All off by default: WithThrottling (token buckets with the documented
+// quotas of a region), WithLatency, WithFault (fail the Nth call of an
+// operation or drop the connection after processing it),
+// WithEventualConsistency (new executions briefly answer
+// ExecutionDoesNotExist), WithAccessKeys and WithDeny (credential
+// allow-list and IAM-like deny rules). Server.Calls and Server.CallCounts
+// count the calls received per operation.
+//
+// # Memory
+//
+// Like AWS, which keeps closed Standard executions for 90 days, the server
+// keeps every finished Standard execution and its history until Close, so
+// memory grows with the number of executions. WithMaxFinishedExecutions caps
+// how many are kept (the one that finished first is forgotten first).
+// Express executions keep no history and are forgotten when they end.
+//
+// # Security
+//
+// Listen binds to 127.0.0.1 unless the caller names another host. Nothing
+// about a request's credentials is logged.
+package sfnlocal

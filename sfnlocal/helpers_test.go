@@ -1,0 +1,223 @@
+package sfnlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+)
+
+const testRole = "arn:aws:iam::123456789012:role/test"
+
+// disableHostPrefix keeps StartSyncExecution on the local endpoint instead
+// of "sync-127.0.0.1".
+func disableHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("DisableHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
+}
+
+// newClient returns a real SDK client for endpoint that never retries.
+func newClient(endpoint, accessKey string) *sfn.Client {
+	return sfn.New(sfn.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(endpoint),
+		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, "not-a-secret", ""),
+		RetryMaxAttempts: 1,
+		APIOptions:       []func(*middleware.Stack) error{disableHostPrefix},
+	})
+}
+
+// startServer starts a Server on loopback and returns it with a client.
+func startServer(t testing.TB, opts ...Option) (*Server, *sfn.Client) {
+	t.Helper()
+	srv := New(opts...)
+	endpoint, err := srv.Listen("")
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return srv, newClient(endpoint, "AKIDTEST")
+}
+
+// manualClock is a Clock that moves only when Advance is called.
+type manualClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []manualWaiter
+	afters  []time.Duration
+}
+
+type manualWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newManualClock() *manualClock {
+	return &manualClock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.afters = append(c.afters, d)
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+		return ch
+	}
+	c.waiters = append(c.waiters, manualWaiter{at: c.now.Add(d), ch: ch})
+	return ch
+}
+
+// Advance moves the clock and fires the timers that are due.
+func (c *manualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.waiters[:0]
+	for _, w := range c.waiters {
+		if !w.at.After(c.now) {
+			w.ch <- c.now
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	c.waiters = kept
+}
+
+// Afters returns the durations passed to After so far.
+func (c *manualClock) Afters() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.afters...)
+}
+
+// fakeDefinition is the definition language of fakeCompiler, which stands in
+// for the ASL interpreter in tests of the server itself:
+//
+//	{"Fake":"echo"}                      succeed with the input as output
+//	{"Fake":"fail","Error":"E","Cause":"C"}  fail (a redrive then succeeds)
+//	{"Fake":"block"}                     run until cancelled
+//	{"Fake":"task","Resource":"arn"}     call the Invoker once
+//	{"Fake":"sleep","Seconds":n}         wait n seconds on the clock
+type fakeDefinition struct {
+	Fake     string
+	Error    string
+	Cause    string
+	Resource string
+	Seconds  int
+}
+
+type fakeProgram struct{ def fakeDefinition }
+
+func fakeCompiler(definition string) (program, error) {
+	var d fakeDefinition
+	if err := json.Unmarshal([]byte(definition), &d); err != nil {
+		return nil, fmt.Errorf("fake definition is not JSON: %w", err)
+	}
+	switch d.Fake {
+	case "echo", "fail", "block", "task", "sleep":
+		return fakeProgram{d}, nil
+	}
+	return nil, fmt.Errorf("unknown fake program %q", d.Fake)
+}
+
+func (fakeProgram) TimeoutSeconds() int { return 0 }
+
+func (p fakeProgram) Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result {
+	emit := func(typ, key string, details map[string]any) {
+		if opts.Emit != nil {
+			opts.Emit(asl.Event{Type: typ, Timestamp: opts.Clock.Now(), DetailsKey: key, Details: details})
+		}
+	}
+	state := "Only"
+	if opts.ResumeFrom != nil {
+		state, input = opts.ResumeFrom.State, opts.ResumeFrom.Input
+	}
+	emit("PassStateEntered", "stateEnteredEventDetails", map[string]any{"name": state, "input": string(input)})
+	checkpoint := &asl.Checkpoint{State: state, Input: input}
+	aborted := asl.Result{Status: asl.StatusAborted, Resume: checkpoint}
+	var timeout <-chan time.Time
+	if opts.Timeout > 0 {
+		timeout = opts.Clock.After(opts.Timeout)
+	}
+	switch p.def.Fake {
+	case "fail":
+		if opts.ResumeFrom == nil {
+			return asl.Result{Status: asl.StatusFailed, Error: p.def.Error, Cause: p.def.Cause, Resume: checkpoint}
+		}
+	case "block":
+		select {
+		case <-ctx.Done():
+			return aborted
+		case <-timeout:
+			return asl.Result{Status: asl.StatusTimedOut, Error: "States.Timeout", Resume: checkpoint}
+		}
+	case "sleep":
+		select {
+		case <-ctx.Done():
+			return aborted
+		case <-timeout:
+			return asl.Result{Status: asl.StatusTimedOut, Error: "States.Timeout", Resume: checkpoint}
+		case <-opts.Clock.After(time.Duration(p.def.Seconds) * time.Second):
+		}
+	case "task":
+		out, err := opts.Invoke(ctx, p.def.Resource, input)
+		if ctx.Err() != nil {
+			return aborted
+		}
+		if err != nil {
+			name, cause := "States.TaskFailed", err.Error()
+			var en asl.ErrorNamer
+			if errors.As(err, &en) {
+				name, cause = en.ASLError()
+			}
+			return asl.Result{Status: asl.StatusFailed, Error: name, Cause: cause, Resume: checkpoint}
+		}
+		input = out
+	}
+	emit("PassStateExited", "stateExitedEventDetails", map[string]any{"name": state, "output": string(input)})
+	return asl.Result{Status: asl.StatusSucceeded, Output: input}
+}
+
+// fakeDef returns a fake definition string.
+func fakeDef(d fakeDefinition) string {
+	b, _ := json.Marshal(d)
+	return string(b)
+}
+
+// waitFor polls cond (a condition on server state reached by goroutines)
+// until it holds, failing the test after a generous deadline.
+func waitFor(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
