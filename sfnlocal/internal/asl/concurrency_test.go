@@ -197,7 +197,9 @@ func TestMapMaxConcurrency(t *testing.T) {
 			}})
 			done := make(chan Result, 1)
 			input := "[" + strings.TrimSuffix(strings.Repeat("1,", items), ",") + "]"
-			go func() { done <- m.Run(context.Background(), json.RawMessage(input), Options{Clock: newFakeClock(0), Invoke: inv}) }()
+			go func() {
+				done <- m.Run(context.Background(), json.RawMessage(input), Options{Clock: newFakeClock(0), Invoke: inv})
+			}()
 			want := int32(limit)
 			if limit == 0 {
 				want = items
