@@ -49,7 +49,9 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 	}
 	var o executeOptions
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	trace := p.traceHeader
 	if o.traceHeader != nil {
@@ -198,6 +200,11 @@ func (p *Provider) adopt(ctx context.Context, r startRequest) (PipelineRun, erro
 	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
 	if err != nil {
 		return PipelineRun{}, classify(apiDescribeExecution, runID, p.region, err)
+	}
+	if d.Input == nil {
+		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
+			Err:  errors.New("an execution with this idempotency key already exists, and Step Functions did not return its input to compare"),
+			Hint: "check the execution in the console, or use a new idempotency key"}
 	}
 	if !sameJSON(aws.ToString(d.Input), r.input) {
 		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,

@@ -236,6 +236,7 @@ func TestExecutePipelineIdempotency(t *testing.T) {
 		{"adopt same input", testMachine, &types.ExecutionAlreadyExists{}, `{ "count" : 3 }`, nil, true},
 		{"adopt through alias", testMachine + ":prod", &types.ExecutionAlreadyExists{}, `{"count":3}`, nil, true},
 		{"conflict", testMachine, &types.ExecutionAlreadyExists{}, `{"count":4}`, ErrIdempotencyConflict, true},
+		{"existing input not returned", testMachine, &types.ExecutionAlreadyExists{}, "<not returned>", ErrIdempotencyConflict, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,8 +253,12 @@ func TestExecutePipelineIdempotency(t *testing.T) {
 					if got := aws.ToString(in.ExecutionArn); got != wantRun {
 						t.Errorf("DescribeExecution(%s), want %s", got, wantRun)
 					}
-					return &sfn.DescribeExecutionOutput{ExecutionArn: in.ExecutionArn, Input: aws.String(tt.existing),
-						Status: types.ExecutionStatusSucceeded, StartDate: aws.Time(t0.Add(-time.Hour))}, nil
+					o := &sfn.DescribeExecutionOutput{ExecutionArn: in.ExecutionArn, Input: aws.String(tt.existing),
+						Status: types.ExecutionStatusSucceeded, StartDate: aws.Time(t0.Add(-time.Hour))}
+					if tt.existing == "<not returned>" {
+						o.Input = nil
+					}
+					return o, nil
 				},
 			}
 			p := testProvider(t, f, Config{}, nil)
