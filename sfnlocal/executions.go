@@ -298,6 +298,9 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 		opts.Timeout = expressTimeout
 	} else {
 		opts.Emit = ex.emit
+		ex.histMu.Lock()
+		opts.PreviousEventID = int64(len(ex.hist))
+		ex.histMu.Unlock()
 	}
 	return opts
 }

@@ -16,19 +16,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
 )
-
-// program is a parsed, validated state machine definition: the narrow view
-// of the interpreter that the server needs. *asl.StateMachine implements it.
-type program interface {
-	TimeoutSeconds() int
-	Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result
-}
-
-// compiler parses and validates a definition.
-type compiler func(definition string) (program, error)
 
 // Server is an in-memory Step Functions endpoint. It is an http.Handler that
 // speaks the AWS JSON 1.0 protocol of the real service, so the aws-sdk-go-v2
