@@ -1,0 +1,206 @@
+package asl
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseValid(t *testing.T) {
+	tests := []struct {
+		name    string
+		def     string
+		startAt string
+		timeout int
+	}{
+		{"minimal", `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`, "A", 0},
+		{"with timeout and version", `{"Comment":"c","Version":"1.0","TimeoutSeconds":30,"QueryLanguage":"JSONPath","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`, "A", 30},
+		{"unreachable state is allowed", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Pass","End":true}}}`, "A", 0},
+		{"every state type", `{"StartAt":"P","States":{
+			"P":{"Type":"Pass","Next":"T"},
+			"T":{"Type":"Task","Resource":"r","HeartbeatSeconds":10,"TimeoutSeconds":20,"Next":"C",
+				"Retry":[{"ErrorEquals":["A","B"],"IntervalSeconds":2,"MaxAttempts":0,"BackoffRate":1.5,"MaxDelaySeconds":10,"JitterStrategy":"FULL"},{"ErrorEquals":["States.ALL"]}],
+				"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F","ResultPath":null}]},
+			"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"W"}],"Default":"F"},
+			"W":{"Type":"Wait","Seconds":0,"Next":"Par"},
+			"Par":{"Type":"Parallel","Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}],"Next":"M"},
+			"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}},"Next":"S"},
+			"S":{"Type":"Succeed"},
+			"F":{"Type":"Fail","Error":"E","Cause":"C"}}}`, "P", 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Parse(tc.def)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if m.StartAt() != tc.startAt || m.TimeoutSeconds() != tc.timeout {
+				t.Errorf("StartAt, TimeoutSeconds = %q, %d, want %q, %d", m.StartAt(), m.TimeoutSeconds(), tc.startAt, tc.timeout)
+			}
+		})
+	}
+}
+
+func TestParseProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		def  string
+		want []string // every problem, in order
+	}{
+		{"not JSON", `{"StartAt":`, nil},
+		{"not an object", `[1]`, []string{"SCHEMA_VALIDATION_FAILED: The definition must be a JSON object, not array at /"}},
+		{"missing StartAt and States", `{}`, []string{"SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt, States] at /"}},
+		{"StartAt names no state", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`,
+			[]string{"MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X at /StartAt"}},
+		{"missing Next target", `{"StartAt":"Bar","States":{"Bar":{"Type":"Pass","Next":"Foo"}}}`,
+			[]string{"MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/Bar/Next"}},
+		{"missing Default, Choice and Catch targets", `{"StartAt":"C","States":{
+			"C":{"Type":"Choice","Choices":[{"Variable":"$.a","IsNull":true,"Next":"N1"}],"Default":"N2"},
+			"T":{"Type":"Task","Resource":"r","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"N3"}]}}}`,
+			[]string{
+				"MISSING_TRANSITION_TARGET: Missing 'Default' target: N2 at /States/C/Default",
+				"MISSING_TRANSITION_TARGET: Missing 'Next' target: N1 at /States/C/Choices[0]/Next",
+				"MISSING_TRANSITION_TARGET: Missing 'Next' target: N3 at /States/T/Catch[0]/Next",
+			}},
+		{"bad type", `{"StartAt":"A","States":{"A":{"Type":"Sleep","End":true}}}`,
+			[]string{`SCHEMA_VALIDATION_FAILED: "Sleep" is not a valid state type (want Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map) at /States/A/Type`}},
+		{"missing type", `{"StartAt":"A","States":{"A":{"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: These fields are required: [Type] at /States/A"}},
+		{"neither Next nor End", `{"StartAt":"A","States":{"A":{"Type":"Pass"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: One of 'Next' or 'End' is required; 'End' must be true when there is no 'Next' at /States/A"}},
+		{"both Next and End", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A","End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: Only one of 'Next' or 'End' may be set at /States/A"}},
+		{"End on terminal states", `{"StartAt":"A","States":{"A":{"Type":"Succeed","End":true},"B":{"Type":"Fail","Next":"A"}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: The field 'End' is not supported by Step Functions at /States/A",
+				"SCHEMA_VALIDATION_FAILED: The field 'Next' is not supported by Step Functions at /States/B",
+			}},
+		{"unknown state field", `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Resource":"x","Bogus":1}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: The field 'Bogus' is not supported by Step Functions at /States/A",
+				"SCHEMA_VALIDATION_FAILED: The field 'Resource' is not supported by Step Functions at /States/A",
+			}},
+		{"unknown top-level field", `{"StartAt":"A","Extra":true,"States":{"A":{"Type":"Succeed"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Extra' is not supported by Step Functions at /"}},
+		{"JSONata rejected", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Succeed"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The query language 'JSONata' is not supported by this endpoint; use 'JSONPath' at /QueryLanguage"}},
+		{"choice without choices", `{"StartAt":"C","States":{"C":{"Type":"Choice"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: These fields are required: [Choices] at /States/C"}},
+		{"choice rule problems", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[
+			{"Variable":"$.a","StringEquals":1,"Next":"C"},
+			{"Variable":"$.a","Next":"C"},
+			{"StringEquals":"x","Next":"C"},
+			{"Variable":"$.a","NumericEquals":1,"StringEquals":"x","Next":"C"},
+			{"Variable":"$.a","TimestampEquals":"yesterday","Next":"C"},
+			{"And":[{"Variable":"$.a","IsNull":true,"Next":"C"}],"Next":"C"},
+			{"Variable":"$.a","IsNull":true}]}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: The value for the field 'StringEquals' must be a STRING at /States/C/Choices[0]/StringEquals",
+				"SCHEMA_VALIDATION_FAILED: A choice rule must have one comparison operator, 'And', 'Or' or 'Not' at /States/C/Choices[1]",
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [Variable] at /States/C/Choices[2]",
+				"SCHEMA_VALIDATION_FAILED: A choice rule must have exactly one comparison operator, 'And', 'Or' or 'Not', found NumericEquals, StringEquals at /States/C/Choices[3]",
+				"SCHEMA_VALIDATION_FAILED: The value for the field 'TimestampEquals' must be a TIMESTAMP (RFC 3339, for example 2016-03-14T01:59:00Z) at /States/C/Choices[4]/TimestampEquals",
+				"SCHEMA_VALIDATION_FAILED: Nested choice rules must not have a 'Next' field at /States/C/Choices[5]/And[0]",
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/C/Choices[6]",
+			}},
+		{"bad paths", `{"StartAt":"A","States":{"A":{"Type":"Pass","InputPath":"a.b","OutputPath":"$[","ResultPath":"$.a[*]","End":true}}}`,
+			[]string{
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'InputPath' must be a valid JSONPath: path "a.b" must start with '$' at /States/A/InputPath`,
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'OutputPath' must be a valid JSONPath: path "$[" is not a valid JSONPath: `,
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid JSONPath: path "$.a[*]" must be a reference path (keys and indexes only) at /States/A/ResultPath`,
+			}},
+		{"bad parameters", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"nope","b.$":3,"c":{"d.$":"States.Bogus()"}},"End":true}}}`,
+			[]string{
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a valid JSONPath or a valid intrinsic function call: path "nope" must start with '$' at /States/A/Parameters/a.$`,
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'b.$' must be a STRING that contains a JSONPath but was a number at /States/A/Parameters/b.$`,
+				`SCHEMA_VALIDATION_FAILED: The value for the field 'd.$' must be a valid JSONPath or a valid intrinsic function call: invalid intrinsic function call "States.Bogus()": unknown function "States.Bogus" at /States/A/Parameters/c/d.$`,
+			}},
+		{"retry and catch rules", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true,
+			"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["X"],"BackoffRate":0.5,"MaxAttempts":-1,"JitterStrategy":"SOME"}],
+			"Catch":[{"ErrorEquals":["States.ALL","X"],"Next":"T"},{"ErrorEquals":[]}]}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer at /States/T/Retry[1]/MaxAttempts",
+				"SCHEMA_VALIDATION_FAILED: 'BackoffRate' must be a number greater than or equal to 1.0 at /States/T/Retry[1]/BackoffRate",
+				"SCHEMA_VALIDATION_FAILED: 'JitterStrategy' must be FULL or NONE at /States/T/Retry[1]/JitterStrategy",
+				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Retry[0]/ErrorEquals",
+				"SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear alone in 'ErrorEquals' at /States/T/Catch[0]/ErrorEquals",
+				"SCHEMA_VALIDATION_FAILED: 'ErrorEquals' must be a non-empty array of strings at /States/T/Catch[1]/ErrorEquals",
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch[1]",
+				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Catch[0]/ErrorEquals",
+			}},
+		{"task without resource", `{"StartAt":"T","States":{"T":{"Type":"Task","End":true,"TimeoutSeconds":0}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/T",
+				"SCHEMA_VALIDATION_FAILED: 'TimeoutSeconds' must be an integer from 1 to 99999999 at /States/T/TimeoutSeconds",
+			}},
+		{"wait needs exactly one duration", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","End":true},"V":{"Type":"Wait","End":true}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/V",
+				"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/W",
+			}},
+		{"nested branch problems", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Nowhere"}}},
+			{"States":{}}]}}}`,
+			[]string{
+				"MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere at /States/P/Branches[0]/States/X/Next",
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt] at /States/P/Branches[1]",
+				"SCHEMA_VALIDATION_FAILED: 'States' must contain at least one state at /States/P/Branches[1]/States",
+			}},
+		{"branch cannot jump outside", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"P"}}}]}}}`,
+			[]string{"MISSING_TRANSITION_TARGET: Missing 'Next' target: P at /States/P/Branches[0]/States/X/Next"}},
+		{"map problems", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ToleratedFailureCount":1,
+			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED"},"StartAt":"Y","States":{"Y":{"Type":"Wait","End":true,"Seconds":-1}}}}}}`,
+			[]string{
+				"SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailureCount' belongs to Distributed Map, which this endpoint does not support at /States/M",
+				"SCHEMA_VALIDATION_FAILED: Distributed Map (Mode DISTRIBUTED) is not supported by this endpoint; use INLINE at /States/M/ItemProcessor/ProcessorConfig/Mode",
+				"SCHEMA_VALIDATION_FAILED: 'Seconds' must be an integer from 0 to 99999999 at /States/M/ItemProcessor/States/Y/Seconds",
+			}},
+		{"map without processor", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: These fields are required: [ItemProcessor] at /States/M"}},
+		{"fail with both error and error path", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"a","ErrorPath":"$.e"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: Only one of 'Error' or 'ErrorPath' may be set at /States/F"}},
+		{"long state name", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"` + strings.Repeat("n", 81) + `":{"Type":"Succeed"}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: State names must be 1 to 80 characters long at /States/" + strings.Repeat("n", 81)}},
+		{"variables not supported", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' (variables) is not supported by this endpoint at /States/A"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := Parse(tc.def)
+			if err == nil {
+				t.Fatalf("Parse = %v, want an error", m)
+			}
+			var de *DefinitionError
+			if !errors.As(err, &de) {
+				t.Fatalf("Parse error %T is not a *DefinitionError", err)
+			}
+			if tc.want == nil {
+				if len(de.Problems) != 1 || !strings.HasPrefix(de.Problems[0], "INVALID_JSON_DESCRIPTION: ") {
+					t.Errorf("problems = %q, want one INVALID_JSON_DESCRIPTION", de.Problems)
+				}
+				return
+			}
+			got := de.Problems
+			if len(got) != len(tc.want) {
+				t.Fatalf("problems =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tc.want[i]) {
+					t.Errorf("problem %d = %q, want %q", i, got[i], tc.want[i])
+				}
+			}
+			if err.Error() != strings.Join(got, ", ") {
+				t.Errorf("Error() = %q, want the problems joined", err.Error())
+			}
+		})
+	}
+}
+
+func TestStatesSorted(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"B","States":{"B":{"Type":"Pass","Next":"A"},"A":{"Type":"Succeed"}}}`)
+	if got := m.States(); !reflect.DeepEqual(got, []string{"A", "B"}) {
+		t.Errorf("States() = %v, want [A B]", got)
+	}
+}
