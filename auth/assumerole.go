@@ -93,11 +93,12 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 		}
 	})
 	return newCache(&assumeRoleProvider{
-		src:        s.String(),
-		baseSrc:    s.base.String(),
-		base:       baseCreds,
-		sdk:        sdk,
-		externalID: s.cfg.externalID != "",
+		refreshGuard: refreshGuard{src: s.String(), logger: base.Logger},
+		src:          s.String(),
+		baseSrc:      s.base.String(),
+		base:         baseCreds,
+		sdk:          sdk,
+		externalID:   s.cfg.externalID != "",
 	}), nil
 }
 
@@ -145,8 +146,11 @@ func (s *assumeRoleSource) LogValue() slog.Value {
 // retrieves the base credentials itself before calling STS, so that a failure
 // of the base is reported as such (keeping, say, ErrInvalidIdentityToken
 // reachable) rather than as an AssumeRole failure; the base is cached, so the
-// STS client's own retrieval that follows is a cache hit.
+// STS client's own retrieval that follows is a cache hit. The embedded
+// refreshGuard keeps the current credentials serving through a failed
+// refresh while they remain valid.
 type assumeRoleProvider struct {
+	refreshGuard
 	src        string
 	baseSrc    string
 	base       aws.CredentialsProvider
@@ -163,6 +167,7 @@ func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, err
 	if err != nil {
 		return aws.Credentials{}, assumeRoleError(p.src, p.baseSrc, err, p.externalID)
 	}
+	p.issued(creds)
 	return creds, nil
 }
 

@@ -22,7 +22,12 @@
 // Every provider is wrapped exactly once in aws.CredentialsCache: concurrent
 // callers share one STS call, and credentials are refreshed 4 to 5 minutes
 // before they expire (the window is jittered so that a fleet does not refresh
-// at once). Each link of an AssumeRole chain is cached on its own. STS is
+// at once). Each link of an AssumeRole chain is cached on its own. If a
+// refresh of STS credentials fails while the current ones are still valid for
+// more than a minute, they keep serving, STS is retried at most every 30
+// seconds, and a warning goes to base's Logger; so an STS or identity
+// provider hiccup does not fail calls that the current credentials can still
+// sign. STS is
 // always called at its regional endpoint, https://sts.<region>.amazonaws.com,
 // through the caller's HTTP client and retryer, unless [WithSTSEndpoint] names
 // another (an interface VPC endpoint, a test server).

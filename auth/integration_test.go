@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
 )
@@ -323,5 +324,29 @@ func TestWebIdentityFromEnv(t *testing.T) {
 				t.Errorf("STS calls = %d (session %q), want one with session %q and the file's token", len(calls), firstSession(calls), tt.wantSession)
 			}
 		})
+	}
+}
+
+// TestWebIdentityHonoursSTSEndpointFromConfig checks that an STS endpoint set
+// for the SDK (AWS_ENDPOINT_URL_STS) reaches the STS client, while base's
+// general BaseEndpoint does not.
+func TestWebIdentityHonoursSTSEndpointFromConfig(t *testing.T) {
+	isolateAWSEnv(t)
+	fake := newSTSFake(t)
+	t.Setenv("AWS_ENDPOINT_URL_STS", fake.URL())
+	base, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(testRegion))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base.BaseEndpoint = aws.String("http://127.0.0.1:1")
+	p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims())))).Credentials(context.Background(), base)
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	if _, err := p.Retrieve(context.Background()); err != nil {
+		t.Fatalf("Retrieve() error = %v", err)
+	}
+	if n := len(fake.Calls()); n != 1 {
+		t.Errorf("calls to the AWS_ENDPOINT_URL_STS endpoint = %d, want 1", n)
 	}
 }

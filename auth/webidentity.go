@@ -106,6 +106,7 @@ func (s *webIdentitySource) Credentials(ctx context.Context, base aws.Config) (a
 	}
 	sessionName, duration := s.cfg.resolved(time.Now())
 	return newCache(&webIdentityProvider{
+		refreshGuard: refreshGuard{src: s.String(), logger: base.Logger},
 		src:          s.String(),
 		client:       s.cfg.newSTSClient(base, nil),
 		roleARN:      s.roleARN,
@@ -149,7 +150,11 @@ func (s *webIdentitySource) LogValue() slog.Value {
 // credentials cache passes in, bounded by tokenTimeout (the cache's context is
 // never cancelled), and then hands the token to a fresh
 // stscreds.WebIdentityRoleProvider through a retriever that returns it.
+//
+// The embedded refreshGuard keeps the current credentials serving through a
+// failed refresh while they remain valid.
 type webIdentityProvider struct {
+	refreshGuard
 	src          string
 	client       stscreds.AssumeRoleWithWebIdentityAPIClient
 	roleARN      string
@@ -182,6 +187,7 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 	if err != nil {
 		return aws.Credentials{}, webIdentityError(p.src, p.roleARN, err, token)
 	}
+	p.issued(creds)
 	return creds, nil
 }
 

@@ -1,0 +1,92 @@
+package auth
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/smithy-go/logging"
+)
+
+// Failed-refresh policy of the STS providers.
+const (
+	// staleMargin: credentials that expire sooner than this are not reused
+	// after a failed refresh; a request signed with them could arrive late.
+	staleMargin = time.Minute
+	// staleRetryInterval: while a refresh keeps failing, STS is tried again
+	// at most this often, and the current credentials serve in between.
+	staleRetryInterval = 30 * time.Second
+)
+
+// refreshGuard keeps credentials usable through a failed refresh.
+//
+// The cache refreshes 4-5 minutes before credentials expire. Without the
+// guard, an STS or identity provider outage at that moment would fail every
+// AWS call at once although the current credentials still work for minutes.
+// With it, a failed refresh returns the current credentials, if they are valid
+// for more than staleMargin, marked to expire after staleRetryInterval (or
+// staleMargin before their real expiry, if sooner), and logs a warning. Once
+// they are too close to expiry, the refresh error is returned.
+//
+// It implements aws.HandleFailRefreshCredentialsCacheStrategy and
+// aws.AdjustExpiresByCredentialsCacheStrategy, which the cache calls one after
+// the other inside its single refresh.
+type refreshGuard struct {
+	src    string
+	logger logging.Logger
+
+	mu       sync.Mutex
+	expires  time.Time // real expiry of the credentials STS last issued
+	fallback bool      // the next AdjustExpiresBy is for reused credentials
+}
+
+// issued records the real expiry of freshly issued credentials.
+func (g *refreshGuard) issued(c aws.Credentials) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.expires, g.fallback = c.Expires, false
+}
+
+// HandleFailToRefresh implements aws.HandleFailRefreshCredentialsCacheStrategy.
+func (g *refreshGuard) HandleFailToRefresh(_ context.Context, prev aws.Credentials, err error) (aws.Credentials, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.fallback = false
+	now := time.Now()
+	if !prev.HasKeys() || !prev.CanExpire || g.expires.IsZero() || !now.Add(staleMargin).Before(g.expires) {
+		return aws.Credentials{}, err
+	}
+	until := now.Add(staleRetryInterval)
+	if limit := g.expires.Add(-staleMargin); limit.Before(until) {
+		until = limit
+	}
+	prev.Expires = until
+	g.fallback = true
+	if g.logger != nil {
+		g.logger.Logf(logging.Warn, "auth: %s: credential refresh failed, reusing the current credentials (valid until %s) and retrying after %s: %v",
+			g.src, g.expires.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339), err)
+	}
+	return prev, nil
+}
+
+// AdjustExpiresBy implements aws.AdjustExpiresByCredentialsCacheStrategy: as
+// the cache's default for fresh credentials, and no change for reused ones,
+// whose expiry HandleFailToRefresh already set.
+func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.Credentials, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.fallback {
+		g.fallback = false
+		return c, nil
+	}
+	if c.CanExpire {
+		c.Expires = c.Expires.Add(d)
+	}
+	return c, nil
+}
+
+var (
+	_ aws.HandleFailRefreshCredentialsCacheStrategy = (*refreshGuard)(nil)
+	_ aws.AdjustExpiresByCredentialsCacheStrategy   = (*refreshGuard)(nil)
+)
