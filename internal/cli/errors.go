@@ -31,7 +31,7 @@ func classify(ctx context.Context, err error) int {
 	switch {
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		return ExitInterrupted
-	case errors.Is(err, sfn.ErrAccessDenied), errors.Is(err, sfn.ErrInvalidIdentityToken), isCredentialError(err):
+	case errors.Is(err, sfn.ErrAccessDenied), errors.Is(err, sfn.ErrInvalidIdentityToken), errors.Is(err, sfn.ErrCredentials), isCredentialError(err):
 		return ExitAuth
 	case errors.Is(err, sfn.ErrInvalidInput):
 		return ExitUsage
