@@ -164,4 +164,3 @@ func shellWords(s string) []string {
 	}
 	return words
 }
-
