@@ -180,10 +180,10 @@ func TestAssumeRoleValidation(t *testing.T) {
 }
 
 func TestNilOptionsAreIgnored(t *testing.T) {
-	var nilRole RoleOption
+	var zeroRole RoleOption
 	fake := newSTSFake(t)
-	web := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), nil, nilRole, WithSTSEndpoint(fake.URL()))
-	src := AssumeRole(testRole2ARN, web, nil, nilRole, WithSTSEndpoint(fake.URL()))
+	web := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), nil, zeroRole, WithSTSEndpoint(fake.URL()))
+	src := AssumeRole(testRole2ARN, web, nil, zeroRole, WithSTSEndpoint(fake.URL()))
 	p, err := src.Credentials(context.Background(), testBase())
 	if err != nil {
 		t.Fatalf("Credentials() error = %v", err)

@@ -24,11 +24,21 @@ type AssumeRoleOption interface {
 	applyAssumeRole(*assumeRoleConfig)
 }
 
-// RoleOption configures both WebIdentity and AssumeRole.
-type RoleOption func(*roleConfig)
+// RoleOption configures both WebIdentity and AssumeRole. The zero RoleOption
+// does nothing.
+type RoleOption struct{ apply func(*roleConfig) }
 
-func (o RoleOption) applyWebIdentity(c *webIdentityConfig) { o(&c.roleConfig) }
-func (o RoleOption) applyAssumeRole(c *assumeRoleConfig)   { o(&c.roleConfig) }
+func (o RoleOption) applyWebIdentity(c *webIdentityConfig) {
+	if o.apply != nil {
+		o.apply(&c.roleConfig)
+	}
+}
+
+func (o RoleOption) applyAssumeRole(c *assumeRoleConfig) {
+	if o.apply != nil {
+		o.apply(&c.roleConfig)
+	}
+}
 
 type webIdentityOptionFunc func(*webIdentityConfig)
 
@@ -71,7 +81,7 @@ type roleConfig struct {
 // fixed when Credentials is called, or AWS_ROLE_SESSION_NAME for
 // WebIdentityFromEnv.
 func WithSessionName(name string) RoleOption {
-	return func(c *roleConfig) { c.sessionName = name }
+	return RoleOption{func(c *roleConfig) { c.sessionName = name }}
 }
 
 // WithDuration sets how long each set of credentials lasts, between 15
@@ -80,7 +90,7 @@ func WithSessionName(name string) RoleOption {
 // a role session (role chaining) STS caps it at one hour. Default:
 // DefaultDuration (one hour).
 func WithDuration(d time.Duration) RoleOption {
-	return func(c *roleConfig) { c.duration = d }
+	return RoleOption{func(c *roleConfig) { c.duration = d }}
 }
 
 // WithSTSEndpoint sets the base URL of STS, for an interface VPC endpoint
@@ -89,20 +99,20 @@ func WithDuration(d time.Duration) RoleOption {
 // (https://sts.<region>.amazonaws.com), never the global one; an
 // AWS_ENDPOINT_URL_STS setting in base's config sources is honoured.
 func WithSTSEndpoint(baseURL string) RoleOption {
-	return func(c *roleConfig) { c.stsEndpoint = baseURL }
+	return RoleOption{func(c *roleConfig) { c.stsEndpoint = baseURL }}
 }
 
 // WithPolicyARNs sets up to 10 IAM managed policies as session policies,
 // which narrow the session's permissions to their intersection with the
 // role's. Default: none.
 func WithPolicyARNs(arns ...string) RoleOption {
-	return func(c *roleConfig) { c.policyARNs = append(c.policyARNs, arns...) }
+	return RoleOption{func(c *roleConfig) { c.policyARNs = append(c.policyARNs, arns...) }}
 }
 
 // WithSTSOptions adds functions that adjust the STS client built from base,
 // for example its retryer. Default: none.
 func WithSTSOptions(fns ...func(*sts.Options)) RoleOption {
-	return func(c *roleConfig) { c.stsOptions = append(c.stsOptions, fns...) }
+	return RoleOption{func(c *roleConfig) { c.stsOptions = append(c.stsOptions, fns...) }}
 }
 
 // WithTokenTimeout bounds each call to the TokenSource. The SDK's
