@@ -253,8 +253,9 @@ func (a *app) demo(ctx context.Context, poll time.Duration) error {
 			},
 		},
 		{
-			job:  "customer-import",
-			want: sfn.RunStateFailed,
+			job:    "customer-import",
+			params: []string{"source=s3://demo-bucket/customers.csv", "dryRun:bool=false"},
+			want:   sfn.RunStateFailed,
 			check: func(st sfn.RunStatus) error {
 				if !strings.Contains(st.Message, "Import.BadRecord") || !strings.Contains(st.Message, "row 17") {
 					return fmt.Errorf("message %q does not carry the error and cause", st.Message)
@@ -307,6 +308,14 @@ func (a *app) demoOne(ctx context.Context, p *sfn.Provider, job sfn.Job, r demoR
 	}
 	fmt.Fprintf(w, "   started %s\n", pr.RunID)
 	if r.cancel {
+		st, err := p.GetPipelineRunStatus(ctx, pr.RunID, params)
+		if err != nil {
+			return err
+		}
+		if st.State != sfn.RunStateRunning {
+			return fmt.Errorf("before cancelling: state %s, want Running", st.State)
+		}
+		fmt.Fprintln(w, "   still running: cancelling it")
 		if err := p.CancelPipelineRun(ctx, pr.RunID); err != nil {
 			return fmt.Errorf("cancel: %w", err)
 		}

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestDemo runs the demo end to end on the embedded endpoint: it checks its
+// own steps and exits non-zero when one misbehaves.
+func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo takes a few seconds; skipped with -short")
+	}
+	code, stdout, stderr := runCLI(t, nil, "demo", "--poll-interval", "100ms")
+	require.Equal(t, ExitOK, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	for _, want := range []string{
+		"order-pipeline    STANDARD",
+		"quick-quote       EXPRESS",
+		"total    (number)  = 33",
+		"status   (string)  = PRICED 3 lines",
+		"price    (number)  = 5.5",
+		"Message  execution failed: Import.BadRecord: row 17: customer id is missing",
+		"State    Cancelled",
+		"#/express-executions/details/arn:aws:states:us-east-1:123456789012:express:quick-quote:",
+		"Demo finished: every step behaved as expected.",
+	} {
+		assert.Contains(t, stdout, want)
+	}
+	assert.NotContains(t, stdout+stderr, "demo-secret-key", "no secret is printed")
+}
