@@ -1,0 +1,80 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func FuzzParse(f *testing.F) {
+	seeds := []string{
+		`{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`,
+		`{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"States.Format('{}', $.x)"},"Next":"C"},
+			"C":{"Type":"Choice","Choices":[{"Not":{"Variable":"$.a","StringMatches":"*x\\*"},"Next":"M"}],"Default":"F"},
+			"M":{"Type":"Map","ItemsPath":"$.i","ItemProcessor":{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}},"End":true},
+			"F":{"Type":"Fail","ErrorPath":"$.e"}}}`,
+		`{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["States.ALL"]}],"End":true}}}`,
+		`{"StartAt":"X","States":{"X":{"Type":"Parallel","Branches":[{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}],"End":true}}}`,
+		`[]`, `null`, `{"States":7}`,
+	}
+	for _, s := range seeds {
+		f.Add(s, `{"x":1,"i":[{"s":0}],"e":"E"}`)
+	}
+	inv := func(context.Context, string, json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }
+	f.Fuzz(func(t *testing.T, def, input string) {
+		m, err := Parse(def)
+		if err != nil {
+			if de, ok := err.(*DefinitionError); !ok || len(de.Problems) == 0 {
+				t.Fatalf("Parse error %v is not a DefinitionError with problems", err)
+			}
+			return
+		}
+		if m == nil {
+			t.Fatal("Parse returned nil machine and nil error")
+		}
+		// Runs must end (Wait states and retries go through a clock that
+		// fires at once) and must never panic.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		res := m.Run(ctx, json.RawMessage(input), Options{Clock: newFakeClock(1<<62), Invoke: inv, Timeout: time.Minute})
+		switch res.Status {
+		case StatusSucceeded:
+			if !json.Valid(res.Output) {
+				t.Fatalf("output %q is not JSON", res.Output)
+			}
+		case StatusFailed, StatusTimedOut, StatusAborted:
+		default:
+			t.Fatalf("status %q", res.Status)
+		}
+	})
+}
+
+func FuzzIntrinsic(f *testing.F) {
+	for _, s := range []string{
+		`States.Format('a {} b \{\}', $.x)`, `States.Array(1, -2.5e3, true, null, $.a[0], $$.Execution.Id)`,
+		`States.ArrayRange(1, 9, 2)`, `States.JsonMerge($.o, $.o, false)`, `States.Hash($.s, 'SHA-256')`,
+		`States.StringSplit('a,b', ',')`, `States.MathRandom(1, 5, 3)`, `States.ArrayPartition($.a, 2)`,
+		`States.StringToJson(States.JsonToString($.o))`, `States.Format('{}', States.UUID())`,
+	} {
+		f.Add(s)
+	}
+	input := map[string]any{"x": "v", "a": []any{int64(1), "b"}, "o": map[string]any{"k": 1.5}, "s": "text"}
+	ctx := func() any { return map[string]any{"Execution": map[string]any{"Id": "id"}} }
+	f.Fuzz(func(t *testing.T, expr string) {
+		call, err := compileIntrinsic(expr)
+		if err != nil {
+			return
+		}
+		v, serr := call.eval(input, ctx)
+		if serr != nil {
+			if serr.Name != ErrIntrinsicFailure && serr.Name != ErrRuntime {
+				t.Fatalf("%s: error name %q", expr, serr.Name)
+			}
+			return
+		}
+		if !json.Valid(marshal(v)) {
+			t.Fatalf("%s produced invalid JSON %q", expr, marshal(v))
+		}
+	})
+}
