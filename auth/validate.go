@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -127,15 +128,21 @@ func validateDuration(d time.Duration, chained bool) error {
 
 // validateEndpoint checks an STS base endpoint URL.
 func validateEndpoint(endpoint string) error {
+	// The endpoint is quoted only once it is known to hold no user
+	// information, which could be a password.
 	u, err := url.Parse(endpoint)
 	if err != nil {
-		return fmt.Errorf("STS endpoint %q is not a URL: %w", endpoint, err)
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("STS endpoint %q must be an absolute http or https URL such as https://sts.eu-west-1.amazonaws.com", endpoint)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("STS endpoint is not a URL: %w", err)
 	}
 	if u.User != nil {
 		return fmt.Errorf("STS endpoint for host %q must not carry user information", u.Host)
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("STS endpoint %q must be an absolute http or https URL such as https://sts.eu-west-1.amazonaws.com", endpoint)
 	}
 	return nil
 }

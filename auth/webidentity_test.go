@@ -369,6 +369,8 @@ func TestWebIdentityValidation(t *testing.T) {
 		{name: "duration too short", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(time.Minute)}, wantErr: "outside STS's range"},
 		{name: "duration too long", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(13 * time.Hour)}, wantErr: "outside STS's range"},
 		{name: "fractional duration", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithDuration(20*time.Minute + time.Millisecond)}, wantErr: "whole number of seconds"},
+		{name: "endpoint with password", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://user:hunter2@sts.example")}, wantErr: `host "sts.example" must not carry user information`},
+		{name: "unparsable endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://hunter2@[::1")}, wantErr: "STS endpoint is not a URL"},
 		{name: "relative endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("sts.eu-west-1.amazonaws.com")}, wantErr: "absolute http or https URL"},
 		{name: "bad policy ARN", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs("arn:aws:iam::aws:role/x")}, wantErr: "not an IAM managed policy ARN"},
 		{name: "too many policy ARNs", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs(slices.Repeat([]string{"arn:aws:iam::aws:policy/P"}, 11)...)}, wantErr: "at most 10"},
@@ -386,6 +388,7 @@ func TestWebIdentityValidation(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Credentials() = %v, %v; want error containing %q", p, err, tt.wantErr)
 			}
+			assertNoSecret(t, err.Error(), "hunter2")
 		})
 	}
 }
