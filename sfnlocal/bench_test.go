@@ -1,0 +1,152 @@
+package sfnlocal
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+const benchPassChoice = `{"StartAt":"Init","States":{
+  "Init":{"Type":"Pass","Result":{"n":1},"ResultPath":"$.v","Next":"Check"},
+  "Check":{"Type":"Choice","Choices":[{"Variable":"$.v.n","NumericEquals":1,"Next":"Yes"}],"Default":"No"},
+  "Yes":{"Type":"Pass","End":true},
+  "No":{"Type":"Fail","Error":"Bench.Wrong"}}}`
+
+const benchMap = `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items",
+  "ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+
+// BenchmarkExecutions measures executions per second of a small Pass/Choice
+// machine and of a Map over 1,000 items, through the HTTP API with the SDK
+// client and in process (ServeHTTP without a network), and the memory a
+// finished Standard execution keeps (B/exec, with its history).
+func BenchmarkExecutions(b *testing.B) {
+	items := make([]string, 1000)
+	for i := range items {
+		items[i] = fmt.Sprint(i)
+	}
+	mapInput := `{"items":[` + strings.Join(items, ",") + `]}`
+
+	b.Run("http/express-sync/pass-choice", func(b *testing.B) {
+		srv, c := startServer(b)
+		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeExpress)
+		ctx := context.Background()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &arn, Input: aws.String(`{}`)})
+			if err != nil || out.Status != types.SyncExecutionStatusSucceeded {
+				b.Fatalf("StartSyncExecution = %v, %v", out, err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	})
+	b.Run("http/standard/pass-choice", func(b *testing.B) {
+		srv, c := startServer(b)
+		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeStandard)
+		ctx := context.Background()
+		before := heapInUse()
+		b.ResetTimer()
+		for b.Loop() {
+			if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{}`)}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		waitIdle(b, srv)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+	})
+	b.Run("inprocess/express-sync/pass-choice", func(b *testing.B) {
+		srv := New()
+		defer srv.Close()
+		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeExpress)
+		body := `{"stateMachineArn":"` + arn + `","input":"{}"}`
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
+				b.Fatalf("StartSyncExecution = %d %s", rec.Code, rec.Body.String())
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	})
+	b.Run("inprocess/standard/pass-choice", func(b *testing.B) {
+		srv := New()
+		defer srv.Close()
+		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeStandard)
+		body := `{"stateMachineArn":"` + arn + `","input":"{}"}`
+		before := heapInUse()
+		b.ResetTimer()
+		for b.Loop() {
+			if rec := httptestPost(srv, "StartExecution", body); rec.Code != 200 {
+				b.Fatalf("StartExecution = %d %s", rec.Code, rec.Body.String())
+			}
+		}
+		waitIdle(b, srv)
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+	})
+	b.Run("inprocess/express-sync/map-1000", func(b *testing.B) {
+		srv := New()
+		defer srv.Close()
+		arn := createBenchMachine(b, srv, "map", benchMap, typeExpress)
+		body := `{"stateMachineArn":"` + arn + `","input":` + jsonString(mapInput) + `}`
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
+				b.Fatalf("StartSyncExecution = %d %.300s", rec.Code, rec.Body.String())
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	})
+	b.Run("inprocess/standard/map-1000", func(b *testing.B) {
+		srv := New()
+		defer srv.Close()
+		arn := createBenchMachine(b, srv, "map", benchMap, typeStandard)
+		body := `{"stateMachineArn":"` + arn + `","input":` + jsonString(mapInput) + `}`
+		before := heapInUse()
+		b.ResetTimer()
+		for b.Loop() {
+			if rec := httptestPost(srv, "StartExecution", body); rec.Code != 200 {
+				b.Fatalf("StartExecution = %d %s", rec.Code, rec.Body.String())
+			}
+			waitIdle(b, srv) // one at a time: a Map of 1,000 is heavy
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+	})
+}
+
+func createBenchMachine(b *testing.B, srv *Server, name, def, typ string) string {
+	b.Helper()
+	body := `{"name":"` + name + `","definition":` + jsonString(def) + `,"roleArn":"` + testRole + `","type":"` + typ + `"}`
+	rec := httptestPost(srv, "CreateStateMachine", body)
+	if rec.Code != 200 {
+		b.Fatalf("CreateStateMachine = %d %s", rec.Code, rec.Body.String())
+	}
+	return srv.machineARN(name)
+}
+
+// waitIdle waits until no execution is running.
+func waitIdle(b *testing.B, srv *Server) {
+	waitFor(b, "executions to finish", func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return len(srv.running) == 0
+	})
+}
+
+// heapInUse returns the live heap after a full collection.
+func heapInUse() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
+}
