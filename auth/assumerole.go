@@ -79,9 +79,14 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 	}
 	baseCreds, err := s.base.Credentials(ctx, base)
 	if err != nil {
-		// base's error already names base.
-		return nil, err
+		return nil, fmt.Errorf("auth: %s: base: %w", s, err)
 	}
+	if baseCreds == nil {
+		return nil, fmt.Errorf("auth: %s: base source returned no credentials provider", s)
+	}
+	// Sources of this package return a cache already; a foreign one might not,
+	// and its credentials are retrieved twice per refresh (see Retrieve).
+	baseCreds = newCache(baseCreds)
 	sessionName, duration := s.cfg.resolved(time.Now())
 	client := s.cfg.newSTSClient(base, baseCreds)
 	sdk := stscreds.NewAssumeRoleProvider(client, s.roleARN, func(o *stscreds.AssumeRoleOptions) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -194,4 +195,49 @@ func TestNilOptionsAreIgnored(t *testing.T) {
 	if n := len(fake.Calls()); n != 2 {
 		t.Errorf("STS calls = %d, want 2", n)
 	}
+}
+
+// foreignSource is a Source from outside this package whose provider is not
+// cached and counts its retrievals.
+type foreignSource struct {
+	n      atomic.Int32
+	nilies bool // return a nil provider
+}
+
+func (f *foreignSource) Credentials(context.Context, aws.Config) (aws.CredentialsProvider, error) {
+	if f.nilies {
+		return nil, nil
+	}
+	return aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		f.n.Add(1)
+		return aws.Credentials{AccessKeyID: "AKIAFOREIGNEXAMPLE00", SecretAccessKey: testSecret}, nil
+	}), nil
+}
+
+func (f *foreignSource) String() string { return "foreign" }
+
+func TestAssumeRoleOverForeignSource(t *testing.T) {
+	t.Run("uncached provider is cached once", func(t *testing.T) {
+		fake := newSTSFake(t)
+		base := &foreignSource{}
+		p, err := AssumeRole(testRole2ARN, base, WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
+		if err != nil {
+			t.Fatalf("Credentials() error = %v", err)
+		}
+		if _, err := p.Retrieve(context.Background()); err != nil {
+			t.Fatalf("Retrieve() error = %v", err)
+		}
+		if n := base.n.Load(); n != 1 {
+			t.Errorf("base retrieved %d times for one refresh, want 1", n)
+		}
+		if calls := fake.Calls(); len(calls) != 1 || calls[0].SignedBy != "AKIAFOREIGNEXAMPLE00" {
+			t.Errorf("STS calls = %+v, want one signed by the foreign key", calls)
+		}
+	})
+	t.Run("nil provider", func(t *testing.T) {
+		_, err := AssumeRole(testRole2ARN, &foreignSource{nilies: true}).Credentials(context.Background(), testBase())
+		if err == nil || !strings.Contains(err.Error(), "base source returned no credentials provider") {
+			t.Errorf("Credentials() error = %v, want a nil-provider error", err)
+		}
+	})
 }
