@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/auth"
 )
 
 // Error kinds. Every error returned by this package that belongs to one of these kinds matches it with
@@ -26,8 +28,9 @@ var (
 	// ErrExecutionLimitExceeded means the account reached the quota of open executions (ExecutionLimitExceeded).
 	ErrExecutionLimitExceeded = errors.New("execution limit exceeded")
 	// ErrInvalidIdentityToken means STS rejected the web identity token used to obtain credentials
-	// (InvalidIdentityToken, IDPRejectedClaim).
-	ErrInvalidIdentityToken = errors.New("invalid identity token")
+	// (InvalidIdentityToken, IDPRejectedClaim, or an expired token). It is auth.ErrInvalidIdentityToken, so
+	// errors from package auth match it too.
+	ErrInvalidIdentityToken = auth.ErrInvalidIdentityToken
 	// ErrThrottled means Step Functions kept throttling a call after all retries.
 	ErrThrottled = errors.New("throttled")
 	// ErrNotSupported means the operation is not available for this kind of resource, for example stopping an
@@ -121,6 +124,11 @@ func classify(op, resource, region string, err error) error {
 	}
 	e := &Error{Op: op, Resource: resource, Err: err}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return e
+	}
+	if errors.Is(err, auth.ErrInvalidIdentityToken) {
+		// Package auth has already named the token's claims and what the IAM set-up needs.
+		e.Kind = ErrInvalidIdentityToken
 		return e
 	}
 	var apiErr smithy.APIError

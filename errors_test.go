@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/auth"
 )
 
 func TestClassify(t *testing.T) {
@@ -94,3 +96,17 @@ func TestClassifyContext(t *testing.T) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// An expired web identity token reaches the provider as STS's ExpiredTokenException wrapped by package auth:
+// it must be reported as an identity-token problem, not as rejected Step Functions credentials.
+func TestClassifyAuthIdentityTokenError(t *testing.T) {
+	authErr := fmt.Errorf("web identity: %w: %w", auth.ErrInvalidIdentityToken, apiErr("ExpiredTokenException"))
+	err := classify("StartExecution", "arn", "eu-west-1", fmt.Errorf("get identity: %w", authErr))
+	if !errors.Is(err, ErrInvalidIdentityToken) || errors.Is(err, ErrCredentials) {
+		t.Errorf("classify(auth expired token) = %v, want kind ErrInvalidIdentityToken only", err)
+	}
+	var api smithy.APIError
+	if !errors.As(err, &api) || api.ErrorCode() != "ExpiredTokenException" {
+		t.Errorf("classify(auth expired token): STS error not reachable with errors.As")
+	}
+}

@@ -38,6 +38,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/time/rate"
@@ -297,6 +298,18 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	if cfg.HTTPClient != nil {
 		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
+	}
+	if cfg.Logger != nil {
+		// The SDK's own warnings (and package auth's, such as a failed credential refresh) go to the same
+		// logger. Request and response logging stays off (ClientLogMode 0), so no payload or header is logged.
+		logger := cfg.Logger
+		opts = append(opts, config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
+			level := slog.LevelDebug
+			if c == logging.Warn {
+				level = slog.LevelWarn
+			}
+			logger.Log(context.Background(), level, fmt.Sprintf(format, v...), "source", "aws-sdk")
+		})))
 	}
 	if cfg.Credentials != nil {
 		// The default chain is never consulted when a source is given.
