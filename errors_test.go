@@ -100,7 +100,8 @@ func strPtr(s string) *string { return &s }
 // An expired web identity token reaches the provider as STS's ExpiredTokenException wrapped by package auth:
 // it must be reported as an identity-token problem, not as rejected Step Functions credentials.
 func TestClassifyAuthIdentityTokenError(t *testing.T) {
-	authErr := fmt.Errorf("web identity: %w: %w", auth.ErrInvalidIdentityToken, apiErr("ExpiredTokenException"))
+	stsErr := &smithy.GenericAPIError{Code: "ExpiredTokenException", Message: "token expired"}
+	authErr := fmt.Errorf("web identity: %w: %w", auth.ErrInvalidIdentityToken, stsErr)
 	err := classify("StartExecution", "arn", "eu-west-1", fmt.Errorf("get identity: %w", authErr))
 	if !errors.Is(err, ErrInvalidIdentityToken) || errors.Is(err, ErrCredentials) {
 		t.Errorf("classify(auth expired token) = %v, want kind ErrInvalidIdentityToken only", err)
