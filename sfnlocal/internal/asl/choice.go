@@ -280,11 +280,11 @@ func matchPattern(segs []string, s string) bool {
 }
 
 // eval evaluates the rule.
-func (r *rule) eval(input any, ctxObj func() any) (bool, *stateError) {
+func (r *rule) eval(input any, cx contextSource) (bool, *stateError) {
 	switch {
 	case r.and != nil:
 		for _, sub := range r.and {
-			ok, err := sub.eval(input, ctxObj)
+			ok, err := sub.eval(input, cx)
 			if err != nil || !ok {
 				return false, err
 			}
@@ -292,17 +292,17 @@ func (r *rule) eval(input any, ctxObj func() any) (bool, *stateError) {
 		return true, nil
 	case r.or != nil:
 		for _, sub := range r.or {
-			ok, err := sub.eval(input, ctxObj)
+			ok, err := sub.eval(input, cx)
 			if err != nil || ok {
 				return ok, err
 			}
 		}
 		return false, nil
 	case r.not != nil:
-		ok, err := r.not.eval(input, ctxObj)
+		ok, err := r.not.eval(input, cx)
 		return !ok && err == nil, err
 	}
-	v, present := r.variable.get(input, ctxObj)
+	v, present := r.variable.get(input, cx)
 	if r.op.kind == cmpIsPresent {
 		return present == r.boolean, nil
 	}
@@ -333,7 +333,7 @@ func (r *rule) eval(input any, ctxObj func() any) (bool, *stateError) {
 	var operand any
 	if r.op.path {
 		var ok bool
-		operand, ok = r.operand.get(input, ctxObj)
+		operand, ok = r.operand.get(input, cx)
 		if !ok {
 			return false, runtimeError("Invalid path '%s': The choice state's condition path references an invalid value.", r.operand.text)
 		}

@@ -60,7 +60,7 @@ func FuzzIntrinsic(f *testing.F) {
 		f.Add(s)
 	}
 	input := map[string]any{"x": "v", "a": []any{int64(1), "b"}, "o": map[string]any{"k": 1.5}, "s": "text"}
-	ctx := func() any { return map[string]any{"Execution": map[string]any{"Id": "id"}} }
+	ctx := staticContext{map[string]any{"Execution": map[string]any{"Id": "id"}}}
 	f.Fuzz(func(t *testing.T, expr string) {
 		call, err := compileIntrinsic(expr)
 		if err != nil {

@@ -177,3 +177,9 @@ func sortedCopy(s []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// staticContext is a contextSource over a fixed object.
+type staticContext struct{ v any }
+
+func (c staticContext) contextObject() any                     { return c.v }
+func (c staticContext) lookupContext(steps []step) (any, bool) { return getSteps(c.v, steps) }

@@ -323,7 +323,7 @@ func (c *intrinsicCall) usesContext() bool {
 }
 
 // eval evaluates the call against input and the context object.
-func (c *intrinsicCall) eval(input any, ctxObj func() any) (any, *stateError) {
+func (c *intrinsicCall) eval(input any, cx contextSource) (any, *stateError) {
 	var small [4]any
 	args := small[:0]
 	for _, a := range c.args {
@@ -331,13 +331,13 @@ func (c *intrinsicCall) eval(input any, ctxObj func() any) (any, *stateError) {
 		case argLiteral:
 			args = append(args, a.lit)
 		case argPath:
-			v, ok := a.path.get(input, ctxObj)
+			v, ok := a.path.get(input, cx)
 			if !ok {
 				return nil, runtimeError("The JSONPath '%s' specified as an argument of %s could not be found in the input '%s'", a.path.text, c.name, truncate(marshalString(input)))
 			}
 			args = append(args, v)
 		case argCall:
-			v, err := a.call.eval(input, ctxObj)
+			v, err := a.call.eval(input, cx)
 			if err != nil {
 				return nil, err
 			}

@@ -16,7 +16,7 @@ func evalIntrinsic(t *testing.T, expr, input string) (any, *stateError) {
 	if perr != nil {
 		t.Fatalf("bad test input %q: %v", input, perr)
 	}
-	ctx := func() any { return map[string]any{"Execution": map[string]any{"Name": "exec-1"}} }
+	ctx := staticContext{map[string]any{"Execution": map[string]any{"Name": "exec-1"}}}
 	return call.eval(in, ctx)
 }
 

@@ -122,11 +122,11 @@ type valueSource struct {
 	call *intrinsicCall
 }
 
-func (v *valueSource) get(input any, ctxObj func() any) (any, *stateError) {
+func (v *valueSource) get(input any, cx contextSource) (any, *stateError) {
 	if v.call != nil {
-		return v.call.eval(input, ctxObj)
+		return v.call.eval(input, cx)
 	}
-	out, ok := v.path.get(input, ctxObj)
+	out, ok := v.path.get(input, cx)
 	if !ok {
 		return nil, runtimeError("The JSONPath '%s' could not be found in the input '%s'", v.path.text, truncate(marshalString(input)))
 	}

@@ -80,10 +80,13 @@ func compilePath(text string, reference bool) (*path, error) {
 }
 
 // get evaluates the path. ok is false when a definite path matches nothing.
-func (p *path) get(input any, ctxObj func() any) (any, bool) {
+func (p *path) get(input any, cx contextSource) (any, bool) {
 	root := input
 	if p.context {
-		root = ctxObj()
+		if p.expr == nil {
+			return cx.lookupContext(p.steps)
+		}
+		root = cx.contextObject()
 	}
 	if p.expr != nil {
 		res := p.expr.Get(root)

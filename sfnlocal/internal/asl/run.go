@@ -208,9 +208,23 @@ type stateRun struct {
 	inMapItem  bool
 }
 
-// contextObject builds the context object ($$) for this state.
-func (r *stateRun) contextObject() any {
-	ex := r.th.ex
+// contextSource provides the context object ($$) on demand, so states
+// that do not read it pay nothing.
+type contextSource interface {
+	// contextObject returns the whole context object.
+	contextObject() any
+	// lookupContext resolves a definite path into the context object.
+	lookupContext(steps []step) (any, bool)
+}
+
+// noContext is the context source of states that never read $$.
+type noContext struct{}
+
+func (noContext) contextObject() any               { return map[string]any{} }
+func (noContext) lookupContext([]step) (any, bool) { return nil, false }
+
+// execObjects returns the shared Execution and StateMachine objects.
+func (ex *execution) execObjects() (execObj, smObj map[string]any) {
 	ex.execOnce.Do(func() {
 		c := ex.opts.Context
 		ex.execObj = map[string]any{
@@ -223,33 +237,74 @@ func (r *stateRun) contextObject() any {
 		}
 		ex.smObj = map[string]any{"Id": c.StateMachineID, "Name": c.StateMachineName}
 	})
-	obj := map[string]any{
-		"Execution":    ex.execObj,
-		"StateMachine": ex.smObj,
-		"State": map[string]any{
-			"Name":        r.st.name,
-			"EnteredTime": formatTime(r.entered),
-			"RetryCount":  int64(r.retryCount),
-		},
+	return ex.execObj, ex.smObj
+}
+
+// stateObject returns $$.State.
+func (r *stateRun) stateObject() map[string]any {
+	return map[string]any{
+		"Name":        r.st.name,
+		"EnteredTime": formatTime(r.entered),
+		"RetryCount":  int64(r.retryCount),
 	}
+}
+
+// contextObject builds the context object ($$) for this state.
+func (r *stateRun) contextObject() any {
+	execObj, smObj := r.th.ex.execObjects()
+	obj := map[string]any{"Execution": execObj, "StateMachine": smObj, "State": r.stateObject()}
 	if r.inMapItem {
 		obj["Map"] = map[string]any{"Item": map[string]any{"Index": int64(r.mapIndex), "Value": r.mapValue}}
 	}
 	return obj
 }
 
+// lookupContext resolves the common definite context paths without
+// building the whole object.
+func (r *stateRun) lookupContext(steps []step) (any, bool) {
+	if len(steps) >= 2 && !steps[0].isIndex && !steps[1].isIndex {
+		switch steps[0].key {
+		case "Map":
+			if !r.inMapItem || steps[1].key != "Item" || len(steps) < 3 || steps[2].isIndex {
+				break
+			}
+			switch steps[2].key {
+			case "Index":
+				if len(steps) == 3 {
+					return int64(r.mapIndex), true
+				}
+				return nil, false
+			case "Value":
+				return getSteps(r.mapValue, steps[3:])
+			}
+			return nil, false
+		case "State":
+			if len(steps) == 2 {
+				switch steps[1].key {
+				case "Name":
+					return r.st.name, true
+				case "RetryCount":
+					return int64(r.retryCount), true
+				}
+			}
+		case "Execution":
+			execObj, _ := r.th.ex.execObjects()
+			return getSteps(execObj, steps[1:])
+		}
+	}
+	return getSteps(r.contextObject(), steps)
+}
+
 func formatTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000Z")
 }
 
-func emptyContext() any { return map[string]any{} }
-
-// ctxFunc returns the context object provider for the state.
-func (r *stateRun) ctxFunc() func() any {
+// ctx returns the context source for the state.
+func (r *stateRun) ctx() contextSource {
 	if !r.st.usesContext {
-		return emptyContext
+		return noContext{}
 	}
-	return r.contextObject
+	return r
 }
 
 // fail decorates a data-flow error with the state it happened in, as AWS does.
@@ -335,22 +390,22 @@ func (st *state) mayGrow() bool {
 
 // inputPath applies InputPath.
 func (r *stateRun) inputPath(input any) (any, *stateError) {
-	return applyPath(r.st.inputPath, r.st.inputNull, input, r.ctxFunc())
+	return applyPath(r.st.inputPath, r.st.inputNull, input, r.ctx())
 }
 
 // outputPath applies OutputPath.
 func (r *stateRun) outputPath(v any) (any, *stateError) {
-	return applyPath(r.st.outputPath, r.st.outputNull, v, r.ctxFunc())
+	return applyPath(r.st.outputPath, r.st.outputNull, v, r.ctx())
 }
 
-func applyPath(p *path, null bool, v any, ctxObj func() any) (any, *stateError) {
+func applyPath(p *path, null bool, v any, cx contextSource) (any, *stateError) {
 	if null {
 		return map[string]any{}, nil
 	}
 	if p == nil {
 		return v, nil
 	}
-	out, ok := p.get(v, ctxObj)
+	out, ok := p.get(v, cx)
 	if !ok {
 		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
 	}
@@ -486,7 +541,7 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, err
 	}
 	if st.parameters != nil {
-		if eff, err = st.parameters.eval(eff, r.ctxFunc()); err != nil {
+		if eff, err = st.parameters.eval(eff, r.ctx()); err != nil {
 			return nil, err
 		}
 	}
@@ -508,7 +563,7 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, err
 	}
 	if st.resultSelector != nil {
-		if result, err = st.resultSelector.eval(result, r.ctxFunc()); err != nil {
+		if result, err = st.resultSelector.eval(result, r.ctx()); err != nil {
 			return nil, err
 		}
 	}
@@ -528,7 +583,7 @@ func (r *stateRun) choice(input any) (string, any, *stateError) {
 	}
 	next := ""
 	for _, rule := range st.choices {
-		ok, err := rule.eval(eff, r.ctxFunc())
+		ok, err := rule.eval(eff, r.ctx())
 		if err != nil {
 			return "", nil, err
 		}
@@ -565,7 +620,7 @@ func (r *stateRun) wait(ctx context.Context, input any) (any, *stateError) {
 	var d time.Duration
 	switch {
 	case st.secondsPath != nil:
-		v, ok := st.secondsPath.get(eff, r.ctxFunc())
+		v, ok := st.secondsPath.get(eff, r.ctx())
 		if !ok {
 			return nil, runtimeError("Invalid path '%s' : No results for path: %s", st.secondsPath.text, normalizedPath(st.secondsPath))
 		}
@@ -575,7 +630,7 @@ func (r *stateRun) wait(ctx context.Context, input any) (any, *stateError) {
 		}
 		d = time.Duration(n) * time.Second
 	case st.timestampPath != nil:
-		v, ok := st.timestampPath.get(eff, r.ctxFunc())
+		v, ok := st.timestampPath.get(eff, r.ctx())
 		if !ok {
 			return nil, runtimeError("Invalid path '%s' : No results for path: %s", st.timestampPath.text, normalizedPath(st.timestampPath))
 		}
@@ -608,7 +663,7 @@ func (r *stateRun) failState(input any) *stateError {
 		if f.src == nil {
 			continue
 		}
-		v, err := f.src.get(input, r.ctxFunc())
+		v, err := f.src.get(input, r.ctx())
 		if err != nil {
 			return r.fail(err)
 		}
@@ -632,7 +687,7 @@ func (r *stateRun) task(ctx context.Context, params any) (any, *stateError) {
 	st, th := r.st, r.th
 	timeout := st.timeoutSeconds
 	if st.timeoutPath != nil {
-		v, ok := st.timeoutPath.get(params, r.ctxFunc())
+		v, ok := st.timeoutPath.get(params, r.ctx())
 		n, isInt := toInt(v)
 		if !ok || !isInt || n < 1 {
 			return nil, runtimeError("The TimeoutSecondsPath '%s' must point to a positive integer", st.timeoutPath.text)
@@ -681,8 +736,10 @@ func (r *stateRun) task(ctx context.Context, params any) (any, *stateError) {
 		}
 		result = v
 	}
-	th.emit("TaskSucceeded", "taskSucceededEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName,
-		"output": string(out), "outputDetails": map[string]any{"truncated": false}})
+	if th.history() {
+		th.emit("TaskSucceeded", "taskSucceededEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName,
+			"output": string(out), "outputDetails": map[string]any{"truncated": false}})
+	}
 	return result, nil
 }
 
@@ -810,12 +867,17 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 	return firstErr
 }
 
+// maxInlineConcurrency is the most iterations an inline Map state runs at
+// once. AWS documents the same limit of 40 for inline Map; MaxConcurrency 0
+// ("no limit") and larger values run at most this many.
+const maxInlineConcurrency = 40
+
 // mapState runs the iterator on every item.
 func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
 	st, th := r.st, r.th
 	itemsV := eff
 	if st.itemsPath != nil {
-		v, ok := st.itemsPath.get(eff, r.ctxFunc())
+		v, ok := st.itemsPath.get(eff, r.ctx())
 		if !ok {
 			return nil, runtimeError("Invalid path '%s' : No results for path: %s", st.itemsPath.text, normalizedPath(st.itemsPath))
 		}
@@ -827,21 +889,28 @@ func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
 	}
 	workers := st.maxConcurrency
 	if st.maxConcurrencyPath != nil {
-		v, ok := st.maxConcurrencyPath.get(eff, r.ctxFunc())
+		v, ok := st.maxConcurrencyPath.get(eff, r.ctx())
 		n, isInt := toInt(v)
 		if !ok || !isInt || n < 0 {
 			return nil, runtimeError("The MaxConcurrencyPath '%s' must point to a non-negative integer", st.maxConcurrencyPath.text)
 		}
 		workers = int(n)
 	}
-	th.emit("MapStateStarted", "mapStateStartedEventDetails", map[string]any{"length": len(items)})
+	if workers == 0 || workers > maxInlineConcurrency {
+		workers = maxInlineConcurrency
+	}
+	if th.history() {
+		th.emit("MapStateStarted", "mapStateStartedEventDetails", map[string]any{"length": len(items)})
+	}
 	results := make([]any, len(items))
 	err := th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {
-		it.emit("MapIterationStarted", "mapIterationStartedEventDetails", map[string]any{"name": st.name, "index": i})
+		if it.history() {
+			it.emit("MapIterationStarted", "mapIterationStartedEventDetails", map[string]any{"name": st.name, "index": i})
+		}
 		item := items[i]
 		if st.itemSelector != nil {
 			sr := &stateRun{th: r.th, st: st, entered: r.entered, retryCount: r.retryCount, mapIndex: i, mapValue: item, inMapItem: true}
-			v, err := st.itemSelector.eval(eff, sr.contextObject)
+			v, err := st.itemSelector.eval(eff, sr)
 			if err != nil {
 				it.emit("MapIterationFailed", "mapIterationFailedEventDetails", map[string]any{"name": st.name, "index": i})
 				return err
@@ -856,7 +925,9 @@ func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
 			return err
 		}
 		results[i] = out
-		it.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", map[string]any{"name": st.name, "index": i})
+		if it.history() {
+			it.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", map[string]any{"name": st.name, "index": i})
+		}
 		return nil
 	})
 	th.syncToLast()

@@ -96,14 +96,14 @@ func compileTemplate(v any, where string, report func(where, format string, args
 
 // eval builds the payload from input. field names the template for errors
 // ("Parameters", "ResultSelector", ...).
-func (t *template) eval(input any, ctxObj func() any) (any, *stateError) {
+func (t *template) eval(input any, cx contextSource) (any, *stateError) {
 	if !t.dynamic {
 		return t.static, nil
 	}
 	if t.isArray {
 		out := make([]any, len(t.elems))
 		for i, e := range t.elems {
-			v, err := e.eval(input, ctxObj)
+			v, err := e.eval(input, cx)
 			if err != nil {
 				return nil, err
 			}
@@ -116,24 +116,24 @@ func (t *template) eval(input any, ctxObj func() any) (any, *stateError) {
 		f := &t.fields[i]
 		switch {
 		case f.value:
-			v, err := f.sub.eval(input, ctxObj)
+			v, err := f.sub.eval(input, cx)
 			if err != nil {
 				return nil, err
 			}
 			out[f.name] = v
 		case f.call != nil:
-			v, err := f.call.eval(input, ctxObj)
+			v, err := f.call.eval(input, cx)
 			if err != nil {
 				return nil, err
 			}
 			out[f.name] = v
 		default:
-			v, ok := f.path.get(input, ctxObj)
+			v, ok := f.path.get(input, cx)
 			if !ok {
 				src := input
 				what := "input"
 				if f.path.context {
-					src, what = ctxObj(), "context object"
+					src, what = cx.contextObject(), "context object"
 				}
 				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'", f.path.text, f.key, what, truncate(marshalString(src)))
 			}

@@ -171,7 +171,8 @@ func appendString(buf []byte, s string) []byte {
 }
 
 // jsonSize returns the length of the JSON text of v, stopping early once it
-// exceeds limit (the returned value is then > limit but not exact).
+// exceeds limit (the returned value is then > limit but not exact). It does
+// not allocate for the types this package produces.
 func jsonSize(v any, limit int) int {
 	switch tv := v.(type) {
 	case nil:
@@ -182,42 +183,76 @@ func jsonSize(v any, limit int) int {
 		}
 		return 5
 	case string:
-		n := len(tv) + 2
-		for i := 0; i < len(tv); i++ {
-			c := tv[i]
-			if c < 0x20 {
-				n += 5
-			} else if c == '"' || c == '\\' {
-				n++
-			}
-		}
-		return n
-	case int64, int, float64:
+		return stringSize(tv)
+	case int64:
+		return intSize(tv)
+	case int:
+		return intSize(int64(tv))
+	case float64:
 		var tmp [32]byte
-		return len(appendJSON(tmp[:0], tv))
+		return len(appendFloat(tmp[:0], tv))
 	case json.Number:
 		return len(tv)
 	case map[string]any:
-		n := 2
+		n := 1 // '{', then each entry with its ':' and a ',' or the '}'
 		for k, e := range tv {
-			n += jsonSize(k, limit) + 2 + jsonSize(e, limit-n)
+			n += stringSize(k) + 2 + jsonSize(e, limit-n)
 			if n > limit {
 				return n
 			}
 		}
+		if len(tv) == 0 {
+			n++
+		}
 		return n
 	case []any:
-		n := 2
+		n := 1
 		for _, e := range tv {
 			n += jsonSize(e, limit-n) + 1
 			if n > limit {
 				return n
 			}
 		}
+		if len(tv) == 0 {
+			n++
+		}
 		return n
 	default:
 		return len(appendJSON(nil, tv))
 	}
+}
+
+// stringSize is the length of s as a JSON string literal (approximate for
+// invalid UTF-8).
+func stringSize(s string) int {
+	n := len(s) + 2
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\\':
+			n++
+		case c < 0x20:
+			n += 5
+		}
+	}
+	return n
+}
+
+// intSize is the number of characters of i in decimal.
+func intSize(i int64) int {
+	n := 1
+	if i < 0 {
+		n++
+		if i == math.MinInt64 {
+			return 20
+		}
+		i = -i
+	}
+	for i >= 10 {
+		i /= 10
+		n++
+	}
+	return n
 }
 
 // toFloat converts a JSON number to float64.
