@@ -21,7 +21,9 @@ func FuzzParse(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s, `{"x":1,"i":[{"s":0}],"e":"E"}`)
 	}
-	inv := func(context.Context, string, json.RawMessage) (json.RawMessage, error) { return json.RawMessage(`{}`), nil }
+	inv := func(context.Context, string, json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{}`), nil
+	}
 	f.Fuzz(func(t *testing.T, def, input string) {
 		m, err := Parse(def)
 		if err != nil {
@@ -37,7 +39,7 @@ func FuzzParse(f *testing.F) {
 		// fires at once) and must never panic.
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		res := m.Run(ctx, json.RawMessage(input), Options{Clock: newFakeClock(1<<62), Invoke: inv, Timeout: time.Minute})
+		res := m.Run(ctx, json.RawMessage(input), Options{Clock: newFakeClock(1 << 62), Invoke: inv, Timeout: time.Minute})
 		switch res.Status {
 		case StatusSucceeded:
 			if !json.Valid(res.Output) {
