@@ -106,9 +106,9 @@ type Options struct {
 	// of StartAt (redrive). A Parallel or Map state is re-run whole: unlike
 	// AWS, its branches or iterations that had succeeded run again.
 	ResumeFrom *Checkpoint
-	// PreviousEventID is the PreviousEventID of the first state event,
-	// normally the id of the server's ExecutionStarted (or
-	// ExecutionRedriven) event. Default 0.
+	// PreviousEventID is the PreviousEventID of the first state event.
+	// Default 0, which is what AWS records for the first state entered after
+	// ExecutionStarted; a redrive may pass the id of ExecutionRedriven.
 	PreviousEventID int64
 }
 

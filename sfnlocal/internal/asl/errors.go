@@ -11,8 +11,9 @@ import (
 // name through an ErrorNamer error.
 const (
 	// ErrALL matches every error name in Retry and Catch except
-	// States.Runtime and States.DataLimitExceeded, which end the execution
-	// unless a retrier or catcher names them explicitly.
+	// States.Runtime, which ends the execution unless a retrier or catcher
+	// names it explicitly. (AWS's recorded behaviour: States.ALL does catch
+	// States.DataLimitExceeded from a Task, despite the developer guide.)
 	ErrALL = "States.ALL"
 	// ErrTaskFailed is a Task failure whose error carried no name.
 	ErrTaskFailed = "States.TaskFailed"
@@ -103,7 +104,7 @@ func matchesError(errorEquals []string, name string) bool {
 		if e == name {
 			return true
 		}
-		if e == ErrALL && name != ErrRuntime && name != ErrDataLimitExceeded {
+		if e == ErrALL && name != ErrRuntime {
 			return true
 		}
 	}

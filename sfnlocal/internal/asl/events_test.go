@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +94,39 @@ func TestSplitResource(t *testing.T) {
 		if typ != tc.typ || res != tc.res {
 			t.Errorf("splitResource(%q) = %q, %q, want %q, %q", tc.in, typ, res, tc.typ, tc.res)
 		}
+	}
+}
+
+// TestEventsForCaughtDataLimit mirrors a history recorded against AWS: a
+// Task result over the limit is a TaskFailed with States.DataLimitExceeded,
+// States.ALL catches it, and the Task state still exits with the catcher's
+// output before the handler is entered.
+func TestEventsForCaughtDataLimit(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"InvokeLambda","States":{
+		"InvokeLambda":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true,
+			"Catch":[{"ErrorEquals":["States.ALL"],"Next":"HandleGeneralError"}]},
+		"HandleGeneralError":{"Type":"Pass","End":true}}}`)
+	big := `"` + strings.Repeat("x", MaxPayloadSize+1) + `"`
+	rec := &recorder{}
+	res := m.Run(context.Background(), nil, Options{Clock: newFakeClock(0), Emit: rec.emit,
+		Invoke: tasks(map[string]taskFunc{"arn:aws:states:::lambda:invoke": constant(big)})})
+	wantCause := "The state/task 'lambda' returned a result with a size exceeding the maximum number of bytes service limit."
+	if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), `{"Error":"States.DataLimitExceeded","Cause":"`+wantCause+`"}`) {
+		t.Fatalf("Run = %s %s", res.Status, res.Output)
+	}
+	want := []string{"TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskStateExited", "PassStateEntered", "PassStateExited"}
+	if got := rec.types(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("events = %v, want %v", got, want)
+	}
+	if d := rec.events[3].Details; d["error"] != ErrDataLimitExceeded || d["cause"] != wantCause {
+		t.Errorf("TaskFailed details = %v", d)
+	}
+	for i, e := range rec.events {
+		if e.PreviousEventID != int64(i+1) && i > 0 {
+			t.Errorf("event %s previous = %d, want %d", e.Type, e.PreviousEventID, i+1)
+		}
+	}
+	if rec.events[0].PreviousEventID != 0 {
+		t.Errorf("first state event previous = %d, want 0 as AWS records", rec.events[0].PreviousEventID)
 	}
 }

@@ -326,7 +326,7 @@ func runDataLimit(t *testing.T, big string, history bool) {
 	}{
 		{"task output", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"big","End":true}}}`},
 		{"pass result via parameters", `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}}}`},
-		{"not caught by States.ALL", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"big","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}]},"H":{"Type":"Succeed"}}}`},
+		{"map output", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.list","End":true,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.s","End":true}}}}}}`},
 	}
 	half := `"` + strings.Repeat("y", MaxPayloadSize/2+10) + `"`
 	for _, tc := range cases {
@@ -336,7 +336,7 @@ func runDataLimit(t *testing.T, big string, history bool) {
 			if history {
 				opts.Emit = (&recorder{}).emit
 			}
-			res := m.Run(context.Background(), json.RawMessage(`{"s":`+half+`}`), opts)
+			res := m.Run(context.Background(), json.RawMessage(`{"s":`+half+`,"list":[{"s":`+half+`},{"s":`+half+`}]}`), opts)
 			if res.Status != StatusFailed || res.Error != ErrDataLimitExceeded {
 				t.Errorf("Run = %s %s %.80s, want FAILED States.DataLimitExceeded", res.Status, res.Error, res.Cause)
 			}

@@ -367,14 +367,24 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		th.emit(st.typ+"StateExited", "stateExitedEventDetails", map[string]any{
 			"name": st.name, "output": string(text), "outputDetails": map[string]any{"truncated": false},
 		})
-	} else if st.mayGrow() && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
+	} else if st.typ == typePass && st.mayGrow() && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
 		return "", nil, dataLimit(st)
 	}
 	return next, out, nil
 }
 
+// dataLimit is the error of a state whose result or output is too large. AWS
+// names the resource type of an optimised integration ('lambda'), the
+// resource of another Task, and the state name otherwise.
 func dataLimit(st *state) *stateError {
-	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", st.name)
+	name := st.name
+	if st.typ == typeTask {
+		name = st.resource
+		if strings.HasPrefix(st.resource, "arn:aws:states:::") {
+			name = st.resourceType
+		}
+	}
+	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
 }
 
 // mayGrow reports whether the state's output can be larger than its input.
@@ -571,7 +581,14 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	if err != nil {
 		return nil, err
 	}
-	return r.outputPath(out)
+	if out, err = r.outputPath(out); err != nil {
+		return nil, err
+	}
+	// Checked here so that Retry and Catch see it.
+	if st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
+		return nil, dataLimit(st)
+	}
+	return out, nil
 }
 
 // choice evaluates the Choice rules.
