@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/polysync/stepfunctions/sfnlocal"
+)
+
+// localEndpoint serves sfnlocal with a few state machines and returns the
+// environment that points the command line at it.
+func localEndpoint(t *testing.T, opts ...sfnlocal.Option) map[string]string {
+	t.Helper()
+	srv := sfnlocal.New(append([]sfnlocal.Option{sfnlocal.WithTimeScale(50)}, opts...)...)
+	t.Cleanup(func() { srv.Close() })
+	endpoint, err := srv.Listen("127.0.0.1:0")
+	require.NoError(t, err)
+	client := awssfn.New(awssfn.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(endpoint),
+		Credentials:  credentials.NewStaticCredentialsProvider("admin", "admin-secret", ""),
+	})
+	for name, def := range map[string]string{
+		"echo":  `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"Doubled.$":"States.MathAdd($.n, $.n)","tag.$":"$.tag"},"End":true}}}`,
+		"fails": `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Data.Invalid","Cause":"column 3 is empty"}}}`,
+		"slow":  `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":36000,"End":true}}}`,
+	} {
+		_, err := client.CreateStateMachine(context.Background(), &awssfn.CreateStateMachineInput{
+			Name: aws.String(name), Definition: aws.String(def), Type: sfntypes.StateMachineTypeStandard,
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r"),
+		})
+		require.NoError(t, err)
+	}
+	return map[string]string{"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SFN": endpoint}
+}
+
+const smPrefix = "arn:aws:states:us-east-1:123456789012:stateMachine:"
+
+func TestRunWaitExitStatuses(t *testing.T) {
+	env := localEndpoint(t)
+
+	code, stdout, stderr := runCLI(t, env, "run", smPrefix+"echo", "--param", "n:number=21", "--param", "tag=a=b",
+		"--out", "doubled:number", "--out", "TAG", "--wait", "--poll-interval", "100ms")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Regexp(t, `doubled\s+\(number\)\s+= 42`, stdout)
+	assert.Regexp(t, `tag\s+\(string\)\s+= a=b`, stdout, "--param tag with --out TAG is one InputOutput parameter")
+	assert.Contains(t, stdout, "#/v2/executions/details/arn:aws:states:us-east-1:123456789012:execution:echo:")
+
+	code, stdout, _ = runCLI(t, env, "run", smPrefix+"fails", "--wait", "--poll-interval", "100ms", "--json")
+	require.Equal(t, ExitRunFailed, code)
+	var st struct{ State, Error, Cause string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &st))
+	assert.Equal(t, "Failed", st.State)
+	assert.Equal(t, "Data.Invalid", st.Error)
+	assert.Equal(t, "column 3 is empty", st.Cause)
+}
+
+func TestRunCancelStatus(t *testing.T) {
+	env := localEndpoint(t)
+	code, stdout, stderr := runCLI(t, env, "run", smPrefix+"slow", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var run struct{ RunID string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &run))
+	require.True(t, strings.HasPrefix(run.RunID, "arn:aws:states:us-east-1:123456789012:execution:slow:Polysync-"), run.RunID)
+
+	code, stdout, _ = runCLI(t, env, "status", run.RunID)
+	require.Equal(t, ExitOK, code)
+	assert.Regexp(t, `State\s+Running`, stdout)
+
+	code, _, stderr = runCLI(t, env, "cancel", run.RunID)
+	require.Equal(t, ExitOK, code, stderr)
+	code, _, stderr = runCLI(t, env, "cancel", run.RunID)
+	require.Equal(t, ExitOK, code, "cancelling an ended run is not an error: %s", stderr)
+
+	code, stdout, _ = runCLI(t, env, "status", run.RunID)
+	assert.Equal(t, ExitRunCancelled, code)
+	assert.Regexp(t, `State\s+Cancelled`, stdout)
+}
+
+func TestJobsJSON(t *testing.T) {
+	env := localEndpoint(t)
+	code, stdout, stderr := runCLI(t, env, "jobs", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var jobs []struct{ ID, Name, Type, RoleARN string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &jobs))
+	names := map[string]string{}
+	for _, j := range jobs {
+		names[j.Name] = j.Type
+		assert.Equal(t, "arn:aws:iam::123456789012:role/r", j.RoleARN)
+	}
+	assert.Equal(t, map[string]string{"echo": "STANDARD", "fails": "STANDARD", "slow": "STANDARD"}, names)
+}
+
+func TestAWSAndAuthErrorsExitStatuses(t *testing.T) {
+	env := localEndpoint(t, sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StartExecution", Resource: smPrefix + "slow"}))
+
+	code, _, stderr := runCLI(t, env, "status", "arn:aws:states:us-east-1:123456789012:execution:echo:nope")
+	assert.Equal(t, ExitAWS, code, stderr)
+	assert.Contains(t, stderr, "run not found")
+
+	code, _, stderr = runCLI(t, env, "run", smPrefix+"slow")
+	assert.Equal(t, ExitAuth, code, stderr)
+	assert.Contains(t, stderr, "states:StartExecution")
+	assert.Contains(t, stderr, smPrefix+"slow")
+
+	keyEnv := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+	for k, v := range env {
+		keyEnv[k] = v
+	}
+	strict := localEndpoint(t, sfnlocal.WithAccessKeys("admin"))
+	keyEnv["AWS_ENDPOINT_URL_SFN"] = strict["AWS_ENDPOINT_URL_SFN"]
+	code, _, stderr = runCLI(t, keyEnv, "jobs")
+	assert.Equal(t, ExitAuth, code, stderr)
+	assert.NotContains(t, stderr, keyEnv["AWS_SECRET_ACCESS_KEY"])
+}
