@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -573,12 +575,14 @@ func TestTaskInvocation(t *testing.T) {
 
 func TestCloseAbortsRunningExecutions(t *testing.T) {
 	ctx := context.Background()
+	goroutines := runtime.NumGoroutine()
 	srv := New(withCompiler(fakeCompiler))
 	endpoint, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := newClient(endpoint, "AKIDTEST")
+	transport := &http.Transport{}
+	c := sfn.New(newClient(endpoint, "AKIDTEST").Options(), func(o *sfn.Options) { o.HTTPClient = &http.Client{Transport: transport} })
 	cancelled := make(chan struct{}, 10)
 	srv.RegisterTask("arn:aws:states:::wait:forever", func(ctx context.Context, _ json.RawMessage) (json.RawMessage, error) {
 		<-ctx.Done()
@@ -614,6 +618,10 @@ func TestCloseAbortsRunningExecutions(t *testing.T) {
 	if rec.Code != 503 {
 		t.Errorf("call after Close answered %d, want 503", rec.Code)
 	}
+	transport.CloseIdleConnections()
+	waitFor(t, fmt.Sprintf("goroutines to return to %d after Close (now %d)", goroutines, runtime.NumGoroutine()), func() bool {
+		return runtime.NumGoroutine() <= goroutines
+	})
 }
 
 func TestMaxFinishedExecutions(t *testing.T) {

@@ -1,7 +1,6 @@
 package sfnlocal
 
 import (
-	"io"
 	"log/slog"
 	"time"
 
@@ -102,12 +101,25 @@ type config struct {
 }
 
 // WithRegion sets the region used in every ARN the server makes. Default
-// "us-east-1". The partition follows from it (aws-cn for cn-*, aws-us-gov for
-// us-gov-*).
-func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+// "us-east-1"; an empty region keeps the default. The partition follows from
+// it (aws-cn for cn-*, aws-us-gov for us-gov-*).
+func WithRegion(region string) Option {
+	return func(c *config) {
+		if region != "" {
+			c.region = region
+		}
+	}
+}
 
-// WithAccountID sets the account id used in every ARN. Default "123456789012".
-func WithAccountID(id string) Option { return func(c *config) { c.accountID = id } }
+// WithAccountID sets the account id used in every ARN. Default
+// "123456789012"; an empty id keeps the default.
+func WithAccountID(id string) Option {
+	return func(c *config) {
+		if id != "" {
+			c.accountID = id
+		}
+	}
+}
 
 // WithClock sets the time source. Default: the wall clock.
 func WithClock(clk Clock) Option { return func(c *config) { c.clock = clk } }
@@ -190,7 +202,7 @@ func defaultConfig() config {
 		region:    "us-east-1",
 		accountID: "123456789012",
 		clock:     realClock{},
-		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		logger:    slog.New(slog.DiscardHandler),
 		compile:   defaultCompiler,
 	}
 }

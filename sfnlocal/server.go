@@ -53,7 +53,7 @@ func New(opts ...Option) *Server {
 		cfg.clock = realClock{}
 	}
 	if cfg.logger == nil {
-		cfg.logger = defaultConfig().logger
+		cfg.logger = slog.New(slog.DiscardHandler)
 	}
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
@@ -248,17 +248,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	resp, err := operations[op](s, r.Context(), c)
 	if drop {
+		s.cfg.logger.Debug("sfnlocal: dropping the connection (injected fault)", "operation", op)
 		dropConnection(w)
 		return
 	}
 	if err != nil {
 		var ae *apiError
-		if !errors.As(err, &ae) {
+		if errors.As(err, &ae) {
+			s.cfg.logger.Debug("sfnlocal: call failed", "operation", op, "code", ae.Code, "message", ae.Message)
+		} else {
 			s.cfg.logger.Error("sfnlocal: internal failure", "operation", op, "error", err)
 		}
 		writeError(w, err)
 		return
 	}
+	s.cfg.logger.Debug("sfnlocal: call", "operation", op)
 	writeJSON(w, resp)
 }
 
