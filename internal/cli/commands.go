@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -261,19 +262,46 @@ region and partition (aws, aws-cn, aws-us-gov) come from the ARN; no AWS call is
 }
 
 func (a *app) localCommand() *cobra.Command {
-	var addr string
+	var addr, account string
+	var timeScale float64
 	cmd := &cobra.Command{
 		Use:   "local [--addr 127.0.0.1:8083]",
 		Short: "Serve the embedded Step Functions endpoint until interrupted",
 		Long: `local serves the embedded Step Functions endpoint (AWS JSON 1.0, the real wire protocol) so the AWS
 SDKs and CLI can talk to it: aws stepfunctions --endpoint-url http://127.0.0.1:8083 ...
-It binds to loopback unless --addr names another address. Any signed request is accepted.`,
+It binds to loopback unless --addr names another address. Any signed request is accepted. State is kept in
+memory and lost when it stops.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			return sfnlocal.ListenAndServe(cmd.Context(), addr, sfnlocal.WithLogger(a.logger()))
+			if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
+				return usageError("--account %q: want a 12-digit AWS account ID", account)
+			}
+			opts := []sfnlocal.Option{sfnlocal.WithLogger(a.logger()), sfnlocal.WithAccountID(account)}
+			if region := firstNonEmpty(a.conn.region, a.getenv("AWS_REGION"), a.getenv("AWS_DEFAULT_REGION")); region != "" {
+				opts = append(opts, sfnlocal.WithRegion(region))
+			}
+			if timeScale != 1 {
+				if timeScale <= 0 {
+					return usageError("--time-scale %v: must be positive", timeScale)
+				}
+				opts = append(opts, sfnlocal.WithTimeScale(timeScale))
+			}
+			srv := sfnlocal.New(opts...)
+			endpoint, err := srv.Listen(addr)
+			if err != nil {
+				return &exitError{code: ExitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
+			}
+			fmt.Fprintf(a.stdout, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
+			fmt.Fprintf(a.stdout, "  aws stepfunctions --endpoint-url %s list-state-machines\n", endpoint)
+			fmt.Fprintf(a.stdout, "  polysync-sfn jobs --endpoint %s\n", endpoint)
+			<-cmd.Context().Done()
+			fmt.Fprintln(a.stdout, "Stopping.")
+			return srv.Close()
 		}),
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8083", "address to listen on")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8083", "address to listen on (host:port; port 0 picks a free one)")
+	cmd.Flags().StringVar(&account, "account", "123456789012", "AWS account ID in the ARNs the endpoint makes")
+	cmd.Flags().Float64Var(&timeScale, "time-scale", 1, "run time this many times faster (Wait states, timeouts)")
 	return cmd
 }
 

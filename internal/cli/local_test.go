@@ -1,0 +1,56 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLocalServesUntilCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := Main(ctx, []string{"local", "--addr", "127.0.0.1:0", "--region", "eu-west-1"}, pw, io.Discard, func(string) string { return "" })
+		pw.Close()
+		done <- code
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err)
+	m := regexp.MustCompile(`Serving Step Functions on (http://127\.0\.0\.1:\d+) `).FindStringSubmatch(line)
+	require.NotNil(t, m, "first line: %q", line)
+	go io.Copy(io.Discard, pr)
+
+	// A raw request without a signature is refused in the service's own words.
+	resp, err := http.Post(m[1], "application/x-amz-json-1.0", strings.NewReader("{}"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.NotEmpty(t, resp.Header.Get("X-Amzn-ErrorType"))
+
+	cancel()
+	select {
+	case code := <-done:
+		assert.Equal(t, ExitOK, code)
+	case <-time.After(10 * time.Second):
+		t.Fatal("local did not stop after its context was cancelled")
+	}
+}
+
+func TestLocalRejectsBadFlags(t *testing.T) {
+	code, _, stderr := runCLI(t, nil, "local", "--account", "12345")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, `--account "12345"`)
+	code, _, stderr = runCLI(t, nil, "local", "--addr", "127.0.0.1:0", "--time-scale", "-1")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "--time-scale -1")
+}
