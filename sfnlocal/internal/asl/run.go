@@ -29,10 +29,9 @@ func (RealClock) After(d time.Duration) <-chan time.Time { return time.After(d) 
 
 // execution is the shared state of one Run.
 type execution struct {
-	opts   Options
-	clock  Clock
-	input  any
-	region string
+	opts  Options
+	clock Clock
+	input any
 
 	emitMu sync.Mutex
 	lastID int64 // id of the newest event, guarded by emitMu
@@ -70,7 +69,7 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 		}
 		in = v
 	}
-	ex := &execution{opts: opts, clock: opts.Clock, input: in, region: arnRegion(opts.Context.ID)}
+	ex := &execution{opts: opts, clock: opts.Clock, input: in}
 	start, startInput := m.startAt, in
 	if rf := opts.ResumeFrom; rf != nil {
 		if _, ok := m.states[rf.State]; !ok {
@@ -92,10 +91,10 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 			timeout = d
 		}
 	}
-	var cancel context.CancelCauseFunc
-	ctx, cancel = context.WithCancelCause(ctx)
-	defer cancel(nil)
 	if timeout > 0 {
+		var cancel context.CancelCauseFunc
+		ctx, cancel = context.WithCancelCause(ctx)
+		defer cancel(nil)
 		timer := ex.clock.After(timeout)
 		done := make(chan struct{})
 		defer close(done)
@@ -715,7 +714,7 @@ func (r *stateRun) task(ctx context.Context, params any) (any, *stateError) {
 	if th.history() {
 		details := map[string]any{
 			"resourceType": st.resourceType, "resource": st.resourceName,
-			"region": th.ex.region, "parameters": string(payload),
+			"region": arnRegion(th.ex.opts.Context.ID), "parameters": string(payload),
 		}
 		if st.timeoutSet || st.timeoutPath != nil {
 			details["timeoutInSeconds"] = timeout

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ohler55/ojg/oj"
@@ -22,10 +23,15 @@ const MaxPayloadSize = 262144
 // place once they have been shared: code that changes a container copies it
 // first (see setPath).
 
+// parsers keeps ojg parsers, whose buffers are worth reusing. Parsers are
+// used without Reuse, so every document gets fresh maps and slices.
+var parsers = sync.Pool{New: func() any { return &oj.Parser{} }}
+
 // parseJSON parses one JSON document.
 func parseJSON(data []byte) (any, error) {
-	var p oj.Parser
+	p := parsers.Get().(*oj.Parser)
 	v, err := p.Parse(data)
+	parsers.Put(p)
 	if err != nil {
 		return nil, err
 	}
