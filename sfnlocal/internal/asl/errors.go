@@ -37,8 +37,9 @@ const (
 	// ErrResultPathMatchFailure is a ResultPath that cannot be applied to the
 	// state's input.
 	ErrResultPathMatchFailure = "States.ResultPathMatchFailure"
-	// ErrParameterPathFailure is a path in a Task's Parameters that matches
-	// nothing.
+	// ErrParameterPathFailure is defined so that Retry and Catch can name
+	// it. Like AWS (per recorded histories), this package reports a
+	// Parameters path that matches nothing as States.Runtime.
 	ErrParameterPathFailure = "States.ParameterPathFailure"
 	// ErrHeartbeatTimeout is a Task that missed its heartbeat. Task functions
 	// run in-process and have no heartbeat, so only ErrorNamer errors raise it.
@@ -56,6 +57,8 @@ type stateError struct {
 	// (execution aborted or timed out); such errors are never retried or
 	// caught.
 	abort bool
+	// located is set once the cause names the state it happened in.
+	located bool
 }
 
 func (e *stateError) Error() string {

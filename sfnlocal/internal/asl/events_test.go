@@ -130,3 +130,22 @@ func TestEventsForCaughtDataLimit(t *testing.T) {
 		t.Errorf("first state event previous = %d, want 0 as AWS records", rec.events[0].PreviousEventID)
 	}
 }
+
+func TestEventsWhenAborted(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}]}}}`)
+	rec := &recorder{}
+	clock := newFakeClock(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan Result, 1)
+	go func() { done <- m.Run(ctx, nil, Options{Clock: clock, Emit: rec.emit}) }()
+	clock.waitPending(t, 1)
+	cancel()
+	if res := <-done; res.Status != StatusAborted {
+		t.Fatalf("status = %s, want ABORTED", res.Status)
+	}
+	want := []string{"ParallelStateEntered", "ParallelStateStarted", "WaitStateEntered", "WaitStateAborted", "ParallelStateAborted"}
+	if got := rec.types(); !reflect.DeepEqual(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+}

@@ -308,7 +308,7 @@ func (r *stateRun) ctx() contextSource {
 
 // fail decorates a data-flow error with the state it happened in, as AWS does.
 func (r *stateRun) fail(err *stateError) *stateError {
-	if err == nil || err.abort {
+	if err == nil || err.abort || err.located {
 		return err
 	}
 	switch err.Name {
@@ -320,7 +320,7 @@ func (r *stateRun) fail(err *stateError) *stateError {
 	if r.enteredID > 0 {
 		prefix += fmt.Sprintf(" (entered at the event id #%d)", r.enteredID)
 	}
-	return &stateError{Name: err.Name, Cause: prefix + ". " + err.Cause}
+	return &stateError{Name: err.Name, Cause: prefix + ". " + err.Cause, located: true}
 }
 
 // runState runs one state and returns the next state ("" at the end).
@@ -356,6 +356,12 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		return "", nil, runtimeError("unknown state type %q", st.typ)
 	}
 	if err != nil {
+		if err.abort && th.history() {
+			switch st.typ {
+			case typeTask, typeWait, typeParallel, typeMap:
+				th.emit(st.typ+"StateAborted", "", nil)
+			}
+		}
 		return "", nil, r.fail(err)
 	}
 	if th.history() {
@@ -935,8 +941,12 @@ func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
 		}
 		out, err := it.runMachineSafe(ctx, st.iterator, item)
 		if err != nil {
-			if !err.abort {
-				it.emit("MapIterationFailed", "mapIterationFailedEventDetails", map[string]any{"name": st.name, "index": i})
+			if it.history() {
+				typ, key := "MapIterationFailed", "mapIterationFailedEventDetails"
+				if err.abort {
+					typ, key = "MapIterationAborted", "mapIterationAbortedEventDetails"
+				}
+				it.emit(typ, key, map[string]any{"name": st.name, "index": i})
 			}
 			return err
 		}

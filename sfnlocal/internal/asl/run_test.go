@@ -387,3 +387,35 @@ func TestTaskReceivesResourceAndInput(t *testing.T) {
 		t.Errorf("invoker got (%q, %s), want the resource and {\"k\":\"v\"}", gotRes, gotIn)
 	}
 }
+
+func TestRuntimeErrorCauseNamesInnermostStateOnce(t *testing.T) {
+	tests := []struct {
+		name string
+		def  string
+		want string
+	}{
+		{"pass", `{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.nope","End":true}}}`,
+			"An error occurred while executing the state 'P'. Invalid path '$.nope' : No results for path: $['nope']"},
+		{"task parameters", `{"StartAt":"Glue StartJobRun","States":{"Glue StartJobRun":{"Type":"Task","Resource":"t","Parameters":{"JobName.$":"$.JobName"},"End":true}}}`,
+			"An error occurred while executing the state 'Glue StartJobRun'. The JSONPath '$.JobName' specified for the field 'JobName.$' could not be found in the input '{}'"},
+		{"inside parallel", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"Inner","States":{"Inner":{"Type":"Pass","OutputPath":"$.nope","End":true}}}]}}}`,
+			"An error occurred while executing the state 'Inner'. Invalid path '$.nope' : No results for path: $['nope']"},
+		{"inside map", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"Inner","States":{
+			"Inner":{"Type":"Choice","Choices":[{"Variable":"$.x","IsNull":true,"Next":"D"}],"Default":"D"},"D":{"Type":"Succeed"}}}}}}`,
+			"An error occurred while executing the state 'Inner'. Invalid path '$.x': The choice state's condition path references an invalid value."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mustParse(t, tc.def)
+			input := `{}`
+			if strings.Contains(tc.def, `"Map"`) {
+				input = `[{}]`
+			}
+			res := m.Run(context.Background(), json.RawMessage(input), Options{Clock: newFakeClock(0), Invoke: tasks(map[string]taskFunc{"t": echo})})
+			if res.Error != ErrRuntime || res.Cause != tc.want {
+				t.Errorf("Run = %s %q\nwant States.Runtime %q", res.Error, res.Cause, tc.want)
+			}
+		})
+	}
+}
