@@ -1,0 +1,704 @@
+package stepfunctions_test
+
+// These tests run the provider through the real SDK client against the embedded Step Functions endpoint
+// (sfnlocal), which runs the state machines: serialisation, pagination, error codes, the Express host prefix,
+// retries, throttling and eventual consistency all go over the wire.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/sfnlocal"
+)
+
+const (
+	localRegion  = "eu-west-1"
+	localRole    = "arn:aws:iam::123456789012:role/polysync-test"
+	localLogARN  = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/vendedlogs/states/polysync:*"
+	adminKey     = "AKIDLOCALADMIN000001"
+	providerKey  = "AKIDLOCALPROVIDER001"
+	localSecret  = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYLOCALKEY"
+	echoTask     = "arn:aws:lambda:eu-west-1:123456789012:function:echo"
+	blockTask    = "arn:aws:lambda:eu-west-1:123456789012:function:block"
+	failTask     = "arn:aws:lambda:eu-west-1:123456789012:function:fail"
+	statusWithin = 20 * time.Second // generous bound for a run to end; runs end in milliseconds
+)
+
+// localEnv is an sfnlocal server on loopback with an SDK client for setting up state machines.
+type localEnv struct {
+	t     testing.TB
+	srv   *sfnlocal.Server
+	url   string
+	admin *sfn.Client
+}
+
+// newLocalEnv serves a new sfnlocal server in localRegion on 127.0.0.1.
+func newLocalEnv(t testing.TB, opts ...sfnlocal.Option) *localEnv {
+	t.Helper()
+	srv := sfnlocal.New(append([]sfnlocal.Option{sfnlocal.WithRegion(localRegion)}, opts...)...)
+	url, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("Listen() error = %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("Close() error = %v", err)
+		}
+	})
+	admin := sfn.New(sfn.Options{
+		Region:           localRegion,
+		BaseEndpoint:     aws.String(url),
+		Credentials:      credentials.NewStaticCredentialsProvider(adminKey, localSecret, ""),
+		RetryMaxAttempts: 1,
+	})
+	return &localEnv{t: t, srv: srv, url: url, admin: admin}
+}
+
+// provider returns a Provider on the server, signing with providerKey. Unset rate limits are off and backoff
+// is short, so tests are not slowed down by limits they do not test.
+func (e *localEnv) provider(cfg stepfunctions.Config) *stepfunctions.Provider {
+	e.t.Helper()
+	cfg.Region = localRegion
+	cfg.Endpoint = e.url
+	if cfg.Credentials == nil {
+		cfg.Credentials = auth.Static(providerKey, localSecret, "")
+	}
+	if cfg.MaxBackoff == 0 {
+		cfg.MaxBackoff = 10 * time.Millisecond
+	}
+	if cfg.RateLimits == nil {
+		cfg.RateLimits = noRateLimits()
+	}
+	p, err := stepfunctions.New(context.Background(), cfg)
+	if err != nil {
+		e.t.Fatalf("stepfunctions.New() error = %v", err)
+	}
+	return p
+}
+
+// noRateLimits turns every client-side rate limit off.
+func noRateLimits() map[string]stepfunctions.RateLimit {
+	m := stepfunctions.DefaultRateLimits(localRegion)
+	for api := range m {
+		m[api] = stepfunctions.RateLimit{}
+	}
+	return m
+}
+
+// machineSpec describes a state machine to create.
+type machineSpec struct {
+	name       string
+	typ        types.StateMachineType // default STANDARD
+	definition string                 // default: one Task state calling echoTask
+	logging    types.LogLevel         // default: no logging configuration
+	tracing    bool
+}
+
+// create creates the state machine and returns its ARN.
+func (e *localEnv) create(spec machineSpec) string {
+	e.t.Helper()
+	arn, err := e.tryCreate(context.Background(), spec)
+	if err != nil {
+		e.t.Fatalf("CreateStateMachine(%s) error = %v", spec.name, err)
+	}
+	return arn
+}
+
+func (e *localEnv) tryCreate(ctx context.Context, spec machineSpec) (string, error) {
+	in := &sfn.CreateStateMachineInput{
+		Name:       aws.String(spec.name),
+		Definition: aws.String(spec.definition),
+		RoleArn:    aws.String(localRole),
+		Type:       spec.typ,
+	}
+	if spec.definition == "" {
+		in.Definition = aws.String(taskDefinition(echoTask))
+	}
+	if in.Type == "" {
+		in.Type = types.StateMachineTypeStandard
+	}
+	if spec.logging != "" {
+		in.LoggingConfiguration = &types.LoggingConfiguration{Level: spec.logging, IncludeExecutionData: true,
+			Destinations: []types.LogDestination{{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String(localLogARN)}}}}
+	}
+	if spec.tracing {
+		in.TracingConfiguration = &types.TracingConfiguration{Enabled: true}
+	}
+	out, err := e.admin.CreateStateMachine(ctx, in)
+	if err != nil {
+		return "", err
+	}
+	return aws.ToString(out.StateMachineArn), nil
+}
+
+// createMany creates n Standard state machines named prefix-0000... concurrently and returns their ARNs.
+func (e *localEnv) createMany(prefix string, n int) []string {
+	e.t.Helper()
+	arns := make([]string, n)
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(8)
+	for i := range n {
+		g.Go(func() error {
+			arn, err := e.tryCreate(ctx, machineSpec{name: fmt.Sprintf("%s-%04d", prefix, i)})
+			arns[i] = arn
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		e.t.Fatalf("create %d state machines: %v", n, err)
+	}
+	return arns
+}
+
+// calls returns the server's call counter of op.
+func (e *localEnv) calls(op string) int { return e.srv.Calls(op) }
+
+// taskDefinition is a state machine with one Task state calling resource.
+func taskDefinition(resource string) string {
+	return fmt.Sprintf(`{"StartAt":"Work","States":{"Work":{"Type":"Task","Resource":%q,"End":true}}}`, resource)
+}
+
+// taskLog records the inputs a TaskFunc received.
+type taskLog struct {
+	mu     sync.Mutex
+	inputs []string
+}
+
+func (l *taskLog) add(in json.RawMessage) {
+	l.mu.Lock()
+	l.inputs = append(l.inputs, string(in))
+	l.mu.Unlock()
+}
+
+func (l *taskLog) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.inputs...)
+}
+
+// registerTasks binds echoTask (returns result, records its input), failTask (fails with Payment.Declined)
+// and blockTask (runs until the execution is stopped or release is closed, then returns {"released":true}).
+func (e *localEnv) registerTasks(result string, release <-chan struct{}) *taskLog {
+	log := &taskLog{}
+	e.srv.RegisterTask(echoTask, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		return json.RawMessage(result), nil
+	})
+	e.srv.RegisterTask(failTask, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		return nil, &sfnlocal.TaskError{Name: "Payment.Declined", Cause: "card expired"}
+	})
+	e.srv.RegisterTask(blockTask, func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-release:
+			return json.RawMessage(`{"released":true}`), nil
+		}
+	})
+	return log
+}
+
+// waitEnded polls GetPipelineRunStatus until the run is no longer Running.
+func waitEnded(t *testing.T, p *stepfunctions.Provider, runID string, params []stepfunctions.Parameter) stepfunctions.RunStatus {
+	t.Helper()
+	deadline := time.Now().Add(statusWithin)
+	for {
+		st, err := p.GetPipelineRunStatus(context.Background(), runID, params)
+		if err != nil {
+			t.Fatalf("GetPipelineRunStatus(%s) error = %v", runID, err)
+		}
+		if st.State != stepfunctions.RunStateRunning {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GetPipelineRunStatus(%s) still Running after %v", runID, statusWithin)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// sameJSONText reports whether a and b are equal JSON values.
+func sameJSONText(t *testing.T, a, b string) bool {
+	t.Helper()
+	var va, vb any
+	if err := json.Unmarshal([]byte(a), &va); err != nil {
+		t.Fatalf("not JSON: %q: %v", a, err)
+	}
+	if err := json.Unmarshal([]byte(b), &vb); err != nil {
+		t.Fatalf("not JSON: %q: %v", b, err)
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// paramValues returns the parameters' values by name.
+func paramValues(params []stepfunctions.Parameter) map[string]string {
+	m := make(map[string]string, len(params))
+	for _, p := range params {
+		m[p.Name] = p.Value
+	}
+	return m
+}
+
+// apiCode returns the smithy API error code in err's chain, or "".
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+func TestLocalListJobs(t *testing.T) {
+	t.Run("fields of both types", func(t *testing.T) {
+		e := newLocalEnv(t)
+		specs := []machineSpec{
+			{name: "orders", typ: types.StateMachineTypeStandard, logging: types.LogLevelError, tracing: true},
+			{name: "quotes", typ: types.StateMachineTypeExpress, logging: types.LogLevelAll},
+			{name: "plain", typ: types.StateMachineTypeStandard},
+		}
+		want := map[string]stepfunctions.Job{}
+		for _, s := range specs {
+			arn := e.create(s)
+			d, err := e.admin.DescribeStateMachine(context.Background(), &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
+			if err != nil {
+				t.Fatalf("DescribeStateMachine(%s) error = %v", arn, err)
+			}
+			level := string(s.logging)
+			if level == "" {
+				level = "OFF"
+			}
+			want[arn] = stepfunctions.Job{ID: arn, Name: s.name, Type: string(s.typ), RoleARN: localRole, Status: "ACTIVE",
+				CreatedAt: aws.ToTime(d.CreationDate), LoggingLevel: level, TracingEnabled: s.tracing,
+				RevisionID: aws.ToString(d.RevisionId)}
+		}
+		jobs, err := e.provider(stepfunctions.Config{}).ListJobs(context.Background())
+		if err != nil {
+			t.Fatalf("ListJobs() error = %v", err)
+		}
+		if len(jobs) != len(specs) {
+			t.Fatalf("ListJobs() returned %d jobs, want %d: %+v", len(jobs), len(specs), jobs)
+		}
+		for _, j := range jobs {
+			w, ok := want[j.ID]
+			if !ok {
+				t.Errorf("ListJobs() returned unknown job %s", j.ID)
+				continue
+			}
+			if j.CreatedAt.IsZero() || j.RevisionID == "" {
+				t.Errorf("job %s: CreatedAt %v, RevisionID %q, want both set", j.Name, j.CreatedAt, j.RevisionID)
+			}
+			if !j.CreatedAt.Equal(w.CreatedAt) {
+				t.Errorf("job %s: CreatedAt = %v, want %v", j.Name, j.CreatedAt, w.CreatedAt)
+			}
+			j.CreatedAt = w.CreatedAt
+			if !reflect.DeepEqual(j, w) {
+				t.Errorf("job %s = %+v, want %+v", j.Name, j, w)
+			}
+		}
+	})
+
+	t.Run("more than one page", func(t *testing.T) {
+		// The provider asks for pages of 1000, the largest Step Functions returns, so two pages take 1001.
+		e := newLocalEnv(t)
+		arns := e.createMany("bulk", 1001)
+		before := e.srv.CallCounts()
+		jobs, err := e.provider(stepfunctions.Config{}).ListJobs(context.Background())
+		if err != nil {
+			t.Fatalf("ListJobs() error = %v", err)
+		}
+		if len(jobs) != len(arns) {
+			t.Fatalf("ListJobs() returned %d jobs, want %d", len(jobs), len(arns))
+		}
+		got := make([]string, len(jobs))
+		for i, j := range jobs {
+			if !strings.HasSuffix(j.ID, ":"+j.Name) || j.Type != stepfunctions.TypeStandard || j.RoleARN != localRole {
+				t.Errorf("job %d = %+v, want its name, type STANDARD and role %s", i, j, localRole)
+			}
+			got[i] = j.ID
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, arns) { // arns are sorted by name
+			t.Errorf("ListJobs() IDs differ from the created state machines")
+		}
+		after := e.srv.CallCounts()
+		if got := after["ListStateMachines"] - before["ListStateMachines"]; got != 2 {
+			t.Errorf("ListStateMachines calls = %d, want 2 pages", got)
+		}
+		if got := after["DescribeStateMachine"] - before["DescribeStateMachine"]; got != len(arns) {
+			t.Errorf("DescribeStateMachine calls = %d, want one per state machine (%d)", got, len(arns))
+		}
+	})
+
+	t.Run("deleted between list and describe is skipped", func(t *testing.T) {
+		e := newLocalEnv(t)
+		arns := e.createMany("race", 5)
+		victim := arns[2]
+		// The SDK cannot add the CA bundle of the environment to a custom HTTP client.
+		t.Setenv("AWS_CA_BUNDLE", "")
+		// The first DescribeStateMachine request deletes the victim before it reaches the server: ListStateMachines
+		// has listed it by then, and every describe sees it gone.
+		var once sync.Once
+		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if r.Header.Get("X-Amz-Target") == "AWSStepFunctions.DescribeStateMachine" {
+				once.Do(func() {
+					if _, err := e.admin.DeleteStateMachine(r.Context(), &sfn.DeleteStateMachineInput{StateMachineArn: &victim}); err != nil {
+						t.Errorf("DeleteStateMachine() error = %v", err)
+					}
+				})
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})}
+		jobs, err := e.provider(stepfunctions.Config{HTTPClient: hc}).ListJobs(context.Background())
+		if err != nil {
+			t.Fatalf("ListJobs() error = %v", err)
+		}
+		var got []string
+		for _, j := range jobs {
+			got = append(got, j.ID)
+		}
+		slices.Sort(got)
+		want := slices.Delete(slices.Clone(arns), 2, 3)
+		if !slices.Equal(got, want) {
+			t.Errorf("ListJobs() IDs = %v, want %v (without the deleted %s)", got, want, victim)
+		}
+		if n := e.calls("DescribeStateMachine"); n != len(arns) {
+			t.Errorf("DescribeStateMachine calls = %d, want %d (the deleted one was described too)", n, len(arns))
+		}
+	})
+}
+
+// roundTripFunc is an http.RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestLocalRunStandard(t *testing.T) {
+	e := newLocalEnv(t)
+	release := make(chan struct{})
+	defer close(release)
+	tasks := e.registerTasks(`{"Result":"shipped","COUNT":3,"details":{"carrier":"DHL","eta":2},"flag":true,"Note":"a","note":"b"}`, release)
+	echo := e.create(machineSpec{name: "echo"})
+	fail := e.create(machineSpec{name: "fail", definition: taskDefinition(failTask)})
+	p := e.provider(stepfunctions.Config{TraceHeader: "Root=1-5759e988-bd862e3fe1be46a994272793"})
+
+	t.Run("input, output mapping and trace header", func(t *testing.T) {
+		params := []stepfunctions.Parameter{
+			{Name: "orderId", Direction: stepfunctions.DirectionInput, DataType: stepfunctions.DataTypeString, Value: "A-1001"},
+			{Name: "quantity", Direction: stepfunctions.DirectionInput, DataType: "int", Value: "3"},
+			{Name: "express", Direction: stepfunctions.DirectionInput, DataType: "bool", Value: "TRUE"},
+			{Name: "options", Direction: stepfunctions.DirectionInput, DataType: stepfunctions.DataTypeJSON, Value: `{"gift": true}`},
+			{Name: "details", Direction: stepfunctions.DirectionInputOutput, DataType: stepfunctions.DataTypeJSON, Value: `{}`},
+			{Name: "result", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeString, Value: "before"},
+			{Name: "count", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+			{Name: "Flag", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeBoolean},
+			{Name: "NOTE", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeString, Value: "unchanged"},
+			{Name: "missing", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeString, Value: "kept"},
+		}
+		before := len(tasks.all())
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: echo, Type: stepfunctions.TypeStandard}, params,
+			stepfunctions.WithTraceHeader("Root=1-67891233-abcdef012345678912345678"))
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if !strings.HasPrefix(run.RunID, "arn:aws:states:eu-west-1:123456789012:execution:echo:Polysync-") ||
+			run.Name != run.RunID[strings.LastIndex(run.RunID, ":")+1:] || run.JobID != echo || run.Status != nil ||
+			run.StartedAt.IsZero() || !strings.Contains(run.ConsoleURL, run.RunID) {
+			t.Errorf("ExecutePipeline() = %+v, want a running Standard run named Polysync-... with a console link", run)
+		}
+		st := waitEnded(t, p, run.RunID, params)
+		inputs := tasks.all()[before:]
+		if len(inputs) != 1 {
+			t.Fatalf("task ran %d times, want once", len(inputs))
+		}
+		// Only Input and InputOutput parameters are sent.
+		wantInput := `{"orderId":"A-1001","quantity":3,"express":true,"options":{"gift":true},"details":{}}`
+		if !sameJSONText(t, inputs[0], wantInput) {
+			t.Errorf("task input = %s, want %s", inputs[0], wantInput)
+		}
+		if st.State != stepfunctions.RunStateSuccess || st.RunID != run.RunID || st.StartedAt.IsZero() || st.StoppedAt.Before(st.StartedAt) {
+			t.Fatalf("GetPipelineRunStatus() = %+v, want Success with start and stop times", st)
+		}
+		if !sameJSONText(t, st.Output, `{"Result":"shipped","COUNT":3,"details":{"carrier":"DHL","eta":2},"flag":true,"Note":"a","note":"b"}`) {
+			t.Errorf("Output = %s, want the task's result", st.Output)
+		}
+		got := paramValues(st.Parameters)
+		want := map[string]string{"orderId": "A-1001", "quantity": "3", "express": "TRUE", "options": `{"gift": true}`,
+			"details": `{"carrier":"DHL","eta":2}`, "result": "shipped", "count": "3", "Flag": "true", "NOTE": "unchanged", "missing": "kept"}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Parameters = %v, want %v", got, want)
+		}
+		if !strings.Contains(st.Message, "NOTE") {
+			t.Errorf("Message = %q, want it to name the ambiguous parameter NOTE", st.Message)
+		}
+		if params[5].Value != "before" {
+			t.Errorf("GetPipelineRunStatus modified the caller's parameters: result = %q", params[5].Value)
+		}
+		d, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID})
+		if err != nil {
+			t.Fatalf("DescribeExecution() error = %v", err)
+		}
+		if got := aws.ToString(d.TraceHeader); got != "Root=1-67891233-abcdef012345678912345678" {
+			t.Errorf("trace header on the wire = %q, want the per-run one", got)
+		}
+	})
+
+	t.Run("default trace header", func(t *testing.T) {
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: echo}, nil)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		d, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID})
+		if err != nil {
+			t.Fatalf("DescribeExecution() error = %v", err)
+		}
+		if got := aws.ToString(d.TraceHeader); got != "Root=1-5759e988-bd862e3fe1be46a994272793" {
+			t.Errorf("trace header on the wire = %q, want Config.TraceHeader", got)
+		}
+		if got := aws.ToString(d.Input); got != "{}" {
+			t.Errorf("input without parameters = %q, want {}", got)
+		}
+	})
+
+	t.Run("failed run carries error and cause", func(t *testing.T) {
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: fail}, nil)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		st := waitEnded(t, p, run.RunID, nil)
+		if st.State != stepfunctions.RunStateFailed || st.Error != "Payment.Declined" || st.Cause != "card expired" ||
+			!strings.Contains(st.Message, "Payment.Declined") || !strings.Contains(st.Message, "card expired") {
+			t.Errorf("GetPipelineRunStatus() = %+v, want Failed with Payment.Declined: card expired in Error, Cause and Message", st)
+		}
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		blocker := e.create(machineSpec{name: "blocker", definition: taskDefinition(blockTask)})
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: blocker}, nil)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if st, err := p.GetPipelineRunStatus(context.Background(), run.RunID, nil); err != nil || st.State != stepfunctions.RunStateRunning {
+			t.Fatalf("GetPipelineRunStatus() = %+v, %v, want Running", st, err)
+		}
+		if err := p.CancelPipelineRun(context.Background(), run.RunID); err != nil {
+			t.Fatalf("CancelPipelineRun() error = %v", err)
+		}
+		st := waitEnded(t, p, run.RunID, nil)
+		if st.State != stepfunctions.RunStateCancelled || st.Error != stepfunctions.CancelError || st.Cause != stepfunctions.CancelCause ||
+			!strings.Contains(st.Message, "cancelled by Polysync") {
+			t.Errorf("GetPipelineRunStatus() after cancel = %+v, want Cancelled by Polysync", st)
+		}
+		// Cancelling again, or cancelling a run that succeeded, is not an error and changes nothing.
+		if err := p.CancelPipelineRun(context.Background(), run.RunID); err != nil {
+			t.Errorf("CancelPipelineRun() of a cancelled run error = %v, want nil", err)
+		}
+		done, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: echo}, nil)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		waitEnded(t, p, done.RunID, nil)
+		if err := p.CancelPipelineRun(context.Background(), done.RunID); err != nil {
+			t.Errorf("CancelPipelineRun() of a succeeded run error = %v, want nil", err)
+		}
+		if st := waitEnded(t, p, done.RunID, nil); st.State != stepfunctions.RunStateSuccess {
+			t.Errorf("status of a succeeded run after cancel = %s, want Success", st.State)
+		}
+	})
+}
+
+func TestLocalTimedOut(t *testing.T) {
+	// At 1000x, the state machine's one-second timeout passes in a millisecond while the Wait of an hour holds.
+	e := newLocalEnv(t, sfnlocal.WithTimeScale(1000))
+	arn := e.create(machineSpec{name: "slow", definition: `{"StartAt":"Nap","TimeoutSeconds":1,
+		"States":{"Nap":{"Type":"Wait","Seconds":3600,"End":true}}}`})
+	p := e.provider(stepfunctions.Config{})
+	run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn}, nil)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	st := waitEnded(t, p, run.RunID, nil)
+	if st.State != stepfunctions.RunStateFailed || !strings.Contains(st.Message, "timed out") || st.Error != "States.Timeout" {
+		t.Errorf("GetPipelineRunStatus() = %+v, want Failed, States.Timeout, with a message that says it timed out", st)
+	}
+}
+
+func TestLocalExpress(t *testing.T) {
+	e := newLocalEnv(t)
+	tasks := e.registerTasks(`{"Total":42,"receipt":{"id":"r-1"}}`, nil)
+	quick := e.create(machineSpec{name: "quick", typ: types.StateMachineTypeExpress})
+	broken := e.create(machineSpec{name: "broken", typ: types.StateMachineTypeExpress, definition: taskDefinition(failTask)})
+	p := e.provider(stepfunctions.Config{})
+	params := []stepfunctions.Parameter{
+		{Name: "amount", DataType: stepfunctions.DataTypeNumber, Value: "40"},
+		{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+		{Name: "receipt", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeJSON},
+	}
+
+	t.Run("StartSyncExecution on the local endpoint", func(t *testing.T) {
+		before := e.srv.CallCounts()
+		// An empty Type makes the provider describe the state machine once to learn it is Express.
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick}, params)
+		if err != nil {
+			// Without the provider disabling the SDK's host prefix the request goes to sync-127.0.0.1, which fails.
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if !strings.HasPrefix(run.RunID, "arn:aws:states:eu-west-1:123456789012:express:quick:Polysync-") || run.Status == nil ||
+			!strings.Contains(run.ConsoleURL, "express-executions") || !strings.Contains(run.ConsoleURL, "startDate=") {
+			t.Fatalf("ExecutePipeline() = %+v, want an Express run with its status and a console link with its start date", run)
+		}
+		if in := tasks.all(); len(in) == 0 || !sameJSONText(t, in[len(in)-1], `{"amount":40}`) {
+			t.Errorf("task inputs = %v, want the last to be {\"amount\":40}", in)
+		}
+		st := *run.Status
+		want := map[string]string{"amount": "40", "total": "42", "receipt": `{"id":"r-1"}`}
+		if st.State != stepfunctions.RunStateSuccess || !reflect.DeepEqual(paramValues(st.Parameters), want) || st.StoppedAt.IsZero() {
+			t.Errorf("run.Status = %+v, want Success with parameters %v", st, want)
+		}
+		again, err := p.GetPipelineRunStatus(context.Background(), run.RunID, params)
+		if err != nil {
+			t.Fatalf("GetPipelineRunStatus() error = %v", err)
+		}
+		if again.State != st.State || !reflect.DeepEqual(again.Parameters, st.Parameters) || again.Output != st.Output {
+			t.Errorf("GetPipelineRunStatus() = %+v, want the run's status %+v", again, st)
+		}
+		if err := p.CancelPipelineRun(context.Background(), run.RunID); !errors.Is(err, stepfunctions.ErrNotSupported) {
+			t.Errorf("CancelPipelineRun() error = %v, want ErrNotSupported", err)
+		}
+		after := e.srv.CallCounts()
+		for op, want := range map[string]int{"DescribeStateMachine": 1, "StartSyncExecution": 1, "StartExecution": 0,
+			"DescribeExecution": 0, "StopExecution": 0, "GetExecutionHistory": 0} {
+			if got := after[op] - before[op]; got != want {
+				t.Errorf("%s calls = %d, want %d", op, got, want)
+			}
+		}
+	})
+
+	t.Run("failed Express run is a status, not an error", func(t *testing.T) {
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: broken, Type: stepfunctions.TypeExpress}, params)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if st := run.Status; st == nil || st.State != stepfunctions.RunStateFailed || st.Error != "Payment.Declined" ||
+			!strings.Contains(st.Message, "card expired") || st.Parameters[1].Value != "" {
+			t.Errorf("run.Status = %+v, want Failed with Payment.Declined and outputs not applied", st)
+		}
+	})
+
+	t.Run("idempotency key runs once", func(t *testing.T) {
+		before := e.calls("StartSyncExecution")
+		first, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick, Type: stepfunctions.TypeExpress}, params,
+			stepfunctions.WithIdempotencyKey("invoice-7"))
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		second, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick, Type: stepfunctions.TypeExpress}, params,
+			stepfunctions.WithIdempotencyKey("invoice-7"))
+		if err != nil {
+			t.Fatalf("ExecutePipeline() again error = %v", err)
+		}
+		if second.RunID != first.RunID {
+			t.Errorf("RunID = %s, then %s, want the same run", first.RunID, second.RunID)
+		}
+		if got := e.calls("StartSyncExecution") - before; got != 1 {
+			t.Errorf("StartSyncExecution calls = %d, want 1", got)
+		}
+		changed := append([]stepfunctions.Parameter{{Name: "amount", DataType: "number", Value: "41"}}, params[1:]...)
+		_, err = p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick, Type: stepfunctions.TypeExpress}, changed,
+			stepfunctions.WithIdempotencyKey("invoice-7"))
+		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) {
+			t.Errorf("ExecutePipeline() with other parameters error = %v, want ErrIdempotencyConflict", err)
+		}
+	})
+
+	t.Run("another provider does not hold the result", func(t *testing.T) {
+		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick, Type: stepfunctions.TypeExpress}, nil)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		before := e.calls("DescribeExecution")
+		_, err = e.provider(stepfunctions.Config{}).GetPipelineRunStatus(context.Background(), run.RunID, nil)
+		if !errors.Is(err, stepfunctions.ErrRunNotFound) || !strings.Contains(err.Error(), "CloudWatch Logs") {
+			t.Errorf("GetPipelineRunStatus() on a fresh provider error = %v, want ErrRunNotFound pointing at CloudWatch Logs", err)
+		}
+		if got := e.calls("DescribeExecution") - before; got != 0 {
+			t.Errorf("DescribeExecution calls = %d, want 0", got)
+		}
+	})
+}
+
+func TestLocalVersionsAndAliases(t *testing.T) {
+	e := newLocalEnv(t)
+	ctx := context.Background()
+	e.srv.RegisterTask("arn:aws:states:::polysync:v1", func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{"release":"v1"}`), nil
+	})
+	e.srv.RegisterTask("arn:aws:states:::polysync:v2", func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return json.RawMessage(`{"release":"v2"}`), nil
+	})
+	release := []stepfunctions.Parameter{{Name: "release", Direction: stepfunctions.DirectionOutput}}
+	for _, typ := range []types.StateMachineType{types.StateMachineTypeStandard, types.StateMachineTypeExpress} {
+		t.Run(string(typ), func(t *testing.T) {
+			name := "deploy-" + strings.ToLower(string(typ))
+			arn := e.create(machineSpec{name: name, typ: typ,
+				definition: taskDefinition("arn:aws:states:::polysync:v1")})
+			v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn,
+				Description: aws.String("first release")})
+			if err != nil {
+				t.Fatalf("PublishStateMachineVersion() error = %v", err)
+			}
+			alias, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
+				RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 100}}})
+			if err != nil {
+				t.Fatalf("CreateStateMachineAlias() error = %v", err)
+			}
+			if _, err := e.admin.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
+				Definition: aws.String(taskDefinition("arn:aws:states:::polysync:v2"))}); err != nil {
+				t.Fatalf("UpdateStateMachine() error = %v", err)
+			}
+			p := e.provider(stepfunctions.Config{})
+			tests := []struct {
+				name, jobID, want string
+			}{
+				{"version", aws.ToString(v1.StateMachineVersionArn), "v1"},
+				{"alias", aws.ToString(alias.StateMachineAliasArn), "v1"},
+				{"latest", arn, "v2"},
+			}
+			for _, tt := range tests {
+				t.Run(tt.name, func(t *testing.T) {
+					// No Type: the provider learns it from the unqualified state machine.
+					run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: tt.jobID}, release)
+					if err != nil {
+						t.Fatalf("ExecutePipeline(%s) error = %v", tt.jobID, err)
+					}
+					if run.JobID != tt.jobID || !strings.Contains(run.RunID, ":"+name+":") {
+						t.Errorf("ExecutePipeline(%s) = %+v, want a run of that state machine", tt.jobID, run)
+					}
+					st := waitEnded(t, p, run.RunID, release)
+					if got := paramValues(st.Parameters)["release"]; st.State != stepfunctions.RunStateSuccess || got != tt.want {
+						t.Errorf("status = %s with release %q, want Success with %q", st.State, got, tt.want)
+					}
+				})
+			}
+		})
+	}
+}
