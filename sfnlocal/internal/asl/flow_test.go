@@ -187,8 +187,8 @@ func TestTaskTimeout(t *testing.T) {
 			wantCause:  "timeout of 5 seconds",
 		},
 		{
-			name:       "timeout seconds path",
-			def:        `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","TimeoutSecondsPath":"$.limit","End":true}}}`,
+			name:       "timeout seconds path is read from the input, not the payload",
+			def:        `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","TimeoutSecondsPath":"$.limit","Parameters":{"x":1},"End":true}}}`,
 			input:      `{"limit":9}`,
 			tasks:      map[string]taskFunc{"t": blocking},
 			wantStatus: StatusFailed,

@@ -555,24 +555,25 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	if err != nil {
 		return nil, err
 	}
+	params := eff
 	if st.parameters != nil {
-		if eff, err = st.parameters.eval(eff, r.ctx()); err != nil {
+		if params, err = st.parameters.eval(eff, r.ctx()); err != nil {
 			return nil, err
 		}
 	}
 	var result any
 	switch st.typ {
 	case typePass:
-		result = eff
+		result = params
 		if st.hasResult {
 			result = st.result
 		}
 	case typeTask:
-		result, err = r.task(ctx, eff)
+		result, err = r.task(ctx, eff, params)
 	case typeParallel:
-		result, err = r.parallel(ctx, eff)
+		result, err = r.parallel(ctx, params)
 	case typeMap:
-		result, err = r.mapState(ctx, eff)
+		result, err = r.mapState(ctx, params)
 	}
 	if err != nil {
 		return nil, err
@@ -704,12 +705,13 @@ type taskResult struct {
 	err error
 }
 
-// task runs a Task state's work once.
-func (r *stateRun) task(ctx context.Context, params any) (any, *stateError) {
+// task runs a Task state's work once. eff is the state's input after
+// InputPath (where TimeoutSecondsPath is resolved); params is the payload.
+func (r *stateRun) task(ctx context.Context, eff, params any) (any, *stateError) {
 	st, th := r.st, r.th
 	timeout := st.timeoutSeconds
 	if st.timeoutPath != nil {
-		v, ok := st.timeoutPath.get(params, r.ctx())
+		v, ok := st.timeoutPath.get(eff, r.ctx())
 		n, isInt := toInt(v)
 		if !ok || !isInt || n < 1 {
 			return nil, runtimeError("The TimeoutSecondsPath '%s' must point to a positive integer", st.timeoutPath.text)
