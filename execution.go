@@ -162,7 +162,7 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	})
 	if err != nil {
 		if r.idempotent && apiErrorCode(err) == "ExecutionAlreadyExists" {
-			return p.adopt(ctx, r)
+			return p.adopt(ctx, r, err)
 		}
 		return PipelineRun{}, classify(apiStartExecution, r.job.ID, p.region, err)
 	}
@@ -190,9 +190,9 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	return run, nil
 }
 
-// adopt handles ExecutionAlreadyExists for an idempotent start: the run that name already denotes is
-// returned when its input equals ours, else the start is an ErrIdempotencyConflict.
-func (p *Provider) adopt(ctx context.Context, r startRequest) (PipelineRun, error) {
+// adopt handles ExecutionAlreadyExists (startErr) for an idempotent start: the run that name already denotes
+// is returned when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
+func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
 	runID := r.sm.executionARN(r.name)
 	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
 		return PipelineRun{}, err
@@ -203,12 +203,12 @@ func (p *Provider) adopt(ctx context.Context, r startRequest) (PipelineRun, erro
 	}
 	if d.Input == nil {
 		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
-			Err:  errors.New("an execution with this idempotency key already exists, and Step Functions did not return its input to compare"),
+			Err:  fmt.Errorf("an execution with this idempotency key already exists, and Step Functions did not return its input to compare: %w", startErr),
 			Hint: "check the execution in the console, or use a new idempotency key"}
 	}
 	if !sameJSON(aws.ToString(d.Input), r.input) {
 		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
-			Err:  errors.New("an execution with this idempotency key already exists with different parameters"),
+			Err:  fmt.Errorf("an execution with this idempotency key already exists with different parameters: %w", startErr),
 			Hint: "use a new idempotency key to start a run with different parameters"}
 	}
 	run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}

@@ -702,3 +702,381 @@ func TestLocalVersionsAndAliases(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalIdempotencyKey(t *testing.T) {
+	e := newLocalEnv(t)
+	release := make(chan struct{})
+	e.registerTasks(`{"done":true}`, release)
+	arn := e.create(machineSpec{name: "billing", definition: taskDefinition(blockTask)})
+	p := e.provider(stepfunctions.Config{})
+	ctx := context.Background()
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeStandard}
+	params := []stepfunctions.Parameter{{Name: "invoice", Value: "INV-7"}, {Name: "amount", DataType: "number", Value: "12.50"}}
+	key := stepfunctions.WithIdempotencyKey("invoice-INV-7")
+
+	first, err := p.ExecutePipeline(ctx, job, params, key)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	executions := func() []types.ExecutionListItem {
+		t.Helper()
+		out, err := e.admin.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn})
+		if err != nil {
+			t.Fatalf("ListExecutions() error = %v", err)
+		}
+		return out.Executions
+	}
+
+	t.Run("same key while running", func(t *testing.T) {
+		// A retry after a timeout or a crash: a fresh Provider, as after a restart of the host.
+		again, err := e.provider(stepfunctions.Config{}).ExecutePipeline(ctx, job, params, key)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() again error = %v", err)
+		}
+		if again.RunID != first.RunID || !again.StartedAt.Equal(first.StartedAt) {
+			t.Errorf("ExecutePipeline() again = %s started %v, want %s started %v", again.RunID, again.StartedAt, first.RunID, first.StartedAt)
+		}
+		if got := executions(); len(got) != 1 {
+			t.Errorf("the server has %d executions, want 1", len(got))
+		}
+	})
+
+	t.Run("same key, other parameters", func(t *testing.T) {
+		other := []stepfunctions.Parameter{{Name: "invoice", Value: "INV-7"}, {Name: "amount", DataType: "number", Value: "99"}}
+		_, err := p.ExecutePipeline(ctx, job, other, key)
+		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) || apiCode(err) != "ExecutionAlreadyExists" {
+			t.Errorf("ExecutePipeline() error = %v (code %q), want ErrIdempotencyConflict from ExecutionAlreadyExists", err, apiCode(err))
+		}
+		if got := executions(); len(got) != 1 {
+			t.Errorf("the server has %d executions, want 1", len(got))
+		}
+	})
+
+	t.Run("same key after the run ended", func(t *testing.T) {
+		close(release)
+		if st := waitEnded(t, p, first.RunID, nil); st.State != stepfunctions.RunStateSuccess {
+			t.Fatalf("run ended %s, want Success", st.State)
+		}
+		// Step Functions now answers ExecutionAlreadyExists even for the same input: the run is adopted.
+		again, err := p.ExecutePipeline(ctx, job, params, key)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() after the end error = %v", err)
+		}
+		if again.RunID != first.RunID || !again.StartedAt.Equal(first.StartedAt) {
+			t.Errorf("ExecutePipeline() after the end = %s, want the ended run %s", again.RunID, first.RunID)
+		}
+		if got := executions(); len(got) != 1 {
+			t.Errorf("the server has %d executions, want 1", len(got))
+		}
+	})
+
+	t.Run("other key", func(t *testing.T) {
+		run, err := p.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("invoice-INV-8"))
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if run.RunID == first.RunID {
+			t.Errorf("a different key returned the same run %s", run.RunID)
+		}
+	})
+}
+
+func TestLocalErrors(t *testing.T) {
+	const (
+		jobs    = "arn:aws:states:eu-west-1:123456789012:stateMachine:jobs"
+		fast    = "arn:aws:states:eu-west-1:123456789012:stateMachine:fast"
+		missing = "arn:aws:states:eu-west-1:123456789012:stateMachine:missing"
+		noRun   = "arn:aws:states:eu-west-1:123456789012:execution:jobs:nope"
+	)
+	start := func(ctx context.Context, p *stepfunctions.Provider, id string) (string, error) {
+		run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: id}, nil)
+		return run.RunID, err
+	}
+	listJobs := func(ctx context.Context, p *stepfunctions.Provider) error {
+		_, err := p.ListJobs(ctx)
+		return err
+	}
+	tests := []struct {
+		name      string
+		opts      []sfnlocal.Option
+		cfg       stepfunctions.Config
+		call      func(ctx context.Context, p *stepfunctions.Provider) error
+		wantKind  error
+		wantCode  string   // the API error code in the chain; "" when no call to AWS was made
+		wantHint  []string // substrings of the hint
+		wantCalls map[string]int
+	}{
+		{
+			name: "start denied",
+			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "states:StartExecution", Resource: jobs})},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := start(ctx, p, jobs)
+				return err
+			},
+			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
+			wantHint: []string{"states:StartExecution", "on the state machine ARN " + jobs},
+		},
+		{
+			name:     "describe denied during discovery",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "DescribeStateMachine", Resource: fast})},
+			call:     listJobs,
+			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
+			wantHint: []string{"states:DescribeStateMachine", "on the state machine ARN " + fast},
+		},
+		{
+			name:     "list denied",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "ListStateMachines"})},
+			call:     listJobs,
+			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
+			wantHint: []string{"states:ListStateMachines", `on resource "*"`},
+		},
+		{
+			name: "status denied",
+			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "DescribeExecution", Resource: "arn:aws:states:*:execution:jobs:*"})},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				runID, err := start(ctx, p, jobs)
+				if err != nil {
+					return fmt.Errorf("unexpected: %w", err)
+				}
+				_, err = p.GetPipelineRunStatus(ctx, runID, nil)
+				return err
+			},
+			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
+			wantHint: []string{"states:DescribeExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
+		},
+		{
+			name: "cancel denied",
+			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StopExecution", Resource: "*"})},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				runID, err := start(ctx, p, jobs)
+				if err != nil {
+					return fmt.Errorf("unexpected: %w", err)
+				}
+				return p.CancelPipelineRun(ctx, runID)
+			},
+			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
+			wantHint: []string{"states:StopExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
+		},
+		{
+			name:     "unknown access key",
+			opts:     []sfnlocal.Option{sfnlocal.WithAccessKeys(adminKey)},
+			call:     listJobs,
+			wantKind: stepfunctions.ErrCredentials, wantCode: "UnrecognizedClientException",
+			wantHint: []string{"access key"},
+		},
+		{
+			name: "state machine not found on start",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: missing, Type: stepfunctions.TypeStandard}, nil)
+				return err
+			},
+			wantKind: stepfunctions.ErrStateMachineNotFound, wantCode: "StateMachineDoesNotExist",
+			wantHint: []string{"eu-west-1", "states:DescribeStateMachine"},
+		},
+		{
+			name: "state machine not found looking up its type",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := start(ctx, p, missing)
+				return err
+			},
+			wantKind: stepfunctions.ErrStateMachineNotFound, wantCode: "StateMachineDoesNotExist",
+			wantHint:  []string{"eu-west-1", "states:DescribeStateMachine"},
+			wantCalls: map[string]int{"DescribeStateMachine": 1, "StartExecution": 0},
+		},
+		{
+			name: "status of an unknown run",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := p.GetPipelineRunStatus(ctx, noRun, nil)
+				return err
+			},
+			wantKind: stepfunctions.ErrRunNotFound, wantCode: "ExecutionDoesNotExist",
+			wantHint: []string{"execution ARN"},
+		},
+		{
+			name:     "cancel of an unknown run",
+			call:     func(ctx context.Context, p *stepfunctions.Provider) error { return p.CancelPipelineRun(ctx, noRun) },
+			wantKind: stepfunctions.ErrRunNotFound, wantCode: "ExecutionDoesNotExist",
+			wantCalls: map[string]int{"StopExecution": 1},
+		},
+		{
+			name: "input rejected by the service",
+			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "InvalidExecutionInput",
+				Message: "Invalid State Machine Execution Input: 'Unexpected character'"})},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := start(ctx, p, jobs)
+				return err
+			},
+			wantKind: stepfunctions.ErrInvalidInput, wantCode: "InvalidExecutionInput",
+			wantHint: []string{"data type json"},
+		},
+		{
+			name: "input over the size limit, nothing started",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				big := []stepfunctions.Parameter{{Name: "blob", Value: strings.Repeat("x", stepfunctions.MaxInputBytes)}}
+				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: jobs, Type: stepfunctions.TypeStandard}, big)
+				return err
+			},
+			wantKind:  stepfunctions.ErrInvalidInput,
+			wantCalls: map[string]int{"StartExecution": 0},
+		},
+		{
+			name: "open execution quota reached",
+			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ExecutionLimitExceeded"})},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := start(ctx, p, jobs)
+				return err
+			},
+			wantKind: stepfunctions.ErrExecutionLimitExceeded, wantCode: "ExecutionLimitExceeded",
+			wantHint:  []string{"1,000,000"},
+			wantCalls: map[string]int{"StartExecution": 1},
+		},
+		{
+			name: "throttled on every attempt",
+			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ThrottlingException", Message: "Rate exceeded"})},
+			cfg:  stepfunctions.Config{MaxAttempts: 3},
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := start(ctx, p, jobs)
+				return err
+			},
+			wantKind: stepfunctions.ErrThrottled, wantCode: "ThrottlingException",
+			wantHint:  []string{"Config.RateLimits"},
+			wantCalls: map[string]int{"StartExecution": 3},
+		},
+		{
+			name: "sync start of a Standard state machine",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: jobs, Type: stepfunctions.TypeExpress}, nil)
+				return err
+			},
+			wantKind: stepfunctions.ErrNotSupported, wantCode: "StateMachineTypeNotSupported",
+			wantHint:  []string{"job's Type"},
+			wantCalls: map[string]int{"StartSyncExecution": 1},
+		},
+		{
+			name: "cancel of an Express run",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				runID, err := start(ctx, p, fast)
+				if err != nil {
+					return fmt.Errorf("unexpected: %w", err)
+				}
+				return p.CancelPipelineRun(ctx, runID)
+			},
+			wantKind:  stepfunctions.ErrNotSupported,
+			wantCalls: map[string]int{"StopExecution": 0},
+		},
+		{
+			name: "idempotency key reused with other parameters",
+			call: func(ctx context.Context, p *stepfunctions.Provider) error {
+				key := stepfunctions.WithIdempotencyKey("k")
+				if _, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: jobs}, []stepfunctions.Parameter{{Name: "n", Value: "1"}}, key); err != nil {
+					return fmt.Errorf("unexpected: %w", err)
+				}
+				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: jobs}, []stepfunctions.Parameter{{Name: "n", Value: "2"}}, key)
+				return err
+			},
+			wantKind: stepfunctions.ErrIdempotencyConflict, wantCode: "ExecutionAlreadyExists",
+			wantHint: []string{"new idempotency key"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newLocalEnv(t, tt.opts...)
+			e.registerTasks(`{"ok":true}`, nil)
+			e.create(machineSpec{name: "jobs"})
+			e.create(machineSpec{name: "fast", typ: types.StateMachineTypeExpress})
+			p := e.provider(tt.cfg)
+			before := e.srv.CallCounts()
+			err := tt.call(context.Background(), p)
+			if !errors.Is(err, tt.wantKind) {
+				t.Fatalf("error = %v, want %v", err, tt.wantKind)
+			}
+			var se *stepfunctions.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is not a *stepfunctions.Error", err)
+			}
+			if got := apiCode(err); got != tt.wantCode {
+				t.Errorf("API error code = %q, want %q (error %v)", got, tt.wantCode, err)
+			}
+			for _, h := range tt.wantHint {
+				if !strings.Contains(se.Hint, h) {
+					t.Errorf("hint = %q, want it to contain %q", se.Hint, h)
+				}
+			}
+			if strings.Contains(err.Error(), localSecret) {
+				t.Errorf("error %v contains the secret key", err)
+			}
+			after := e.srv.CallCounts()
+			for op, want := range tt.wantCalls {
+				if got := after[op] - before[op]; got != want {
+					t.Errorf("%s calls = %d, want %d", op, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLocalEventualConsistency(t *testing.T) {
+	e := newLocalEnv(t, sfnlocal.WithEventualConsistency(time.Hour))
+	e.registerTasks(`{}`, nil)
+	arn := e.create(machineSpec{name: "lagging"})
+	p := e.provider(stepfunctions.Config{})
+	run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn}, nil)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	// The server really does not show the execution yet.
+	if _, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID}); apiCode(err) != "ExecutionDoesNotExist" {
+		t.Fatalf("DescribeExecution() right after the start error = %v, want ExecutionDoesNotExist", err)
+	}
+	tests := []struct {
+		name     string
+		provider *stepfunctions.Provider
+		want     stepfunctions.RunState
+		wantErr  error
+	}{
+		{"provider that started it", p, stepfunctions.RunStateRunning, nil},
+		// The name Polysync-<UUIDv7> carries the start time, so a restarted host still knows the run is new.
+		{"provider restarted", e.provider(stepfunctions.Config{}), stepfunctions.RunStateRunning, nil},
+		{"grace disabled", e.provider(stepfunctions.Config{NotFoundGrace: -1}), "", stepfunctions.ErrRunNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := e.calls("DescribeExecution")
+			st, err := tt.provider.GetPipelineRunStatus(context.Background(), run.RunID, nil)
+			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+				t.Fatalf("GetPipelineRunStatus() error = %v, want %v", err, tt.wantErr)
+			}
+			if st.State != tt.want {
+				t.Errorf("GetPipelineRunStatus() = %+v, want %s", st, tt.want)
+			}
+			if tt.want == stepfunctions.RunStateRunning && !strings.Contains(st.Message, "not visible yet") {
+				t.Errorf("Message = %q, want it to say the execution is not visible yet", st.Message)
+			}
+			if got := e.calls("DescribeExecution") - before; got != 1 {
+				t.Errorf("DescribeExecution calls = %d, want 1", got)
+			}
+		})
+	}
+}
+
+func TestLocalCancelRetriesNotYetVisible(t *testing.T) {
+	// The first StopExecution answers ExecutionDoesNotExist, as right after a start; the provider tries again.
+	e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: "StopExecution", Call: 1, Code: "ExecutionDoesNotExist",
+		Message: "Execution Does Not Exist"}))
+	e.registerTasks(`{}`, nil)
+	arn := e.create(machineSpec{name: "slow", definition: taskDefinition(blockTask)})
+	p := e.provider(stepfunctions.Config{})
+	run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn}, nil)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	if err := p.CancelPipelineRun(context.Background(), run.RunID); err != nil {
+		t.Fatalf("CancelPipelineRun() error = %v", err)
+	}
+	if got := e.calls("StopExecution"); got != 2 {
+		t.Errorf("StopExecution calls = %d, want 2", got)
+	}
+	if st := waitEnded(t, p, run.RunID, nil); st.State != stepfunctions.RunStateCancelled {
+		t.Errorf("status after cancel = %s, want Cancelled", st.State)
+	}
+}
