@@ -80,3 +80,32 @@ func FuzzIntrinsic(f *testing.F) {
 		}
 	})
 }
+
+func FuzzPath(f *testing.F) {
+	for _, s := range []string{"$", "$.a", "$.a-b[0]", "$['x y'][-1]", "$..b", "$.a[?(@.b == 'x')].c", "$$.Execution.Id",
+		"$.a[1,2]", "$.a[0:5:2]", "$.a.*", `$["q\"x"]`, "$.x:y"} {
+		f.Add(s)
+	}
+	in, _ := parseJSON([]byte(`{"a":[{"b":"x","c":1},{"b":2}],"a-b":[true],"x y":[1,2],"x:y":null}`))
+	ctx := staticContext{map[string]any{"Execution": map[string]any{"Id": "id"}}}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, reference := range []bool{false, true} {
+			p, err := compilePath(s, reference)
+			if err != nil {
+				continue
+			}
+			if reference && p.expr != nil {
+				t.Fatalf("reference path %q compiled as indefinite", s)
+			}
+			v, ok := p.get(in, ctx)
+			if ok && !json.Valid(marshal(v)) {
+				t.Fatalf("get(%q) produced invalid JSON", s)
+			}
+			if reference && !p.context {
+				if out, err := setPath(in, p.steps, "v"); err == nil && !json.Valid(marshal(out)) {
+					t.Fatalf("setPath(%q) produced invalid JSON", s)
+				}
+			}
+		}
+	})
+}

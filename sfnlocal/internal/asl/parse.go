@@ -166,7 +166,12 @@ func (c *checker) problem(where, format string, args ...any) {
 // Parse parses and validates an ASL definition (JSONPath query language). A
 // definition that is not valid returns a *DefinitionError listing every
 // problem found.
-func Parse(definition string) (*StateMachine, error) {
+func Parse(definition string) (m *StateMachine, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			m, err = nil, &DefinitionError{Problems: []string{fmt.Sprintf("SCHEMA_VALIDATION_FAILED: internal error while validating the definition: %v", r)}}
+		}
+	}()
 	v, err := parseJSON([]byte(definition))
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
@@ -186,7 +191,7 @@ func Parse(definition string) (*StateMachine, error) {
 			c.problem("/QueryLanguage", "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' must be 'JSONPath' or 'JSONata'")
 		}
 	}
-	m := c.machine(root, "", true)
+	m = c.machine(root, "", true)
 	if len(c.problems) > 0 {
 		return nil, &DefinitionError{Problems: c.problems}
 	}

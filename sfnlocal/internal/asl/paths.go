@@ -39,7 +39,7 @@ func compilePath(text string, reference bool) (*path, error) {
 		p.context = true
 		src = text[1:]
 	}
-	x, err := jp.ParseString(src)
+	x, err := jp.ParseString(bracketDotKeys(src))
 	if err != nil {
 		return nil, fmt.Errorf("path %q is not a valid JSONPath: %w", text, err)
 	}
@@ -176,4 +176,76 @@ func setPath(root any, steps []step, val any) (any, error) {
 	}
 	nm[s.key] = child
 	return nm, nil
+}
+
+// bracketDotKeys rewrites dot-notation keys that Jayway JsonPath accepts but
+// ojg does not (such as $.request-id or $.a:b) into bracket notation
+// ($['request-id']). Text inside brackets and quotes is left alone.
+func bracketDotKeys(src string) string {
+	var b strings.Builder
+	changed := false
+	depth := 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && i+1 < len(src) {
+				b.WriteByte(c)
+				i++
+				c = src[i]
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			if depth > 0 {
+				quote = c
+			}
+		case c == '[' || c == '(':
+			depth++
+		case c == ']' || c == ')':
+			depth--
+		case c == '.' && depth == 0 && i+1 < len(src) && src[i+1] != '.' && src[i+1] != '[':
+			end := i + 1
+			for end < len(src) && src[end] != '.' && src[end] != '[' {
+				end++
+			}
+			key := src[i+1 : end]
+			if needsBrackets(key) {
+				b.WriteString("['")
+				b.WriteString(strings.ReplaceAll(strings.ReplaceAll(key, "\\", "\\\\"), "'", "\\'"))
+				b.WriteString("']")
+				changed = true
+				i = end - 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	if !changed {
+		return src
+	}
+	return b.String()
+}
+
+// needsBrackets reports whether a dot-notation key has characters ojg does
+// not accept there.
+func needsBrackets(key string) bool {
+	if key == "*" || key == "" {
+		return false
+	}
+	if strings.HasSuffix(key, ")") { // a function call such as length()
+		return false
+	}
+	special := false
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c <= ' ' { // whitespace is an error in Jayway too
+			return false
+		}
+		if c < 0x80 && !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			special = true
+		}
+	}
+	return special
 }
