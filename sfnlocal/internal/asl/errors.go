@@ -93,7 +93,8 @@ func fromTaskError(err error) *stateError {
 		if name == "" {
 			name = ErrTaskFailed
 		}
-		return &stateError{Name: name, Cause: cause}
+		// The task's own cause is reported as is, whatever the name.
+		return &stateError{Name: name, Cause: cause, located: true}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		return &stateError{Name: ErrTimeout, Cause: err.Error()}

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -62,7 +63,7 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 		opts.Clock = RealClock{}
 	}
 	in := any(map[string]any{})
-	if len(strings.TrimSpace(string(input))) > 0 {
+	if len(bytes.TrimSpace(input)) > 0 {
 		v, err := parseJSON(input)
 		if err != nil {
 			return Result{Status: StatusFailed, Error: ErrRuntime, Cause: fmt.Sprintf("the execution input is not valid JSON: %v", err)}
@@ -696,7 +697,7 @@ func (r *stateRun) failState(input any) *stateError {
 		}
 		*f.dst = s
 	}
-	return &stateError{Name: name, Cause: cause}
+	return &stateError{Name: name, Cause: cause, located: true}
 }
 
 // taskResult is what an Invoker returned.
@@ -751,7 +752,7 @@ func (r *stateRun) task(ctx context.Context, eff, params any) (any, *stateError)
 		return nil, dataLimit(st)
 	}
 	var result any
-	if len(strings.TrimSpace(string(out))) > 0 {
+	if len(bytes.TrimSpace(out)) > 0 {
 		v, perr := parseJSON(out)
 		if perr != nil {
 			e := runtimeError("The task returned output that is not valid JSON: %v", perr)

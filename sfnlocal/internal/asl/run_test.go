@@ -419,3 +419,29 @@ func TestRuntimeErrorCauseNamesInnermostStateOnce(t *testing.T) {
 		})
 	}
 }
+
+func TestUserErrorsNamedLikeStatesErrorsKeepTheirCause(t *testing.T) {
+	runCases(t, []runCase{
+		{
+			name: "fail state in a branch",
+			def: `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+				{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"States.Runtime","Cause":"mine"}}}]}}}`,
+			wantStatus: StatusFailed,
+			wantError:  ErrRuntime,
+			wantCause:  "mine",
+		},
+		{
+			name:       "task error",
+			def:        `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","End":true}}}`,
+			tasks:      map[string]taskFunc{"t": failing("States.IntrinsicFailure", "from the task")},
+			wantStatus: StatusFailed,
+			wantError:  ErrIntrinsicFailure,
+			wantCause:  "from the task",
+		},
+	})
+	m := mustParse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","End":true}}}`)
+	res := m.Run(context.Background(), nil, Options{Clock: newFakeClock(0), Invoke: tasks(map[string]taskFunc{"t": failing("States.Runtime", "exact")})})
+	if res.Cause != "exact" {
+		t.Errorf("cause = %q, want %q", res.Cause, "exact")
+	}
+}
