@@ -326,6 +326,7 @@ func runDataLimit(t *testing.T, big string, history bool) {
 	}{
 		{"task output", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"big","End":true}}}`},
 		{"pass result via parameters", `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"$.s","b.$":"$.s"},"End":true}}}`},
+		{"pass copying its input into itself", `{"StartAt":"P","States":{"P":{"Type":"Pass","ResultPath":"$.copy","End":true}}}`},
 		{"map output", `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.list","End":true,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.s","End":true}}}}}}`},
 	}
 	half := `"` + strings.Repeat("y", MaxPayloadSize/2+10) + `"`

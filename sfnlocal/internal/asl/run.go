@@ -399,7 +399,7 @@ func (st *state) mayGrow() bool {
 	case typeChoice, typeWait, typeSucceed:
 		return false
 	case typePass:
-		return st.parameters != nil || st.hasResult
+		return st.parameters != nil || st.hasResult || st.resultPath != nil && len(st.resultPath.steps) > 0
 	}
 	return true
 }
