@@ -149,3 +149,20 @@ func TestEventsWhenAborted(t *testing.T) {
 		t.Errorf("events = %v, want %v", got, want)
 	}
 }
+
+func TestEventsForFailedParallelAndRetriedTask(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","End":true,"Retry":[{"ErrorEquals":["E"],"MaxAttempts":1}]}}}]}}}`)
+	rec := &recorder{}
+	res := m.Run(context.Background(), nil, Options{Clock: newFakeClock(time.Hour), Emit: rec.emit,
+		Invoke: tasks(map[string]taskFunc{"t": failing("E", "no")})})
+	if res.Status != StatusFailed || res.Error != "E" {
+		t.Fatalf("Run = %+v", res)
+	}
+	want := []string{"ParallelStateEntered", "ParallelStateStarted",
+		"TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "TaskScheduled", "TaskStarted", "TaskFailed",
+		"ParallelStateFailed"}
+	if got := rec.types(); !reflect.DeepEqual(got, want) {
+		t.Errorf("events = %v, want %v", got, want)
+	}
+}
