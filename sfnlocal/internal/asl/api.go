@@ -48,7 +48,9 @@
 //     gives "lambda" and the function name, an activity ARN "activity" and
 //     its name, and a Resource that is not an ARN gives "task" and the
 //     Resource as written.
-//   - The 25,000-event history limit is not enforced here.
+//   - The 25,000-event history limit (MaxHistoryEvents) applies when Emit
+//     is set; the error name States.Runtime is an assumption, AWS documents
+//     only the cause text.
 package asl
 
 import (

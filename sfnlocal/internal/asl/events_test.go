@@ -166,3 +166,17 @@ func TestEventsForFailedParallelAndRetriedTask(t *testing.T) {
 		t.Errorf("events = %v, want %v", got, want)
 	}
 }
+
+func TestHistoryLimit(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`)
+	rec := &recorder{}
+	res := m.Run(context.Background(), json.RawMessage(`{}`), Options{Clock: newFakeClock(0), Emit: rec.emit, PreviousEventID: 1})
+	if res.Status != StatusFailed || res.Error != ErrRuntime || res.Cause != "The execution reached the maximum number of history events (25000)." {
+		t.Fatalf("Run = %+v, want FAILED at the history limit", res)
+	}
+	// Ids run from 2 (1 is ExecutionStarted) to 24999; 25000 is left for
+	// ExecutionFailed.
+	if n := len(rec.events); n != MaxHistoryEvents-2 {
+		t.Errorf("emitted %d events, want %d", n, MaxHistoryEvents-2)
+	}
+}

@@ -19,6 +19,17 @@ import (
 // time.
 var errExecutionTimedOut = errors.New("execution timed out")
 
+// errHistoryFull is the cancel cause of an execution whose history is full.
+var errHistoryFull = errors.New("execution history is full")
+
+// MaxHistoryEvents is the most events an execution's history may hold, as
+// in AWS. When the history holds MaxHistoryEvents-1 events and the execution
+// needs another state event, it fails with States.Runtime and the cause
+// "The execution reached the maximum number of history events (25000)."
+// (AWS's cause text; the error name is not documented). The count is the id
+// that Options.Emit returns, so it includes the server's own events.
+const MaxHistoryEvents = 25000
+
 // RealClock is the wall clock.
 type RealClock struct{}
 
@@ -36,6 +47,8 @@ type execution struct {
 
 	emitMu sync.Mutex
 	lastID int64 // id of the newest event, guarded by emitMu
+	full   bool  // the history is full, guarded by emitMu
+	cancel context.CancelCauseFunc
 
 	execOnce sync.Once
 	execObj  map[string]any
@@ -92,10 +105,12 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 			timeout = d
 		}
 	}
+	if timeout > 0 || opts.Emit != nil {
+		ctx, ex.cancel = context.WithCancelCause(ctx)
+		defer ex.cancel(nil)
+	}
 	if timeout > 0 {
-		var cancel context.CancelCauseFunc
-		ctx, cancel = context.WithCancelCause(ctx)
-		defer cancel(nil)
+		cancel := ex.cancel
 		timer := ex.clock.After(timeout)
 		done := make(chan struct{})
 		defer close(done)
@@ -113,12 +128,16 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	}
 
 	th := &thread{ex: ex, prev: opts.PreviousEventID}
+	ex.lastID = opts.PreviousEventID
 	out, serr, failed, failedInput := th.runMachine(ctx, m, start, startInput)
 	if serr == nil {
 		return Result{Status: StatusSucceeded, Output: marshal(out)}
 	}
 	res.Resume = &Checkpoint{State: failed, Input: marshal(failedInput)}
 	switch {
+	case serr.abort && errors.Is(context.Cause(ctx), errHistoryFull):
+		res.Status, res.Error = StatusFailed, ErrRuntime
+		res.Cause = fmt.Sprintf("The execution reached the maximum number of history events (%d).", MaxHistoryEvents)
 	case serr.abort && errors.Is(context.Cause(ctx), errExecutionTimedOut):
 		res.Status, res.Error = StatusTimedOut, ErrTimeout
 		res.Cause = fmt.Sprintf("The execution ran longer than its timeout of %s.", timeout)
@@ -147,6 +166,12 @@ func (th *thread) emit(typ, key string, details map[string]any) {
 	}
 	ex.emitMu.Lock()
 	defer ex.emitMu.Unlock()
+	if ex.full || ex.lastID >= MaxHistoryEvents-1 {
+		// Only ExecutionSucceeded may take the last slot; stop the run.
+		ex.full = true
+		ex.cancel(errHistoryFull)
+		return
+	}
 	id := ex.opts.Emit(Event{Type: typ, PreviousEventID: th.prev, Timestamp: ex.clock.Now(), DetailsKey: key, Details: details})
 	th.prev = id
 	ex.lastID = id
