@@ -1080,3 +1080,99 @@ func TestLocalCancelRetriesNotYetVisible(t *testing.T) {
 		t.Errorf("status after cancel = %s, want Cancelled", st.State)
 	}
 }
+
+// throttleCounter is an http.RoundTripper that counts the ThrottlingException answers per operation.
+type throttleCounter struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	byOp map[string]int
+}
+
+// newThrottleCounter returns a throttleCounter over a transport that keeps enough idle connections for the
+// provider's concurrency.
+func newThrottleCounter() *throttleCounter {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	return &throttleCounter{base: tr, byOp: map[string]int{}}
+}
+
+func (c *throttleCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := c.base.RoundTrip(r)
+	if err == nil && resp.Header.Get("X-Amzn-ErrorType") == "ThrottlingException" {
+		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
+		c.mu.Lock()
+		c.byOp[op]++
+		c.mu.Unlock()
+	}
+	return resp, err
+}
+
+// throttled returns how many ThrottlingException answers op received.
+func (c *throttleCounter) throttled(op string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byOp[op]
+}
+
+// scaledRateLimits returns the default client-side limits with refill rates sped up by scale, matching a
+// server whose clock runs scale times faster.
+func scaledRateLimits(scale float64) map[string]stepfunctions.RateLimit {
+	m := stepfunctions.DefaultRateLimits(localRegion)
+	for api, l := range m {
+		l.PerSecond *= scale
+		m[api] = l
+	}
+	return m
+}
+
+func TestLocalListJobsUnderThrottling(t *testing.T) {
+	// The SDK cannot add the CA bundle of the environment to a custom HTTP client.
+	t.Setenv("AWS_CA_BUNDLE", "")
+	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Under the
+	// client's limits the server clock runs 10x faster (refill 200 calls/s), so the scenario takes a second.
+	// Without them it runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
+	// them faster than that, so it is throttled for sure and must retry. Below 2s the SDK's backoff has no
+	// jitter, so the eight workers retry in lockstep and some lose several times: they get more attempts.
+	const machines = 300
+	tests := []struct {
+		name          string
+		scale         float64
+		limits        map[string]stepfunctions.RateLimit
+		maxBackoff    time.Duration
+		maxAttempts   int
+		wantThrottles bool
+	}{
+		{"client limits under the quota", 10, scaledRateLimits(10), 0, 0, false},
+		{"client limits off", 2, noRateLimits(), 100 * time.Millisecond, 30, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newLocalEnv(t, sfnlocal.WithThrottling(""), sfnlocal.WithTimeScale(tt.scale))
+			arns := e.createMany("fleet", machines)
+			counter := newThrottleCounter()
+			p := e.provider(stepfunctions.Config{RateLimits: tt.limits, MaxBackoff: tt.maxBackoff, MaxAttempts: tt.maxAttempts,
+				HTTPClient: &http.Client{Transport: counter}})
+			jobs, err := p.ListJobs(context.Background())
+			if err != nil {
+				t.Fatalf("ListJobs() error = %v", err)
+			}
+			if len(jobs) != len(arns) {
+				t.Fatalf("ListJobs() returned %d jobs, want %d", len(jobs), len(arns))
+			}
+			for _, op := range []string{"ListStateMachines", "DescribeStateMachine"} {
+				want := 1 + counter.throttled(op) // one page
+				if op == "DescribeStateMachine" {
+					want = machines + counter.throttled(op)
+				}
+				if got := e.calls(op); got != want {
+					t.Errorf("%s calls = %d, want %d: one per item plus one retry per throttle", op, got, want)
+				}
+			}
+			throttles := counter.throttled("DescribeStateMachine") + counter.throttled("ListStateMachines")
+			if tt.wantThrottles != (throttles > 0) {
+				t.Errorf("the server throttled %d calls, want throttles: %v", throttles, tt.wantThrottles)
+			}
+			t.Logf("%d ThrottlingException answers", throttles)
+		})
+	}
+}
