@@ -72,6 +72,9 @@
 //     model constraint; the suite accepts that or InvalidName.
 //   - StartExecution accepts inputs of any size (AWS: more than 262,144
 //     bytes is InvalidExecutionInput).
+//   - It does not enforce the service model's constraints: maxResults above
+//     1000 or below 0, an unknown statusFilter or state machine type are
+//     accepted (AWS: ValidationException).
 //   - TagResource accepts any ARN (AWS: ResourceNotFound for an ARN that
 //     names no resource).
 //   - StopExecution records no error or cause, and answers success for an

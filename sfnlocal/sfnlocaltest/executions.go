@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/google/uuid"
 )
 
 // maxPayloadBytes is the Step Functions limit on execution input and output.
@@ -112,6 +113,32 @@ func testStandardIdempotency(t *testing.T, h *harness) {
 	if arns, _ := h.listExecutionArns(t, smArn, "", 0); len(arns) != 1 {
 		t.Errorf("ListExecutions after the repeated starts = %q, want exactly one execution", arns)
 	}
+}
+
+// testDefaultNameAndInput checks StartExecution without a name or an input:
+// the execution is named with a UUID and its input is "{}".
+func testDefaultNameAndInput(t *testing.T, h *harness) {
+	machine := h.name("dflt")
+	smArn := aws.ToString(h.createMachine(t, machine, waitDefinition, machineOptions{}).StateMachineArn)
+	out, err := h.client.StartExecution(h.ctx(t), &sfn.StartExecutionInput{StateMachineArn: aws.String(smArn)})
+	if err != nil {
+		t.Fatalf("StartExecution(%q) without name and input: %v", smArn, err)
+	}
+	exArn := aws.ToString(out.ExecutionArn)
+	h.stopOnCleanup(t, exArn)
+	prefix := h.arn("execution:" + machine + ":")
+	name, ok := strings.CutPrefix(exArn, prefix)
+	if !ok {
+		t.Fatalf("StartExecution without a name: ARN %q, want prefix %q", exArn, prefix)
+	}
+	if _, err := uuid.Parse(name); err != nil || len(name) != 36 {
+		t.Errorf("StartExecution without a name: generated name %q, want a UUID", name)
+	}
+	d := h.describe(t, exArn)
+	if got := aws.ToString(d.Name); got != name {
+		t.Errorf("DescribeExecution.name = %q, want %q from the ARN", got, name)
+	}
+	wantJSON(t, "DescribeExecution.input without an input", d.Input, `{}`)
 }
 
 // testListExecutionsPagination starts more executions than fit on a page and

@@ -175,6 +175,19 @@ func wantError[T error](t *testing.T, call string, err error) {
 	t.Errorf("%s: error = %s, want %s", call, errorCode(err), strings.TrimPrefix(fmt.Sprintf("%T", target), "*types."))
 }
 
+// wantCode fails t unless err is an API error with the given code. Use it
+// where the SDK has no typed error for the code on that operation: the
+// deserializer maps only the errors the model lists for the operation and
+// returns a generic smithy.APIError for the rest.
+func wantCode(t *testing.T, call string, err error, code string) {
+	t.Helper()
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) && apiErr.ErrorCode() == code {
+		return
+	}
+	t.Errorf("%s: error = %s, want %s", call, errorCode(err), code)
+}
+
 // wantNameTooLong checks the error for a name longer than 80 characters.
 // The service model caps names at 80 characters, and AWS's request
 // validation answers such constraint violations as ValidationException

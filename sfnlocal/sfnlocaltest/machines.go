@@ -19,10 +19,12 @@ var groups = []group{
 		{name: "ListItemFields", run: testListItemFields},
 		{name: "Errors", run: testMachineErrors},
 		{name: "InvalidDefinition", needs: []capability{validatesDefinitions}, run: testInvalidDefinition},
+		{name: "ParameterValidation", needs: []capability{validatesParameters}, run: testParameterValidation},
 	}},
 	{name: "Executions", scenarios: []scenario{
 		{name: "StartDescribeStopList", run: testExecutionLifecycle},
 		{name: "StandardNameIdempotency", run: testStandardIdempotency},
+		{name: "DefaultNameAndInput", run: testDefaultNameAndInput},
 		{name: "ListPagination", run: testListExecutionsPagination},
 		{name: "Errors", run: testExecutionErrors},
 		{name: "InputSizeLimit", needs: []capability{inputSizeLimit}, run: testInputSizeLimit},
@@ -345,5 +347,48 @@ func testListItemFields(t *testing.T, h *harness) {
 	}
 	if found != len(created) {
 		t.Errorf("ListStateMachines listed %d of the %d machines just created", found, len(created))
+	}
+}
+
+// testParameterValidation checks that requests breaking the service
+// model's constraints are ValidationException.
+func testParameterValidation(t *testing.T, h *harness) {
+	ctx := h.ctx(t)
+	smArn := aws.ToString(h.createMachine(t, h.name("params"), waitDefinition, machineOptions{}).StateMachineArn)
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"ListStateMachinesMaxResults1001", func() error {
+			_, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: 1001})
+			return err
+		}},
+		{"ListExecutionsMaxResultsNegative", func() error {
+			_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), MaxResults: -1})
+			return err
+		}},
+		{"ListExecutionsUnknownStatus", func() error {
+			_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), StatusFilter: "SLEEPING"})
+			return err
+		}},
+		{"CreateStateMachineUnknownType", func() error {
+			_, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(h.name("type")), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn()), Type: "BATCH"})
+			return err
+		}},
+		{"StartExecutionTraceHeader257", func() error {
+			out, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smArn), TraceHeader: aws.String(strings.Repeat("t", 257))})
+			if err == nil {
+				h.stopOnCleanup(t, aws.ToString(out.ExecutionArn))
+			}
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// ListStateMachines and ListExecutions do not list
+			// ValidationException in the model, so the SDK has no typed
+			// error for it there.
+			wantCode(t, tt.name, tt.call(), "ValidationException")
+		})
 	}
 }

@@ -112,6 +112,13 @@ type Capabilities struct {
 	// inputs of any size.
 	InputSizeLimit bool
 
+	// ValidatesParameters: requests that break the service model's
+	// constraints (maxResults above 1000, a value outside an enum, a
+	// traceHeader over 256 characters) answer ValidationException, as AWS's
+	// request validation does. moto accepts them: it pages with any
+	// maxResults, filters by any status and creates machines of any type.
+	ValidatesParameters bool
+
 	// TagsNeedResource: TagResource on an ARN that names no resource answers
 	// ResourceNotFound. moto stores the tags for any ARN.
 	TagsNeedResource bool
@@ -129,6 +136,7 @@ func AllCapabilities() Capabilities {
 		VersionsAndAliases:       true,
 		Redrive:                  true,
 		InputSizeLimit:           true,
+		ValidatesParameters:      true,
 		TagsNeedResource:         true,
 	}
 }
@@ -154,6 +162,7 @@ const (
 	versionsAndAliases
 	redrive
 	inputSizeLimit
+	validatesParameters
 	tagsNeedResource
 )
 
@@ -176,6 +185,8 @@ func (c capability) String() string {
 		return "Redrive"
 	case inputSizeLimit:
 		return "InputSizeLimit"
+	case validatesParameters:
+		return "ValidatesParameters"
 	case tagsNeedResource:
 		return "TagsNeedResource"
 	}
@@ -201,6 +212,8 @@ func (caps Capabilities) has(c capability) bool {
 		return caps.Redrive
 	case inputSizeLimit:
 		return caps.InputSizeLimit
+	case validatesParameters:
+		return caps.ValidatesParameters
 	case tagsNeedResource:
 		return caps.TagsNeedResource
 	}
