@@ -11,6 +11,7 @@ import (
 	"hash"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -376,14 +377,7 @@ func fnFormat(c *intrinsicCall, args []any) (any, error) {
 			}
 			a := args[next]
 			next++
-			switch ta := a.(type) {
-			case string:
-				b.WriteString(ta)
-			case map[string]any, []any:
-				return nil, fmt.Errorf("argument %d is an %s; only strings, numbers, booleans and null can be formatted", next-1, typeName(a))
-			default:
-				b.Write(appendJSON(nil, ta))
-			}
+			writeFormatValue(&b, a)
 			i++
 			continue
 		}
@@ -393,6 +387,43 @@ func fnFormat(c *intrinsicCall, args []any) (any, error) {
 		return nil, fmt.Errorf("the template has %d {} placeholders but %d arguments were given", next-1, len(args)-1)
 	}
 	return b.String(), nil
+}
+
+// writeFormatValue writes v as States.Format does: strings as they are,
+// other scalars as JSON, arrays as [a, b] and objects as {k=v, k2=v2}
+// (Java's toString, which AWS uses; keys here are sorted).
+func writeFormatValue(b *strings.Builder, v any) {
+	switch tv := v.(type) {
+	case string:
+		b.WriteString(tv)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range tv {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFormatValue(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(tv))
+		for k := range tv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeFormatValue(b, tv[k])
+		}
+		b.WriteByte('}')
+	default:
+		b.Write(appendJSON(nil, tv))
+	}
 }
 
 func fnStringToJSON(_ *intrinsicCall, args []any) (any, error) {
@@ -428,12 +459,17 @@ func arrayArg(args []any, i int) ([]any, error) {
 	return a, nil
 }
 
+// intArg returns an integer argument. Like AWS, a number with a fraction is
+// rounded to the nearest integer (halves up, as Java's Math.round).
 func intArg(args []any, i int) (int64, error) {
-	n, ok := toInt(args[i])
-	if !ok {
+	if n, ok := toInt(args[i]); ok {
+		return n, nil
+	}
+	f, ok := toFloat(args[i])
+	if !ok || math.IsNaN(f) || math.Abs(f) >= 1<<62 {
 		return 0, fmt.Errorf("argument %d must be an integer, got %s", i+1, describeValue(args[i]))
 	}
-	return n, nil
+	return int64(math.Floor(f + 0.5)), nil
 }
 
 func describeValue(v any) string {
@@ -496,11 +532,11 @@ func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
 		n[i] = v
 	}
 	start, end, stepBy := n[0], n[1], n[2]
-	if stepBy == 0 {
-		return nil, fmt.Errorf("the step must not be 0")
+	if stepBy <= 0 {
+		return nil, fmt.Errorf("the step must be positive, got %d", stepBy)
 	}
 	count := int64(0)
-	if (stepBy > 0 && start <= end) || (stepBy < 0 && start >= end) {
+	if start <= end {
 		count = (end-start)/stepBy + 1
 	}
 	if count > maxArrayRange {
@@ -660,40 +696,39 @@ func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if end <= start {
-		return nil, fmt.Errorf("the end (%d) must be greater than the start (%d)", end, start)
+	if end < start {
+		return nil, fmt.Errorf("the end (%d) must not be less than the start (%d)", end, start)
 	}
-	var r *rand.Rand
+	// Both ends are included, as in LocalStack's AWS-validated
+	// implementation; AWS documents only "between start and end".
+	span := uint64(end-start) + 1
 	if len(args) == 3 {
 		seed, err := intArg(args, 2)
 		if err != nil {
 			return nil, err
 		}
-		r = rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
-		return start + r.Int64N(end-start), nil
+		r := rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
+		return start + int64(r.Uint64N(span)), nil
 	}
-	return start + rand.Int64N(end-start), nil
+	return start + int64(rand.Uint64N(span)), nil
 }
 
+// fnMathAdd adds two integers; like AWS, numbers with a fraction are
+// rounded first.
 func fnMathAdd(_ *intrinsicCall, args []any) (any, error) {
-	a, okA := toInt(args[0])
-	b, okB := toInt(args[1])
-	if okA && okB {
-		s := a + b
-		if (s > a) != (b > 0) {
-			return nil, fmt.Errorf("the sum of %d and %d overflows", a, b)
-		}
-		return s, nil
+	a, err := intArg(args, 0)
+	if err != nil {
+		return nil, err
 	}
-	fa, okA := toFloat(args[0])
-	fb, okB := toFloat(args[1])
-	if !okA {
-		return nil, fmt.Errorf("argument 1 must be a number, got %s", typeName(args[0]))
+	b, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
 	}
-	if !okB {
-		return nil, fmt.Errorf("argument 2 must be a number, got %s", typeName(args[1]))
+	s := a + b
+	if (s > a) != (b > 0) {
+		return nil, fmt.Errorf("the sum of %d and %d overflows", a, b)
 	}
-	return fa + fb, nil
+	return s, nil
 }
 
 func fnStringSplit(_ *intrinsicCall, args []any) (any, error) {

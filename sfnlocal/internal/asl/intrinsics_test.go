@@ -66,7 +66,7 @@ func TestIntrinsics(t *testing.T) {
 		{"ArrayContains object", `States.ArrayContains($.a, $.v)`, `{"a":[{"x":[1,2]}],"v":{"x":[1,2]}}`, `true`},
 		{"ArrayContains missing", `States.ArrayContains($.a, 'z')`, `{"a":["x","y"]}`, `false`},
 		{"ArrayContains number forms", `States.ArrayContains($.a, 2)`, `{"a":[2.0]}`, `true`},
-		{"ArrayRange descending", `States.ArrayRange(5, 1, -2)`, `{}`, `[5,3,1]`},
+		{"ArrayRange rounds", `States.ArrayRange(0.6, 3.4, 1.5)`, `{}`, `[1,3]`},
 		{"ArrayRange empty", `States.ArrayRange(5, 1, 1)`, `{}`, `[]`},
 		{"ArrayRange single", `States.ArrayRange(1, 1, 3)`, `{}`, `[1]`},
 		{"ArrayUnique objects and strings", `States.ArrayUnique($.a)`, `{"a":[{"b":1,"a":2},"1",1,{"a":2,"b":1},"1"]}`, `[{"a":2,"b":1},"1",1]`},
@@ -78,8 +78,11 @@ func TestIntrinsics(t *testing.T) {
 		{"StringSplit drops empty parts", `States.StringSplit(',a,,b,', ',')`, `{}`, `["a","b"]`},
 		{"StringToJson number", `States.StringToJson('42')`, `{}`, `42`},
 		{"JsonToString string", `States.JsonToString($.s)`, `{"s":"q\"x"}`, `"\"q\\\"x\""`},
-		{"MathAdd floats", `States.MathAdd(1.5, 2)`, `{}`, `3.5`},
-		{"MathRandom seeded", `States.MathRandom(5, 6, 7)`, `{}`, `5`},
+		{"MathAdd rounds halves up", `States.MathAdd(1.5, -2.5)`, `{}`, `0`},
+		{"MathRandom single value", `States.MathRandom(5, 5, 7)`, `{}`, `5`},
+		{"Format array and object", `States.Format('{} {}', $.o, $.a)`, `{"o":{"Arg1":1,"Arg2":[]},"a":["x",{"k":null},1.5]}`, `"{Arg1=1, Arg2=[]} [x, {k=null}, 1.5]"`},
+		{"ArrayPartition rounds", `States.ArrayPartition($.a, 1.6)`, `{"a":[1,2,3]}`, `[[1,2],[3]]`},
+		{"ArrayGetItem rounds", `States.ArrayGetItem($.a, 0.4)`, `{"a":["x","y"]}`, `"x"`},
 		{"JsonMerge empty", `States.JsonMerge($.a, $.b, false)`, `{"a":{},"b":{"x":1}}`, `{"x":1}`},
 		{"Base64 round trip unicode", `States.Base64Decode(States.Base64Encode('héllo ✓'))`, `{}`, `"héllo ✓"`},
 	}
@@ -99,18 +102,18 @@ func TestIntrinsics(t *testing.T) {
 func TestIntrinsicRandomAndUUID(t *testing.T) {
 	seen := map[int64]bool{}
 	for i := 0; i < 200; i++ {
-		v, err := evalIntrinsic(t, `States.MathRandom(10, 13)`, `{}`)
+		v, err := evalIntrinsic(t, `States.MathRandom(10, 12)`, `{}`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		n := v.(int64)
-		if n < 10 || n >= 13 {
-			t.Fatalf("MathRandom(10, 13) = %d, want in [10, 13)", n)
+		if n < 10 || n > 12 {
+			t.Fatalf("MathRandom(10, 12) = %d, want in [10, 12]", n)
 		}
 		seen[n] = true
 	}
 	if len(seen) != 3 {
-		t.Errorf("MathRandom(10, 13) produced %v in 200 draws, want all of 10, 11, 12", seen)
+		t.Errorf("MathRandom(10, 12) produced %v in 200 draws, want all of 10, 11, 12", seen)
 	}
 	a, _ := evalIntrinsic(t, `States.MathRandom(0, 1000000, 42)`, `{}`)
 	b, _ := evalIntrinsic(t, `States.MathRandom(0, 1000000, 42)`, `{}`)
@@ -134,14 +137,14 @@ func TestIntrinsicErrors(t *testing.T) {
 	}{
 		{"Format too few args", `States.Format('{} {}', 1)`, `{}`, "more {} placeholders"},
 		{"Format too many args", `States.Format('{}', 1, 2)`, `{}`, "1 {} placeholders but 2 arguments"},
-		{"Format object arg", `States.Format('{}', $.o)`, `{"o":{}}`, "only strings, numbers"},
 		{"Format template not string", `States.Format($.n)`, `{"n":1}`, "template must be a string"},
 		{"StringToJson not JSON", `States.StringToJson('{x')`, `{}`, "not valid JSON"},
 		{"StringToJson not string", `States.StringToJson(1)`, `{}`, "must be a string"},
 		{"ArrayPartition zero", `States.ArrayPartition($.a, 0)`, `{"a":[1]}`, "must be positive"},
-		{"ArrayPartition fraction", `States.ArrayPartition($.a, 1.5)`, `{"a":[1]}`, "must be an integer"},
+		{"ArrayPartition size not a number", `States.ArrayPartition($.a, 'two')`, `{"a":[1]}`, "must be an integer"},
 		{"ArrayPartition not array", `States.ArrayPartition('x', 1)`, `{}`, "argument 1 must be an array"},
-		{"ArrayRange step zero", `States.ArrayRange(1, 5, 0)`, `{}`, "must not be 0"},
+		{"ArrayRange step zero", `States.ArrayRange(1, 5, 0)`, `{}`, "step must be positive"},
+		{"ArrayRange step negative", `States.ArrayRange(5, 1, -1)`, `{}`, "step must be positive"},
 		{"ArrayRange too long", `States.ArrayRange(1, 2000, 1)`, `{}`, "limit of 1000"},
 		{"ArrayGetItem out of bounds", `States.ArrayGetItem($.a, 3)`, `{"a":[1,2,3]}`, "out of bounds"},
 		{"ArrayGetItem negative", `States.ArrayGetItem($.a, -1)`, `{"a":[1]}`, "out of bounds"},
@@ -153,8 +156,8 @@ func TestIntrinsicErrors(t *testing.T) {
 		{"Hash null data", `States.Hash($.d, 'MD5')`, `{"d":null}`, "must not be null"},
 		{"JsonMerge deep", `States.JsonMerge($.a, $.a, true)`, `{"a":{}}`, "deep merging is not supported"},
 		{"JsonMerge not object", `States.JsonMerge($.a, 1, false)`, `{"a":{}}`, "argument 2 must be an object"},
-		{"MathRandom end not above start", `States.MathRandom(5, 5)`, `{}`, "must be greater"},
-		{"MathAdd string", `States.MathAdd('1', 2)`, `{}`, "argument 1 must be a number"},
+		{"MathRandom end below start", `States.MathRandom(5, 4)`, `{}`, "must not be less"},
+		{"MathAdd string", `States.MathAdd('1', 2)`, `{}`, "argument 1 must be an integer"},
 		{"MathAdd overflow", `States.MathAdd(9223372036854775807, 1)`, `{}`, "overflows"},
 		{"StringSplit not string", `States.StringSplit(1, ',')`, `{}`, "argument 1 must be a string"},
 	}
