@@ -176,12 +176,14 @@ func TestMap(t *testing.T) {
 }
 
 func TestMapMaxConcurrency(t *testing.T) {
-	for _, limit := range []int{1, 3, 0} {
-		t.Run(fmt.Sprintf("MaxConcurrency %d", limit), func(t *testing.T) {
+	for _, tc := range []struct{ limit, items, want int }{
+		{1, 12, 1}, {3, 12, 3}, {0, 12, 12}, {0, 50, 40}, {100, 50, 40},
+	} {
+		limit, items := tc.limit, tc.items
+		t.Run(fmt.Sprintf("MaxConcurrency %d over %d items", limit, items), func(t *testing.T) {
 			m := mustParse(t, fmt.Sprintf(`{"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":%d,"End":true,
 				"ItemProcessor":{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","End":true}}}}}}`, limit))
 			var running, peak atomic.Int32
-			const items = 12
 			release := make(chan struct{})
 			inv := tasks(map[string]taskFunc{"t": func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
 				n := running.Add(1)
@@ -200,10 +202,7 @@ func TestMapMaxConcurrency(t *testing.T) {
 			go func() {
 				done <- m.Run(context.Background(), json.RawMessage(input), Options{Clock: newFakeClock(0), Invoke: inv})
 			}()
-			want := int32(limit)
-			if limit == 0 {
-				want = items
-			}
+			want := int32(tc.want)
 			deadline := time.Now().Add(10 * time.Second)
 			for running.Load() < want && time.Now().Before(deadline) {
 				time.Sleep(time.Millisecond)
