@@ -2,15 +2,46 @@ package sfnlocal_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
+// sfnlocalDeviations are the scenarios known to fail on sfnlocal, each with
+// the bug; remove an entry when its bug is fixed.
+var sfnlocalDeviations = map[string]string{
+	"History/FirstStateEnteredFollowsNoEvent": "the first StateEntered event has previousEventId 1 (the ExecutionStarted event); AWS records 0",
+}
+
 // TestConformance runs the conformance suite against the embedded endpoint
 // served on loopback, where every scenario applies.
 func TestConformance(t *testing.T) {
-	srv := sfnlocal.New()
+	sfnlocaltest.Run(t, sfnlocaltest.Target{
+		Name:         "sfnlocal",
+		Endpoint:     serve(t),
+		Capabilities: sfnlocaltest.AllCapabilities(),
+		Deviations:   sfnlocalDeviations,
+	})
+}
+
+// TestConformanceEventualConsistency runs the suite against an endpoint
+// where, as on AWS, a new execution is briefly invisible to
+// DescribeExecution: the scenarios must cope with it as AWS clients must.
+func TestConformanceEventualConsistency(t *testing.T) {
+	sfnlocaltest.Run(t, sfnlocaltest.Target{
+		Name:         "sfnlocal with eventual consistency",
+		Endpoint:     serve(t, sfnlocal.WithEventualConsistency(50*time.Millisecond)),
+		Capabilities: sfnlocaltest.AllCapabilities(),
+		Deviations:   sfnlocalDeviations,
+	})
+}
+
+// serve starts a Server made with opts on a free loopback port, closes it
+// when t ends and returns its endpoint.
+func serve(t *testing.T, opts ...sfnlocal.Option) string {
+	t.Helper()
+	srv := sfnlocal.New(opts...)
 	t.Cleanup(func() {
 		if err := srv.Close(); err != nil {
 			t.Errorf("Close: %v", err)
@@ -20,13 +51,5 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Listen: %v", err)
 	}
-	sfnlocaltest.Run(t, sfnlocaltest.Target{
-		Name:         "sfnlocal",
-		Endpoint:     endpoint,
-		Capabilities: sfnlocaltest.AllCapabilities(),
-		Deviations: map[string]string{
-			// Reported to the lead; remove the entry when fixed.
-			"History/FirstStateEnteredFollowsNoEvent": "the first StateEntered event has previousEventId 1 (the ExecutionStarted event); AWS records 0",
-		},
-	})
+	return endpoint
 }

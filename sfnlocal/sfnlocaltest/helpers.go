@@ -97,14 +97,32 @@ func (h *harness) stopOnCleanup(t *testing.T, executionArn string) {
 	})
 }
 
-// describe describes an execution and fails t on error.
+// visibilityWindow is how long describe waits for a just-started execution
+// to become visible: AWS is eventually consistent there.
+const visibilityWindow = 10 * time.Second
+
+// describe describes an execution and fails t on error. It retries
+// ExecutionDoesNotExist for up to visibilityWindow, since right after
+// StartExecution AWS may briefly not know the execution yet.
 func (h *harness) describe(t *testing.T, executionArn string) *sfn.DescribeExecutionOutput {
 	t.Helper()
-	out, err := h.client.DescribeExecution(h.ctx(t), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(executionArn)})
-	if err != nil {
-		t.Fatalf("DescribeExecution(%q): %v", executionArn, err)
+	ctx, cancel := context.WithTimeout(h.ctx(t), visibilityWindow)
+	defer cancel()
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		out, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(executionArn)})
+		var missing *types.ExecutionDoesNotExist
+		if err == nil {
+			return out
+		}
+		if !errors.As(err, &missing) {
+			t.Fatalf("DescribeExecution(%q): %v", executionArn, err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("DescribeExecution(%q) still ExecutionDoesNotExist after %v: %v", executionArn, visibilityWindow, err)
+		case <-time.After(delay):
+		}
 	}
-	return out
 }
 
 // awaitClosed polls DescribeExecution until the execution is no longer

@@ -234,6 +234,11 @@ func Run(t *testing.T, target Target) {
 	if err != nil {
 		t.Fatalf("sfnlocaltest: %v", err)
 	}
+	for path := range target.Deviations {
+		if !scenarioExists(path) {
+			t.Errorf("sfnlocaltest: Target.Deviations names %q, which is no scenario (want \"Group/Scenario\")", path)
+		}
+	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
 			for _, sc := range g.scenarios {
@@ -243,6 +248,18 @@ func Run(t *testing.T, target Target) {
 			}
 		})
 	}
+}
+
+// scenarioExists reports whether path ("Group/Scenario") names a scenario.
+func scenarioExists(path string) bool {
+	for _, g := range groups {
+		for _, sc := range g.scenarios {
+			if g.name+"/"+sc.name == path {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // group is a set of related scenarios, run as one subtest.

@@ -115,3 +115,24 @@ func TestJSONEqual(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviationsNameScenarios checks that every scenario path is unique, so
+// that a Deviations entry names exactly one scenario.
+func TestDeviationsNameScenarios(t *testing.T) {
+	seen := map[string]bool{}
+	for _, g := range groups {
+		for _, sc := range g.scenarios {
+			path := g.name + "/" + sc.name
+			if seen[path] {
+				t.Errorf("scenario path %q is used twice", path)
+			}
+			seen[path] = true
+			if !scenarioExists(path) {
+				t.Errorf("scenarioExists(%q) = false for a listed scenario", path)
+			}
+		}
+	}
+	if scenarioExists("History/NoSuchScenario") {
+		t.Error(`scenarioExists("History/NoSuchScenario") = true, want false`)
+	}
+}
