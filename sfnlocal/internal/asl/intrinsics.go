@@ -282,7 +282,7 @@ loop:
 		c := p.src[p.pos]
 		switch {
 		case quote != 0:
-			if c == '\\' {
+			if c == '\\' && p.pos+1 < len(p.src) {
 				p.pos++
 			} else if c == quote {
 				quote = 0
