@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,6 +40,41 @@ func TestConformanceMoto(t *testing.T) {
 		Capabilities: sfnlocaltest.MotoCapabilities(),
 		Deviations: map[string]string{
 			"StateMachines/ListItemFields": "moto omits the required type member of ListStateMachines items",
+		},
+	})
+}
+
+// TestConformanceMotoInterpreter runs the suite against moto_server with
+// its optional ASL interpreter (ported from LocalStack) switched on, an
+// independent check of the scenarios that run definitions: outputs, Fail
+// states and execution histories.
+func TestConformanceMotoInterpreter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moto run skipped under -short (it starts a Python server)")
+	}
+	path, err := exec.LookPath("moto_server")
+	if err != nil {
+		t.Skipf("moto_server not found: %v (pip install 'moto[server]' to run this test)", err)
+	}
+	endpoint := startMoto(t, path)
+	if err := post(t.Context(), endpoint+"/moto-api/config", `{"stepfunctions":{"execute_state_machine":true}}`); err != nil {
+		t.Fatalf("switch on moto's interpreter: %v", err)
+	}
+	caps := sfnlocaltest.MotoCapabilities()
+	caps.RunsDefinitions = true
+	sfnlocaltest.Run(t, sfnlocaltest.Target{
+		Name:         "moto with its interpreter",
+		Endpoint:     endpoint,
+		Capabilities: caps,
+		Deviations: map[string]string{
+			"StateMachines/ListItemFields":     "moto omits the required type member of ListStateMachines items",
+			"Executions/StartDescribeStopList": "StopExecution answers no stopDate",
+			"Executions/DefaultNameAndInput":   `an execution started without a name is named "None"`,
+			"Executions/ListPagination":        "StartExecution answers HTTP 500 (cannot pickle '_thread.RLock') while another execution is running",
+			"Executions/Errors":                "execution names are not checked, and a too-long name or non-JSON input answers HTTP 500",
+			"History/PassMachine":              "GetExecutionHistory ignores reverseOrder",
+			"History/StoppedAndFailed":         "ExecutionAborted records an empty error and cause instead of StopExecution's",
+			"History/Pagination":               "GetExecutionHistory ignores maxResults",
 		},
 	})
 }
@@ -100,6 +136,26 @@ func ping(ctx context.Context, url string) error {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("GET %s: status %s", url, resp.Status)
+	}
+	return nil
+}
+
+// post sends body as JSON to url and expects a 2xx answer.
+func post(ctx context.Context, url, body string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("POST %s: status %s", url, resp.Status)
 	}
 	return nil
 }

@@ -83,12 +83,28 @@
 //     Arn: 'x'" where AWS says "Invalid Arn: 'x'"); the suite checks codes,
 //     not messages.
 //
-// moto also has an optional interpreter, ported from LocalStack, switched
-// on for a running server with
+// moto also has an optional interpreter, ported from LocalStack (whose
+// behaviour is checked against recorded AWS responses), switched on for a
+// running server with
 // `POST /moto-api/config {"stepfunctions": {"execute_state_machine": true}}`.
-// It runs Pass, Fail and Wait states and validates definitions, but in
-// 5.2.1 it answers HTTP 500 for StartExecution without an input, with an
-// invalid name or a non-JSON input, and for every StartExecution on an
-// Express machine, and answers InvalidDefinition with an empty error code,
-// so the suite runs moto in its default mode only.
+// With it, moto runs Pass, Fail and Wait states and rejects bad definitions,
+// so the scenarios that need RunsDefinitions run against an interpreter
+// nobody here wrote. Its history is independent evidence where sfnlocal's
+// is in doubt: the first StateEntered event has previousEventId 0 (as in
+// AWS's own CloudWatch records of Express executions), and
+// StopExecution during a Wait state records ExecutionStarted,
+// WaitStateEntered, ExecutionAborted with no WaitStateAborted. Its gaps in
+// 5.2.1, beyond those above (sfnlocal's moto_test.go lists them as
+// deviations):
+//
+//   - StartExecution answers HTTP 500 while another execution is running
+//     ("cannot pickle '_thread.RLock' object"), for every Express machine,
+//     for a name that is too long and for an input that is not JSON; it
+//     does not check execution names, and names an execution started
+//     without a name "None".
+//   - StopExecution answers no stopDate, and the ExecutionAborted event has
+//     an empty error and cause.
+//   - GetExecutionHistory ignores reverseOrder and maxResults.
+//   - A bad definition answers InvalidDefinition's message with an empty
+//     error code, which the SDK cannot map to its typed error.
 package sfnlocaltest
