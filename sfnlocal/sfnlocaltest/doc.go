@@ -105,6 +105,8 @@
 //   - StopExecution answers no stopDate, and the ExecutionAborted event has
 //     an empty error and cause.
 //   - GetExecutionHistory ignores reverseOrder and maxResults.
+//   - A definite JSONPath with an array index, such as $.lines[0].qty,
+//     yields a one-element list instead of the value.
 //   - A bad definition answers InvalidDefinition's message with an empty
 //     error code, which the SDK cannot map to its typed error.
 package sfnlocaltest

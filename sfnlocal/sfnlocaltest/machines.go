@@ -31,6 +31,7 @@ var groups = []group{
 		{name: "PassSucceeds", needs: []capability{runsDefinitions}, run: testPassSucceeds},
 		{name: "FailFails", needs: []capability{runsDefinitions}, run: testFailFails},
 	}},
+	{name: "Definitions", scenarios: definitionScenarios()},
 	{name: "History", scenarios: []scenario{
 		{name: "PassMachine", needs: []capability{runsDefinitions}, run: testHistoryPass},
 		{name: "FirstStateEnteredFollowsNoEvent", needs: []capability{runsDefinitions}, run: testHistoryFirstPrevious},
