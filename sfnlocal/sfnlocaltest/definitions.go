@@ -8,10 +8,13 @@ import (
 )
 
 // definitionCases are state machines without Task states, each with an
-// input and the output the Amazon States Language specification gives for
-// it.
+// input and the output (or failure) the Amazon States Language
+// specification gives for it.
 var definitionCases = []struct {
 	name, definition, input, output string
+	// failure, when set, is the "error: cause" the execution must FAIL with
+	// instead of succeeding.
+	failure string
 }{
 	{
 		name: "ChoiceNumericAndString",
@@ -84,6 +87,62 @@ var definitionCases = []struct {
 		output: `{"k":1,"caught":{"Error":"App.Broken","Cause":"on purpose"},"recovered":"yes"}`,
 	},
 	{
+		name: "MoreIntrinsicFunctions",
+		definition: `{"StartAt":"Fns","States":{"Fns":{"Type":"Pass","Parameters":{
+			"array.$":"States.Array($.a, 'two', 3)",
+			"range.$":"States.ArrayRange(1, 9, 4)",
+			"contains.$":"States.ArrayContains($.items, 'q')",
+			"unique.$":"States.ArrayUnique($.dups)",
+			"partition.$":"States.ArrayPartition($.nums, 2)",
+			"merged.$":"States.JsonMerge($.o1, $.o2, false)",
+			"b64.$":"States.Base64Encode('hi')",
+			"unb64.$":"States.Base64Decode('aGk=')",
+			"hash.$":"States.Hash('abc', 'SHA-256')",
+			"text.$":"States.JsonToString($.o1)"},"End":true}}}`,
+		input: `{"a":1,"items":["p","q"],"dups":[1,2,2,3,1],"nums":[1,2,3],"o1":{"a":1,"b":{"c":1}},"o2":{"b":{"d":2}}}`,
+		output: `{"array":[1,"two",3],"range":[1,5,9],"contains":true,"unique":[1,2,3],"partition":[[1,2],[3]],
+			"merged":{"a":1,"b":{"d":2}},"b64":"aGk=","unb64":"hi",
+			"hash":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","text":"{\"a\":1,\"b\":{\"c\":1}}"}`,
+	},
+	{
+		name: "ResultPathNullAndContextObject",
+		definition: `{"StartAt":"Keep","States":{
+			"Keep":{"Type":"Pass","Result":"discarded","ResultPath":null,"Next":"Ctx"},
+			"Ctx":{"Type":"Pass","Parameters":{"state.$":"$$.State.Name","input.$":"$$.Execution.Input.k","v.$":"$.v"},"ResultPath":"$","End":true}}}`,
+		input:  `{"k":"from-input","v":5}`,
+		output: `{"state":"Ctx","input":"from-input","v":5}`,
+	},
+	{
+		name: "LegacyMapIteratorAndParameters",
+		definition: `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":1,
+			"Parameters":{"x.$":"$$.Map.Item.Value"},
+			"Iterator":{"StartAt":"Double","States":{"Double":{"Type":"Pass","Parameters":{"twice.$":"States.MathAdd($.x, $.x)"},"End":true}}},
+			"End":true}}}`,
+		input:  `{"xs":[1,2,3]}`,
+		output: `[{"twice":2},{"twice":4},{"twice":6}]`,
+	},
+	{
+		name: "ChoiceTimestampNullAndNumberTypes",
+		definition: `{"StartAt":"Route","States":{
+			"Route":{"Type":"Choice","Choices":[{"And":[
+				{"Variable":"$.one","NumericEquals":1},
+				{"Variable":"$.t","TimestampLessThan":"2030-01-01T00:00:00Z"},
+				{"Variable":"$.nothing","IsNull":true},
+				{"Variable":"$.flag","BooleanEquals":true},
+				{"Variable":"$.one","IsString":false}]
+				,"Next":"Match"}],"Default":"NoMatch"},
+			"Match":{"Type":"Pass","Result":"match","ResultPath":"$.route","End":true},
+			"NoMatch":{"Type":"Pass","Result":"no-match","ResultPath":"$.route","End":true}}}`,
+		input:  `{"one":1.0,"t":"2026-01-02T03:04:05Z","nothing":null,"flag":true}`,
+		output: `{"one":1.0,"t":"2026-01-02T03:04:05Z","nothing":null,"flag":true,"route":"match"}`,
+	},
+	{
+		name:       "FailWithErrorPathAndCausePath",
+		definition: `{"StartAt":"Stop","States":{"Stop":{"Type":"Fail","ErrorPath":"$.problem.code","CausePath":"$.problem.detail"}}}`,
+		input:      `{"problem":{"code":"Order.Invalid","detail":"quantity must be positive"}}`,
+		failure:    "Order.Invalid: quantity must be positive",
+	},
+	{
 		name: "WaitZeroThenSucceed",
 		definition: `{"StartAt":"Pause","States":{
 			"Pause":{"Type":"Wait","SecondsPath":"$.delay","Next":"Done"},
@@ -103,6 +162,12 @@ func definitionScenarios() []scenario {
 			smArn := aws.ToString(h.createMachine(t, h.name("asl"), tt.definition, machineOptions{}).StateMachineArn)
 			exArn := aws.ToString(h.start(t, smArn, h.name("run"), tt.input).ExecutionArn)
 			d := h.awaitClosed(t, exArn)
+			if tt.failure != "" {
+				if got := aws.ToString(d.Error) + ": " + aws.ToString(d.Cause); d.Status != types.ExecutionStatusFailed || got != tt.failure {
+					t.Errorf("status %q with %q, want FAILED with %q", d.Status, got, tt.failure)
+				}
+				return
+			}
 			if d.Status != types.ExecutionStatusSucceeded {
 				t.Fatalf("status = %q (error %q, cause %q), want SUCCEEDED", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 			}
