@@ -46,6 +46,23 @@ func BenchmarkExecutions(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 	})
+	b.Run("http/express-sync/pass-choice/parallel", func(b *testing.B) {
+		srv, c := startServer(b)
+		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeExpress)
+		ctx := context.Background()
+		b.SetParallelism(4)
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &arn, Input: aws.String(`{}`)})
+				if err != nil || out.Status != types.SyncExecutionStatusSucceeded {
+					b.Errorf("StartSyncExecution = %v, %v", out, err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	})
 	b.Run("http/standard/pass-choice", func(b *testing.B) {
 		srv, c := startServer(b)
 		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeStandard)

@@ -75,23 +75,25 @@ func TestStartAndDescribeExecution(t *testing.T) {
 
 	big := `"` + strings.Repeat("x", maxPayloadBytes) + `"`
 	tests := []struct {
-		name string
-		in   sfn.StartExecutionInput
-		code string
+		name  string
+		in    sfn.StartExecutionInput
+		typed func(error) bool
 	}{
-		{"input not JSON", sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String("{oops")}, "InvalidExecutionInput"},
-		{"input too large", sfn.StartExecutionInput{StateMachineArn: &arn, Input: &big}, "InvalidExecutionInput"},
-		{"bad name", sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("a/b")}, "InvalidName"},
-		{"trace header too long", sfn.StartExecutionInput{StateMachineArn: &arn, TraceHeader: aws.String(strings.Repeat("t", 257))}, "ValidationException"},
-		{"unknown machine", sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "x")}, "StateMachineDoesNotExist"},
-		{"bad arn", sfn.StartExecutionInput{StateMachineArn: aws.String("arn:aws:states:us-east-1:1:activity:x")}, "InvalidArn"},
-		{"unknown version", sfn.StartExecutionInput{StateMachineArn: aws.String(arn + ":7")}, "StateMachineDoesNotExist"},
+		{"input not JSON", sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String("{oops")}, errAs[*types.InvalidExecutionInput]},
+		{"input too large", sfn.StartExecutionInput{StateMachineArn: &arn, Input: &big}, errAs[*types.InvalidExecutionInput]},
+		{"bad name", sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("a/b")}, errAs[*types.InvalidName]},
+		{"trace header too long", sfn.StartExecutionInput{StateMachineArn: &arn, TraceHeader: aws.String(strings.Repeat("t", 257))}, errAs[*types.ValidationException]},
+		{"trace header not ASCII", sfn.StartExecutionInput{StateMachineArn: &arn, TraceHeader: aws.String("Root=é")}, errAs[*types.ValidationException]},
+		{"unknown machine", sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "x")}, errAs[*types.StateMachineDoesNotExist]},
+		{"bad arn", sfn.StartExecutionInput{StateMachineArn: aws.String("arn:aws:states:us-east-1:1:activity:x")}, errAs[*types.InvalidArn]},
+		{"unknown version", sfn.StartExecutionInput{StateMachineArn: aws.String(arn + ":7")}, errAs[*types.StateMachineDoesNotExist]},
+		{"unknown alias", sfn.StartExecutionInput{StateMachineArn: aws.String(arn + ":nope")}, errAs[*types.StateMachineDoesNotExist]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.StartExecution(ctx, &tt.in)
-			if errorCode(err) != tt.code {
-				t.Errorf("StartExecution error = %v, want %s", err, tt.code)
+			if !tt.typed(err) {
+				t.Errorf("StartExecution error = %T %v, want the typed error", err, err)
 			}
 		})
 	}

@@ -26,6 +26,12 @@ func createMachine(t *testing.T, c *sfn.Client, name, def string, typ types.Stat
 	return aws.ToString(out.StateMachineArn)
 }
 
+// errAs reports whether err is (or wraps) the SDK's typed error T.
+func errAs[T error](err error) bool {
+	var target T
+	return errors.As(err, &target)
+}
+
 // errorCode returns the API error code of err ("" if none).
 func errorCode(err error) string {
 	var ae smithy.APIError
@@ -168,24 +174,25 @@ func TestCreateStateMachineErrors(t *testing.T) {
 		in      sfn.CreateStateMachineInput
 		code    string
 		message string
+		typed   func(error) bool
 	}{
-		{"bad name", sfn.CreateStateMachineInput{Name: aws.String("has space"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole)}, "InvalidName", "has space"},
-		{"long name", sfn.CreateStateMachineInput{Name: aws.String(strings.Repeat("a", 81)), Definition: aws.String(echoDef), RoleArn: aws.String(testRole)}, "InvalidName", "1-80"},
-		{"bad definition", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(`{"Fake":"nope"}`), RoleArn: aws.String(testRole)}, "InvalidDefinition", `unknown fake program "nope"`},
-		{"bad role", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String("role")}, "InvalidArn", "role"},
-		{"bad type", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Type: "FAST"}, "ValidationException", "'type'"},
-		{"exists", sfn.CreateStateMachineInput{Name: aws.String("taken"), Definition: aws.String(fakeDef(fakeDefinition{Fake: "block"})), RoleArn: aws.String(testRole)}, "StateMachineAlreadyExists", "stateMachine:taken"},
+		{"bad name", sfn.CreateStateMachineInput{Name: aws.String("has space"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole)}, "InvalidName", "has space", errAs[*types.InvalidName]},
+		{"long name", sfn.CreateStateMachineInput{Name: aws.String(strings.Repeat("a", 81)), Definition: aws.String(echoDef), RoleArn: aws.String(testRole)}, "InvalidName", "1-80", errAs[*types.InvalidName]},
+		{"bad definition", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(`{"Fake":"nope"}`), RoleArn: aws.String(testRole)}, "InvalidDefinition", `unknown fake program "nope"`, errAs[*types.InvalidDefinition]},
+		{"bad role", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String("role")}, "InvalidArn", "role", errAs[*types.InvalidArn]},
+		{"bad type", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Type: "FAST"}, "ValidationException", "'type'", errAs[*types.ValidationException]},
+		{"exists", sfn.CreateStateMachineInput{Name: aws.String("taken"), Definition: aws.String(fakeDef(fakeDefinition{Fake: "block"})), RoleArn: aws.String(testRole)}, "StateMachineAlreadyExists", "stateMachine:taken", errAs[*types.StateMachineAlreadyExists]},
 		{"logging without destination", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole),
-			LoggingConfiguration: &types.LoggingConfiguration{Level: types.LogLevelAll}}, "InvalidLoggingConfiguration", "destination"},
-		{"description without publish", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), VersionDescription: aws.String("d")}, "ValidationException", "publish"},
-		{"too many tags", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Tags: manyTags(51)}, "TooManyTags", "50"},
+			LoggingConfiguration: &types.LoggingConfiguration{Level: types.LogLevelAll}}, "InvalidLoggingConfiguration", "destination", errAs[*types.InvalidLoggingConfiguration]},
+		{"description without publish", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), VersionDescription: aws.String("d")}, "ValidationException", "publish", errAs[*types.ValidationException]},
+		{"too many tags", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Tags: manyTags(51)}, "TooManyTags", "50", errAs[*types.TooManyTags]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.CreateStateMachine(ctx, &tt.in)
 			var ae smithy.APIError
-			if !errors.As(err, &ae) || ae.ErrorCode() != tt.code || !strings.Contains(ae.ErrorMessage(), tt.message) {
-				t.Fatalf("CreateStateMachine error = %v, want %s mentioning %q", err, tt.code, tt.message)
+			if !errors.As(err, &ae) || ae.ErrorCode() != tt.code || !strings.Contains(ae.ErrorMessage(), tt.message) || !tt.typed(err) {
+				t.Fatalf("CreateStateMachine error = %T %v, want typed %s mentioning %q", err, err, tt.code, tt.message)
 			}
 		})
 	}
@@ -193,13 +200,6 @@ func TestCreateStateMachineErrors(t *testing.T) {
 	t.Run("same definition is idempotent", func(t *testing.T) {
 		if got := createMachine(t, c, "taken", echoDef, ""); !strings.HasSuffix(got, ":taken") {
 			t.Errorf("CreateStateMachine(same) = %q", got)
-		}
-	})
-	t.Run("typed errors", func(t *testing.T) {
-		_, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String("{"), RoleArn: aws.String(testRole)})
-		var invalid *types.InvalidDefinition
-		if !errors.As(err, &invalid) {
-			t.Errorf("error = %T %v, want *types.InvalidDefinition", err, err)
 		}
 	})
 }
