@@ -73,7 +73,7 @@ func TestConformanceMotoInterpreter(t *testing.T) {
 			"Executions/ListPagination":              "StartExecution answers HTTP 500 (cannot pickle '_thread.RLock') while another execution is running",
 			"Executions/Errors":                      "execution names are not checked, and a too-long name or non-JSON input answers HTTP 500",
 			"History/PassMachine":                    "GetExecutionHistory ignores reverseOrder",
-			"History/StoppedAndFailed":               "ExecutionAborted records an empty error and cause instead of StopExecution's",
+			"History/Stopped":                        "ExecutionAborted records an empty error and cause instead of StopExecution's",
 			"History/Pagination":                     "GetExecutionHistory ignores maxResults",
 			"Definitions/PathsInputResultOutput":     "a definite JSONPath with an array index ($.lines[0].qty) yields a one-element list, not the value",
 			"Definitions/ParallelWithResultSelector": "a definite JSONPath with an array index ($[0].side) yields a one-element list, not the value",

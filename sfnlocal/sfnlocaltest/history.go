@@ -84,49 +84,50 @@ func testHistoryFirstPrevious(t *testing.T, h *harness) {
 	}
 }
 
-// testHistoryStoppedAndFailed checks the events that end stopped and failed
-// executions, with their error and cause.
-func testHistoryStoppedAndFailed(t *testing.T, h *harness) {
-	ctx := h.ctx(t)
-	t.Run("Stopped", func(t *testing.T) {
-		smArn := aws.ToString(h.createMachine(t, h.name("hstop"), waitDefinition, machineOptions{}).StateMachineArn)
-		exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
-		h.stopOnCleanup(t, exArn)
-		if _, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{
-			ExecutionArn: aws.String(exArn), Error: aws.String("Sfnlocaltest.Stopped"), Cause: aws.String("stopped by the suite"),
-		}); err != nil {
-			t.Fatalf("StopExecution(%q): %v", exArn, err)
-		}
-		events := h.history(t, exArn)
-		// Whether AWS records WaitStateAborted before ExecutionAborted when
-		// StopExecution interrupts a top-level Wait state is UNCONFIRMED
-		// (the event type exists; recorded histories show it for branches
-		// aborted by a failing sibling), so both shapes are accepted.
-		got := eventTypes(events)
-		short := []string{"ExecutionStarted", "WaitStateEntered", "ExecutionAborted"}
-		long := []string{"ExecutionStarted", "WaitStateEntered", "WaitStateAborted", "ExecutionAborted"}
-		if !slices.Equal(got, short) && !slices.Equal(got, long) {
-			t.Fatalf("GetExecutionHistory types = %q, want %q or %q", got, short, long)
-		}
-		d := events[len(events)-1].ExecutionAbortedEventDetails
-		if d == nil || aws.ToString(d.Error) != "Sfnlocaltest.Stopped" || aws.ToString(d.Cause) != "stopped by the suite" {
-			t.Errorf("ExecutionAborted details = %+v, want error %q and cause %q", d, "Sfnlocaltest.Stopped", "stopped by the suite")
-		}
-	})
-	t.Run("Failed", func(t *testing.T) {
-		smArn := aws.ToString(h.createMachine(t, h.name("hfail"), failDefinition, machineOptions{}).StateMachineArn)
-		exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
-		h.awaitClosed(t, exArn)
-		events := h.history(t, exArn)
-		want := []string{"ExecutionStarted", "FailStateEntered", "ExecutionFailed"}
-		if got := eventTypes(events); !slices.Equal(got, want) {
-			t.Fatalf("GetExecutionHistory types = %q, want %q", got, want)
-		}
-		d := events[2].ExecutionFailedEventDetails
-		if d == nil || aws.ToString(d.Error) != "Sfnlocaltest.Boom" || aws.ToString(d.Cause) != "failed on purpose" {
-			t.Errorf("ExecutionFailed details = %+v, want error %q and cause %q", d, "Sfnlocaltest.Boom", "failed on purpose")
-		}
-	})
+// testHistoryStopped checks the events of an execution stopped during a
+// Wait state, and the error and cause StopExecution gave.
+func testHistoryStopped(t *testing.T, h *harness) {
+	smArn := aws.ToString(h.createMachine(t, h.name("hstop"), waitDefinition, machineOptions{}).StateMachineArn)
+	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	h.stopOnCleanup(t, exArn)
+	if _, err := h.client.StopExecution(h.ctx(t), &sfn.StopExecutionInput{
+		ExecutionArn: aws.String(exArn), Error: aws.String("Sfnlocaltest.Stopped"), Cause: aws.String("stopped by the suite"),
+	}); err != nil {
+		t.Fatalf("StopExecution(%q): %v", exArn, err)
+	}
+	events := h.history(t, exArn)
+	// Whether AWS records WaitStateAborted before ExecutionAborted when
+	// StopExecution interrupts a top-level Wait state is UNCONFIRMED (the
+	// event type exists; recorded histories show it for branches aborted
+	// by a failing sibling; moto's LocalStack-derived interpreter does not
+	// record it), so both shapes are accepted.
+	got := eventTypes(events)
+	short := []string{"ExecutionStarted", "WaitStateEntered", "ExecutionAborted"}
+	long := []string{"ExecutionStarted", "WaitStateEntered", "WaitStateAborted", "ExecutionAborted"}
+	if !slices.Equal(got, short) && !slices.Equal(got, long) {
+		t.Fatalf("GetExecutionHistory types = %q, want %q or %q", got, short, long)
+	}
+	d := events[len(events)-1].ExecutionAbortedEventDetails
+	if d == nil || aws.ToString(d.Error) != "Sfnlocaltest.Stopped" || aws.ToString(d.Cause) != "stopped by the suite" {
+		t.Errorf("ExecutionAborted details = %+v, want error %q and cause %q", d, "Sfnlocaltest.Stopped", "stopped by the suite")
+	}
+}
+
+// testHistoryFailed checks the events of an execution ended by a Fail
+// state, with the state's error and cause.
+func testHistoryFailed(t *testing.T, h *harness) {
+	smArn := aws.ToString(h.createMachine(t, h.name("hfail"), failDefinition, machineOptions{}).StateMachineArn)
+	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	h.awaitClosed(t, exArn)
+	events := h.history(t, exArn)
+	want := []string{"ExecutionStarted", "FailStateEntered", "ExecutionFailed"}
+	if got := eventTypes(events); !slices.Equal(got, want) {
+		t.Fatalf("GetExecutionHistory types = %q, want %q", got, want)
+	}
+	d := events[2].ExecutionFailedEventDetails
+	if d == nil || aws.ToString(d.Error) != "Sfnlocaltest.Boom" || aws.ToString(d.Cause) != "failed on purpose" {
+		t.Errorf("ExecutionFailed details = %+v, want error %q and cause %q", d, "Sfnlocaltest.Boom", "failed on purpose")
+	}
 }
 
 // testHistoryPagination checks that GetExecutionHistory pages with
@@ -161,5 +162,41 @@ func testHistoryPagination(t *testing.T, h *harness) {
 	}
 	if !slices.Equal(paged, whole) {
 		t.Errorf("GetExecutionHistory pages = %q, want the whole history %q", paged, whole)
+	}
+}
+
+// testHistoryChoiceParallelMap checks the event types, in order, of an
+// execution through a Choice, a one-branch Parallel and a one-item Map
+// (one branch and one item keep the order deterministic).
+func testHistoryChoiceParallelMap(t *testing.T, h *harness) {
+	const definition = `{"StartAt":"C","States":{
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.go","BooleanEquals":true,"Next":"Par"}],"Default":"Done"},
+		"Par":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"ResultPath":null,"Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":null,"Next":"Done"},
+		"Done":{"Type":"Succeed"}}}`
+	smArn := aws.ToString(h.createMachine(t, h.name("hflow"), definition, machineOptions{}).StateMachineArn)
+	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{"go":true,"xs":[1]}`).ExecutionArn)
+	if d := h.awaitClosed(t, exArn); d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("status = %q (error %q, cause %q), want SUCCEEDED", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	events := h.history(t, exArn)
+	want := []string{
+		"ExecutionStarted",
+		"ChoiceStateEntered", "ChoiceStateExited",
+		"ParallelStateEntered", "ParallelStateStarted", "PassStateEntered", "PassStateExited", "ParallelStateSucceeded", "ParallelStateExited",
+		"MapStateEntered", "MapStateStarted", "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded", "MapStateSucceeded", "MapStateExited",
+		"SucceedStateEntered", "SucceedStateExited",
+		"ExecutionSucceeded",
+	}
+	if got := eventTypes(events); !slices.Equal(got, want) {
+		t.Fatalf("GetExecutionHistory types =\n%q\nwant\n%q", got, want)
+	}
+	for i, e := range events {
+		if e.Id != int64(i+1) {
+			t.Errorf("event %d (%s) id = %d, want %d", i, e.Type, e.Id, i+1)
+		}
+	}
+	if d := events[10].MapStateStartedEventDetails; d == nil || d.Length != 1 {
+		t.Errorf("MapStateStarted details = %+v, want length 1", d)
 	}
 }

@@ -35,7 +35,9 @@ var groups = []group{
 	{name: "History", scenarios: []scenario{
 		{name: "PassMachine", needs: []capability{runsDefinitions}, run: testHistoryPass},
 		{name: "FirstStateEnteredFollowsNoEvent", needs: []capability{runsDefinitions}, run: testHistoryFirstPrevious},
-		{name: "StoppedAndFailed", needs: []capability{runsDefinitions}, run: testHistoryStoppedAndFailed},
+		{name: "Stopped", needs: []capability{runsDefinitions}, run: testHistoryStopped},
+		{name: "Failed", needs: []capability{runsDefinitions}, run: testHistoryFailed},
+		{name: "ChoiceParallelMap", needs: []capability{runsDefinitions}, run: testHistoryChoiceParallelMap},
 		{name: "Pagination", needs: []capability{runsDefinitions}, run: testHistoryPagination},
 	}},
 	{name: "Express", scenarios: []scenario{
