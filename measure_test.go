@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polysync/stepfunctions"
@@ -173,4 +174,44 @@ func TestMeasurePollingAtQuota(t *testing.T) {
 	floor := time.Duration(max(0, float64(n-300)/15) * float64(time.Second))
 	report(t, fmt.Sprintf("one GetPipelineRunStatus round over %d running executions, DescribeExecution quota 300 + 15/s", n),
 		"describes", n, floor, runs)
+}
+
+// BenchmarkLocalExecutePipeline measures the provider's cost per run on loopback, without quotas: a Standard
+// start (ExecutePipeline returns while the run goes on) and an Express run (ExecutePipeline returns its result).
+func BenchmarkLocalExecutePipeline(b *testing.B) {
+	e := newLocalEnv(b, sfnlocal.WithMaxFinishedExecutions(1000))
+	e.registerTasks(`{"total":42}`, nil)
+	params := []stepfunctions.Parameter{
+		{Name: "amount", DataType: stepfunctions.DataTypeNumber, Value: "40"},
+		{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+	}
+	for _, typ := range []string{stepfunctions.TypeStandard, stepfunctions.TypeExpress} {
+		b.Run(strings.ToLower(typ), func(b *testing.B) {
+			arn := e.create(machineSpec{name: "bench-" + strings.ToLower(typ), typ: types.StateMachineType(typ)})
+			p := e.provider(stepfunctions.Config{})
+			job := stepfunctions.Job{ID: arn, Type: typ}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := p.ExecutePipeline(context.Background(), job, params); err != nil {
+					b.Fatalf("ExecutePipeline() error = %v", err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLocalListJobs measures discovering 200 state machines on loopback without quotas (200 is the
+// DescribeStateMachine burst, so on AWS too this is one burst).
+func BenchmarkLocalListJobs(b *testing.B) {
+	e := newLocalEnv(b)
+	e.createMany("bench", 200)
+	p := e.provider(stepfunctions.Config{})
+	b.ReportAllocs()
+	for b.Loop() {
+		jobs, err := p.ListJobs(context.Background())
+		if err != nil || len(jobs) != 200 {
+			b.Fatalf("ListJobs() = %d jobs, %v, want 200", len(jobs), err)
+		}
+	}
+	b.ReportMetric(float64(e.calls("DescribeStateMachine"))/float64(b.N), "describes/op")
 }

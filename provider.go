@@ -181,7 +181,9 @@ type Config struct {
 	Logger *slog.Logger
 
 	// HTTPClient is the HTTP client for Step Functions (and STS) calls. Nil means the SDK's default. It must
-	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends.
+	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends. When a
+	// custom CA bundle is configured (AWS_CA_BUNDLE or ca_bundle in the shared config), the SDK can only add it
+	// to an *awshttp.BuildableClient (aws/transport/http), and New fails for any other client.
 	HTTPClient aws.HTTPClient
 	// MaxAttempts is how many times a call is attempted when it is throttled or fails transiently. Default 8.
 	MaxAttempts int
