@@ -86,7 +86,9 @@ func TestASLTaskRetryAndCatch(t *testing.T) {
 	}
 	events := history(t, c, aws.ToString(ok.ExecutionArn))
 	for i, e := range events {
-		if e.Id != int64(i+1) || e.PreviousEventId >= e.Id || (i > 0 && e.PreviousEventId == 0) {
+		// ids run 1..n and point back; the first state event follows no
+		// event (previousEventId 0), as AWS records it.
+		if e.Id != int64(i+1) || e.PreviousEventId >= e.Id || (i == 1) != (e.PreviousEventId == 0 && i > 0) {
 			t.Errorf("event %d (%s) id %d previous %d: ids must run 1..n and point back", i, e.Type, e.Id, e.PreviousEventId)
 		}
 	}

@@ -100,13 +100,14 @@ func (e histEvent) wire(withData bool) map[string]any {
 	return out
 }
 
-// emit appends an event and returns its id.
+// emit appends an event and returns its id. The interpreter chains
+// PreviousEventID itself (0 for the first state event, as AWS records it).
 func (ex *execution) emit(ev asl.Event) int64 {
 	ex.histMu.Lock()
 	defer ex.histMu.Unlock()
 	id := int64(len(ex.hist) + 1)
 	prev := ev.PreviousEventID
-	if prev == 0 || prev >= id {
+	if prev < 0 || prev >= id {
 		prev = id - 1
 	}
 	var details json.RawMessage
@@ -120,12 +121,15 @@ func (ex *execution) emit(ev asl.Event) int64 {
 	return id
 }
 
-// emitExec appends an execution-level event after the last one.
+// emitExec appends an execution-level event that follows the last event.
 func (ex *execution) emitExec(typ, key string, ts time.Time, details map[string]any) {
 	if ex.express {
 		return
 	}
-	ex.emit(asl.Event{Type: typ, Timestamp: ts, DetailsKey: key, Details: details})
+	ex.histMu.Lock()
+	last := int64(len(ex.hist))
+	ex.histMu.Unlock()
+	ex.emit(asl.Event{Type: typ, PreviousEventID: last, Timestamp: ts, DetailsKey: key, Details: details})
 }
 
 // startInput is the request of StartExecution and StartSyncExecution.
@@ -309,9 +313,13 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 		opts.Timeout = expressTimeout
 	} else {
 		opts.Emit = ex.emit
-		ex.histMu.Lock()
-		opts.PreviousEventID = int64(len(ex.hist))
-		ex.histMu.Unlock()
+		if resume != nil {
+			// A redrive's first state event follows ExecutionRedriven; a
+			// first run's follows no event (previousEventId 0), as on AWS.
+			ex.histMu.Lock()
+			opts.PreviousEventID = int64(len(ex.hist))
+			ex.histMu.Unlock()
+		}
 	}
 	return opts
 }

@@ -148,9 +148,10 @@ func fakeCompiler(definition string) (program, error) {
 func (fakeProgram) TimeoutSeconds() int { return 0 }
 
 func (p fakeProgram) Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result {
+	prev := opts.PreviousEventID
 	emit := func(typ, key string, details map[string]any) {
 		if opts.Emit != nil {
-			opts.Emit(asl.Event{Type: typ, Timestamp: opts.Clock.Now(), DetailsKey: key, Details: details})
+			prev = opts.Emit(asl.Event{Type: typ, PreviousEventID: prev, Timestamp: opts.Clock.Now(), DetailsKey: key, Details: details})
 		}
 	}
 	state := "Only"
