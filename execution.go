@@ -161,7 +161,11 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 		TraceHeader:     optional(r.trace),
 	})
 	if err != nil {
-		if r.idempotent && apiErrorCode(err) == "ExecutionAlreadyExists" {
+		if apiErrorCode(err) == "ExecutionAlreadyExists" {
+			// The name is this call's own: derived from the idempotency key, or a fresh Polysync-<UUIDv7>. So the
+			// execution was started by an earlier attempt of this call when the SDK retried after an ambiguous
+			// failure (a dropped connection, a timeout) and the run had ended by then; with the same input it is
+			// this run.
 			return p.adopt(ctx, r, err)
 		}
 		return PipelineRun{}, classify(apiStartExecution, r.job.ID, p.region, err)
@@ -190,8 +194,8 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	return run, nil
 }
 
-// adopt handles ExecutionAlreadyExists (startErr) for an idempotent start: the run that name already denotes
-// is returned when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
+// adopt handles ExecutionAlreadyExists (startErr) for a start: the run that name already denotes is returned
+// when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
 func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
 	runID := r.sm.executionARN(r.name)
 	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
@@ -213,7 +217,7 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 	}
 	run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}
 	run.ConsoleURL, _ = ConsoleURL(runID)
-	p.log.LogAttrs(ctx, slog.LevelInfo, "adopted existing execution for idempotency key",
+	p.log.LogAttrs(ctx, slog.LevelInfo, "adopted existing execution of the same name",
 		slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", string(d.Status)))
 	return run, nil
 }

@@ -201,7 +201,6 @@ func TestExecutePipelineStartErrors(t *testing.T) {
 		{"access", genericErr("AccessDeniedException"), ErrAccessDenied},
 		{"input", &types.InvalidExecutionInput{}, ErrInvalidInput},
 		{"missing", &types.StateMachineDoesNotExist{}, ErrStateMachineNotFound},
-		{"already exists without key", &types.ExecutionAlreadyExists{}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1176,3 +1176,58 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 		})
 	}
 }
+
+func TestLocalLostStartAnswer(t *testing.T) {
+	// The server processes the first start and drops the connection before answering, so the client cannot
+	// know whether anything started.
+	tests := []struct {
+		name       string
+		op         string
+		typ        types.StateMachineType
+		definition string
+		wantErr    bool
+		wantCalls  int
+		wantRuns   int // task invocations
+	}{
+		// The SDK retries; the running execution answers the retry as the same start.
+		{"Standard run still running", "StartExecution", types.StateMachineTypeStandard, taskDefinition(blockTask), false, 2, 1},
+		// The SDK retries; the run has ended, so Step Functions answers ExecutionAlreadyExists and the provider
+		// adopts the execution of its own name instead of reporting a failed start.
+		{"Standard run already ended", "StartExecution", types.StateMachineTypeStandard, taskDefinition(echoTask), false, 2, 1},
+		// Express runs are not idempotent: the provider must not retry, so the run is not run twice.
+		{"Express run", "StartSyncExecution", types.StateMachineTypeExpress, taskDefinition(echoTask), true, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: tt.op, Call: 1, DropConnection: true}))
+			tasks := e.registerTasks(`{"ok":true}`, nil)
+			arn := e.create(machineSpec{name: "lossy", typ: tt.typ, definition: tt.definition})
+			p := e.provider(stepfunctions.Config{})
+			run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn, Type: string(tt.typ)},
+				[]stepfunctions.Parameter{{Name: "n", Value: "1"}})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("ExecutePipeline() = %+v, %v, want error: %v", run, err, tt.wantErr)
+			}
+			if got := e.calls(tt.op); got != tt.wantCalls {
+				t.Errorf("%s calls = %d, want %d", tt.op, got, tt.wantCalls)
+			}
+			deadline := time.Now().Add(statusWithin)
+			for len(tasks.all()) < tt.wantRuns && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+			if got := len(tasks.all()); got != tt.wantRuns {
+				t.Errorf("the task ran %d times, want %d", got, tt.wantRuns)
+			}
+			if tt.typ != types.StateMachineTypeStandard {
+				return
+			}
+			out, err := e.admin.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: &arn})
+			if err != nil {
+				t.Fatalf("ListExecutions() error = %v", err)
+			}
+			if len(out.Executions) != 1 || aws.ToString(out.Executions[0].ExecutionArn) != run.RunID || run.StartedAt.IsZero() {
+				t.Errorf("ExecutePipeline() = %+v; the server has %d executions, want exactly that one", run, len(out.Executions))
+			}
+		})
+	}
+}
