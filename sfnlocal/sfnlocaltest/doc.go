@@ -38,9 +38,9 @@
 //
 // # moto
 //
-// moto_server 5.2.1 (`moto_server -H 127.0.0.1 -p PORT`), in its default
-// mode, passes the scenarios that need no capability (see
-// MotoCapabilities). Its departures from AWS, found by running it by hand
+// StartMoto runs moto_server 5.2.1 (`moto_server -H 127.0.0.1 -p PORT`) for
+// a test. In its default mode it passes the scenarios that need no
+// capability (see MotoCapabilities). Its departures from AWS, found by running it by hand
 // with boto3:
 //
 //   - It does not interpret Amazon States Language. A new execution is
