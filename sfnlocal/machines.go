@@ -490,35 +490,164 @@ func (s *Server) deleteStateMachine(_ context.Context, c *call) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion)
+	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	var ae *apiError
-	if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
+	if errors.As(err, &ae) && (ae.Code == "StateMachineDoesNotExist" || ae.Code == "ResourceNotFound") {
 		return struct{}{}, nil // deleting what is gone succeeds, as on AWS
 	}
 	if err != nil {
 		return nil, err
 	}
-	if v := r.version; v != nil { // a version ARN deletes that version
-		m := r.machine
-		for _, a := range m.aliases {
-			for _, rt := range a.routes {
-				if rt.StateMachineVersionArn == v.arn {
-					return nil, errf("ConflictException", "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [%s]", a.arn)
-				}
-			}
-		}
-		for i, x := range m.versions {
-			if x == v {
-				m.versions = append(m.versions[:i:i], m.versions[i+1:]...)
-				break
-			}
-		}
+	// UNCONFIRMED: a version or alias ARN deletes just that version or
+	// alias here, as DeleteStateMachineVersion and DeleteStateMachineAlias do.
+	switch {
+	case r.version != nil:
+		return struct{}{}, s.deleteVersion(r.version)
+	case r.alias != nil:
+		s.deleteAlias(r.alias)
 		return struct{}{}, nil
 	}
-	// Running executions keep running and stay describable; the machine,
-	// its versions and aliases are gone at once (AWS passes through DELETING).
+	// AWS passes through DELETING and terminates the running executions at
+	// their next state transition; here the machine, its versions and
+	// aliases are gone at once and its running executions are aborted. The
+	// executions stay describable.
 	delete(s.machines, r.machine.arn)
+	for _, ex := range r.machine.execs {
+		if ex.status == statusRunning {
+			if cancel := s.running[ex]; cancel != nil {
+				cancel()
+			}
+		}
+	}
 	return struct{}{}, nil
+}
+
+// deleteVersion deletes a version that no alias routes to. The caller holds
+// s.mu.
+func (s *Server) deleteVersion(v *version) error {
+	m := v.machine
+	for _, a := range m.aliases {
+		for _, rt := range a.routes {
+			if rt.StateMachineVersionArn == v.arn {
+				return errf("ConflictException", "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [%s]", a.arn)
+			}
+		}
+	}
+	for i, x := range m.versions {
+		if x == v {
+			m.versions = append(m.versions[:i:i], m.versions[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+// deleteAlias deletes an alias. The caller holds s.mu.
+func (s *Server) deleteAlias(a *alias) {
+	m := a.machine
+	for i, x := range m.aliases {
+		if x == a {
+			m.aliases = append(m.aliases[:i:i], m.aliases[i+1:]...)
+			return
+		}
+	}
+}
+
+func (s *Server) deleteStateMachineVersion(_ context.Context, c *call) (any, error) {
+	var in struct {
+		StateMachineVersionArn string `json:"stateMachineVersionArn"`
+	}
+	if err := decodeBody(c.body, &in); err != nil {
+		return nil, err
+	}
+	if in.StateMachineVersionArn == "" {
+		return nil, required("stateMachineVersionArn")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.resolveMachine(in.StateMachineVersionArn, kindVersion)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
+		return struct{}{}, nil // deleting what is gone succeeds
+	}
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, s.deleteVersion(r.version)
+}
+
+func (s *Server) deleteStateMachineAlias(_ context.Context, c *call) (any, error) {
+	var in struct {
+		StateMachineAliasArn string `json:"stateMachineAliasArn"`
+	}
+	if err := decodeBody(c.body, &in); err != nil {
+		return nil, err
+	}
+	if in.StateMachineAliasArn == "" {
+		return nil, required("stateMachineAliasArn")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
+			return nil, errf("ResourceNotFound", "Resource not found: '%s'", in.StateMachineAliasArn)
+		}
+		return nil, err
+	}
+	s.deleteAlias(r.alias)
+	return struct{}{}, nil
+}
+
+func (s *Server) updateStateMachineAlias(_ context.Context, c *call) (any, error) {
+	var in struct {
+		StateMachineAliasArn string  `json:"stateMachineAliasArn"`
+		Description          *string `json:"description"`
+		RoutingConfiguration []route `json:"routingConfiguration"`
+	}
+	if err := decodeBody(c.body, &in); err != nil {
+		return nil, err
+	}
+	if in.StateMachineAliasArn == "" {
+		return nil, required("stateMachineAliasArn")
+	}
+	if in.Description == nil && in.RoutingConfiguration == nil {
+		return nil, validationf("Either the description or the routingConfiguration must be specified")
+	}
+	if in.Description != nil && len(*in.Description) > 256 {
+		return nil, validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
+	}
+	if in.RoutingConfiguration != nil {
+		if err := checkRoutes(in.RoutingConfiguration); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
+			return nil, errf("ResourceNotFound", "Resource not found: '%s'", in.StateMachineAliasArn)
+		}
+		return nil, err
+	}
+	if in.RoutingConfiguration != nil {
+		m, err := s.routedMachine(in.RoutingConfiguration)
+		if err != nil {
+			return nil, err
+		}
+		if m != r.alias.machine {
+			return nil, validationf("Routing configuration versions must belong to the alias's state machine '%s'", r.alias.machine.arn)
+		}
+		r.alias.routes = in.RoutingConfiguration
+	}
+	if in.Description != nil {
+		r.alias.description = *in.Description
+	}
+	r.alias.updated = s.cfg.clock.Now()
+	return map[string]any{"updateDate": ep(r.alias.updated)}, nil
 }
 
 func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
@@ -646,38 +775,14 @@ func (s *Server) createStateMachineAlias(_ context.Context, c *call) (any, error
 	if len(in.Description) > 256 {
 		return nil, validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
 	}
-	if n := len(in.RoutingConfiguration); n < 1 || n > 2 {
-		return nil, validationf("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2")
-	}
-	var sum int32
-	for i, rt := range in.RoutingConfiguration {
-		if rt.Weight < 0 || rt.Weight > 100 {
-			return nil, validationf("1 validation error detected: Value '%d' at 'routingConfiguration.%d.member.weight' failed to satisfy constraint: Member must have value between 0 and 100", rt.Weight, i+1)
-		}
-		sum += rt.Weight
-	}
-	if sum != 100 {
-		return nil, validationf("Sum of routing configuration weights must equal 100, got %d", sum)
-	}
-	if len(in.RoutingConfiguration) == 2 && in.RoutingConfiguration[0].StateMachineVersionArn == in.RoutingConfiguration[1].StateMachineVersionArn {
-		return nil, validationf("Routing configuration must contain distinct state machine version ARNs")
+	if err := checkRoutes(in.RoutingConfiguration); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var m *stateMachine
-	for _, rt := range in.RoutingConfiguration {
-		p, ok := parseARN(rt.StateMachineVersionArn)
-		if !ok || p.kind != kindVersion {
-			return nil, invalidArn(rt.StateMachineVersionArn)
-		}
-		r, err := s.resolveMachine(rt.StateMachineVersionArn, kindVersion)
-		if err != nil {
-			return nil, errf("ResourceNotFound", "Resource not found: '%s'", rt.StateMachineVersionArn)
-		}
-		if m != nil && r.machine != m {
-			return nil, validationf("Routing configuration versions must belong to the same state machine")
-		}
-		m = r.machine
+	m, err := s.routedMachine(in.RoutingConfiguration)
+	if err != nil {
+		return nil, err
 	}
 	if len(m.aliases) >= maxAliases {
 		return nil, errf("ServiceQuotaExceededException", "Maximum number of aliases (%d) reached for state machine '%s'", maxAliases, m.arn)
@@ -775,4 +880,47 @@ func (s *Server) listStateMachineAliases(_ context.Context, c *call) (any, error
 		items[i] = map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}
 	}
 	return listOutput("stateMachineAliases", items, next), nil
+}
+
+// checkRoutes validates a routingConfiguration: 1-2 distinct versions with
+// weights 0-100 summing to 100.
+func checkRoutes(routes []route) error {
+	if n := len(routes); n < 1 || n > 2 {
+		return validationf("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2")
+	}
+	var sum int32
+	for i, rt := range routes {
+		if rt.Weight < 0 || rt.Weight > 100 {
+			return validationf("1 validation error detected: Value '%d' at 'routingConfiguration.%d.member.weight' failed to satisfy constraint: Member must have value between 0 and 100", rt.Weight, i+1)
+		}
+		sum += rt.Weight
+	}
+	if sum != 100 {
+		return validationf("Sum of routing configuration weights must equal 100, got %d", sum)
+	}
+	if len(routes) == 2 && routes[0].StateMachineVersionArn == routes[1].StateMachineVersionArn {
+		return validationf("Routing configuration must contain distinct state machine version ARNs")
+	}
+	return nil
+}
+
+// routedMachine returns the state machine whose versions routes name. The
+// caller holds s.mu.
+func (s *Server) routedMachine(routes []route) (*stateMachine, error) {
+	var m *stateMachine
+	for _, rt := range routes {
+		p, ok := parseARN(rt.StateMachineVersionArn)
+		if !ok || p.kind != kindVersion {
+			return nil, invalidArn(rt.StateMachineVersionArn)
+		}
+		r, err := s.resolveMachine(rt.StateMachineVersionArn, kindVersion)
+		if err != nil {
+			return nil, errf("ResourceNotFound", "Resource not found: '%s'", rt.StateMachineVersionArn)
+		}
+		if m != nil && r.machine != m {
+			return nil, validationf("Routing configuration versions must belong to the same state machine")
+		}
+		m = r.machine
+	}
+	return m, nil
 }

@@ -364,3 +364,75 @@ func TestTags(t *testing.T) {
 		t.Errorf("ListTagsForResource(bad arn) error = %v, want InvalidArn", err)
 	}
 }
+
+func TestAliasUpdateAndDeletes(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), Definition: aws.String(echoDef),
+		RoleArn: aws.String(testRole), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, v1 := aws.ToString(out.StateMachineArn), aws.ToString(out.StateMachineVersionArn)
+	upd, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(blockDef), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := aws.ToString(upd.StateMachineVersionArn)
+	al, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v1, Weight: 100}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: &v1})
+	if !errAs[*types.ConflictException](err) {
+		t.Errorf("DeleteStateMachineVersion(routed version) error = %v, want ConflictException", err)
+	}
+	if _, err := c.UpdateStateMachineAlias(ctx, &sfn.UpdateStateMachineAliasInput{StateMachineAliasArn: al.StateMachineAliasArn,
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v2, Weight: 100}}}); err != nil {
+		t.Fatalf("UpdateStateMachineAlias: %v", err)
+	}
+	d, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: al.StateMachineAliasArn})
+	if err != nil || aws.ToString(d.RoutingConfiguration[0].StateMachineVersionArn) != v2 {
+		t.Fatalf("DescribeStateMachineAlias after update = %+v, %v; want routing to %s", d, err, v2)
+	}
+	if _, err := c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: &v1}); err != nil {
+		t.Errorf("DeleteStateMachineVersion(unrouted version): %v", err)
+	}
+	versions, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &arn})
+	if err != nil || len(versions.StateMachineVersions) != 1 || aws.ToString(versions.StateMachineVersions[0].StateMachineVersionArn) != v2 {
+		t.Errorf("ListStateMachineVersions after delete = %+v, %v; want just %s", versions, err, v2)
+	}
+	if _, err := c.DeleteStateMachineAlias(ctx, &sfn.DeleteStateMachineAliasInput{StateMachineAliasArn: al.StateMachineAliasArn}); err != nil {
+		t.Fatalf("DeleteStateMachineAlias: %v", err)
+	}
+	_, err = c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: al.StateMachineAliasArn})
+	if !errAs[*types.ResourceNotFound](err) {
+		t.Errorf("DescribeStateMachineAlias after delete error = %v, want ResourceNotFound", err)
+	}
+
+	// Deleting the machine aborts its running executions, which stay
+	// describable.
+	run, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn}); err != nil {
+		t.Fatal(err)
+	}
+	var status types.ExecutionStatus
+	waitFor(t, "the execution to end", func() bool {
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: run.ExecutionArn})
+		if err != nil {
+			t.Fatalf("DescribeExecution after delete: %v", err)
+		}
+		status = d.Status
+		return status != types.ExecutionStatusRunning
+	})
+	if status != types.ExecutionStatusAborted {
+		t.Errorf("execution of a deleted machine ended %s, want ABORTED", status)
+	}
+	if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn}); err != nil {
+		t.Errorf("DeleteStateMachine(already deleted) = %v, want success", err)
+	}
+}

@@ -199,6 +199,9 @@ var operations = map[string]handler{
 	"ListStateMachineVersions":   (*Server).listStateMachineVersions,
 	"CreateStateMachineAlias":    (*Server).createStateMachineAlias,
 	"DescribeStateMachineAlias":  (*Server).describeStateMachineAlias,
+	"UpdateStateMachineAlias":    (*Server).updateStateMachineAlias,
+	"DeleteStateMachineAlias":    (*Server).deleteStateMachineAlias,
+	"DeleteStateMachineVersion":  (*Server).deleteStateMachineVersion,
 	"ListStateMachineAliases":    (*Server).listStateMachineAliases,
 	"StartExecution":             (*Server).startExecution,
 	"StartSyncExecution":         (*Server).startSyncExecution,
@@ -338,9 +341,10 @@ func (s *Server) checkDeny(op string, body []byte) error {
 		ExecutionArn    string `json:"executionArn"`
 		ResourceArn     string `json:"resourceArn"`
 		AliasArn        string `json:"stateMachineAliasArn"`
+		VersionArn      string `json:"stateMachineVersionArn"`
 	}
 	_ = json.Unmarshal(body, &target) // malformed bodies are reported later
-	resource := firstNonEmpty(target.ExecutionArn, target.StateMachineArn, target.AliasArn, target.ResourceArn)
+	resource := firstNonEmpty(target.ExecutionArn, target.StateMachineArn, target.AliasArn, target.VersionArn, target.ResourceArn)
 	if resource == "" {
 		resource = "*"
 	}
