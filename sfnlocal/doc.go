@@ -13,8 +13,10 @@
 //
 // CreateStateMachine, DescribeStateMachine, UpdateStateMachine,
 // DeleteStateMachine, ListStateMachines, PublishStateMachineVersion,
-// ListStateMachineVersions, CreateStateMachineAlias,
-// DescribeStateMachineAlias, ListStateMachineAliases, StartExecution,
+// ListStateMachineVersions, DeleteStateMachineVersion,
+// CreateStateMachineAlias, DescribeStateMachineAlias,
+// UpdateStateMachineAlias, DeleteStateMachineAlias,
+// ListStateMachineAliases, StartExecution,
 // StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
 // GetExecutionHistory, RedriveExecution, TagResource, UntagResource and
 // ListTagsForResource, with the service's semantics and error codes: Standard
@@ -70,6 +72,21 @@
 // memory grows with the number of executions. WithMaxFinishedExecutions caps
 // how many are kept (the one that finished first is forgotten first).
 // Express executions keep no history and are forgotten when they end.
+//
+// Simplifications: DeleteStateMachine removes the machine at once (no
+// DELETING phase) and aborts its running executions; ListStateMachines lists
+// in creation order; Distributed Map runs, activities and task tokens are
+// not served.
+//
+// # Performance
+//
+// BenchmarkExecutions, on 2 shared AMD EPYC cores, for a four-state
+// Pass/Choice machine: about 30,000 executions per second in process
+// (ServeHTTP without a network) and 4,500-6,000 per second through the SDK
+// client over loopback; a finished Standard execution keeps about 2.5 KB
+// with its history. An inline Map over 1,000 items runs about 2,500 times
+// per second as an Express execution and about 110 times per second as a
+// Standard one, which records some 4,000 history events (about 720 KB).
 //
 // # Security
 //

@@ -110,7 +110,7 @@ func (s *Server) Listen(addr string) (string, error) {
 		}
 	}()
 	endpoint := "http://" + ln.Addr().String()
-	s.cfg.logger.Info("sfnlocal: listening", "endpoint", endpoint)
+	s.cfg.logger.Info("sfnlocal: serving the Step Functions API", "endpoint", endpoint)
 	return endpoint, nil
 }
 
@@ -148,12 +148,10 @@ func (s *Server) Close() error {
 // then closes the server.
 func ListenAndServe(ctx context.Context, addr string, opts ...Option) error {
 	s := New(opts...)
-	endpoint, err := s.Listen(addr)
-	if err != nil {
+	if _, err := s.Listen(addr); err != nil { // Listen logs the endpoint
 		_ = s.Close()
 		return err
 	}
-	s.cfg.logger.Info("sfnlocal: serving Step Functions API", "endpoint", endpoint)
 	<-ctx.Done()
 	return s.Close()
 }

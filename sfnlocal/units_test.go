@@ -158,3 +158,23 @@ func TestPartitionOf(t *testing.T) {
 		}
 	}
 }
+
+func TestScaledClock(t *testing.T) {
+	clk := WithTimeScale(1000)
+	var cfg config
+	clk(&cfg)
+	start := cfg.clock.Now()
+	time.Sleep(5 * time.Millisecond)
+	if elapsed := cfg.clock.Now().Sub(start); elapsed < 5*time.Second {
+		t.Errorf("after 5ms of wall time the clock moved %v, want at least 5s", elapsed)
+	}
+	at := <-cfg.clock.After(10 * time.Second) // 10ms of wall time
+	if at.Sub(start) < 10*time.Second {
+		t.Errorf("After(10s) fired at +%v, want at least +10s", at.Sub(start))
+	}
+	before := cfg.clock
+	WithTimeScale(0)(&cfg)
+	if cfg.clock != before {
+		t.Error("WithTimeScale(0) replaced the clock, want it ignored")
+	}
+}
