@@ -179,7 +179,8 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	run.ConsoleURL, _ = ConsoleURL(run.RunID)
 	if strings.Contains(run.RunID, ":"+resExpress+":") {
 		// job.Type said STANDARD but the machine is Express: StartExecution ran it asynchronously, and Step
-		// Functions offers no API to learn its result. Remember the type so the next start runs synchronously.
+		// Functions offers no API to learn its result. Remember the type so that the next start of a job without
+		// a Type runs synchronously (an explicit Type is the caller's to correct).
 		p.rememberType(r.sm.baseMachineARN(), TypeExpress)
 		p.log.LogAttrs(ctx, slog.LevelWarn, "job type STANDARD given for an Express state machine; its result cannot be tracked",
 			slog.String("job", r.job.ID), slog.String("run", run.RunID))

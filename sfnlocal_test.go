@@ -630,6 +630,32 @@ func TestLocalExpress(t *testing.T) {
 		}
 	})
 
+	t.Run("job typed STANDARD for an Express state machine", func(t *testing.T) {
+		// StartExecution runs it asynchronously, and Step Functions offers no way to learn the result.
+		wrong := e.create(machineSpec{name: "mistyped", typ: types.StateMachineTypeExpress})
+		job := stepfunctions.Job{ID: wrong, Type: stepfunctions.TypeStandard}
+		run, err := p.ExecutePipeline(context.Background(), job, params)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() error = %v", err)
+		}
+		if !strings.Contains(run.RunID, ":express:mistyped:") || run.Status == nil || run.Status.State != stepfunctions.RunStateUnknown ||
+			!strings.Contains(run.Status.Message, "CloudWatch Logs") {
+			t.Errorf("ExecutePipeline() = %+v (status %+v), want an Express run of Unknown state pointing at CloudWatch Logs", run, run.Status)
+		}
+		// The provider learnt the type: a start of the state machine without a Type runs synchronously, without
+		// describing it first.
+		before := e.srv.CallCounts()
+		next, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: wrong}, params)
+		if err != nil {
+			t.Fatalf("ExecutePipeline() without Type error = %v", err)
+		}
+		after := e.srv.CallCounts()
+		if next.Status == nil || next.Status.State != stepfunctions.RunStateSuccess || after["StartSyncExecution"]-before["StartSyncExecution"] != 1 ||
+			after["DescribeStateMachine"] != before["DescribeStateMachine"] {
+			t.Errorf("ExecutePipeline() without Type = %+v, want a finished run through StartSyncExecution alone", next)
+		}
+	})
+
 	t.Run("another provider does not hold the result", func(t *testing.T) {
 		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: quick, Type: stepfunctions.TypeExpress}, nil)
 		if err != nil {
@@ -1227,6 +1253,51 @@ func TestLocalLostStartAnswer(t *testing.T) {
 			}
 			if len(out.Executions) != 1 || aws.ToString(out.Executions[0].ExecutionArn) != run.RunID || run.StartedAt.IsZero() {
 				t.Errorf("ExecutePipeline() = %+v; the server has %d executions, want exactly that one", run, len(out.Executions))
+			}
+		})
+	}
+}
+
+func TestLocalContextCancellation(t *testing.T) {
+	// Every call of the slowed operation takes an hour on the server: only the caller's context ends it.
+	const runID = "arn:aws:states:eu-west-1:123456789012:execution:jobs:some-run"
+	tests := []struct {
+		op   string
+		call func(ctx context.Context, p *stepfunctions.Provider, arn string) error
+	}{
+		{"DescribeStateMachine", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
+			_, err := p.ListJobs(ctx)
+			return err
+		}},
+		{"StartExecution", func(ctx context.Context, p *stepfunctions.Provider, arn string) error {
+			_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeStandard}, nil)
+			return err
+		}},
+		{"StartSyncExecution", func(ctx context.Context, p *stepfunctions.Provider, arn string) error {
+			_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil)
+			return err
+		}},
+		{"DescribeExecution", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
+			_, err := p.GetPipelineRunStatus(ctx, runID, nil)
+			return err
+		}},
+		{"StopExecution", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
+			return p.CancelPipelineRun(ctx, runID)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op, func(t *testing.T) {
+			e := newLocalEnv(t, sfnlocal.WithLatency(tt.op, time.Hour))
+			arn := e.create(machineSpec{name: "jobs"})
+			p := e.provider(stepfunctions.Config{})
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			err := tt.call(ctx, p, arn)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("error = %v, want context.DeadlineExceeded", err)
+			}
+			if got := e.calls(tt.op); got != 1 {
+				t.Errorf("%s calls = %d, want 1 (no retry after the context ended)", tt.op, got)
 			}
 		})
 	}
