@@ -390,7 +390,9 @@ func (s *Server) describeStateMachine(_ context.Context, c *call) (any, error) {
 			out["description"] = v.description
 		}
 	}
-	out["definition"] = rev.definition
+	if in.IncludedData != "METADATA_ONLY" {
+		out["definition"] = rev.definition
+	}
 	out["roleArn"] = rev.roleArn
 	out["creationDate"] = ep(created)
 	out["loggingConfiguration"] = rev.logging

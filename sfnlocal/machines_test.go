@@ -76,6 +76,10 @@ func TestStateMachineLifecycle(t *testing.T) {
 		t.Errorf("DescribeStateMachine = %+v", desc)
 	}
 	rev1 := aws.ToString(desc.RevisionId)
+	meta, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn, IncludedData: types.IncludedDataMetadataOnly})
+	if err != nil || meta.Definition != nil || aws.ToString(meta.RevisionId) != rev1 {
+		t.Errorf("DescribeStateMachine(METADATA_ONLY) = definition %v revision %q, %v; want no definition", meta.Definition, aws.ToString(meta.RevisionId), err)
+	}
 
 	clk.Advance(time.Minute)
 	newDef := fakeDef(fakeDefinition{Fake: "fail", Error: "E"})

@@ -150,16 +150,28 @@ func TestThrottling(t *testing.T) {
 			}
 		})
 	}
-	t.Run("ListExecutions differs by region", func(t *testing.T) {
-		for region, burst := range map[string]int{"eu-west-1": 200, "eu-central-1": 100} {
-			srv := New(withCompiler(fakeCompiler), WithClock(clk), WithThrottling(region))
+	t.Run("bursts by region and bucket", func(t *testing.T) {
+		bursts := []struct {
+			region, bucket string
+			want           int
+		}{
+			{"eu-west-1", "ListExecutions", 200},
+			{"eu-central-1", "ListExecutions", 100},
+			{"us-west-2", bucketStartStandard, 1300},
+			{"ap-northeast-1", bucketStartStandard, 800},
+			{"ap-northeast-1", bucketStartExpress, 6000},
+			{"us-east-1", "ListStateMachineVersions", 100},
+			{"us-east-1", "StartSyncExecution", -1}, // no published quota: never throttled
+		}
+		for _, tt := range bursts {
+			srv := New(withCompiler(fakeCompiler), WithClock(clk), WithThrottling(tt.region))
 			n := 0
-			for srv.take("ListExecutions") == nil {
+			for srv.take(tt.bucket) == nil && n < 10000 {
 				n++
 			}
 			srv.Close()
-			if n != burst {
-				t.Errorf("%s ListExecutions burst = %d, want %d", region, n, burst)
+			if tt.want < 0 && n != 10000 || tt.want >= 0 && n != tt.want {
+				t.Errorf("%s %s burst = %d, want %d", tt.region, tt.bucket, n, tt.want)
 			}
 		}
 	})
