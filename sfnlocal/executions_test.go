@@ -652,3 +652,36 @@ func TestMaxFinishedExecutions(t *testing.T) {
 		t.Errorf("ListExecutions = %v, %v; want the 2 kept", list, err)
 	}
 }
+
+func TestAliasRoutesByWeight(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	created, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("canary"), Definition: aws.String(echoDef),
+		RoleArn: aws.String(testRole), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn, v1 := aws.ToString(created.StateMachineArn), aws.ToString(created.StateMachineVersionArn)
+	upd, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(fakeDef(fakeDefinition{Fake: "sleep"})), Publish: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := aws.ToString(upd.StateMachineVersionArn)
+	al, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("split"),
+		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v1, Weight: 50}, {StateMachineVersionArn: &v2, Weight: 50}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for range 200 { // both versions unused in 200 fair draws: probability 2^-199
+		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: al.StateMachineAliasArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := describe(t, c, aws.ToString(out.ExecutionArn))
+		seen[aws.ToString(d.StateMachineVersionArn)]++
+	}
+	if len(seen) != 2 || seen[v1] == 0 || seen[v2] == 0 {
+		t.Errorf("alias routed to %v, want both %s and %s", seen, v1, v2)
+	}
+}
