@@ -1157,8 +1157,9 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Under the
 	// client's limits the server clock runs 10x faster (refill 200 calls/s), so the scenario takes a second.
 	// Without them it runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
-	// them faster than that, so it is throttled for sure and must retry. Below 2s the SDK's backoff has no
-	// jitter, so the eight workers retry in lockstep and some lose several times: they get more attempts.
+	// them faster than that, so it is throttled for sure and must retry. With a short MaxBackoff the eight
+	// workers retry faster than the bucket refills and a call may lose several times in a row: they get more
+	// attempts than the default.
 	const machines = 300
 	tests := []struct {
 		name          string
