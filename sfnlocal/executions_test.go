@@ -632,7 +632,7 @@ func TestMaxFinishedExecutions(t *testing.T) {
 	_, c := startServer(t, withCompiler(fakeCompiler), WithMaxFinishedExecutions(2))
 	arn := createMachine(t, c, "capped", echoDef, "")
 	var arns []string
-	for i := range 4 {
+	for i := range 5 {
 		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String(fmt.Sprint(i))})
 		if err != nil {
 			t.Fatal(err)
@@ -643,13 +643,17 @@ func TestMaxFinishedExecutions(t *testing.T) {
 	for i, a := range arns {
 		_, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &a})
 		var dne *types.ExecutionDoesNotExist
-		if evicted := errors.As(err, &dne); evicted != (i < 2) {
-			t.Errorf("execution %d evicted = %v (err %v), want %v", i, evicted, err, i < 2)
+		if evicted := errors.As(err, &dne); evicted != (i < 3) {
+			t.Errorf("execution %d evicted = %v (err %v), want %v", i, evicted, err, i < 3)
 		}
 	}
 	list, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn})
-	if err != nil || len(list.Executions) != 2 {
-		t.Errorf("ListExecutions = %v, %v; want the 2 kept", list, err)
+	if err != nil || len(list.Executions) != 2 || aws.ToString(list.Executions[0].Name) != "4" || aws.ToString(list.Executions[1].Name) != "3" {
+		t.Errorf("ListExecutions = %v, %v; want the 2 newest kept", list, err)
+	}
+	// An evicted name can be used again.
+	if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("0")}); err != nil {
+		t.Errorf("StartExecution(evicted name): %v", err)
 	}
 }
 

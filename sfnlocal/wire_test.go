@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -341,4 +344,53 @@ func FuzzServeHTTP(f *testing.F) {
 			t.Errorf("%s(%q) answered non-JSON %q", op, body, rec.Body.String())
 		}
 	})
+}
+
+func TestRegionAccountAndLogger(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := New(withCompiler(fakeCompiler), WithRegion("cn-north-1"), WithAccountID("210987654321"), WithLogger(logger))
+	endpoint, err := srv.Listen("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := sfn.New(newClient(endpoint, "AKIDLOGGED").Options(), func(o *sfn.Options) { o.Region = "cn-north-1" })
+	arn := createMachine(t, c, "china", echoDef, "")
+	if want := "arn:aws-cn:states:cn-north-1:210987654321:stateMachine:china"; arn != want {
+		t.Errorf("stateMachineArn = %q, want %q", arn, want)
+	}
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("e")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws-cn:states:cn-north-1:210987654321:execution:china:e"; aws.ToString(out.ExecutionArn) != want {
+		t.Errorf("executionArn = %q, want %q", aws.ToString(out.ExecutionArn), want)
+	}
+	_, _ = c.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := logs.String()
+	mu.Unlock()
+	for _, want := range []string{endpoint, "operation=CreateStateMachine", "code=InvalidArn"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("logs lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "not-a-secret") || strings.Contains(got, "Signature") {
+		t.Errorf("logs leak credentials:\n%s", got)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
