@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
-	"sort"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -740,7 +739,7 @@ func (s *Server) listExecutions(_ context.Context, c *call) (any, error) {
 		matched = append(matched, ex)
 	}
 	scope := "ListExecutions:" + in.StateMachineArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
-	page, next, err := paginate(s, scope, matched, func(e *execution) int64 { return e.seq }, true, limit, in.NextToken)
+	page, next, err := paginate(s, scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -802,7 +801,7 @@ func (s *Server) getExecutionHistory(_ context.Context, c *call) (any, error) {
 	if in.ReverseOrder {
 		scope += ":reverse"
 	}
-	page, next, err := paginate(s, scope, events, func(e histEvent) int64 { return e.id }, in.ReverseOrder, limit, in.NextToken)
+	page, next, err := paginate(s, scope, events, func(e histEvent) string { return seqKey(e.id) }, in.ReverseOrder, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -862,9 +861,4 @@ func (s *Server) redriveExecution(_ context.Context, c *call) (any, error) {
 	ex.emitExec("ExecutionRedriven", "executionRedrivenEventDetails", now, map[string]any{"redriveCount": ex.redriveCount})
 	s.launch(ex, ex.resume)
 	return map[string]any{"redriveDate": ep(now)}, nil
-}
-
-// sortBySeq sorts items by ascending key.
-func sortBySeq[T any](items []T, key func(T) int64) {
-	sort.Slice(items, func(i, j int) bool { return key(items[i]) < key(items[j]) })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"time"
 
@@ -670,8 +671,12 @@ func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
 	for _, m := range s.machines {
 		all = append(all, m)
 	}
-	sortBySeq(all, func(m *stateMachine) int64 { return m.seq })
-	page, next, err := paginate(s, "ListStateMachines", all, func(m *stateMachine) int64 { return m.seq }, false, limit, in.NextToken)
+	// Sorted by name. UNCONFIRMED: LocalStack, whose parity tests are
+	// recorded against AWS, lists in name order; one other emulator claims
+	// newest first.
+	byName := func(m *stateMachine) string { return m.name }
+	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
+	page, next, err := paginate(s, "ListStateMachines", all, byName, false, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -748,7 +753,7 @@ func (s *Server) listStateMachineVersions(_ context.Context, c *call) (any, erro
 	for i, v := range r.machine.versions {
 		desc[len(desc)-1-i] = v
 	}
-	page, next, err := paginate(s, "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) int64 { return v.seq }, true, limit, in.NextToken)
+	page, next, err := paginate(s, "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}
@@ -873,7 +878,7 @@ func (s *Server) listStateMachineAliases(_ context.Context, c *call) (any, error
 			}
 		}
 	}
-	page, next, err := paginate(s, "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) int64 { return a.seq }, false, limit, in.NextToken)
+	page, next, err := paginate(s, "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false, limit, in.NextToken)
 	if err != nil {
 		return nil, err
 	}

@@ -220,12 +220,10 @@ func TestListStateMachinesPagination(t *testing.T) {
 	ctx := context.Background()
 	clk := newManualClock()
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
-	var want []string
-	for i := range 7 {
-		name := fmt.Sprintf("m%d", i)
+	for _, name := range []string{"m3", "m0", "m6", "m1", "m5", "m2", "m4"} {
 		createMachine(t, c, name, echoDef, types.StateMachineTypeExpress)
-		want = append(want, name)
 	}
+	want := []string{"m0", "m1", "m2", "m3", "m4", "m5", "m6"} // by name
 	var got []string
 	var token *string
 	pages := 0

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -35,13 +36,13 @@ func pageSize(maxResults *int32) (int, error) {
 // the sort key of the last item returned and when it was issued.
 type pageToken struct {
 	Scope  string `json:"s"`
-	Key    int64  `json:"k"`
+	Key    string `json:"k"`
 	Issued int64  `json:"t"`
 }
 
 // makeToken returns an opaque, tamper-evident token continuing scope after
 // the item with sort key key.
-func (s *Server) makeToken(scope string, key int64) string {
+func (s *Server) makeToken(scope, key string) string {
 	b, _ := json.Marshal(pageToken{Scope: scope, Key: key, Issued: s.cfg.clock.Now().Unix()})
 	payload := base64.RawURLEncoding.EncodeToString(b)
 	return payload + "." + base64.RawURLEncoding.EncodeToString(s.sign(payload))
@@ -56,40 +57,44 @@ func (s *Server) sign(payload string) []byte {
 // readToken checks a nextToken for scope and returns its sort key; ok is
 // false when token is empty. A token that was not issued by this server for
 // this listing, or is older than 24 hours, is InvalidToken.
-func (s *Server) readToken(scope, token string) (key int64, ok bool, err error) {
+func (s *Server) readToken(scope, token string) (key string, ok bool, err error) {
 	if token == "" {
-		return 0, false, nil
+		return "", false, nil
 	}
 	if len(token) > 1024 {
-		return 0, false, validationf("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024")
+		return "", false, validationf("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024")
 	}
 	bad := errf("InvalidToken", "Invalid Token: '%s'", token)
 	payload, sig, found := strings.Cut(token, ".")
 	if !found {
-		return 0, false, bad
+		return "", false, bad
 	}
 	want, err := base64.RawURLEncoding.DecodeString(sig)
 	if err != nil || !hmac.Equal(want, s.sign(payload)) {
-		return 0, false, bad
+		return "", false, bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(payload)
 	if err != nil {
-		return 0, false, bad
+		return "", false, bad
 	}
 	var t pageToken
 	if err := json.Unmarshal(raw, &t); err != nil || t.Scope != scope {
-		return 0, false, bad
+		return "", false, bad
 	}
 	if s.cfg.clock.Now().Sub(time.Unix(t.Issued, 0)) > tokenLifetime {
-		return 0, false, errf("InvalidToken", "Invalid Token: 'token has expired'")
+		return "", false, errf("InvalidToken", "Invalid Token: 'token has expired'")
 	}
 	return t.Key, true, nil
 }
 
+// seqKey is the sort key of a sequence number: zero-padded, so that keys
+// order as the numbers do.
+func seqKey(n int64) string { return fmt.Sprintf("%020d", n) }
+
 // paginate returns the page of items (sorted by key, ascending or
-// descending) that follows the item with key after (when hasAfter), at most
-// limit long, and the token of the next page ("" for the last page).
-func paginate[T any](s *Server, scope string, items []T, key func(T) int64, desc bool, limit int, token string) ([]T, string, error) {
+// descending; keys unique) that follows the item whose key the token holds,
+// at most limit long, and the token of the next page ("" for the last page).
+func paginate[T any](s *Server, scope string, items []T, key func(T) string, desc bool, limit int, token string) ([]T, string, error) {
 	after, hasAfter, err := s.readToken(scope, token)
 	if err != nil {
 		return nil, "", err
