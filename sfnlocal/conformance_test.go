@@ -10,9 +10,7 @@ import (
 
 // sfnlocalDeviations are the scenarios known to fail on sfnlocal, each with
 // the bug; remove an entry when its bug is fixed.
-var sfnlocalDeviations = map[string]string{
-	"History/FirstStateEnteredFollowsNoEvent": "the first StateEntered event has previousEventId 1 (the ExecutionStarted event); AWS records 0",
-}
+var sfnlocalDeviations = map[string]string{}
 
 // TestConformance runs the conformance suite against the embedded endpoint
 // served on loopback, where every scenario applies.
