@@ -77,6 +77,7 @@ func BenchmarkExecutions(b *testing.B) {
 		waitIdle(b, srv)
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+		requireAllSucceeded(b, srv)
 	})
 	b.Run("inprocess/express-sync/pass-choice", func(b *testing.B) {
 		srv := New()
@@ -107,6 +108,7 @@ func BenchmarkExecutions(b *testing.B) {
 		waitIdle(b, srv)
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+		requireAllSucceeded(b, srv)
 	})
 	b.Run("inprocess/express-sync/map-1000", func(b *testing.B) {
 		srv := New()
@@ -116,7 +118,9 @@ func BenchmarkExecutions(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
-			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
+			// The output is the 1,000 items, ending in 999.
+			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) ||
+				!strings.Contains(rec.Body.String(), `998,999]`) {
 				b.Fatalf("StartSyncExecution = %d %.300s", rec.Code, rec.Body.String())
 			}
 		}
@@ -137,6 +141,7 @@ func BenchmarkExecutions(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+		requireAllSucceeded(b, srv)
 	})
 }
 
@@ -157,6 +162,19 @@ func waitIdle(b *testing.B, srv *Server) {
 		defer srv.mu.Unlock()
 		return len(srv.running) == 0
 	})
+}
+
+// requireAllSucceeded fails b unless every Standard execution of srv
+// succeeded, so that a benchmark measures work that was done.
+func requireAllSucceeded(b *testing.B, srv *Server) {
+	b.Helper()
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for arn, ex := range srv.execs {
+		if ex.status != "SUCCEEDED" {
+			b.Fatalf("execution %s ended %s (%s: %s), want SUCCEEDED", arn, ex.status, ex.errName, ex.cause)
+		}
+	}
 }
 
 // heapInUse returns the live heap after a full collection.
