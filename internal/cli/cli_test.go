@@ -29,6 +29,7 @@ func TestUsageErrorsExitWithStatus2(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown flag", []string{"jobs", "--nope"}, "unknown flag: --nope"},
 		{"missing run argument", []string{"run"}, "want one JOB-ARN, got 0 argument(s)"},
+		{"unknown param type", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--param", "n:nmber=3", "--region", "us-east-1"}, `unknown type "nmber"`},
 		{"bad param", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--param", "x", "--region", "us-east-1"}, `--param "x"`},
 		{"no region", []string{"jobs"}, "no region: pass --region or set AWS_REGION"},
 		{"bad endpoint", []string{"jobs", "--region", "us-east-1", "--endpoint", "127.0.0.1:8083"}, `--endpoint "127.0.0.1:8083"`},

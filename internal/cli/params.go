@@ -64,5 +64,20 @@ func parseNameType(flag, raw, spec string) (string, sfn.DataType, error) {
 	if strings.TrimSpace(name) == "" {
 		return "", "", fmt.Errorf("%s %q: the parameter name is empty", flag, raw)
 	}
+	if !knownTypes[strings.ToLower(dataType)] {
+		return "", "", fmt.Errorf("%s %q: unknown type %q (want string, number, boolean or json; "+
+			"also text, date, int, integer, long, decimal, float, double, bool, object, array)", flag, spec, dataType)
+	}
 	return name, sfn.DataType(dataType), nil
+}
+
+// knownTypes are the data type names the provider documents (see
+// sfn.BuildInput). The provider treats any other name as a string; the
+// command line refuses it instead, so that a misspelt type is not sent as a
+// string by surprise.
+var knownTypes = map[string]bool{
+	"string": true, "text": true, "date": true,
+	"number": true, "int": true, "integer": true, "long": true, "decimal": true, "float": true, "double": true,
+	"boolean": true, "bool": true,
+	"json": true, "object": true, "array": true,
 }

@@ -47,6 +47,18 @@ func TestParseParams(t *testing.T) {
 		{name: "empty type", inputs: []string{"n:=1"}, wantErr: "the type after ':' is empty"},
 		{name: "duplicate input", inputs: []string{"a=1", "A=2"}, wantErr: `parameter "A" is given twice`},
 		{name: "duplicate output", outputs: []string{"a", "a:number"}, wantErr: `--out "a:number": parameter "a" is given twice`},
+		{
+			name:   "type aliases the provider knows, in any case",
+			inputs: []string{"n:Integer=1", "ok:bool=true", "when:date=2026-11-24", `o:object={}`},
+			want: []sfn.Parameter{
+				{Name: "n", Direction: sfn.DirectionInput, DataType: "Integer", Value: "1"},
+				{Name: "ok", Direction: sfn.DirectionInput, DataType: "bool", Value: "true"},
+				{Name: "when", Direction: sfn.DirectionInput, DataType: "date", Value: "2026-11-24"},
+				{Name: "o", Direction: sfn.DirectionInput, DataType: "object", Value: "{}"},
+			},
+		},
+		{name: "unknown input type", inputs: []string{"n:nmber=3"}, wantErr: `--param "n:nmber": unknown type "nmber" (want string, number, boolean or json`},
+		{name: "unknown output type", outputs: []string{"total:numeric"}, wantErr: `--out "total:numeric": unknown type "numeric"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
