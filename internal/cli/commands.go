@@ -261,6 +261,10 @@ region and partition (aws, aws-cn, aws-us-gov) come from the ARN; no AWS call is
 	}
 }
 
+// localRegion is the region local serves when none is configured, as
+// sfnlocal does by default.
+const localRegion = "us-east-1"
+
 func (a *app) localCommand() *cobra.Command {
 	var addr, account string
 	var timeScale float64
@@ -270,16 +274,14 @@ func (a *app) localCommand() *cobra.Command {
 		Long: `local serves the embedded Step Functions endpoint (AWS JSON 1.0, the real wire protocol) so the AWS
 SDKs and CLI can talk to it: aws stepfunctions --endpoint-url http://127.0.0.1:8083 ...
 It binds to loopback unless --addr names another address. Any signed request is accepted. State is kept in
-memory and lost when it stops.`,
+memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			if len(account) != 12 || strings.Trim(account, "0123456789") != "" {
 				return usageError("--account %q: want a 12-digit AWS account ID", account)
 			}
-			opts := []sfnlocal.Option{sfnlocal.WithLogger(a.logger()), sfnlocal.WithAccountID(account)}
-			if region := firstNonEmpty(a.conn.region, a.getenv("AWS_REGION"), a.getenv("AWS_DEFAULT_REGION")); region != "" {
-				opts = append(opts, sfnlocal.WithRegion(region))
-			}
+			region := firstNonEmpty(a.conn.region, a.getenv("AWS_REGION"), a.getenv("AWS_DEFAULT_REGION"), localRegion)
+			opts := []sfnlocal.Option{sfnlocal.WithLogger(a.logger()), sfnlocal.WithAccountID(account), sfnlocal.WithRegion(region)}
 			if timeScale != 1 {
 				if timeScale <= 0 {
 					return usageError("--time-scale %v: must be positive", timeScale)
@@ -292,8 +294,8 @@ memory and lost when it stops.`,
 				return &exitError{code: ExitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
 			}
 			fmt.Fprintf(a.stdout, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
-			fmt.Fprintf(a.stdout, "  aws stepfunctions --endpoint-url %s list-state-machines\n", endpoint)
-			fmt.Fprintf(a.stdout, "  polysync-sfn jobs --endpoint %s\n", endpoint)
+			fmt.Fprintf(a.stdout, "  aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
+			fmt.Fprintf(a.stdout, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
 			<-cmd.Context().Done()
 			fmt.Fprintln(a.stdout, "Stopping.")
 			return srv.Close()

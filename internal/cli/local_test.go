@@ -24,11 +24,26 @@ func TestLocalServesUntilCancelled(t *testing.T) {
 		pw.Close()
 		done <- code
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	lines := bufio.NewReader(pr)
+	line, err := lines.ReadString('\n')
 	require.NoError(t, err)
 	m := regexp.MustCompile(`Serving Step Functions on (http://127\.0\.0\.1:\d+) `).FindStringSubmatch(line)
 	require.NotNil(t, m, "first line: %q", line)
+
+	// The polysync-sfn command line it suggests works as printed, with an
+	// empty environment.
+	var suggested []string
+	for suggested == nil {
+		line, err := lines.ReadString('\n')
+		require.NoError(t, err, "local printed no polysync-sfn command line")
+		if words := strings.Fields(line); len(words) > 1 && words[0] == "polysync-sfn" {
+			suggested = words[1:]
+		}
+	}
 	go io.Copy(io.Discard, pr)
+	code, stdout, stderr := runCLI(t, nil, suggested...)
+	assert.Equal(t, ExitOK, code, "polysync-sfn %s: %s", strings.Join(suggested, " "), stderr)
+	assert.Contains(t, stdout, "No state machines found")
 
 	// A raw request without a signature is refused in the service's own words.
 	resp, err := http.Post(m[1], "application/x-amz-json-1.0", strings.NewReader("{}"))
