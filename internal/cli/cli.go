@@ -100,7 +100,16 @@ func (a *app) rootCommand() *cobra.Command {
 		Long: `polysync-sfn discovers Step Functions state machines as Polysync jobs, starts and follows runs,
 maps outputs, cancels runs and prints console links, against AWS or the embedded endpoint.
 
-Start with 'polysync-sfn demo': it needs no AWS account.`,
+Start with 'polysync-sfn demo': it needs no AWS account.
+
+Exit status:
+  0    success (for run --wait and status: the run succeeded or is still running)
+  1    the run failed or timed out; for demo, a step did not behave as expected
+  2    bad usage: unknown command or flag, bad argument, bad parameter value
+  3    the run was cancelled
+  4    Step Functions answered with an error (not found, throttled, ...) or could not be reached
+  5    authentication or authorisation failed (credentials, identity token, access denied)
+  130  interrupted (Ctrl-C)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -82,5 +84,13 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	require.Equal(t, ExitOK, code)
 	for _, c := range []string{"demo", "jobs", "run", "status", "cancel", "url", "local", "iam-policy"} {
 		assert.True(t, strings.Contains(stdout, "\n  "+c+" "), "help lists %s:\n%s", c, stdout)
+	}
+}
+
+func TestHelpDocumentsExitStatuses(t *testing.T) {
+	code, stdout, _ := runCLI(t, nil, "--help")
+	require.Equal(t, ExitOK, code)
+	for _, status := range []int{ExitOK, ExitRunFailed, ExitUsage, ExitRunCancelled, ExitAWS, ExitAuth, ExitInterrupted} {
+		assert.Regexp(t, regexp.MustCompile(fmt.Sprintf(`(?m)^\s+%d\s+\w`, status)), stdout, "--help explains exit status %d", status)
 	}
 }
