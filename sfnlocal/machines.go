@@ -302,7 +302,9 @@ func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if m := s.machines[arn]; m != nil {
-		same := m.typ == in.Type && m.rev.definition == rev.definition && m.rev.roleArn == rev.roleArn &&
+		// As on AWS, a different roleArn or tags do not count: the repeat is
+		// idempotent and updates neither.
+		same := m.typ == in.Type && m.rev.definition == rev.definition &&
 			reflect.DeepEqual(m.rev.logging, rev.logging) && m.rev.tracing == rev.tracing
 		if !same {
 			return nil, errf("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)

@@ -206,6 +206,29 @@ func TestCreateStateMachineErrors(t *testing.T) {
 			t.Errorf("CreateStateMachine(same) = %q", got)
 		}
 	})
+	// AWS leaves roleArn and tags out of the idempotency check: a repeat
+	// with other ones succeeds and changes neither.
+	t.Run("other role and tags are idempotent and ignored", func(t *testing.T) {
+		out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("taken"), Definition: aws.String(echoDef),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/other"), Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+		if err != nil {
+			t.Fatalf("CreateStateMachine(other role) error = %v, want the existing machine", err)
+		}
+		d, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: out.StateMachineArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := aws.ToString(d.RoleArn); got != testRole {
+			t.Errorf("roleArn after the repeat = %q, want the first %q", got, testRole)
+		}
+		tags, err := c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: out.StateMachineArn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tags.Tags) != 0 {
+			t.Errorf("tags after the repeat = %+v, want none", tags.Tags)
+		}
+	})
 }
 
 func manyTags(n int) []types.Tag {
