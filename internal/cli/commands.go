@@ -110,6 +110,11 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 				return nil
 			}
 			st, err := follow(cmd.Context(), p, pr, params, f.pollInterval, newProgress(a.stderr, pr.Name))
+			if err != nil && cmd.Context().Err() != nil {
+				return &exitError{code: ExitInterrupted, err: fmt.Errorf(
+					"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s' or stop it with 'polysync-sfn cancel %[1]s'",
+					pr.RunID)}
+			}
 			if err != nil {
 				return err
 			}

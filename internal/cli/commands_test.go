@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -121,4 +123,58 @@ func TestAWSAndAuthErrorsExitStatuses(t *testing.T) {
 	code, _, stderr = runCLI(t, keyEnv, "jobs")
 	assert.Equal(t, ExitAuth, code, stderr)
 	assert.NotContains(t, stderr, keyEnv["AWS_SECRET_ACCESS_KEY"])
+}
+
+// cancelOnWrite cancels a context when text containing trigger is written.
+type cancelOnWrite struct {
+	mu      sync.Mutex
+	buf     strings.Builder
+	trigger string
+	cancel  context.CancelFunc
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.trigger) {
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+func (w *cancelOnWrite) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestRunWaitInterruptedNamesTheRun(t *testing.T) {
+	env := localEndpoint(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Interrupt as soon as the progress display shows the run is going.
+	stderr := &cancelOnWrite{trigger: ": Running", cancel: cancel}
+	var stdout strings.Builder
+	code := Main(ctx, []string{"run", smPrefix + "slow", "--wait", "--poll-interval", "100ms"}, &stdout, stderr, func(k string) string { return env[k] })
+	assert.Equal(t, ExitInterrupted, code, stderr.String())
+	m := regexp.MustCompile(`arn:aws:states:us-east-1:123456789012:execution:slow:Polysync-[0-9a-f-]+`).FindString(stderr.String())
+	require.NotEmpty(t, m, "the error names the run that goes on:\n%s", stderr)
+	assert.Contains(t, stderr.String(), "polysync-sfn status "+m)
+	assert.Contains(t, stderr.String(), "polysync-sfn cancel "+m)
+	assert.NotContains(t, stderr.String(), "context canceled")
+
+	// The run was left running, as the message says.
+	code, out, errOut := runCLI(t, env, "status", m)
+	assert.Equal(t, ExitOK, code, errOut)
+	assert.Regexp(t, `State\s+Running`, out)
+}
+
+func TestInterruptedBeforeAnyRunSaysSo(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr strings.Builder
+	code := Main(ctx, []string{"demo"}, &stdout, &stderr, func(string) string { return "" })
+	assert.Equal(t, ExitInterrupted, code)
+	assert.Equal(t, "polysync-sfn: interrupted\n", stderr.String())
 }

@@ -27,10 +27,8 @@ func exitCode(ctx context.Context, err error) int {
 
 // classify maps an error from the provider (or anything under a command) to
 // an exit status.
-func classify(ctx context.Context, err error) int {
+func classify(err error) int {
 	switch {
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		return ExitInterrupted
 	case errors.Is(err, sfn.ErrAccessDenied), errors.Is(err, sfn.ErrInvalidIdentityToken), errors.Is(err, sfn.ErrCredentials), isCredentialError(err):
 		return ExitAuth
 	case errors.Is(err, sfn.ErrInvalidInput):
@@ -39,6 +37,9 @@ func classify(ctx context.Context, err error) int {
 		return ExitAWS
 	}
 }
+
+// errInterrupted is what an interrupted command reports.
+var errInterrupted = errors.New("interrupted")
 
 // run adapts a command body so that every error it returns carries its exit
 // status; errors that already do pass through.
@@ -52,7 +53,11 @@ func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command
 		if errors.As(err, &ee) {
 			return err
 		}
-		return &exitError{code: classify(cmd.Context(), err), err: err}
+		if cmd.Context().Err() != nil {
+			// Whatever failed after Ctrl-C failed because of it.
+			return &exitError{code: ExitInterrupted, err: errInterrupted}
+		}
+		return &exitError{code: classify(err), err: err}
 	}
 }
 
