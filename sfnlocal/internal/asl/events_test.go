@@ -168,7 +168,8 @@ func TestEventsForFailedParallelAndRetriedTask(t *testing.T) {
 }
 
 func TestHistoryLimit(t *testing.T) {
-	m := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}}`)
+	// Done is never reached: a definition needs a terminal state.
+	m := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"},"Done":{"Type":"Succeed"}}}`)
 	rec := &recorder{}
 	res := m.Run(context.Background(), json.RawMessage(`{}`), Options{Clock: newFakeClock(0), Emit: rec.emit, PreviousEventID: 1})
 	if res.Status != StatusFailed || res.Error != ErrRuntime || res.Cause != "The execution reached the maximum number of history events (25000)." {

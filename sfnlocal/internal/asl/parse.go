@@ -154,6 +154,9 @@ type catcher struct {
 // checker collects definition problems.
 type checker struct {
 	problems []string
+	// names holds every state name seen so far, in any (sub) state
+	// machine: the specification wants them unique in the whole machine.
+	names map[string]bool
 }
 
 func (c *checker) problem(where, format string, args ...any) {
@@ -219,6 +222,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 		allowed = processorFields
 	}
 	c.unknownFields(root, allowed, where)
+	before := len(c.problems)
 	m := &StateMachine{states: map[string]*state{}}
 	var missing []string
 	startAt, hasStart := root["StartAt"]
@@ -285,11 +289,18 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	if c.names == nil {
+		c.names = map[string]bool{}
+	}
 	for _, name := range names {
 		sw := where + "/States/" + name
 		if name == "" || utf8.RuneCountInString(name) > maxStateNameLength {
 			c.problem(sw, "SCHEMA_VALIDATION_FAILED: State names must be 1 to %d characters long", maxStateNameLength)
 		}
+		if c.names[name] {
+			c.problem(sw, "DUPLICATE_STATE_NAME: Duplicate State name: %s", name)
+		}
+		c.names[name] = true
 		obj, ok := sm[name].(map[string]any)
 		if !ok {
 			c.problem(sw, "SCHEMA_VALIDATION_FAILED: A state must be an object")
@@ -343,7 +354,23 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 			}
 		}
 	}
+	// Reported only for an otherwise sound machine, as it is what remains
+	// wrong once every state is well formed.
+	if len(c.problems) == before && !m.hasTerminal() {
+		c.problem(where, "MISSING_END_STATE: Workflow has no terminal state")
+	}
 	return m
+}
+
+// hasTerminal reports whether some state of m (not of its branches) ends
+// it: a Succeed or Fail state, or one with "End": true.
+func (m *StateMachine) hasTerminal() bool {
+	for _, st := range m.states {
+		if st.end || st.typ == typeSucceed || st.typ == typeFail {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) unknownFields(obj map[string]any, allowed map[string]bool, where string) {

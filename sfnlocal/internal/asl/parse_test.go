@@ -163,6 +163,20 @@ func TestParseProblems(t *testing.T) {
 			[]string{"SCHEMA_VALIDATION_FAILED: Only one of 'Error' or 'ErrorPath' may be set at /States/F"}},
 		{"long state name", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"` + strings.Repeat("n", 81) + `":{"Type":"Succeed"}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: State names must be 1 to 80 characters long at /States/" + strings.Repeat("n", 81)}},
+		{"no terminal state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`,
+			[]string{"MISSING_END_STATE: Workflow has no terminal state at /"}},
+		{"choice loop without terminal state", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"C"}],"Default":"C"}}}`,
+			[]string{"MISSING_END_STATE: Workflow has no terminal state at /"}},
+		{"branch without terminal state", `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"X"}}}]}}}`,
+			[]string{"MISSING_END_STATE: Workflow has no terminal state at /States/P/Branches[0]"}},
+		{"duplicate state name in a branch", `{"StartAt":"A","States":{"A":{"Type":"Parallel","End":true,"Branches":[
+			{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}]}}}`,
+			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: A at /States/A/Branches[0]/States/A"}},
+		{"duplicate state name across branch and map", `{"StartAt":"M","States":{
+			"M":{"Type":"Map","Next":"P","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}},
+			"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}]}}}`,
+			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: X at /States/P/Branches[0]/States/X"}},
 		{"variables not supported", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"End":true}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' (variables) is not supported by this endpoint at /States/A"}},
 	}
