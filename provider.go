@@ -295,6 +295,10 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 				o.MaxAttempts = maxAttempts
 				o.MaxBackoff = maxBackoff
 				o.RateLimiter = ratelimit.None
+				// KmsThrottlingException is not among the SDK's throttling codes, yet Step Functions answers it for
+				// state machines encrypted with a customer managed key when KMS throttles.
+				o.Retryables = append(o.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
+				o.Throttles = append(o.Throttles, retry.ThrottleErrorCode{Codes: extraThrottleCodes})
 			})
 		}),
 	}
@@ -340,6 +344,10 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	})
 	return newProvider(client, cfg)
 }
+
+// extraThrottleCodes are the throttling error codes of Step Functions that the SDK's standard retryer does not
+// retry by itself.
+var extraThrottleCodes = map[string]struct{}{"KmsThrottlingException": {}}
 
 // disableHostPrefix stops the SDK from sending StartSyncExecution to "sync-<host>", which does not resolve
 // for a custom endpoint such as 127.0.0.1.

@@ -211,13 +211,18 @@ func TestWireThrottlingIsRetried(t *testing.T) {
 	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
 	tests := []struct {
 		name        string
+		code        string
 		throttles   int
 		maxAttempts int
 		wantErr     error
 		wantCalls   int
 	}{
-		{"succeeds after throttles", 3, 0, nil, 4},
-		{"gives up", 10, 3, ErrThrottled, 3},
+		{"succeeds after throttles", "ThrottlingException", 3, 0, nil, 4},
+		{"gives up", "ThrottlingException", 10, 3, ErrThrottled, 3},
+		// The SDK's standard retryer does not know KMS throttling; Step Functions answers it for state machines
+		// encrypted with a customer managed key.
+		{"succeeds after KMS throttles", "KmsThrottlingException", 2, 0, nil, 3},
+		{"gives up on KMS throttles", "KmsThrottlingException", 10, 3, ErrThrottled, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -226,7 +231,7 @@ func TestWireThrottlingIsRetried(t *testing.T) {
 			w.handle("DescribeExecution", func(map[string]any) (int, any) {
 				n++
 				if n <= tt.throttles {
-					return apiError("ThrottlingException", "Rate exceeded")
+					return apiError(tt.code, "Rate exceeded")
 				}
 				return 200, map[string]any{"executionArn": run, "stateMachineArn": testMachine, "status": "RUNNING", "startDate": epoch(t0)}
 			})
