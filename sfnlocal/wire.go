@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -85,7 +86,10 @@ func decodeBody(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", te.Field, te.Value, te.Type)
+			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", te.Field, te.Value, jsonKind(te.Type))
+		}
+		if te != nil { // the body itself is no object; te.Type would name a Go struct
+			return errf("SerializationException", "request body must be a JSON object, not %s", te.Value)
 		}
 		return errf("SerializationException", "request body is not a valid JSON object: %v", err)
 	}
@@ -93,6 +97,26 @@ func decodeBody(body []byte, v any) error {
 		return errf("SerializationException", "request body has data after the JSON object")
 	}
 	return nil
+}
+
+// jsonKind names the JSON type a Go type decodes from, for messages that
+// must not expose Go type names.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	default:
+		return "a number"
+	}
 }
 
 // epoch is a time encoded as epoch seconds (a JSON number with millisecond

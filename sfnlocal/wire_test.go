@@ -59,6 +59,8 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "unsigned", method: "POST", path: "/", body: "{}", edit: func(r *http.Request) { good(r); r.Header.Del("Authorization") }, wantStatus: 403, wantCode: "MissingAuthenticationTokenException", wantMessage: "Signature Version 4"},
 		{name: "no credential", method: "POST", path: "/", body: "{}", edit: func(r *http.Request) { good(r); r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Signature=x") }, wantStatus: 403, wantCode: "IncompleteSignatureException", wantMessage: "Credential"},
 		{name: "not JSON", method: "POST", path: "/", body: "{nope", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "not a valid JSON"},
+		{name: "array body", method: "POST", path: "/", body: "[1]", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "request body must be a JSON object, not array"},
+		{name: "member of another JSON type", method: "POST", path: "/", body: `{"nextToken":[1]}`, edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "member nextToken: cannot use a JSON array as a string"},
 		{name: "trailing data", method: "POST", path: "/", body: "{} {}", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "after the JSON"},
 		{name: "wrong member type", method: "POST", path: "/", body: `{"maxResults":"ten"}`, edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "maxResults"},
 		{name: "too large", method: "POST", path: "/", body: `{"nextToken":"` + strings.Repeat("a", maxRequestBytes) + `"}`, edit: good, wantStatus: 413, wantCode: "RequestEntityTooLargeException", wantMessage: "limit"},
