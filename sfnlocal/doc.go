@@ -75,8 +75,8 @@
 //
 // Simplifications: DeleteStateMachine removes the machine at once (no
 // DELETING phase) and aborts its running executions; ListStateMachines lists
-// in creation order; Distributed Map runs, activities and task tokens are
-// not served.
+// in name order (AWS does not document its order); Distributed Map runs,
+// activities and task tokens are not served.
 //
 // # Performance
 //
