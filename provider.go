@@ -172,7 +172,8 @@ type Config struct {
 	Credentials auth.Source
 	// Endpoint optionally overrides the Step Functions endpoint, e.g. "http://127.0.0.1:8083" for a local
 	// endpoint. When set (here or through AWS_ENDPOINT_URL_SFN), the SDK's "sync-" host prefix for
-	// StartSyncExecution is disabled, since "sync-127.0.0.1" does not resolve.
+	// StartSyncExecution is disabled, since "sync-127.0.0.1" does not resolve. It must not carry user
+	// information (user:password@).
 	Endpoint string
 	// TraceHeader is the default X-Ray trace header passed to every execution (at most 256 ASCII characters).
 	// WithTraceHeader overrides it per run.
@@ -379,8 +380,14 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.TraceHeader: %w", err)
 	}
 	if cfg.Endpoint != "" {
+		// The endpoint is quoted only once it is known to hold no user information, which could be a password.
 		u, err := url.Parse(cfg.Endpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		switch {
+		case err != nil:
+			return invalid(op, "Config.Endpoint is not a URL such as http://127.0.0.1:8083")
+		case u.User != nil:
+			return invalid(op, "Config.Endpoint must not carry user information (host %q)", u.Host)
+		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 			return invalid(op, "Config.Endpoint %q is not an http or https URL", cfg.Endpoint)
 		}
 	}

@@ -320,6 +320,9 @@ func TestNewValidation(t *testing.T) {
 		cfg  Config
 		want string
 	}{
+		{"endpoint with password", Config{Region: "eu-west-1", Endpoint: "http://admin:s3cr3t-PASS@127.0.0.1:8083"}, "Config.Endpoint must not carry user information"},
+		{"bad endpoint with password", Config{Region: "eu-west-1", Endpoint: "ftp://admin:s3cr3t-PASS@127.0.0.1"}, "Config.Endpoint"},
+		{"unparsable endpoint with password", Config{Region: "eu-west-1", Endpoint: "http://admin:s3cr3t-PASS@127.0.0.1:port"}, "Config.Endpoint is not a URL"},
 		{"no region", Config{}, "Config.Region is required"},
 		{"bad region", Config{Region: "Europe"}, `Config.Region "Europe"`},
 		{"bad endpoint", Config{Region: "eu-west-1", Endpoint: "127.0.0.1:8083"}, "Config.Endpoint"},
@@ -332,6 +335,9 @@ func TestNewValidation(t *testing.T) {
 			_, err := New(context.Background(), tt.cfg)
 			if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("New() error = %v, want ErrInvalidInput containing %q", err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cr3t-PASS") {
+				t.Errorf("New() error = %v reveals the endpoint's password", err)
 			}
 		})
 	}
