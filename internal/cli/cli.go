@@ -58,6 +58,9 @@ type app struct {
 	conn           connFlags
 	jsonOut        bool
 	verbose        bool
+	// defaultCreds records that config chose the SDK's default credential
+	// chain, for hints.
+	defaultCreds bool
 }
 
 func (a *app) logger() *slog.Logger {
@@ -85,7 +88,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	code := exitCode(ctx, err)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.err != nil {
-		fmt.Fprintf(stderr, "polysync-sfn: %v\n", err)
+		if hint := a.hint(err); hint != "" {
+			fmt.Fprintf(stderr, "polysync-sfn: %v (hint: %s)\n", err, hint)
+		} else {
+			fmt.Fprintf(stderr, "polysync-sfn: %v\n", err)
+		}
 	}
 	if code == ExitUsage {
 		fmt.Fprintln(stderr, "Run 'polysync-sfn --help' for usage.")

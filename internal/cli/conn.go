@@ -76,6 +76,7 @@ func (a *app) config() (sfn.Config, error) {
 		src = auth.Static("polysync-local", "polysync-local-secret", "")
 	default:
 		src = auth.Default()
+		a.defaultCreds = true
 	}
 	if c.externalID != "" && c.assumeRoleARN == "" {
 		return sfn.Config{}, usageError("--external-id needs --assume-role-arn")
