@@ -107,6 +107,12 @@ func parseExecutionARN(s string) (sfnARN, error) {
 	return a, nil
 }
 
+// mapRunChild reports whether execution ARN a names a child execution that a Distributed Map's Map Run
+// dispatched: its state machine part is <stateMachine>/<label>.
+func (a sfnARN) mapRunChild() bool {
+	return len(a.parts) > 0 && strings.Contains(a.parts[0], "/")
+}
+
 // baseMachineARN returns the unqualified state machine ARN of a (possibly version or alias) state machine ARN.
 func (a sfnARN) baseMachineARN() string {
 	return fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", a.partition, a.region, a.account, a.parts[0])

@@ -42,7 +42,8 @@ func MapStatus(status string) RunState {
 // the start of a run this Provider started (or named Polysync-<UUIDv7>), that is reported as Running.
 //
 // An Express run is answered from the Provider's record of recent Express results and never calls AWS; a run
-// no longer held is ErrRunNotFound.
+// no longer held is ErrRunNotFound. The exception are the Express child executions of a Distributed Map
+// (express:<stateMachine>/<label>:...), which Step Functions describes like Standard ones.
 func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (RunStatus, error) {
 	const op = "GetPipelineRunStatus"
 	a, err := p.parseRunID(op, runID)
@@ -52,7 +53,7 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 	if err := ctx.Err(); err != nil {
 		return RunStatus{}, &Error{Op: op, Resource: runID, Err: err}
 	}
-	if a.resource == resExpress {
+	if a.resource == resExpress && !a.mapRunChild() {
 		rec, ok := p.express.get(runID)
 		if !ok {
 			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,

@@ -202,3 +202,22 @@ func TestProviderStatusAfterStart(t *testing.T) {
 		t.Errorf("GetPipelineRunStatus() after the grace error = %v, want ErrRunNotFound", err)
 	}
 }
+
+// Step Functions describes the Express child executions a Distributed Map's Map Run dispatched, unlike other
+// Express executions, so their status comes from DescribeExecution rather than from the Provider's record.
+func TestGetPipelineRunStatusMapRunExpressChild(t *testing.T) {
+	const child = "arn:aws:states:eu-west-1:123456789012:express:orders/map-1:child-1:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b"
+	f := &fakeClient{describeExecution: func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+		if got := aws.ToString(in.ExecutionArn); got != child {
+			t.Errorf("DescribeExecution(%s), want %s", got, child)
+		}
+		return &sfn.DescribeExecutionOutput{ExecutionArn: in.ExecutionArn, Status: types.ExecutionStatusSucceeded,
+			Output: aws.String(`{"result":"ok"}`), StartDate: aws.Time(t0), StopDate: aws.Time(t0.Add(time.Second)),
+			MapRunArn: aws.String("arn:aws:states:eu-west-1:123456789012:mapRun:orders/map-1:0b4fd7c1-61b2-4c3a-a0a9-b4d5c53e56a2")}, nil
+	}}
+	p := testProvider(t, f, Config{}, nil)
+	st, err := p.GetPipelineRunStatus(context.Background(), child, []Parameter{out("result", "")})
+	if err != nil || st.State != RunStateSuccess || st.Parameters[0].Value != "ok" {
+		t.Errorf("GetPipelineRunStatus(Map Run Express child) = %+v, %v; want Success with the output applied", st, err)
+	}
+}
