@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -151,6 +152,15 @@ func classify(op, resource, region string, err error) error {
 	case "KmsAccessDeniedException":
 		e.Kind = ErrAccessDenied
 		e.Hint = "grant kms:Decrypt (and kms:GenerateDataKey to start executions) on the state machine's customer managed KMS key to the caller"
+	case "KmsInvalidStateException":
+		// The SDK's message leaves out the key state, which says what to fix.
+		state := "not usable"
+		var ks *types.KmsInvalidStateException
+		if errors.As(err, &ks) && ks.KmsKeyState != "" {
+			state = "in state " + string(ks.KmsKeyState)
+		}
+		e.Hint = "the state machine's customer managed KMS key is " + state +
+			": enable it or cancel its deletion in KMS, or change the state machine's encryption configuration"
 	case "StateMachineDoesNotExist", "StateMachineDeleting":
 		e.Kind = ErrStateMachineNotFound
 		e.Hint = fmt.Sprintf("check that the state machine exists in the region named in its ARN (the provider's region is %s) "+

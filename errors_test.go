@@ -33,6 +33,7 @@ func TestClassify(t *testing.T) {
 		{"list access denied", "ListStateMachines", "*", apiErr("AccessDeniedException"), ErrAccessDenied, []string{"states:ListStateMachines", `"*"`}},
 		{"kms access denied", "StartExecution", smARN, &types.KmsAccessDeniedException{Message: strPtr("kms")}, ErrAccessDenied, []string{"kms:Decrypt"}},
 		{"sts access denied", "StartExecution", smARN, apiErr("AccessDenied"), ErrAccessDenied, []string{"sts:AssumeRole", "trust policy"}},
+		{"kms key disabled", "StartExecution", smARN, &types.KmsInvalidStateException{KmsKeyState: types.KmsKeyStateDisabled}, nil, []string{"KMS key", "DISABLED"}},
 		{"machine missing", "StartExecution", smARN, &types.StateMachineDoesNotExist{Message: strPtr("gone")}, ErrStateMachineNotFound, []string{"region", "states:DescribeStateMachine"}},
 		{"machine deleting", "StartExecution", smARN, &types.StateMachineDeleting{}, ErrStateMachineNotFound, nil},
 		{"execution missing", "DescribeExecution", execARN, &types.ExecutionDoesNotExist{}, ErrRunNotFound, nil},
