@@ -77,6 +77,15 @@ func TestIAMPolicyCommand(t *testing.T) {
 	code, _, stderr = runCLI(t, nil, "iam-policy", "--state-machine", "arn:aws:states:us-east-1:111122223333:stateMachine:orders", "--subject", "x")
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "--subject needs --entra-tenant")
+
+	// The trust policy belongs to one role in one account: machines in two
+	// accounts cannot share it.
+	code, stdout, stderr = runCLI(t, nil, "iam-policy",
+		"--state-machine", "arn:aws:states:us-east-1:111122223333:stateMachine:orders",
+		"--state-machine", "arn:aws:states:us-east-1:444455556666:stateMachine:billing",
+		"--entra-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "--subject", "0a1b2c3d-aaaa-bbbb-cccc-1234567890ab")
+	assert.Equal(t, ExitUsage, code, stdout)
+	assert.Contains(t, stderr, "accounts 111122223333 and 444455556666")
 }
 
 func TestHelpListsEveryCommand(t *testing.T) {
