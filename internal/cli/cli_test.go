@@ -85,7 +85,7 @@ func TestIAMPolicyCommand(t *testing.T) {
 		"--state-machine", "arn:aws:states:us-east-1:444455556666:stateMachine:billing",
 		"--entra-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "--subject", "0a1b2c3d-aaaa-bbbb-cccc-1234567890ab")
 	assert.Equal(t, ExitUsage, code, stdout)
-	assert.Contains(t, stderr, "accounts 111122223333 and 444455556666")
+	assert.Contains(t, stderr, "accounts aws:111122223333 and aws:444455556666")
 }
 
 func TestHelpListsEveryCommand(t *testing.T) {

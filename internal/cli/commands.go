@@ -341,8 +341,8 @@ service principal).`,
 				for _, m := range machines[1:] {
 					other, _ := parseStateMachineARN(m)
 					if other.Account != ref.Account || other.Partition != ref.Partition {
-						return usageError("the state machines are in accounts %s and %s (partitions %s and %s): the trust policy "+
-							"is for one role in one account; run iam-policy once per account", ref.Account, other.Account, ref.Partition, other.Partition)
+						return usageError("the state machines are in accounts %s and %s: the trust policy is for one role in one "+
+							"account; run iam-policy once per account", ref.Partition+":"+ref.Account, other.Partition+":"+other.Account)
 					}
 				}
 				trust, err := trustPolicy(ref.Account, ref.Partition, tenant, subject, audience)
