@@ -176,7 +176,7 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 		Name:      r.name,
 		StartedAt: aws.ToTime(out.StartDate),
 	}
-	run.ConsoleURL, _ = ConsoleURL(run.RunID)
+	run.ConsoleURL, _ = consoleURL(run.RunID, run.StartedAt) // the start date only matters for an Express run
 	if strings.Contains(run.RunID, ":"+resExpress+":") {
 		// job.Type said STANDARD but the machine is Express: StartExecution ran it asynchronously, and Step
 		// Functions offers no API to learn its result. Remember the type so that the next start of a job without

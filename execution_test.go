@@ -552,6 +552,10 @@ func TestExecutePipelineWrongTypeForExpressMachine(t *testing.T) {
 	if run.Status == nil || run.Status.State != RunStateUnknown || !strings.Contains(run.Status.Message, "CloudWatch Logs") {
 		t.Errorf("ExecutePipeline(Express machine typed STANDARD) = %+v, want an Unknown status explaining why", run.Status)
 	}
+	// The console opens an Express execution only with its start date, which StartExecution returned.
+	if want := fmt.Sprintf("#/express-executions/details/%s?startDate=%d", run.RunID, t0.UnixMilli()); !strings.HasSuffix(run.ConsoleURL, want) {
+		t.Errorf("ConsoleURL = %q, want it to end in %q", run.ConsoleURL, want)
+	}
 	// The next start without a type uses StartSyncExecution.
 	run, err = p.ExecutePipeline(context.Background(), Job{ID: testExpress}, nil)
 	if err != nil || run.Status == nil || run.Status.State != RunStateSuccess {
