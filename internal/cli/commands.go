@@ -31,7 +31,7 @@ as Polysync imports them: name, type, ARN and execution role.`,
 				return err
 			}
 			if a.jsonOut {
-				return writeJSON(a.stdout, jobs)
+				return writeJSON(a.stdout, jobsJSON(jobs))
 			}
 			printJobs(a.stdout, jobs)
 			return nil
@@ -104,7 +104,9 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 			}
 			if !f.wait && pr.Status == nil {
 				if a.jsonOut {
-					return writeJSON(a.stdout, pr)
+					return writeJSON(a.stdout, newRunJSON(pr.ConsoleURL, sfn.RunStatus{
+						RunID: pr.RunID, State: sfn.RunStateRunning, StartedAt: pr.StartedAt, Parameters: params,
+					}))
 				}
 				fmt.Fprintf(a.stdout, "Started %s\nConsole %s\n", pr.RunID, pr.ConsoleURL)
 				return nil
@@ -135,10 +137,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 // exit status.
 func (a *app) reportRun(consoleURL string, st sfn.RunStatus) error {
 	if a.jsonOut {
-		if err := writeJSON(a.stdout, struct {
-			sfn.RunStatus
-			ConsoleURL string `json:"ConsoleURL,omitempty"`
-		}{st, consoleURL}); err != nil {
+		if err := writeJSON(a.stdout, newRunJSON(consoleURL, st)); err != nil {
 			return err
 		}
 	} else {

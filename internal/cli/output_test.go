@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// keys returns the sorted top-level keys of a JSON object.
+func keys(t *testing.T, obj map[string]json.RawMessage) []string {
+	t.Helper()
+	var ks []string
+	for k := range obj {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// TestJSONOutputIsStable pins the field names scripts rely on: one shape for
+// a run whether it was just started, waited for, or looked up, with null
+// (never Go's zero time) for what is not known yet.
+func TestJSONOutputIsStable(t *testing.T) {
+	env := localEndpoint(t)
+	runKeys := []string{"Cause", "ConsoleURL", "Error", "Message", "Output", "Parameters", "RunID", "StartedAt", "State", "StoppedAt"}
+	decode := func(t *testing.T, args ...string) map[string]json.RawMessage {
+		t.Helper()
+		_, stdout, stderr := runCLI(t, env, append(args, "--json")...)
+		var obj map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(stdout), &obj), "stdout: %s\nstderr: %s", stdout, stderr)
+		return obj
+	}
+
+	started := decode(t, "run", smPrefix+"slow", "--param", "n:number=1")
+	assert.Equal(t, runKeys, keys(t, started), "run")
+	assert.JSONEq(t, `"Running"`, string(started["State"]))
+	assert.JSONEq(t, `null`, string(started["StoppedAt"]))
+	assert.JSONEq(t, `null`, string(started["Output"]))
+	assert.JSONEq(t, `[{"Name":"n","Direction":"Input","DataType":"number","Value":"1"}]`, string(started["Parameters"]))
+
+	var runID string
+	require.NoError(t, json.Unmarshal(started["RunID"], &runID))
+	running := decode(t, "status", runID)
+	assert.Equal(t, runKeys, keys(t, running), "status of a running run")
+	assert.JSONEq(t, `null`, string(running["StoppedAt"]))
+	assert.JSONEq(t, `[]`, string(running["Parameters"]))
+
+	done := decode(t, "run", smPrefix+"echo", "--param", "n:number=2", "--param", "tag=x", "--out", "doubled:number", "--wait", "--poll-interval", "100ms")
+	assert.Equal(t, runKeys, keys(t, done), "run --wait")
+	assert.JSONEq(t, `{"Doubled":4,"tag":"x"}`, string(done["Output"]), "the output is JSON, not a string holding JSON")
+	assert.NotEqual(t, `null`, string(done["StoppedAt"]))
+
+	_, stdout, stderr := runCLI(t, env, "jobs", "--json")
+	var jobs []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(stdout), &jobs), stderr)
+	require.NotEmpty(t, jobs)
+	for _, j := range jobs {
+		assert.Equal(t, []string{"CreatedAt", "Description", "ID", "Label", "LoggingLevel", "Name", "RevisionID", "RoleARN", "Status", "TracingEnabled", "Type"}, keys(t, j), "jobs")
+	}
+
+	assert.Equal(t, []string{"Result", "RunID"}, keys(t, decode(t, "cancel", runID)), "cancel")
+	assert.Equal(t, []string{"ARN", "URL"}, keys(t, decode(t, "url", runID)), "url")
+}
