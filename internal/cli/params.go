@@ -22,20 +22,21 @@ func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 		if !ok {
 			return nil, fmt.Errorf("--param %q: want name:type=value (type optional)", raw)
 		}
-		name, dataType, err := parseNameType("--param", raw, spec)
+		// Errors quote name:type only: the value may be a secret.
+		name, dataType, err := parseNameType("--param", spec)
 		if err != nil {
 			return nil, err
 		}
 		key := strings.ToLower(name)
 		if _, dup := index[key]; dup {
-			return nil, fmt.Errorf("--param %q: parameter %q is given twice", raw, name)
+			return nil, fmt.Errorf("--param %q: parameter %q is given twice", spec, name)
 		}
 		index[key] = len(params)
 		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionInput, DataType: dataType, Value: value})
 	}
 	seenOut := map[string]bool{}
 	for _, raw := range outputs {
-		name, dataType, err := parseNameType("--out", raw, raw)
+		name, dataType, err := parseNameType("--out", raw)
 		if err != nil {
 			return nil, err
 		}
@@ -53,16 +54,16 @@ func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 	return params, nil
 }
 
-func parseNameType(flag, raw, spec string) (string, sfn.DataType, error) {
+func parseNameType(flag, spec string) (string, sfn.DataType, error) {
 	name, dataType := spec, "string"
 	if i := strings.LastIndexByte(spec, ':'); i >= 0 {
 		name, dataType = spec[:i], spec[i+1:]
 		if dataType == "" {
-			return "", "", fmt.Errorf("%s %q: the type after ':' is empty", flag, raw)
+			return "", "", fmt.Errorf("%s %q: the type after ':' is empty", flag, spec)
 		}
 	}
 	if strings.TrimSpace(name) == "" {
-		return "", "", fmt.Errorf("%s %q: the parameter name is empty", flag, raw)
+		return "", "", fmt.Errorf("%s %q: the parameter name is empty", flag, spec)
 	}
 	if !knownTypes[strings.ToLower(dataType)] {
 		return "", "", fmt.Errorf("%s %q: unknown type %q (want string, number, boolean or json; "+

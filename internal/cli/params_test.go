@@ -139,3 +139,19 @@ func TestTrustPolicy(t *testing.T) {
 	_, err = trustPolicy("111122223333", "aws", "72f988bf-86f1-41af-91ab-2d7cd011db47", " ", "sts.amazonaws.com")
 	assert.ErrorContains(t, err, "--subject is required")
 }
+
+// Like the provider's, the command line's errors name a parameter but never
+// show its value, which may be a secret.
+func TestParseParamsErrorsHideValues(t *testing.T) {
+	const secret = "s3cr3t-t0ken"
+	for _, inputs := range [][]string{
+		{":string=" + secret},
+		{"token:=" + secret},
+		{"token=" + secret, "TOKEN=" + secret},
+		{"token:nmber=" + secret},
+	} {
+		_, err := parseParams(inputs, nil)
+		require.Error(t, err, "%q", inputs)
+		assert.NotContains(t, err.Error(), secret)
+	}
+}
