@@ -16,8 +16,9 @@ const listPageSize = 1000
 // ListJobs returns every state machine in the Provider's region as a Job, in ListStateMachines order. It lists
 // state machines in pages of 1000 and describes each with DescribeStateMachine, at most
 // Config.DiscoveryConcurrency at a time and under the rate limits, to capture the role ARN, status and the
-// other fields. A state machine deleted between the two calls is skipped; any other failure fails ListJobs.
-// Jobs carry no parameters.
+// other fields. It asks for metadata only: the definition is not needed, and one encrypted with a customer
+// managed KMS key would require kms:Decrypt. A state machine deleted between the two calls is skipped; any
+// other failure fails ListJobs. Jobs carry no parameters.
 //
 // With the default rate limits, discovering N state machines takes about (N-160)/16 seconds once N exceeds the
 // DescribeStateMachine burst of 160 (the documented quota is a bucket of 200 refilled at 20 per second).
@@ -52,7 +53,8 @@ func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
 			if err := p.wait(gctx, apiDescribeStateMachine, arn); err != nil {
 				return err
 			}
-			d, err := p.client.DescribeStateMachine(gctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn)})
+			d, err := p.client.DescribeStateMachine(gctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
+				IncludedData: types.IncludedDataMetadataOnly})
 			if err != nil {
 				if code := apiErrorCode(err); code == "StateMachineDoesNotExist" {
 					p.log.LogAttrs(gctx, slog.LevelDebug, "state machine deleted during discovery, skipped", slog.String("job", arn))

@@ -260,3 +260,44 @@ func BenchmarkListJobs(b *testing.B) {
 		})
 	}
 }
+
+// Discovery and type lookups need no definition. Asking for metadata only keeps state machines whose definition
+// is encrypted with a customer managed KMS key describable without kms:Decrypt, and spares transferring
+// definitions of up to 1 MB each.
+func TestDescribeStateMachineAsksForMetadataOnly(t *testing.T) {
+	encrypted := func(ctx context.Context, in *sfn.DescribeStateMachineInput) (*sfn.DescribeStateMachineOutput, error) {
+		if in.IncludedData != types.IncludedDataMetadataOnly {
+			return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt for the definition")}
+		}
+		var i int
+		fmt.Sscanf(aws.ToString(in.StateMachineArn), "arn:aws:states:eu-west-1:123456789012:stateMachine:sm-%d", &i)
+		return describeOK(ctx, aws.ToString(in.StateMachineArn), i)
+	}
+	tests := []struct {
+		name string
+		call func(p *Provider) error
+	}{
+		{"ListJobs", func(p *Provider) error {
+			jobs, err := p.ListJobs(context.Background())
+			if err == nil && len(jobs) != 3 {
+				return fmt.Errorf("%d jobs, want 3", len(jobs))
+			}
+			return err
+		}},
+		{"ExecutePipeline without a type", func(p *Provider) error {
+			_, err := p.ExecutePipeline(context.Background(), Job{ID: machineARN(2)}, nil)
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := discoveryFake(3, 1000, describeOK)
+			f.describeStateMachine = encrypted
+			f.startExecution = startOK(nil, nil)
+			p := testProvider(t, f, Config{}, nil)
+			if err := tt.call(p); err != nil {
+				t.Errorf("%s error = %v, want success without the definition", tt.name, err)
+			}
+		})
+	}
+}

@@ -130,7 +130,8 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnARN) (string, err
 	if err := p.wait(ctx, apiDescribeStateMachine, base); err != nil {
 		return "", err
 	}
-	out, err := p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base})
+	out, err := p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
+		IncludedData: types.IncludedDataMetadataOnly})
 	if err != nil {
 		return "", classify(apiDescribeStateMachine, base, p.region, err)
 	}

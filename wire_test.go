@@ -134,6 +134,9 @@ func TestWireListJobsPaginates(t *testing.T) {
 	})
 	w.handle("DescribeStateMachine", func(body map[string]any) (int, any) {
 		arn, _ := body["stateMachineArn"].(string)
+		if body["includedData"] != "METADATA_ONLY" {
+			t.Errorf("DescribeStateMachine includedData = %v, want METADATA_ONLY", body["includedData"])
+		}
 		if arn == machineARN(1) {
 			return apiError("StateMachineDoesNotExist", "State Machine Does Not Exist: '"+arn+"'")
 		}
