@@ -58,7 +58,7 @@ func (a *app) config() (sfn.Config, error) {
 	}
 	tokenFile := firstNonEmpty(c.tokenFile, env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AZURE_FEDERATED_TOKEN_FILE"))
 	roleARN := c.roleARN
-	if roleARN == "" && tokenFile != "" && c.tokenFile == "" {
+	if roleARN == "" && tokenFile != "" {
 		roleARN = env("AWS_ROLE_ARN")
 	}
 	var src auth.Source

@@ -34,6 +34,13 @@ func TestConfigChoosesCredentials(t *testing.T) {
 			wantCreds:  "web-identity(role=arn:aws:iam::111122223333:role/p, token=file:/var/run/azure)",
 		},
 		{
+			name:       "token file flag with AWS_ROLE_ARN",
+			env:        map[string]string{"AWS_REGION": "eu-west-1", "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/p"},
+			conn:       connFlags{tokenFile: "/run/token"},
+			wantRegion: "eu-west-1",
+			wantCreds:  "web-identity(role=arn:aws:iam::111122223333:role/p, token=file:/run/token)",
+		},
+		{
 			name:       "AWS_WEB_IDENTITY_TOKEN_FILE wins over the Azure file",
 			env:        map[string]string{"AWS_REGION": "eu-west-1", "AWS_WEB_IDENTITY_TOKEN_FILE": "/aws", "AZURE_FEDERATED_TOKEN_FILE": "/azure", "AWS_ROLE_ARN": "arn:aws:iam::111122223333:role/p"},
 			wantRegion: "eu-west-1",
