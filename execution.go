@@ -292,12 +292,13 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	return stopErr
 }
 
-// describeStatus returns the execution status of a Standard run.
+// describeStatus returns the execution status of a Standard run. It asks for metadata only, which needs no
+// kms:Decrypt for an encrypted execution.
 func (p *Provider) describeStatus(ctx context.Context, runID string) (types.ExecutionStatus, error) {
 	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
 		return "", err
 	}
-	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
 	if err != nil {
 		return "", classify(apiDescribeExecution, runID, p.region, err)
 	}

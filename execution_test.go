@@ -451,7 +451,11 @@ func TestCancelPipelineRun(t *testing.T) {
 				},
 			}
 			if tt.status != "" {
-				f.describeExecution = func(context.Context, *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+				f.describeExecution = func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+					if in.IncludedData != types.IncludedDataMetadataOnly {
+						// Only the status is needed; input and output of an encrypted execution need kms:Decrypt.
+						return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt")}
+					}
 					return &sfn.DescribeExecutionOutput{Status: tt.status}, nil
 				}
 			}
