@@ -22,7 +22,7 @@ func (a *app) jobsCommand() *cobra.Command {
 as Polysync imports them: name, type, ARN and execution role.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			p, err := a.newProvider(cmd.Context())
+			p, err := a.newProvider(cmd.Context(), "")
 			if err != nil {
 				return err
 			}
@@ -87,7 +87,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 			if f.pollInterval < 100*time.Millisecond {
 				return usageError("--poll-interval %s: must be at least 100ms", f.pollInterval)
 			}
-			p, err := a.newProvider(cmd.Context())
+			p, err := a.newProvider(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -206,7 +206,7 @@ output parameters as Polysync does. Exit status: 0 running or succeeded, 1 faile
 			if err != nil {
 				return usageError("%v", err)
 			}
-			p, err := a.newProvider(cmd.Context())
+			p, err := a.newProvider(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -228,7 +228,7 @@ func (a *app) cancelCommand() *cobra.Command {
 		Short: "Cancel a run (StopExecution); a run that already ended is left as it is",
 		Args:  exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			p, err := a.newProvider(cmd.Context())
+			p, err := a.newProvider(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

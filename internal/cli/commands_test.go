@@ -178,3 +178,29 @@ func TestInterruptedBeforeAnyRunSaysSo(t *testing.T) {
 	assert.Equal(t, ExitInterrupted, code)
 	assert.Equal(t, "polysync-sfn: interrupted\n", stderr.String())
 }
+
+func TestRegionComesFromTheARN(t *testing.T) {
+	env := localEndpoint(t)
+	// A default region elsewhere must not hide the one the ARN names.
+	env["AWS_REGION"] = "ap-southeast-2"
+
+	code, stdout, stderr := runCLI(t, env, "run", smPrefix+"slow", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var run struct{ RunID string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &run))
+	code, _, stderr = runCLI(t, env, "status", run.RunID)
+	assert.Equal(t, ExitOK, code, stderr)
+	code, _, stderr = runCLI(t, env, "cancel", run.RunID)
+	assert.Equal(t, ExitOK, code, stderr)
+
+	// An explicit --region still wins, and the provider says what is wrong.
+	code, _, stderr = runCLI(t, env, "status", run.RunID, "--region", "eu-west-1")
+	assert.Equal(t, ExitUsage, code, stderr)
+	assert.Contains(t, stderr, "eu-west-1")
+
+	// jobs has no ARN to go by.
+	delete(env, "AWS_REGION")
+	code, _, stderr = runCLI(t, env, "jobs")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "no region: pass --region or set AWS_REGION")
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/pflag"
 
 	sfn "github.com/polysync/stepfunctions"
@@ -22,7 +23,7 @@ type connFlags struct {
 }
 
 func (c *connFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&c.region, "region", "", "AWS region (default $AWS_REGION, then $AWS_DEFAULT_REGION)")
+	fs.StringVar(&c.region, "region", "", "AWS region (default the ARN's region, then $AWS_REGION, then $AWS_DEFAULT_REGION)")
 	fs.StringVar(&c.endpoint, "endpoint", "", "Step Functions endpoint URL, e.g. http://127.0.0.1:8083 (default $AWS_ENDPOINT_URL_SFN)")
 	fs.StringVar(&c.roleARN, "role-arn", "", "IAM role to assume with web identity federation (default $AWS_ROLE_ARN when a token file is set)")
 	fs.StringVar(&c.tokenFile, "web-identity-token-file", "", "web identity token file (default $AWS_WEB_IDENTITY_TOKEN_FILE, then $AZURE_FEDERATED_TOKEN_FILE)")
@@ -35,6 +36,10 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 // Config. It reads no file and calls nothing: credentials are resolved when
 // the provider first needs them.
 //
+// The region is --region, else the region of resourceARN (the ARN the
+// command works on, if any: that is where the resource is), else
+// AWS_REGION, else AWS_DEFAULT_REGION.
+//
 // Credentials, first match wins:
 //  1. --role-arn with a web identity token file: AssumeRoleWithWebIdentity.
 //  2. AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).
@@ -43,10 +48,10 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 //  4. The SDK's default chain (shared config and profiles, container, instance profile).
 //
 // --assume-role-arn then chains a role on top of any of them.
-func (a *app) config() (sfn.Config, error) {
+func (a *app) config(resourceARN string) (sfn.Config, error) {
 	c := a.conn
 	env := a.getenv
-	cfg := sfn.Config{Region: firstNonEmpty(c.region, env("AWS_REGION"), env("AWS_DEFAULT_REGION")),
+	cfg := sfn.Config{Region: firstNonEmpty(c.region, arnRegion(resourceARN), env("AWS_REGION"), env("AWS_DEFAULT_REGION")),
 		Endpoint: firstNonEmpty(c.endpoint, env("AWS_ENDPOINT_URL_SFN")), Logger: a.logger()}
 	if cfg.Region == "" {
 		return sfn.Config{}, usageError("no region: pass --region or set AWS_REGION")
@@ -88,8 +93,10 @@ func (a *app) config() (sfn.Config, error) {
 	return cfg, nil
 }
 
-func (a *app) newProvider(ctx context.Context) (*sfn.Provider, error) {
-	cfg, err := a.config()
+// newProvider returns a provider configured from the flags and the
+// environment, for a command that works on resourceARN ("" for none).
+func (a *app) newProvider(ctx context.Context, resourceARN string) (*sfn.Provider, error) {
+	cfg, err := a.config(resourceARN)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +105,15 @@ func (a *app) newProvider(ctx context.Context) (*sfn.Provider, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// arnRegion returns the region an ARN names, or "" if s is not an ARN.
+func arnRegion(s string) string {
+	parsed, err := arn.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return parsed.Region
 }
 
 func parseEndpoint(s string) (*url.URL, error) {
