@@ -124,20 +124,28 @@ Exit status:
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err}
 	})
-	pf := root.PersistentFlags()
-	a.conn.register(pf)
-	pf.BoolVar(&a.jsonOut, "json", false, "print data as JSON (for scripts)")
-	pf.BoolVarP(&a.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
-	root.AddCommand(
-		a.demoCommand(),
-		a.jobsCommand(),
-		a.runCommand(),
-		a.statusCommand(),
-		a.cancelCommand(),
-		a.urlCommand(),
-		a.localCommand(),
-		a.iamPolicyCommand(),
-	)
+	// Each command takes only the flags it uses, so that its help stays short
+	// and a misplaced flag is an error rather than silently ignored.
+	jsonFlag := func(c *cobra.Command) {
+		c.Flags().BoolVar(&a.jsonOut, "json", false, "print data as JSON (for scripts)")
+	}
+	verboseFlag := func(c *cobra.Command) {
+		c.Flags().BoolVarP(&a.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
+	}
+	for _, c := range []*cobra.Command{a.jobsCommand(), a.runCommand(), a.statusCommand(), a.cancelCommand()} {
+		a.conn.register(c.Flags())
+		jsonFlag(c)
+		verboseFlag(c)
+		root.AddCommand(c)
+	}
+	url, iamPolicy := a.urlCommand(), a.iamPolicyCommand()
+	jsonFlag(url)
+	jsonFlag(iamPolicy)
+	demo, local := a.demoCommand(), a.localCommand()
+	verboseFlag(demo)
+	verboseFlag(local)
+	local.Flags().StringVar(&a.conn.region, "region", "", "region in the ARNs the endpoint makes (default $AWS_REGION, then $AWS_DEFAULT_REGION, then "+localRegion+")")
+	root.AddCommand(url, iamPolicy, demo, local)
 	return root
 }
 

@@ -103,3 +103,36 @@ func TestHelpDocumentsExitStatuses(t *testing.T) {
 		assert.Regexp(t, regexp.MustCompile(fmt.Sprintf(`(?m)^\s+%d\s+\w`, status)), stdout, "--help explains exit status %d", status)
 	}
 }
+
+// A flag a command would ignore is not offered to it: help stays short and a
+// misplaced flag is an error, not a silent no-op.
+func TestFlagsOnlyWhereTheyMatter(t *testing.T) {
+	tests := []struct {
+		command     string
+		have, lacks []string
+	}{
+		{"jobs", []string{"--region", "--endpoint", "--role-arn", "--assume-role-arn", "--json", "--verbose"}, nil},
+		{"run", []string{"--region", "--web-identity-token-file", "--external-id", "--json", "--wait"}, nil},
+		{"status", []string{"--region", "--session-name", "--json"}, nil},
+		{"cancel", []string{"--region", "--endpoint", "--json"}, nil},
+		{"url", []string{"--json"}, []string{"--region", "--endpoint", "--role-arn", "--verbose"}},
+		{"iam-policy", []string{"--json", "--state-machine"}, []string{"--region", "--endpoint", "--role-arn", "--verbose"}},
+		{"demo", []string{"--verbose"}, []string{"--region", "--endpoint", "--role-arn", "--json"}},
+		{"local", []string{"--region", "--addr", "--verbose"}, []string{"--endpoint", "--role-arn", "--json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.command, func(t *testing.T) {
+			code, stdout, _ := runCLI(t, nil, tt.command, "--help")
+			require.Equal(t, ExitOK, code)
+			for _, f := range tt.have {
+				assert.Contains(t, stdout, f+" ", "%s --help", tt.command)
+			}
+			for _, f := range tt.lacks {
+				assert.NotContains(t, stdout, f+" ", "%s --help", tt.command)
+			}
+		})
+	}
+	code, _, stderr := runCLI(t, nil, "url", "arn:aws:states:eu-west-1:111122223333:stateMachine:orders", "--region", "us-east-1")
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, "unknown flag: --region")
+}
