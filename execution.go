@@ -244,8 +244,9 @@ func decodeJSON(s string) (any, error) {
 
 // CancelPipelineRun stops a Standard run with StopExecution, recording error PolysyncCancellation and cause
 // "Cancelled by Polysync". Cancelling a run that already ended is not an error; an unknown run is
-// ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an Express run is ErrNotSupported (Step Functions cannot stop Express executions, and
-// ExecutePipeline returns only after they have ended).
+// ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an
+// Express run is ErrNotSupported (Step Functions cannot stop Express executions; those ExecutePipeline starts have
+// ended when it returns).
 func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	const op = "CancelPipelineRun"
 	a, err := p.parseRunID(op, runID)
@@ -254,8 +255,8 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	}
 	if a.resource == resExpress {
 		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
-			Err: errors.New("Express executions cannot be cancelled: Step Functions does not support StopExecution for them, " +
-				"and the run had already ended when ExecutePipeline returned")}
+			Err: errors.New("Express executions cannot be cancelled: Step Functions does not support StopExecution " +
+				"for them (an Express run that ExecutePipeline started has already ended when it returned)")}
 	}
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
