@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
@@ -198,13 +199,18 @@ func (a *app) statusCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status RUN-ARN [--out name:type ...]",
 		Short: "Show a run's state, error and output parameters",
-		Long: `status describes one run (an execution ARN). With --out, the execution's output is mapped onto those
-output parameters as Polysync does. Exit status: 0 running or succeeded, 1 failed, 3 cancelled.`,
+		Long: `status describes one run (a Standard execution ARN; Step Functions cannot describe Express ones). With
+--out, the execution's output is mapped onto those output parameters as Polysync does. Exit status: 0 running or
+succeeded, 1 failed, 3 cancelled.`,
 		Args: exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			params, err := parseParams(nil, outs)
 			if err != nil {
 				return usageError("%v", err)
+			}
+			if ref, err := arn.Parse(args[0]); err == nil && strings.HasPrefix(ref.Resource, "express:") {
+				return usageError("%s is an Express run: Step Functions cannot describe Express executions, so only "+
+					"the 'run' that started it saw its result; look for it in the state machine's CloudWatch Logs", args[0])
 			}
 			p, err := a.newProvider(cmd.Context(), args[0])
 			if err != nil {

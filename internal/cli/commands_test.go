@@ -204,3 +204,12 @@ func TestRegionComesFromTheARN(t *testing.T) {
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "no region: pass --region or set AWS_REGION")
 }
+
+func TestStatusOfAnExpressRunExplainsWhy(t *testing.T) {
+	env := localEndpoint(t)
+	code, _, stderr := runCLI(t, env, "status", "arn:aws:states:us-east-1:123456789012:express:quote:Polysync-1:8a3e5c1d-0000-4000-8000-000000000001")
+	assert.Equal(t, ExitUsage, code, stderr)
+	assert.Contains(t, stderr, "Express")
+	assert.Contains(t, stderr, "CloudWatch Logs")
+	assert.NotContains(t, stderr, "Config.", "no library configuration names in a command's error")
+}
