@@ -39,6 +39,8 @@ func TestUsageErrorsExitWithStatus2(t *testing.T) {
 		{"external id without role", []string{"jobs", "--region", "us-east-1", "--external-id", "x"}, "--external-id needs --assume-role-arn"},
 		{"url of a non-ARN", []string{"url", "not-an-arn"}, "not-an-arn"},
 		{"iam-policy without machines", []string{"iam-policy"}, "--state-machine"},
+		{"demo poll interval 0", []string{"demo", "--poll-interval", "0"}, "--poll-interval 0s: must be at least 100ms"},
+		{"run poll interval negative", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--poll-interval", "-1s"}, "--poll-interval -1s: must be at least 100ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -85,8 +85,8 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
-			if f.pollInterval < 100*time.Millisecond {
-				return usageError("--poll-interval %s: must be at least 100ms", f.pollInterval)
+			if err := checkPollInterval(f.pollInterval); err != nil {
+				return err
 			}
 			p, err := a.newProvider(cmd.Context(), args[0])
 			if err != nil {
@@ -132,6 +132,17 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 	fs.StringVar(&f.idempotencyKey, "idempotency-key", "", "repeating a run with the same key returns the same run")
 	fs.DurationVar(&f.pollInterval, "poll-interval", 2*time.Second, "how often --wait asks for the status")
 	return cmd
+}
+
+// minPollInterval is the shortest --poll-interval: polling faster only
+// spends the DescribeExecution quota.
+const minPollInterval = 100 * time.Millisecond
+
+func checkPollInterval(d time.Duration) error {
+	if d < minPollInterval {
+		return usageError("--poll-interval %s: must be at least %s", d, minPollInterval)
+	}
+	return nil
 }
 
 // reportRun prints a finished (or current) run and turns its state into the

@@ -37,6 +37,9 @@ them, print the mapped output parameters, the failure message, the cancelled sta
 It checks every step and exits 1 if anything did not behave as expected.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			if err := checkPollInterval(poll); err != nil {
+				return err
+			}
 			return a.demo(cmd.Context(), poll)
 		}),
 	}
