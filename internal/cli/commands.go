@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -303,10 +304,10 @@ memory and lost when it stops. Its ARNs name the region from --region (or $AWS_R
 			}
 			region := firstNonEmpty(a.conn.region, a.getenv("AWS_REGION"), a.getenv("AWS_DEFAULT_REGION"), localRegion)
 			opts := []sfnlocal.Option{sfnlocal.WithLogger(a.logger()), sfnlocal.WithAccountID(account), sfnlocal.WithRegion(region)}
+			if !(timeScale > 0) || math.IsInf(timeScale, 0) {
+				return usageError("--time-scale %v: must be a positive number", timeScale)
+			}
 			if timeScale != 1 {
-				if timeScale <= 0 {
-					return usageError("--time-scale %v: must be positive", timeScale)
-				}
 				opts = append(opts, sfnlocal.WithTimeScale(timeScale))
 			}
 			srv := sfnlocal.New(opts...)

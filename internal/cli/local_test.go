@@ -65,7 +65,9 @@ func TestLocalRejectsBadFlags(t *testing.T) {
 	code, _, stderr := runCLI(t, nil, "local", "--account", "12345")
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, `--account "12345"`)
-	code, _, stderr = runCLI(t, nil, "local", "--addr", "127.0.0.1:0", "--time-scale", "-1")
-	assert.Equal(t, ExitUsage, code)
-	assert.Contains(t, stderr, "--time-scale -1")
+	for _, scale := range []string{"-1", "0", "NaN", "+Inf"} {
+		code, _, stderr = runCLI(t, nil, "local", "--addr", "127.0.0.1:0", "--time-scale", scale)
+		assert.Equal(t, ExitUsage, code, "--time-scale %s", scale)
+		assert.Contains(t, stderr, "--time-scale "+scale+": must be a positive number")
+	}
 }
