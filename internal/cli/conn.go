@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -51,16 +52,21 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 func (a *app) config(resourceARN string) (sfn.Config, error) {
 	c := a.conn
 	env := a.getenv
-	cfg := sfn.Config{Region: firstNonEmpty(c.region, arnRegion(resourceARN), env("AWS_REGION"), env("AWS_DEFAULT_REGION")),
-		Endpoint: firstNonEmpty(c.endpoint, env("AWS_ENDPOINT_URL_SFN")), Logger: a.logger()}
-	if cfg.Region == "" {
+	region := firstSet(setting{c.region, "--region"}, setting{arnRegion(resourceARN), "the ARN's region"},
+		setting{env("AWS_REGION"), "AWS_REGION"}, setting{env("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+	endpoint := firstSet(setting{c.endpoint, "--endpoint"}, setting{env("AWS_ENDPOINT_URL_SFN"), "AWS_ENDPOINT_URL_SFN"})
+	switch {
+	case region.value == "":
 		return sfn.Config{}, usageError("no region: pass --region or set AWS_REGION")
+	case !regionNameRE.MatchString(region.value):
+		return sfn.Config{}, usageError("%s %q: not an AWS region name such as eu-west-1", region.from, region.value)
 	}
-	if cfg.Endpoint != "" {
-		if _, err := parseEndpoint(cfg.Endpoint); err != nil {
-			return sfn.Config{}, usageError("--endpoint %q: %v", cfg.Endpoint, err)
+	if endpoint.value != "" {
+		if _, err := parseEndpoint(endpoint.value); err != nil {
+			return sfn.Config{}, usageError("%s %q: %v", endpoint.from, endpoint.value, err)
 		}
 	}
+	cfg := sfn.Config{Region: region.value, Endpoint: endpoint.value, Logger: a.logger()}
 	tokenFile := firstNonEmpty(c.tokenFile, env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AZURE_FEDERATED_TOKEN_FILE"))
 	roleARN := c.roleARN
 	if roleARN == "" && tokenFile != "" {
@@ -118,13 +124,29 @@ func arnRegion(s string) string {
 
 func parseEndpoint(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("want an http or https URL such as http://127.0.0.1:8083")
 	}
 	return u, nil
+}
+
+// regionNameRE matches AWS region names. The provider checks the same; the
+// command line checks first so that the error names the flag or variable
+// the region came from.
+var regionNameRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// setting is a configuration value and where it came from (a flag or an
+// environment variable), for error messages.
+type setting struct{ value, from string }
+
+// firstSet returns the first setting with a value, or the zero setting.
+func firstSet(settings ...setting) setting {
+	for _, s := range settings {
+		if s.value != "" {
+			return s
+		}
+	}
+	return setting{}
 }
 
 func isLoopbackEndpoint(s string) bool {

@@ -95,3 +95,32 @@ func TestConfigChoosesCredentials(t *testing.T) {
 		})
 	}
 }
+
+// A bad region or endpoint is reported under the name the operator used:
+// the flag, or the environment variable it came from.
+func TestConfigNamesTheBadSetting(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string
+	}{
+		{"endpoint from the environment", map[string]string{"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SFN": "127.0.0.1:8083"}, nil,
+			`AWS_ENDPOINT_URL_SFN "127.0.0.1:8083": want an http or https URL such as http://127.0.0.1:8083`},
+		{"endpoint flag", map[string]string{"AWS_REGION": "us-east-1"}, []string{"--endpoint", "localhost:8083"},
+			`--endpoint "localhost:8083": want an http or https URL such as http://127.0.0.1:8083`},
+		{"region from the environment", map[string]string{"AWS_REGION": "Bad_Region"}, nil,
+			`AWS_REGION "Bad_Region": not an AWS region name such as eu-west-1`},
+		{"region from the older variable", map[string]string{"AWS_DEFAULT_REGION": "europe"}, nil,
+			`AWS_DEFAULT_REGION "europe": not an AWS region name such as eu-west-1`},
+		{"region flag", nil, []string{"--region", "eu"}, `--region "eu": not an AWS region name such as eu-west-1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.env, append([]string{"jobs"}, tt.args...)...)
+			assert.Equal(t, ExitUsage, code)
+			assert.Contains(t, stderr, tt.wantErr)
+			assert.NotContains(t, stderr, "Config.")
+		})
+	}
+}
