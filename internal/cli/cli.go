@@ -81,7 +81,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -95,7 +95,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		}
 	}
 	if code == ExitUsage {
-		fmt.Fprintln(stderr, "Run 'polysync-sfn --help' for usage.")
+		path := root.CommandPath()
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }

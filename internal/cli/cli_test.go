@@ -138,3 +138,18 @@ func TestFlagsOnlyWhereTheyMatter(t *testing.T) {
 	assert.Equal(t, ExitUsage, code)
 	assert.Contains(t, stderr, "unknown flag: --region")
 }
+
+func TestUsageErrorPointsAtTheCommandsHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run"}, "Run 'polysync-sfn run --help' for usage.\n"},
+		{[]string{"iam-policy", "--state-machine", "x"}, "Run 'polysync-sfn iam-policy --help' for usage.\n"},
+		{[]string{"frobnicate"}, "Run 'polysync-sfn --help' for usage.\n"},
+	} {
+		code, _, stderr := runCLI(t, nil, tt.args...)
+		assert.Equal(t, ExitUsage, code)
+		assert.True(t, strings.HasSuffix(stderr, tt.want), "polysync-sfn %s: stderr %q, want it to end with %q", strings.Join(tt.args, " "), stderr, tt.want)
+	}
+}
