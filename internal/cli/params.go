@@ -13,7 +13,8 @@ import (
 // --param takes name:type=value (type optional, default string); the value is
 // everything after the first '=', so it may hold '=' and ':'. --out takes
 // name:type (type optional). A name given to both becomes an InputOutput
-// parameter. Names are compared case-insensitively, as the provider does.
+// parameter, of the --param type (an --out type, if given, must agree).
+// Names are compared case-insensitively, as the provider does.
 func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 	var params []sfn.Parameter
 	index := map[string]int{}
@@ -46,6 +47,9 @@ func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 		}
 		seenOut[key] = true
 		if i, ok := index[key]; ok {
+			if strings.Contains(raw, ":") && !strings.EqualFold(string(dataType), string(params[i].DataType)) {
+				return nil, fmt.Errorf("--out %q: parameter %q has type %s in --param", raw, params[i].Name, params[i].DataType)
+			}
 			params[i].Direction = sfn.DirectionInputOutput
 			continue
 		}

@@ -57,6 +57,18 @@ func TestParseParams(t *testing.T) {
 				{Name: "o", Direction: sfn.DirectionInput, DataType: "object", Value: "{}"},
 			},
 		},
+		{
+			name:    "an InputOutput parameter has one type",
+			inputs:  []string{"n:number=1"},
+			outputs: []string{"n:string"},
+			wantErr: `--out "n:string": parameter "n" has type number in --param`,
+		},
+		{
+			name:    "--out without a type takes the --param type",
+			inputs:  []string{"n:number=1"},
+			outputs: []string{"N"},
+			want:    []sfn.Parameter{{Name: "n", Direction: sfn.DirectionInputOutput, DataType: "number", Value: "1"}},
+		},
 		{name: "unknown input type", inputs: []string{"n:nmber=3"}, wantErr: `--param "n:nmber": unknown type "nmber" (want string, number, boolean or json`},
 		{name: "unknown output type", outputs: []string{"total:numeric"}, wantErr: `--out "total:numeric": unknown type "numeric"`},
 	}
