@@ -316,7 +316,7 @@ memory and lost when it stops. Its ARNs name the region from --region (or $AWS_R
 				return &exitError{code: ExitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
 			}
 			fmt.Fprintf(a.stdout, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
-			fmt.Fprintf(a.stdout, "  aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
+			fmt.Fprintf(a.stdout, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
 			fmt.Fprintf(a.stdout, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
 			<-cmd.Context().Done()
 			fmt.Fprintln(a.stdout, "Stopping.")
