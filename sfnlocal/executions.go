@@ -153,7 +153,7 @@ func (in *startInput) validate() (json.RawMessage, error) {
 	if in.TraceHeader != nil {
 		th := *in.TraceHeader
 		if len(th) > maxTraceHeader {
-			return nil, validationf("1 validation error detected: Value at 'traceHeader' failed to satisfy constraint: Member must have length less than or equal to %d", maxTraceHeader)
+			return nil, tooLong("traceHeader", maxTraceHeader)
 		}
 		for i := 0; i < len(th); i++ {
 			if th[i] < 0x20 || th[i] > 0x7e {
@@ -433,8 +433,8 @@ func (s *Server) startSyncExecution(ctx context.Context, c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.IncludedData != "" && in.IncludedData != "ALL_DATA" && in.IncludedData != "METADATA_ONLY" {
-		return nil, validationf("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", in.IncludedData)
+	if err := checkIncludedData(in.IncludedData); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	m, rev, versionArn, aliasArn, err := s.target(in.StateMachineArn)
@@ -533,14 +533,11 @@ type executionArnInput struct {
 
 func (s *Server) describeExecution(_ context.Context, c *call) (any, error) {
 	var in executionArnInput
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"executionArn", &in.ExecutionArn}); err != nil {
 		return nil, err
 	}
-	if in.ExecutionArn == "" {
-		return nil, required("executionArn")
-	}
-	if in.IncludedData != "" && in.IncludedData != "ALL_DATA" && in.IncludedData != "METADATA_ONLY" {
-		return nil, validationf("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", in.IncludedData)
+	if err := checkIncludedData(in.IncludedData); err != nil {
+		return nil, err
 	}
 	now := s.cfg.clock.Now()
 	s.mu.Lock()
@@ -553,20 +550,10 @@ func (s *Server) describeExecution(_ context.Context, c *call) (any, error) {
 		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
 	}
 	withData := in.IncludedData != "METADATA_ONLY"
-	out := map[string]any{
-		"executionArn":    ex.arn,
-		"stateMachineArn": ex.smArn,
-		"name":            ex.name,
-		"status":          ex.status,
-		"startDate":       ep(ex.start),
-		"inputDetails":    map[string]any{"included": withData},
-		"redriveCount":    ex.redriveCount,
-	}
+	out := ex.summary()
+	out["inputDetails"] = map[string]any{"included": withData}
 	if withData {
 		out["input"] = string(ex.input)
-	}
-	if ex.status != statusRunning {
-		out["stopDate"] = ep(ex.stop)
 	}
 	if ex.status == asl.StatusSucceeded {
 		out["outputDetails"] = map[string]any{"included": withData}
@@ -583,6 +570,22 @@ func (s *Server) describeExecution(_ context.Context, c *call) (any, error) {
 	if ex.traceHeader != "" {
 		out["traceHeader"] = ex.traceHeader
 	}
+	status, reason := s.redrivable(ex, now)
+	out["redriveStatus"] = status
+	if reason != "" {
+		out["redriveStatusReason"] = reason
+	}
+	return out, nil
+}
+
+// summary returns the members of an ExecutionListItem, which
+// DescribeExecution answers too. The caller holds s.mu.
+func (ex *execution) summary() map[string]any {
+	out := map[string]any{"executionArn": ex.arn, "stateMachineArn": ex.smArn, "name": ex.name,
+		"status": ex.status, "startDate": ep(ex.start), "redriveCount": ex.redriveCount}
+	if ex.status != statusRunning {
+		out["stopDate"] = ep(ex.stop)
+	}
 	if ex.versionArn != "" {
 		out["stateMachineVersionArn"] = ex.versionArn
 	}
@@ -592,12 +595,17 @@ func (s *Server) describeExecution(_ context.Context, c *call) (any, error) {
 	if !ex.redriveDate.IsZero() {
 		out["redriveDate"] = ep(ex.redriveDate)
 	}
-	status, reason := s.redrivable(ex, now)
-	out["redriveStatus"] = status
-	if reason != "" {
-		out["redriveStatusReason"] = reason
+	return out
+}
+
+// checkIncludedData validates an includedData member: empty, ALL_DATA or
+// METADATA_ONLY.
+func checkIncludedData(v string) error {
+	switch v {
+	case "", "ALL_DATA", "METADATA_ONLY":
+		return nil
 	}
-	return out, nil
+	return validationf("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", v)
 }
 
 func truncate(s string, n int) string {
@@ -634,17 +642,14 @@ func (s *Server) stopExecution(ctx context.Context, c *call) (any, error) {
 		Error        string `json:"error"`
 		Cause        string `json:"cause"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"executionArn", &in.ExecutionArn}); err != nil {
 		return nil, err
 	}
-	if in.ExecutionArn == "" {
-		return nil, required("executionArn")
-	}
 	if len(in.Error) > 256 {
-		return nil, validationf("1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256")
+		return nil, tooLong("error", 256)
 	}
 	if len(in.Cause) > 32768 {
-		return nil, validationf("1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768")
+		return nil, tooLong("cause", 32768)
 	}
 	s.mu.Lock()
 	ex, err := s.lookupExecution(in.ExecutionArn)
@@ -685,8 +690,7 @@ func (s *Server) listExecutions(_ context.Context, c *call) (any, error) {
 		MapRunArn       string `json:"mapRunArn"`
 		StatusFilter    string `json:"statusFilter"`
 		RedriveFilter   string `json:"redriveFilter"`
-		MaxResults      *int32 `json:"maxResults"`
-		NextToken       string `json:"nextToken"`
+		pageInput
 	}
 	if err := decodeBody(c.body, &in); err != nil {
 		return nil, err
@@ -711,8 +715,7 @@ func (s *Server) listExecutions(_ context.Context, c *call) (any, error) {
 	default:
 		return nil, validationf("1 validation error detected: Value '%s' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]", in.RedriveFilter)
 	}
-	limit, err := pageSize(in.MaxResults)
-	if err != nil {
+	if err := in.pageInput.check(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -739,47 +742,17 @@ func (s *Server) listExecutions(_ context.Context, c *call) (any, error) {
 		matched = append(matched, ex)
 	}
 	scope := "ListExecutions:" + in.StateMachineArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
-	page, next, err := paginate(s, scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, limit, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]map[string]any, len(page))
-	for i, ex := range page {
-		item := map[string]any{"executionArn": ex.arn, "stateMachineArn": ex.smArn, "name": ex.name,
-			"status": ex.status, "startDate": ep(ex.start), "redriveCount": ex.redriveCount}
-		if ex.status != statusRunning {
-			item["stopDate"] = ep(ex.stop)
-		}
-		if ex.versionArn != "" {
-			item["stateMachineVersionArn"] = ex.versionArn
-		}
-		if ex.aliasArn != "" {
-			item["stateMachineAliasArn"] = ex.aliasArn
-		}
-		if !ex.redriveDate.IsZero() {
-			item["redriveDate"] = ep(ex.redriveDate)
-		}
-		items[i] = item
-	}
-	return listOutput("executions", items, next), nil
+	return listPage(s, "executions", scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, in.pageInput, (*execution).summary)
 }
 
 func (s *Server) getExecutionHistory(_ context.Context, c *call) (any, error) {
 	var in struct {
 		ExecutionArn         string `json:"executionArn"`
-		MaxResults           *int32 `json:"maxResults"`
-		NextToken            string `json:"nextToken"`
 		ReverseOrder         bool   `json:"reverseOrder"`
 		IncludeExecutionData *bool  `json:"includeExecutionData"`
+		pageInput
 	}
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	if in.ExecutionArn == "" {
-		return nil, required("executionArn")
-	}
-	limit, err := pageSize(in.MaxResults)
-	if err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"executionArn", &in.ExecutionArn}, &in.pageInput); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -801,16 +774,9 @@ func (s *Server) getExecutionHistory(_ context.Context, c *call) (any, error) {
 	if in.ReverseOrder {
 		scope += ":reverse"
 	}
-	page, next, err := paginate(s, scope, events, func(e histEvent) string { return seqKey(e.id) }, in.ReverseOrder, limit, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
 	withData := in.IncludeExecutionData == nil || *in.IncludeExecutionData
-	items := make([]map[string]any, len(page))
-	for i, e := range page {
-		items[i] = e.wire(withData)
-	}
-	return listOutput("events", items, next), nil
+	return listPage(s, "events", scope, events, func(e histEvent) string { return seqKey(e.id) }, in.ReverseOrder, in.pageInput,
+		func(e histEvent) map[string]any { return e.wire(withData) })
 }
 
 func (s *Server) redriveExecution(_ context.Context, c *call) (any, error) {
@@ -818,14 +784,11 @@ func (s *Server) redriveExecution(_ context.Context, c *call) (any, error) {
 		ExecutionArn string `json:"executionArn"`
 		ClientToken  string `json:"clientToken"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"executionArn", &in.ExecutionArn}); err != nil {
 		return nil, err
 	}
-	if in.ExecutionArn == "" {
-		return nil, required("executionArn")
-	}
 	if len(in.ClientToken) > 64 {
-		return nil, validationf("1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64")
+		return nil, tooLong("clientToken", 64)
 	}
 	now := s.cfg.clock.Now()
 	s.mu.Lock()

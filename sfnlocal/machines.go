@@ -20,6 +20,8 @@ const (
 	maxVersions        = 1000
 	maxAliases         = 100
 	maxTags            = 50
+	// maxDescription is the longest description of a version or an alias.
+	maxDescription = 256
 )
 
 // loggingConfig is the wire form of LoggingConfiguration.
@@ -155,11 +157,6 @@ func containsKind(kinds []arnKind, k arnKind) bool {
 	return false
 }
 
-// required reports a missing required member the way the service does.
-func required(member string) error {
-	return validationf("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
-}
-
 // checkRoleArn validates an IAM role ARN.
 func checkRoleArn(arn string) error {
 	parts := strings.SplitN(arn, ":", 6)
@@ -193,7 +190,7 @@ func checkLogging(l *loggingConfig) error {
 // compileDefinition validates and parses a definition.
 func (s *Server) compileDefinition(def string) (program, error) {
 	if len(def) > maxDefinitionBytes {
-		return nil, validationf("1 validation error detected: Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to %d", maxDefinitionBytes)
+		return nil, tooLong("definition", maxDefinitionBytes)
 	}
 	prog, err := s.cfg.compile(def)
 	if err != nil {
@@ -248,16 +245,9 @@ type createStateMachineInput struct {
 
 func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
 	var in createStateMachineInput
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"name", &in.Name}, mustSet{"definition", &in.Definition},
+		mustSet{"roleArn", &in.RoleArn}); err != nil {
 		return nil, err
-	}
-	switch {
-	case in.Name == "":
-		return nil, required("name")
-	case in.Definition == "":
-		return nil, required("definition")
-	case in.RoleArn == "":
-		return nil, required("roleArn")
 	}
 	if reason := checkName(in.Name); reason != "" {
 		return nil, errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
@@ -277,8 +267,8 @@ func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if len(in.VersionDescription) > 256 {
-		return nil, validationf("1 validation error detected: Value at 'versionDescription' failed to satisfy constraint: Member must have length less than or equal to 256")
+	if len(in.VersionDescription) > maxDescription {
+		return nil, tooLong("versionDescription", maxDescription)
 	}
 	if in.VersionDescription != "" && !in.Publish {
 		return nil, validationf("Version description can only be set when publish is true")
@@ -363,14 +353,11 @@ func (s *Server) describeStateMachine(_ context.Context, c *call) (any, error) {
 		StateMachineArn string `json:"stateMachineArn"`
 		IncludedData    string `json:"includedData"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
 		return nil, err
 	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
-	}
-	if in.IncludedData != "" && in.IncludedData != "ALL_DATA" && in.IncludedData != "METADATA_ONLY" {
-		return nil, validationf("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", in.IncludedData)
+	if err := checkIncludedData(in.IncludedData); err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -414,11 +401,8 @@ func (s *Server) updateStateMachine(_ context.Context, c *call) (any, error) {
 		Publish              bool           `json:"publish"`
 		VersionDescription   string         `json:"versionDescription"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
 	}
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return nil, errf("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
@@ -487,11 +471,8 @@ func (s *Server) updateStateMachine(_ context.Context, c *call) (any, error) {
 
 func (s *Server) deleteStateMachine(_ context.Context, c *call) (any, error) {
 	var in arnInput
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -562,11 +543,8 @@ func (s *Server) deleteStateMachineVersion(_ context.Context, c *call) (any, err
 	var in struct {
 		StateMachineVersionArn string `json:"stateMachineVersionArn"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineVersionArn", &in.StateMachineVersionArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineVersionArn == "" {
-		return nil, required("stateMachineVersionArn")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -585,20 +563,13 @@ func (s *Server) deleteStateMachineAlias(_ context.Context, c *call) (any, error
 	var in struct {
 		StateMachineAliasArn string `json:"stateMachineAliasArn"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineAliasArn == "" {
-		return nil, required("stateMachineAliasArn")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias)
+	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
-		var ae *apiError
-		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
-			return nil, errf("ResourceNotFound", "Resource not found: '%s'", in.StateMachineAliasArn)
-		}
 		return nil, err
 	}
 	s.deleteAlias(r.alias)
@@ -611,17 +582,14 @@ func (s *Server) updateStateMachineAlias(_ context.Context, c *call) (any, error
 		Description          *string `json:"description"`
 		RoutingConfiguration []route `json:"routingConfiguration"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineAliasArn == "" {
-		return nil, required("stateMachineAliasArn")
 	}
 	if in.Description == nil && in.RoutingConfiguration == nil {
 		return nil, validationf("Either the description or the routingConfiguration must be specified")
 	}
-	if in.Description != nil && len(*in.Description) > 256 {
-		return nil, validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
+	if in.Description != nil && len(*in.Description) > maxDescription {
+		return nil, tooLong("description", maxDescription)
 	}
 	if in.RoutingConfiguration != nil {
 		if err := checkRoutes(in.RoutingConfiguration); err != nil {
@@ -630,12 +598,8 @@ func (s *Server) updateStateMachineAlias(_ context.Context, c *call) (any, error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias)
+	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
-		var ae *apiError
-		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
-			return nil, errf("ResourceNotFound", "Resource not found: '%s'", in.StateMachineAliasArn)
-		}
 		return nil, err
 	}
 	if in.RoutingConfiguration != nil {
@@ -656,15 +620,8 @@ func (s *Server) updateStateMachineAlias(_ context.Context, c *call) (any, error
 }
 
 func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
-	var in struct {
-		MaxResults *int32 `json:"maxResults"`
-		NextToken  string `json:"nextToken"`
-	}
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	limit, err := pageSize(in.MaxResults)
-	if err != nil {
+	var in struct{ pageInput }
+	if err := decodeBody(c.body, &in, &in.pageInput); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -678,23 +635,9 @@ func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
 	// newest first.
 	byName := func(m *stateMachine) string { return m.name }
 	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
-	page, next, err := paginate(s, "ListStateMachines", all, byName, false, limit, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]map[string]any, len(page))
-	for i, m := range page {
-		items[i] = map[string]any{"stateMachineArn": m.arn, "name": m.name, "type": m.typ, "creationDate": ep(m.created)}
-	}
-	return listOutput("stateMachines", items, next), nil
-}
-
-func listOutput(member string, items any, next string) map[string]any {
-	out := map[string]any{member: items}
-	if next != "" {
-		out["nextToken"] = next
-	}
-	return out
+	return listPage(s, "stateMachines", "ListStateMachines", all, byName, false, in.pageInput, func(m *stateMachine) map[string]any {
+		return map[string]any{"stateMachineArn": m.arn, "name": m.name, "type": m.typ, "creationDate": ep(m.created)}
+	})
 }
 
 func (s *Server) publishStateMachineVersion(_ context.Context, c *call) (any, error) {
@@ -703,14 +646,11 @@ func (s *Server) publishStateMachineVersion(_ context.Context, c *call) (any, er
 		RevisionID      string `json:"revisionId"`
 		Description     string `json:"description"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
 		return nil, err
 	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
-	}
-	if len(in.Description) > 256 {
-		return nil, validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
+	if len(in.Description) > maxDescription {
+		return nil, tooLong("description", maxDescription)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -728,17 +668,9 @@ func (s *Server) publishStateMachineVersion(_ context.Context, c *call) (any, er
 func (s *Server) listStateMachineVersions(_ context.Context, c *call) (any, error) {
 	var in struct {
 		StateMachineArn string `json:"stateMachineArn"`
-		MaxResults      *int32 `json:"maxResults"`
-		NextToken       string `json:"nextToken"`
+		pageInput
 	}
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
-	}
-	limit, err := pageSize(in.MaxResults)
-	if err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}, &in.pageInput); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -755,15 +687,10 @@ func (s *Server) listStateMachineVersions(_ context.Context, c *call) (any, erro
 	for i, v := range r.machine.versions {
 		desc[len(desc)-1-i] = v
 	}
-	page, next, err := paginate(s, "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true, limit, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]map[string]any, len(page))
-	for i, v := range page {
-		items[i] = map[string]any{"stateMachineVersionArn": v.arn, "creationDate": ep(v.created)}
-	}
-	return listOutput("stateMachineVersions", items, next), nil
+	return listPage(s, "stateMachineVersions", "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true,
+		in.pageInput, func(v *version) map[string]any {
+			return map[string]any{"stateMachineVersionArn": v.arn, "creationDate": ep(v.created)}
+		})
 }
 
 func (s *Server) createStateMachineAlias(_ context.Context, c *call) (any, error) {
@@ -772,17 +699,14 @@ func (s *Server) createStateMachineAlias(_ context.Context, c *call) (any, error
 		Description          string  `json:"description"`
 		RoutingConfiguration []route `json:"routingConfiguration"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"name", &in.Name}); err != nil {
 		return nil, err
-	}
-	if in.Name == "" {
-		return nil, required("name")
 	}
 	if reason := checkAliasName(in.Name); reason != "" {
 		return nil, errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
 	}
-	if len(in.Description) > 256 {
-		return nil, validationf("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256")
+	if len(in.Description) > maxDescription {
+		return nil, tooLong("description", maxDescription)
 	}
 	if err := checkRoutes(in.RoutingConfiguration); err != nil {
 		return nil, err
@@ -816,20 +740,13 @@ func (s *Server) describeStateMachineAlias(_ context.Context, c *call) (any, err
 	var in struct {
 		StateMachineAliasArn string `json:"stateMachineAliasArn"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
 		return nil, err
-	}
-	if in.StateMachineAliasArn == "" {
-		return nil, required("stateMachineAliasArn")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias)
+	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
-		var ae *apiError
-		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
-			return nil, errf("ResourceNotFound", "Resource not found: '%s'", in.StateMachineAliasArn)
-		}
 		return nil, err
 	}
 	a := r.alias
@@ -849,17 +766,9 @@ func (s *Server) describeStateMachineAlias(_ context.Context, c *call) (any, err
 func (s *Server) listStateMachineAliases(_ context.Context, c *call) (any, error) {
 	var in struct {
 		StateMachineArn string `json:"stateMachineArn"`
-		MaxResults      *int32 `json:"maxResults"`
-		NextToken       string `json:"nextToken"`
+		pageInput
 	}
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	if in.StateMachineArn == "" {
-		return nil, required("stateMachineArn")
-	}
-	limit, err := pageSize(in.MaxResults)
-	if err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}, &in.pageInput); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -880,15 +789,10 @@ func (s *Server) listStateMachineAliases(_ context.Context, c *call) (any, error
 			}
 		}
 	}
-	page, next, err := paginate(s, "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false, limit, in.NextToken)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]map[string]any, len(page))
-	for i, a := range page {
-		items[i] = map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}
-	}
-	return listOutput("stateMachineAliases", items, next), nil
+	return listPage(s, "stateMachineAliases", "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false,
+		in.pageInput, func(a *alias) map[string]any {
+			return map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}
+		})
 }
 
 // checkRoutes validates a routingConfiguration: 1-2 distinct versions with

@@ -32,6 +32,40 @@ func pageSize(maxResults *int32) (int, error) {
 	return int(n), nil
 }
 
+// pageInput is the paging part of a List request: embed it in the request
+// struct and pass it to decodeBody, which validates it.
+type pageInput struct {
+	MaxResults *int32 `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+	limit      int    // the page size, set by check
+}
+
+// check validates MaxResults and sets the page size.
+func (p *pageInput) check() error {
+	n, err := pageSize(p.MaxResults)
+	p.limit = n
+	return err
+}
+
+// listPage answers the page of items that p asks for (see paginate) as the
+// list member named member, each item in its wire form, with the nextToken
+// of the page after it.
+func listPage[T any](s *Server, member, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) map[string]any) (map[string]any, error) {
+	page, next, err := paginate(s, scope, items, key, desc, p.limit, p.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]map[string]any, len(page))
+	for i, item := range page {
+		out[i] = wire(item)
+	}
+	resp := map[string]any{member: out}
+	if next != "" {
+		resp["nextToken"] = next
+	}
+	return resp, nil
+}
+
 // pageToken is the content of a nextToken: the listing it continues (scope),
 // the sort key of the last item returned and when it was issued.
 type pageToken struct {
@@ -62,7 +96,7 @@ func (s *Server) readToken(scope, token string) (key string, ok bool, err error)
 		return "", false, nil
 	}
 	if len(token) > 1024 {
-		return "", false, validationf("1 validation error detected: Value at 'nextToken' failed to satisfy constraint: Member must have length less than or equal to 1024")
+		return "", false, tooLong("nextToken", 1024)
 	}
 	bad := errf("InvalidToken", "Invalid Token: '%s'", token)
 	payload, sig, found := strings.Cut(token, ".")

@@ -24,11 +24,8 @@ func (s *Server) tagResource(_ context.Context, c *call) (any, error) {
 		ResourceArn string `json:"resourceArn"`
 		Tags        []tag  `json:"tags"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"tags", &in.Tags}); err != nil {
 		return nil, err
-	}
-	if in.Tags == nil {
-		return nil, required("tags")
 	}
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
@@ -52,11 +49,8 @@ func (s *Server) untagResource(_ context.Context, c *call) (any, error) {
 		ResourceArn string   `json:"resourceArn"`
 		TagKeys     []string `json:"tagKeys"`
 	}
-	if err := decodeBody(c.body, &in); err != nil {
+	if err := decodeBody(c.body, &in, mustSet{"tagKeys", &in.TagKeys}); err != nil {
 		return nil, err
-	}
-	if in.TagKeys == nil {
-		return nil, required("tagKeys")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

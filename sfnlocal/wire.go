@@ -43,6 +43,16 @@ func validationf(format string, args ...any) *apiError {
 	return errf("ValidationException", format, args...)
 }
 
+// required reports a missing required member the way the service does.
+func required(member string) error {
+	return validationf("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+}
+
+// tooLong reports a member longer than limit the way the service does.
+func tooLong(member string, limit int) error {
+	return validationf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, limit)
+}
+
 func invalidArn(arn string) *apiError {
 	return errf("InvalidArn", "Invalid Arn: '%s'", arn)
 }
@@ -75,9 +85,44 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_, _ = w.Write(body)
 }
 
-// decodeBody decodes a request body into v. An empty body counts as {}.
-// Unknown members are ignored, as the service does.
-func decodeBody(body []byte, v any) error {
+// check is a rule that decodeBody applies to a decoded request.
+type check interface {
+	check() error
+}
+
+// mustSet names a required request member: its wire name and a pointer to
+// the field of the request struct it decodes into. It is set unless it is
+// "" or null.
+type mustSet struct {
+	name  string
+	field any
+}
+
+func (m mustSet) check() error {
+	if reflect.ValueOf(m.field).Elem().IsZero() {
+		return required(m.name)
+	}
+	return nil
+}
+
+// decodeBody decodes a request body into v, then applies the checks in
+// order and returns the first error (for a missing member, the service's
+// ValidationException). An empty body counts as {}. Unknown members are
+// ignored, as the service does.
+func decodeBody(body []byte, v any, checks ...check) error {
+	if err := decodeJSON(body, v); err != nil {
+		return err
+	}
+	for _, c := range checks {
+		if err := c.check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// decodeJSON decodes a request body into v. An empty body counts as {}.
+func decodeJSON(body []byte, v any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
@@ -86,7 +131,8 @@ func decodeBody(body []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", te.Field, te.Value, jsonKind(te.Type))
+			field := strings.TrimPrefix(te.Field, "pageInput.") // embedded, its members are top-level on the wire
+			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", field, te.Value, jsonKind(te.Type))
 		}
 		if te != nil { // the body itself is no object; te.Type would name a Go struct
 			return errf("SerializationException", "request body must be a JSON object, not %s", te.Value)
