@@ -16,6 +16,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 const testRole = "arn:aws:iam::123456789012:role/test"
@@ -37,6 +38,7 @@ func newClient(endpoint, accessKey string) *sfn.Client {
 		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, "not-a-secret", ""),
 		RetryMaxAttempts: 1,
 		APIOptions:       []func(*middleware.Stack) error{disableHostPrefix},
+		HTTPClient:       sfnlocaltest.HTTPClient(), // reads large responses reliably
 	})
 }
 

@@ -325,8 +325,9 @@ func (h *harness) run(t *testing.T, path string, sc scenario) {
 
 // NewClient returns a real aws-sdk-go-v2 Step Functions client for endpoint:
 // static placeholder credentials, no retries (so that every error reaches
-// the caller as the endpoint answered it), and the "sync-" host prefix of
-// StartSyncExecution disabled, since "sync-127.0.0.1" does not resolve.
+// the caller as the endpoint answered it), the "sync-" host prefix of
+// StartSyncExecution disabled, since "sync-127.0.0.1" does not resolve, and
+// the HTTP client of HTTPClient.
 func NewClient(endpoint, region string) *sfn.Client {
 	return sfn.New(sfn.Options{
 		Region:           region,
@@ -334,6 +335,7 @@ func NewClient(endpoint, region string) *sfn.Client {
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDSFNLOCALTEST", "sfnlocaltest-placeholder", ""),
 		RetryMaxAttempts: 1,
 		APIOptions:       []func(*middleware.Stack) error{disableHostPrefix},
+		HTTPClient:       HTTPClient(),
 	})
 }
 
