@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -170,6 +171,23 @@ func (h *harness) history(t *testing.T, executionArn string) []types.HistoryEven
 			return events
 		}
 		in.NextToken = out.NextToken
+	}
+}
+
+// awaitEvent polls the history of an execution until it holds an event of
+// type typ, and fails t if that takes longer than the scenario's deadline.
+func (h *harness) awaitEvent(t *testing.T, executionArn string, typ types.HistoryEventType) {
+	t.Helper()
+	ctx := h.ctx(t)
+	for delay := 5 * time.Millisecond; ; delay = min(2*delay, 200*time.Millisecond) {
+		if slices.ContainsFunc(h.history(t, executionArn), func(e types.HistoryEvent) bool { return e.Type == typ }) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("execution %q recorded no %s within %v", executionArn, typ, scenarioTimeout)
+		case <-time.After(delay):
+		}
 	}
 }
 

@@ -90,6 +90,9 @@ func testHistoryStopped(t *testing.T, h *harness) {
 	smArn := aws.ToString(h.createMachine(t, h.name("hstop"), waitDefinition, machineOptions{}).StateMachineArn)
 	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
 	h.stopOnCleanup(t, exArn)
+	// Stopped right after the start, an execution may not have entered its
+	// first state yet.
+	h.awaitEvent(t, exArn, types.HistoryEventTypeWaitStateEntered)
 	if _, err := h.client.StopExecution(h.ctx(t), &sfn.StopExecutionInput{
 		ExecutionArn: aws.String(exArn), Error: aws.String("Sfnlocaltest.Stopped"), Cause: aws.String("stopped by the suite"),
 	}); err != nil {
