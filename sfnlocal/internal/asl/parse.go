@@ -643,28 +643,44 @@ func (c *checker) checkALLLast(lists [][]string, where string) {
 	}
 }
 
-func (c *checker) retry(v any, where string) []*retrier {
+// rules compiles the array v of retriers or catchers found at where (the
+// state's field named field): each element must be an object (what names
+// one in problems) with only the allowed fields and an ErrorEquals; compile
+// reads the rest of it. A rule with States.ALL must come last.
+func (c *checker) rules(v any, where, field, what string, allowed map[string]bool, compile func(obj map[string]any, w string, errorEquals []string)) {
 	if v == nil {
-		return nil
+		return
 	}
 	list, ok := v.([]any)
 	if !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: 'Retry' must be an array")
-		return nil
+		c.problem(where, "SCHEMA_VALIDATION_FAILED: '%s' must be an array", field)
+		return
 	}
-	var out []*retrier
 	var lists [][]string
 	for i, e := range list {
 		w := fmt.Sprintf("%s[%d]", where, i)
 		obj, ok := e.(map[string]any)
 		if !ok {
-			c.problem(w, "SCHEMA_VALIDATION_FAILED: A retrier must be an object")
+			c.problem(w, "SCHEMA_VALIDATION_FAILED: A %s must be an object", what)
 			continue
 		}
-		c.unknownFields(obj, fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"), w)
-		r := &retrier{interval: 1, maxAttempts: 3, backoffRate: 2}
-		r.errorEquals = c.errorEquals(obj, w)
-		lists = append(lists, r.errorEquals)
+		c.unknownFields(obj, allowed, w)
+		errorEquals := c.errorEquals(obj, w)
+		lists = append(lists, errorEquals)
+		compile(obj, w, errorEquals)
+	}
+	c.checkALLLast(lists, where)
+}
+
+var (
+	retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
+	catcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Comment")
+)
+
+func (c *checker) retry(v any, where string) []*retrier {
+	var out []*retrier
+	c.rules(v, where, "Retry", "retrier", retrierFields, func(obj map[string]any, w string, errorEquals []string) {
+		r := &retrier{errorEquals: errorEquals, interval: 1, maxAttempts: 3, backoffRate: 2}
 		if x, ok := obj["IntervalSeconds"]; ok {
 			n, ok := toInt(x)
 			if !ok || n < 1 || n > defaultTaskTimeout {
@@ -703,33 +719,14 @@ func (c *checker) retry(v any, where string) []*retrier {
 			}
 		}
 		out = append(out, r)
-	}
-	c.checkALLLast(lists, where)
+	})
 	return out
 }
 
 func (c *checker) catch(v any, where string) []*catcher {
-	if v == nil {
-		return nil
-	}
-	list, ok := v.([]any)
-	if !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: 'Catch' must be an array")
-		return nil
-	}
 	var out []*catcher
-	var lists [][]string
-	for i, e := range list {
-		w := fmt.Sprintf("%s[%d]", where, i)
-		obj, ok := e.(map[string]any)
-		if !ok {
-			c.problem(w, "SCHEMA_VALIDATION_FAILED: A catcher must be an object")
-			continue
-		}
-		c.unknownFields(obj, fieldSet("ErrorEquals", "Next", "ResultPath", "Comment"), w)
-		ct := &catcher{}
-		ct.errorEquals = c.errorEquals(obj, w)
-		lists = append(lists, ct.errorEquals)
+	c.rules(v, where, "Catch", "catcher", catcherFields, func(obj map[string]any, w string, errorEquals []string) {
+		ct := &catcher{errorEquals: errorEquals}
 		if n, ok := obj["Next"].(string); ok && n != "" {
 			ct.next = n
 		} else {
@@ -737,8 +734,7 @@ func (c *checker) catch(v any, where string) []*catcher {
 		}
 		ct.resultPath, ct.resultNull = c.optPath(obj, "ResultPath", w, true)
 		out = append(out, ct)
-	}
-	c.checkALLLast(lists, where)
+	})
 	return out
 }
 
