@@ -140,6 +140,17 @@ type startInput struct {
 	IncludedData    string  `json:"includedData"`
 }
 
+// decodeStart decodes and validates a StartExecution or StartSyncExecution
+// request and returns it with the execution's input document.
+func decodeStart(body []byte) (*startInput, json.RawMessage, error) {
+	in := &startInput{}
+	if err := decodeBody(body, in); err != nil {
+		return nil, nil, err
+	}
+	input, err := in.validate()
+	return in, input, err
+}
+
 // validate checks the members and returns the input document.
 func (in *startInput) validate() (json.RawMessage, error) {
 	if in.StateMachineArn == "" {
@@ -223,11 +234,7 @@ func (s *Server) executionARN(kind, machine, name string) string {
 }
 
 func (s *Server) startExecution(ctx context.Context, c *call) (any, error) {
-	var in startInput
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	input, err := in.validate()
+	in, input, err := decodeStart(c.body)
 	if err != nil {
 		return nil, err
 	}
@@ -425,11 +432,7 @@ func errorDetails(name, cause string) map[string]any {
 }
 
 func (s *Server) startSyncExecution(ctx context.Context, c *call) (any, error) {
-	var in startInput
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
-	input, err := in.validate()
+	in, input, err := decodeStart(c.body)
 	if err != nil {
 		return nil, err
 	}
