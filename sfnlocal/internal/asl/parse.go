@@ -15,6 +15,12 @@ const defaultTaskTimeout = 99999999
 // maxStateNameLength is the longest state name AWS accepts.
 const maxStateNameLength = 80
 
+// maxDefinitionDepth is how deep a definition may nest JSON objects and
+// arrays. It is the default limit of Jackson, the JSON parser of AWS's Java
+// services (UNCONFIRMED that Step Functions keeps it); it also bounds the
+// work of compiling, which keeps a JSON pointer per level.
+const maxDefinitionDepth = 1000
+
 // StateMachine is a parsed and validated definition. It is immutable and safe
 // for concurrent Runs.
 type StateMachine struct {
@@ -175,6 +181,10 @@ func Parse(definition string) (m *StateMachine, err error) {
 			m, err = nil, &DefinitionError{Problems: []string{fmt.Sprintf("SCHEMA_VALIDATION_FAILED: internal error while validating the definition: %v", r)}}
 		}
 	}()
+	if nestedDeeper(definition, maxDefinitionDepth) {
+		return nil, &DefinitionError{Problems: []string{fmt.Sprintf(
+			"INVALID_JSON_DESCRIPTION: The definition is nested deeper than %d levels of JSON objects and arrays", maxDefinitionDepth)}}
+	}
 	v, err := parseJSON([]byte(definition))
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
@@ -199,6 +209,32 @@ func Parse(definition string) (m *StateMachine, err error) {
 		return nil, &DefinitionError{Problems: c.problems}
 	}
 	return m, nil
+}
+
+// nestedDeeper reports whether the JSON text s nests objects and arrays
+// more than limit deep. Brackets inside strings do not count.
+func nestedDeeper(s string, limit int) bool {
+	depth := 0
+	inString := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return false
 }
 
 var topFields = fieldSet("Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage")

@@ -218,3 +218,26 @@ func TestStatesSorted(t *testing.T) {
 		t.Errorf("States() = %v, want [A B]", got)
 	}
 }
+
+// TestParseNestingLimit checks that a definition nested deeper than
+// maxDefinitionDepth is refused before it is compiled: compiling keeps a
+// JSON pointer per level, so memory grows with the square of the depth (a
+// 1 MB definition of nested "Not" rules took the process down).
+func TestParseNestingLimit(t *testing.T) {
+	nested := func(depth int) string { // a Choice rule under depth levels of JSON
+		levels := depth - 6 // the definition, States, C, Choices, the rule and its innermost comparison
+		rule := strings.Repeat(`{"Not":`, levels) + `{"Variable":"$.x","IsPresent":true}` + strings.Repeat(`}`, levels)
+		return `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Not":` + rule + `,"Next":"S"}],"Default":"S"},"S":{"Type":"Succeed"}}}`
+	}
+	if _, err := Parse(nested(maxDefinitionDepth)); err != nil {
+		t.Errorf("Parse(nested %d deep) = %v, want it accepted", maxDefinitionDepth, err)
+	}
+	for _, depth := range []int{maxDefinitionDepth + 1, 5000} {
+		_, err := Parse(nested(depth))
+		var de *DefinitionError
+		if !errors.As(err, &de) || len(de.Problems) != 1 || !strings.HasPrefix(de.Problems[0], "INVALID_JSON_DESCRIPTION: ") ||
+			!strings.Contains(de.Problems[0], "nested deeper than") {
+			t.Errorf("Parse(nested %d deep) = %v, want one INVALID_JSON_DESCRIPTION about the nesting", depth, err)
+		}
+	}
+}
