@@ -535,15 +535,15 @@ func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
 	if stepBy <= 0 {
 		return nil, fmt.Errorf("the step must be positive, got %d", stepBy)
 	}
-	count := int64(0)
-	if start <= end {
-		count = (end-start)/stepBy + 1
+	if start > end {
+		return []any{}, nil
 	}
-	if count > maxArrayRange {
-		return nil, fmt.Errorf("the range has %d elements, more than the limit of %d", count, maxArrayRange)
+	steps := (uint64(end) - uint64(start)) / uint64(stepBy) // end-start may not fit an int64; as uint64 it does
+	if steps >= maxArrayRange {
+		return nil, fmt.Errorf("the range from %d to %d in steps of %d has more elements than the limit of %d", start, end, stepBy, maxArrayRange)
 	}
-	out := make([]any, 0, count)
-	for i := int64(0); i < count; i++ {
+	out := make([]any, 0, steps+1)
+	for i := range int64(steps) + 1 {
 		out = append(out, start+i*stepBy)
 	}
 	return out, nil
@@ -701,16 +701,22 @@ func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
 	}
 	// Both ends are included, as in LocalStack's AWS-validated
 	// implementation; AWS documents only "between start and end".
-	span := uint64(end-start) + 1
+	random, randomN := rand.Uint64, rand.Uint64N
 	if len(args) == 3 {
 		seed, err := intArg(args, 2)
 		if err != nil {
 			return nil, err
 		}
 		r := rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
-		return start + int64(r.Uint64N(span)), nil
+		random, randomN = r.Uint64, r.Uint64N
 	}
-	return start + int64(rand.Uint64N(span)), nil
+	// end-start may not fit an int64; as uint64 it does, and the sum below
+	// wraps back into [start, end].
+	width := uint64(end) - uint64(start)
+	if width == math.MaxUint64 { // every int64
+		return int64(random()), nil
+	}
+	return start + int64(randomN(width+1)), nil
 }
 
 // fnMathAdd adds two integers; like AWS, numbers with a fraction are

@@ -115,6 +115,16 @@ func TestIntrinsicRandomAndUUID(t *testing.T) {
 	if len(seen) != 3 {
 		t.Errorf("MathRandom(10, 12) produced %v in 200 draws, want all of 10, 11, 12", seen)
 	}
+	for _, expr := range []string{ // the whole int64 range, whose width overflows it
+		`States.MathRandom(-9223372036854775808, 9223372036854775807)`,
+		`States.MathRandom(-9223372036854775808, 9223372036854775807, 7)`,
+	} {
+		if v, err := evalIntrinsic(t, expr, `{}`); err != nil {
+			t.Errorf("%s error = %v, want a number", expr, err)
+		} else if _, ok := v.(int64); !ok {
+			t.Errorf("%s = %v, want an integer", expr, v)
+		}
+	}
 	a, _ := evalIntrinsic(t, `States.MathRandom(0, 1000000, 42)`, `{}`)
 	b, _ := evalIntrinsic(t, `States.MathRandom(0, 1000000, 42)`, `{}`)
 	if a != b {
@@ -146,6 +156,8 @@ func TestIntrinsicErrors(t *testing.T) {
 		{"ArrayRange step zero", `States.ArrayRange(1, 5, 0)`, `{}`, "step must be positive"},
 		{"ArrayRange step negative", `States.ArrayRange(5, 1, -1)`, `{}`, "step must be positive"},
 		{"ArrayRange too long", `States.ArrayRange(1, 2000, 1)`, `{}`, "limit of 1000"},
+		{"ArrayRange span overflows", `States.ArrayRange(-5000000000000000000, 5000000000000000000, 1)`, `{}`, "limit of 1000"},
+		{"ArrayRange widest span", `States.ArrayRange(-9223372036854775808, 9223372036854775807, 2)`, `{}`, "limit of 1000"},
 		{"ArrayGetItem out of bounds", `States.ArrayGetItem($.a, 3)`, `{"a":[1,2,3]}`, "out of bounds"},
 		{"ArrayGetItem negative", `States.ArrayGetItem($.a, -1)`, `{"a":[1]}`, "out of bounds"},
 		{"ArrayLength not array", `States.ArrayLength($.a)`, `{"a":"x"}`, "must be an array"},
