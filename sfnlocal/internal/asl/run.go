@@ -561,6 +561,15 @@ func (rt *retrier) delay(attempt int) time.Duration {
 	return time.Duration(secs * float64(time.Second))
 }
 
+// seconds converts n seconds (from a ...Path, so unbounded) to a Duration,
+// saturating at the longest one rather than wrapping around.
+func seconds(n int64) time.Duration {
+	if n > int64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(n) * time.Second
+}
+
 // sleep waits d on the execution's clock, or until ctx ends.
 func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
 	if d <= 0 {
@@ -677,7 +686,7 @@ func (r *stateRun) wait(ctx context.Context, input any) (any, *stateError) {
 		if !ok || n < 0 {
 			return nil, runtimeError("The SecondsPath '%s' must point to a non-negative integer, but it points to %s", st.secondsPath.text, truncate(marshalString(v)))
 		}
-		d = time.Duration(n) * time.Second
+		d = seconds(n)
 	case st.timestampPath != nil:
 		v, ok := st.timestampPath.get(eff, r.ctx())
 		if !ok {
@@ -759,7 +768,7 @@ func (r *stateRun) task(ctx context.Context, eff, params any) (any, *stateError)
 		th.emit("TaskScheduled", "taskScheduledEventDetails", details)
 		th.emit("TaskStarted", "taskStartedEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName})
 	}
-	out, err := th.invoke(ctx, st.resource, payload, time.Duration(timeout)*time.Second)
+	out, err := th.invoke(ctx, st.resource, payload, seconds(timeout))
 	if err != nil {
 		if err.abort {
 			return nil, err

@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -335,6 +336,45 @@ func TestWaitUsesClock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecondsBeyondDurations checks that a SecondsPath or
+// TimeoutSecondsPath too large for a time.Duration means the longest
+// duration there is, not one that wrapped around to nothing.
+func TestSecondsBeyondDurations(t *testing.T) {
+	const huge = `{"s":10000000000}` // 10^10 s: 10^19 ns overflows an int64
+	t.Run("wait", func(t *testing.T) {
+		m := mustParse(t, `{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}}`)
+		clock := newFakeClock(time.Duration(math.MaxInt64))
+		if res := m.Run(context.Background(), json.RawMessage(huge), Options{Clock: clock}); res.Status != StatusSucceeded {
+			t.Fatalf("status = %s (%s: %s)", res.Status, res.Error, res.Cause)
+		}
+		if got := clock.Sleeps(); len(got) != 1 || got[0] != time.Duration(math.MaxInt64) {
+			t.Errorf("waited %v, want [%v]", got, time.Duration(math.MaxInt64))
+		}
+	})
+	t.Run("task timeout", func(t *testing.T) {
+		m := mustParse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"t","TimeoutSecondsPath":"$.s","End":true}}}`)
+		clock := newFakeClock(time.Hour) // a timer that wrapped to a negative duration would fire at once
+		release := make(chan struct{})
+		task := func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
+			select {
+			case <-release:
+				return in, nil
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		done := make(chan Result, 1)
+		go func() {
+			done <- m.Run(context.Background(), json.RawMessage(huge), Options{Clock: clock, Invoke: tasks(map[string]taskFunc{"t": task})})
+		}()
+		clock.waitPending(t, 1) // the task's timeout, not yet due
+		close(release)
+		if res := <-done; res.Status != StatusSucceeded {
+			t.Errorf("status = %s (%s: %s), want SUCCEEDED", res.Status, res.Error, res.Cause)
+		}
+	})
 }
 
 func TestWaitInThePastDoesNotWait(t *testing.T) {
