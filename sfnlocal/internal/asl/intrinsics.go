@@ -499,9 +499,10 @@ func fnArrayPartition(_ *intrinsicCall, args []any) (any, error) {
 	if size <= 0 {
 		return nil, fmt.Errorf("the chunk size must be positive, got %d", size)
 	}
-	out := make([]any, 0, (len(a)+int(size)-1)/int(size))
-	for i := 0; i < len(a); i += int(size) {
-		end := min(i+int(size), len(a))
+	n := int(min(size, int64(max(len(a), 1)))) // a larger chunk holds as much, and i+n cannot overflow
+	out := make([]any, 0, (len(a)+n-1)/n)
+	for i := 0; i < len(a); i += n {
+		end := min(i+n, len(a))
 		chunk := make([]any, end-i)
 		copy(chunk, a[i:end])
 		out = append(out, chunk)

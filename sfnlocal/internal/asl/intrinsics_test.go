@@ -63,6 +63,7 @@ func TestIntrinsics(t *testing.T) {
 		{"empty Array", `States.Array()`, `{}`, `[]`},
 		{"ArrayPartition exact", `States.ArrayPartition($.a, 2)`, `{"a":[1,2,3,4]}`, `[[1,2],[3,4]]`},
 		{"ArrayPartition empty", `States.ArrayPartition($.a, 2)`, `{"a":[]}`, `[]`},
+		{"ArrayPartition largest size", `States.ArrayPartition($.a, 9223372036854775807)`, `{"a":[1,2,3]}`, `[[1,2,3]]`},
 		{"ArrayContains object", `States.ArrayContains($.a, $.v)`, `{"a":[{"x":[1,2]}],"v":{"x":[1,2]}}`, `true`},
 		{"ArrayContains missing", `States.ArrayContains($.a, 'z')`, `{"a":["x","y"]}`, `false`},
 		{"ArrayContains number forms", `States.ArrayContains($.a, 2)`, `{"a":[2.0]}`, `true`},
