@@ -64,8 +64,9 @@ type Fault struct {
 	Code string
 	// Message is the error message; empty means "injected fault".
 	Message string
-	// Status is the HTTP status; zero means 500 when Code is empty or ends in
-	// "Fault"/"Unavailable"/"Error", otherwise 400.
+	// Status is the HTTP status; zero means 500 when Code is empty,
+	// "InternalFailure" or ends in "Fault"/"Unavailable"/"Error", otherwise
+	// 400.
 	Status int
 	// DropConnection, when set, processes the request normally and then
 	// closes the connection without writing the response, so the client sees

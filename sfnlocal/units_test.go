@@ -178,3 +178,26 @@ func TestScaledClock(t *testing.T) {
 		t.Error("WithTimeScale(0) replaced the clock, want it ignored")
 	}
 }
+
+func TestFaultDefaults(t *testing.T) {
+	tests := []struct {
+		fault      Fault
+		wantStatus int
+		wantCode   string
+	}{
+		{Fault{}, 500, "InternalFailure"},
+		{Fault{Code: "InternalFailure"}, 500, "InternalFailure"},
+		{Fault{Code: "ServiceUnavailable"}, 500, "ServiceUnavailable"},
+		{Fault{Code: "KmsFault"}, 500, "KmsFault"},
+		{Fault{Code: "SomeError"}, 500, "SomeError"},
+		{Fault{Code: "ThrottlingException"}, 400, "ThrottlingException"},
+		{Fault{Code: "ServiceUnavailable", Status: 503}, 503, "ServiceUnavailable"},
+		{Fault{Status: 502}, 502, "InternalFailure"},
+	}
+	for _, tt := range tests {
+		got := tt.fault.apiError()
+		if got.Status != tt.wantStatus || got.Code != tt.wantCode || got.Message != "injected fault" {
+			t.Errorf("%+v answers %d %s %q, want %d %s \"injected fault\"", tt.fault, got.Status, got.Code, got.Message, tt.wantStatus, tt.wantCode)
+		}
+	}
+}
