@@ -3,8 +3,8 @@
 # code nobody here wrote, and fails with a clear message on any mismatch with what AWS answers.
 #
 # It builds ./cmd/polysync-sfn, serves it on a free loopback port, then runs create-state-machine,
-# list-state-machines (paged by the CLI), describe-state-machine, start-execution, describe-execution
-# (a Pass machine ends SUCCEEDED, a Wait machine stays RUNNING), stop-execution (ABORTED),
+# list-state-machines (paged by the CLI, and one page per call), describe-state-machine, start-execution,
+# describe-execution (a Pass machine ends SUCCEEDED, a Wait machine stays RUNNING), stop-execution (ABORTED),
 # get-execution-history, list-executions and an error case. The AWS CLI v1 sends start-sync-execution to
 # "sync-127.0.0.1", which does not resolve, so StartSyncExecution is checked through boto3 with
 # inject_host_prefix=False instead. The server is stopped on every exit path.
@@ -123,6 +123,18 @@ wait_arn="$arn_prefix:stateMachine:cli-wait"
 sfn list-state-machines --page-size 1 >"$workdir/list.json"
 expect "list-state-machines (page size 1) names" "$(jv "$workdir/list.json" 'sorted(m["name"] for m in d["stateMachines"])')" '["cli-pass", "cli-wait"]'
 expect "list-state-machines types" "$(jv "$workdir/list.json" 'sorted({m["type"] for m in d["stateMachines"]})')" '["STANDARD"]'
+
+# --- the server's own paging: one call with maxResults 1 (--no-paginate) answers one item and a nextToken that
+# continues with the other. (With --page-size the CLI would collect every page whatever the server did.)
+sfn list-state-machines --no-paginate --max-results 1 >"$workdir/page-1.json"
+expect "list-state-machines --max-results 1 item count" "$(jv "$workdir/page-1.json" 'len(d["stateMachines"])')" "1"
+token="$(jv "$workdir/page-1.json" 'd.get("nextToken", "")')"
+[ -n "$token" ] || fail "list-state-machines --max-results 1 answered no nextToken"
+sfn list-state-machines --no-paginate --max-results 1 --next-token "$token" >"$workdir/page-2.json"
+expect "list-state-machines pages 1 and 2 names" \
+  "$(python3 -c 'import json, sys; print(json.dumps(sorted(m["name"] for f in sys.argv[1:] for m in json.load(open(f))["stateMachines"])))' \
+    "$workdir/page-1.json" "$workdir/page-2.json")" '["cli-pass", "cli-wait"]'
+expect "list-state-machines page 2 nextToken" "$(jv "$workdir/page-2.json" '"nextToken" in d')" "false"
 
 # --- describe-state-machine
 sfn describe-state-machine --state-machine-arn "$pass_arn" >"$workdir/describe-sm.json"
