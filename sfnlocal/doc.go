@@ -40,6 +40,12 @@
 // a local endpoint, disable the host prefix with a middleware that calls
 // smithyhttp.DisableEndpointHostPrefix (see the package example).
 //
+// A local endpoint answers so fast that the SDK (smithy-go) now and then
+// closes a request's body while net/http is still checking it, which tears
+// the connection down under a large response ("use of closed network
+// connection"); sfnlocaltest.HTTPClient returns an HTTP client that avoids
+// it.
+//
 // # Tasks
 //
 // Task states call Go functions registered with Server.RegisterTask by their
