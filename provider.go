@@ -44,6 +44,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnapi"
 )
 
@@ -326,6 +327,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if err != nil {
 		return nil, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
 	}
+	// Wrapped after loading, so that the SDK has added any custom CA bundle to its own client; STS clients made
+	// from awsCfg by the credential sources get the wrapped client too.
+	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(awsCfg.HTTPClient)
 	if cfg.Credentials != nil {
 		creds, err := cfg.Credentials.Credentials(ctx, awsCfg)
 		if err != nil {

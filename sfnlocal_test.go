@@ -27,6 +27,7 @@ import (
 	"github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/sfnlocal"
+	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 const (
@@ -68,6 +69,7 @@ func newLocalEnv(t testing.TB, opts ...sfnlocal.Option) *localEnv {
 		BaseEndpoint:     aws.String(url),
 		Credentials:      credentials.NewStaticCredentialsProvider(adminKey, localSecret, ""),
 		RetryMaxAttempts: 1,
+		HTTPClient:       sfnlocaltest.HTTPClient(), // reads large responses reliably
 	})
 	return &localEnv{t: t, srv: srv, url: url, admin: admin}
 }
@@ -524,6 +526,38 @@ func TestLocalRunStandard(t *testing.T) {
 			t.Errorf("status of a succeeded run after cancel = %s, want Success", st.State)
 		}
 	})
+}
+
+// TestLocalLargeResponsesNeedNoRetry checks that the provider reads large answers from a fast endpoint without
+// retrying: the SDK's transport closes a request body under net/http's feet, which tears down the connection of
+// the answer being read now and then (package internal/sdkhttp) unless the provider's HTTP client prevents it.
+func TestLocalLargeResponsesNeedNoRetry(t *testing.T) {
+	ctx := context.Background()
+	e := newLocalEnv(t)
+	release := make(chan struct{})
+	defer close(release)
+	e.registerTasks(`{}`, release)
+	arn := e.create(machineSpec{name: "large", definition: taskDefinition(blockTask)})
+	params := []stepfunctions.Parameter{
+		{Name: "blob", Direction: stepfunctions.DirectionInput, DataType: stepfunctions.DataTypeString,
+			Value: strings.Repeat("a", 262_000)}, // near the 262,144-byte limit
+	}
+	p := e.provider(stepfunctions.Config{})
+	run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn}, params)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	const rounds = 100
+	before := e.calls("DescribeExecution")
+	for i := range rounds {
+		st, err := p.GetPipelineRunStatus(ctx, run.RunID, params)
+		if err != nil || st.State != stepfunctions.RunStateRunning {
+			t.Fatalf("GetPipelineRunStatus() number %d = %v, %v, want Running", i+1, st.State, err)
+		}
+	}
+	if got := e.calls("DescribeExecution") - before; got != rounds {
+		t.Errorf("DescribeExecution calls = %d for %d status reads, want one each (no retries)", got, rounds)
+	}
 }
 
 func TestLocalTimedOut(t *testing.T) {

@@ -1,11 +1,10 @@
 package sfnlocaltest
 
 import (
-	"io"
-	"net/http"
-
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 )
 
 // HTTPClient returns the SDK's default HTTP client, changed to read
@@ -21,25 +20,5 @@ import (
 // hit that window now and then on large responses. A body that offers only
 // Read ends the copy cleanly.
 func HTTPClient() sfn.HTTPClient {
-	return readOnlyBodies{next: awshttp.NewBuildableClient()}
-}
-
-// readOnlyBodies sends requests through next with their bodies reduced to
-// Read and Close.
-type readOnlyBodies struct {
-	next sfn.HTTPClient
-}
-
-func (c readOnlyBodies) Do(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return c.next.Do(r)
-	}
-	r = r.WithContext(r.Context()) // a shallow copy: the caller's request stays as it was
-	r.Body = readCloser{r.Body}
-	return c.next.Do(r)
-}
-
-// readCloser hides every method of a request body but Read and Close.
-type readCloser struct {
-	io.ReadCloser
+	return sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient())
 }
