@@ -14,6 +14,8 @@ package sdkhttp
 import (
 	"io"
 	"net/http"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 // Client is the HTTP client of the AWS SDK (aws.HTTPClient, sfn.HTTPClient and the like).
@@ -21,10 +23,14 @@ type Client interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
-// ReadOnlyBodies returns a Client that sends each request through next with its body reduced to Read and Close.
-// The caller's request is not modified.
+// ReadOnlyBodies returns a Client that sends each request through next with its body reduced to Read and Close;
+// a nil next means the SDK's default client (as an aws.Config without an HTTPClient does). The caller's request is
+// not modified.
 func ReadOnlyBodies(next Client) Client {
-	if c, ok := next.(*readOnlyBodies); ok {
+	switch c := next.(type) {
+	case nil:
+		next = awshttp.NewBuildableClient()
+	case *readOnlyBodies:
 		return c
 	}
 	return &readOnlyBodies{next: next}

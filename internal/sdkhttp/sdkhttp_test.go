@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"testing"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
@@ -112,5 +113,15 @@ func TestReadOnlyBodiesWrapsOnce(t *testing.T) {
 	c := ReadOnlyBodies(clientFunc(func(*http.Request) (*http.Response, error) { return nil, nil }))
 	if again := ReadOnlyBodies(c); again != c {
 		t.Errorf("ReadOnlyBodies(ReadOnlyBodies(c)) wrapped twice")
+	}
+}
+
+func TestReadOnlyBodiesOfNilIsTheSDKDefault(t *testing.T) {
+	c, ok := ReadOnlyBodies(nil).(*readOnlyBodies)
+	if !ok {
+		t.Fatalf("ReadOnlyBodies(nil) = %T, want *readOnlyBodies", c)
+	}
+	if _, ok := c.next.(*awshttp.BuildableClient); !ok {
+		t.Errorf("ReadOnlyBodies(nil) sends through %T, want the SDK's *awshttp.BuildableClient", c.next)
 	}
 }
