@@ -254,8 +254,15 @@ func checkNumber(v string) error {
 // ErrOutputNotApplied that says why. When there are no Output or InputOutput parameters, output is not
 // examined.
 func ApplyOutput(params []Parameter, output string) ([]Parameter, error) {
+	out, _, err := applyOutput(params, output)
+	return out, err
+}
+
+// applyOutput is ApplyOutput that also returns the names of the Output and InputOutput parameters that the output
+// (a JSON object) has no property for.
+func applyOutput(params []Parameter, output string) (out []Parameter, missing []string, err error) {
 	const op = "ApplyOutput"
-	out := make([]Parameter, len(params))
+	out = make([]Parameter, len(params))
 	copy(out, params)
 	wanted := false
 	for _, p := range params {
@@ -265,11 +272,11 @@ func ApplyOutput(params []Parameter, output string) ([]Parameter, error) {
 		}
 	}
 	if !wanted {
-		return out, nil
+		return out, nil, nil
 	}
 	var props map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(output), &props); err != nil || props == nil {
-		return out, &Error{Op: op, Kind: ErrOutputNotApplied,
+		return out, nil, &Error{Op: op, Kind: ErrOutputNotApplied,
 			Err: fmt.Errorf("execution output is %s, not a JSON object; parameters left unchanged", describeJSON(output))}
 	}
 	folded := make(map[string][]string, len(props))
@@ -286,6 +293,7 @@ func ApplyOutput(params []Parameter, output string) ([]Parameter, error) {
 		if !ok {
 			switch keys := folded[foldKey(p.Name)]; len(keys) {
 			case 0:
+				missing = append(missing, p.Name)
 				continue
 			case 1:
 				raw = props[keys[0]]
@@ -297,10 +305,10 @@ func ApplyOutput(params []Parameter, output string) ([]Parameter, error) {
 		out[i].Value = outputText(raw)
 	}
 	if len(ambiguous) > 0 {
-		return out, &Error{Op: op, Kind: ErrOutputNotApplied,
+		return out, missing, &Error{Op: op, Kind: ErrOutputNotApplied,
 			Err: fmt.Errorf("parameters left unchanged because output properties differ only in case: %s", strings.Join(ambiguous, "; "))}
 	}
-	return out, nil
+	return out, missing, nil
 }
 
 // outputText renders one output property as parameter text.

@@ -35,8 +35,9 @@ func MapStatus(status string) RunState {
 
 // GetPipelineRunStatus returns the status of a run. For a Standard run it calls DescribeExecution; on success
 // the output is applied to params (see ApplyOutput) and returned in Output and Parameters (a copy; params is
-// not modified). A failed run's Message carries its error and cause; a timed-out run without them is looked up
-// in the execution history, and says it timed out in any case.
+// not modified), and Message says which output parameters the output had no property for, or why it could not
+// be applied. A failed run's Message carries its error and cause; a timed-out run without them is looked up in
+// the execution history, and says it timed out in any case.
 //
 // Right after a start Step Functions may briefly answer ExecutionDoesNotExist: within Config.NotFoundGrace of
 // the start of a run this Provider started (or named Polysync-<UUIDv7>), that is reported as Running.
@@ -127,12 +128,20 @@ func buildStatus(runID, status, output, errName, cause string, started, stopped 
 	switch strings.ToUpper(status) {
 	case "SUCCEEDED":
 		st.Output = output
-		var err error
-		st.Parameters, err = ApplyOutput(params, output)
+		var (
+			err     error
+			missing []string
+		)
+		st.Parameters, missing, err = applyOutput(params, output)
 		var e *Error
+		var notes []string
 		if errors.As(err, &e) && e.Err != nil {
-			st.Message = e.Err.Error()
+			notes = append(notes, e.Err.Error())
 		}
+		if len(missing) > 0 {
+			notes = append(notes, "the output has no property for "+quoteList(missing)+", left unchanged")
+		}
+		st.Message = strings.Join(notes, "; ")
 	case "FAILED":
 		st.Message = withDetail("execution failed", errName, cause)
 	case "TIMED_OUT":

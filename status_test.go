@@ -51,6 +51,8 @@ func TestGetPipelineRunStatus(t *testing.T) {
 		{"succeeded", sfn.DescribeExecutionOutput{Status: types.ExecutionStatusSucceeded, Output: aws.String(`{"Result": {"n": 1}}`)}, nil, RunStateSuccess, "", `{"n":1}`, ""},
 		{"succeeded ambiguous", sfn.DescribeExecutionOutput{Status: types.ExecutionStatusSucceeded, Output: aws.String(`{"Result":1,"RESULT":2}`)}, nil,
 			RunStateSuccess, `parameters left unchanged because output properties differ only in case: "result" (output has "RESULT", "Result")`, "", ""},
+		{"succeeded without the output property", sfn.DescribeExecutionOutput{Status: types.ExecutionStatusSucceeded, Output: aws.String(`{"total":3}`)}, nil,
+			RunStateSuccess, `the output has no property for "result", left unchanged`, "", ""},
 		{"succeeded string output", sfn.DescribeExecutionOutput{Status: types.ExecutionStatusSucceeded, Output: aws.String(`"ok"`)}, nil,
 			RunStateSuccess, "execution output is a JSON string, not a JSON object; parameters left unchanged", "", ""},
 		{"failed", sfn.DescribeExecutionOutput{Status: types.ExecutionStatusFailed, Error: aws.String("States.TaskFailed"), Cause: aws.String("lambda crashed")}, nil,
