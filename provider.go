@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"reflect"
 	"sync"
 	"time"
 
@@ -383,6 +384,13 @@ func validateConfig(cfg Config) error {
 	if err := validateTraceHeader(cfg.TraceHeader); err != nil {
 		return invalid(op, "Config.TraceHeader: %w", err)
 	}
+	// A nil pointer in an interface is not a nil interface: calling it would panic.
+	if cfg.Credentials != nil && isNilPointer(cfg.Credentials) {
+		return invalid(op, "Config.Credentials is a nil %T; leave it nil for the default chain", cfg.Credentials)
+	}
+	if cfg.HTTPClient != nil && isNilPointer(cfg.HTTPClient) {
+		return invalid(op, "Config.HTTPClient is a nil %T; leave it nil for the SDK's default", cfg.HTTPClient)
+	}
 	if cfg.Endpoint != "" {
 		// The endpoint is quoted only once it is known to hold no user information, which could be a password.
 		u, err := url.Parse(cfg.Endpoint)
@@ -402,6 +410,16 @@ func validateConfig(cfg Config) error {
 		}
 	}
 	return nil
+}
+
+// isNilPointer reports whether v holds a nil pointer (or another nil value of a kind that can be nil).
+func isNilPointer(v any) bool {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // validateTraceHeader checks the X-Ray trace header limit: at most 256 printable ASCII characters.

@@ -317,6 +317,14 @@ func TestWireIdempotentStartAdopts(t *testing.T) {
 	}
 }
 
+// nilSource is an auth.Source whose methods need a non-nil receiver.
+type nilSource struct{ roleARN string }
+
+func (s *nilSource) Credentials(context.Context, aws.Config) (aws.CredentialsProvider, error) {
+	return nil, errors.New("role " + s.roleARN)
+}
+func (s *nilSource) String() string { return "nilSource(" + s.roleARN + ")" }
+
 func TestNewValidation(t *testing.T) {
 	tests := []struct {
 		name string
@@ -332,6 +340,8 @@ func TestNewValidation(t *testing.T) {
 		{"bad trace header", Config{Region: "eu-west-1", TraceHeader: "a\nb"}, "Config.TraceHeader"},
 		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListExecutions": {}}}, `unknown API "ListExecutions"`},
 		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
+		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
+		{"nil pointer HTTP client", Config{Region: "eu-west-1", HTTPClient: (*http.Client)(nil)}, "Config.HTTPClient is a nil *http.Client"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
