@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -315,6 +317,9 @@ memory and lost when it stops. Its ARNs name the region from --region (or $AWS_R
 			if err != nil {
 				return &exitError{code: ExitUsage, err: fmt.Errorf("--addr %s: %w", addr, err)}
 			}
+			if !loopbackEndpoint(endpoint) {
+				fmt.Fprintf(a.stderr, "warning: %s is reachable from other hosts, and the endpoint accepts any signed request\n", endpoint)
+			}
 			fmt.Fprintf(a.stdout, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
 			fmt.Fprintf(a.stdout, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
 			fmt.Fprintf(a.stdout, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
@@ -404,4 +409,18 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// loopbackEndpoint reports whether endpoint (http://host:port) is reachable only from this host.
+func loopbackEndpoint(endpoint string) bool {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -71,3 +71,40 @@ func TestLocalRejectsBadFlags(t *testing.T) {
 		assert.Contains(t, stderr, "--time-scale "+scale+": must be a positive number")
 	}
 }
+
+func TestLoopbackEndpoint(t *testing.T) {
+	tests := []struct {
+		endpoint string
+		want     bool
+	}{
+		{"http://127.0.0.1:8083", true},
+		{"http://127.0.0.2:8083", true},
+		{"http://[::1]:8083", true},
+		{"http://localhost:8083", true},
+		{"http://0.0.0.0:8083", false},
+		{"http://[::]:8083", false},
+		{"http://192.168.1.20:8083", false},
+		{"http://example.com:8083", false},
+		{"://bad", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, loopbackEndpoint(tt.endpoint), tt.endpoint)
+	}
+}
+
+func TestLocalOnLoopbackDoesNotWarn(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr strings.Builder
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"local", "--addr", "127.0.0.1:0"}, pw, &stderr, func(string) string { return "" })
+		pw.Close()
+	}()
+	_, err := bufio.NewReader(pr).ReadString('\n')
+	require.NoError(t, err)
+	go io.Copy(io.Discard, pr)
+	cancel()
+	assert.Equal(t, ExitOK, <-done)
+	assert.NotContains(t, stderr.String(), "warning")
+}
