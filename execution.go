@@ -255,7 +255,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	}
 	if a.resource == resExpress {
 		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
-			Err: errors.New("Express executions cannot be cancelled: Step Functions does not support StopExecution " +
+			Err: errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution " +
 				"for them (an Express run that ExecutePipeline started has already ended when it returned)")}
 	}
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with

@@ -148,24 +148,29 @@ func checkAliasName(name string) string {
 
 // globMatch reports whether s matches pattern, where '*' matches any run of
 // characters (including ':' and '/') and every other byte matches itself.
+// It backtracks only to the last '*', so it takes at most
+// len(pattern)*len(s) steps whatever the pattern.
 func globMatch(pattern, s string) bool {
-	for {
-		star := strings.IndexByte(pattern, '*')
-		if star < 0 {
-			return pattern == s
-		}
-		if !strings.HasPrefix(s, pattern[:star]) {
+	p, i := 0, 0
+	star, resume := -1, 0 // the last '*' seen in pattern, and where in s its run ends
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, resume = p, i
+			p++
+		case p < len(pattern) && pattern[p] == s[i]:
+			p++
+			i++
+		case star >= 0:
+			// Let the last '*' take one more byte and retry from there.
+			resume++
+			p, i = star+1, resume
+		default:
 			return false
 		}
-		s, pattern = s[star:], pattern[star+1:]
-		if pattern == "" {
-			return true
-		}
-		for i := 0; i <= len(s); i++ {
-			if globMatch(pattern, s[i:]) {
-				return true
-			}
-		}
-		return false
 	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }

@@ -23,9 +23,8 @@ import (
 // client and the AWS CLI can use it through a custom endpoint. Its methods are
 // safe for concurrent use.
 type Server struct {
-	cfg     config
-	tokenMu sync.Mutex
-	key     []byte // signs pagination tokens
+	cfg config
+	key []byte // signs pagination tokens
 
 	mu       sync.Mutex
 	closed   bool

@@ -83,6 +83,15 @@ func TestGlobMatch(t *testing.T) {
 		{"*:execution:*", "arn:aws:states:r:a:stateMachine:m", false},
 		{"a*b*c", "aXbYc", true},
 		{"a*b*c", "aXcYb", false},
+		{"", "", true},
+		{"", "a", false},
+		{"**", "", true},
+		{"a**", "a", true},
+		{"*a", "bba", true},
+		{"*a", "bab", false},
+		{"*ab*ab", "xabyabab", true},
+		// Many stars against a long non-match: a backtracking matcher takes exponential time here.
+		{strings.Repeat("*a", 30) + "b", strings.Repeat("a", 5000), false},
 	}
 	for _, tt := range tests {
 		if got := globMatch(tt.pattern, tt.s); got != tt.want {

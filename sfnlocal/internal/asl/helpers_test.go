@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -169,12 +168,6 @@ func (r *recorder) types() []string {
 	for i, e := range r.events {
 		out[i] = e.Type
 	}
-	return out
-}
-
-func sortedCopy(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
 	return out
 }
 

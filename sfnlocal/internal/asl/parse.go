@@ -83,15 +83,14 @@ type state struct {
 	catch []*catcher
 
 	// Task
-	resource          string
-	resourceType      string
-	resourceName      string
-	timeoutSeconds    int64
-	timeoutSet        bool
-	timeoutPath       *path
-	heartbeatSeconds  int64
-	heartbeatSet      bool
-	heartbeatPathText string
+	resource         string
+	resourceType     string
+	resourceName     string
+	timeoutSeconds   int64
+	timeoutSet       bool
+	timeoutPath      *path
+	heartbeatSeconds int64
+	heartbeatSet     bool
 
 	// Choice
 	choices     []*rule
