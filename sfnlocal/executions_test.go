@@ -559,6 +559,7 @@ func TestTaskInvocation(t *testing.T) {
 					Payload         struct{ Hello json.RawMessage }
 					StatusCode      int
 					ExecutedVersion string
+					//lint:ignore ST1003 the Lambda Invoke response's own member names
 					SdkHttpMetadata struct{ HttpStatusCode int }
 				}
 				if err := json.Unmarshal([]byte(got), &wrapped); err != nil {
