@@ -423,6 +423,116 @@ func TestExpressIdempotencyWithinProvider(t *testing.T) {
 	}
 }
 
+// TestExpressIdempotencyConcurrent checks that concurrent idempotent starts of an Express job share one
+// execution, that a concurrent start with other parameters is a conflict, that a waiter's own ctx ends its wait,
+// and that a waiter starts the run itself when the starting caller gave up.
+func TestExpressIdempotencyConcurrent(t *testing.T) {
+	job := Job{ID: testExpress, Type: TypeExpress}
+	// blockingSync answers StartSyncExecution once release is closed (or the call's ctx ends), after
+	// announcing on started that a call is in flight.
+	blockingSync := func(started chan<- struct{}, release <-chan struct{}) func(context.Context, *sfn.StartSyncExecutionInput) (*sfn.StartSyncExecutionOutput, error) {
+		ok := syncOK(types.SyncExecutionStatusSucceeded, `{"result":"r"}`, "", "")
+		return func(ctx context.Context, in *sfn.StartSyncExecutionInput) (*sfn.StartSyncExecutionOutput, error) {
+			started <- struct{}{}
+			select {
+			case <-release:
+				return ok(ctx, in)
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+	}
+
+	t.Run("same parameters share one execution", func(t *testing.T) {
+		started, release := make(chan struct{}, 8), make(chan struct{})
+		f := &fakeClient{startSyncExecution: blockingSync(started, release)}
+		p := testProvider(t, f, Config{}, nil)
+		type answer struct {
+			run PipelineRun
+			err error
+		}
+		answers := make(chan answer, 3)
+		start := func(params []Parameter) {
+			run, err := p.ExecutePipeline(context.Background(), job, params, WithIdempotencyKey("k"))
+			answers <- answer{run, err}
+		}
+		go start(standardParams)
+		<-started // the first start is in flight
+		go start(standardParams)
+		go start([]Parameter{in("count", DataTypeNumber, "4"), out("result", "")})
+		time.Sleep(20 * time.Millisecond) // let the others join the flight; without them the test proves less, not wrongly
+		close(release)
+		var runs []string
+		conflicts := 0
+		for range 3 {
+			a := <-answers
+			switch {
+			case errors.Is(a.err, ErrIdempotencyConflict):
+				conflicts++
+			case a.err != nil:
+				t.Errorf("ExecutePipeline() error = %v", a.err)
+			default:
+				if a.run.Status == nil || a.run.Status.State != RunStateSuccess || a.run.Status.Parameters[1].Value != "r" {
+					t.Errorf("ExecutePipeline() status = %+v, want Success with result r", a.run.Status)
+				}
+				runs = append(runs, a.run.RunID)
+			}
+		}
+		if len(runs) != 2 || runs[0] != runs[1] || conflicts != 1 {
+			t.Errorf("runs = %q and %d conflicts, want the same run twice and 1 conflict", runs, conflicts)
+		}
+		if n := f.count("StartSyncExecution"); n != 1 {
+			t.Errorf("StartSyncExecution called %d times, want 1", n)
+		}
+	})
+
+	t.Run("a waiter's ctx ends its wait", func(t *testing.T) {
+		started, release := make(chan struct{}, 8), make(chan struct{})
+		defer close(release)
+		f := &fakeClient{startSyncExecution: blockingSync(started, release)}
+		p := testProvider(t, f, Config{}, nil)
+		go func() { _, _ = p.ExecutePipeline(context.Background(), job, standardParams, WithIdempotencyKey("k")) }()
+		<-started
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := p.ExecutePipeline(ctx, job, standardParams, WithIdempotencyKey("k"))
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("waiting ExecutePipeline() error = %v, want its own context.DeadlineExceeded", err)
+		}
+	})
+
+	t.Run("a waiter takes over when the starter gives up", func(t *testing.T) {
+		started, release := make(chan struct{}, 8), make(chan struct{})
+		f := &fakeClient{startSyncExecution: blockingSync(started, release)}
+		p := testProvider(t, f, Config{}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan error, 1)
+		go func() {
+			_, err := p.ExecutePipeline(ctx, job, standardParams, WithIdempotencyKey("k"))
+			first <- err
+		}()
+		<-started
+		second := make(chan error, 1)
+		go func() {
+			_, err := p.ExecutePipeline(context.Background(), job, standardParams, WithIdempotencyKey("k"))
+			second <- err
+		}()
+		time.Sleep(20 * time.Millisecond) // let the second join the first's flight
+		cancel()
+		if err := <-first; !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled ExecutePipeline() error = %v, want context.Canceled", err)
+		}
+		<-started // the second starts the run itself
+		close(release)
+		if err := <-second; err != nil {
+			t.Errorf("second ExecutePipeline() error = %v, want the run it started", err)
+		}
+		if n := f.count("StartSyncExecution"); n != 2 {
+			t.Errorf("StartSyncExecution called %d times, want 2 (the abandoned call and the second caller's)", n)
+		}
+	})
+}
+
 func TestCancelPipelineRun(t *testing.T) {
 	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
 	tests := []struct {

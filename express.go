@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"golang.org/x/sync/singleflight"
 )
 
 // expressRecord is the result of an Express run, kept so that GetPipelineRunStatus can answer for it.
@@ -26,27 +27,64 @@ type expressRecord struct {
 
 // startExpress runs an Express execution with StartSyncExecution and records its result.
 //
-// Step Functions does not deduplicate Express names, so for an idempotent start the result recorded for the
-// same name is returned (or ErrIdempotencyConflict for a different input) while this Provider holds it;
-// concurrent identical calls may each run.
+// Step Functions does not deduplicate Express names, so for an idempotent start the Provider does: while it holds
+// the result recorded for the same name it returns that run (or ErrIdempotencyConflict for a different input),
+// and concurrent starts with the same name share one execution. A caller waiting on another's start stops
+// waiting when its own ctx ends; if the start fails because the starting caller's ctx ended, a waiter whose ctx
+// is still live starts the run itself.
 func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRun, error) {
 	hash := sha256.Sum256([]byte(r.input))
-	if r.idempotent {
-		if runID, ok := p.expressByName.get(r.name); ok {
-			if rec, ok := p.express.get(runID); ok {
-				if rec.inputHash != hash {
-					return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
-						Err:  errors.New("a run with this idempotency key already exists with different parameters"),
-						Hint: "use a new idempotency key to start a run with different parameters"}
-				}
-				p.log.LogAttrs(ctx, slog.LevelInfo, "returned recorded Express run for idempotency key",
-					slog.String("job", r.job.ID), slog.String("run", runID))
-				return p.expressRun(runID, rec, r.params), nil
-			}
+	if !r.idempotent {
+		runID, rec, err := p.runExpress(ctx, r, hash)
+		if err != nil {
+			return PipelineRun{}, err
 		}
+		return p.expressRun(runID, rec, r.params), nil
 	}
+	type result struct {
+		runID string
+		rec   expressRecord
+	}
+	for {
+		led := false // whether this caller's function ran: it started the execution or found the record
+		ch := p.expressFlight.DoChan(r.name, func() (any, error) {
+			led = true
+			if runID, ok := p.expressByName.get(r.name); ok {
+				if rec, ok := p.express.get(runID); ok {
+					p.log.LogAttrs(ctx, slog.LevelInfo, "returned recorded Express run for idempotency key",
+						slog.String("job", r.job.ID), slog.String("run", runID))
+					return result{runID, rec}, nil
+				}
+			}
+			runID, rec, err := p.runExpress(ctx, r, hash)
+			return result{runID, rec}, err
+		})
+		var res singleflight.Result
+		select {
+		case res = <-ch:
+		case <-ctx.Done():
+			return PipelineRun{}, &Error{Op: "ExecutePipeline", Resource: r.job.ID, Err: ctx.Err()}
+		}
+		if res.Err != nil {
+			if !led && ctx.Err() == nil && (errors.Is(res.Err, context.Canceled) || errors.Is(res.Err, context.DeadlineExceeded)) {
+				continue // the caller that started it gave up; this one has not
+			}
+			return PipelineRun{}, res.Err
+		}
+		got := res.Val.(result)
+		if got.rec.inputHash != hash {
+			return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: got.runID,
+				Err:  errors.New("a run with this idempotency key already exists with different parameters"),
+				Hint: "use a new idempotency key to start a run with different parameters"}
+		}
+		return p.expressRun(got.runID, got.rec, r.params), nil
+	}
+}
+
+// runExpress runs one Express execution with StartSyncExecution and records its result.
+func (p *Provider) runExpress(ctx context.Context, r startRequest, hash [sha256.Size]byte) (string, expressRecord, error) {
 	if err := p.wait(ctx, apiStartSyncExecution, r.job.ID); err != nil {
-		return PipelineRun{}, err
+		return "", expressRecord{}, err
 	}
 	out, err := p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
 		StateMachineArn: aws.String(r.job.ID),
@@ -55,7 +93,7 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 		TraceHeader:     optional(r.trace),
 	}, retryThrottlesOnly)
 	if err != nil {
-		return PipelineRun{}, classify(apiStartSyncExecution, r.job.ID, p.region, err)
+		return "", expressRecord{}, classify(apiStartSyncExecution, r.job.ID, p.region, err)
 	}
 	runID := aws.ToString(out.ExecutionArn)
 	rec := expressRecord{
@@ -74,7 +112,7 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 	p.log.LogAttrs(ctx, slog.LevelInfo, "ran Express execution",
 		slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", rec.status),
 		slog.Int("input_bytes", len(r.input)), slog.Int("output_bytes", len(rec.output)))
-	return p.expressRun(runID, rec, r.params), nil
+	return runID, rec, nil
 }
 
 // expressRun builds the PipelineRun of a recorded Express run.

@@ -42,6 +42,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -267,6 +268,7 @@ type Provider struct {
 
 	express       *lru[string, expressRecord] // Express results by run ID
 	expressByName *lru[string, string]        // Express run IDs by execution name, for idempotency keys
+	expressFlight singleflight.Group          // idempotent Express starts in flight, by execution name
 	started       *lru[string, time.Time]     // recent Standard starts by run ID
 
 	mu    sync.Mutex
