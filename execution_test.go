@@ -402,6 +402,28 @@ func TestExpressResultsAreBounded(t *testing.T) {
 	}
 }
 
+func TestExpressResultsAreBoundedInBytes(t *testing.T) {
+	output := `{"blob":"` + strings.Repeat("x", 100_000) + `"}`
+	f := &fakeClient{startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, output, "", "")}
+	p := testProvider(t, f, Config{ExpressResultBytes: 250_000}, nil) // room for two such outputs
+	var runs []PipelineRun
+	for range 3 {
+		run, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, run)
+	}
+	if _, err := p.GetPipelineRunStatus(context.Background(), runs[0].RunID, nil); !errors.Is(err, ErrRunNotFound) {
+		t.Errorf("GetPipelineRunStatus(oldest) error = %v, want ErrRunNotFound once the byte bound is reached", err)
+	}
+	for _, r := range runs[1:] {
+		if st, err := p.GetPipelineRunStatus(context.Background(), r.RunID, nil); err != nil || st.Output != output {
+			t.Errorf("GetPipelineRunStatus(%s) = output of %d bytes, %v; want the recorded output", r.RunID, len(st.Output), err)
+		}
+	}
+}
+
 func TestExpressIdempotencyWithinProvider(t *testing.T) {
 	f := &fakeClient{startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, `{"result":"r"}`, "", "")}
 	p := testProvider(t, f, Config{}, nil)

@@ -25,6 +25,11 @@ type expressRecord struct {
 	stoppedAt time.Time
 }
 
+// size is what the record counts against Config.ExpressResultBytes: its variable-length fields.
+func (r expressRecord) size() int {
+	return len(r.jobID) + len(r.name) + len(r.status) + len(r.output) + len(r.errName) + len(r.cause)
+}
+
 // startExpress runs an Express execution with StartSyncExecution and records its result.
 //
 // Step Functions does not deduplicate Express names, so for an idempotent start the Provider does: while it holds

@@ -206,6 +206,10 @@ type Config struct {
 	// ExpressResultCapacity is how many Express results GetPipelineRunStatus can answer for (least recently
 	// used evicted first). Default 1000. Each result holds the run's output, up to 256 KiB.
 	ExpressResultCapacity int
+	// ExpressResultBytes bounds the memory those results take: the least recently used are evicted while their
+	// outputs, error names and causes add up to more. Default 64 MiB (room for 256 results of the largest
+	// output, or all 1000 of up to 64 KiB). The latest result is always kept.
+	ExpressResultBytes int
 }
 
 // Defaults for Config fields.
@@ -215,6 +219,7 @@ const (
 	DefaultDiscoveryConcurrency  = 8
 	DefaultNotFoundGrace         = 30 * time.Second
 	DefaultExpressResultCapacity = 1000
+	DefaultExpressResultBytes    = 64 << 20
 	// startedCapacity bounds the record of recent Standard starts used for NotFoundGrace.
 	startedCapacity = 10000
 )
@@ -382,6 +387,8 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.DiscoveryConcurrency %d is negative", cfg.DiscoveryConcurrency)
 	case cfg.ExpressResultCapacity < 0:
 		return invalid(op, "Config.ExpressResultCapacity %d is negative", cfg.ExpressResultCapacity)
+	case cfg.ExpressResultBytes < 0:
+		return invalid(op, "Config.ExpressResultBytes %d is negative", cfg.ExpressResultBytes)
 	}
 	if err := validateTraceHeader(cfg.TraceHeader); err != nil {
 		return invalid(op, "Config.TraceHeader: %w", err)
@@ -467,7 +474,11 @@ func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
 	if capacity == 0 {
 		capacity = DefaultExpressResultCapacity
 	}
-	p.express = newLRU[string, expressRecord](capacity)
+	maxBytes := cfg.ExpressResultBytes
+	if maxBytes == 0 {
+		maxBytes = DefaultExpressResultBytes
+	}
+	p.express = newCostLRU[string](capacity, maxBytes, expressRecord.size)
 	p.expressByName = newLRU[string, string](capacity)
 	p.started = newLRU[string, time.Time](startedCapacity)
 	for name, l := range DefaultRateLimits(cfg.Region) {
@@ -529,7 +540,7 @@ func WithTraceHeader(header string) ExecuteOption {
 // ErrIdempotencyConflict. Step Functions keeps names for 90 days after a Standard run closes.
 //
 // Express executions are not idempotent in Step Functions: for them the key only deduplicates within this
-// Provider, while it still holds the run's result (see Config.ExpressResultCapacity).
+// Provider, while it still holds the run's result (see Config.ExpressResultCapacity and ExpressResultBytes).
 func WithIdempotencyKey(key string) ExecuteOption {
 	return func(o *executeOptions) { o.idempotencyKey = &key }
 }

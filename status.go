@@ -60,7 +60,7 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
 				Err: errors.New("this Provider holds no result for the Express run"),
 				Hint: "Step Functions cannot describe Express executions; the Provider keeps the results of the Express runs it " +
-					"started (Config.ExpressResultCapacity, in memory); look for the run in the state machine's CloudWatch Logs"}
+					"started (Config.ExpressResultCapacity and ExpressResultBytes, in memory); look for the run in the state machine's CloudWatch Logs"}
 		}
 		return expressStatus(runID, rec, params), nil
 	}

@@ -340,6 +340,7 @@ func TestNewValidation(t *testing.T) {
 		{"bad trace header", Config{Region: "eu-west-1", TraceHeader: "a\nb"}, "Config.TraceHeader"},
 		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListExecutions": {}}}, `unknown API "ListExecutions"`},
 		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
+		{"negative Express bytes", Config{Region: "eu-west-1", ExpressResultBytes: -1}, "Config.ExpressResultBytes -1 is negative"},
 		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
 		{"nil pointer HTTP client", Config{Region: "eu-west-1", HTTPClient: (*http.Client)(nil)}, "Config.HTTPClient is a nil *http.Client"},
 	}
