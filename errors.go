@@ -37,6 +37,9 @@ var (
 	// ErrNotSupported means the operation is not available for this kind of resource, for example stopping an
 	// Express execution.
 	ErrNotSupported = errors.New("not supported")
+	// ErrNotRedrivable means Step Functions cannot redrive the run (ExecutionNotRedrivable): it succeeded, it
+	// stopped more than 14 days ago, or its failure cannot be redriven. The hint carries Step Functions' reason.
+	ErrNotRedrivable = errors.New("not redrivable")
 	// ErrIdempotencyConflict means an idempotency key was reused with a different input.
 	ErrIdempotencyConflict = errors.New("idempotency conflict")
 	// ErrCredentials means AWS did not accept the credentials (UnrecognizedClientException,
@@ -110,6 +113,7 @@ var permissionResource = map[string]string{
 	"DescribeExecution":    "on the execution ARN %s",
 	"StopExecution":        "on the execution ARN %s",
 	"GetExecutionHistory":  "on the execution ARN %s",
+	"RedriveExecution":     "on the execution ARN %s",
 }
 
 // classify wraps err from the Step Functions API call op about resource into an *Error with the matching
@@ -181,6 +185,9 @@ func classify(op, resource, region string, err error) error {
 		} else {
 			e.Kind = ErrInvalidInput
 		}
+	case "ExecutionNotRedrivable":
+		e.Kind = ErrNotRedrivable
+		e.Hint = "only Standard runs that failed, timed out or were aborted in the last 14 days can be redriven"
 	case "ExecutionLimitExceeded":
 		e.Kind = ErrExecutionLimitExceeded
 		e.Hint = "the account reached the quota of 1,000,000 open Standard executions in this region; " +

@@ -293,17 +293,73 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	return stopErr
 }
 
-// describeStatus returns the execution status of a Standard run. It asks for metadata only, which needs no
-// kms:Decrypt for an encrypted execution.
+// RedrivePipelineRun restarts a failed, timed-out or cancelled Standard run from the state where it stopped,
+// with RedriveExecution: the run keeps its ID, is Running again, and GetPipelineRunStatus follows it as before.
+// Step Functions redrives runs that stopped in the last 14 days, unless they succeeded or their failure cannot
+// be redriven; such a run is ErrNotRedrivable, with Step Functions' reason in the hint. A run that is already
+// running (after a redrive whose answer was lost, for example) is left as it is and is not an error. An unknown
+// run is ErrRunNotFound, and an Express run ErrNotSupported (Step Functions cannot redrive Express executions).
+//
+// The SDK sends one client token with every attempt of a call, so its retries never redrive twice.
+func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
+	const op = "RedrivePipelineRun"
+	a, err := p.parseRunID(op, runID)
+	if err != nil {
+		return err
+	}
+	if a.resource == resExpress {
+		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
+			Err:  errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
+			Hint: "start a new run instead (an Express child of a Distributed Map is redriven with its parent run)"}
+	}
+	if err := p.wait(ctx, apiRedriveExecution, runID); err != nil {
+		return err
+	}
+	_, err = p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
+	if err == nil {
+		p.log.LogAttrs(ctx, slog.LevelInfo, "redrove execution", slog.String("run", runID))
+		return nil
+	}
+	redriveErr := classify(apiRedriveExecution, runID, p.region, err)
+	if apiErrorCode(err) != "ExecutionNotRedrivable" {
+		return redriveErr
+	}
+	// Say why from the run itself: running already (nothing to do), or Step Functions' reason.
+	d, derr := p.describeMetadata(ctx, runID)
+	if derr != nil {
+		return redriveErr
+	}
+	if isOpen(d.Status) {
+		p.log.LogAttrs(ctx, slog.LevelInfo, "execution already running, nothing to redrive", slog.String("run", runID))
+		return nil
+	}
+	var e *Error
+	if reason := aws.ToString(d.RedriveStatusReason); reason != "" && errors.As(redriveErr, &e) {
+		e.Hint = fmt.Sprintf("the run is %s and Step Functions says: %s", d.Status, reason)
+	}
+	return redriveErr
+}
+
+// describeStatus returns the execution status of a Standard run (see describeMetadata).
 func (p *Provider) describeStatus(ctx context.Context, runID string) (types.ExecutionStatus, error) {
-	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+	d, err := p.describeMetadata(ctx, runID)
+	if err != nil {
 		return "", err
+	}
+	return d.Status, nil
+}
+
+// describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an
+// encrypted execution.
+func (p *Provider) describeMetadata(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
+	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+		return nil, err
 	}
 	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
 	if err != nil {
-		return "", classify(apiDescribeExecution, runID, p.region, err)
+		return nil, classify(apiDescribeExecution, runID, p.region, err)
 	}
-	return d.Status, nil
+	return d, nil
 }
 
 func isOpen(s types.ExecutionStatus) bool {

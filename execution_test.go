@@ -603,6 +603,85 @@ func TestCancelPipelineRun(t *testing.T) {
 	}
 }
 
+func TestRedrivePipelineRun(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
+	notRedrivable := &types.ExecutionNotRedrivable{Message: aws.String("Execution with the execution ARN cannot be redriven")}
+	tests := []struct {
+		name       string
+		redriveErr error
+		described  *sfn.DescribeExecutionOutput // DescribeExecution's answer, when asked
+		wantKind   error
+		wantOK     bool
+		wantInErr  string
+	}{
+		{"failed run is redriven", nil, nil, nil, true, ""},
+		{"already running", notRedrivable, &sfn.DescribeExecutionOutput{Status: types.ExecutionStatusRunning}, nil, true, ""},
+		{"succeeded run", notRedrivable, &sfn.DescribeExecutionOutput{Status: types.ExecutionStatusSucceeded,
+			RedriveStatusReason: aws.String("Execution is SUCCEEDED and cannot be redriven")}, ErrNotRedrivable, false,
+			"the run is SUCCEEDED and Step Functions says: Execution is SUCCEEDED and cannot be redriven"},
+		{"not found", &types.ExecutionDoesNotExist{}, nil, ErrRunNotFound, false, ""},
+		{"access denied", genericErr("AccessDeniedException"), nil, ErrAccessDenied, false, "states:RedriveExecution on the execution ARN " + run},
+		{"throttled", genericErr("ThrottlingException"), nil, ErrThrottled, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got *sfn.RedriveExecutionInput
+			f := &fakeClient{
+				redriveExecution: func(_ context.Context, in *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error) {
+					got = in
+					if tt.redriveErr != nil {
+						return nil, tt.redriveErr
+					}
+					return &sfn.RedriveExecutionOutput{RedriveDate: aws.Time(t0)}, nil
+				},
+			}
+			if tt.described != nil {
+				f.describeExecution = func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+					if in.IncludedData != types.IncludedDataMetadataOnly {
+						return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt")}
+					}
+					return tt.described, nil
+				}
+			}
+			p := testProvider(t, f, Config{MaxAttempts: 1}, nil)
+			err := p.RedrivePipelineRun(context.Background(), run)
+			if tt.wantOK != (err == nil) || (tt.wantKind != nil && !errors.Is(err, tt.wantKind)) {
+				t.Errorf("RedrivePipelineRun() error = %v, want ok %v kind %v", err, tt.wantOK, tt.wantKind)
+			}
+			if err != nil && !strings.Contains(err.Error(), tt.wantInErr) {
+				t.Errorf("RedrivePipelineRun() error = %v, want it to contain %q", err, tt.wantInErr)
+			}
+			if aws.ToString(got.ExecutionArn) != run {
+				t.Errorf("RedriveExecution(%+v), want the run %s", got, run)
+			}
+		})
+	}
+}
+
+func TestRedrivePipelineRunRefusesBeforeCallingAWS(t *testing.T) {
+	tests := []struct {
+		name, runID string
+		wantKind    error
+		want        string
+	}{
+		{"Express run", "arn:aws:states:eu-west-1:123456789012:express:fast:run-1:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b", ErrNotSupported, "Express execution cannot be redriven"},
+		{"state machine ARN", testMachine, ErrInvalidInput, "not an execution ARN"},
+		{"other region", "arn:aws:states:us-east-1:123456789012:execution:orders:x", ErrInvalidInput, "is in region us-east-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeClient{}
+			err := testProvider(t, f, Config{}, nil).RedrivePipelineRun(context.Background(), tt.runID)
+			if !errors.Is(err, tt.wantKind) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("RedrivePipelineRun(%s) error = %v, want %v containing %q", tt.runID, err, tt.wantKind, tt.want)
+			}
+			if n := f.count("RedriveExecution"); n != 0 {
+				t.Errorf("RedriveExecution called %d times, want none", n)
+			}
+		})
+	}
+}
+
 func TestRunIDValidation(t *testing.T) {
 	tests := []struct{ runID, want string }{
 		{"", "empty ARN"},

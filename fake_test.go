@@ -24,6 +24,7 @@ type fakeClient struct {
 	describeExecution    func(context.Context, *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error)
 	stopExecution        func(context.Context, *sfn.StopExecutionInput) (*sfn.StopExecutionOutput, error)
 	getExecutionHistory  func(context.Context, *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error)
+	redriveExecution     func(context.Context, *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error)
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -74,6 +75,10 @@ func (f *fakeClient) DescribeExecution(ctx context.Context, in *sfn.DescribeExec
 
 func (f *fakeClient) StopExecution(ctx context.Context, in *sfn.StopExecutionInput, _ ...func(*sfn.Options)) (*sfn.StopExecutionOutput, error) {
 	return call(f, "StopExecution", f.stopExecution, ctx, in)
+}
+
+func (f *fakeClient) RedriveExecution(ctx context.Context, in *sfn.RedriveExecutionInput, _ ...func(*sfn.Options)) (*sfn.RedriveExecutionOutput, error) {
+	return call(f, "RedriveExecution", f.redriveExecution, ctx, in)
 }
 
 func (f *fakeClient) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, _ ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error) {

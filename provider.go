@@ -233,6 +233,7 @@ const (
 	apiDescribeExecution    = "DescribeExecution"
 	apiStopExecution        = "StopExecution"
 	apiGetExecutionHistory  = "GetExecutionHistory"
+	apiRedriveExecution     = "RedriveExecution"
 )
 
 // DefaultRateLimits returns the client-side rate limits used in region: 80% of the documented Step Functions
@@ -255,6 +256,7 @@ func DefaultRateLimits(region string) map[string]RateLimit {
 		apiListStateMachines:    pick(100, 5, 100, 5),
 		apiDescribeStateMachine: pick(200, 20, 200, 20),
 		apiGetExecutionHistory:  pick(400, 20, 400, 20),
+		apiRedriveExecution:     pick(1300, 300, 800, 150),
 	}
 }
 

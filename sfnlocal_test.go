@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -561,6 +562,58 @@ func TestLocalLargeResponsesNeedNoRetry(t *testing.T) {
 	}
 	if got := e.calls("DescribeExecution") - before; got != rounds {
 		t.Errorf("DescribeExecution calls = %d for %d status reads, want one each (no retries)", got, rounds)
+	}
+}
+
+// TestLocalRedrive fails a run at a Task, fixes the Task, redrives the run and follows it to success under the
+// same run ID; then a redrive of the succeeded run is refused with Step Functions' reason.
+func TestLocalRedrive(t *testing.T) {
+	ctx := context.Background()
+	e := newLocalEnv(t)
+	const flaky = "arn:aws:lambda:eu-west-1:123456789012:function:flaky"
+	var fixed atomic.Bool
+	var calls atomic.Int32
+	e.srv.RegisterTask(flaky, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		calls.Add(1)
+		if !fixed.Load() {
+			return nil, &sfnlocal.TaskError{Name: "Flaky.Down", Cause: "the downstream service is down"}
+		}
+		return json.RawMessage(`{"total":42}`), nil
+	})
+	arn := e.create(machineSpec{name: "redrivable", definition: `{"StartAt":"Prepare","States":{
+		"Prepare":{"Type":"Pass","Next":"Call"},
+		"Call":{"Type":"Task","Resource":"` + flaky + `","End":true}}}`})
+	params := []stepfunctions.Parameter{
+		{Name: "orderId", Direction: stepfunctions.DirectionInput, DataType: stepfunctions.DataTypeString, Value: "A-1"},
+		{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+	}
+	p := e.provider(stepfunctions.Config{})
+	run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn}, params)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	if st := waitEnded(t, p, run.RunID, params); st.State != stepfunctions.RunStateFailed || st.Error != "Flaky.Down" {
+		t.Fatalf("first attempt = %s (%s), want Failed with Flaky.Down", st.State, st.Error)
+	}
+
+	fixed.Store(true)
+	if err := p.RedrivePipelineRun(ctx, run.RunID); err != nil {
+		t.Fatalf("RedrivePipelineRun() error = %v", err)
+	}
+	st := waitEnded(t, p, run.RunID, params)
+	if st.State != stepfunctions.RunStateSuccess || st.Parameters[1].Value != "42" {
+		t.Fatalf("after redrive = %s, total %q (%s), want Success with total 42", st.State, st.Parameters[1].Value, st.Message)
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("task called %d times, want 2 (the redrive resumes at the failed Task)", n)
+	}
+
+	err = p.RedrivePipelineRun(ctx, run.RunID)
+	if !errors.Is(err, stepfunctions.ErrNotRedrivable) || !strings.Contains(err.Error(), "the run is SUCCEEDED") {
+		t.Errorf("RedrivePipelineRun(succeeded) error = %v, want ErrNotRedrivable naming the run's status", err)
+	}
+	if n := e.calls("RedriveExecution"); n != 2 {
+		t.Errorf("RedriveExecution calls = %d, want 2", n)
 	}
 }
 

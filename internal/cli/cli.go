@@ -136,7 +136,7 @@ Exit status:
 	verboseFlag := func(c *cobra.Command) {
 		c.Flags().BoolVarP(&a.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
 	}
-	for _, c := range []*cobra.Command{a.jobsCommand(), a.runCommand(), a.statusCommand(), a.cancelCommand()} {
+	for _, c := range []*cobra.Command{a.jobsCommand(), a.runCommand(), a.statusCommand(), a.cancelCommand(), a.redriveCommand()} {
 		a.conn.register(c.Flags())
 		jsonFlag(c)
 		verboseFlag(c)

@@ -264,6 +264,62 @@ func (a *app) cancelCommand() *cobra.Command {
 	}
 }
 
+func (a *app) redriveCommand() *cobra.Command {
+	var (
+		outs         []string
+		wait         bool
+		pollInterval time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "redrive RUN-ARN [--wait] [--out name:type ...]",
+		Short: "Restart a failed, timed-out or cancelled run from where it stopped (RedriveExecution)",
+		Long: `redrive restarts a Standard run that failed, timed out or was cancelled in the last 14 days from the state
+where it stopped; the run keeps its ARN. A run that is already running is left as it is. With --wait, redrive
+follows the run to the end like run --wait, mapping its output onto the --out parameters.
+
+Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Functions cannot redrive exits 4.`,
+		Args: exactArgs(1, "one RUN-ARN"),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			params, err := parseParams(nil, outs)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			if err := checkPollInterval(pollInterval); err != nil {
+				return err
+			}
+			p, err := a.newProvider(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if err := p.RedrivePipelineRun(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			link, _ := p.ConsoleURL(args[0])
+			if !wait {
+				if a.jsonOut {
+					return writeJSON(a.stdout, map[string]string{"RunID": args[0], "Result": "redriven"})
+				}
+				fmt.Fprintf(a.stdout, "Redriven %s\nConsole %s\n", args[0], link)
+				return nil
+			}
+			name := args[0][strings.LastIndex(args[0], ":")+1:]
+			st, err := follow(cmd.Context(), p, sfn.PipelineRun{RunID: args[0], Name: name}, params, pollInterval, newProgress(a.stderr, name))
+			if err != nil && cmd.Context().Err() != nil {
+				return &exitError{code: ExitInterrupted, err: fmt.Errorf(
+					"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s'", args[0])}
+			}
+			if err != nil {
+				return err
+			}
+			return a.reportRun(link, st)
+		}),
+	}
+	cmd.Flags().StringArrayVar(&outs, "out", nil, "output parameter name:type (repeatable)")
+	cmd.Flags().BoolVar(&wait, "wait", false, "follow the run to the end and print its outputs")
+	cmd.Flags().DurationVar(&pollInterval, "poll-interval", 2*time.Second, "how often --wait asks for the status")
+	return cmd
+}
+
 func (a *app) urlCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "url ARN",

@@ -213,3 +213,44 @@ func TestStatusOfAnExpressRunExplainsWhy(t *testing.T) {
 	assert.Contains(t, stderr, "CloudWatch Logs")
 	assert.NotContains(t, stderr, "Config.", "no library configuration names in a command's error")
 }
+
+func TestRedrive(t *testing.T) {
+	env := localEndpoint(t)
+	start := func(args ...string) string {
+		t.Helper()
+		_, stdout, stderr := runCLI(t, env, append([]string{"run", "--json"}, args...)...)
+		var run struct{ RunID string }
+		require.NoError(t, json.Unmarshal([]byte(stdout), &run), stderr)
+		return run.RunID
+	}
+
+	// A cancelled run is redriven and runs again under the same ARN.
+	slow := start(smPrefix + "slow")
+	code, _, stderr := runCLI(t, env, "cancel", slow)
+	require.Equal(t, ExitOK, code, stderr)
+	code, stdout, stderr := runCLI(t, env, "redrive", slow)
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Contains(t, stdout, "Redriven "+slow)
+	code, stdout, _ = runCLI(t, env, "status", slow)
+	assert.Equal(t, ExitOK, code)
+	assert.Regexp(t, `State\s+Running`, stdout)
+	code, _, stderr = runCLI(t, env, "redrive", slow)
+	assert.Equal(t, ExitOK, code, "redriving a running run leaves it as it is: %s", stderr)
+
+	// With --wait, redrive follows the run to its end: this one fails again, at its Fail state.
+	fails := start(smPrefix+"fails", "--wait")
+	code, stdout, _ = runCLI(t, env, "redrive", fails, "--wait", "--poll-interval", "100ms")
+	assert.Equal(t, ExitRunFailed, code)
+	assert.Regexp(t, `State\s+Failed`, stdout)
+
+	// A succeeded run cannot be redriven; the error says why.
+	echo := start(smPrefix+"echo", "--param", "n:number=1", "--param", "tag=t", "--wait")
+	code, _, stderr = runCLI(t, env, "redrive", echo)
+	assert.Equal(t, ExitAWS, code)
+	assert.Contains(t, stderr, "not redrivable")
+	assert.Contains(t, stderr, "SUCCEEDED")
+
+	code, _, stderr = runCLI(t, env, "redrive", "arn:aws:states:us-east-1:123456789012:express:echo:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b")
+	assert.Equal(t, ExitAWS, code)
+	assert.Contains(t, stderr, "Express execution cannot be redriven")
+}

@@ -94,7 +94,7 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 				"states:DescribeStateMachine", "states:StartExecution", "states:StartSyncExecution",
 			}, Resource: machines},
 			{Sid: "PolysyncTrackAndCancel", Effect: "Allow", Action: []string{
-				"states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution",
+				"states:DescribeExecution", "states:GetExecutionHistory", "states:RedriveExecution", "states:StopExecution",
 			}, Resource: executions},
 		},
 	}, nil
