@@ -255,10 +255,29 @@ func (a *app) cancelCommand() *cobra.Command {
 			if err := p.CancelPipelineRun(cmd.Context(), args[0]); err != nil {
 				return err
 			}
-			if a.jsonOut {
-				return writeJSON(a.stdout, map[string]string{"RunID": args[0], "Result": "cancel requested"})
+			// Say what the run is now; when that cannot be read (no states:DescribeExecution, say), the
+			// cancel itself still succeeded.
+			result, state := "cancel requested", sfn.RunStateRunning
+			if st, err := p.GetPipelineRunStatus(cmd.Context(), args[0], nil); err == nil {
+				switch state = st.State; state {
+				case sfn.RunStateCancelled:
+					result = "cancelled"
+				case sfn.RunStateRunning:
+				default:
+					result = "already ended"
+				}
 			}
-			fmt.Fprintf(a.stdout, "Cancel requested for %s\n", args[0])
+			if a.jsonOut {
+				return writeJSON(a.stdout, map[string]string{"RunID": args[0], "Result": result, "State": string(state)})
+			}
+			switch result {
+			case "cancelled":
+				fmt.Fprintf(a.stdout, "Cancelled %s\n", args[0])
+			case "already ended":
+				fmt.Fprintf(a.stdout, "Run %s had already ended (%s): nothing to cancel\n", args[0], state)
+			default:
+				fmt.Fprintf(a.stdout, "Cancel requested for %s\n", args[0])
+			}
 			return nil
 		}),
 	}

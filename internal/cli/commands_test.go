@@ -78,10 +78,20 @@ func TestRunCancelStatus(t *testing.T) {
 	require.Equal(t, ExitOK, code)
 	assert.Regexp(t, `State\s+Running`, stdout)
 
-	code, _, stderr = runCLI(t, env, "cancel", run.RunID)
+	code, stdout, stderr = runCLI(t, env, "cancel", run.RunID)
 	require.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, "Cancelled "+run.RunID+"\n", stdout)
 	code, _, stderr = runCLI(t, env, "cancel", run.RunID)
 	require.Equal(t, ExitOK, code, "cancelling an ended run is not an error: %s", stderr)
+
+	echo := smPrefix + "echo"
+	code, stdout, stderr = runCLI(t, env, "run", echo, "--param", "n:number=1", "--param", "tag=t", "--wait", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var done struct{ RunID string }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &done))
+	code, stdout, stderr = runCLI(t, env, "cancel", done.RunID)
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, "Run "+done.RunID+" had already ended (Success): nothing to cancel\n", stdout)
 
 	code, stdout, _ = runCLI(t, env, "status", run.RunID)
 	assert.Equal(t, ExitRunCancelled, code)

@@ -61,6 +61,9 @@ func TestJSONOutputIsStable(t *testing.T) {
 		assert.Equal(t, []string{"CreatedAt", "Description", "ID", "Label", "LoggingLevel", "Name", "RevisionID", "RoleARN", "Status", "TracingEnabled", "Type"}, keys(t, j), "jobs")
 	}
 
-	assert.Equal(t, []string{"Result", "RunID"}, keys(t, decode(t, "cancel", runID)), "cancel")
+	cancelled := decode(t, "cancel", runID)
+	assert.Equal(t, []string{"Result", "RunID", "State"}, keys(t, cancelled), "cancel")
+	assert.JSONEq(t, `"cancelled"`, string(cancelled["Result"]))
+	assert.Equal(t, []string{"Result", "RunID"}, keys(t, decode(t, "redrive", runID)), "redrive")
 	assert.Equal(t, []string{"ARN", "URL"}, keys(t, decode(t, "url", runID)), "url")
 }
