@@ -196,6 +196,17 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	return run, nil
 }
 
+// differentParameters is the ErrIdempotencyConflict of a start whose idempotency key already names run runID,
+// started with other parameters; cause, when not nil, is the service's error that revealed it.
+func differentParameters(runID string, cause error) *Error {
+	err := errors.New("a run with this idempotency key already exists with different parameters")
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", err, cause)
+	}
+	return &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID, Err: err,
+		Hint: "use a new idempotency key to start a run with different parameters"}
+}
+
 // adopt handles ExecutionAlreadyExists (startErr) for a start: the run that name already denotes is returned
 // when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
 func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
@@ -213,9 +224,7 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 			Hint: "check the execution in the console, or use a new idempotency key"}
 	}
 	if !sameJSON(aws.ToString(d.Input), r.input) {
-		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
-			Err:  fmt.Errorf("an execution with this idempotency key already exists with different parameters: %w", startErr),
-			Hint: "use a new idempotency key to start a run with different parameters"}
+		return PipelineRun{}, differentParameters(runID, startErr)
 	}
 	run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}
 	run.ConsoleURL, _ = ConsoleURL(runID)
@@ -285,8 +294,8 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	// Whether Step Functions answers StopExecution on a closed execution with success or with an error is not
 	// documented; for the latter, an execution that has ended makes the cancel a success.
 	if code := apiErrorCode(err); code == "ValidationException" || code == "ExecutionNotRedrivable" {
-		if status, derr := p.describeStatus(ctx, runID); derr == nil && !isOpen(status) {
-			p.log.LogAttrs(ctx, slog.LevelInfo, "execution already ended, nothing to cancel", slog.String("run", runID), slog.String("status", string(status)))
+		if d, derr := p.describeMetadata(ctx, runID); derr == nil && !isOpen(d.Status) {
+			p.log.LogAttrs(ctx, slog.LevelInfo, "execution already ended, nothing to cancel", slog.String("run", runID), slog.String("status", string(d.Status)))
 			return nil
 		}
 	}
@@ -338,15 +347,6 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
 		e.Hint = fmt.Sprintf("the run is %s and Step Functions says: %s", d.Status, reason)
 	}
 	return redriveErr
-}
-
-// describeStatus returns the execution status of a Standard run (see describeMetadata).
-func (p *Provider) describeStatus(ctx context.Context, runID string) (types.ExecutionStatus, error) {
-	d, err := p.describeMetadata(ctx, runID)
-	if err != nil {
-		return "", err
-	}
-	return d.Status, nil
 }
 
 // describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an

@@ -555,6 +555,17 @@ func TestExpressIdempotencyConcurrent(t *testing.T) {
 	})
 }
 
+// describeMetadataOnly answers DescribeExecution with out when asked for metadata only, and as for an encrypted
+// execution without kms:Decrypt otherwise: status checks must not need the key.
+func describeMetadataOnly(out *sfn.DescribeExecutionOutput) func(context.Context, *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+	return func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+		if in.IncludedData != types.IncludedDataMetadataOnly {
+			return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt")}
+		}
+		return out, nil
+	}
+}
+
 func TestCancelPipelineRun(t *testing.T) {
 	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
 	tests := []struct {
@@ -583,13 +594,7 @@ func TestCancelPipelineRun(t *testing.T) {
 				},
 			}
 			if tt.status != "" {
-				f.describeExecution = func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
-					if in.IncludedData != types.IncludedDataMetadataOnly {
-						// Only the status is needed; input and output of an encrypted execution need kms:Decrypt.
-						return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt")}
-					}
-					return &sfn.DescribeExecutionOutput{Status: tt.status}, nil
-				}
+				f.describeExecution = describeMetadataOnly(&sfn.DescribeExecutionOutput{Status: tt.status})
 			}
 			p := testProvider(t, f, Config{}, nil)
 			err := p.CancelPipelineRun(context.Background(), run)
@@ -636,12 +641,7 @@ func TestRedrivePipelineRun(t *testing.T) {
 				},
 			}
 			if tt.described != nil {
-				f.describeExecution = func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
-					if in.IncludedData != types.IncludedDataMetadataOnly {
-						return nil, &types.KmsAccessDeniedException{Message: aws.String("caller lacks kms:Decrypt")}
-					}
-					return tt.described, nil
-				}
+				f.describeExecution = describeMetadataOnly(tt.described)
 			}
 			p := testProvider(t, f, Config{MaxAttempts: 1}, nil)
 			err := p.RedrivePipelineRun(context.Background(), run)

@@ -78,9 +78,7 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 		}
 		got := res.Val.(result)
 		if got.rec.inputHash != hash {
-			return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: got.runID,
-				Err:  errors.New("a run with this idempotency key already exists with different parameters"),
-				Hint: "use a new idempotency key to start a run with different parameters"}
+			return PipelineRun{}, differentParameters(got.runID, nil)
 		}
 		return p.expressRun(got.runID, got.rec, r.params), nil
 	}

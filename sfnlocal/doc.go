@@ -106,13 +106,14 @@
 // # Performance
 //
 // BenchmarkExecutions, on 2 shared cores, for a four-state Pass/Choice
-// machine: about 40,000 (Standard) to 50,000 (Express) executions per second
-// in process (ServeHTTP without a network) and about 5,000 per second
+// machine: about 38,000 (Standard) to 53,000 (Express) executions per second
+// in process (ServeHTTP without a network) and 4,300 to 5,200 per second
 // through the SDK client over loopback from one caller (11,000 from four); a
 // finished Standard execution keeps about 2.5 KB with its history. An inline
-// Map over 1,000 items runs about 2,200 times per second as an Express
-// execution and about 130 times per second as a Standard one, which records
-// some 4,000 history events (about 725 KB). The README has the full table.
+// Map over 1,000 items runs 1,900 to 2,200 times per second as an Express
+// execution and 90 to 130 times per second as a Standard one, which records
+// some 4,000 history events (about 725 KB). The ranges span two runs on the
+// shared machine; the README has the full table.
 //
 // # Security
 //

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -115,16 +116,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 				fmt.Fprintf(a.stdout, "Started %s\nConsole %s\n", pr.RunID, pr.ConsoleURL)
 				return nil
 			}
-			st, err := follow(cmd.Context(), p, pr, params, f.pollInterval, newProgress(a.stderr, pr.Name))
-			if err != nil && cmd.Context().Err() != nil {
-				return &exitError{code: ExitInterrupted, err: fmt.Errorf(
-					"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s' or stop it with 'polysync-sfn cancel %[1]s'",
-					pr.RunID)}
-			}
-			if err != nil {
-				return err
-			}
-			return a.reportRun(pr.ConsoleURL, st)
+			return a.followAndReport(cmd.Context(), p, pr, params, f.pollInterval)
 		}),
 	}
 	fs := cmd.Flags()
@@ -146,6 +138,21 @@ func checkPollInterval(d time.Duration) error {
 		return usageError("--poll-interval %s: must be at least %s", d, minPollInterval)
 	}
 	return nil
+}
+
+// followAndReport follows run to its end with a progress display on stderr, then reports it (reportRun). An
+// interruption says how to follow or stop the run, which goes on.
+func (a *app) followAndReport(ctx context.Context, p statusGetter, run sfn.PipelineRun, params []sfn.Parameter, every time.Duration) error {
+	st, err := follow(ctx, p, run, params, every, newProgress(a.stderr, run.Name))
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: ExitInterrupted, err: fmt.Errorf(
+			"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s' or stop it with 'polysync-sfn cancel %[1]s'",
+			run.RunID)}
+	}
+	if err != nil {
+		return err
+	}
+	return a.reportRun(run.ConsoleURL, st)
 }
 
 // reportRun prints a finished (or current) run and turns its state into the
@@ -322,15 +329,7 @@ Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Function
 				return nil
 			}
 			name := args[0][strings.LastIndex(args[0], ":")+1:]
-			st, err := follow(cmd.Context(), p, sfn.PipelineRun{RunID: args[0], Name: name}, params, pollInterval, newProgress(a.stderr, name))
-			if err != nil && cmd.Context().Err() != nil {
-				return &exitError{code: ExitInterrupted, err: fmt.Errorf(
-					"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s'", args[0])}
-			}
-			if err != nil {
-				return err
-			}
-			return a.reportRun(link, st)
+			return a.followAndReport(cmd.Context(), p, sfn.PipelineRun{RunID: args[0], Name: name, ConsoleURL: link}, params, pollInterval)
 		}),
 	}
 	cmd.Flags().StringArrayVar(&outs, "out", nil, "output parameter name:type (repeatable)")

@@ -9,16 +9,10 @@ import (
 
 // HTTPClient returns the SDK's default HTTP client, changed to read
 // responses from a local endpoint reliably; pass it as
-// sfn.Options.HTTPClient. NewClient uses it.
-//
-// The SDK closes a request's body as soon as the response headers arrive.
-// net/http may at that moment still be copying the rest of that body to
-// check its length; smithy-go's closed body then answers io.EOF from
-// WriteTo, which net/http takes for a failed write: it closes the
-// connection under the response being read, and the call fails with "use
-// of closed network connection". A local endpoint answers fast enough to
-// hit that window now and then on large responses. A body that offers only
-// Read ends the copy cleanly.
+// sfn.Options.HTTPClient. NewClient uses it. It sends request bodies that
+// offer only Read and Close, so that net/http never sees the SDK's closed
+// body fail (which tears down the connection under a fast, large answer:
+// "use of closed network connection"); the provider's client does the same.
 func HTTPClient() sfn.HTTPClient {
 	return sdkhttp.ReadOnlyBodies(awshttp.NewBuildableClient())
 }
