@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 const (

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
-	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+	"github.com/polysync/stepfunctions/internal/asl"
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 

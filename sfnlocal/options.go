@@ -4,7 +4,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 // Clock is the time source of a Server: timestamps, execution ids, Wait

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/polysync/stepfunctions/sfnlocal/internal/asl"
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 func Example() {
