@@ -10,6 +10,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Error kinds. Every error returned by this package that belongs to one of these kinds matches it with
@@ -103,17 +104,24 @@ func invalid(op string, format string, args ...any) *Error {
 	return &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf(format, args...)}
 }
 
-// permissionResource describes, for each API the provider calls, what the IAM permission must be granted
-// on, used in AccessDenied hints. "%s" is replaced by the resource ARN.
-var permissionResource = map[string]string{
-	"ListStateMachines":    `on resource "*"`,
-	"DescribeStateMachine": "on the state machine ARN %s",
-	"StartExecution":       "on the state machine ARN %s (for a version or alias ARN, on that qualified ARN)",
-	"StartSyncExecution":   "on the state machine ARN %s (for a version or alias ARN, on that qualified ARN)",
-	"DescribeExecution":    "on the execution ARN %s",
-	"StopExecution":        "on the execution ARN %s",
-	"GetExecutionHistory":  "on the execution ARN %s",
-	"RedriveExecution":     "on the execution ARN %s",
+// permissionResource describes, for each Step Functions API, what the IAM permission must be granted on, used in
+// AccessDenied hints. "%s" is replaced by the resource ARN. It is built from the scopes of internal/sfnops's table.
+var permissionResource = permissionResources()
+
+// permissionResources returns the permissionResource table.
+func permissionResources() map[string]string {
+	m := make(map[string]string)
+	for _, op := range sfnops.All() {
+		switch {
+		case op.Scope == sfnops.ScopeAll:
+			m[op.Name] = `on resource "*"`
+		case op.Scope&sfnops.ScopeStateMachine != 0:
+			m[op.Name] = "on the state machine ARN %s (for a version or alias ARN, on that qualified ARN)"
+		default:
+			m[op.Name] = "on the execution ARN %s"
+		}
+	}
+	return m
 }
 
 // classify wraps err from the Step Functions API call op about resource into an *Error with the matching

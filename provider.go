@@ -48,6 +48,7 @@ import (
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnapi"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Direction says whether a parameter is sent to the execution, read from its output, or both.
@@ -224,16 +225,17 @@ const (
 	startedCapacity = 10000
 )
 
-// APIs the provider calls, which are the keys of Config.RateLimits.
+// APIs the provider calls, which are the keys of Config.RateLimits: the operations of internal/sfnops's table
+// marked Provider.
 const (
-	apiListStateMachines    = "ListStateMachines"
-	apiDescribeStateMachine = "DescribeStateMachine"
-	apiStartExecution       = "StartExecution"
-	apiStartSyncExecution   = "StartSyncExecution"
-	apiDescribeExecution    = "DescribeExecution"
-	apiStopExecution        = "StopExecution"
-	apiGetExecutionHistory  = "GetExecutionHistory"
-	apiRedriveExecution     = "RedriveExecution"
+	apiListStateMachines    = sfnops.ListStateMachines
+	apiDescribeStateMachine = sfnops.DescribeStateMachine
+	apiStartExecution       = sfnops.StartExecution
+	apiStartSyncExecution   = sfnops.StartSyncExecution
+	apiDescribeExecution    = sfnops.DescribeExecution
+	apiStopExecution        = sfnops.StopExecution
+	apiGetExecutionHistory  = sfnops.GetExecutionHistory
+	apiRedriveExecution     = sfnops.RedriveExecution
 )
 
 // DefaultRateLimits returns the client-side rate limits used in region: 80% of the documented Step Functions
@@ -241,23 +243,20 @@ const (
 // us-west-2 and eu-west-1. The headroom leaves room for other clients of the same account; anything still
 // throttled is retried. StartSyncExecution has no published bucket and uses the Express StartExecution one.
 func DefaultRateLimits(region string) map[string]RateLimit {
-	big := region == "us-east-1" || region == "us-west-2" || region == "eu-west-1"
-	pick := func(bigBurst, bigRate, burst, rate float64) RateLimit {
-		if big {
-			burst, rate = bigBurst, bigRate
+	start, _ := sfnops.Lookup(sfnops.StartExecution)
+	limits := make(map[string]RateLimit)
+	for _, op := range sfnops.All() {
+		if !op.Provider {
+			continue
 		}
-		return RateLimit{PerSecond: rate * 0.8, Burst: int(burst * 0.8)}
+		q := op.Quota
+		if !q.Published() {
+			q = start.ExpressQuota
+		}
+		b := q.In(region)
+		limits[op.Name] = RateLimit{PerSecond: b.Refill * 0.8, Burst: int(b.Burst * 0.8)}
 	}
-	return map[string]RateLimit{
-		apiStartExecution:       pick(1300, 300, 800, 150),
-		apiStartSyncExecution:   pick(6000, 6000, 6000, 6000),
-		apiDescribeExecution:    pick(300, 15, 250, 10),
-		apiStopExecution:        pick(1000, 200, 500, 25),
-		apiListStateMachines:    pick(100, 5, 100, 5),
-		apiDescribeStateMachine: pick(200, 20, 200, 20),
-		apiGetExecutionHistory:  pick(400, 20, 400, 20),
-		apiRedriveExecution:     pick(1300, 300, 800, 150),
-	}
+	return limits
 }
 
 // Provider discovers, runs, tracks, cancels and links Step Functions executions. It is safe for concurrent

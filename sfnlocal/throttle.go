@@ -2,79 +2,44 @@ package sfnlocal
 
 import (
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
-// quota is a token bucket's size and refill rate per second.
-type quota struct {
-	burst  float64
-	refill float64
-}
-
-// Bucket keys for the two StartExecution quotas.
+// Bucket keys for the two StartExecution quotas. Operations with a separate
+// bucket for Express state machines use their name plus expressBucketSuffix.
 const (
-	bucketStartStandard = "StartExecution"
-	bucketStartExpress  = "StartExecution.Express"
+	bucketStartStandard = sfnops.StartExecution
+	bucketStartExpress  = sfnops.StartExecution + expressBucketSuffix
+	expressBucketSuffix = ".Express"
 )
-
-// quotasHigh are the documented quotas of us-east-1, us-west-2 and eu-west-1;
-// quotasOther those of every other region ("Service quotas" in the Step
-// Functions developer guide).
-var (
-	quotasHigh = map[string]quota{
-		bucketStartStandard:        {1300, 300},
-		bucketStartExpress:         {6000, 6000},
-		"DescribeExecution":        {300, 15},
-		"StopExecution":            {1000, 200},
-		"ListStateMachines":        {100, 5},
-		"DescribeStateMachine":     {200, 20},
-		"ListExecutions":           {200, 5},
-		"GetExecutionHistory":      {400, 20},
-		"RedriveExecution":         {1300, 300},
-		"ListStateMachineVersions": {100, 1},
-		"ListStateMachineAliases":  {100, 1},
-	}
-	quotasOther = map[string]quota{
-		bucketStartStandard:        {800, 150},
-		bucketStartExpress:         {6000, 6000},
-		"DescribeExecution":        {250, 10},
-		"StopExecution":            {500, 25},
-		"ListStateMachines":        {100, 5},
-		"DescribeStateMachine":     {200, 20},
-		"ListExecutions":           {100, 2},
-		"GetExecutionHistory":      {400, 20},
-		"RedriveExecution":         {800, 150},
-		"ListStateMachineVersions": {100, 1},
-		"ListStateMachineAliases":  {100, 1},
-	}
-)
-
-// quotasFor returns the quota table of region.
-func quotasFor(region string) map[string]quota {
-	switch region {
-	case "us-east-1", "us-west-2", "eu-west-1":
-		return quotasHigh
-	default:
-		return quotasOther
-	}
-}
 
 // bucket is a token bucket driven by the server's Clock. The server's mutex
 // guards it.
 type bucket struct {
-	q      quota
+	q      sfnops.Bucket
 	tokens float64
 	last   time.Time
 }
 
-// newBuckets returns full buckets for the quotas of region (fallback when
-// empty) at time now.
+// newBuckets returns full buckets at time now for the documented quotas of
+// region (fallback when empty): "Service quotas" in the Step Functions
+// developer guide, kept in internal/sfnops's table. They are keyed by
+// operation, or by one of the StartExecution bucket keys.
 func newBuckets(region, fallback string, now time.Time) map[string]*bucket {
 	if region == "" {
 		region = fallback
 	}
 	out := map[string]*bucket{}
-	for op, q := range quotasFor(region) {
-		out[op] = &bucket{q: q, tokens: q.burst, last: now}
+	add := func(key string, q sfnops.Quota) {
+		if q.Published() {
+			b := q.In(region)
+			out[key] = &bucket{q: b, tokens: b.Burst, last: now}
+		}
+	}
+	for _, op := range sfnops.All() {
+		add(op.Name, op.Quota)
+		add(op.Name+expressBucketSuffix, op.ExpressQuota)
 	}
 	return out
 }
@@ -82,7 +47,7 @@ func newBuckets(region, fallback string, now time.Time) map[string]*bucket {
 // allow refills the bucket up to now and takes a token if there is one.
 func (b *bucket) allow(now time.Time) bool {
 	if dt := now.Sub(b.last); dt > 0 {
-		b.tokens = min(b.q.burst, b.tokens+dt.Seconds()*b.q.refill)
+		b.tokens = min(b.q.Burst, b.tokens+dt.Seconds()*b.q.Refill)
 		b.last = now
 	}
 	if b.tokens < 1 {

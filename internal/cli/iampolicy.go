@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // policyDocument is an IAM policy document. Field order follows the IAM
@@ -89,15 +91,28 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 	return policyDocument{
 		Version: "2012-10-17",
 		Statement: []policyStatement{
-			{Sid: "PolysyncDiscoverStateMachines", Effect: "Allow", Action: []string{"states:ListStateMachines"}, Resource: "*"},
-			{Sid: "PolysyncDescribeAndStart", Effect: "Allow", Action: []string{
-				"states:DescribeStateMachine", "states:StartExecution", "states:StartSyncExecution",
-			}, Resource: machines},
-			{Sid: "PolysyncTrackAndCancel", Effect: "Allow", Action: []string{
-				"states:DescribeExecution", "states:GetExecutionHistory", "states:RedriveExecution", "states:StopExecution",
-			}, Resource: executions},
+			{Sid: "PolysyncDiscoverStateMachines", Effect: "Allow", Action: providerActions(sfnops.ScopeAll), Resource: "*"},
+			{Sid: "PolysyncDescribeAndStart", Effect: "Allow", Action: providerActions(sfnops.ScopeStateMachine), Resource: machines},
+			{Sid: "PolysyncTrackAndCancel", Effect: "Allow", Action: providerActions(executionScope), Resource: executions},
 		},
 	}, nil
+}
+
+// executionScope is what the execution ARN patterns of permissionsPolicy
+// cover: Standard and Express executions.
+const executionScope = sfnops.ScopeExecution | sfnops.ScopeExpressExecution
+
+// providerActions returns, sorted, the IAM actions of the operations the
+// provider calls whose scope is scope (internal/sfnops's table).
+func providerActions(scope sfnops.Scope) []string {
+	var actions []string
+	for _, op := range sfnops.All() {
+		if op.Provider && op.Scope == scope {
+			actions = append(actions, op.Action())
+		}
+	}
+	sort.Strings(actions)
+	return actions
 }
 
 // trustPolicy returns the role trust policy for web identity federation with

@@ -1,0 +1,147 @@
+// Package sfnops is the one table of the AWS Step Functions operations this
+// module knows: for each, its IAM action, the resources that action is
+// granted on, and the token bucket that the service documents for it in each
+// class of region ("Service quotas" in the Step Functions developer guide).
+//
+// The provider's client-side rate limits (DefaultRateLimits) and its
+// access-denied hints, the iam-policy command and sfnlocal's throttling all
+// read this table; the operations marked Provider are exactly the methods of
+// internal/sfnapi's Client, which a test checks.
+//
+// The package imports nothing but the standard library, so that sfnlocal can
+// read the quotas without pulling in the AWS SDK.
+package sfnops
+
+import "slices"
+
+// Operation names: the Step Functions API names, which after "states:" are
+// also the IAM actions.
+const (
+	ListStateMachines        = "ListStateMachines"
+	DescribeStateMachine     = "DescribeStateMachine"
+	StartExecution           = "StartExecution"
+	StartSyncExecution       = "StartSyncExecution"
+	DescribeExecution        = "DescribeExecution"
+	StopExecution            = "StopExecution"
+	GetExecutionHistory      = "GetExecutionHistory"
+	RedriveExecution         = "RedriveExecution"
+	ListExecutions           = "ListExecutions"
+	ListStateMachineVersions = "ListStateMachineVersions"
+	ListStateMachineAliases  = "ListStateMachineAliases"
+)
+
+// Scope is the set of resource types an operation's IAM action is granted
+// on. The empty set, ScopeAll, means the action cannot be scoped to a
+// resource and is granted on "*".
+type Scope uint8
+
+// Resource types of IAM policies for Step Functions.
+const (
+	// ScopeStateMachine is a state machine ARN, or one of its version or
+	// alias ARNs (stateMachine:<name>[:<version or alias>]).
+	ScopeStateMachine Scope = 1 << iota
+	// ScopeExecution is a Standard execution ARN
+	// (execution:<stateMachineName>:<executionName>).
+	ScopeExecution
+	// ScopeExpressExecution is an Express execution ARN
+	// (express:<stateMachineName>:<executionName>:<id>).
+	ScopeExpressExecution
+)
+
+// ScopeAll is the empty set: the action is granted on resource "*".
+const ScopeAll Scope = 0
+
+// Bucket is a token bucket: Burst calls at once, refilled at Refill calls per
+// second.
+type Bucket struct {
+	Burst, Refill float64
+}
+
+// Quota is an operation's documented token bucket per account and region, by
+// class of region. The zero Quota means that no bucket is published.
+type Quota struct {
+	// High is the bucket of us-east-1, us-west-2 and eu-west-1.
+	High Bucket
+	// Other is the bucket of every other region.
+	Other Bucket
+}
+
+// Published reports whether the service documents a bucket.
+func (q Quota) Published() bool { return q != Quota{} }
+
+// In returns the bucket of region.
+func (q Quota) In(region string) Bucket {
+	switch region {
+	case "us-east-1", "us-west-2", "eu-west-1":
+		return q.High
+	default:
+		return q.Other
+	}
+}
+
+// Operation is one Step Functions API operation.
+type Operation struct {
+	// Name is the API name, such as "StartExecution".
+	Name string
+	// Scope is what the IAM action is granted on.
+	Scope Scope
+	// Quota is the operation's documented token bucket; zero when none is
+	// published (StartSyncExecution). For StartExecution it is the bucket of
+	// Standard state machines.
+	Quota Quota
+	// ExpressQuota is the separate bucket of calls on Express state machines,
+	// where the service documents one (StartExecution); zero otherwise.
+	ExpressQuota Quota
+	// Provider reports whether the provider calls the operation, that is
+	// whether internal/sfnapi's Client has it.
+	Provider bool
+}
+
+// Action returns the operation's IAM action, such as "states:StartExecution".
+func (o Operation) Action() string { return "states:" + o.Name }
+
+// executions is the scope of the operations on an execution. It includes
+// Express execution ARNs: DescribeExecution and GetExecutionHistory answer
+// for the Express executions a Distributed Map dispatched, and the other
+// execution operations share the grant so that a policy needs one statement
+// for a machine's executions.
+const executions = ScopeExecution | ScopeExpressExecution
+
+// table is the list of operations, in the order of the provider's calls
+// (discover, start, track, cancel, redrive), then those only sfnlocal serves.
+var table = []Operation{
+	{Name: ListStateMachines, Scope: ScopeAll, Provider: true,
+		Quota: Quota{High: Bucket{100, 5}, Other: Bucket{100, 5}}},
+	{Name: DescribeStateMachine, Scope: ScopeStateMachine, Provider: true,
+		Quota: Quota{High: Bucket{200, 20}, Other: Bucket{200, 20}}},
+	{Name: StartExecution, Scope: ScopeStateMachine, Provider: true,
+		Quota:        Quota{High: Bucket{1300, 300}, Other: Bucket{800, 150}},
+		ExpressQuota: Quota{High: Bucket{6000, 6000}, Other: Bucket{6000, 6000}}},
+	{Name: StartSyncExecution, Scope: ScopeStateMachine, Provider: true},
+	{Name: DescribeExecution, Scope: executions, Provider: true,
+		Quota: Quota{High: Bucket{300, 15}, Other: Bucket{250, 10}}},
+	{Name: GetExecutionHistory, Scope: executions, Provider: true,
+		Quota: Quota{High: Bucket{400, 20}, Other: Bucket{400, 20}}},
+	{Name: StopExecution, Scope: executions, Provider: true,
+		Quota: Quota{High: Bucket{1000, 200}, Other: Bucket{500, 25}}},
+	{Name: RedriveExecution, Scope: executions, Provider: true,
+		Quota: Quota{High: Bucket{1300, 300}, Other: Bucket{800, 150}}},
+	{Name: ListExecutions, Scope: ScopeStateMachine,
+		Quota: Quota{High: Bucket{200, 5}, Other: Bucket{100, 2}}},
+	{Name: ListStateMachineVersions, Scope: ScopeStateMachine,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+	{Name: ListStateMachineAliases, Scope: ScopeStateMachine,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+}
+
+// All returns every operation of the table, in a new slice.
+func All() []Operation { return slices.Clone(table) }
+
+// Lookup returns the operation called name, and whether there is one.
+func Lookup(name string) (Operation, bool) {
+	i := slices.IndexFunc(table, func(o Operation) bool { return o.Name == name })
+	if i < 0 {
+		return Operation{}, false
+	}
+	return table[i], true
+}
