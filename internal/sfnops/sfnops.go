@@ -12,7 +12,10 @@
 // read the quotas without pulling in the AWS SDK.
 package sfnops
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Operation names: the Step Functions API names, which after "states:" are
 // also the IAM actions.
@@ -50,6 +53,24 @@ const (
 
 // ScopeAll is the empty set: the action is granted on resource "*".
 const ScopeAll Scope = 0
+
+// String returns the scope's resource types joined by "|", such as
+// "execution|express execution", or "*" for ScopeAll.
+func (s Scope) String() string {
+	if s == ScopeAll {
+		return "*"
+	}
+	var names []string
+	for _, t := range []struct {
+		bit  Scope
+		name string
+	}{{ScopeStateMachine, "state machine"}, {ScopeExecution, "execution"}, {ScopeExpressExecution, "express execution"}} {
+		if s&t.bit != 0 {
+			names = append(names, t.name)
+		}
+	}
+	return strings.Join(names, "|")
+}
 
 // Bucket is a token bucket: Burst calls at once, refilled at Refill calls per
 // second.
