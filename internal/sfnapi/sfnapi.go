@@ -8,7 +8,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 )
 
-// Client holds exactly the Step Functions operations the provider uses, with the SDK's signatures.
+// Client holds exactly the Step Functions operations the provider uses, with the SDK's signatures. They are the
+// operations marked Provider in internal/sfnops's table, which also holds their IAM scope and quotas; a test keeps
+// the two in step.
 // Implementations must be safe for concurrent use and must return the SDK's error types (smithy.APIError
 // with the service's error codes) so that callers can classify them.
 type Client interface {
