@@ -4,25 +4,44 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
-// consoleHosts maps a partition to its console host pattern; %s is the region.
-var consoleHosts = map[string]string{
-	"aws":        "https://%s.console.aws.amazon.com",
-	"aws-cn":     "https://%s.console.amazonaws.cn",
-	"aws-us-gov": "https://%s.console.amazonaws-us-gov.com",
+// consoleHost returns the base URL of the AWS console for region, in partition. ok is false for the aws-iso
+// partitions: their consoles are on closed networks whose hosts AWS does not publish.
+func consoleHost(partition, region string) (host string, ok bool) {
+	switch partition {
+	case "aws":
+		return "https://" + region + ".console.aws.amazon.com", true
+	case "aws-cn":
+		return "https://" + region + ".console.amazonaws.cn", true
+	case "aws-us-gov":
+		return "https://" + region + ".console.amazonaws-us-gov.com", true
+	case "aws-eusc":
+		// UNCONFIRMED: no AWS documentation page found states the European Sovereign Cloud's console host. The
+		// SDK's own endpoint rules put its sign-in at <region>.signin.amazonaws-eusc.eu (service/signin), the other
+		// partitions serve sign-in and console from one domain, and public guides name console.amazonaws-eusc.eu.
+		// The host without a region prefix is used, the region being in the query, so that the link does not rely
+		// on regional console hosts in that partition.
+		return "https://console.amazonaws-eusc.eu", true
+	}
+	return "", false
 }
 
+// consolePartitions lists the partitions consoleHost knows, for messages.
+const consolePartitions = "aws, aws-cn, aws-eusc or aws-us-gov"
+
 // ConsoleURL returns the AWS console link for a Step Functions ARN: a state machine (also a version or alias),
-// a Standard execution, or an Express execution. The region and partition (aws, aws-cn, aws-us-gov) come from
-// the ARN itself.
+// a Standard execution, or an Express execution. The region and partition (aws, aws-cn, aws-us-gov, aws-eusc)
+// come from the ARN itself.
 //
 // An Express execution's console page needs the execution's start time, which its ARN does not carry: for an
 // Express ARN ConsoleURL returns the link without the startDate query, which the console may not be able to
 // open. Provider.ConsoleURL adds the start date for Express runs it started.
 //
-// Anything that is not a Step Functions ARN is an ErrInvalidInput error; a Step Functions ARN of another kind
-// (activity, map run) or of another partition is an ErrNotSupported error.
+// Anything that is not a valid Step Functions ARN is an ErrInvalidInput error; a Step Functions ARN of another
+// kind (activity, map run) or of a partition without a public console (aws-iso*) is an ErrNotSupported error.
 func ConsoleURL(arn string) (string, error) {
 	return consoleURL(arn, time.Time{})
 }
@@ -30,29 +49,22 @@ func ConsoleURL(arn string) (string, error) {
 // consoleURL is ConsoleURL with the Express start date, when known.
 func consoleURL(arn string, expressStart time.Time) (string, error) {
 	const op = "ConsoleURL"
-	a, err := parseARN(arn)
+	a, err := sfnarn.Parse(arn)
 	if err != nil {
 		return "", invalid(op, "%w", err)
 	}
-	hostFmt, ok := consoleHosts[a.partition]
+	host, ok := consoleHost(a.Partition, a.Region)
 	if !ok {
 		return "", &Error{Op: op, Kind: ErrNotSupported, Resource: arn,
-			Err: fmt.Errorf("no console links for partition %q (want aws, aws-cn or aws-us-gov)", a.partition)}
+			Err: fmt.Errorf("no console links for partition %s, whose console AWS does not publish (want %s)", a.Partition, consolePartitions)}
 	}
-	base := fmt.Sprintf(hostFmt, a.region) + "/states/home?region=" + a.region
-	switch a.resource {
-	case resStateMachine:
-		if _, err := parseStateMachineARN(arn); err != nil {
-			return "", invalid(op, "%w", err)
-		}
+	base := host + "/states/home?region=" + a.Region
+	switch a.Kind {
+	case sfnarn.StateMachine, sfnarn.Version, sfnarn.Alias:
 		return base + "#/statemachines/view/" + arn, nil
-	case resExecution, resExpress:
-		if _, err := parseExecutionARN(arn); err != nil {
-			return "", invalid(op, "%w", err)
-		}
-		if a.resource == resExecution {
-			return base + "#/v2/executions/details/" + arn, nil
-		}
+	case sfnarn.Execution:
+		return base + "#/v2/executions/details/" + arn, nil
+	case sfnarn.Express:
 		u := base + "#/express-executions/details/" + arn
 		if !expressStart.IsZero() {
 			u += "?startDate=" + strconv.FormatInt(expressStart.UnixMilli(), 10)
@@ -60,6 +72,6 @@ func consoleURL(arn string, expressStart time.Time) (string, error) {
 		return u, nil
 	default:
 		return "", &Error{Op: op, Kind: ErrNotSupported, Resource: arn,
-			Err: fmt.Errorf("no console link for Step Functions resource type %q", a.resource)}
+			Err: fmt.Errorf("no console link for %s", a.Kind.Indefinite())}
 	}
 }

@@ -23,6 +23,10 @@ func TestConsoleURL(t *testing.T) {
 			"https://us-gov-west-1.console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#/v2/executions/details/arn:aws-us-gov:states:us-gov-west-1:123456789012:execution:orders:run-1"},
 		{"arn:aws:states:eu-central-1:123456789012:express:fast:run-2:0b4fd7c1-61b2-4c3a-a0a9-b4d5c53e56a2",
 			"https://eu-central-1.console.aws.amazon.com/states/home?region=eu-central-1#/express-executions/details/arn:aws:states:eu-central-1:123456789012:express:fast:run-2:0b4fd7c1-61b2-4c3a-a0a9-b4d5c53e56a2"},
+		{"arn:aws-eusc:states:eusc-de-east-1:123456789012:execution:orders:run-1",
+			"https://console.amazonaws-eusc.eu/states/home?region=eusc-de-east-1#/v2/executions/details/arn:aws-eusc:states:eusc-de-east-1:123456789012:execution:orders:run-1"},
+		{"arn:aws-eusc:states:eusc-de-east-1:123456789012:stateMachine:orders.v2:7",
+			"https://console.amazonaws-eusc.eu/states/home?region=eusc-de-east-1#/statemachines/view/arn:aws-eusc:states:eusc-de-east-1:123456789012:stateMachine:orders.v2:7"},
 		{"arn:aws:states:eu-west-1:123456789012:execution:orders/map-label:child-1",
 			"https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:123456789012:execution:orders/map-label:child-1"},
 	}
@@ -59,7 +63,16 @@ func TestConsoleURLErrors(t *testing.T) {
 		{"arn:aws:states:eu-west-1:12345:execution:orders:x", ErrInvalidInput},
 		{"arn:aws:states:eu-west-1:123456789012:stateMachine:bad name", ErrInvalidInput},
 		{"arn:aws:states:eu-west-1:123456789012:activity:worker", ErrNotSupported},
+		{"arn:aws:states:eu-west-1:123456789012:mapRun:orders/items:1", ErrNotSupported},
 		{"arn:aws-iso:states:us-iso-east-1:123456789012:execution:orders:x", ErrNotSupported},
+		{"arn:aws-iso-e:states:eu-isoe-west-1:123456789012:execution:orders:x", ErrNotSupported},
+		// An empty resource type is a malformed ARN, not an unsupported kind (issue 15).
+		{"arn:aws:states:aa-a-0:000000000000::0", ErrInvalidInput},
+		{"arn:aws:states:us-east-1:000000000000::0", ErrInvalidInput},
+		{"arn:aws:states:us-east-1:000000000000:foo:0", ErrInvalidInput},
+		// The partition must be the region's.
+		{"arn:aws:states:eusc-de-east-1:123456789012:execution:orders:x", ErrInvalidInput},
+		{"arn:aws-xx:states:eu-west-1:123456789012:execution:orders:x", ErrInvalidInput},
 	}
 	for _, tt := range tests {
 		t.Run(tt.arn, func(t *testing.T) {

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/uuid"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // Cancellation markers StopExecution records on runs cancelled by this package.
@@ -44,8 +46,8 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 	if err != nil {
 		return PipelineRun{}, invalid(op, "job ID: %w", err)
 	}
-	if sm.region != p.region {
-		return PipelineRun{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.region, p.region)
+	if sm.Region != p.region {
+		return PipelineRun{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
 	}
 	var o executeOptions
 	for _, opt := range opts {
@@ -69,7 +71,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 		if *o.idempotencyKey == "" {
 			return PipelineRun{}, invalid(op, "WithIdempotencyKey: empty key")
 		}
-		name = idempotentName(sm.baseMachineARN(), *o.idempotencyKey)
+		name = idempotentName(sm.Base().String(), *o.idempotencyKey)
 	} else {
 		id, err := uuid.NewV7()
 		if err != nil {
@@ -92,7 +94,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 // startRequest is a validated ExecutePipeline call.
 type startRequest struct {
 	job        Job
-	sm         sfnARN
+	sm         sfnarn.ARN
 	name       string
 	input      string
 	trace      string
@@ -111,7 +113,7 @@ func idempotentName(machineARN, key string) string {
 }
 
 // jobType returns job's type: job.Type when set, else the cached or described type of its state machine.
-func (p *Provider) jobType(ctx context.Context, job Job, sm sfnARN) (string, error) {
+func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string, error) {
 	switch t := strings.ToUpper(strings.TrimSpace(job.Type)); t {
 	case TypeStandard, TypeExpress:
 		return t, nil
@@ -119,7 +121,7 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnARN) (string, err
 	default:
 		return "", invalid("ExecutePipeline", "job %s: unknown type %q (want STANDARD or EXPRESS)", job.ID, job.Type)
 	}
-	base := sm.baseMachineARN()
+	base := sm.Base().String()
 	p.mu.Lock()
 	t, ok := p.types[base]
 	p.mu.Unlock()
@@ -178,11 +180,11 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 		StartedAt: aws.ToTime(out.StartDate),
 	}
 	run.ConsoleURL, _ = consoleURL(run.RunID, run.StartedAt) // the start date only matters for an Express run
-	if strings.Contains(run.RunID, ":"+resExpress+":") {
+	if a, err := sfnarn.Parse(run.RunID); err == nil && a.Kind == sfnarn.Express {
 		// job.Type said STANDARD but the machine is Express: StartExecution ran it asynchronously, and Step
 		// Functions offers no API to learn its result. Remember the type so that the next start of a job without
 		// a Type runs synchronously (an explicit Type is the caller's to correct).
-		p.rememberType(r.sm.baseMachineARN(), TypeExpress)
+		p.rememberType(r.sm.Base().String(), TypeExpress)
 		p.log.LogAttrs(ctx, slog.LevelWarn, "job type STANDARD given for an Express state machine; its result cannot be tracked",
 			slog.String("job", r.job.ID), slog.String("run", run.RunID))
 		run.Status = &RunStatus{RunID: run.RunID, State: RunStateUnknown, StartedAt: run.StartedAt, Parameters: copyParams(r.params),
@@ -210,7 +212,7 @@ func differentParameters(runID string, cause error) *Error {
 // adopt handles ExecutionAlreadyExists (startErr) for a start: the run that name already denotes is returned
 // when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
 func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
-	runID := r.sm.executionARN(r.name)
+	runID := r.sm.Execution(r.name).String()
 	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
 		return PipelineRun{}, err
 	}
@@ -262,7 +264,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	if err != nil {
 		return err
 	}
-	if a.resource == resExpress {
+	if a.Kind == sfnarn.Express {
 		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
 			Err: errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution " +
 				"for them (an Express run that ExecutePipeline started has already ended when it returned)")}
@@ -316,7 +318,7 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
 	if err != nil {
 		return err
 	}
-	if a.resource == resExpress {
+	if a.Kind == sfnarn.Express {
 		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
 			Err:  errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
 			Hint: "start a new run instead (an Express child of a Distributed Map is redriven with its parent run)"}
@@ -367,13 +369,13 @@ func isOpen(s types.ExecutionStatus) bool {
 }
 
 // parseRunID validates a run ID: an execution ARN in the Provider's region.
-func (p *Provider) parseRunID(op, runID string) (sfnARN, error) {
+func (p *Provider) parseRunID(op, runID string) (sfnarn.ARN, error) {
 	a, err := parseExecutionARN(runID)
 	if err != nil {
-		return sfnARN{}, invalid(op, "run ID: %w", err)
+		return sfnarn.ARN{}, invalid(op, "run ID: %w", err)
 	}
-	if a.region != p.region {
-		return sfnARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.region, p.region)
+	if a.Region != p.region {
+		return sfnarn.ARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.Region, p.region)
 	}
 	return a, nil
 }

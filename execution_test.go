@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/uuid"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 const (
@@ -45,7 +47,7 @@ func startOK(got *[]*sfn.StartExecutionInput, mu *sync.Mutex) func(context.Conte
 		if err != nil {
 			return nil, err
 		}
-		return &sfn.StartExecutionOutput{ExecutionArn: aws.String(sm.executionARN(aws.ToString(in.Name))), StartDate: aws.Time(t0)}, nil
+		return &sfn.StartExecutionOutput{ExecutionArn: aws.String(sm.Execution(aws.ToString(in.Name)).String()), StartDate: aws.Time(t0)}, nil
 	}
 }
 
@@ -302,7 +304,9 @@ func TestIdempotentNameDependsOnMachineAndKey(t *testing.T) {
 func syncOK(status types.SyncExecutionStatus, output, errName, cause string) func(context.Context, *sfn.StartSyncExecutionInput) (*sfn.StartSyncExecutionOutput, error) {
 	return func(_ context.Context, in *sfn.StartSyncExecutionInput) (*sfn.StartSyncExecutionOutput, error) {
 		sm, _ := parseStateMachineARN(aws.ToString(in.StateMachineArn))
-		arn := fmt.Sprintf("arn:aws:states:%s:%s:express:%s:%s:%s", sm.region, sm.account, sm.parts[0], aws.ToString(in.Name), uuid.NewString())
+		e := sm.Execution(aws.ToString(in.Name))
+		e.Kind, e.ExpressID = sfnarn.Express, uuid.NewString()
+		arn := e.String()
 		o := &sfn.StartSyncExecutionOutput{ExecutionArn: aws.String(arn), Name: in.Name, Status: status,
 			StartDate: aws.Time(t0), StopDate: aws.Time(t0.Add(2 * time.Second)), Input: in.Input}
 		if output != "" {

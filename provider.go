@@ -48,6 +48,7 @@ import (
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnapi"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
@@ -169,7 +170,9 @@ type RateLimit struct {
 
 // Config configures a Provider.
 type Config struct {
-	// Region is the AWS region, for example "eu-west-1". Required.
+	// Region is the AWS region, for example "eu-west-1" or "eusc-de-east-1". Required. It must be a region of one
+	// of the partitions the AWS SDK in go.mod knows (aws, aws-cn, aws-eusc, aws-us-gov, the aws-iso ones), by name
+	// or by its partition's region pattern; New refuses other names rather than guessing the aws partition.
 	Region string
 	// Credentials resolves AWS credentials. Nil means the SDK's default chain (environment, shared config,
 	// web identity, instance or container role).
@@ -375,11 +378,12 @@ func disableHostPrefix(stack *middleware.Stack) error {
 // validateConfig checks cfg before anything is built.
 func validateConfig(cfg Config) error {
 	const op = "New"
+	regionErr := sfnarn.CheckRegion(cfg.Region)
 	switch {
 	case cfg.Region == "":
 		return invalid(op, "Config.Region is required")
-	case !regionRE.MatchString(cfg.Region):
-		return invalid(op, "Config.Region %q is not an AWS region name such as eu-west-1", cfg.Region)
+	case regionErr != nil:
+		return invalid(op, "Config.Region %q: %w", cfg.Region, regionErr)
 	case cfg.MaxAttempts < 0:
 		return invalid(op, "Config.MaxAttempts %d is negative", cfg.MaxAttempts)
 	case cfg.MaxBackoff < 0:

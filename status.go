@@ -10,6 +10,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // MapStatus maps a Step Functions execution status (case-insensitively) to a RunState:
@@ -54,7 +56,7 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 	if err := ctx.Err(); err != nil {
 		return RunStatus{}, &Error{Op: op, Resource: runID, Err: err}
 	}
-	if a.resource == resExpress && !a.mapRunChild() {
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
 		rec, ok := p.express.get(runID)
 		if !ok {
 			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
@@ -85,13 +87,13 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 }
 
 // inGrace reports whether ExecutionDoesNotExist for run a may be eventual consistency after its start.
-func (p *Provider) inGrace(runID string, a sfnARN) bool {
+func (p *Provider) inGrace(runID string, a sfnarn.ARN) bool {
 	if p.notFoundGrace < 0 {
 		return false
 	}
 	started, ok := p.started.get(runID)
 	if !ok {
-		started, ok = startedFromName(a.parts[1])
+		started, ok = startedFromName(a.Name)
 	}
 	if !ok {
 		return false

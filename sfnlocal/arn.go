@@ -2,20 +2,19 @@ package sfnlocal
 
 import (
 	"strconv"
-	"strings"
-	"unicode"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
-// partitionOf returns the ARN partition of region.
+// partitionOf returns the ARN partition of region, from the AWS SDK's
+// partition data (aws-cn for cn-*, aws-eusc for eusc-*, aws-us-gov for
+// us-gov-*, ...). A region no partition claims is taken to be in aws, as the
+// SDK does.
 func partitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	default:
-		return "aws"
+	if p, ok := sfnarn.PartitionOf(region); ok {
+		return p
 	}
+	return "aws"
 }
 
 // arnKind is what an ARN names.
@@ -29,6 +28,15 @@ const (
 	kindExpress
 )
 
+// kinds maps the kinds of ARNs sfnlocal serves to its own.
+var kinds = map[sfnarn.Kind]arnKind{
+	sfnarn.StateMachine: kindStateMachine,
+	sfnarn.Version:      kindVersion,
+	sfnarn.Alias:        kindAlias,
+	sfnarn.Execution:    kindExecution,
+	sfnarn.Express:      kindExpress,
+}
+
 // parsedARN is a Step Functions ARN split into its parts.
 type parsedARN struct {
 	raw       string
@@ -37,7 +45,7 @@ type parsedARN struct {
 	account   string
 	kind      arnKind
 	machine   string // state machine name
-	qualifier string // version number or alias name
+	qualifier string // version number or alias name, or an Express execution's id
 	version   int
 	execution string // execution name
 }
@@ -47,103 +55,51 @@ func (p parsedARN) base() string {
 	return "arn:" + p.partition + ":states:" + p.region + ":" + p.account + ":stateMachine:" + p.machine
 }
 
-// parseARN splits a Step Functions ARN. ok is false when s is not one.
+// parseARN splits a Step Functions ARN of a state machine, version, alias or
+// execution. ok is false when s is not one. The partition, region and account
+// are taken as they are (the server's own come from its options); the rest
+// is checked as AWS does (sfnarn.ParseLocal).
 func parseARN(s string) (parsedARN, bool) {
-	parts := strings.Split(s, ":")
-	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "states" || parts[1] == "" || parts[3] == "" || parts[4] == "" {
+	a, err := sfnarn.ParseLocal(s)
+	kind, ok := kinds[a.Kind]
+	if err != nil || !ok {
 		return parsedARN{}, false
 	}
-	p := parsedARN{raw: s, partition: parts[1], region: parts[3], account: parts[4]}
-	res := parts[5:]
-	for _, r := range res[1:] {
-		if r == "" {
-			return parsedARN{}, false
-		}
+	p := parsedARN{raw: s, partition: a.Partition, region: a.Region, account: a.Account, kind: kind,
+		machine: a.StateMachine, version: a.Version, execution: a.Name}
+	if a.Label != "" {
+		p.machine += "/" + a.Label
 	}
-	switch res[0] {
-	case "stateMachine":
-		p.machine = res[1]
-		switch len(res) {
-		case 2:
-			p.kind = kindStateMachine
-		case 3:
-			p.qualifier = res[2]
-			if n, err := strconv.Atoi(res[2]); err == nil && isDigits(res[2]) {
-				if n < 1 {
-					return parsedARN{}, false
-				}
-				p.kind, p.version = kindVersion, n
-			} else {
-				p.kind = kindAlias
-			}
-		default:
-			return parsedARN{}, false
-		}
-	case "execution":
-		if len(res) != 3 {
-			return parsedARN{}, false
-		}
-		p.kind, p.machine, p.execution = kindExecution, res[1], res[2]
-	case "express":
-		if len(res) != 4 {
-			return parsedARN{}, false
-		}
-		p.kind, p.machine, p.execution, p.qualifier = kindExpress, res[1], res[2], res[3]
-	default:
-		return parsedARN{}, false
+	switch a.Kind {
+	case sfnarn.Version:
+		p.qualifier = strconv.Itoa(a.Version)
+	case sfnarn.Alias:
+		p.qualifier = a.Alias
+	case sfnarn.Express:
+		p.qualifier = a.ExpressID
 	}
 	return p, true
 }
 
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// invalidNameChars are the characters AWS refuses in state machine and
-// execution names (besides whitespace and control characters).
-const invalidNameChars = "<>{}[]?*\"#%\\^|~`$&,;:/"
-
 // checkName validates a state machine or execution name: 1-80 characters, no
-// whitespace, no control characters, none of invalidNameChars. It returns the
-// reason, or "" when the name is valid.
+// whitespace, no control characters, none of < > { } [ ] ? * " # % \ ^ | ~ `
+// $ & , ; : /. It returns the reason, or "" when the name is valid.
 func checkName(name string) string {
-	n := len([]rune(name))
-	if n < 1 || n > 80 {
-		return "must be 1-80 characters long"
-	}
-	for _, r := range name {
-		switch {
-		case unicode.IsSpace(r):
-			return "must not contain whitespace"
-		case unicode.IsControl(r) || (r >= 0x7f && r <= 0x9f):
-			return "must not contain control characters"
-		case strings.ContainsRune(invalidNameChars, r):
-			return "must not contain " + strconv.QuoteRune(r)
-		}
-	}
-	return ""
+	return reason(sfnarn.CheckName(name))
 }
 
 // checkAliasName validates an alias name: 1-80 characters of [A-Za-z0-9_.-],
 // with at least one that is not a digit (so it cannot be read as a version).
 func checkAliasName(name string) string {
-	if len(name) < 1 || len(name) > 80 {
-		return "must be 1-80 characters long"
+	return reason(sfnarn.CheckAliasName(name))
+}
+
+// reason returns err's message, or "" for nil.
+func reason(err error) string {
+	if err == nil {
+		return ""
 	}
-	for _, r := range name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
-			return "may contain only letters, digits, '_', '-' and '.'"
-		}
-	}
-	if isDigits(name) {
-		return "must contain a character that is not a digit"
-	}
-	return ""
+	return err.Error()
 }
 
 // globMatch reports whether s matches pattern, where '*' matches any run of

@@ -103,7 +103,8 @@ type config struct {
 
 // WithRegion sets the region used in every ARN the server makes. Default
 // "us-east-1"; an empty region keeps the default. The partition follows from
-// it (aws-cn for cn-*, aws-us-gov for us-gov-*).
+// it by the AWS SDK's partition data (aws-cn for cn-*, aws-eusc for eusc-*,
+// aws-us-gov for us-gov-*, ...); a region no partition claims is put in aws.
 func WithRegion(region string) Option {
 	return func(c *config) {
 		if region != "" {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
@@ -13,6 +12,7 @@ import (
 
 	sfn "github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // connFlags are the connection flags every AWS-facing command shares.
@@ -55,11 +55,13 @@ func (a *app) config(resourceARN string) (sfn.Config, error) {
 	region := firstSet(setting{c.region, "--region"}, setting{arnRegion(resourceARN), "the ARN's region"},
 		setting{env("AWS_REGION"), "AWS_REGION"}, setting{env("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
 	endpoint := firstSet(setting{c.endpoint, "--endpoint"}, setting{env("AWS_ENDPOINT_URL_SFN"), "AWS_ENDPOINT_URL_SFN"})
-	switch {
-	case region.value == "":
+	if region.value == "" {
 		return sfn.Config{}, usageError("no region: pass --region or set AWS_REGION")
-	case !regionNameRE.MatchString(region.value):
-		return sfn.Config{}, usageError("%s %q: not an AWS region name such as eu-west-1", region.from, region.value)
+	}
+	// The provider checks the region too; checking first names the flag or
+	// variable the region came from.
+	if err := sfnarn.CheckRegion(region.value); err != nil {
+		return sfn.Config{}, usageError("%s %q: %v", region.from, region.value, err)
 	}
 	if endpoint.value != "" {
 		if _, err := parseEndpoint(endpoint.value); err != nil {
@@ -129,11 +131,6 @@ func parseEndpoint(s string) (*url.URL, error) {
 	}
 	return u, nil
 }
-
-// regionNameRE matches AWS region names. The provider checks the same; the
-// command line checks first so that the error names the flag or variable
-// the region came from.
-var regionNameRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 
 // setting is a configuration value and where it came from (a flag or an
 // environment variable), for error messages.

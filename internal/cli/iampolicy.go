@@ -7,8 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
-
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
@@ -33,29 +32,28 @@ type stateMachineRef struct {
 	Partition, Region, Account, Name string
 }
 
-var (
-	stateMachineNameRE = regexp.MustCompile(`^[0-9A-Za-z_-]{1,80}$`)
-	tenantRE           = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-)
+var tenantRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // parseStateMachineARN accepts a state machine, version or alias ARN and
-// returns the base state machine it belongs to.
+// returns the base state machine it belongs to. It accepts and refuses what
+// the provider does (package sfnarn).
 func parseStateMachineARN(s string) (stateMachineRef, error) {
-	a, err := arn.Parse(s)
+	a, err := sfnarn.Parse(s)
 	if err != nil {
-		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: %w", s, err)
+		return stateMachineRef{}, fmt.Errorf("state machine %w", err)
 	}
-	parts := strings.Split(a.Resource, ":")
-	if a.Service != "states" || parts[0] != "stateMachine" || len(parts) < 2 || len(parts) > 3 {
-		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: want arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]", s)
+	if a.Kind != sfnarn.StateMachine && a.Kind != sfnarn.Version && a.Kind != sfnarn.Alias {
+		return stateMachineRef{}, fmt.Errorf("state machine ARN %q names %s: want arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]",
+			s, a.Kind.Indefinite())
 	}
-	if a.Region == "" || len(a.AccountID) != 12 || strings.Trim(a.AccountID, "0123456789") != "" {
-		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: region and a 12-digit account are required", s)
-	}
-	if !stateMachineNameRE.MatchString(parts[1]) {
-		return stateMachineRef{}, fmt.Errorf("state machine ARN %q: name %q is not a valid state machine name", s, parts[1])
-	}
-	return stateMachineRef{Partition: a.Partition, Region: a.Region, Account: a.AccountID, Name: parts[1]}, nil
+	return stateMachineRef{Partition: a.Partition, Region: a.Region, Account: a.Account, Name: a.StateMachine}, nil
+}
+
+// arn returns the ARN of kind for the state machine, with name (an execution
+// name, an alias or "*") where kind has one.
+func (r stateMachineRef) arn(kind sfnarn.Kind, name string) string {
+	return sfnarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Kind: kind,
+		StateMachine: r.Name, Name: name, Alias: name}.String()
 }
 
 // permissionsPolicy returns the least-privilege identity policy that lets
@@ -76,15 +74,14 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 		if err != nil {
 			return policyDocument{}, err
 		}
-		base := fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s", ref.Partition, ref.Region, ref.Account, ref.Name)
+		base := ref.arn(sfnarn.StateMachine, "")
 		if seen[base] {
 			continue
 		}
 		seen[base] = true
-		machines = append(machines, base, base+":*")
-		executions = append(executions,
-			fmt.Sprintf("arn:%s:states:%s:%s:execution:%s:*", ref.Partition, ref.Region, ref.Account, ref.Name),
-			fmt.Sprintf("arn:%s:states:%s:%s:express:%s:*", ref.Partition, ref.Region, ref.Account, ref.Name))
+		machines = append(machines, base, ref.arn(sfnarn.Alias, "*"))
+		// An Express ARN ends in <name>:<id>; "*" matches across the colon.
+		executions = append(executions, ref.arn(sfnarn.Execution, "*"), strings.TrimSuffix(ref.arn(sfnarn.Express, "*"), ":"))
 	}
 	sort.Strings(machines)
 	sort.Strings(executions)

@@ -49,7 +49,7 @@ const (
 var kindNames = [...]string{
 	StateMachine: "state machine",
 	Version:      "state machine version",
-	Alias:        "state machine alias",
+	Alias:        "alias",
 	Execution:    "execution",
 	Express:      "Express execution",
 	MapRun:       "map run",
@@ -62,6 +62,15 @@ func (k Kind) String() string {
 		return kindNames[k]
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Indefinite returns the kind with its indefinite article, for messages: "a state machine", "an execution", ...
+func (k Kind) Indefinite() string {
+	switch k {
+	case Execution, Express, Alias, Activity:
+		return "an " + k.String()
+	}
+	return "a " + k.String()
 }
 
 // ARN is a Step Functions ARN split into its parts. Only the fields of its Kind are set.
@@ -120,7 +129,7 @@ func parse(s string, strict bool) (ARN, error) {
 		return ARN{}, fmt.Errorf("%q is not an ARN (want %s)", s, form)
 	}
 	if f[2] != "states" {
-		return ARN{}, fmt.Errorf("ARN %q: service %q is not Step Functions (want %s)", s, f[2], form)
+		return ARN{}, fmt.Errorf("%q is not a Step Functions ARN (service %q, want states)", s, f[2])
 	}
 	a := ARN{Partition: f[1], Region: f[3], Account: f[4]}
 	if err := a.checkLocation(strict); err != nil {

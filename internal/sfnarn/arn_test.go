@@ -98,7 +98,7 @@ func TestParseErrors(t *testing.T) {
 		{strings.Repeat("a", MaxLen+1), "ARN of 2049 bytes"},
 		{"orders", `"orders" is not an ARN`},
 		{"arn:aws:states:eu-west-1:123456789012", "is not an ARN"},
-		{"arn:aws:lambda:eu-west-1:123456789012:function:f", `service "lambda" is not Step Functions`},
+		{"arn:aws:lambda:eu-west-1:123456789012:function:f", `"arn:aws:lambda:eu-west-1:123456789012:function:f" is not a Step Functions ARN (service "lambda", want states)`},
 		{"arn::states:eu-west-1:123456789012:stateMachine:m", "empty partition"},
 		{"arn:aws-xx:states:eu-west-1:123456789012:stateMachine:m", `unknown partition "aws-xx" (want one of aws, aws-cn, aws-eusc`},
 		{"arn:aws:states::123456789012:stateMachine:m", "empty region"},
@@ -208,6 +208,12 @@ func TestKindString(t *testing.T) {
 	for k, want := range map[Kind]string{StateMachine: "state machine", Express: "Express execution", MapRun: "map run", 0: "Kind(0)", 99: "Kind(99)"} {
 		if got := k.String(); got != want {
 			t.Errorf("Kind(%d).String() = %q, want %q", int(k), got, want)
+		}
+	}
+	for k, want := range map[Kind]string{StateMachine: "a state machine", Version: "a state machine version", Alias: "an alias",
+		Execution: "an execution", Express: "an Express execution", MapRun: "a map run", Activity: "an activity"} {
+		if got := k.Indefinite(); got != want {
+			t.Errorf("Kind(%d).Indefinite() = %q, want %q", int(k), got, want)
 		}
 	}
 }

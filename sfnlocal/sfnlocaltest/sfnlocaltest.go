@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // Default values for the fields of Target left empty.
@@ -367,13 +368,12 @@ func (h *harness) roleArn() string {
 	return "arn:aws:iam::" + h.target.AccountID + ":role/sfnlocaltest"
 }
 
-// partition returns the ARN partition of the target's region.
+// partition returns the ARN partition of the target's region, from the AWS
+// SDK's partition data; a region no partition claims is taken to be in aws,
+// as the SDK does.
 func (h *harness) partition() string {
-	switch {
-	case strings.HasPrefix(h.target.Region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(h.target.Region, "us-gov-"):
-		return "aws-us-gov"
+	if p, ok := sfnarn.PartitionOf(h.target.Region); ok {
+		return p
 	}
 	return "aws"
 }

@@ -84,10 +84,13 @@ func TestNewHarnessValidatesTarget(t *testing.T) {
 // TestPartition checks the ARN partition chosen for a region.
 func TestPartition(t *testing.T) {
 	for region, want := range map[string]string{
-		"us-east-1":     "aws",
-		"eu-west-1":     "aws",
-		"cn-north-1":    "aws-cn",
-		"us-gov-west-1": "aws-us-gov",
+		"us-east-1":      "aws",
+		"eu-west-1":      "aws",
+		"cn-north-1":     "aws-cn",
+		"us-gov-west-1":  "aws-us-gov",
+		"eusc-de-east-1": "aws-eusc",
+		"us-iso-east-1":  "aws-iso",
+		"local":          "aws",
 	} {
 		h := &harness{target: Target{Region: region}}
 		if got := h.partition(); got != want {
