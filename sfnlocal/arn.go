@@ -11,10 +11,8 @@ import (
 // us-gov-*, ...). A region no partition claims is taken to be in aws, as the
 // SDK does.
 func partitionOf(region string) string {
-	if p, ok := sfnarn.PartitionOf(region); ok {
-		return p
-	}
-	return "aws"
+	p, _ := sfnarn.PartitionOf(region)
+	return p
 }
 
 // arnKind is what an ARN names.

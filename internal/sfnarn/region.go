@@ -49,14 +49,18 @@ func KnownPartition(id string) bool {
 }
 
 // PartitionOf returns the partition of region, following the SDK's rules: the partition that lists the region,
-// else the first whose region pattern matches it. ok is false when CheckRegion refuses the region.
+// else the first whose region pattern matches it. ok is false when CheckRegion refuses the region; partition is
+// then aws, where the SDK sends a region it cannot place (a local endpoint may want that; a check does not).
 func PartitionOf(region string) (partition string, ok bool) {
 	i := partitionIndex(region)
 	if i < 0 {
-		return "", false
+		return defaultPartition, false
 	}
 	return partitions[i].ID, true
 }
+
+// defaultPartition is where the SDK puts a region no partition claims.
+const defaultPartition = "aws"
 
 // partitionIndex is PartitionOf as an index into partitions, -1 for a region CheckRegion refuses.
 func partitionIndex(region string) int {

@@ -54,8 +54,8 @@ func TestCheckRegionRefuses(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "not an AWS region name such as eu-west-1") || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("CheckRegion(%q) = %v, want an error containing %q", tt.region, err, tt.want)
 		}
-		if p, ok := PartitionOf(tt.region); ok {
-			t.Errorf("PartitionOf(%q) = %q, true; want false", tt.region, p)
+		if p, ok := PartitionOf(tt.region); ok || p != "aws" {
+			t.Errorf("PartitionOf(%q) = %q, %v; want aws, false", tt.region, p, ok)
 		}
 	}
 }

@@ -372,10 +372,8 @@ func (h *harness) roleArn() string {
 // SDK's partition data; a region no partition claims is taken to be in aws,
 // as the SDK does.
 func (h *harness) partition() string {
-	if p, ok := sfnarn.PartitionOf(h.target.Region); ok {
-		return p
-	}
-	return "aws"
+	p, _ := sfnarn.PartitionOf(h.target.Region)
+	return p
 }
 
 // arn returns "arn:<partition>:states:<region>:<account>:<resource>".

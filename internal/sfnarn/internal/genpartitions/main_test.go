@@ -15,6 +15,15 @@ func TestTableMatchesSDK(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is not on PATH: cannot find the SDK in the module cache")
 	}
+	// go test caches a passing result for as long as the files the test opened are unchanged. go list reads
+	// go.mod in another process: open it here too, so that changing the SDK's version reruns the test.
+	gomod, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		t.Fatalf("go env GOMOD: %v", err)
+	}
+	if _, err := os.ReadFile(strings.TrimSpace(string(gomod))); err != nil {
+		t.Fatal(err)
+	}
 	data, version, err := readSDKPartitions()
 	if err != nil {
 		t.Fatal(err)
