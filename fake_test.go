@@ -24,6 +24,7 @@ type fakeClient struct {
 	describeExecution    func(context.Context, *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error)
 	stopExecution        func(context.Context, *sfn.StopExecutionInput) (*sfn.StopExecutionOutput, error)
 	getExecutionHistory  func(context.Context, *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error)
+	listExecutions       func(context.Context, *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error)
 	redriveExecution     func(context.Context, *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error)
 
 	mu    sync.Mutex
@@ -79,6 +80,10 @@ func (f *fakeClient) StopExecution(ctx context.Context, in *sfn.StopExecutionInp
 
 func (f *fakeClient) RedriveExecution(ctx context.Context, in *sfn.RedriveExecutionInput, _ ...func(*sfn.Options)) (*sfn.RedriveExecutionOutput, error) {
 	return call(f, "RedriveExecution", f.redriveExecution, ctx, in)
+}
+
+func (f *fakeClient) ListExecutions(ctx context.Context, in *sfn.ListExecutionsInput, _ ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
+	return call(f, "ListExecutions", f.listExecutions, ctx, in)
 }
 
 func (f *fakeClient) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, _ ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error) {

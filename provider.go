@@ -239,6 +239,7 @@ const (
 	apiStopExecution        = sfnops.StopExecution
 	apiGetExecutionHistory  = sfnops.GetExecutionHistory
 	apiRedriveExecution     = sfnops.RedriveExecution
+	apiListExecutions       = sfnops.ListExecutions
 )
 
 // DefaultRateLimits returns the client-side rate limits used in region: 80% of the documented Step Functions
@@ -279,6 +280,11 @@ type Provider struct {
 	expressByName *lru[string, string]        // Express run IDs by execution name, for idempotency keys
 	expressFlight singleflight.Group          // idempotent Express starts in flight, by execution name
 	started       *lru[string, time.Time]     // recent Standard starts by run ID
+
+	sweeps        *sweepStats        // what status sweeps learnt of each state machine
+	listGroup     singleflight.Group // ListExecutions walks in flight, by state machine
+	describeGroup singleflight.Group // DescribeExecution calls of status sweeps in flight, by run ID
+	tracker       *tracker           // the runs WaitPipelineRun calls follow
 
 	mu    sync.Mutex
 	types map[string]string // state machine type by base ARN
@@ -486,6 +492,8 @@ func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
 	p.express = newCostLRU[string](capacity, maxBytes, expressRecord.size)
 	p.expressByName = newLRU[string, string](capacity)
 	p.started = newLRU[string, time.Time](startedCapacity)
+	p.sweeps = newSweepStats(sweepStatsCapacity)
+	p.tracker = newTracker(p)
 	for name, l := range DefaultRateLimits(cfg.Region) {
 		if o, ok := cfg.RateLimits[name]; ok {
 			l = o

@@ -66,24 +66,51 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 		}
 		return expressStatus(runID, rec, params), nil
 	}
-	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+	v, err := p.describeRun(ctx, runID, a)
+	if err != nil {
 		return RunStatus{}, err
+	}
+	return v.status(params), nil
+}
+
+// runView is what Step Functions says of a run, before outputs are applied to anyone's parameters.
+type runView struct {
+	runID, sfnStatus, output, errName, cause string
+	started, stopped                       time.Time
+	// notVisible: DescribeExecution answered ExecutionDoesNotExist within NotFoundGrace of the start.
+	notVisible bool
+}
+
+// status applies v to params.
+func (v runView) status(params []Parameter) RunStatus {
+	if v.notVisible {
+		return RunStatus{RunID: v.runID, State: RunStateRunning, Parameters: copyParams(params),
+			Message: "execution not visible yet: Step Functions is eventually consistent right after a start"}
+	}
+	return buildStatus(v.runID, v.sfnStatus, v.output, v.errName, v.cause, v.started, v.stopped, params)
+}
+
+// describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
+// run's history when DescribeExecution gives no error and cause.
+func (p *Provider) describeRun(ctx context.Context, runID string, a sfnARN) (runView, error) {
+	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
+		return runView{}, err
 	}
 	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionDoesNotExist" && p.inGrace(runID, a) {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "execution not visible yet, reporting it running", slog.String("run", runID))
-			return RunStatus{RunID: runID, State: RunStateRunning, Parameters: copyParams(params),
-				Message: "execution not visible yet: Step Functions is eventually consistent right after a start"}, nil
+			return runView{runID: runID, notVisible: true}, nil
 		}
-		return RunStatus{}, classify(apiDescribeExecution, runID, p.region, err)
+		return runView{}, classify(apiDescribeExecution, runID, p.region, err)
 	}
-	errName, cause := aws.ToString(d.Error), aws.ToString(d.Cause)
-	if d.Status == "TIMED_OUT" && errName == "" && cause == "" {
-		errName, cause = p.timeoutDetail(ctx, runID)
+	v := runView{runID: runID, sfnStatus: string(d.Status), output: aws.ToString(d.Output),
+		errName: aws.ToString(d.Error), cause: aws.ToString(d.Cause),
+		started: aws.ToTime(d.StartDate), stopped: aws.ToTime(d.StopDate)}
+	if d.Status == "TIMED_OUT" && v.errName == "" && v.cause == "" {
+		v.errName, v.cause = p.timeoutDetail(ctx, runID)
 	}
-	return buildStatus(runID, string(d.Status), aws.ToString(d.Output), errName, cause,
-		aws.ToTime(d.StartDate), aws.ToTime(d.StopDate), params), nil
+	return v, nil
 }
 
 // inGrace reports whether ExecutionDoesNotExist for run a may be eventual consistency after its start.

@@ -1,0 +1,361 @@
+package stepfunctions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// executionWorld is a fake account's executions for sweep tests: ListExecutions pages through the running
+// ones, newest first, and DescribeExecution describes any of them.
+type executionWorld struct {
+	mu    sync.Mutex
+	order []string // run IDs, oldest first
+	runs  map[string]*fakeRun
+}
+
+type fakeRun struct {
+	machine string
+	status  types.ExecutionStatus
+	output  string
+}
+
+func newExecutionWorld() *executionWorld {
+	return &executionWorld{runs: make(map[string]*fakeRun)}
+}
+
+const testAccountPrefix = "arn:aws:states:eu-west-1:123456789012:"
+
+// add starts n running executions of machine and returns their run IDs.
+func (w *executionWorld) add(machine string, n int) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%sexecution:%s:run-%d", testAccountPrefix, machine, len(w.order))
+		w.order = append(w.order, ids[i])
+		w.runs[ids[i]] = &fakeRun{machine: testAccountPrefix + "stateMachine:" + machine, status: types.ExecutionStatusRunning}
+	}
+	return ids
+}
+
+// end marks run as succeeded with output.
+func (w *executionWorld) end(run string, status types.ExecutionStatus, output string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.runs[run].status, w.runs[run].output = status, output
+}
+
+func (w *executionWorld) client(f *fakeClient) *fakeClient {
+	f.listExecutions = func(_ context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+		if in.StatusFilter != types.ExecutionStatusRunning || in.MaxResults != 1000 {
+			return nil, fmt.Errorf("ListExecutions(%+v): want statusFilter RUNNING and maxResults 1000", in)
+		}
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		var matched []types.ExecutionListItem
+		for i := len(w.order) - 1; i >= 0; i-- {
+			r := w.runs[w.order[i]]
+			if r.machine == aws.ToString(in.StateMachineArn) && r.status == types.ExecutionStatusRunning {
+				matched = append(matched, types.ExecutionListItem{ExecutionArn: aws.String(w.order[i]), Status: r.status,
+					StartDate: aws.Time(time.Unix(1700000000, 0))})
+			}
+		}
+		from := 0
+		if in.NextToken != nil {
+			from, _ = strconv.Atoi(*in.NextToken)
+		}
+		to := min(from+int(in.MaxResults), len(matched))
+		out := &sfn.ListExecutionsOutput{Executions: matched[from:to]}
+		if to < len(matched) {
+			out.NextToken = aws.String(strconv.Itoa(to))
+		}
+		return out, nil
+	}
+	f.describeExecution = func(_ context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		r, ok := w.runs[aws.ToString(in.ExecutionArn)]
+		if !ok {
+			return nil, genericErr("ExecutionDoesNotExist")
+		}
+		out := &sfn.DescribeExecutionOutput{ExecutionArn: in.ExecutionArn, Status: r.status, StartDate: aws.Time(time.Unix(1700000000, 0))}
+		if r.status == types.ExecutionStatusSucceeded {
+			out.Output = aws.String(r.output)
+		}
+		return out, nil
+	}
+	return f
+}
+
+// quotaLimits are the documented eu-west-1 refill rates with a burst large enough never to wait in a test:
+// the cost model reads the rates.
+func quotaLimits() map[string]RateLimit {
+	m := unlimited()
+	m[apiDescribeExecution] = RateLimit{PerSecond: 15, Burst: 1 << 20}
+	m[apiListExecutions] = RateLimit{PerSecond: 5, Burst: 1 << 20}
+	return m
+}
+
+func refsOf(ids []string, params []Parameter) []RunRef {
+	refs := make([]RunRef, len(ids))
+	for i, id := range ids {
+		refs[i] = RunRef{RunID: id, Parameters: params}
+	}
+	return refs
+}
+
+var outParam = []Parameter{{Name: "total", Direction: DirectionOutput, DataType: DataTypeNumber}}
+
+func TestGetPipelineRunStatusesListsOnceAndDescribesTheEnded(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 10)
+	w.add("orders", 50) // running executions nobody tracks
+	w.end(ids[3], types.ExecutionStatusSucceeded, `{"total": 3}`)
+	w.end(ids[7], types.ExecutionStatusFailed, "")
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+
+	got := p.GetPipelineRunStatuses(context.Background(), refsOf(ids, outParam))
+	if len(got) != len(ids) {
+		t.Fatalf("GetPipelineRunStatuses() returned %d results, want %d", len(got), len(ids))
+	}
+	for i, r := range got {
+		want := RunStateRunning
+		switch i {
+		case 3:
+			want = RunStateSuccess
+		case 7:
+			want = RunStateFailed
+		}
+		if r.Err != nil || r.Status.State != want || r.Status.RunID != ids[i] {
+			t.Errorf("result %d = %+v, want %s of %s", i, r, want, ids[i])
+		}
+	}
+	if v := got[3].Status.Parameters[0].Value; v != "3" {
+		t.Errorf("output total of the succeeded run = %q, want 3", v)
+	}
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 2 {
+		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1 and 2 (the ended runs)", l, d)
+	}
+}
+
+func TestGetPipelineRunStatusesDescribesFewRuns(t *testing.T) {
+	// One page costs three describes at 15/s against 5/s: three tracked runs are cheaper described.
+	w := newExecutionWorld()
+	ids := w.add("orders", 3)
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) {
+		if r.Err != nil || r.Status.State != RunStateRunning {
+			t.Errorf("result = %+v, want Running", r)
+		}
+	}
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 0 || d != 3 {
+		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 0 and 3", l, d)
+	}
+	// Four running runs: one page (1/5 s) beats four describes (4/15 s).
+	more := w.add("orders", 1)
+	ids = append(ids, more...)
+	p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil))
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 3 {
+		t.Errorf("calls after a sweep of four: %d ListExecutions, %d DescribeExecution; want 1 and 3", l, d)
+	}
+}
+
+func TestGetPipelineRunStatusesPagesPastOneThousand(t *testing.T) {
+	w := newExecutionWorld()
+	oldest := w.add("orders", 5) // listed last: newest first
+	w.add("orders", 2495)
+	newest := w.add("orders", 5)
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+
+	for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(newest, nil)) {
+		if r.Err != nil || r.Status.State != RunStateRunning {
+			t.Errorf("newest: result = %+v, want Running", r)
+		}
+	}
+	if l := f.count("ListExecutions"); l != 1 {
+		t.Errorf("tracking the newest runs read %d pages, want 1 (the walk stops once every tracked run is seen)", l)
+	}
+	// The last walk stopped after 1,000 of 2,505 running: the cost model now expects at least one page, and
+	// 10 runs still pay for it.
+	tracked := append(slices.Clone(newest), oldest...)
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(tracked, nil)) {
+		if r.Err != nil || r.Status.State != RunStateRunning {
+			t.Errorf("result %d = %+v, want Running", i, r)
+		}
+	}
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1+3 || d != 0 {
+		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1+3 pages and 0", l, d)
+	}
+}
+
+func TestGetPipelineRunStatusesRunEndingBetweenListAndDescribe(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 6)
+	f := w.client(&fakeClient{})
+	list := f.listExecutions
+	f.listExecutions = func(ctx context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+		out, err := list(ctx, in)
+		// The listing misses run 0, which is still running (ListExecutions is best effort), and run 1, which
+		// ends after the listing and before its describe.
+		out.Executions = slices.DeleteFunc(out.Executions, func(e types.ExecutionListItem) bool {
+			return aws.ToString(e.ExecutionArn) == ids[0] || aws.ToString(e.ExecutionArn) == ids[1]
+		})
+		w.end(ids[1], types.ExecutionStatusSucceeded, `{"total": 1}`)
+		return out, err
+	}
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	got := p.GetPipelineRunStatuses(context.Background(), refsOf(ids, outParam))
+	if got[0].Err != nil || got[0].Status.State != RunStateRunning {
+		t.Errorf("run missing from the listing but running = %+v, want Running", got[0])
+	}
+	if got[1].Err != nil || got[1].Status.State != RunStateSuccess || got[1].Status.Parameters[0].Value != "1" {
+		t.Errorf("run ended between list and describe = %+v, want Success with total 1", got[1])
+	}
+	if d := f.count("DescribeExecution"); d != 2 {
+		t.Errorf("%d DescribeExecution calls, want 2", d)
+	}
+}
+
+func TestGetPipelineRunStatusesEventualConsistency(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 5)
+	now := time.Now()
+	f := w.client(&fakeClient{})
+	f.startExecution = func(_ context.Context, in *sfn.StartExecutionInput) (*sfn.StartExecutionOutput, error) {
+		return &sfn.StartExecutionOutput{StartDate: aws.Time(now),
+			ExecutionArn: aws.String(testAccountPrefix + "execution:orders:" + aws.ToString(in.Name))}, nil
+	}
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, &now)
+	run, err := p.ExecutePipeline(context.Background(), Job{ID: testAccountPrefix + "stateMachine:orders", Type: TypeStandard}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Neither listed nor describable yet.
+	got := p.GetPipelineRunStatuses(context.Background(), refsOf(append(ids, run.RunID), nil))
+	if r := got[5]; r.Err != nil || r.Status.State != RunStateRunning {
+		t.Errorf("a run just started = %+v, want Running", r)
+	}
+	now = now.Add(time.Hour)
+	got = p.GetPipelineRunStatuses(context.Background(), refsOf(append(ids, run.RunID), nil))
+	if r := got[5]; !errors.Is(r.Err, ErrRunNotFound) {
+		t.Errorf("a run never seen an hour after its start = %+v, want ErrRunNotFound", r)
+	}
+	for _, r := range got[:5] {
+		if r.Err != nil || r.Status.State != RunStateRunning {
+			t.Errorf("result = %+v, want Running", r)
+		}
+	}
+}
+
+func TestGetPipelineRunStatusesMixedRefs(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 4)
+	w.end(ids[0], types.ExecutionStatusSucceeded, `{"total": 7, "other": "x"}`)
+	child := testAccountPrefix + "execution:orders/map1:child-1"
+	f := w.client(&fakeClient{})
+	describe := f.describeExecution
+	f.describeExecution = func(ctx context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+		if aws.ToString(in.ExecutionArn) == child {
+			return &sfn.DescribeExecutionOutput{Status: types.ExecutionStatusFailed, Error: aws.String("States.TaskFailed")}, nil
+		}
+		return describe(ctx, in)
+	}
+	p := testProvider(t, f, Config{RateLimits: unlimited()}, nil)
+	other := []Parameter{{Name: "other", Direction: DirectionOutput}}
+	refs := []RunRef{
+		{RunID: ids[0], Parameters: outParam},
+		{RunID: "not-an-arn"},
+		{RunID: ids[0], Parameters: other}, // the same run with other parameters
+		{RunID: child},
+		{RunID: "arn:aws:states:us-east-1:123456789012:execution:orders:x"}, // another region
+		{RunID: testAccountPrefix + "express:orders:x:1234"},                // an Express run this Provider never ran
+		{RunID: ids[1]},
+	}
+	got := p.GetPipelineRunStatuses(context.Background(), refs)
+	if got[0].Err != nil || got[0].Status.Parameters[0].Value != "7" {
+		t.Errorf("ref 0 = %+v, want total 7", got[0])
+	}
+	if got[2].Err != nil || got[2].Status.Parameters[0].Value != "x" {
+		t.Errorf("ref 2 (same run, other parameters) = %+v, want other x", got[2])
+	}
+	for _, i := range []int{1, 4} {
+		if !errors.Is(got[i].Err, ErrInvalidInput) {
+			t.Errorf("ref %d = %+v, want ErrInvalidInput", i, got[i])
+		}
+	}
+	if got[3].Err != nil || got[3].Status.State != RunStateFailed {
+		t.Errorf("map run child = %+v, want Failed", got[3])
+	}
+	if !errors.Is(got[5].Err, ErrRunNotFound) {
+		t.Errorf("unknown Express run = %+v, want ErrRunNotFound", got[5])
+	}
+	if got[6].Err != nil || got[6].Status.State != RunStateRunning {
+		t.Errorf("ref 6 = %+v, want Running", got[6])
+	}
+	// The map run child and the run that ended are described once each.
+	if d := f.count("DescribeExecution"); d != 2 {
+		t.Errorf("%d DescribeExecution calls, want 2", d)
+	}
+}
+
+func TestGetPipelineRunStatusesListingRefused(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 8)
+	f := w.client(&fakeClient{})
+	f.listExecutions = func(context.Context, *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+		return nil, genericErr("AccessDeniedException")
+	}
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	for range 2 {
+		for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) {
+			if r.Err != nil || r.Status.State != RunStateRunning {
+				t.Errorf("result = %+v, want Running", r)
+			}
+		}
+	}
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 16 {
+		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1 (refused, not tried again) and 16", l, d)
+	}
+}
+
+func TestGetPipelineRunStatusesCancelled(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 8)
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, r := range p.GetPipelineRunStatuses(ctx, refsOf(ids, nil)) {
+		if !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("result = %+v, want context.Canceled", r)
+		}
+	}
+	if n := f.count("ListExecutions") + f.count("DescribeExecution"); n != 0 {
+		t.Errorf("%d calls after cancellation, want 0", n)
+	}
+	// Cancelled while listing: the runs still waiting fail with the context's error.
+	ctx, cancel = context.WithCancel(context.Background())
+	list := f.listExecutions
+	f.listExecutions = func(c context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+		cancel()
+		return list(c, in)
+	}
+	for _, r := range p.GetPipelineRunStatuses(ctx, refsOf(ids, nil)) {
+		if r.Err == nil && r.Status.State != RunStateRunning {
+			t.Errorf("result = %+v, want Running or an error", r)
+		}
+	}
+}
