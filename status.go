@@ -76,7 +76,7 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 // runView is what Step Functions says of a run, before outputs are applied to anyone's parameters.
 type runView struct {
 	runID, sfnStatus, output, errName, cause string
-	started, stopped                       time.Time
+	started, stopped                         time.Time
 	// notVisible: DescribeExecution answered ExecutionDoesNotExist within NotFoundGrace of the start.
 	notVisible bool
 }

@@ -289,8 +289,8 @@ type sweepStats struct {
 
 // machineStats is what earlier sweeps saw of one state machine.
 type machineStats struct {
-	running      int     // running executions the last listing saw (a lower bound when it stopped early)
-	endedShare   float64 // share of tracked runs that had ended in the last sweep
+	running    int     // running executions the last listing saw (a lower bound when it stopped early)
+	endedShare float64 // share of tracked runs that had ended in the last sweep
 	// listDisabledUntil is set when a listing failed for a reason other than throttling or cancellation
 	// (such as a missing states:ListExecutions permission): until then, runs are described one by one.
 	listDisabledUntil time.Time
