@@ -43,7 +43,6 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/singleflight"
-	"golang.org/x/time/rate"
 
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
@@ -270,7 +269,7 @@ type Provider struct {
 	region               string
 	traceHeader          string
 	log                  *slog.Logger
-	limiters             map[string]*rate.Limiter
+	limiters             limiterSet
 	discoveryConcurrency int
 	notFoundGrace        time.Duration
 	now                  func() time.Time
@@ -356,6 +355,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		}
 		awsCfg.Credentials = creds
 	}
+	limiters := newLimiters(cfg)
 	client := sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
@@ -364,8 +364,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		if o.BaseEndpoint != nil {
 			o.APIOptions = append(o.APIOptions, disableHostPrefix)
 		}
+		o.APIOptions = append(o.APIOptions, limiters.addMiddleware)
 	})
-	return newProvider(client, cfg)
+	return newProviderWithLimiters(client, cfg, limiters)
 }
 
 // extraThrottleCodes are the throttling error codes of Step Functions that the SDK's standard retryer does not
@@ -455,8 +456,14 @@ func validateTraceHeader(h string) error {
 	return nil
 }
 
-// newProvider builds a Provider on client; cfg must be valid (see validateConfig).
+// newProvider builds a Provider on client with its own rate limiters; cfg must be valid (see validateConfig).
 func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
+	return newProviderWithLimiters(client, cfg, newLimiters(cfg))
+}
+
+// newProviderWithLimiters builds a Provider on client whose calls wait on limiters, which the client's
+// middleware also uses (see addLimitMiddleware).
+func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterSet) (*Provider, error) {
 	if err := validateConfig(cfg); err != nil {
 		return nil, err
 	}
@@ -469,7 +476,7 @@ func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
 		notFoundGrace:        cfg.NotFoundGrace,
 		now:                  time.Now,
 		sleep:                sleepCtx,
-		limiters:             make(map[string]*rate.Limiter),
+		limiters:             limiters,
 		types:                make(map[string]string),
 	}
 	if p.log == nil {
@@ -494,16 +501,6 @@ func newProvider(client sfnapi.Client, cfg Config) (*Provider, error) {
 	p.started = newLRU[string, time.Time](startedCapacity)
 	p.sweeps = newSweepStats(sweepStatsCapacity)
 	p.tracker = newTracker(p)
-	for name, l := range DefaultRateLimits(cfg.Region) {
-		if o, ok := cfg.RateLimits[name]; ok {
-			l = o
-		}
-		limit := rate.Inf
-		if l.PerSecond > 0 {
-			limit = rate.Limit(l.PerSecond)
-		}
-		p.limiters[name] = rate.NewLimiter(limit, max(l.Burst, 1))
-	}
 	return p, nil
 }
 

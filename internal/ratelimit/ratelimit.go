@@ -134,6 +134,14 @@ func (l *Limiter) Limit() rate.Limit {
 	return l.current
 }
 
+// Burst returns the bucket size.
+func (l *Limiter) Burst() int {
+	if l == nil {
+		return 0
+	}
+	return l.lim.Burst()
+}
+
 // Quota returns the documented rate the Limiter started from.
 func (l *Limiter) Quota() rate.Limit {
 	if l == nil {
