@@ -8,7 +8,7 @@ import (
 )
 
 // TestDefaultRateLimitsFollowTheOperationsTable checks that the client-side
-// limits are 80% of internal/sfnops's documented buckets, for exactly the
+// limits are internal/sfnops's documented buckets, for exactly the
 // operations the provider calls, in both classes of region.
 func TestDefaultRateLimitsFollowTheOperationsTable(t *testing.T) {
 	start, _ := sfnops.Lookup(sfnops.StartExecution)
@@ -30,8 +30,8 @@ func TestDefaultRateLimitsFollowTheOperationsTable(t *testing.T) {
 				q = start.ExpressQuota // StartSyncExecution
 			}
 			b := q.In(region)
-			if want := (RateLimit{PerSecond: b.Refill * 0.8, Burst: int(b.Burst * 0.8)}); l != want {
-				t.Errorf("DefaultRateLimits(%q)[%s] = %+v, want %+v (80%% of the bucket %+v)", region, op.Name, l, want, b)
+			if want := (RateLimit{PerSecond: b.Refill, Burst: int(b.Burst)}); l != want {
+				t.Errorf("DefaultRateLimits(%q)[%s] = %+v, want %+v (the bucket %+v)", region, op.Name, l, want, b)
 			}
 		}
 		if n != len(got) {

@@ -241,10 +241,15 @@ const (
 	apiListExecutions       = sfnops.ListExecutions
 )
 
-// DefaultRateLimits returns the client-side rate limits used in region: 80% of the documented Step Functions
-// token buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
-// us-west-2 and eu-west-1. The headroom leaves room for other clients of the same account; anything still
-// throttled is retried. StartSyncExecution has no published bucket and uses the Express StartExecution one.
+// DefaultRateLimits returns the client-side rate limits used in region: the documented Step Functions token
+// buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
+// us-west-2 and eu-west-1. StartSyncExecution has no published bucket and uses the Express StartExecution one.
+//
+// The limits are where each API's adaptive limiter starts: alone, a Provider reaches the quota without
+// exceeding it. When Step Functions throttles a call, another client of the account is spending the same
+// quota, and the API's rate is cut to 70%; it grows back linearly while calls succeed (AIMD, see
+// internal/ratelimit), so that clients sharing an account settle below the quota together. Throttled calls are
+// retried, and retries wait on the limiter too.
 func DefaultRateLimits(region string) map[string]RateLimit {
 	start, _ := sfnops.Lookup(sfnops.StartExecution)
 	limits := make(map[string]RateLimit)
@@ -257,7 +262,7 @@ func DefaultRateLimits(region string) map[string]RateLimit {
 			q = start.ExpressQuota
 		}
 		b := q.In(region)
-		limits[op.Name] = RateLimit{PerSecond: b.Refill * 0.8, Burst: int(b.Burst * 0.8)}
+		limits[op.Name] = RateLimit{PerSecond: b.Refill, Burst: int(b.Burst)}
 	}
 	return limits
 }

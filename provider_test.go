@@ -14,15 +14,15 @@ func TestRateLimits(t *testing.T) {
 		wantRate  rate.Limit
 		wantBurst int
 	}{
-		{"us-east-1", nil, apiDescribeExecution, 12, 240},    // 80% of 300/15
-		{"eu-central-1", nil, apiDescribeExecution, 8, 200},  // 80% of 250/10
-		{"eu-west-1", nil, apiStartExecution, 240, 1040},     // 80% of 1300/300
-		{"ap-south-1", nil, apiStopExecution, 20, 400},       // 80% of 500/25
-		{"us-west-2", nil, apiDescribeStateMachine, 16, 160}, // 80% of 200/20
-		{"us-west-2", nil, apiListStateMachines, 4, 80},      // 80% of 100/5
+		{"us-east-1", nil, apiDescribeExecution, 15, 300},
+		{"eu-central-1", nil, apiDescribeExecution, 10, 250},
+		{"eu-west-1", nil, apiStartExecution, 300, 1300},
+		{"ap-south-1", nil, apiStopExecution, 25, 500},
+		{"us-west-2", nil, apiDescribeStateMachine, 20, 200},
+		{"us-west-2", nil, apiListStateMachines, 5, 100},
 		{"eu-west-1", map[string]RateLimit{apiDescribeStateMachine: {PerSecond: 2, Burst: 3}}, apiDescribeStateMachine, 2, 3},
 		{"eu-west-1", map[string]RateLimit{apiStopExecution: {}}, apiStopExecution, rate.Inf, 1},
-		{"eu-west-1", map[string]RateLimit{apiStopExecution: {PerSecond: 5}}, apiDescribeExecution, 12, 240}, // others keep defaults
+		{"eu-west-1", map[string]RateLimit{apiStopExecution: {PerSecond: 5}}, apiDescribeExecution, 15, 300}, // others keep defaults
 	}
 	for _, tt := range tests {
 		t.Run(tt.region+"/"+tt.api, func(t *testing.T) {

@@ -338,7 +338,7 @@ func TestNewValidation(t *testing.T) {
 		{"bad region", Config{Region: "Europe"}, `Config.Region "Europe"`},
 		{"bad endpoint", Config{Region: "eu-west-1", Endpoint: "127.0.0.1:8083"}, "Config.Endpoint"},
 		{"bad trace header", Config{Region: "eu-west-1", TraceHeader: "a\nb"}, "Config.TraceHeader"},
-		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListExecutions": {}}}, `unknown API "ListExecutions"`},
+		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListActivities": {}}}, `unknown API "ListActivities"`},
 		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
 		{"negative Express bytes", Config{Region: "eu-west-1", ExpressResultBytes: -1}, "Config.ExpressResultBytes -1 is negative"},
 		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
