@@ -1198,11 +1198,13 @@ func TestLocalCancelRetriesNotYetVisible(t *testing.T) {
 	}
 }
 
-// throttleCounter is an http.RoundTripper that counts the ThrottlingException answers per operation.
+// throttleCounter is an http.RoundTripper that counts the requests and the ThrottlingException answers per
+// operation.
 type throttleCounter struct {
 	base http.RoundTripper
 	mu   sync.Mutex
-	byOp map[string]int
+	byOp map[string]int // throttled answers
+	sent map[string]int // requests
 }
 
 // newThrottleCounter returns a throttleCounter over a transport that keeps enough idle connections for the
@@ -1210,18 +1212,28 @@ type throttleCounter struct {
 func newThrottleCounter() *throttleCounter {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
-	return &throttleCounter{base: tr, byOp: map[string]int{}}
+	return &throttleCounter{base: tr, byOp: map[string]int{}, sent: map[string]int{}}
 }
 
 func (c *throttleCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
+	c.mu.Lock()
+	c.sent[op]++
+	c.mu.Unlock()
 	resp, err := c.base.RoundTrip(r)
 	if err == nil && resp.Header.Get("X-Amzn-ErrorType") == "ThrottlingException" {
-		op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "AWSStepFunctions.")
 		c.mu.Lock()
 		c.byOp[op]++
 		c.mu.Unlock()
 	}
 	return resp, err
+}
+
+// calls returns how many requests of op were sent.
+func (c *throttleCounter) calls(op string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent[op]
 }
 
 // throttled returns how many ThrottlingException answers op received.
