@@ -92,7 +92,7 @@ func (v runView) status(params []Parameter) RunStatus {
 
 // describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
 // run's history when DescribeExecution gives no error and cause.
-func (p *Provider) describeRun(ctx context.Context, runID string, a sfnARN) (runView, error) {
+func (p *Provider) describeRun(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
 	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
 		return runView{}, err
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // RunRef names a run to look up, with the parameters its outputs are applied to.
@@ -82,7 +84,7 @@ func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) []
 			results[i].Err = err
 			continue
 		}
-		if a.resource == resExpress && !a.mapRunChild() {
+		if a.Kind == sfnarn.Express && !a.MapRunChild() {
 			results[i].Status, results[i].Err = p.GetPipelineRunStatus(ctx, r.RunID, r.Parameters)
 			continue
 		}
@@ -116,7 +118,7 @@ func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) []
 // runLookup is one distinct run of a sweep: where its result goes and, once looked up, its view or error.
 type runLookup struct {
 	runID string
-	arn   sfnARN
+	arn   sfnarn.ARN
 	refs  []int // indices of the refs naming the run
 	view  runView
 	err   error
@@ -130,11 +132,11 @@ func (p *Provider) sweep(ctx context.Context, views map[string]*runLookup, order
 	var describe []*runLookup
 	for _, id := range order {
 		l := views[id]
-		if l.arn.mapRunChild() {
+		if l.arn.MapRunChild() {
 			describe = append(describe, l)
 			continue
 		}
-		m := l.arn.baseMachineARN()
+		m := l.arn.Base().String()
 		if _, ok := byMachine[m]; !ok {
 			machines = append(machines, m)
 		}
@@ -271,7 +273,7 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 }
 
 // describeShared describes one run; concurrent callers for the same run share one DescribeExecution.
-func (p *Provider) describeShared(ctx context.Context, runID string, a sfnARN) (runView, error) {
+func (p *Provider) describeShared(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
 	v, err, _ := p.describeGroup.Do(runID, func() (any, error) {
 		return p.describeRun(ctx, runID, a)
 	})

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // Defaults of WaitPipelineRun.
@@ -79,7 +81,7 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 	if err != nil {
 		return RunStatus{}, err
 	}
-	if a.resource == resExpress && !a.mapRunChild() {
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
 		st, err := p.GetPipelineRunStatus(ctx, runID, params)
 		if err == nil && o.onChange != nil {
 			o.onChange(st)
