@@ -157,6 +157,27 @@ type RunStatus struct {
 	StartedAt, StoppedAt time.Time
 	// Parameters is a copy of the parameters passed in, with outputs applied on success.
 	Parameters []Parameter
+	// Details is what Step Functions says about the run beyond its state: the version and alias it ran under,
+	// its redrives, the Map Run that started it. Empty for Express runs, which Step Functions does not
+	// describe.
+	Details RunDetails
+}
+
+// RunDetails is what Step Functions says about a Standard run beyond its state (DescribeExecution, or
+// ListExecutions for runs a status sweep saw running, which gives all but the redrive status).
+type RunDetails struct {
+	// StateMachineVersionARN is the version the run executed, when it was started through a version or an
+	// alias; StateMachineAliasARN the alias, when it was started through one.
+	StateMachineVersionARN, StateMachineAliasARN string
+	// RedriveCount is how many times the run was redriven, and RedrivenAt when it last was.
+	RedriveCount int
+	RedrivenAt   time.Time
+	// RedriveStatus says whether the run can be redriven now: REDRIVABLE, NOT_REDRIVABLE or
+	// REDRIVABLE_BY_MAP_RUN (a Distributed Map child, redriven through its parent); RedriveStatusReason says
+	// why not. Both are empty when unknown.
+	RedriveStatus, RedriveStatusReason string
+	// MapRunARN is the Map Run that started the run, for a child execution of a Distributed Map.
+	MapRunARN string
 }
 
 // RateLimit is a client-side token bucket for one Step Functions API.

@@ -592,17 +592,24 @@ func TestLocalRedrive(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ExecutePipeline() error = %v", err)
 	}
-	if st := waitEnded(t, p, run.RunID, params); st.State != stepfunctions.RunStateFailed || st.Error != "Flaky.Down" {
+	st := waitEnded(t, p, run.RunID, params)
+	if st.State != stepfunctions.RunStateFailed || st.Error != "Flaky.Down" {
 		t.Fatalf("first attempt = %s (%s), want Failed with Flaky.Down", st.State, st.Error)
+	}
+	if d := st.Details; d.RedriveStatus != "REDRIVABLE" || d.RedriveCount != 0 || !d.RedrivenAt.IsZero() {
+		t.Errorf("details of the failed run = %+v, want REDRIVABLE, never redriven", d)
 	}
 
 	fixed.Store(true)
 	if err := p.RedrivePipelineRun(ctx, run.RunID); err != nil {
 		t.Fatalf("RedrivePipelineRun() error = %v", err)
 	}
-	st := waitEnded(t, p, run.RunID, params)
+	st = waitEnded(t, p, run.RunID, params)
 	if st.State != stepfunctions.RunStateSuccess || st.Parameters[1].Value != "42" {
 		t.Fatalf("after redrive = %s, total %q (%s), want Success with total 42", st.State, st.Parameters[1].Value, st.Message)
+	}
+	if d := st.Details; d.RedriveCount != 1 || d.RedrivenAt.IsZero() || d.RedriveStatus != "NOT_REDRIVABLE" || d.RedriveStatusReason == "" {
+		t.Errorf("details after the redrive = %+v, want redriven once, NOT_REDRIVABLE with a reason", d)
 	}
 	if n := calls.Load(); n != 2 {
 		t.Errorf("task called %d times, want 2 (the redrive resumes at the failed Task)", n)

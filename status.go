@@ -77,6 +77,7 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 type runView struct {
 	runID, sfnStatus, output, errName, cause string
 	started, stopped                         time.Time
+	details                                  RunDetails
 	// notVisible: DescribeExecution answered ExecutionDoesNotExist within NotFoundGrace of the start.
 	notVisible bool
 }
@@ -87,7 +88,9 @@ func (v runView) status(params []Parameter) RunStatus {
 		return RunStatus{RunID: v.runID, State: RunStateRunning, Parameters: copyParams(params),
 			Message: "execution not visible yet: Step Functions is eventually consistent right after a start"}
 	}
-	return buildStatus(v.runID, v.sfnStatus, v.output, v.errName, v.cause, v.started, v.stopped, params)
+	st := buildStatus(v.runID, v.sfnStatus, v.output, v.errName, v.cause, v.started, v.stopped, params)
+	st.Details = v.details
+	return st
 }
 
 // describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
@@ -106,7 +109,11 @@ func (p *Provider) describeRun(ctx context.Context, runID string, a sfnarn.ARN) 
 	}
 	v := runView{runID: runID, sfnStatus: string(d.Status), output: aws.ToString(d.Output),
 		errName: aws.ToString(d.Error), cause: aws.ToString(d.Cause),
-		started: aws.ToTime(d.StartDate), stopped: aws.ToTime(d.StopDate)}
+		started: aws.ToTime(d.StartDate), stopped: aws.ToTime(d.StopDate),
+		details: RunDetails{StateMachineVersionARN: aws.ToString(d.StateMachineVersionArn),
+			StateMachineAliasARN: aws.ToString(d.StateMachineAliasArn), RedriveCount: int(aws.ToInt32(d.RedriveCount)),
+			RedrivenAt: aws.ToTime(d.RedriveDate), RedriveStatus: string(d.RedriveStatus),
+			RedriveStatusReason: aws.ToString(d.RedriveStatusReason), MapRunARN: aws.ToString(d.MapRunArn)}}
 	if d.Status == "TIMED_OUT" && v.errName == "" && v.cause == "" {
 		v.errName, v.cause = p.timeoutDetail(ctx, runID)
 	}

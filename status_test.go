@@ -223,3 +223,27 @@ func TestGetPipelineRunStatusMapRunExpressChild(t *testing.T) {
 		t.Errorf("GetPipelineRunStatus(Map Run Express child) = %+v, %v; want Success with the output applied", st, err)
 	}
 }
+
+func TestGetPipelineRunStatusDetails(t *testing.T) {
+	const child = "arn:aws:states:eu-west-1:123456789012:execution:orders/map1:child-1"
+	redriven := time.Unix(1700000500, 0)
+	f := &fakeClient{describeExecution: func(context.Context, *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+		return &sfn.DescribeExecutionOutput{Status: types.ExecutionStatusFailed, Error: aws.String("States.TaskFailed"),
+			MapRunArn:              aws.String("arn:aws:states:eu-west-1:123456789012:mapRun:orders/map1:0b1c"),
+			StateMachineVersionArn: aws.String("arn:aws:states:eu-west-1:123456789012:stateMachine:orders:3"),
+			RedriveCount:           aws.Int32(2), RedriveDate: &redriven,
+			RedriveStatus:       types.ExecutionRedriveStatusRedrivableByMapRun,
+			RedriveStatusReason: aws.String("Execution is a Map Run child")}, nil
+	}}
+	p := testProvider(t, f, Config{}, nil)
+	st, err := p.GetPipelineRunStatus(context.Background(), child, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RunDetails{StateMachineVersionARN: "arn:aws:states:eu-west-1:123456789012:stateMachine:orders:3",
+		RedriveCount: 2, RedrivenAt: redriven, RedriveStatus: "REDRIVABLE_BY_MAP_RUN",
+		RedriveStatusReason: "Execution is a Map Run child", MapRunARN: "arn:aws:states:eu-west-1:123456789012:mapRun:orders/map1:0b1c"}
+	if st.Details != want {
+		t.Errorf("Details = %+v, want %+v", st.Details, want)
+	}
+}

@@ -48,10 +48,25 @@ func TestLocalSweepVersionsAndAliases(t *testing.T) {
 			refs = append(refs, stepfunctions.RunRef{RunID: run.RunID, Parameters: params})
 		}
 	}
+	// What ran: the version and alias of each run, from the listing while they run and from DescribeExecution
+	// once they ended.
+	wantDetails := func(i int) stepfunctions.RunDetails {
+		switch i / 2 {
+		case 1:
+			return stepfunctions.RunDetails{StateMachineVersionARN: aws.ToString(v1.StateMachineVersionArn)}
+		case 2:
+			return stepfunctions.RunDetails{StateMachineVersionARN: aws.ToString(v1.StateMachineVersionArn),
+				StateMachineAliasARN: aws.ToString(alias.StateMachineAliasArn)}
+		}
+		return stepfunctions.RunDetails{}
+	}
 	lists, describes := e.calls("ListExecutions"), e.calls("DescribeExecution")
 	for i, r := range p.GetPipelineRunStatuses(ctx, refs) {
 		if r.Err != nil || r.Status.State != stepfunctions.RunStateRunning {
 			t.Errorf("GetPipelineRunStatuses()[%d] = %+v, want Running", i, r)
+		}
+		if got, want := r.Status.Details, wantDetails(i); got != want {
+			t.Errorf("GetPipelineRunStatuses()[%d].Details = %+v, want %+v", i, got, want)
 		}
 	}
 	if l, d := e.calls("ListExecutions")-lists, e.calls("DescribeExecution")-describes; l != 1 || d != 0 {
@@ -76,6 +91,11 @@ func TestLocalSweepVersionsAndAliases(t *testing.T) {
 	for i := range refs {
 		if errs[i] != nil || results[i].State != stepfunctions.RunStateSuccess || paramValues(results[i].Parameters)["total"] != "9" {
 			t.Errorf("WaitPipelineRun(%s) = %+v, %v; want Success with total 9", refs[i].RunID, results[i], errs[i])
+		}
+		want := wantDetails(i)
+		want.RedriveStatus, want.RedriveStatusReason = results[i].Details.RedriveStatus, results[i].Details.RedriveStatusReason
+		if got := results[i].Details; got != want || got.RedriveStatus != "NOT_REDRIVABLE" {
+			t.Errorf("WaitPipelineRun(%s).Details = %+v, want %+v, NOT_REDRIVABLE", refs[i].RunID, got, want)
 		}
 	}
 }
@@ -102,7 +122,7 @@ func TestLocalSweepPagesPastOneThousand(t *testing.T) {
 			refs = append(refs, stepfunctions.RunRef{RunID: run.RunID})
 		}
 	}
-	lists, describes := e.calls("ListExecutions"), e.calls("DescribeExecution")
+		lists, describes := e.calls("ListExecutions"), e.calls("DescribeExecution")
 	for i, r := range p.GetPipelineRunStatuses(ctx, refs) {
 		if r.Err != nil || r.Status.State != stepfunctions.RunStateRunning {
 			t.Errorf("GetPipelineRunStatuses()[%d] = %+v, want Running", i, r)
