@@ -1,0 +1,215 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+)
+
+// requirePostgresEnv names the environment variable that turns the skip of
+// the PostgreSQL tests (no server installed, or one that cannot run) into a
+// failure; .ci/run sets it once it has installed PostgreSQL.
+const requirePostgresEnv = "SQLSTORE_REQUIRE_POSTGRES"
+
+// skipPostgres skips t for a reason PostgreSQL cannot be used here, or
+// fails it when requirePostgresEnv is set.
+func skipPostgres(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := "PostgreSQL tests skipped: " + fmt.Sprintf(format, args...)
+	if os.Getenv(requirePostgresEnv) != "" {
+		t.Fatalf("%s (%s is set)", msg, requirePostgresEnv)
+	}
+	t.Skip(msg)
+}
+
+// postgresBin returns the directory of the newest PostgreSQL server found
+// under /usr/lib/postgresql (Debian's layout) or on PATH.
+func postgresBin() (string, bool) {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { // newest major version first
+		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[i])))
+		vj, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[j])))
+		return vi > vj
+	})
+	if initdb, err := exec.LookPath("initdb"); err == nil {
+		dirs = append(dirs, filepath.Dir(initdb))
+	}
+	for _, dir := range dirs {
+		if isExecutable(filepath.Join(dir, "initdb")) && isExecutable(filepath.Join(dir, "postgres")) {
+			return dir, true
+		}
+	}
+	return "", false
+}
+
+// isExecutable reports whether path is an executable file.
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
+}
+
+// startPostgres starts a throwaway PostgreSQL cluster on 127.0.0.1 and a
+// free port, and returns the URL of its "postgres" database. The cluster is
+// stopped and its files removed when t ends, whether it passed or not.
+//
+// PostgreSQL refuses to run as root: under root the cluster belongs to the
+// postgres user, and initdb and the server run with its credentials. The
+// server gets SIGINT (fast shutdown) should the test process die first.
+func startPostgres(t *testing.T) string {
+	t.Helper()
+	bin, ok := postgresBin()
+	if !ok {
+		skipPostgres(t, "no initdb and postgres under /usr/lib/postgresql/*/bin or on PATH "+
+			"(install Debian's postgresql package, as .ci/run does)")
+	}
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			skipPostgres(t, "running as root, and there is no postgres user to run the server as: %v", err)
+		}
+		uid, _ := strconv.ParseUint(u.Uid, 10, 32)
+		gid, _ := strconv.ParseUint(u.Gid, 10, 32)
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+
+	dir, err := os.MkdirTemp("", "sqlstore-postgres-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	password := rand.Text()
+	pwfile := filepath.Join(dir, "password")
+	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cred != nil {
+		for _, p := range []string{dir, pwfile} {
+			if err := os.Chown(p, int(cred.Uid), int(cred.Gid)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	data := filepath.Join(dir, "data")
+	initdb := pgCommand(bin, "initdb", dir, cred, "-D", data, "-U", "polysync", "--pwfile="+pwfile,
+		"--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		skipPostgres(t, "%s/initdb cannot create a cluster: %v\n%s", bin, err, out)
+	}
+
+	var lastErr error
+	for range 3 { // a port found free can be taken before the server binds it
+		port, err := freePort()
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := fmt.Sprintf("postgres://polysync:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
+		if lastErr = runPostgres(t, bin, dir, data, port, cred, url); lastErr == nil {
+			return url
+		}
+	}
+	skipPostgres(t, "%s/postgres does not start: %v", bin, lastErr)
+	return ""
+}
+
+// runPostgres starts the server of the cluster in data on port and waits
+// until url answers, registering its shutdown with t.Cleanup.
+func runPostgres(t *testing.T, bin, dir, data string, port int, cred *syscall.Credential, url string) error {
+	logPath := filepath.Join(dir, fmt.Sprintf("server-%d.log", port))
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	srv := pgCommand(bin, "postgres", dir, cred, "-D", data, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
+		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	srv.Stdout, srv.Stderr = logFile, logFile
+	srv.SysProcAttr.Pdeathsig = syscall.SIGINT
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() { _ = srv.Wait(); close(exited) }()
+	stop := func() {
+		_ = srv.Process.Signal(syscall.SIGINT) // fast shutdown
+		select {
+		case <-exited:
+		case <-time.After(20 * time.Second):
+			_ = srv.Process.Kill()
+			<-exited
+		}
+	}
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		stop()
+		return err
+	}
+	defer db.Close()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err = db.PingContext(ctx)
+		cancel()
+		if err == nil {
+			t.Cleanup(func() {
+				stop()
+				if t.Failed() {
+					if log, err := os.ReadFile(logPath); err == nil {
+						t.Logf("PostgreSQL server log:\n%s", log)
+					}
+				}
+			})
+			return nil
+		}
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(logPath)
+			return fmt.Errorf("the server exited: %s", strings.TrimSpace(string(log)))
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return fmt.Errorf("the server does not answer on 127.0.0.1:%d after 60s: %w", port, err)
+		}
+	}
+}
+
+// pgCommand returns the command running PostgreSQL's program name from bin
+// in dir, with cred's identity when not nil.
+func pgCommand(bin, name, dir string, cred *syscall.Credential, args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(bin, name), args...)
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	return cmd
+}
+
+// freePort returns a TCP port free on 127.0.0.1 at the time of the call.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, errors.New("listener without a TCP address")
+	}
+	return addr.Port, nil
+}
