@@ -27,11 +27,18 @@ func Example() {
 	defer os.RemoveAll(dir)
 	url := "file:" + filepath.Join(dir, "results.db") + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"
 
-	open := func() *sqlstore.Store {
+	var pools []*sql.DB
+	defer func() {
+		for _, db := range pools {
+			db.Close()
+		}
+	}()
+	open := func() *sqlstore.Store { // as each replica does at start
 		db, err := sql.Open("sqlite", url)
 		if err != nil {
 			log.Fatal(err)
 		}
+		pools = append(pools, db)
 		store, err := sqlstore.New(ctx, db, sqlstore.SQLite, func(o *sqlstore.Options) {
 			o.CreateTables = true
 			o.TTL = 24 * time.Hour
