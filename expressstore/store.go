@@ -32,6 +32,7 @@
 //     idempotency conflict) and, while the record is pending, claims again
 //     after a pause: it gets the run once the winner records it, or wins
 //     itself once the claim expired (its starter died) or was released.
+//     ClaimOrWait does steps 1 and 3.
 package expressstore
 
 import (
