@@ -28,7 +28,7 @@ const requirePostgresEnv = "SQLSTORE_REQUIRE_POSTGRES"
 
 // skipPostgres skips t for a reason PostgreSQL cannot be used here, or
 // fails it when requirePostgresEnv is set.
-func skipPostgres(t *testing.T, format string, args ...any) {
+func skipPostgres(t testing.TB, format string, args ...any) {
 	t.Helper()
 	msg := "PostgreSQL tests skipped: " + fmt.Sprintf(format, args...)
 	if os.Getenv(requirePostgresEnv) != "" {
@@ -70,7 +70,7 @@ func isExecutable(path string) bool {
 // PostgreSQL refuses to run as root: under root the cluster belongs to the
 // postgres user, and initdb and the server run with its credentials. The
 // server gets SIGINT (fast shutdown) should the test process die first.
-func startPostgres(t *testing.T) string {
+func startPostgres(t testing.TB) string {
 	t.Helper()
 	bin, ok := postgresBin()
 	if !ok {
@@ -129,7 +129,7 @@ func startPostgres(t *testing.T) string {
 
 // runPostgres starts the server of the cluster in data on port and waits
 // until url answers, registering its shutdown with t.Cleanup.
-func runPostgres(t *testing.T, bin, dir, data string, port int, cred *syscall.Credential, url string) error {
+func runPostgres(t testing.TB, bin, dir, data string, port int, cred *syscall.Credential, url string) error {
 	logPath := filepath.Join(dir, fmt.Sprintf("server-%d.log", port))
 	logFile, err := os.Create(logPath)
 	if err != nil {

@@ -6,7 +6,7 @@ import "testing"
 
 // startPostgres skips t: the harness that starts a PostgreSQL server is
 // written for Linux.
-func startPostgres(t *testing.T) string {
+func startPostgres(t testing.TB) string {
 	t.Helper()
 	t.Skip("PostgreSQL tests skipped: the test server harness runs on Linux only")
 	return ""

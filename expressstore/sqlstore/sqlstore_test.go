@@ -28,13 +28,13 @@ type database struct {
 }
 
 // newStore returns a store on db's first pool, creating its tables.
-func (db database) newStore(t *testing.T, optFns ...func(*sqlstore.Options)) *sqlstore.Store {
+func (db database) newStore(t testing.TB, optFns ...func(*sqlstore.Options)) *sqlstore.Store {
 	t.Helper()
 	return db.newStoreOn(t, db.a, optFns...)
 }
 
 // newStoreOn returns a store on pool, creating its tables.
-func (db database) newStoreOn(t *testing.T, pool *sql.DB, optFns ...func(*sqlstore.Options)) *sqlstore.Store {
+func (db database) newStoreOn(t testing.TB, pool *sql.DB, optFns ...func(*sqlstore.Options)) *sqlstore.Store {
 	t.Helper()
 	opts := append([]func(*sqlstore.Options){func(o *sqlstore.Options) {
 		o.Table, o.CreateTables = db.table, true
@@ -53,7 +53,7 @@ func sqliteURL(path string) string {
 }
 
 // openSQLite returns a fresh SQLite database in a temporary file.
-func openSQLite(t *testing.T) database {
+func openSQLite(t testing.TB) database {
 	t.Helper()
 	url := sqliteURL(filepath.Join(t.TempDir(), "results.db"))
 	return database{dialect: sqlstore.SQLite, a: openPool(t, "sqlite", url), b: openPool(t, "sqlite", url),
@@ -62,17 +62,17 @@ func openSQLite(t *testing.T) database {
 
 // postgresDatabases starts a PostgreSQL server for t and returns a function
 // giving each caller its own tables in it.
-func postgresDatabases(t *testing.T) func(t *testing.T) database {
+func postgresDatabases(t testing.TB) func(t testing.TB) database {
 	url := startPostgres(t)
 	a, b := openPool(t, "pgx", url), openPool(t, "pgx", url)
 	var n atomic.Int64
-	return func(*testing.T) database {
+	return func(testing.TB) database {
 		return database{dialect: sqlstore.Postgres, a: a, b: b, table: fmt.Sprintf("t%d", n.Add(1))}
 	}
 }
 
 // openPool opens a connection pool closed when t ends.
-func openPool(t *testing.T, driver, url string) *sql.DB {
+func openPool(t testing.TB, driver, url string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open(driver, url)
 	if err != nil {
@@ -92,7 +92,7 @@ func TestPostgres(t *testing.T) {
 
 // testBackend runs the conformance suite and the store's own tests on
 // databases from open.
-func testBackend(t *testing.T, open func(t *testing.T) database) {
+func testBackend(t *testing.T, open func(t testing.TB) database) {
 	t.Run("Conformance", func(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) expressstore.Store { return open(t).newStore(t) })
 	})
