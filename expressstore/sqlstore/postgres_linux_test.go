@@ -30,11 +30,11 @@ const requirePostgresEnv = "SQLSTORE_REQUIRE_POSTGRES"
 // fails it when requirePostgresEnv is set.
 func skipPostgres(t testing.TB, format string, args ...any) {
 	t.Helper()
-	msg := "PostgreSQL tests skipped: " + fmt.Sprintf(format, args...)
+	msg := fmt.Sprintf(format, args...)
 	if os.Getenv(requirePostgresEnv) != "" {
-		t.Fatalf("%s (%s is set)", msg, requirePostgresEnv)
+		t.Fatalf("PostgreSQL tests cannot run, and %s is set: %s", requirePostgresEnv, msg)
 	}
-	t.Skip(msg)
+	t.Skip("PostgreSQL tests skipped: " + msg)
 }
 
 // postgresBin returns the directory of the newest PostgreSQL server found
