@@ -32,7 +32,8 @@ type MemoryOptions struct {
 // Memory is a Store that keeps records in the memory of one process,
 // bounded in count and in bytes. Records evicted by those bounds are gone:
 // Get answers ErrNotFound for them, and an evicted name can be claimed
-// again. It is safe for concurrent use.
+// again, even a pending claim's (so Capacity should stay well above the
+// number of starts in flight). It is safe for concurrent use.
 type Memory struct {
 	capacity, maxBytes int
 	now                func() time.Time

@@ -48,9 +48,12 @@ import (
 //
 // Errors: Get and GetByName return an error for which errors.Is(err,
 // ErrNotFound) reports true when no live record exists; a method given an
-// invalid argument returns an error matching ErrInvalid; a method whose ctx
-// is done returns an error matching ctx.Err() and changes nothing. Errors of
-// the underlying storage are wrapped, so errors.As reaches them.
+// invalid argument returns an error matching ErrInvalid and changes
+// nothing. A method called with a ctx that is already done returns an error
+// matching ctx.Err() and changes nothing; when ctx ends while the method
+// works, the error matches ctx.Err() too, and the change may or may not
+// have been made. Errors of the underlying storage are wrapped, so
+// errors.As reaches them.
 type Store interface {
 	// Get returns the record of the run runID. A pending claim has no run
 	// ID, so Get never returns one.
