@@ -12,6 +12,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
 )
 
 // Exit statuses of polysync-sfn. They are part of the command's contract:
@@ -51,17 +53,32 @@ func usageError(format string, args ...any) error {
 	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
 }
 
-// app holds what every subcommand shares.
+// app is the factory every command is built from: the streams, the
+// environment and the flags all commands share (the connection flags and
+// --verbose). It makes the provider (newProvider) and the logger, and it
+// keeps what Main needs after a command failed to add a hint.
 type app struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	conn           connFlags
-	jsonOut        bool
 	verbose        bool
 	// defaultCreds records that config chose the SDK's default credential
 	// chain, for hints.
 	defaultCreds bool
 }
+
+// ioStreams are where a command writes: its data (text or JSON) to out, and
+// progress and warnings to errOut. Errors are Main's to print.
+type ioStreams struct {
+	out, errOut io.Writer
+}
+
+func (a *app) streams() ioStreams { return ioStreams{out: a.stdout, errOut: a.stderr} }
+
+// providerFunc makes a provider configured from the connection flags and the
+// environment, for a command that works on resourceARN ("" for none). It is
+// app.newProvider outside tests.
+type providerFunc func(ctx context.Context, resourceARN string) (*sfn.Provider, error)
 
 func (a *app) logger() *slog.Logger {
 	if !a.verbose {
@@ -128,28 +145,10 @@ Exit status:
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err}
 	})
-	// Each command takes only the flags it uses, so that its help stays short
-	// and a misplaced flag is an error rather than silently ignored.
-	jsonFlag := func(c *cobra.Command) {
-		c.Flags().BoolVar(&a.jsonOut, "json", false, "print data as JSON (for scripts)")
-	}
-	verboseFlag := func(c *cobra.Command) {
-		c.Flags().BoolVarP(&a.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
-	}
-	for _, c := range []*cobra.Command{a.jobsCommand(), a.runCommand(), a.statusCommand(), a.cancelCommand(), a.redriveCommand()} {
-		a.conn.register(c.Flags())
-		jsonFlag(c)
-		verboseFlag(c)
-		root.AddCommand(c)
-	}
-	url, iamPolicy := a.urlCommand(), a.iamPolicyCommand()
-	jsonFlag(url)
-	jsonFlag(iamPolicy)
-	demo, local := a.demoCommand(), a.localCommand()
-	verboseFlag(demo)
-	verboseFlag(local)
-	local.Flags().StringVar(&a.conn.region, "region", "", "region in the ARNs the endpoint makes (default $AWS_REGION, then $AWS_DEFAULT_REGION, then "+localRegion+")")
-	root.AddCommand(url, iamPolicy, demo, local)
+	root.AddCommand(
+		newCmdJobs(a, nil), newCmdRun(a, nil), newCmdStatus(a, nil), newCmdCancel(a, nil), newCmdRedrive(a, nil),
+		newCmdURL(a, nil), newCmdIAMPolicy(a, nil), newCmdDemo(a, nil), newCmdLocal(a, nil),
+	)
 	return root
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -24,8 +25,19 @@ const (
 	demoAccount = "123456789012"
 )
 
-func (a *app) demoCommand() *cobra.Command {
-	var poll time.Duration
+// demoOptions are what 'demo' needs. It makes its own endpoint and
+// provider: no connection flags.
+type demoOptions struct {
+	io     ioStreams
+	logger func() *slog.Logger
+
+	pollInterval time.Duration
+}
+
+// newCmdDemo returns the demo command. runF, when not nil, runs in place of
+// runDemo, so that tests can check what the flags parse into.
+func newCmdDemo(f *app, runF func(context.Context, *demoOptions) error) *cobra.Command {
+	opts := &demoOptions{io: f.streams(), logger: f.logger}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole Polysync flow on the embedded endpoint (no AWS account needed)",
@@ -37,13 +49,17 @@ them, print the mapped output parameters, the failure message, the cancelled sta
 It checks every step and exits 1 if anything did not behave as expected.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			if err := checkPollInterval(poll); err != nil {
+			if err := checkPollInterval(opts.pollInterval); err != nil {
 				return err
 			}
-			return a.demo(cmd.Context(), poll)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDemo(cmd.Context(), opts)
 		}),
 	}
-	cmd.Flags().DurationVar(&poll, "poll-interval", 250*time.Millisecond, "how often runs are polled")
+	cmd.Flags().DurationVar(&opts.pollInterval, "poll-interval", 250*time.Millisecond, "how often runs are polled")
+	addVerboseFlag(cmd, f)
 	return cmd
 }
 
@@ -190,9 +206,10 @@ type demoRun struct {
 	cancel bool
 }
 
-func (a *app) demo(ctx context.Context, poll time.Duration) error {
-	w := a.stdout
-	srv := sfnlocal.New(sfnlocal.WithRegion(demoRegion), sfnlocal.WithAccountID(demoAccount), sfnlocal.WithLogger(a.logger()))
+// runDemo plays the demo on stdout and checks every step.
+func runDemo(ctx context.Context, opts *demoOptions) error {
+	w := opts.io.out
+	srv := sfnlocal.New(sfnlocal.WithRegion(demoRegion), sfnlocal.WithAccountID(demoAccount), sfnlocal.WithLogger(opts.logger()))
 	demoTasks(srv)
 	endpoint, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
@@ -210,7 +227,7 @@ func (a *app) demo(ctx context.Context, poll time.Duration) error {
 		Region:      demoRegion,
 		Endpoint:    endpoint,
 		Credentials: auth.Static("demo-access-key", "demo-secret-key", ""),
-		Logger:      a.logger(),
+		Logger:      opts.logger(),
 	})
 	if err != nil {
 		return err
@@ -270,7 +287,7 @@ func (a *app) demo(ctx context.Context, poll time.Duration) error {
 	}
 	for i, r := range runs {
 		fmt.Fprintf(w, "\n%d. Run %s\n", i+2, r.job)
-		if err := a.demoOne(ctx, p, byName[r.job], r, poll); err != nil {
+		if err := demoOne(ctx, w, p, byName[r.job], r, opts.pollInterval); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -288,8 +305,8 @@ func (a *app) demo(ctx context.Context, poll time.Duration) error {
 	return nil
 }
 
-func (a *app) demoOne(ctx context.Context, p *sfn.Provider, job sfn.Job, r demoRun, poll time.Duration) error {
-	w := a.stdout
+// demoOne starts one run, follows it and checks how it ended.
+func demoOne(ctx context.Context, w io.Writer, p *sfn.Provider, job sfn.Job, r demoRun, poll time.Duration) error {
 	if job.ID == "" {
 		return fmt.Errorf("job %s was not discovered", r.job)
 	}

@@ -88,7 +88,7 @@ func TestLoopbackEndpoint(t *testing.T) {
 		{"://bad", false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, loopbackEndpoint(tt.endpoint), tt.endpoint)
+		assert.Equal(t, tt.want, isLoopbackEndpoint(tt.endpoint), tt.endpoint)
 	}
 }
 

@@ -2,44 +2,27 @@ package cli
 
 import (
 	"encoding/json"
+	"io"
 	"time"
 
 	sfn "github.com/polysync/stepfunctions"
 )
 
-// The --json output is part of the command's contract: these types fix its
-// field names, whatever the provider's types become. Every field is always
-// present; what is not known yet is null.
+// The --json output is part of the command's contract: each command prints
+// one type of its own (jobJSON, runJSON, cancelJSON, ...), so that its field
+// names stay fixed whatever the provider's types become. Every field is
+// always present (iam-policy's TrustPolicy only when asked for); what is not
+// known yet is null.
 
-// jobJSON is one job in 'jobs --json'.
-type jobJSON struct {
-	ID             string    `json:"ID"`
-	Name           string    `json:"Name"`
-	Type           string    `json:"Type"`
-	RoleARN        string    `json:"RoleARN"`
-	Status         string    `json:"Status"`
-	Description    string    `json:"Description"`
-	CreatedAt      time.Time `json:"CreatedAt"`
-	LoggingLevel   string    `json:"LoggingLevel"`
-	TracingEnabled bool      `json:"TracingEnabled"`
-	RevisionID     string    `json:"RevisionID"`
-	Label          string    `json:"Label"`
+// writeJSON prints v as indented JSON: a command's --json output.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
-func jobsJSON(jobs []sfn.Job) []jobJSON {
-	out := make([]jobJSON, 0, len(jobs))
-	for _, j := range jobs {
-		out = append(out, jobJSON{
-			ID: j.ID, Name: j.Name, Type: j.Type, RoleARN: j.RoleARN, Status: j.Status, Description: j.Description,
-			CreatedAt: j.CreatedAt, LoggingLevel: j.LoggingLevel, TracingEnabled: j.TracingEnabled,
-			RevisionID: j.RevisionID, Label: j.Label,
-		})
-	}
-	return out
-}
-
-// runJSON is a run as 'run --json' (with or without --wait) and
-// 'status --json' print it.
+// runJSON is a run as 'run --json' (with or without --wait), 'status --json'
+// and 'redrive --wait --json' print it.
 type runJSON struct {
 	RunID string `json:"RunID"`
 	State string `json:"State"`

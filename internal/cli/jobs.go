@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+// jobsOptions are what 'jobs' needs.
+type jobsOptions struct {
+	io       ioStreams
+	provider providerFunc
+	asJSON   bool
+}
+
+// newCmdJobs returns the jobs command. runF, when not nil, runs in place of
+// runJobs, so that tests can check what the flags parse into.
+func newCmdJobs(f *app, runF func(context.Context, *jobsOptions) error) *cobra.Command {
+	opts := &jobsOptions{io: f.streams(), provider: f.newProvider}
+	cmd := &cobra.Command{
+		Use:   "jobs",
+		Short: "List the state machines Polysync would import as jobs",
+		Long: `jobs lists every state machine in the region (ListStateMachines, then DescribeStateMachine for each)
+as Polysync imports them: name, type, ARN and execution role.`,
+		Args: exactArgs(0, "no arguments"),
+		RunE: run(func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runJobs(cmd.Context(), opts)
+		}),
+	}
+	addAWSFlags(cmd, f, &opts.asJSON)
+	return cmd
+}
+
+func runJobs(ctx context.Context, opts *jobsOptions) error {
+	p, err := opts.provider(ctx, "")
+	if err != nil {
+		return err
+	}
+	jobs, err := p.ListJobs(ctx)
+	if err != nil {
+		return err
+	}
+	if opts.asJSON {
+		return writeJSON(opts.io.out, jobsJSON(jobs))
+	}
+	printJobs(opts.io.out, jobs)
+	return nil
+}
+
+func printJobs(w io.Writer, jobs []sfn.Job) {
+	if len(jobs) == 0 {
+		fmt.Fprintln(w, "No state machines found in this region.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tARN\tROLE")
+	for _, j := range jobs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", j.Name, j.Type, j.ID, orDash(j.RoleARN))
+	}
+	tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// jobJSON is one job in 'jobs --json'.
+type jobJSON struct {
+	ID             string    `json:"ID"`
+	Name           string    `json:"Name"`
+	Type           string    `json:"Type"`
+	RoleARN        string    `json:"RoleARN"`
+	Status         string    `json:"Status"`
+	Description    string    `json:"Description"`
+	CreatedAt      time.Time `json:"CreatedAt"`
+	LoggingLevel   string    `json:"LoggingLevel"`
+	TracingEnabled bool      `json:"TracingEnabled"`
+	RevisionID     string    `json:"RevisionID"`
+	Label          string    `json:"Label"`
+}
+
+func jobsJSON(jobs []sfn.Job) []jobJSON {
+	out := make([]jobJSON, 0, len(jobs))
+	for _, j := range jobs {
+		out = append(out, jobJSON{
+			ID: j.ID, Name: j.Name, Type: j.Type, RoleARN: j.RoleARN, Status: j.Status, Description: j.Description,
+			CreatedAt: j.CreatedAt, LoggingLevel: j.LoggingLevel, TracingEnabled: j.TracingEnabled,
+			RevisionID: j.RevisionID, Label: j.Label,
+		})
+	}
+	return out
+}
