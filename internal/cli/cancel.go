@@ -11,30 +11,25 @@ import (
 
 // cancelOptions are what 'cancel' needs.
 type cancelOptions struct {
-	io       ioStreams
-	provider providerFunc
-	asJSON   bool
+	awsOptions
 
 	runID string
 }
 
-// newCmdCancel returns the cancel command. runF, when not nil, runs in place
-// of runCancel, so that tests can check what the flags parse into.
+// newCmdCancel returns the cancel command, which calls runCancel (or
+// runF: see runWith).
 func newCmdCancel(f *app, runF func(context.Context, *cancelOptions) error) *cobra.Command {
-	opts := &cancelOptions{io: f.streams(), provider: f.newProvider}
+	opts := &cancelOptions{}
 	cmd := &cobra.Command{
 		Use:   "cancel RUN-ARN",
 		Short: "Cancel a run (StopExecution); a run that already ended is left as it is",
 		Args:  exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runCancel(cmd.Context(), opts)
+			return runWith(runF, runCancel)(cmd.Context(), opts)
 		}),
 	}
-	addAWSFlags(cmd, f, &opts.asJSON)
+	opts.awsOptions.init(cmd, f)
 	return cmd
 }
 

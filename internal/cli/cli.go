@@ -152,6 +152,15 @@ Exit status:
 	return root
 }
 
+// runWith returns runF when it is set (by a test that checks what the flags
+// parse into), else runX, the command's work.
+func runWith[O any](runF, runX func(context.Context, *O) error) func(context.Context, *O) error {
+	if runF != nil {
+		return runF
+	}
+	return runX
+}
+
 // exactArgs is cobra.ExactArgs with a usage exit status and a message that
 // names what is missing.
 func exactArgs(n int, what string) cobra.PositionalArgs {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -152,4 +154,33 @@ func TestUsageErrorPointsAtTheCommandsHelp(t *testing.T) {
 		assert.Equal(t, ExitUsage, code)
 		assert.True(t, strings.HasSuffix(stderr, tt.want), "polysync-sfn %s: stderr %q, want it to end with %q", strings.Join(tt.args, " "), stderr, tt.want)
 	}
+}
+
+// parseOnly builds a command with newCmd and executes it on args with a runF
+// that records the options instead of doing the work. It returns the factory
+// (which holds the shared flags), the options runF got (nil when the command
+// stopped before it) and the command's error.
+func parseOnly[O any](t *testing.T, newCmd func(*app, func(context.Context, *O) error) *cobra.Command, env map[string]string, args ...string) (*app, *O, error) {
+	t.Helper()
+	f := &app{stdout: new(bytes.Buffer), stderr: new(bytes.Buffer), getenv: func(k string) string { return env[k] }}
+	var got *O
+	cmd := newCmd(f, func(_ context.Context, opts *O) error {
+		got = opts
+		return nil
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	err := cmd.ExecuteContext(context.Background())
+	return f, got, err
+}
+
+// requireUsageError checks that err is a usage error that says want.
+func requireUsageError(t *testing.T, err error, want string) {
+	t.Helper()
+	require.Error(t, err)
+	var ee *exitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, ExitUsage, ee.code, "exit status of %v", err)
+	assert.Contains(t, err.Error(), want)
 }

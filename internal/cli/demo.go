@@ -34,8 +34,8 @@ type demoOptions struct {
 	pollInterval time.Duration
 }
 
-// newCmdDemo returns the demo command. runF, when not nil, runs in place of
-// runDemo, so that tests can check what the flags parse into.
+// newCmdDemo returns the demo command, which calls runDemo (or
+// runF: see runWith).
 func newCmdDemo(f *app, runF func(context.Context, *demoOptions) error) *cobra.Command {
 	opts := &demoOptions{io: f.streams(), logger: f.logger}
 	cmd := &cobra.Command{
@@ -52,10 +52,7 @@ It checks every step and exits 1 if anything did not behave as expected.`,
 			if err := checkPollInterval(opts.pollInterval); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runDemo(cmd.Context(), opts)
+			return runWith(runF, runDemo)(cmd.Context(), opts)
 		}),
 	}
 	cmd.Flags().DurationVar(&opts.pollInterval, "poll-interval", 250*time.Millisecond, "how often runs are polled")

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
+	"log/slog"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,4 +32,25 @@ func TestDemo(t *testing.T) {
 		assert.Contains(t, stdout, want)
 	}
 	assert.NotContains(t, stdout+stderr, "demo-secret-key", "no secret is printed")
+}
+
+func TestNewCmdDemo(t *testing.T) {
+	f, opts, err := parseOnly(t, newCmdDemo, nil, "--poll-interval", "150ms", "-v")
+	require.NoError(t, err)
+	require.NotNil(t, opts, "runF ran")
+	assert.Equal(t, 150*time.Millisecond, opts.pollInterval)
+	assert.True(t, f.verbose)
+	assert.True(t, opts.logger().Enabled(context.Background(), slog.LevelDebug), "-v turns the demo's logger on")
+
+	_, opts, err = parseOnly(t, newCmdDemo, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 250*time.Millisecond, opts.pollInterval, "default --poll-interval")
+	assert.False(t, opts.logger().Enabled(context.Background(), slog.LevelError), "quiet without -v")
+
+	_, opts, err = parseOnly(t, newCmdDemo, nil, "--poll-interval", "0")
+	requireUsageError(t, err, "--poll-interval 0s: must be at least 100ms")
+	assert.Nil(t, opts, "runF does not run after a usage error")
+
+	_, _, err = parseOnly(t, newCmdDemo, nil, "--json")
+	assert.ErrorContains(t, err, "unknown flag: --json")
 }

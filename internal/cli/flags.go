@@ -4,18 +4,29 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
 )
 
 // Each command takes only the flags it uses, so that its help stays short
 // and a misplaced flag is an error rather than silently ignored. These
 // helpers add the flags several commands share, with one wording.
 
-// addAWSFlags adds what every command that calls Step Functions takes: the
-// connection flags (into f, which makes the provider from them), --json
-// (into asJSON) and --verbose.
-func addAWSFlags(cmd *cobra.Command, f *app, asJSON *bool) {
+// awsOptions are what every command that calls Step Functions needs: the
+// streams, the provider and --json.
+type awsOptions struct {
+	io       ioStreams
+	provider providerFunc
+	asJSON   bool
+}
+
+// init takes the streams and the provider factory from f, and adds to cmd
+// the flags every command that calls Step Functions takes: the connection
+// flags (into f, which makes the provider from them), --json and --verbose.
+func (o *awsOptions) init(cmd *cobra.Command, f *app) {
+	o.io, o.provider = f.streams(), f.newProvider
 	f.conn.register(cmd.Flags())
-	addJSONFlag(cmd, asJSON)
+	addJSONFlag(cmd, &o.asJSON)
 	addVerboseFlag(cmd, f)
 }
 
@@ -28,9 +39,32 @@ func addVerboseFlag(cmd *cobra.Command, f *app) {
 	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "log API activity to stderr (never secrets)")
 }
 
-// addOutFlag adds --out, the output parameters to map a run's output onto.
-func addOutFlag(cmd *cobra.Command, outs *[]string) {
-	cmd.Flags().StringArrayVar(outs, "out", nil, "output parameter name:type (repeatable)")
+// paramFlags are --param and --out as given, and the parameters they parse
+// into (parseParams).
+type paramFlags struct {
+	inputs, outs []string
+	params       []sfn.Parameter
+}
+
+// registerInputs adds --param, the input parameters of a run.
+func (p *paramFlags) registerInputs(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&p.inputs, "param", nil, "input parameter name:type=value (repeatable)")
+}
+
+// registerOutputs adds --out, the output parameters to map a run's output
+// onto.
+func (p *paramFlags) registerOutputs(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&p.outs, "out", nil, "output parameter name:type (repeatable)")
+}
+
+// parse fills params from the flags; a bad flag is a usage error.
+func (p *paramFlags) parse() error {
+	params, err := parseParams(p.inputs, p.outs)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	p.params = params
+	return nil
 }
 
 // waitFlags are --wait and --poll-interval, for the commands that can follow
@@ -48,6 +82,22 @@ func (w *waitFlags) register(cmd *cobra.Command) {
 // minPollInterval is the shortest --poll-interval: polling faster only
 // spends the DescribeExecution quota.
 const minPollInterval = 100 * time.Millisecond
+
+// followFlags are the flags of a command that starts or restarts a run and
+// can follow it: the parameters and the wait flags.
+type followFlags struct {
+	paramFlags
+	waitFlags
+}
+
+// parse parses the parameters, then refuses a --poll-interval below
+// minPollInterval.
+func (f *followFlags) parse() error {
+	if err := f.paramFlags.parse(); err != nil {
+		return err
+	}
+	return checkPollInterval(f.pollInterval)
+}
 
 func checkPollInterval(d time.Duration) error {
 	if d < minPollInterval {

@@ -21,8 +21,8 @@ type iamPolicyOptions struct {
 	tenant, subject, audience string
 }
 
-// newCmdIAMPolicy returns the iam-policy command. runF, when not nil, runs in
-// place of runIAMPolicy, so that tests can check what the flags parse into.
+// newCmdIAMPolicy returns the iam-policy command, which calls runIAMPolicy (or
+// runF: see runWith).
 func newCmdIAMPolicy(f *app, runF func(context.Context, *iamPolicyOptions) error) *cobra.Command {
 	opts := &iamPolicyOptions{io: f.streams()}
 	cmd := &cobra.Command{
@@ -38,10 +38,7 @@ role for tokens whose aud is --audience and whose sub is --subject (the object I
 service principal).`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runIAMPolicy(opts)
+			return runWith(runF, runIAMPolicy)(cmd.Context(), opts)
 		}),
 	}
 	fs := cmd.Flags()
@@ -60,7 +57,7 @@ type iamPolicyJSON struct {
 	TrustPolicy       *policyDocument `json:"TrustPolicy,omitempty"`
 }
 
-func runIAMPolicy(opts *iamPolicyOptions) error {
+func runIAMPolicy(_ context.Context, opts *iamPolicyOptions) error {
 	perms, err := permissionsPolicy(opts.stateMachines)
 	if err != nil {
 		return usageError("%v", err)

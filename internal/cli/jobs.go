@@ -14,15 +14,13 @@ import (
 
 // jobsOptions are what 'jobs' needs.
 type jobsOptions struct {
-	io       ioStreams
-	provider providerFunc
-	asJSON   bool
+	awsOptions
 }
 
-// newCmdJobs returns the jobs command. runF, when not nil, runs in place of
-// runJobs, so that tests can check what the flags parse into.
+// newCmdJobs returns the jobs command, which calls runJobs (or
+// runF: see runWith).
 func newCmdJobs(f *app, runF func(context.Context, *jobsOptions) error) *cobra.Command {
-	opts := &jobsOptions{io: f.streams(), provider: f.newProvider}
+	opts := &jobsOptions{}
 	cmd := &cobra.Command{
 		Use:   "jobs",
 		Short: "List the state machines Polysync would import as jobs",
@@ -30,13 +28,10 @@ func newCmdJobs(f *app, runF func(context.Context, *jobsOptions) error) *cobra.C
 as Polysync imports them: name, type, ARN and execution role.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runJobs(cmd.Context(), opts)
+			return runWith(runF, runJobs)(cmd.Context(), opts)
 		}),
 	}
-	addAWSFlags(cmd, f, &opts.asJSON)
+	opts.awsOptions.init(cmd, f)
 	return cmd
 }
 

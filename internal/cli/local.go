@@ -30,8 +30,8 @@ type localOptions struct {
 	timeScale float64
 }
 
-// newCmdLocal returns the local command. runF, when not nil, runs in place of
-// runLocal, so that tests can check what the flags parse into.
+// newCmdLocal returns the local command, which calls runLocal (or
+// runF: see runWith).
 func newCmdLocal(f *app, runF func(context.Context, *localOptions) error) *cobra.Command {
 	opts := &localOptions{io: f.streams(), getenv: f.getenv, logger: f.logger}
 	cmd := &cobra.Command{
@@ -43,10 +43,7 @@ It binds to loopback unless --addr names another address. Any signed request is 
 memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runLocal(cmd.Context(), opts)
+			return runWith(runF, runLocal)(cmd.Context(), opts)
 		}),
 	}
 	fs := cmd.Flags()

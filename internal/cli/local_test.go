@@ -108,3 +108,28 @@ func TestLocalOnLoopbackDoesNotWarn(t *testing.T) {
 	assert.Equal(t, ExitOK, <-done)
 	assert.NotContains(t, stderr.String(), "warning")
 }
+
+func TestNewCmdLocal(t *testing.T) {
+	env := map[string]string{"AWS_REGION": "ap-south-1"}
+	f, opts, err := parseOnly(t, newCmdLocal, env, "--addr", "127.0.0.1:0", "--account", "111122223333",
+		"--region", "eu-west-1", "--time-scale", "10", "-v")
+	require.NoError(t, err)
+	require.NotNil(t, opts, "runF ran")
+	assert.Equal(t, "127.0.0.1:0", opts.addr)
+	assert.Equal(t, "111122223333", opts.account)
+	assert.Equal(t, "eu-west-1", opts.region)
+	assert.Equal(t, 10.0, opts.timeScale)
+	assert.True(t, f.verbose)
+	assert.Empty(t, f.conn.region, "local's --region names the ARNs it makes, not a region to connect to")
+	assert.Equal(t, "ap-south-1", opts.getenv("AWS_REGION"), "local reads the factory's environment")
+
+	_, opts, err = parseOnly(t, newCmdLocal, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:8083", opts.addr, "default --addr")
+	assert.Equal(t, "123456789012", opts.account, "default --account")
+	assert.Empty(t, opts.region)
+	assert.Equal(t, 1.0, opts.timeScale, "default --time-scale")
+
+	_, _, err = parseOnly(t, newCmdLocal, nil, "--endpoint", "http://127.0.0.1:8083")
+	assert.ErrorContains(t, err, "unknown flag: --endpoint")
+}

@@ -12,21 +12,18 @@ import (
 
 // redriveOptions are what 'redrive' needs.
 type redriveOptions struct {
-	io       ioStreams
-	provider providerFunc
-	asJSON   bool
+	awsOptions
 
 	runID string
-	// params are the --out flags, parsed.
-	params []sfn.Parameter
-	waitFlags
+	// followFlags are --out (no --param: a redriven run keeps its input) and
+	// the wait flags.
+	followFlags
 }
 
-// newCmdRedrive returns the redrive command. runF, when not nil, runs in
-// place of runRedrive, so that tests can check what the flags parse into.
+// newCmdRedrive returns the redrive command, which calls runRedrive (or
+// runF: see runWith).
 func newCmdRedrive(f *app, runF func(context.Context, *redriveOptions) error) *cobra.Command {
-	opts := &redriveOptions{io: f.streams(), provider: f.newProvider}
-	var outs []string
+	opts := &redriveOptions{}
 	cmd := &cobra.Command{
 		Use:   "redrive RUN-ARN [--wait] [--out name:type ...]",
 		Short: "Restart a failed, timed-out or cancelled run from where it stopped (RedriveExecution)",
@@ -38,23 +35,15 @@ Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Function
 		Args: exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
-			params, err := parseParams(nil, outs)
-			if err != nil {
-				return usageError("%v", err)
-			}
-			opts.params = params
-			if err := checkPollInterval(opts.pollInterval); err != nil {
+			if err := opts.parse(); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runRedrive(cmd.Context(), opts)
+			return runWith(runF, runRedrive)(cmd.Context(), opts)
 		}),
 	}
-	addOutFlag(cmd, &outs)
+	opts.registerOutputs(cmd)
 	opts.waitFlags.register(cmd)
-	addAWSFlags(cmd, f, &opts.asJSON)
+	opts.awsOptions.init(cmd, f)
 	return cmd
 }
 

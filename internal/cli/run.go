@@ -11,23 +11,18 @@ import (
 
 // runOptions are what 'run' needs.
 type runOptions struct {
-	io       ioStreams
-	provider providerFunc
-	asJSON   bool
+	awsOptions
 
-	jobARN string
-	// params are the --param and --out flags, parsed.
-	params         []sfn.Parameter
+	jobARN         string
 	traceHeader    string
 	idempotencyKey string
-	waitFlags
+	followFlags
 }
 
-// newCmdRun returns the run command. runF, when not nil, runs in place of
-// runRun, so that tests can check what the flags parse into.
+// newCmdRun returns the run command, which calls runRun (or
+// runF: see runWith).
 func newCmdRun(f *app, runF func(context.Context, *runOptions) error) *cobra.Command {
-	opts := &runOptions{io: f.streams(), provider: f.newProvider}
-	var inputs, outs []string
+	opts := &runOptions{}
 	cmd := &cobra.Command{
 		Use:   "run JOB-ARN [--param name:type=value ...] [--out name:type ...] [--wait]",
 		Short: "Start a run of a state machine (a version or alias ARN works too)",
@@ -47,27 +42,19 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 		Args: exactArgs(1, "one JOB-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.jobARN = args[0]
-			params, err := parseParams(inputs, outs)
-			if err != nil {
-				return usageError("%v", err)
-			}
-			opts.params = params
-			if err := checkPollInterval(opts.pollInterval); err != nil {
+			if err := opts.parse(); err != nil {
 				return err
 			}
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runRun(cmd.Context(), opts)
+			return runWith(runF, runRun)(cmd.Context(), opts)
 		}),
 	}
-	fs := cmd.Flags()
-	fs.StringArrayVar(&inputs, "param", nil, "input parameter name:type=value (repeatable)")
-	addOutFlag(cmd, &outs)
+	opts.registerInputs(cmd)
+	opts.registerOutputs(cmd)
 	opts.waitFlags.register(cmd)
+	fs := cmd.Flags()
 	fs.StringVar(&opts.traceHeader, "trace-header", "", "X-Ray trace header for this run")
 	fs.StringVar(&opts.idempotencyKey, "idempotency-key", "", "repeating a run with the same key returns the same run")
-	addAWSFlags(cmd, f, &opts.asJSON)
+	opts.awsOptions.init(cmd, f)
 	return cmd
 }
 

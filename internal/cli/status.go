@@ -6,26 +6,21 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
-
-	sfn "github.com/polysync/stepfunctions"
 )
 
 // statusOptions are what 'status' needs.
 type statusOptions struct {
-	io       ioStreams
-	provider providerFunc
-	asJSON   bool
+	awsOptions
 
 	runID string
-	// params are the --out flags, parsed.
-	params []sfn.Parameter
+	// paramFlags are --out: the output parameters.
+	paramFlags
 }
 
-// newCmdStatus returns the status command. runF, when not nil, runs in place
-// of runStatus, so that tests can check what the flags parse into.
+// newCmdStatus returns the status command, which calls runStatus (or
+// runF: see runWith).
 func newCmdStatus(f *app, runF func(context.Context, *statusOptions) error) *cobra.Command {
-	opts := &statusOptions{io: f.streams(), provider: f.newProvider}
-	var outs []string
+	opts := &statusOptions{}
 	cmd := &cobra.Command{
 		Use:   "status RUN-ARN [--out name:type ...]",
 		Short: "Show a run's state, error and output parameters",
@@ -35,19 +30,14 @@ succeeded, 1 failed, 3 cancelled.`,
 		Args: exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
-			params, err := parseParams(nil, outs)
-			if err != nil {
-				return usageError("%v", err)
+			if err := opts.parse(); err != nil {
+				return err
 			}
-			opts.params = params
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runStatus(cmd.Context(), opts)
+			return runWith(runF, runStatus)(cmd.Context(), opts)
 		}),
 	}
-	addOutFlag(cmd, &outs)
-	addAWSFlags(cmd, f, &opts.asJSON)
+	opts.registerOutputs(cmd)
+	opts.awsOptions.init(cmd, f)
 	return cmd
 }
 

@@ -17,8 +17,8 @@ type urlOptions struct {
 	arn string
 }
 
-// newCmdURL returns the url command. runF, when not nil, runs in place of
-// runURL, so that tests can check what the flags parse into.
+// newCmdURL returns the url command, which calls runURL (or
+// runF: see runWith).
 func newCmdURL(f *app, runF func(context.Context, *urlOptions) error) *cobra.Command {
 	opts := &urlOptions{io: f.streams()}
 	cmd := &cobra.Command{
@@ -29,10 +29,7 @@ region and partition (aws, aws-cn, aws-us-gov) come from the ARN; no AWS call is
 		Args: exactArgs(1, "one ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.arn = args[0]
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return runURL(opts)
+			return runWith(runF, runURL)(cmd.Context(), opts)
 		}),
 	}
 	addJSONFlag(cmd, &opts.asJSON)
@@ -45,7 +42,7 @@ type urlJSON struct {
 	URL string `json:"URL"`
 }
 
-func runURL(opts *urlOptions) error {
+func runURL(_ context.Context, opts *urlOptions) error {
 	link, err := sfn.ConsoleURL(opts.arn)
 	if err != nil {
 		return usageError("%v", err)

@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewCmdJobs(t *testing.T) {
+	env := localEndpoint(t)
+	endpoint := env["AWS_ENDPOINT_URL_SFN"]
+
+	f, opts, err := parseOnly(t, newCmdJobs, nil, "--json", "--region", "us-east-1", "--endpoint", endpoint, "-v")
+	require.NoError(t, err)
+	require.NotNil(t, opts, "runF ran")
+	assert.True(t, opts.asJSON, "--json")
+	assert.True(t, f.verbose, "-v")
+	assert.Equal(t, connFlags{region: "us-east-1", endpoint: endpoint}, f.conn)
+	assert.Same(t, f.stdout, opts.io.out)
+	assert.Same(t, f.stderr, opts.io.errOut)
+	// The provider the command is given is made from the flags it parsed:
+	// it reaches the endpoint that --endpoint names.
+	p, err := opts.provider(context.Background(), "")
+	require.NoError(t, err)
+	jobs, err := p.ListJobs(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, jobs, 3)
+
+	_, opts, err = parseOnly(t, newCmdJobs, nil)
+	require.NoError(t, err)
+	assert.False(t, opts.asJSON)
+	_, err = opts.provider(context.Background(), "")
+	requireUsageError(t, err, "no region: pass --region or set AWS_REGION")
+
+	_, opts, err = parseOnly(t, newCmdJobs, nil, "orders")
+	requireUsageError(t, err, "want no arguments, got 1 argument(s)")
+	assert.Nil(t, opts, "runF does not run after a usage error")
+}

@@ -1,0 +1,54 @@
+package cli
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+func TestNewCmdRun(t *testing.T) {
+	const job = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"
+	f, opts, err := parseOnly(t, newCmdRun, nil, job,
+		"--param", "n:number=21", "--param", "tag=a=b", "--out", "doubled:number", "--out", "TAG",
+		"--wait", "--poll-interval", "250ms", "--trace-header", "Root=1-5759e988-bd862e3fe1be46a994272793",
+		"--idempotency-key", "order-17", "--json", "--role-arn", "arn:aws:iam::111122223333:role/p")
+	require.NoError(t, err)
+	require.NotNil(t, opts, "runF ran")
+	assert.Equal(t, job, opts.jobARN)
+	assert.Equal(t, []sfn.Parameter{
+		{Name: "n", Direction: sfn.DirectionInput, DataType: "number", Value: "21"},
+		{Name: "tag", Direction: sfn.DirectionInputOutput, DataType: "string", Value: "a=b"},
+		{Name: "doubled", Direction: sfn.DirectionOutput, DataType: "number"},
+	}, opts.params)
+	assert.True(t, opts.wait)
+	assert.Equal(t, 250*time.Millisecond, opts.pollInterval)
+	assert.Equal(t, "Root=1-5759e988-bd862e3fe1be46a994272793", opts.traceHeader)
+	assert.Equal(t, "order-17", opts.idempotencyKey)
+	assert.True(t, opts.asJSON)
+	assert.Equal(t, "arn:aws:iam::111122223333:role/p", f.conn.roleARN)
+
+	_, opts, err = parseOnly(t, newCmdRun, nil, job)
+	require.NoError(t, err)
+	assert.Empty(t, opts.params)
+	assert.False(t, opts.wait)
+	assert.Equal(t, 2*time.Second, opts.pollInterval, "default --poll-interval")
+	assert.False(t, opts.asJSON)
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{job, "--param", "n:nmber=3"}, `unknown type "nmber"`},
+		{[]string{job, "--out", "total:number", "--out", "Total"}, `parameter "Total" is given twice`},
+		{[]string{job, "--poll-interval", "50ms"}, "--poll-interval 50ms: must be at least 100ms"},
+		{nil, "want one JOB-ARN, got 0 argument(s)"},
+	} {
+		_, opts, err := parseOnly(t, newCmdRun, nil, tt.args...)
+		requireUsageError(t, err, tt.want)
+		assert.Nil(t, opts, "runF does not run after a usage error: %v", tt.args)
+	}
+}
