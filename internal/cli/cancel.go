@@ -16,8 +16,8 @@ type cancelOptions struct {
 	runID string
 }
 
-// newCmdCancel returns the cancel command, which calls runCancel (or
-// runF: see runWith).
+// newCmdCancel returns the cancel command, which calls runCancel (or runF: see
+// runWith).
 func newCmdCancel(f *app, runF func(context.Context, *cancelOptions) error) *cobra.Command {
 	opts := &cancelOptions{}
 	cmd := &cobra.Command{
@@ -29,7 +29,7 @@ func newCmdCancel(f *app, runF func(context.Context, *cancelOptions) error) *cob
 			return runWith(runF, runCancel)(cmd.Context(), opts)
 		}),
 	}
-	opts.awsOptions.init(cmd, f)
+	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 

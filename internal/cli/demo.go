@@ -34,8 +34,8 @@ type demoOptions struct {
 	pollInterval time.Duration
 }
 
-// newCmdDemo returns the demo command, which calls runDemo (or
-// runF: see runWith).
+// newCmdDemo returns the demo command, which calls runDemo (or runF: see
+// runWith).
 func newCmdDemo(f *app, runF func(context.Context, *demoOptions) error) *cobra.Command {
 	opts := &demoOptions{io: f.streams(), logger: f.logger}
 	cmd := &cobra.Command{

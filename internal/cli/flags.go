@@ -20,10 +20,10 @@ type awsOptions struct {
 	asJSON   bool
 }
 
-// init takes the streams and the provider factory from f, and adds to cmd
+// register takes the streams and the provider factory from f, and adds to cmd
 // the flags every command that calls Step Functions takes: the connection
 // flags (into f, which makes the provider from them), --json and --verbose.
-func (o *awsOptions) init(cmd *cobra.Command, f *app) {
+func (o *awsOptions) register(cmd *cobra.Command, f *app) {
 	o.io, o.provider = f.streams(), f.newProvider
 	f.conn.register(cmd.Flags())
 	addJSONFlag(cmd, &o.asJSON)

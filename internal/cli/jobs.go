@@ -17,8 +17,8 @@ type jobsOptions struct {
 	awsOptions
 }
 
-// newCmdJobs returns the jobs command, which calls runJobs (or
-// runF: see runWith).
+// newCmdJobs returns the jobs command, which calls runJobs (or runF: see
+// runWith).
 func newCmdJobs(f *app, runF func(context.Context, *jobsOptions) error) *cobra.Command {
 	opts := &jobsOptions{}
 	cmd := &cobra.Command{
@@ -31,7 +31,7 @@ as Polysync imports them: name, type, ARN and execution role.`,
 			return runWith(runF, runJobs)(cmd.Context(), opts)
 		}),
 	}
-	opts.awsOptions.init(cmd, f)
+	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 

@@ -30,8 +30,8 @@ type localOptions struct {
 	timeScale float64
 }
 
-// newCmdLocal returns the local command, which calls runLocal (or
-// runF: see runWith).
+// newCmdLocal returns the local command, which calls runLocal (or runF: see
+// runWith).
 func newCmdLocal(f *app, runF func(context.Context, *localOptions) error) *cobra.Command {
 	opts := &localOptions{io: f.streams(), getenv: f.getenv, logger: f.logger}
 	cmd := &cobra.Command{

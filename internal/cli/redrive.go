@@ -20,8 +20,8 @@ type redriveOptions struct {
 	followFlags
 }
 
-// newCmdRedrive returns the redrive command, which calls runRedrive (or
-// runF: see runWith).
+// newCmdRedrive returns the redrive command, which calls runRedrive (or runF:
+// see runWith).
 func newCmdRedrive(f *app, runF func(context.Context, *redriveOptions) error) *cobra.Command {
 	opts := &redriveOptions{}
 	cmd := &cobra.Command{
@@ -43,7 +43,7 @@ Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Function
 	}
 	opts.registerOutputs(cmd)
 	opts.waitFlags.register(cmd)
-	opts.awsOptions.init(cmd, f)
+	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 

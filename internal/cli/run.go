@@ -16,11 +16,11 @@ type runOptions struct {
 	jobARN         string
 	traceHeader    string
 	idempotencyKey string
+	// followFlags are --param, --out, --wait and --poll-interval.
 	followFlags
 }
 
-// newCmdRun returns the run command, which calls runRun (or
-// runF: see runWith).
+// newCmdRun returns the run command, which calls runRun (or runF: see runWith).
 func newCmdRun(f *app, runF func(context.Context, *runOptions) error) *cobra.Command {
 	opts := &runOptions{}
 	cmd := &cobra.Command{
@@ -54,7 +54,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 	fs := cmd.Flags()
 	fs.StringVar(&opts.traceHeader, "trace-header", "", "X-Ray trace header for this run")
 	fs.StringVar(&opts.idempotencyKey, "idempotency-key", "", "repeating a run with the same key returns the same run")
-	opts.awsOptions.init(cmd, f)
+	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 

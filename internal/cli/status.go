@@ -17,8 +17,8 @@ type statusOptions struct {
 	paramFlags
 }
 
-// newCmdStatus returns the status command, which calls runStatus (or
-// runF: see runWith).
+// newCmdStatus returns the status command, which calls runStatus (or runF: see
+// runWith).
 func newCmdStatus(f *app, runF func(context.Context, *statusOptions) error) *cobra.Command {
 	opts := &statusOptions{}
 	cmd := &cobra.Command{
@@ -37,7 +37,7 @@ succeeded, 1 failed, 3 cancelled.`,
 		}),
 	}
 	opts.registerOutputs(cmd)
-	opts.awsOptions.init(cmd, f)
+	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 

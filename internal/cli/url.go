@@ -17,8 +17,7 @@ type urlOptions struct {
 	arn string
 }
 
-// newCmdURL returns the url command, which calls runURL (or
-// runF: see runWith).
+// newCmdURL returns the url command, which calls runURL (or runF: see runWith).
 func newCmdURL(f *app, runF func(context.Context, *urlOptions) error) *cobra.Command {
 	opts := &urlOptions{io: f.streams()}
 	cmd := &cobra.Command{
