@@ -122,7 +122,7 @@ func TestLocalSweepPagesPastOneThousand(t *testing.T) {
 			refs = append(refs, stepfunctions.RunRef{RunID: run.RunID})
 		}
 	}
-		lists, describes := e.calls("ListExecutions"), e.calls("DescribeExecution")
+	lists, describes := e.calls("ListExecutions"), e.calls("DescribeExecution")
 	for i, r := range p.GetPipelineRunStatuses(ctx, refs) {
 		if r.Err != nil || r.Status.State != stepfunctions.RunStateRunning {
 			t.Errorf("GetPipelineRunStatuses()[%d] = %+v, want Running", i, r)
