@@ -46,6 +46,10 @@ func kindOf(t DataType) dataKind {
 // parseDirection maps a direction name, case-insensitively, to its canonical value. An empty direction is
 // Input.
 func parseDirection(d Direction) (Direction, bool) {
+	switch d { // the canonical spellings, without the allocations of the general case
+	case DirectionInput, DirectionOutput, DirectionInputOutput:
+		return d, true
+	}
 	switch strings.ToLower(strings.TrimSpace(string(d))) {
 	case "", "input":
 		return DirectionInput, true
@@ -57,8 +61,16 @@ func parseDirection(d Direction) (Direction, bool) {
 	return "", false
 }
 
-// foldKey returns a key under which names that match case-insensitively collide.
-func foldKey(s string) string { return strings.ToLower(strings.ToUpper(s)) }
+// foldKey returns a key under which names that match case-insensitively collide. An ASCII name already in lower
+// case is its own key, without an allocation.
+func foldKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.ToLower(strings.ToUpper(s))
+		}
+	}
+	return strings.ToLower(s)
+}
 
 // BuildInput builds the execution input from the Input and InputOutput parameters: one JSON object whose
 // top-level properties are the parameters, in the order given. Directions and data type names match
@@ -245,17 +257,24 @@ func checkNumber(v string) error {
 // ApplyOutput maps an execution's output onto the Output and InputOutput parameters and returns the updated
 // copy; params itself is never modified. Each such parameter takes the value of the output's top-level
 // property with the same name, matched case-insensitively: an exact-case match wins, and a parameter for which
-// two or more properties differ only in case (and none matches exactly) is left unchanged. String values are
-// taken as they are; any other value (number, boolean, null, object, array) as its compact JSON text. A
-// parameter without a matching property keeps its value.
+// two or more properties differ only in case (and none matches exactly) is left unchanged, as is one whose
+// property appears more than once with the same name (JSON does not say which one counts). String values are
+// taken as they are; null becomes the empty value ""; any other value (number, boolean, object, array) is taken
+// as its compact JSON text. A parameter without a matching property keeps its value.
 //
 // When output is not a JSON object, every parameter is left unchanged. In that case, and when some parameter
 // was ambiguous, ApplyOutput returns the (still valid) copy together with an error matching
 // ErrOutputNotApplied that says why. When there are no Output or InputOutput parameters, output is not
-// examined.
+// examined. Only the values of properties that some parameter may take are kept while reading output.
 func ApplyOutput(params []Parameter, output string) ([]Parameter, error) {
 	out, _, err := applyOutput(params, output)
 	return out, err
+}
+
+// outputProperty is a top-level property of an execution output that some parameter may take.
+type outputProperty struct {
+	raw   string // the value's JSON text
+	count int    // how many times the name occurs
 }
 
 // applyOutput is ApplyOutput that also returns the names of the Output and InputOutput parameters that the output
@@ -264,62 +283,159 @@ func applyOutput(params []Parameter, output string) (out []Parameter, missing []
 	const op = "ApplyOutput"
 	out = make([]Parameter, len(params))
 	copy(out, params)
-	wanted := false
+	var wanted map[string]bool // folded names of the Output and InputOutput parameters
 	for _, p := range params {
 		if d, _ := parseDirection(p.Direction); d == DirectionOutput || d == DirectionInputOutput {
-			wanted = true
-			break
+			if wanted == nil {
+				wanted = make(map[string]bool, len(params))
+			}
+			wanted[foldKey(p.Name)] = true
 		}
 	}
-	if !wanted {
+	if wanted == nil {
 		return out, nil, nil
 	}
-	var props map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(output), &props); err != nil || props == nil {
+	props, folded, ok := readOutputObject(output, wanted)
+	if !ok {
 		return out, nil, &Error{Op: op, Kind: ErrOutputNotApplied,
 			Err: fmt.Errorf("execution output is %s, not a JSON object; parameters left unchanged", describeJSON(output))}
 	}
-	folded := make(map[string][]string, len(props))
-	for k := range props {
-		fk := foldKey(k)
-		folded[fk] = append(folded[fk], k)
-	}
-	var ambiguous []string
+	var caseAmbiguous, repeated []string
 	for i, p := range out {
 		if d, _ := parseDirection(p.Direction); d != DirectionOutput && d != DirectionInputOutput {
 			continue
 		}
-		raw, ok := props[p.Name]
+		prop, ok := props[p.Name]
 		if !ok {
 			switch keys := folded[foldKey(p.Name)]; len(keys) {
 			case 0:
 				missing = append(missing, p.Name)
 				continue
 			case 1:
-				raw = props[keys[0]]
+				prop = props[keys[0]]
 			default:
-				ambiguous = append(ambiguous, fmt.Sprintf("%q (output has %s)", p.Name, quoteList(keys)))
+				caseAmbiguous = append(caseAmbiguous, fmt.Sprintf("%q (output has %s)", p.Name, quoteList(keys)))
 				continue
 			}
 		}
-		out[i].Value = outputText(raw)
+		if prop.count > 1 {
+			repeated = append(repeated, fmt.Sprintf("%q (%d times)", p.Name, prop.count))
+			continue
+		}
+		out[i].Value = outputText(prop.raw)
 	}
-	if len(ambiguous) > 0 {
-		return out, missing, &Error{Op: op, Kind: ErrOutputNotApplied,
-			Err: fmt.Errorf("parameters left unchanged because output properties differ only in case: %s", strings.Join(ambiguous, "; "))}
+	var notes []string
+	if len(caseAmbiguous) > 0 {
+		notes = append(notes, "parameters left unchanged because output properties differ only in case: "+strings.Join(caseAmbiguous, "; "))
+	}
+	if len(repeated) > 0 {
+		notes = append(notes, "parameters left unchanged because the output repeats their property: "+strings.Join(repeated, "; "))
+	}
+	if len(notes) > 0 {
+		return out, missing, &Error{Op: op, Kind: ErrOutputNotApplied, Err: errors.New(strings.Join(notes, "; "))}
 	}
 	return out, missing, nil
 }
 
-// outputText renders one output property as parameter text.
-func outputText(raw json.RawMessage) string {
-	var s string
-	if len(raw) > 0 && raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		return s
+// readOutputObject reads output, which must be one JSON object, property by property at the top level. It
+// returns the top-level properties whose names fold to a key of wanted (by exact name, with how often each
+// occurs), and for each folded key the distinct names that have it; other properties are passed over. ok is false
+// when output is not a valid JSON object.
+//
+// output is validated once (json.Valid, which allocates nothing), then split by a scanner that only has to find
+// where each top-level name and value ends; values are kept as substrings of output, so the cost grows with the
+// number of parameters, not with the size of the output.
+func readOutputObject(output string, wanted map[string]bool) (props map[string]outputProperty, folded map[string][]string, ok bool) {
+	i := skipSpace(output, 0)
+	if i == len(output) || output[i] != '{' || !json.Valid([]byte(output)) {
+		return nil, nil, false
+	}
+	props = make(map[string]outputProperty, len(wanted))
+	folded = make(map[string][]string, len(wanted))
+	for i = skipSpace(output, i+1); output[i] != '}'; i = skipSpace(output, i) {
+		if output[i] == ',' {
+			i = skipSpace(output, i+1)
+		}
+		end := valueEnd(output, i)
+		name := output[i+1 : end-1]
+		if strings.IndexByte(name, '\\') >= 0 || !utf8.ValidString(name) {
+			// Escapes (and invalid UTF-8, which decodes to U+FFFD) are decoded as json.Unmarshal would.
+			_ = json.Unmarshal([]byte(output[i:end]), &name) // valid: checked above
+		}
+		i = skipSpace(output, skipSpace(output, end)+1) // past the colon
+		end = valueEnd(output, i)
+		raw := output[i:end]
+		i = end
+		fk := foldKey(name)
+		if !wanted[fk] {
+			continue
+		}
+		prev, seen := props[name]
+		if !seen {
+			folded[fk] = append(folded[fk], name)
+		}
+		props[name] = outputProperty{raw: raw, count: prev.count + 1}
+	}
+	return props, folded, true
+}
+
+// skipSpace returns the index of the first byte at or after i in s that is not JSON white space.
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index just past the JSON value that starts at i in s, which must be valid JSON.
+func valueEnd(s string, i int) int {
+	depth := 0
+	for ; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			for i++; s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			if depth == 0 {
+				return i + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return i // the end of a number, true, false or null just before its container closes
+			}
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return i
+}
+
+// outputText renders one output property's JSON text as parameter text: a string's value, "" for null, and
+// the compact JSON text of anything else.
+func outputText(raw string) string {
+	switch {
+	case raw == "null":
+		return ""
+	case len(raw) > 0 && raw[0] == '"':
+		var s string
+		if json.Unmarshal([]byte(raw), &s) == nil {
+			return s
+		}
+	case !strings.ContainsAny(raw, " \t\n\r"):
+		return raw // already compact: JSON strings hold tabs and line breaks only escaped
 	}
 	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return string(raw)
+	if json.Compact(&b, []byte(raw)) != nil {
+		return raw
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -157,7 +158,17 @@ func TestApplyOutput(t *testing.T) {
 		{"string taken as is", []Parameter{out("result", "old")}, `{"result":"line1\nline2"}`, []string{"line1\nline2"}, false, ""},
 		{"number as compact JSON text", []Parameter{out("n", "")}, `{"n": 12345678901234567890.50}`, []string{"12345678901234567890.50"}, false, ""},
 		{"object as compact JSON text", []Parameter{out("o", "")}, `{"o": { "a" : [1, 2] }}`, []string{`{"a":[1,2]}`}, false, ""},
-		{"bool and null", []Parameter{out("b", ""), out("z", "keep")}, `{"b": true, "z": null}`, []string{"true", "null"}, false, ""},
+		{"bool", []Parameter{out("b", "")}, `{"b": true}`, []string{"true"}, false, ""},
+		{"null is the empty value", []Parameter{out("z", "keep"), {Name: "io", Direction: DirectionInputOutput, Value: "in"}}, `{"z": null, "io":null}`, []string{"", ""}, false, ""},
+		{"null inside a value stays JSON", []Parameter{out("a", "")}, `{"a": [null]}`, []string{"[null]"}, false, ""},
+		{"string null is text", []Parameter{out("a", "")}, `{"a": "null"}`, []string{"null"}, false, ""},
+		{"repeated name left unchanged", []Parameter{out("total", "old"), out("other", "")}, `{"total":1,"other":"x","total":2}`, []string{"old", "x"}, true,
+			`the output repeats their property: "total" (2 times)`},
+		{"repeated name matched by case", []Parameter{out("Total", "old")}, `{"total":1,"total":2,"total":3}`, []string{"old"}, true, `"Total" (3 times)`},
+		{"repeated and case-ambiguous both reported", []Parameter{out("Result", "r"), out("n", "n")}, `{"result":"a","RESULT":"b","n":1,"n":1}`, []string{"r", "n"}, true,
+			`differ only in case: "Result" (output has "RESULT", "result"); parameters left unchanged because the output repeats their property: "n" (2 times)`},
+		{"repeat of a property nobody takes", []Parameter{out("a", "")}, `{"a":1,"b":1,"b":2}`, []string{"1"}, false, ""},
+		{"exact match beside a repeated case variant", []Parameter{out("a", "")}, `{"A":2,"a":1,"A":3}`, []string{"1"}, false, ""},
 		{"case-insensitive match", []Parameter{out("Result", "")}, `{"result":"x"}`, []string{"x"}, false, ""},
 		{"exact case wins", []Parameter{out("Result", "")}, `{"result":"lower","Result":"exact","RESULT":"upper"}`, []string{"exact"}, false, ""},
 		{"ambiguous case left unchanged", []Parameter{out("Result", "old")}, `{"result":"a","RESULT":"b"}`, []string{"old"}, true, `"Result" (output has "RESULT", "result")`},
@@ -168,6 +179,10 @@ func TestApplyOutput(t *testing.T) {
 		{"null output", []Parameter{out("a", "old")}, `null`, []string{"old"}, true, "JSON null, not a JSON object"},
 		{"empty output", []Parameter{out("a", "old")}, ``, []string{"old"}, true, "empty, not a JSON object"},
 		{"invalid output", []Parameter{out("a", "old")}, `{"a":`, []string{"old"}, true, "not valid JSON, not a JSON object"},
+		{"invalid after the property", []Parameter{out("a", "old")}, `{"a":1,"b":[1,}`, []string{"old"}, true, "not valid JSON, not a JSON object"},
+		{"text after the object", []Parameter{out("a", "old")}, `{"a":1} x`, []string{"old"}, true, "not valid JSON, not a JSON object"},
+		{"second object", []Parameter{out("a", "old")}, `{"a":1}{}`, []string{"old"}, true, "not valid JSON, not a JSON object"},
+		{"white space around the object", []Parameter{out("a", "old")}, " \n{\"a\":1}\n ", []string{"1"}, false, ""},
 		{"no output parameters ignores output", []Parameter{in("x", DataTypeString, "v")}, `not json`, []string{"v"}, false, ""},
 	}
 	for _, tt := range tests {
@@ -237,6 +252,8 @@ func FuzzApplyOutput(f *testing.F) {
 	f.Add("Result", `{"result":"a","RESULT":"b"}`)
 	f.Add("x", `[1,2,3]`)
 	f.Add("x", `{"x":{"deep":[null,true]}}`)
+	f.Add("x", `{"x":null,"x" : 1}`)
+	f.Add("a\"b", ` {"y":[1,{"}":"]"}], "a\"b" : -1.5e3 , "z":"\u0041"} `)
 	f.Fuzz(func(t *testing.T, name, output string) {
 		params := []Parameter{out(name, "orig"), in("input", DataTypeString, "keep")}
 		got, err := ApplyOutput(params, output)
@@ -256,6 +273,27 @@ func FuzzApplyOutput(f *testing.F) {
 			if got[0].Value != "orig" {
 				t.Fatalf("ApplyOutput() failed but changed the parameter to %q", got[0].Value)
 			}
+			return
+		}
+		// The property taken is the one encoding/json reads.
+		var props map[string]json.RawMessage
+		if json.Unmarshal([]byte(output), &props) != nil {
+			t.Fatalf("ApplyOutput(%q) succeeded on an output encoding/json refuses", output)
+		}
+		raw, ok := props[name]
+		if !ok {
+			return
+		}
+		want := ""
+		if s := ""; json.Unmarshal(raw, &s) == nil {
+			want = s
+		} else if string(raw) != "null" {
+			var b bytes.Buffer
+			_ = json.Compact(&b, raw)
+			want = b.String()
+		}
+		if got[0].Value != want {
+			t.Fatalf("ApplyOutput(%q) took %q for %q, encoding/json reads %s", output, got[0].Value, name, raw)
 		}
 	})
 }
