@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/internal/sfnops"
@@ -33,7 +37,8 @@ var (
 	// (InvalidIdentityToken, IDPRejectedClaim, or an expired token). It is auth.ErrInvalidIdentityToken, so
 	// errors from package auth match it too.
 	ErrInvalidIdentityToken = auth.ErrInvalidIdentityToken
-	// ErrThrottled means Step Functions kept throttling a call after all retries.
+	// ErrThrottled means AWS kept throttling a call after all retries: Step Functions, or STS while credentials
+	// were obtained for the call (the hint says which).
 	ErrThrottled = errors.New("throttled")
 	// ErrNotSupported means the operation is not available for this kind of resource, for example stopping an
 	// Express execution.
@@ -44,8 +49,15 @@ var (
 	// ErrIdempotencyConflict means an idempotency key was reused with a different input.
 	ErrIdempotencyConflict = errors.New("idempotency conflict")
 	// ErrCredentials means AWS did not accept the credentials (UnrecognizedClientException,
-	// InvalidSignatureException, InvalidClientTokenId, ExpiredToken...).
+	// InvalidSignatureException, InvalidClientTokenId, ExpiredToken...), or STS could not issue them because it is
+	// not activated in the region they were requested from (RegionDisabledException).
 	ErrCredentials = errors.New("credentials rejected")
+	// ErrOutcomeUnknown means a StartSyncExecution request was sent and its answer was lost: the HTTP client's
+	// Timeout or the caller's ctx ended, the connection dropped, or Step Functions answered with a server error. The
+	// execution may have run. Step Functions does not deduplicate Express executions, so starting it again may run
+	// it twice; the state machine's CloudWatch Logs tell whether it ran. Failures where Step Functions refused the
+	// request (an error answer other than a server error) are never this kind.
+	ErrOutcomeUnknown = errors.New("outcome unknown, the execution may have run")
 	// ErrOutputNotApplied means some Output or InputOutput parameters were left unchanged because the
 	// execution output did not allow mapping them (see ApplyOutput).
 	ErrOutputNotApplied = errors.New("output not applied")
@@ -99,6 +111,89 @@ func (e *Error) Is(target error) bool { return e.Kind != nil && target == e.Kind
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
+// Retryable reports whether the failure is transient: repeating the same call later, unchanged, may succeed, and
+// repeating it cannot do anything twice. That holds for throttling (ErrThrottled), the quota of open executions
+// (ErrExecutionLimitExceeded, which frees up as executions end), server errors and lost connections of calls
+// that are safe to repeat, timeouts (context.DeadlineExceeded, which is also how Go reports the HTTP client's
+// Timeout), and STS failing to reach the identity provider (IDPCommunicationError). Every other error is
+// permanent until someone changes something: access, credentials, configuration, input, the resource, or the
+// host's own decision to stop (context.Canceled). ErrOutcomeUnknown is not retryable either: the execution may
+// have run, and repeating the start could run it again.
+func (e *Error) Retryable() bool {
+	switch e.Kind {
+	case ErrThrottled, ErrExecutionLimitExceeded:
+		return true
+	case nil:
+	default:
+		return false
+	}
+	switch {
+	case e.Err == nil, errors.Is(e.Err, context.Canceled):
+		return false
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		return true
+	}
+	if ae, _ := apiErrorOrigin(e.Err); ae != nil {
+		var re *smithyhttp.ResponseError
+		return transientCodes[ae.ErrorCode()] || ae.ErrorFault() == smithy.FaultServer ||
+			(errors.As(e.Err, &re) && re.HTTPStatusCode() >= 500)
+	}
+	// Not an answer of AWS: a connection refused, reset or timed out is transient; anything else (a bad
+	// configuration found before sending, say) is not.
+	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(e.Err) == aws.TrueTernary
+}
+
+// IsRetryable reports whether err, or an error it wraps, is an *Error whose Retryable method reports true. Errors
+// that did not come from this package are not retryable.
+func IsRetryable(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Retryable()
+}
+
+// transientCodes are error codes of AWS that belong to no kind yet are transient.
+var transientCodes = map[string]bool{
+	"IDPCommunicationError":       true, // STS could not reach the identity provider; usually a network blip
+	"ActivityWorkerLimitExceeded": true, // too many workers polling at once
+	"ConflictException":           true, // concurrent updates of one state machine, its versions or aliases
+	"InternalFailure":             true,
+	"InternalServerError":         true,
+	"ServiceUnavailable":          true,
+	"RequestTimeout":              true,
+	"RequestTimeoutException":     true,
+}
+
+// apiErrorOrigin returns the AWS API error in err's tree and the service that answered it: the ServiceID of the
+// innermost smithy.OperationError around it ("SFN", or "STS" for a credential request made for the call). It
+// returns nil and "" when err holds no API error.
+func apiErrorOrigin(err error) (smithy.APIError, string) {
+	return findAPIError(err, "")
+}
+
+func findAPIError(err error, service string) (smithy.APIError, string) {
+	for err != nil {
+		if oe, ok := err.(*smithy.OperationError); ok {
+			service = oe.ServiceID
+		}
+		if ae, ok := err.(smithy.APIError); ok {
+			return ae, service
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if ae, svc := findAPIError(e, service); ae != nil {
+					return ae, svc
+				}
+			}
+			return nil, ""
+		default:
+			return nil, ""
+		}
+	}
+	return nil, ""
+}
+
 // invalid returns an ErrInvalidInput error for op, detected before any call to AWS.
 func invalid(op string, format string, args ...any) *Error {
 	return &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf(format, args...)}
@@ -144,8 +239,8 @@ func classify(op, resource, region string, err error) error {
 		e.Kind = ErrInvalidIdentityToken
 		return e
 	}
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
+	apiErr, service := apiErrorOrigin(err)
+	if apiErr == nil {
 		return e
 	}
 	switch code := apiErr.ErrorCode(); code {
@@ -184,8 +279,21 @@ func classify(op, resource, region string, err error) error {
 	case "InvalidExecutionInput":
 		e.Kind = ErrInvalidInput
 		e.Hint = "check parameters of data type json (object, array): their values must be valid JSON"
-	case "InvalidName", "ValidationException", "InvalidToken", "MissingRequiredParameter":
+	case "ResourceNotFound":
+		// Step Functions' answer for a missing alias or version.
+		e.Kind = ErrStateMachineNotFound
+		e.Hint = fmt.Sprintf("check that the state machine version or alias exists in the region named in its ARN "+
+			"(the provider's region is %s)", region)
+	case "ExecutionAlreadyExists":
+		e.Kind = ErrIdempotencyConflict
+		e.Hint = "an execution of this name exists already with other input or has ended; use a new idempotency key"
+	case "InvalidName", "ValidationException", "MissingRequiredParameter", "InvalidOutput", "TooManyTags",
+		"InvalidDefinition", "InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
+		"InvalidAuthorizationMessageException":
 		e.Kind = ErrInvalidInput
+	case "InvalidToken":
+		e.Kind = ErrInvalidInput
+		e.Hint = "the pagination token expired (Step Functions keeps it 24 hours); list again from the start"
 	case "InvalidArn":
 		if strings.Contains(resource, ":express:") {
 			e.Kind = ErrNotSupported
@@ -210,19 +318,39 @@ func classify(op, resource, region string, err error) error {
 			"https://login.microsoftonline.com/<tenant-id>/v2.0, that its client ID (audience) list holds the token's aud " +
 			"(sts.amazonaws.com), and that the role's trust policy conditions on <issuer>:aud and <issuer>:sub " +
 			"(the Entra ID object ID, oid) match the token"
-	case "ExpiredTokenException", "ExpiredToken":
+	case "ExpiredTokenException", "ExpiredToken", "ExpiredTradeInTokenException":
 		e.Kind = ErrCredentials
 		e.Hint = "the session credentials or the web identity token expired; check that the token source returns a fresh token"
+	case "RegionDisabledException":
+		e.Kind = ErrCredentials
+		e.Hint = "STS is not activated for the account in the region the credentials were requested from (the provider's " +
+			"region is " + region + "): an administrator activates it in the IAM console (Account settings, Security Token " +
+			"Service endpoints), or the credentials must use another region's STS endpoint"
+	case "MalformedPolicyDocument", "PackedPolicyTooLarge":
+		e.Kind = ErrInvalidInput
+		e.Hint = "STS refused the session policy or session tags of the assumed role: check the policy document, " +
+			"and shorten the policy or drop session tags when it is too large"
+	case "SessionDurationEscalationException", "JWTPayloadSizeExceededException", "OutboundWebIdentityFederationDisabledException":
+		e.Kind = ErrCredentials
+	case "IDPCommunicationError":
+		e.Hint = "STS could not reach the identity provider's OpenID configuration and keys (<issuer>/.well-known/openid-configuration); " +
+			"this is usually transient: retry later"
 	case "UnrecognizedClientException", "InvalidSignatureException", "InvalidClientTokenId", "SignatureDoesNotMatch",
 		"IncompleteSignature", "MissingAuthenticationToken":
 		e.Kind = ErrCredentials
 		e.Hint = "check the access key, secret key and session token, and the machine's clock"
 	default:
-		if isThrottleCode(code) {
-			e.Kind = ErrThrottled
-			e.Hint = "Step Functions kept throttling after all retries; lower Config.RateLimits, raise Config.MaxAttempts " +
-				"or request a quota increase"
+		if !isThrottleCode(code) {
+			break
 		}
+		e.Kind = ErrThrottled
+		if service != "" && service != sfn.ServiceID {
+			e.Hint = service + " kept throttling the requests for the credentials of this call after all retries; " +
+				"retry later, and share one Provider per set of credentials so that they are refreshed once for all calls"
+			break
+		}
+		e.Hint = "Step Functions kept throttling after all retries; lower Config.RateLimits, raise Config.MaxAttempts " +
+			"or request a quota increase"
 	}
 	return e
 }

@@ -4,11 +4,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"net"
+	"net/http"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/auth"
 )
@@ -110,5 +121,204 @@ func TestClassifyAuthIdentityTokenError(t *testing.T) {
 	var api smithy.APIError
 	if !errors.As(err, &api) || api.ErrorCode() != "ExpiredTokenException" {
 		t.Errorf("classify(auth expired token): STS error not reachable with errors.As")
+	}
+}
+
+// TestErrorCodes classifies every error code of the Step Functions and STS API models (read from the SDK's
+// source, so that a code added by an SDK upgrade fails this test until it has a row) and the codes common to all
+// AWS APIs, as the SDK delivers them: a Step Functions error inside the SFN operation error, an STS error inside
+// the STS operation error of the credential request made for the call.
+func TestErrorCodes(t *testing.T) {
+	const smARN = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders"
+	type row struct {
+		kind      error
+		retryable bool
+		hint      string // a part of the hint, or "" for no hint
+		status    int    // HTTP status; 0 means 400
+	}
+	sfnCodes := map[string]row{
+		"ActivityAlreadyExists":          {nil, false, "", 0},
+		"ActivityDoesNotExist":           {nil, false, "", 0},
+		"ActivityLimitExceeded":          {nil, false, "", 0},
+		"ActivityWorkerLimitExceeded":    {nil, true, "", 0},
+		"ConflictException":              {nil, true, "", 0},
+		"ExecutionAlreadyExists":         {ErrIdempotencyConflict, false, "new idempotency key", 0},
+		"ExecutionDoesNotExist":          {ErrRunNotFound, false, "90 days", 0},
+		"ExecutionLimitExceeded":         {ErrExecutionLimitExceeded, true, "1,000,000 open", 0},
+		"ExecutionNotRedrivable":         {ErrNotRedrivable, false, "14 days", 0},
+		"InvalidArn":                     {ErrInvalidInput, false, "", 0},
+		"InvalidDefinition":              {ErrInvalidInput, false, "", 0},
+		"InvalidEncryptionConfiguration": {ErrInvalidInput, false, "", 0},
+		"InvalidExecutionInput":          {ErrInvalidInput, false, "data type json", 0},
+		"InvalidLoggingConfiguration":    {ErrInvalidInput, false, "", 0},
+		"InvalidName":                    {ErrInvalidInput, false, "", 0},
+		"InvalidOutput":                  {ErrInvalidInput, false, "", 0},
+		"InvalidToken":                   {ErrInvalidInput, false, "24 hours", 0},
+		"InvalidTracingConfiguration":    {ErrInvalidInput, false, "", 0},
+		"KmsAccessDeniedException":       {ErrAccessDenied, false, "kms:Decrypt", 0},
+		"KmsInvalidStateException":       {nil, false, "KMS key is not usable", 0},
+		"KmsThrottlingException":         {ErrThrottled, true, "lower Config.RateLimits", 0},
+		"MissingRequiredParameter":       {ErrInvalidInput, false, "", 0},
+		"ResourceNotFound":               {ErrStateMachineNotFound, false, "version or alias exists", 0},
+		"ServiceQuotaExceededException":  {nil, false, "", 0},
+		"StateMachineAlreadyExists":      {nil, false, "", 0},
+		"StateMachineDeleting":           {ErrStateMachineNotFound, false, "provider's region is eu-west-1", 0},
+		"StateMachineDoesNotExist":       {ErrStateMachineNotFound, false, "provider's region is eu-west-1", 0},
+		"StateMachineLimitExceeded":      {nil, false, "", 0},
+		"StateMachineTypeNotSupported":   {ErrNotSupported, false, "job's Type", 0},
+		"TaskDoesNotExist":               {nil, false, "", 0},
+		"TaskTimedOut":                   {nil, false, "", 0},
+		"TooManyTags":                    {ErrInvalidInput, false, "", 0},
+		"ValidationException":            {ErrInvalidInput, false, "", 0},
+		// Common to every AWS API, not in the model.
+		"AccessDeniedException":       {ErrAccessDenied, false, "states:StartExecution on the state machine ARN " + smARN, 0},
+		"ThrottlingException":         {ErrThrottled, true, "Step Functions kept throttling", 0},
+		"UnrecognizedClientException": {ErrCredentials, false, "access key", 0},
+		"InvalidSignatureException":   {ErrCredentials, false, "clock", 0},
+		"InternalFailure":             {nil, true, "", 500},
+		"ServiceUnavailable":          {nil, true, "", 503},
+		"UnmodelledServerError":       {nil, true, "", 502},
+		"UnmodelledClientError":       {nil, false, "", 0},
+	}
+	stsCodes := map[string]row{
+		"ExpiredTokenException":                          {ErrCredentials, false, "expired", 0},
+		"ExpiredTradeInTokenException":                   {ErrCredentials, false, "expired", 0},
+		"IDPCommunicationError":                          {nil, true, "usually transient", 0},
+		"IDPRejectedClaim":                               {ErrInvalidIdentityToken, false, "trust policy", 403},
+		"InvalidAuthorizationMessageException":           {ErrInvalidInput, false, "", 0},
+		"InvalidIdentityToken":                           {ErrInvalidIdentityToken, false, "sts.amazonaws.com", 0},
+		"JWTPayloadSizeExceededException":                {ErrCredentials, false, "", 0},
+		"MalformedPolicyDocument":                        {ErrInvalidInput, false, "session policy", 0},
+		"OutboundWebIdentityFederationDisabledException": {ErrCredentials, false, "", 0},
+		"PackedPolicyTooLarge":                           {ErrInvalidInput, false, "session policy", 0},
+		"RegionDisabledException":                        {ErrCredentials, false, "STS is not activated for the account", 403},
+		"SessionDurationEscalationException":             {ErrCredentials, false, "", 0},
+		// Common to every AWS API (in STS's spelling), not in the model.
+		"AccessDenied":         {ErrAccessDenied, false, "sts:AssumeRole", 403},
+		"Throttling":           {ErrThrottled, true, "STS kept throttling the requests for the credentials", 0},
+		"InvalidClientTokenId": {ErrCredentials, false, "access key", 403},
+		"ExpiredToken":         {ErrCredentials, false, "expired", 0},
+		"InternalFailure":      {nil, true, "", 500},
+	}
+	for svc, table := range map[string]map[string]row{"sfn": sfnCodes, "sts": stsCodes} {
+		for _, code := range modelErrorCodes(t, svc) {
+			if _, ok := table[code]; !ok {
+				t.Errorf("%s error code %s has no row in this test: classify it (kind, retryability, hint) and add one", svc, code)
+			}
+		}
+	}
+	kinds := []error{ErrAccessDenied, ErrStateMachineNotFound, ErrRunNotFound, ErrInvalidInput, ErrExecutionLimitExceeded,
+		ErrInvalidIdentityToken, ErrThrottled, ErrNotSupported, ErrNotRedrivable, ErrIdempotencyConflict, ErrCredentials,
+		ErrOutputNotApplied, ErrOutcomeUnknown}
+	for svc, table := range map[string]map[string]row{"SFN": sfnCodes, "STS": stsCodes} {
+		for code, want := range table {
+			t.Run(svc+"/"+code, func(t *testing.T) {
+				status := want.status
+				if status == 0 {
+					status = http.StatusBadRequest
+				}
+				fault := smithy.FaultClient
+				if status >= 500 {
+					fault = smithy.FaultServer
+				}
+				apiErr := &smithy.GenericAPIError{Code: code, Message: "test message", Fault: fault}
+				var err error = &smithy.OperationError{ServiceID: svc, OperationName: "AssumeRoleWithWebIdentity",
+					Err: &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: status}}, Err: apiErr}}
+				if svc == "STS" {
+					err = fmt.Errorf("get identity: get credentials: failed to refresh cached credentials, %w", err)
+				}
+				err = classify("StartExecution", smARN, "eu-west-1", &smithy.OperationError{ServiceID: "SFN", OperationName: "StartExecution", Err: err})
+				var e *Error
+				if !errors.As(err, &e) {
+					t.Fatalf("classify() = %T, want *Error", err)
+				}
+				for _, k := range kinds {
+					if got, want := errors.Is(err, k), k == want.kind; got != want {
+						t.Errorf("errors.Is(%v, %v) = %v, want %v", err, k, got, want)
+					}
+				}
+				if got := e.Retryable(); got != want.retryable {
+					t.Errorf("Retryable() = %v, want %v", got, want.retryable)
+				}
+				if got := IsRetryable(fmt.Errorf("host: %w", err)); got != want.retryable {
+					t.Errorf("IsRetryable(wrapped) = %v, want %v", got, want.retryable)
+				}
+				if (want.hint == "") != (e.Hint == "") || !strings.Contains(e.Hint, want.hint) {
+					t.Errorf("Hint = %q, want %q", e.Hint, want.hint)
+				}
+				if svc == "STS" && strings.Contains(e.Hint, "Step Functions") {
+					t.Errorf("Hint = %q names Step Functions for an STS error", e.Hint)
+				}
+				var ae smithy.APIError
+				if !errors.As(err, &ae) || ae.ErrorCode() != code {
+					t.Errorf("errors.As(smithy.APIError) does not reach the %s error", code)
+				}
+			})
+		}
+	}
+}
+
+// modelErrorCodes returns the error codes that the SDK's service/<svc>/types/errors.go defines: the value each
+// error type's ErrorCode method returns.
+func modelErrorCodes(t *testing.T, svc string) []string {
+	t.Helper()
+	mod := "github.com/aws/aws-sdk-go-v2/service/" + svc
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", mod).Output()
+	if err != nil {
+		t.Fatalf("go list -m %s: %v", mod, err)
+	}
+	path := filepath.Join(strings.TrimSpace(string(dir)), "types", "errors.go")
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+	if err != nil {
+		t.Fatalf("parse %s: %v", path, err)
+	}
+	var codes []string
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Recv == nil || fn.Name.Name != "ErrorCode" {
+			continue
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if code, _ := strconv.Unquote(lit.Value); code != "" {
+					codes = append(codes, code)
+				}
+			}
+			return true
+		})
+	}
+	if len(codes) < 10 {
+		t.Fatalf("found %d error codes in %s, want the whole model", len(codes), path)
+	}
+	return codes
+}
+
+func TestRetryableWithoutAnAnswer(t *testing.T) {
+	dialErr := &url.Error{Op: "Post", URL: "https://states.eu-west-1.amazonaws.com/",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"connection refused", &smithy.OperationError{ServiceID: "SFN", Err: &smithyhttp.RequestSendError{Err: dialErr}}, true},
+		{"deadline", fmt.Errorf("operation error SFN: %w", context.DeadlineExceeded), true},
+		{"cancelled by the host", fmt.Errorf("operation error SFN: %w", context.Canceled), false},
+		{"local failure", errors.New("load AWS configuration: bad profile"), false},
+		{"no cause", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &Error{Op: "DescribeExecution", Err: tt.err}
+			if got := e.Retryable(); got != tt.want {
+				t.Errorf("Retryable(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
+	}
+	if IsRetryable(errors.New("not from this package")) || IsRetryable(nil) {
+		t.Errorf("IsRetryable() = true for an error not from this package")
+	}
+	if (&Error{Kind: ErrOutcomeUnknown, Err: context.DeadlineExceeded}).Retryable() {
+		t.Errorf("Retryable() = true for ErrOutcomeUnknown")
 	}
 }

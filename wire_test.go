@@ -413,6 +413,8 @@ func TestWireCredentialErrors(t *testing.T) {
 	}{
 		{"invalid identity token", failingSource{"InvalidIdentityToken"}, nil, ErrInvalidIdentityToken, "sts.amazonaws.com", false},
 		{"rejected claim", failingSource{"IDPRejectedClaim"}, nil, ErrInvalidIdentityToken, "trust policy", false},
+		{"STS region disabled", failingSource{"RegionDisabledException"}, nil, ErrCredentials, "STS is not activated for the account", false},
+		{"STS throttling", failingSource{"Throttling"}, nil, ErrThrottled, "STS kept throttling the requests for the credentials", false},
 		{"unrecognized client", nil, func(map[string]any) (int, any) {
 			return apiError("UnrecognizedClientException", "The security token included in the request is invalid.")
 		}, ErrCredentials, "access key", true},
