@@ -438,6 +438,11 @@ func validateConfig(cfg Config) error {
 	if cfg.HTTPClient != nil && isNilPointer(cfg.HTTPClient) {
 		return invalid(op, "Config.HTTPClient is a nil %T; leave it nil for the SDK's default", cfg.HTTPClient)
 	}
+	if t, setting := httpClientTimeout(cfg.HTTPClient); t > 0 && t < minHTTPTimeout {
+		return invalid(op, "Config.HTTPClient has a %s of %v, shorter than a StartSyncExecution call may take "+
+			"(an Express execution runs up to 5 minutes before Step Functions answers): set it to 0 or at least %v, "+
+			"and bound each call with its ctx", setting, t, minHTTPTimeout)
+	}
 	if cfg.Endpoint != "" {
 		// The endpoint is quoted only once it is known to hold no user information, which could be a password.
 		u, err := url.Parse(cfg.Endpoint)

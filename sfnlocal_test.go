@@ -1369,6 +1369,36 @@ func TestLocalLostStartAnswer(t *testing.T) {
 	}
 }
 
+func TestLocalExpressLostAnswer(t *testing.T) {
+	// The server runs the first Express execution and drops the connection instead of answering.
+	e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartSyncExecution", Call: 1, DropConnection: true}))
+	tasks := e.registerTasks(`{"total":42}`, nil)
+	job := stepfunctions.Job{ID: e.create(machineSpec{name: "invoices", typ: types.StateMachineTypeExpress}), Type: stepfunctions.TypeExpress}
+	p := e.provider(stepfunctions.Config{})
+	params := []stepfunctions.Parameter{{Name: "invoice", Value: "I-7"}, {Name: "total", Direction: stepfunctions.DirectionOutput}}
+
+	_, err := p.ExecutePipeline(context.Background(), job, params, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "may have run") || stepfunctions.IsRetryable(err) {
+		t.Fatalf("ExecutePipeline() error = %v, want ErrOutcomeUnknown saying the execution may have run, not retryable", err)
+	}
+	if got := len(tasks.all()); got != 1 {
+		t.Fatalf("the task ran %d times, want 1 (the execution ran although its answer was lost)", got)
+	}
+	// A repeat with the same key must not run it a second time.
+	_, err = p.ExecutePipeline(context.Background(), job, params, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) {
+		t.Errorf("ExecutePipeline() with the same key error = %v, want ErrOutcomeUnknown", err)
+	}
+	if got, calls := len(tasks.all()), e.calls("StartSyncExecution"); got != 1 || calls != 1 {
+		t.Errorf("after the repeat the task ran %d times with %d StartSyncExecution calls, want 1 and 1", got, calls)
+	}
+	// A new key runs it.
+	run, err := p.ExecutePipeline(context.Background(), job, params, stepfunctions.WithIdempotencyKey("invoice-I-7-again"))
+	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess || run.Status.Parameters[1].Value != "42" {
+		t.Errorf("ExecutePipeline() with a new key = %+v, %v, want a run that succeeded with total 42", run, err)
+	}
+}
+
 func TestLocalContextCancellation(t *testing.T) {
 	// Every call of the slowed operation takes an hour on the server: only the caller's context ends it.
 	const runID = "arn:aws:states:eu-west-1:123456789012:execution:jobs:some-run"

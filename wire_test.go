@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -343,6 +344,15 @@ func TestNewValidation(t *testing.T) {
 		{"negative Express bytes", Config{Region: "eu-west-1", ExpressResultBytes: -1}, "Config.ExpressResultBytes -1 is negative"},
 		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
 		{"nil pointer HTTP client", Config{Region: "eu-west-1", HTTPClient: (*http.Client)(nil)}, "Config.HTTPClient is a nil *http.Client"},
+		{"HTTP client timeout shorter than an Express run", Config{Region: "eu-west-1", HTTPClient: &http.Client{Timeout: 30 * time.Second}},
+			"Config.HTTPClient has a Timeout of 30s, shorter than a StartSyncExecution call may take"},
+		{"response header timeout shorter than an Express run", Config{Region: "eu-west-1",
+			HTTPClient: &http.Client{Timeout: time.Hour, Transport: &http.Transport{ResponseHeaderTimeout: time.Minute}}},
+			"Config.HTTPClient has a transport's ResponseHeaderTimeout of 1m0s"},
+		{"SDK client timeout shorter than an Express run", Config{Region: "eu-west-1", HTTPClient: awshttp.NewBuildableClient().WithTimeout(5 * time.Minute)},
+			"Config.HTTPClient has a Timeout of 5m0s"},
+		{"SDK read timeout shorter than an Express run", Config{Region: "eu-west-1", HTTPClient: awshttp.NewBuildableClient().WithReadTimeout(2 * time.Minute)},
+			"Config.HTTPClient has a read timeout of 2m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,6 +365,94 @@ func TestNewValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestNewAcceptsHTTPClientsThatWaitForExpressRuns(t *testing.T) {
+	t.Setenv("AWS_CA_BUNDLE", "") // the SDK adds a CA bundle to its own client only; these are plain ones
+	for _, c := range []aws.HTTPClient{&http.Client{}, &http.Client{Timeout: 6 * time.Minute},
+		awshttp.NewBuildableClient().WithTimeout(10 * time.Minute).WithReadTimeout(15 * time.Minute), doFunc(http.DefaultClient.Do)} {
+		if _, err := New(context.Background(), Config{Region: "eu-west-1", HTTPClient: c,
+			Credentials: auth.Static("AKIDEXAMPLE12345678", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")}); err != nil {
+			t.Errorf("New(HTTPClient %T) error = %v", c, err)
+		}
+	}
+}
+
+// doFunc is an aws.HTTPClient made of a function, whose timeouts New cannot see.
+type doFunc func(*http.Request) (*http.Response, error)
+
+func (f doFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// An Express start whose answer is lost after the request went out is ErrOutcomeUnknown, and a start that Step
+// Functions refused, or that never reached it, is not.
+func TestWireStartSyncExecutionOutcomeUnknown(t *testing.T) {
+	tests := []struct {
+		name    string
+		answer  func() (int, any)
+		client  aws.HTTPClient
+		ctx     time.Duration // a deadline for the call, or 0
+		closed  bool          // the endpoint accepts no connection
+		unknown bool
+		kind    error // the kind when the outcome is known
+	}{
+		{"server error", func() (int, any) {
+			return http.StatusInternalServerError, map[string]string{"__type": "InternalFailure", "message": "boom"}
+		}, nil, 0, false, true, nil},
+		{"answer after the HTTP client's timeout", slowAnswer, doFunc((&http.Client{Timeout: 50 * time.Millisecond}).Do), 0, false, true, nil},
+		{"answer after the caller's deadline", slowAnswer, nil, 50 * time.Millisecond, false, true, nil},
+		{"refused", func() (int, any) { return apiError("StateMachineDoesNotExist", "State Machine Does Not Exist") }, nil, 0, false, false, ErrStateMachineNotFound},
+		{"throttled on every attempt", func() (int, any) { return apiError("ThrottlingException", "Rate exceeded") }, nil, 0, false, false, ErrThrottled},
+		{"endpoint unreachable", nil, nil, 0, true, false, nil},
+	}
+	t.Setenv("AWS_CA_BUNDLE", "") // the SDK adds a CA bundle to its own client only; one case has its own
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWireServer(t)
+			w.handle("StartSyncExecution", func(map[string]any) (int, any) { return tt.answer() })
+			p := w.provider(Config{HTTPClient: tt.client, MaxAttempts: 2})
+			if tt.closed {
+				w.srv.Close()
+			}
+			ctx := context.Background()
+			if tt.ctx > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.ctx)
+				defer cancel()
+			}
+			job := Job{ID: testExpress, Type: TypeExpress}
+			_, err := p.ExecutePipeline(ctx, job, standardParams, WithIdempotencyKey("order-7"))
+			if got := errors.Is(err, ErrOutcomeUnknown); got != tt.unknown {
+				t.Fatalf("ExecutePipeline() error = %v; ErrOutcomeUnknown: %v, want %v", err, got, tt.unknown)
+			}
+			if !tt.unknown {
+				if tt.kind != nil && !errors.Is(err, tt.kind) {
+					t.Errorf("ExecutePipeline() error = %v, want %v", err, tt.kind)
+				}
+				return
+			}
+			if !strings.Contains(err.Error(), "may have run") || IsRetryable(err) {
+				t.Errorf("ExecutePipeline() error = %v (retryable %v), want one that says the execution may have run and is not retryable", err, IsRetryable(err))
+			}
+			if tt.ctx > 0 && !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("ExecutePipeline() error = %v, want it to match context.DeadlineExceeded too", err)
+			}
+			// The same key again does not run the execution a second time.
+			_, err = p.ExecutePipeline(context.Background(), job, standardParams, WithIdempotencyKey("order-7"))
+			if !errors.Is(err, ErrOutcomeUnknown) || !strings.Contains(err.Error(), "new idempotency key") {
+				t.Errorf("ExecutePipeline() again error = %v, want ErrOutcomeUnknown naming a new idempotency key", err)
+			}
+			if got := len(w.calls("StartSyncExecution")); got != 1 {
+				t.Errorf("StartSyncExecution calls = %d, want 1", got)
+			}
+		})
+	}
+}
+
+// slowAnswer answers a StartSyncExecution after the clients of TestWireStartSyncExecutionOutcomeUnknown gave up.
+func slowAnswer() (int, any) {
+	time.Sleep(300 * time.Millisecond)
+	return 200, map[string]any{"executionArn": "arn:aws:states:eu-west-1:123456789012:express:fast:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b",
+		"status": "SUCCEEDED", "startDate": epoch(t0), "stopDate": epoch(t0), "output": "{}"}
 }
 
 func TestWireStartSyncExecutionRetriesOnlyThrottles(t *testing.T) {
