@@ -40,6 +40,15 @@ const namePrefix = "Polysync-"
 //
 // The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
 // started when validation fails (ErrInvalidInput).
+//
+// A state machine's type changes when it is deleted and re-created under the same name. When StartSyncExecution
+// answers StateMachineTypeNotSupported (nothing has run), the type is looked up again and, if the state machine
+// is Standard now, the run is started with StartExecution instead, whether EXPRESS came from job.Type or from the
+// cache. The reverse cannot be undone: StartExecution on a state machine that is Express now starts an Express
+// execution asynchronously, whose result Step Functions cannot report. ExecutePipeline then returns that run with
+// Status set, State RunStateUnknown and a Message saying so, and remembers the type so that the next start of a
+// job without a Type runs synchronously; it does not start the execution again with StartSyncExecution, since it
+// has started already.
 func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (PipelineRun, error) {
 	const op = "ExecutePipeline"
 	sm, err := parseStateMachineARN(job.ID)
@@ -84,11 +93,31 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 		return PipelineRun{}, err
 	}
 	req := startRequest{job: job, sm: sm, name: name, input: input, trace: trace, params: params,
-		idempotent: o.idempotencyKey != nil}
-	if typ == TypeExpress {
-		return p.startExpress(ctx, req)
+		idempotent: o.idempotencyKey != nil, typeGiven: strings.TrimSpace(job.Type) != ""}
+	if typ != TypeExpress {
+		return p.startStandard(ctx, req)
 	}
-	return p.startStandard(ctx, req)
+	run, err := p.startExpress(ctx, req)
+	if apiErrorCode(err) == "StateMachineTypeNotSupported" {
+		return p.startNoLongerExpress(ctx, req, err)
+	}
+	return run, err
+}
+
+// startNoLongerExpress handles StartSyncExecution's StateMachineTypeNotSupported (syncErr) for r, after which
+// nothing has run: the state machine is not Express (any more). Its type is looked up again and, when it is
+// Standard, the run is started with StartExecution.
+func (p *Provider) startNoLongerExpress(ctx context.Context, r startRequest, syncErr error) (PipelineRun, error) {
+	t, err := p.describeType(ctx, r.sm.Base().String())
+	if err != nil {
+		return PipelineRun{}, err
+	}
+	if t != TypeStandard {
+		return PipelineRun{}, syncErr
+	}
+	p.log.LogAttrs(ctx, slog.LevelWarn, "state machine is Standard now, not Express; starting it with StartExecution",
+		slog.String("job", r.job.ID), slog.Bool("job_type_given", r.typeGiven))
+	return p.startStandard(ctx, r)
 }
 
 // startRequest is a validated ExecutePipeline call.
@@ -100,6 +129,7 @@ type startRequest struct {
 	trace      string
 	params     []Parameter
 	idempotent bool
+	typeGiven  bool // the type came from job.Type, not from the Provider's cache or a lookup
 }
 
 // idempotentName derives a valid execution name (Polysync- and 64 hex digits, 73 characters) from the
@@ -128,6 +158,11 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string,
 	if ok {
 		return t, nil
 	}
+	return p.describeType(ctx, base)
+}
+
+// describeType looks up the type of the state machine with unqualified ARN base and remembers it.
+func (p *Provider) describeType(ctx context.Context, base string) (string, error) {
 	// The type is the same for every version and alias, and DescribeStateMachine does not take alias ARNs.
 	if err := p.wait(ctx, apiDescribeStateMachine, base); err != nil {
 		return "", err
@@ -137,7 +172,7 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string,
 	if err != nil {
 		return "", classify(apiDescribeStateMachine, base, p.region, err)
 	}
-	t = string(out.Type)
+	t := string(out.Type)
 	if t != TypeStandard && t != TypeExpress {
 		return "", &Error{Op: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
 			Err: fmt.Errorf("unknown state machine type %q", t)}
@@ -181,15 +216,19 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	}
 	run.ConsoleURL, _ = consoleURL(run.RunID, run.StartedAt) // the start date only matters for an Express run
 	if a, err := sfnarn.Parse(run.RunID); err == nil && a.Kind == sfnarn.Express {
-		// job.Type said STANDARD but the machine is Express: StartExecution ran it asynchronously, and Step
-		// Functions offers no API to learn its result. Remember the type so that the next start of a job without
-		// a Type runs synchronously (an explicit Type is the caller's to correct).
+		// job.Type or the cached type said STANDARD but the machine is Express (re-created under the same name,
+		// for a cached type): StartExecution ran it asynchronously, and Step Functions offers no API to learn its
+		// result. Remember the type so that the next start of a job without a Type runs synchronously (an explicit
+		// Type is the caller's to correct).
 		p.rememberType(r.sm.Base().String(), TypeExpress)
-		p.log.LogAttrs(ctx, slog.LevelWarn, "job type STANDARD given for an Express state machine; its result cannot be tracked",
-			slog.String("job", r.job.ID), slog.String("run", run.RunID))
+		p.log.LogAttrs(ctx, slog.LevelWarn, "started an Express state machine taken for Standard; its result cannot be tracked",
+			slog.String("job", r.job.ID), slog.String("run", run.RunID), slog.Bool("job_type_given", r.typeGiven))
+		why := "the state machine is Express but the job's Type is STANDARD"
+		if !r.typeGiven {
+			why = "the state machine is Express now, not Standard as when the provider looked its type up (re-created under the same name?)"
+		}
 		run.Status = &RunStatus{RunID: run.RunID, State: RunStateUnknown, StartedAt: run.StartedAt, Parameters: copyParams(r.params),
-			Message: "the state machine is Express but the job's Type is STANDARD: the execution was started asynchronously " +
-				"and its result is only in the state machine's CloudWatch Logs"}
+			Message: why + ": the execution was started asynchronously and its result is only in the state machine's CloudWatch Logs"}
 		return run, nil
 	}
 	p.started.put(run.RunID, p.now())

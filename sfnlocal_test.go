@@ -770,6 +770,81 @@ func TestLocalExpress(t *testing.T) {
 	})
 }
 
+// A state machine deleted and re-created under the same name with the other type keeps its ARN, so the type the
+// provider remembered for it is wrong until it learns better.
+func TestLocalTypeChangedByRecreation(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	ctx := context.Background()
+	arn := e.create(machineSpec{name: "flip", typ: types.StateMachineTypeExpress})
+	recreateAs := func(typ types.StateMachineType) {
+		t.Helper()
+		if _, err := e.admin.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn}); err != nil {
+			t.Fatalf("DeleteStateMachine() error = %v", err)
+		}
+		if again := e.create(machineSpec{name: "flip", typ: typ}); again != arn {
+			t.Fatalf("re-created ARN %s, want %s", again, arn)
+		}
+	}
+	p := e.provider(stepfunctions.Config{})
+	params := []stepfunctions.Parameter{{Name: "n", Value: "1"}, {Name: "total", Direction: stepfunctions.DirectionOutput}}
+	// counts runs ExecutePipeline and returns the run with the calls it made per operation.
+	counts := func(job stepfunctions.Job) (stepfunctions.PipelineRun, map[string]int) {
+		t.Helper()
+		before := e.srv.CallCounts()
+		run, err := p.ExecutePipeline(ctx, job, params)
+		if err != nil {
+			t.Fatalf("ExecutePipeline(%+v) error = %v", job, err)
+		}
+		after := e.srv.CallCounts()
+		calls := map[string]int{}
+		for _, op := range []string{"DescribeStateMachine", "StartExecution", "StartSyncExecution"} {
+			calls[op] = after[op] - before[op]
+		}
+		return run, calls
+	}
+	if run, _ := counts(stepfunctions.Job{ID: arn}); run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+		t.Fatalf("ExecutePipeline() = %+v, want an Express run that succeeded", run)
+	}
+
+	t.Run("Express re-created as Standard", func(t *testing.T) {
+		recreateAs(types.StateMachineTypeStandard)
+		// StartSyncExecution is refused (nothing runs), the type is looked up again and the run starts as Standard.
+		run, calls := counts(stepfunctions.Job{ID: arn})
+		want := map[string]int{"StartSyncExecution": 1, "DescribeStateMachine": 1, "StartExecution": 1}
+		if !strings.Contains(run.RunID, ":execution:flip:") || !reflect.DeepEqual(calls, want) {
+			t.Fatalf("ExecutePipeline() = %+v with calls %v, want a Standard run after calls %v", run, calls, want)
+		}
+		if st := waitEnded(t, p, run.RunID, params); st.State != stepfunctions.RunStateSuccess || st.Parameters[1].Value != "42" {
+			t.Errorf("status = %+v, want Success with total 42", st)
+		}
+		// The corrected type is remembered.
+		if _, calls := counts(stepfunctions.Job{ID: arn}); !reflect.DeepEqual(calls, map[string]int{"StartSyncExecution": 0, "DescribeStateMachine": 0, "StartExecution": 1}) {
+			t.Errorf("next ExecutePipeline() calls = %v, want StartExecution alone", calls)
+		}
+		// A job whose Type still says EXPRESS (imported before the re-creation) starts too.
+		if run, _ := counts(stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}); !strings.Contains(run.RunID, ":execution:flip:") {
+			t.Errorf("ExecutePipeline(Type EXPRESS) = %+v, want a Standard run", run)
+		}
+	})
+
+	t.Run("Standard re-created as Express", func(t *testing.T) {
+		recreateAs(types.StateMachineTypeExpress)
+		// StartExecution starts it asynchronously: that run cannot be followed, and is not run a second time.
+		run, calls := counts(stepfunctions.Job{ID: arn})
+		if !strings.Contains(run.RunID, ":express:flip:") || run.Status == nil || run.Status.State != stepfunctions.RunStateUnknown ||
+			!strings.Contains(run.Status.Message, "Express now") || !strings.Contains(run.Status.Message, "CloudWatch Logs") ||
+			calls["StartExecution"] != 1 || calls["StartSyncExecution"] != 0 {
+			t.Fatalf("ExecutePipeline() = %+v (status %+v) with calls %v, want one asynchronous Express run of Unknown state", run, run.Status, calls)
+		}
+		// The next start runs synchronously.
+		run, calls = counts(stepfunctions.Job{ID: arn})
+		if run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess || calls["StartSyncExecution"] != 1 || calls["StartExecution"] != 0 {
+			t.Errorf("next ExecutePipeline() = %+v with calls %v, want an Express run that succeeded", run, calls)
+		}
+	})
+}
+
 func TestLocalVersionsAndAliases(t *testing.T) {
 	e := newLocalEnv(t)
 	ctx := context.Background()
