@@ -55,7 +55,9 @@ var (
 	// ErrOutcomeUnknown means a StartSyncExecution request was sent and its answer was lost: the HTTP client's
 	// Timeout or the caller's ctx ended, the connection dropped, or Step Functions answered with a server error. The
 	// execution may have run. Step Functions does not deduplicate Express executions, so starting it again may run
-	// it twice; the state machine's CloudWatch Logs tell whether it ran. Failures where Step Functions refused the
+	// it twice; the state machine's CloudWatch Logs tell whether it ran. For the same reason the idempotency key of
+	// such a start is spent: while the Provider remembers it (see Config.ExpressResultCapacity), a start with it
+	// fails with this kind too instead of running the execution again. Failures where Step Functions refused the
 	// request (an error answer other than a server error) are never this kind.
 	ErrOutcomeUnknown = errors.New("outcome unknown, the execution may have run")
 	// ErrOutputNotApplied means some Output or InputOutput parameters were left unchanged because the
