@@ -1142,16 +1142,6 @@ func TestLocalErrors(t *testing.T) {
 			wantCalls: map[string]int{"StartExecution": 3},
 		},
 		{
-			name: "sync start of a Standard state machine",
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: jobs, Type: stepfunctions.TypeExpress}, nil)
-				return err
-			},
-			wantKind: stepfunctions.ErrNotSupported, wantCode: "StateMachineTypeNotSupported",
-			wantHint:  []string{"job's Type"},
-			wantCalls: map[string]int{"StartSyncExecution": 1},
-		},
-		{
 			name: "cancel of an Express run",
 			call: func(ctx context.Context, p *stepfunctions.Provider) error {
 				runID, err := start(ctx, p, fast)
