@@ -23,21 +23,17 @@ const listPageSize = 1000
 // With the default rate limits, discovering N state machines takes about (N-160)/16 seconds once N exceeds the
 // DescribeStateMachine burst of 160 (the documented quota is a bucket of 200 refilled at 20 per second).
 func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
+	ctx = withOp(ctx, "ListJobs")
 	var items []types.StateMachineListItem
-	var token *string
-	for {
-		if err := p.wait(ctx, apiListStateMachines, "*"); err != nil {
+	pager := sfn.NewListStateMachinesPaginator(p.client, &sfn.ListStateMachinesInput{MaxResults: listPageSize})
+	for pager.HasMorePages() {
+		out, err := callAPI(ctx, p, apiListStateMachines, "*", func(ctx context.Context) (*sfn.ListStateMachinesOutput, error) {
+			return pager.NextPage(ctx)
+		})
+		if err != nil {
 			return nil, err
 		}
-		out, err := p.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: listPageSize, NextToken: token})
-		if err != nil {
-			return nil, classify(apiListStateMachines, "*", p.region, err)
-		}
 		items = append(items, out.StateMachines...)
-		token = out.NextToken
-		if aws.ToString(token) == "" {
-			break
-		}
 	}
 
 	jobs := make([]Job, len(items))
@@ -50,17 +46,16 @@ func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
 			break
 		}
 		g.Go(func() error {
-			if err := p.wait(gctx, apiDescribeStateMachine, arn); err != nil {
-				return err
-			}
-			d, err := p.client.DescribeStateMachine(gctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-				IncludedData: types.IncludedDataMetadataOnly})
+			d, err := callAPI(gctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+				return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
+					IncludedData: types.IncludedDataMetadataOnly})
+			})
 			if err != nil {
 				if code := apiErrorCode(err); code == "StateMachineDoesNotExist" {
 					p.log.LogAttrs(gctx, slog.LevelDebug, "state machine deleted during discovery, skipped", slog.String("job", arn))
 					return nil
 				}
-				return classify(apiDescribeStateMachine, arn, p.region, err)
+				return err
 			}
 			jobs[i], found[i] = jobFrom(arn, item, d), true
 			if t := jobs[i].Type; t == TypeStandard || t == TypeExpress {

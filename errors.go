@@ -69,9 +69,11 @@ var (
 // Err* values, or nil when the failure does not belong to a kind), the resource concerned, a remediation
 // hint for the operator, and the underlying error.
 type Error struct {
-	// Op is the operation that failed: a Step Functions API name such as "StartExecution", or a Provider
-	// method name such as "ExecutePipeline" for failures detected before calling AWS.
+	// Op is the Provider method that failed, such as "ExecutePipeline" (or "New").
 	Op string
+	// API is the AWS API call that failed, such as "DescribeStateMachine"; empty for failures detected before
+	// calling AWS.
+	API string
 	// Kind is one of the Err* values, or nil.
 	Kind error
 	// Resource is the ARN (or other name) the operation was about, if any.
@@ -82,22 +84,29 @@ type Error struct {
 	Err error
 }
 
-// Error returns "stepfunctions: <op> <resource>: <kind>: <cause> (hint: ...)".
+// Error returns "stepfunctions: <op>: <api> <resource>: <kind>: <cause> (hint: ...)", leaving out what is
+// empty. For an AWS error the cause is the service's error code and message and the request ID, without the
+// SDK's wrappers that repeat the API's name, and the resource is left out when the message already names it.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("stepfunctions: ")
 	b.WriteString(e.Op)
-	if e.Resource != "" {
-		b.WriteString(" ")
-		b.WriteString(e.Resource)
+	cause := e.cause()
+	head := e.API
+	if e.Resource != "" && !strings.Contains(cause, e.Resource) {
+		head = strings.TrimSpace(head + " " + e.Resource)
 	}
-	if e.Kind != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Kind.Error())
+	if head != "" && head != e.Op {
+		if e.Op != "" {
+			b.WriteString(": ")
+		}
+		b.WriteString(head)
 	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+	for _, part := range []string{kindText(e.Kind), cause} {
+		if part != "" {
+			b.WriteString(": ")
+			b.WriteString(part)
+		}
 	}
 	if e.Hint != "" {
 		b.WriteString(" (hint: ")
@@ -105,6 +114,42 @@ func (e *Error) Error() string {
 		b.WriteString(")")
 	}
 	return b.String()
+}
+
+func kindText(kind error) string {
+	if kind == nil {
+		return ""
+	}
+	return kind.Error()
+}
+
+// cause describes e.Err: for the error of an AWS call, the service's code and message and the request ID;
+// otherwise, or for an error without a service answer, the error's own text without the SDK's
+// "operation error <service>: <API>," prefix.
+func (e *Error) cause() string {
+	if e.Err == nil {
+		return ""
+	}
+	if e.API == "" {
+		return e.Err.Error()
+	}
+	var apiErr smithy.APIError
+	if errors.As(e.Err, &apiErr) {
+		msg := apiErr.ErrorCode()
+		if m := apiErr.ErrorMessage(); m != "" {
+			msg += ": " + m
+		}
+		var respErr interface{ ServiceRequestID() string }
+		if errors.As(e.Err, &respErr) && respErr.ServiceRequestID() != "" {
+			msg += " (request ID " + respErr.ServiceRequestID() + ")"
+		}
+		return msg
+	}
+	var opErr *smithy.OperationError
+	if errors.As(e.Err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return e.Err.Error()
 }
 
 // Is reports whether target is the error's kind.
@@ -221,10 +266,10 @@ func permissionResources() map[string]string {
 	return m
 }
 
-// classify wraps err from the Step Functions API call op about resource into an *Error with the matching
-// kind and hint. Context cancellation passes through wrapped, so errors.Is(err, context.Canceled) holds.
+// classify wraps err from the AWS API call api about resource into an *Error with the matching kind and
+// hint; the caller sets Op (see Provider.classify). Context cancellation passes through wrapped, so errors.Is(err, context.Canceled) holds.
 // region is the provider's region, used in hints.
-func classify(op, resource, region string, err error) error {
+func classify(api, resource, region string, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -232,7 +277,7 @@ func classify(op, resource, region string, err error) error {
 	if errors.As(err, &already) {
 		return err
 	}
-	e := &Error{Op: op, Resource: resource, Err: err}
+	e := &Error{API: api, Resource: resource, Err: err}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return e
 	}
@@ -253,11 +298,11 @@ func classify(op, resource, region string, err error) error {
 			"and the role's trust policy"
 	case "AccessDeniedException":
 		e.Kind = ErrAccessDenied
-		where := permissionResource[op]
+		where := permissionResource[api]
 		if strings.Contains(where, "%s") {
 			where = fmt.Sprintf(where, resource)
 		}
-		e.Hint = fmt.Sprintf("grant the caller's IAM role states:%s %s", op, where)
+		e.Hint = fmt.Sprintf("grant the caller's IAM role states:%s %s", api, where)
 	case "KmsAccessDeniedException":
 		e.Kind = ErrAccessDenied
 		e.Hint = "grant kms:Decrypt (and kms:GenerateDataKey to start executions) on the state machine's customer managed KMS key to the caller"
@@ -299,7 +344,7 @@ func classify(op, resource, region string, err error) error {
 	case "InvalidArn":
 		if strings.Contains(resource, ":express:") {
 			e.Kind = ErrNotSupported
-			e.Hint = "Step Functions does not support " + op + " on Express executions"
+			e.Hint = "Step Functions does not support " + api + " on Express executions"
 		} else {
 			e.Kind = ErrInvalidInput
 		}

@@ -51,6 +51,7 @@ const namePrefix = "Polysync-"
 // has started already.
 func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (PipelineRun, error) {
 	const op = "ExecutePipeline"
+	ctx = withOp(ctx, op)
 	sm, err := parseStateMachineARN(job.ID)
 	if err != nil {
 		return PipelineRun{}, invalid(op, "job ID: %w", err)
@@ -164,17 +165,16 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string,
 // describeType looks up the type of the state machine with unqualified ARN base and remembers it.
 func (p *Provider) describeType(ctx context.Context, base string) (string, error) {
 	// The type is the same for every version and alias, and DescribeStateMachine does not take alias ARNs.
-	if err := p.wait(ctx, apiDescribeStateMachine, base); err != nil {
-		return "", err
-	}
-	out, err := p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
-		IncludedData: types.IncludedDataMetadataOnly})
+	out, err := callAPI(ctx, p, apiDescribeStateMachine, base, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
+			IncludedData: types.IncludedDataMetadataOnly})
+	})
 	if err != nil {
-		return "", classify(apiDescribeStateMachine, base, p.region, err)
+		return "", err
 	}
 	t := string(out.Type)
 	if t != TypeStandard && t != TypeExpress {
-		return "", &Error{Op: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
+		return "", &Error{Op: opOf(ctx), API: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
 			Err: fmt.Errorf("unknown state machine type %q", t)}
 	}
 	p.rememberType(base, t)
@@ -189,14 +189,13 @@ func (p *Provider) rememberType(baseARN, t string) {
 
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
-	if err := p.wait(ctx, apiStartExecution, r.job.ID); err != nil {
-		return PipelineRun{}, err
-	}
-	out, err := p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-		StateMachineArn: aws.String(r.job.ID),
-		Name:            aws.String(r.name),
-		Input:           aws.String(r.input),
-		TraceHeader:     optional(r.trace),
+	out, err := callAPI(ctx, p, apiStartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
+		return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
+			StateMachineArn: aws.String(r.job.ID),
+			Name:            aws.String(r.name),
+			Input:           aws.String(r.input),
+			TraceHeader:     optional(r.trace),
+		})
 	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionAlreadyExists" {
@@ -206,7 +205,7 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 			// this run.
 			return p.adopt(ctx, r, err)
 		}
-		return PipelineRun{}, classify(apiStartExecution, r.job.ID, p.region, err)
+		return PipelineRun{}, err
 	}
 	run := PipelineRun{
 		RunID:     aws.ToString(out.ExecutionArn),
@@ -252,12 +251,11 @@ func differentParameters(runID string, cause error) *Error {
 // when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
 func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
 	runID := r.sm.Execution(r.name).String()
-	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
-		return PipelineRun{}, err
-	}
-	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+	d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+	})
 	if err != nil {
-		return PipelineRun{}, classify(apiDescribeExecution, runID, p.region, err)
+		return PipelineRun{}, err
 	}
 	if d.Input == nil {
 		return PipelineRun{}, &Error{Op: "ExecutePipeline", Kind: ErrIdempotencyConflict, Resource: runID,
@@ -299,6 +297,7 @@ func decodeJSON(s string) (any, error) {
 // ended when it returns).
 func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	const op = "CancelPipelineRun"
+	ctx = withOp(ctx, op)
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return err
@@ -311,13 +310,12 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		if err := p.wait(ctx, apiStopExecution, runID); err != nil {
-			return err
-		}
-		_, err = p.client.StopExecution(ctx, &sfn.StopExecutionInput{
-			ExecutionArn: aws.String(runID),
-			Error:        aws.String(CancelError),
-			Cause:        aws.String(CancelCause),
+		_, err = callAPI(ctx, p, apiStopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
+			return p.client.StopExecution(ctx, &sfn.StopExecutionInput{
+				ExecutionArn: aws.String(runID),
+				Error:        aws.String(CancelError),
+				Cause:        aws.String(CancelCause),
+			})
 		})
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" || !p.inGrace(runID, a) {
 			break
@@ -331,7 +329,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 		p.log.LogAttrs(ctx, slog.LevelInfo, "stopped execution", slog.String("run", runID))
 		return nil
 	}
-	stopErr := classify(apiStopExecution, runID, p.region, err)
+	stopErr := err
 	// Whether Step Functions answers StopExecution on a closed execution with success or with an error is not
 	// documented; for the latter, an execution that has ended makes the cancel a success.
 	if code := apiErrorCode(err); code == "ValidationException" || code == "ExecutionNotRedrivable" {
@@ -353,6 +351,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 // The SDK sends one client token with every attempt of a call, so its retries never redrive twice.
 func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
 	const op = "RedrivePipelineRun"
+	ctx = withOp(ctx, op)
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return err
@@ -362,15 +361,14 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
 			Err:  errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
 			Hint: "start a new run instead (an Express child of a Distributed Map is redriven with its parent run)"}
 	}
-	if err := p.wait(ctx, apiRedriveExecution, runID); err != nil {
-		return err
-	}
-	_, err = p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
+	_, err = callAPI(ctx, p, apiRedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
+		return p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
+	})
 	if err == nil {
 		p.log.LogAttrs(ctx, slog.LevelInfo, "redrove execution", slog.String("run", runID))
 		return nil
 	}
-	redriveErr := classify(apiRedriveExecution, runID, p.region, err)
+	redriveErr := err
 	if apiErrorCode(err) != "ExecutionNotRedrivable" {
 		return redriveErr
 	}
@@ -393,14 +391,9 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
 // describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an
 // encrypted execution.
 func (p *Provider) describeMetadata(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
-	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
-		return nil, err
-	}
-	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
-	if err != nil {
-		return nil, classify(apiDescribeExecution, runID, p.region, err)
-	}
-	return d, nil
+	return callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
+	})
 }
 
 func isOpen(s types.ExecutionStatus) bool {

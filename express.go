@@ -113,7 +113,7 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, hash [sha256.
 	}, retryThrottlesOnly, sent.install)
 	if err != nil {
 		if !sent.mayHaveRun.Load() {
-			return "", expressRecord{}, classify(apiStartSyncExecution, r.job.ID, p.region, err)
+			return "", expressRecord{}, p.classify(ctx, apiStartSyncExecution, r.job.ID, err)
 		}
 		if r.idempotent {
 			p.expressByName.put(r.name, "") // the key is spent: see spentKey
@@ -262,7 +262,7 @@ func isConnectError(err error) bool {
 // outcomeUnknown is the ErrOutcomeUnknown error of StartSyncExecution call r whose request was sent and whose
 // answer was lost (err).
 func outcomeUnknown(r startRequest, err error) *Error {
-	return &Error{Op: apiStartSyncExecution, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err,
+	return &Error{Op: "ExecutePipeline", API: apiStartSyncExecution, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err,
 		Hint: "the request reached Step Functions but its answer was lost, so the Express execution " + r.name +
 			" may have run, and starting it again may run it twice: look for it in the state machine's CloudWatch Logs first"}
 }

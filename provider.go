@@ -535,20 +535,6 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 	return p, nil
 }
 
-// wait blocks until the rate limiter of api allows a call, or ctx ends.
-func (p *Provider) wait(ctx context.Context, api, resource string) error {
-	if err := p.limiters[api].Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		} else if _, ok := ctx.Deadline(); ok {
-			// The limiter fails early when the wait would outlast the deadline.
-			err = fmt.Errorf("client-side rate limit of %s would exceed the context deadline: %w", api, context.DeadlineExceeded)
-		}
-		return &Error{Op: api, Resource: resource, Err: err}
-	}
-	return nil
-}
-
 // sleepCtx pauses for d or until ctx ends.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -49,6 +49,9 @@ func MapStatus(status string) RunState {
 // (express:<stateMachine>/<label>:...), which Step Functions describes like Standard ones.
 func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (RunStatus, error) {
 	const op = "GetPipelineRunStatus"
+	if opOf(ctx) == "" {
+		ctx = withOp(ctx, op)
+	}
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return RunStatus{}, err
@@ -96,16 +99,15 @@ func (v runView) status(params []Parameter) RunStatus {
 // describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
 // run's history when DescribeExecution gives no error and cause.
 func (p *Provider) describeRun(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
-	if err := p.wait(ctx, apiDescribeExecution, runID); err != nil {
-		return runView{}, err
-	}
-	d, err := p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
+	d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
+	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionDoesNotExist" && p.inGrace(runID, a) {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "execution not visible yet, reporting it running", slog.String("run", runID))
 			return runView{runID: runID, notVisible: true}, nil
 		}
-		return runView{}, classify(apiDescribeExecution, runID, p.region, err)
+		return runView{}, err
 	}
 	v := runView{runID: runID, sfnStatus: string(d.Status), output: aws.ToString(d.Output),
 		errName: aws.ToString(d.Error), cause: aws.ToString(d.Cause),
@@ -139,11 +141,10 @@ func (p *Provider) inGrace(runID string, a sfnarn.ARN) bool {
 // timeoutDetail looks up the error and cause of a timed-out execution in its newest history events. It is
 // best effort: failures (such as a missing states:GetExecutionHistory permission) leave both empty.
 func (p *Provider) timeoutDetail(ctx context.Context, runID string) (errName, cause string) {
-	if p.wait(ctx, apiGetExecutionHistory, runID) != nil {
-		return "", ""
-	}
-	h, err := p.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{
-		ExecutionArn: aws.String(runID), ReverseOrder: true, MaxResults: 10,
+	h, err := callAPI(ctx, p, apiGetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
+		return p.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{
+			ExecutionArn: aws.String(runID), ReverseOrder: true, MaxResults: 10,
+		})
 	})
 	if err != nil {
 		p.log.LogAttrs(ctx, slog.LevelDebug, "could not read the history of a timed-out execution",

@@ -2,7 +2,6 @@ package stepfunctions
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"math"
 	"sync"
@@ -75,6 +74,9 @@ const (
 // lookup. A ref with an invalid run ID gets ErrInvalidInput in its result; the others are still looked up.
 func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) []RunResult {
 	const op = "GetPipelineRunStatuses"
+	if opOf(ctx) == "" {
+		ctx = withOp(ctx, op)
+	}
 	results := make([]RunResult, len(runs))
 	views := make(map[string]*runLookup) // by run ID
 	var order []string                   // run IDs in first-seen order
@@ -244,13 +246,11 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	})
 	seen, found := 0, 0
 	for pager.HasMorePages() {
-		if err := p.wait(ctx, apiListExecutions, machine); err != nil {
-			return res
-		}
-		page, err := pager.NextPage(ctx)
+		page, err := callAPI(ctx, p, apiListExecutions, machine, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
+			return pager.NextPage(ctx)
+		})
 		if err != nil {
-			err = classify(apiListExecutions, machine, p.region, err)
-			if ctx.Err() == nil && !errors.Is(err, ErrThrottled) {
+			if ctx.Err() == nil && !IsRetryable(err) {
 				// A permanent refusal: describe this machine's runs one by one from now on.
 				if p.sweeps.disableListing(machine, p.now()) {
 					p.log.LogAttrs(ctx, slog.LevelWarn, "cannot list executions, tracking its runs one DescribeExecution each for a while",

@@ -2,7 +2,6 @@ package stepfunctions
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -97,7 +96,7 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 			return last, &Error{Op: op, Resource: runID, Err: ctx.Err()}
 		case r := <-w.results:
 			if r.Err != nil {
-				if !transient(r.Err) {
+				if !IsRetryable(r.Err) {
 					return last, r.Err
 				}
 				p.log.LogAttrs(ctx, slog.LevelWarn, "could not look at a run, trying again next round",
@@ -114,19 +113,6 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 			}
 		}
 	}
-}
-
-// transient reports whether looking again may cure err.
-func transient(err error) bool {
-	var e *Error
-	if !errors.As(err, &e) {
-		return true
-	}
-	switch e.Kind {
-	case nil, ErrThrottled:
-		return !errors.Is(err, context.Canceled)
-	}
-	return false
 }
 
 // tracker follows the runs WaitPipelineRun calls wait on, in shared rounds. Its loop runs while it has
@@ -233,7 +219,7 @@ func (t *tracker) round() {
 		refs[i] = w.ref
 	}
 	// The sweep outlives any one waiter: those still waiting when it ends get its results.
-	results := t.p.GetPipelineRunStatuses(context.Background(), refs)
+	results := t.p.GetPipelineRunStatuses(withOp(context.Background(), "WaitPipelineRun"), refs)
 	done := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
