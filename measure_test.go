@@ -122,14 +122,18 @@ func TestMeasureDiscovery(t *testing.T) {
 		for _, cfg := range []struct {
 			name   string
 			limits map[string]stepfunctions.RateLimit
+			fixed  bool
 		}{
-			{"adaptive (default)", scaledRateLimits(*measureScale)},
-			{"previous: fixed at 80%", previousLimits(*measureScale)},
+			{"adaptive (default)", scaledRateLimits(*measureScale), false},
+			{"previous: fixed at 80%", previousLimits(*measureScale), true},
 		} {
 			e := newLocalEnv(t, sfnlocal.WithThrottling(""), sfnlocal.WithTimeScale(*measureScale))
 			arns := e.createMany("m", n)
 			counter := newThrottleCounter()
 			p := measureProvider(e, cfg.limits, counter)
+			if cfg.fixed {
+				stepfunctions.FixRateLimits(p)
+			}
 			scenario := fmt.Sprintf("ListJobs over %d state machines, alone", n)
 			stop, otherStats := func() {}, func() string { return "" }
 			if other {

@@ -58,6 +58,7 @@ type Limiter struct {
 	cooldown   time.Time // throttles before this instant are part of the last decrease
 	throttles  int
 	decreases  int
+	fixed      bool // Throttled and Succeeded change nothing (see Fix)
 }
 
 // New returns a Limiter for a quota of burst tokens refilled at perSecond. perSecond <= 0 means unlimited,
@@ -103,7 +104,7 @@ func (l *Limiter) Throttled() {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.throttles++
-	if now.Before(l.cooldown) {
+	if l.fixed || now.Before(l.cooldown) {
 		return
 	}
 	l.decreases++
@@ -124,7 +125,7 @@ func (l *Limiter) Succeeded() {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.current >= l.quota {
+	if l.fixed || l.current >= l.quota {
 		return
 	}
 	now := l.now()
@@ -133,6 +134,17 @@ func (l *Limiter) Succeeded() {
 	l.current = min(l.quota, l.current+rate.Limit(elapsed*float64(l.quota*l.quota)/recoverTokens))
 	l.lim.SetLimitAt(now, l.current)
 	l.lastAdjust = now
+}
+
+// Fix turns the adaptation off: the Limiter keeps its rate whatever the service answers, as the fixed limits
+// of earlier versions did. Measurements use it to compare.
+func (l *Limiter) Fix() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.fixed = true
 }
 
 // Limit returns the current rate in calls per second (rate.Inf when unlimited).
