@@ -437,3 +437,67 @@ func (r *rule) usesContext() bool {
 	}
 	return r.not != nil && r.not.usesContext()
 }
+
+func (c *checker) choice(st *state, obj map[string]any, where string) {
+	v, ok := obj["Choices"]
+	list, isList := v.([]any)
+	switch {
+	case !ok:
+		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Choices]")
+	case !isList || len(list) == 0:
+		c.problem(where+"/Choices", "SCHEMA_VALIDATION_FAILED: 'Choices' must be a non-empty array")
+	default:
+		for i, e := range list {
+			w := fmt.Sprintf("%s/Choices[%d]", where, i)
+			em, ok := e.(map[string]any)
+			if !ok {
+				c.problem(w, "SCHEMA_VALIDATION_FAILED: A choice rule must be an object")
+				continue
+			}
+			st.choices = append(st.choices, compileRule(em, w, true, c))
+		}
+	}
+	if d, ok := obj["Default"]; ok {
+		if s, ok := d.(string); ok && s != "" {
+			st.defaultNext = s
+		} else {
+			c.problem(where+"/Default", "SCHEMA_VALIDATION_FAILED: 'Default' must be a non-empty string")
+		}
+	}
+}
+
+// choice evaluates the Choice rules.
+func (r *stateRun) choice(input any) (string, any, *stateError) {
+	st := r.st
+	eff, err := r.inputPath(input)
+	if err != nil {
+		return "", nil, err
+	}
+	next := ""
+	for _, rule := range st.choices {
+		ok, err := rule.eval(eff, r.ctx())
+		if err != nil {
+			return "", nil, err
+		}
+		if ok {
+			next = rule.next
+			break
+		}
+	}
+	if next == "" {
+		next = st.defaultNext
+	}
+	if next == "" {
+		return "", nil, r.failNoMatch()
+	}
+	out, err := r.outputPath(eff)
+	return next, out, err
+}
+
+func (r *stateRun) failNoMatch() *stateError {
+	cause := fmt.Sprintf("An error occurred while executing the state '%s'", r.st.name)
+	if r.enteredID > 0 {
+		cause += fmt.Sprintf(" (entered at the event id #%d)", r.enteredID)
+	}
+	return newError(ErrNoChoiceMatched, "%s. No Choice Rule matched and there is no Default.", cause)
+}

@@ -249,3 +249,49 @@ func needsBrackets(key string) bool {
 	}
 	return special
 }
+
+func applyPath(p *path, null bool, v any, cx contextSource) (any, *stateError) {
+	if null {
+		return map[string]any{}, nil
+	}
+	if p == nil {
+		return v, nil
+	}
+	out, ok := p.get(v, cx)
+	if !ok {
+		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
+	}
+	return out, nil
+}
+
+// normalizedPath renders a definite path the way Jayway does: $['a'][0].
+func normalizedPath(p *path) string {
+	var b strings.Builder
+	if p.context {
+		b.WriteString("$")
+	}
+	b.WriteString("$")
+	for _, s := range p.steps {
+		if s.isIndex {
+			fmt.Fprintf(&b, "[%d]", s.index)
+		} else {
+			b.WriteString("['" + s.key + "']")
+		}
+	}
+	return b.String()
+}
+
+// applyResultPath combines a state's raw input and its result.
+func applyResultPath(input, result any, p *path, discard bool) (any, *stateError) {
+	if discard {
+		return input, nil
+	}
+	if p == nil {
+		return result, nil
+	}
+	out, err := setPath(input, p.steps, result)
+	if err != nil {
+		return nil, newError(ErrResultPathMatchFailure, "Unable to apply ResultPath '%s' to input '%s': %v", p.text, truncate(marshalString(input)), err)
+	}
+	return out, nil
+}

@@ -1,0 +1,439 @@
+package asl
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+)
+
+// maxIntrinsicString is the longest string States.Base64Encode,
+// States.Base64Decode and States.Hash accept, as in AWS.
+const maxIntrinsicString = 10000
+
+// maxArrayRange is the most elements States.ArrayRange may return.
+const maxArrayRange = 1000
+
+func fnFormat(c *intrinsicCall, args []any) (any, error) {
+	tmpl, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("the template must be a string, got %s", typeName(args[0]))
+	}
+	escapes := false
+	if c.args[0].kind == argLiteral {
+		tmpl = c.args[0].raw
+		escapes = true
+	}
+	var b strings.Builder
+	next := 1
+	for i := 0; i < len(tmpl); i++ {
+		ch := tmpl[i]
+		if escapes && ch == '\\' && i+1 < len(tmpl) {
+			b.WriteByte(tmpl[i+1])
+			i++
+			continue
+		}
+		if ch == '{' && i+1 < len(tmpl) && tmpl[i+1] == '}' {
+			if next >= len(args) {
+				return nil, fmt.Errorf("the template has more {} placeholders than the %d arguments given", len(args)-1)
+			}
+			a := args[next]
+			next++
+			writeFormatValue(&b, a)
+			i++
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	if next != len(args) {
+		return nil, fmt.Errorf("the template has %d {} placeholders but %d arguments were given", next-1, len(args)-1)
+	}
+	return b.String(), nil
+}
+
+// writeFormatValue writes v as States.Format does: strings as they are,
+// other scalars as JSON, arrays as [a, b] and objects as {k=v, k2=v2}
+// (Java's toString, which AWS uses; keys here are sorted).
+func writeFormatValue(b *strings.Builder, v any) {
+	switch tv := v.(type) {
+	case string:
+		b.WriteString(tv)
+	case []any:
+		b.WriteByte('[')
+		for i, e := range tv {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeFormatValue(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(tv))
+		for k := range tv {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(k)
+			b.WriteByte('=')
+			writeFormatValue(b, tv[k])
+		}
+		b.WriteByte('}')
+	default:
+		b.Write(appendJSON(nil, tv))
+	}
+}
+
+func fnStringToJSON(_ *intrinsicCall, args []any) (any, error) {
+	s, ok := args[0].(string)
+	if !ok {
+		return nil, fmt.Errorf("the argument must be a string, got %s", typeName(args[0]))
+	}
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("the argument is an empty string, not JSON")
+	}
+	v, err := parseJSON([]byte(s))
+	if err != nil {
+		return nil, fmt.Errorf("the argument is not valid JSON: %w", err)
+	}
+	return v, nil
+}
+
+func fnJSONToString(_ *intrinsicCall, args []any) (any, error) {
+	return marshalString(args[0]), nil
+}
+
+func fnArray(_ *intrinsicCall, args []any) (any, error) {
+	out := make([]any, len(args))
+	copy(out, args)
+	return out, nil
+}
+
+func arrayArg(args []any, i int) ([]any, error) {
+	a, ok := args[i].([]any)
+	if !ok {
+		return nil, fmt.Errorf("argument %d must be an array, got %s", i+1, typeName(args[i]))
+	}
+	return a, nil
+}
+
+// intArg returns an integer argument. Like AWS, a number with a fraction is
+// rounded to the nearest integer (halves up, as Java's Math.round).
+func intArg(args []any, i int) (int64, error) {
+	if n, ok := toInt(args[i]); ok {
+		return n, nil
+	}
+	f, ok := toFloat(args[i])
+	if !ok || math.IsNaN(f) || math.Abs(f) >= 1<<62 {
+		return 0, fmt.Errorf("argument %d must be an integer, got %s", i+1, describeValue(args[i]))
+	}
+	return int64(math.Floor(f + 0.5)), nil
+}
+
+func describeValue(v any) string {
+	if isNumber(v) {
+		return "the number " + string(appendJSON(nil, v))
+	}
+	return typeName(v)
+}
+
+func stringArg(args []any, i int) (string, error) {
+	s, ok := args[i].(string)
+	if !ok {
+		return "", fmt.Errorf("argument %d must be a string, got %s", i+1, typeName(args[i]))
+	}
+	return s, nil
+}
+
+func fnArrayPartition(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	size, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if size <= 0 {
+		return nil, fmt.Errorf("the chunk size must be positive, got %d", size)
+	}
+	n := int(min(size, int64(max(len(a), 1)))) // a larger chunk holds as much, and i+n cannot overflow
+	out := make([]any, 0, (len(a)+n-1)/n)
+	for i := 0; i < len(a); i += n {
+		end := min(i+n, len(a))
+		chunk := make([]any, end-i)
+		copy(chunk, a[i:end])
+		out = append(out, chunk)
+	}
+	return out, nil
+}
+
+func fnArrayContains(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range a {
+		if deepEqual(e, args[1]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
+	var n [3]int64
+	for i := range n {
+		v, err := intArg(args, i)
+		if err != nil {
+			return nil, err
+		}
+		n[i] = v
+	}
+	start, end, stepBy := n[0], n[1], n[2]
+	if stepBy <= 0 {
+		return nil, fmt.Errorf("the step must be positive, got %d", stepBy)
+	}
+	if start > end {
+		return []any{}, nil
+	}
+	steps := (uint64(end) - uint64(start)) / uint64(stepBy) // end-start may not fit an int64; as uint64 it does
+	if steps >= maxArrayRange {
+		return nil, fmt.Errorf("the range from %d to %d in steps of %d has more elements than the limit of %d", start, end, stepBy, maxArrayRange)
+	}
+	out := make([]any, 0, steps+1)
+	for i := range int64(steps) + 1 {
+		out = append(out, start+i*stepBy)
+	}
+	return out, nil
+}
+
+func fnArrayGetItem(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	i, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 || i >= int64(len(a)) {
+		return nil, fmt.Errorf("index %d is out of bounds for an array of length %d", i, len(a))
+	}
+	return a[i], nil
+}
+
+func fnArrayLength(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return int64(len(a)), nil
+}
+
+func fnArrayUnique(_ *intrinsicCall, args []any) (any, error) {
+	a, err := arrayArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, 0, len(a))
+	seen := make(map[string]struct{}, len(a))
+	for _, e := range a {
+		// Canonical JSON text identifies equal values (keys are sorted).
+		k := canonicalKey(e)
+		if _, dup := seen[k]; dup {
+			continue
+		}
+		seen[k] = struct{}{}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// canonicalKey returns a text that is equal for equal JSON values.
+func canonicalKey(v any) string {
+	if f, ok := toFloat(v); ok {
+		if i, ok := toInt(v); ok {
+			return strconv.FormatInt(i, 10)
+		}
+		return strconv.FormatFloat(f, 'g', -1, 64)
+	}
+	return marshalString(v)
+}
+
+func fnBase64Encode(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	return base64.StdEncoding.EncodeToString([]byte(s)), nil
+}
+
+func fnBase64Decode(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("the string is not valid base64: %w", err)
+	}
+	return string(b), nil
+}
+
+var hashes = map[string]func() hash.Hash{
+	"MD5":     md5.New,
+	"SHA-1":   sha1.New,
+	"SHA-256": sha256.New,
+	"SHA-384": sha512.New384,
+	"SHA-512": sha512.New,
+}
+
+func fnHash(_ *intrinsicCall, args []any) (any, error) {
+	data := args[0]
+	if data == nil {
+		return nil, fmt.Errorf("argument 1 must not be null")
+	}
+	s, ok := data.(string)
+	if !ok {
+		s = marshalString(data)
+	}
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return nil, fmt.Errorf("the data has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	}
+	alg, err := stringArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	newHash, ok := hashes[alg]
+	if !ok {
+		return nil, fmt.Errorf("unknown hash algorithm %q (want MD5, SHA-1, SHA-256, SHA-384 or SHA-512)", alg)
+	}
+	h := newHash()
+	h.Write([]byte(s))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
+	a, ok := args[0].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("argument 1 must be an object, got %s", typeName(args[0]))
+	}
+	b, ok := args[1].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("argument 2 must be an object, got %s", typeName(args[1]))
+	}
+	deep, ok := args[2].(bool)
+	if !ok {
+		return nil, fmt.Errorf("argument 3 must be a boolean, got %s", typeName(args[2]))
+	}
+	if deep {
+		return nil, fmt.Errorf("deep merging is not supported; argument 3 must be false")
+	}
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out, nil
+}
+
+func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
+	start, err := intArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	end, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if end < start {
+		return nil, fmt.Errorf("the end (%d) must not be less than the start (%d)", end, start)
+	}
+	// Both ends are included, as in LocalStack's AWS-validated
+	// implementation; AWS documents only "between start and end".
+	random, randomN := rand.Uint64, rand.Uint64N
+	if len(args) == 3 {
+		seed, err := intArg(args, 2)
+		if err != nil {
+			return nil, err
+		}
+		r := rand.New(rand.NewPCG(uint64(seed), uint64(seed)))
+		random, randomN = r.Uint64, r.Uint64N
+	}
+	// end-start may not fit an int64; as uint64 it does, and the sum below
+	// wraps back into [start, end].
+	width := uint64(end) - uint64(start)
+	if width == math.MaxUint64 { // every int64
+		return int64(random()), nil
+	}
+	return start + int64(randomN(width+1)), nil
+}
+
+// fnMathAdd adds two integers; like AWS, numbers with a fraction are
+// rounded first.
+func fnMathAdd(_ *intrinsicCall, args []any) (any, error) {
+	a, err := intArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	b, err := intArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	s := a + b
+	if (s > a) != (b > 0) {
+		return nil, fmt.Errorf("the sum of %d and %d overflows", a, b)
+	}
+	return s, nil
+}
+
+func fnStringSplit(_ *intrinsicCall, args []any) (any, error) {
+	s, err := stringArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	delims, err := stringArg(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	var parts []string
+	if delims == "" {
+		parts = []string{s}
+	} else {
+		parts = strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(delims, r) })
+	}
+	out := make([]any, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out, nil
+}
+
+func fnUUID(_ *intrinsicCall, _ []any) (any, error) {
+	return uuid.NewString(), nil
+}
