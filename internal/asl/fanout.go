@@ -3,13 +3,18 @@ package asl
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"sync/atomic"
 )
 
-// parallel compiles the Branches of a Parallel state.
-func (c *checker) parallel(st *state, obj map[string]any, where string) {
+// parallelState is what a Parallel state has beyond the common fields.
+type parallelState struct {
+	branches []*StateMachine
+}
+
+// decodeParallel compiles the Branches of a Parallel state.
+func (c *checker) decodeParallel(obj map[string]any, where string) *parallelState {
+	p := &parallelState{}
 	bv, ok := obj["Branches"]
 	list, isList := bv.([]any)
 	switch {
@@ -25,16 +30,17 @@ func (c *checker) parallel(st *state, obj map[string]any, where string) {
 				c.problem(bw, "SCHEMA_VALIDATION_FAILED: A branch must be an object")
 				continue
 			}
-			st.branches = append(st.branches, c.machine(bm, bw, false))
+			p.branches = append(p.branches, c.machine(bm, bw, false))
 		}
 	}
+	return p
 }
 
-// parallel runs every branch on input and collects their outputs.
-func (r *stateRun) parallel(ctx context.Context, input any) (any, *stateError) {
+// runParallel runs every branch on input and collects their outputs.
+func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError) {
 	th := r.th
 	th.emit("ParallelStateStarted", "", nil)
-	branches := r.st.branches
+	branches := r.st.parallel.branches
 	results := make([]any, len(branches))
 	err := th.fanOut(ctx, len(branches), len(branches), func(ctx context.Context, i int, bt *thread) *stateError {
 		out, err := bt.runMachineSafe(ctx, branches[i], input)
@@ -118,21 +124,17 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 // ("no limit") and larger values run at most this many.
 const maxInlineConcurrency = 40
 
-func (c *checker) mapState(st *state, obj map[string]any, where string) {
-	if v, ok := obj["ItemsPath"]; ok {
-		st.itemsPath = c.reqPath(v, "ItemsPath", where, true)
-	}
-	_, hasSel := obj["ItemSelector"]
-	_, hasParams := obj["Parameters"]
-	if hasSel && hasParams {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'ItemSelector' or 'Parameters' may be set")
-	}
-	if hasSel {
-		st.itemSelector = c.template(obj["ItemSelector"], where+"/ItemSelector")
-	} else if hasParams {
-		// In a Map state the older Parameters field is the ItemSelector.
-		st.itemSelector, st.parameters = st.parameters, nil
-	}
+// mapState is what a Map state has beyond the common fields.
+type mapState struct {
+	items       mapItems
+	processor   *StateMachine // ItemProcessor, or the older Iterator
+	concurrency concurrency
+}
+
+// decodeMap compiles a Map state's items, ItemProcessor and MaxConcurrency.
+// io is the state's compiled dataFlow.
+func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapState {
+	ms := &mapState{items: c.lang.compileItems(c, obj, where, io)}
 	pv, hasProc := obj["ItemProcessor"]
 	iv, hasIter := obj["Iterator"]
 	field := "ItemProcessor"
@@ -149,49 +151,23 @@ func (c *checker) mapState(st *state, obj map[string]any, where string) {
 		if !ok {
 			c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be an object", field)
 		} else {
-			st.iterator = c.machine(pm, where+"/"+field, false)
+			ms.processor = c.machine(pm, where+"/"+field, false)
 		}
 	}
-	_, hasMC := obj["MaxConcurrency"]
-	_, hasMCP := obj["MaxConcurrencyPath"]
-	if hasMC && hasMCP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'MaxConcurrency' or 'MaxConcurrencyPath' may be set")
-	}
-	if hasMC {
-		n, ok := toInt(obj["MaxConcurrency"])
-		if !ok || n < 0 || n > math.MaxInt32 {
-			c.problem(where+"/MaxConcurrency", "SCHEMA_VALIDATION_FAILED: 'MaxConcurrency' must be a non-negative integer")
-		}
-		st.maxConcurrency = int(n)
-	}
-	if hasMCP {
-		st.maxConcurrencyPath = c.reqPath(obj["MaxConcurrencyPath"], "MaxConcurrencyPath", where, true)
-	}
+	ms.concurrency = c.lang.compileMaxConcurrency(c, obj, where)
+	return ms
 }
 
-// mapState runs the iterator on every item.
-func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
-	st, th := r.st, r.th
-	itemsV := eff
-	if st.itemsPath != nil {
-		v, ok := st.itemsPath.get(eff, r.ctx())
-		if !ok {
-			return nil, runtimeError("Invalid path '%s' : No results for path: %s", st.itemsPath.text, normalizedPath(st.itemsPath))
-		}
-		itemsV = v
+// runMap runs the item processor on every item.
+func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
+	st, ms, th := r.st, r.st.mapState, r.th
+	items, err := ms.items.items(eff, r.ctx())
+	if err != nil {
+		return nil, err
 	}
-	items, ok := itemsV.([]any)
-	if !ok {
-		return nil, runtimeError("The Map state's ItemsPath must point to a JSON array, but it points to %s", typeName(itemsV))
-	}
-	workers := st.maxConcurrency
-	if st.maxConcurrencyPath != nil {
-		v, ok := st.maxConcurrencyPath.get(eff, r.ctx())
-		n, isInt := toInt(v)
-		if !ok || !isInt || n < 0 {
-			return nil, runtimeError("The MaxConcurrencyPath '%s' must point to a non-negative integer", st.maxConcurrencyPath.text)
-		}
-		workers = int(n)
+	workers, err := ms.concurrency.maxConcurrency(eff, r.ctx())
+	if err != nil {
+		return nil, err
 	}
 	if workers == 0 || workers > maxInlineConcurrency {
 		workers = maxInlineConcurrency
@@ -200,21 +176,21 @@ func (r *stateRun) mapState(ctx context.Context, eff any) (any, *stateError) {
 		th.emit("MapStateStarted", "mapStateStartedEventDetails", map[string]any{"length": len(items)})
 	}
 	results := make([]any, len(items))
-	err := th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {
+	err = th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {
 		if it.history() {
 			it.emit("MapIterationStarted", "mapIterationStartedEventDetails", map[string]any{"name": st.name, "index": i})
 		}
 		item := items[i]
-		if st.itemSelector != nil {
+		if ms.items.hasSelector() {
 			sr := &stateRun{th: r.th, st: st, entered: r.entered, retryCount: r.retryCount, mapIndex: i, mapValue: item, inMapItem: true}
-			v, err := st.itemSelector.eval(eff, sr)
+			v, err := ms.items.selectItem(eff, item, sr)
 			if err != nil {
 				it.emit("MapIterationFailed", "mapIterationFailedEventDetails", map[string]any{"name": st.name, "index": i})
 				return err
 			}
 			item = v
 		}
-		out, err := it.runMachineSafe(ctx, st.iterator, item)
+		out, err := it.runMachineSafe(ctx, ms.processor, item)
 		if err != nil {
 			if it.history() {
 				typ, key := "MapIterationFailed", "mapIterationFailedEventDetails"

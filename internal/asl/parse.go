@@ -50,6 +50,8 @@ type checker struct {
 	// names holds every state name seen so far, in any (sub) state
 	// machine: the specification wants them unique in the whole machine.
 	names map[string]bool
+	// lang is the query language of the states being compiled.
+	lang queryLanguage
 }
 
 func (c *checker) problem(where, format string, args ...any) {
@@ -76,16 +78,18 @@ func Parse(definition string) (m *StateMachine, err error) {
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
 	}
-	c := &checker{}
+	c := &checker{lang: languages["JSONPath"]}
 	root, ok := v.(map[string]any)
 	if !ok {
 		c.problem("", "SCHEMA_VALIDATION_FAILED: The definition must be a JSON object, not %s", typeName(v))
 		return nil, &DefinitionError{Problems: c.problems}
 	}
 	if ql, ok := root["QueryLanguage"]; ok {
-		switch ql {
-		case "JSONPath":
-		case "JSONata":
+		name, _ := ql.(string)
+		switch lang, known := languages[name]; {
+		case known:
+			c.lang = lang
+		case name == "JSONata":
 			c.problem("/QueryLanguage", "SCHEMA_VALIDATION_FAILED: The query language 'JSONata' is not supported by this endpoint; use 'JSONPath'")
 		default:
 			c.problem("/QueryLanguage", "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' must be 'JSONPath' or 'JSONata'")
@@ -235,11 +239,13 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 			if st.typ == typeTask {
 				m.hasTask = true
 			}
-			for _, b := range st.branches {
-				m.hasTask = m.hasTask || b.hasTask
+			if st.parallel != nil {
+				for _, b := range st.parallel.branches {
+					m.hasTask = m.hasTask || b.hasTask
+				}
 			}
-			if st.iterator != nil {
-				m.hasTask = m.hasTask || st.iterator.hasTask
+			if st.mapState != nil && st.mapState.processor != nil {
+				m.hasTask = m.hasTask || st.mapState.processor.hasTask
 			}
 		}
 	}
@@ -263,12 +269,14 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 		if st.next != "" {
 			check(st.next, sw+"/Next", "Next")
 		}
-		if st.defaultNext != "" {
-			check(st.defaultNext, sw+"/Default", "Default")
-		}
-		for i, r := range st.choices {
-			if r.next != "" {
-				check(r.next, fmt.Sprintf("%s/Choices[%d]/Next", sw, i), "Next")
+		if ch := st.choice; ch != nil {
+			if ch.defaultNext != "" {
+				check(ch.defaultNext, sw+"/Default", "Default")
+			}
+			for i, r := range ch.rules {
+				if r.next != "" {
+					check(r.next, fmt.Sprintf("%s/Choices[%d]/Next", sw, i), "Next")
+				}
 			}
 		}
 		for i, ct := range st.catch {
@@ -318,8 +326,8 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		return nil
 	}
 	typ, _ := tv.(string)
-	allowed, ok := stateFields[typ]
-	if !ok {
+	allowed := c.lang.stateFields(typ)
+	if allowed == nil {
 		c.problem(where+"/Type", "SCHEMA_VALIDATION_FAILED: %s is not a valid state type (want Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map)", marshalString(tv))
 		return nil
 	}
@@ -367,44 +375,26 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 
 	// Data flow fields.
 	if typ != typeFail {
-		st.inputPath, st.inputNull = c.optPath(obj, "InputPath", where, false)
-		st.outputPath, st.outputNull = c.optPath(obj, "OutputPath", where, false)
-	}
-	switch typ {
-	case typePass, typeTask, typeParallel, typeMap:
-		st.resultPath, st.resultNull = c.optPath(obj, "ResultPath", where, true)
-		if st.resultPath != nil && st.resultPath.context {
-			c.problem(where+"/ResultPath", "SCHEMA_VALIDATION_FAILED: 'ResultPath' must not refer to the context object")
-		}
-		if p, ok := obj["Parameters"]; ok {
-			st.parameters = c.template(p, where+"/Parameters")
-		}
+		st.io = c.lang.compileIO(c, typ, obj, where)
 	}
 	if typ == typeTask || typ == typeParallel || typ == typeMap {
-		if p, ok := obj["ResultSelector"]; ok {
-			st.resultSelector = c.template(p, where+"/ResultSelector")
-		}
 		st.retry = c.retry(obj["Retry"], where+"/Retry")
 		st.catch = c.catch(obj["Catch"], where+"/Catch")
 	}
 
 	switch typ {
-	case typePass:
-		if r, ok := obj["Result"]; ok {
-			st.result, st.hasResult = r, true
-		}
 	case typeTask:
-		c.task(st, obj, where)
+		st.task = c.decodeTask(obj, where)
 	case typeChoice:
-		c.choice(st, obj, where)
+		st.choice = c.decodeChoice(obj, where)
 	case typeWait:
-		c.wait(st, obj, where)
+		st.wait = c.lang.compileWait(c, obj, where)
 	case typeFail:
-		c.fail(st, obj, where)
+		st.fail = c.lang.compileFail(c, obj, where)
 	case typeParallel:
-		c.parallel(st, obj, where)
+		st.parallel = c.decodeParallel(obj, where)
 	case typeMap:
-		c.mapState(st, obj, where)
+		st.mapState = c.decodeMap(obj, where, st.io)
 	}
 	st.usesContext = st.computeUsesContext()
 	return st
@@ -419,48 +409,4 @@ func mergeSets(a map[string]bool, extra []string) map[string]bool {
 		m[k] = true
 	}
 	return m
-}
-
-// optPath compiles an optional path field. null is allowed (nullOK).
-func (c *checker) optPath(obj map[string]any, field, where string, reference bool) (*path, bool) {
-	v, ok := obj[field]
-	if !ok {
-		return nil, false
-	}
-	if v == nil {
-		return nil, true
-	}
-	s, ok := v.(string)
-	if !ok {
-		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a STRING that contains a JSONPath", field)
-		return nil, false
-	}
-	p, err := compilePath(s, reference)
-	if err != nil {
-		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a valid JSONPath: %v", field, err)
-		return nil, false
-	}
-	return p, false
-}
-
-// reqPath compiles a path field that must not be null.
-func (c *checker) reqPath(v any, field, where string, reference bool) *path {
-	s, ok := v.(string)
-	if !ok {
-		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a STRING that contains a JSONPath", field)
-		return nil
-	}
-	p, err := compilePath(s, reference)
-	if err != nil {
-		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: The value for the field '%s' must be a valid JSONPath: %v", field, err)
-		return nil
-	}
-	return p
-}
-
-func (c *checker) template(v any, where string) *template {
-	if _, ok := v.(map[string]any); !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: The value must be an object")
-	}
-	return compileTemplate(v, where, c.problem)
 }

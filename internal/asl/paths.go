@@ -295,3 +295,13 @@ func applyResultPath(input, result any, p *path, discard bool) (any, *stateError
 	}
 	return out, nil
 }
+
+// getDefinite evaluates a path that must match, with Jayway's error when it
+// does not.
+func getDefinite(p *path, v any, cx contextSource) (any, *stateError) {
+	out, ok := p.get(v, cx)
+	if !ok {
+		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
+	}
+	return out, nil
+}

@@ -22,14 +22,10 @@ type retrier struct {
 type catcher struct {
 	errorEquals []string
 	next        string
-	resultPath  *path
-	resultNull  bool
+	output      errorFlow // in the state's query language
 }
 
-var (
-	retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
-	catcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Comment")
-)
+var retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
 
 func (c *checker) retry(v any, where string) []*retrier {
 	var out []*retrier
@@ -79,14 +75,14 @@ func (c *checker) retry(v any, where string) []*retrier {
 
 func (c *checker) catch(v any, where string) []*catcher {
 	var out []*catcher
-	c.rules(v, where, "Catch", "catcher", catcherFields, func(obj map[string]any, w string, errorEquals []string) {
+	c.rules(v, where, "Catch", "catcher", c.lang.catcherFields(), func(obj map[string]any, w string, errorEquals []string) {
 		ct := &catcher{errorEquals: errorEquals}
 		if n, ok := obj["Next"].(string); ok && n != "" {
 			ct.next = n
 		} else {
 			c.problem(w, "SCHEMA_VALIDATION_FAILED: These fields are required: [Next]")
 		}
-		ct.resultPath, ct.resultNull = c.optPath(obj, "ResultPath", w, true)
+		ct.output = c.lang.compileCatchOutput(c, obj, w)
 		out = append(out, ct)
 	})
 	return out
@@ -193,7 +189,7 @@ func (r *stateRun) runWithRetry(ctx context.Context, input any) (string, any, *s
 				continue
 			}
 			errOut := map[string]any{"Error": err.Name, "Cause": err.Cause}
-			out, perr := applyResultPath(input, errOut, ct.resultPath, ct.resultNull)
+			out, perr := ct.output.output(input, errOut, r.ctx())
 			if perr != nil {
 				return "", nil, r.fail(perr)
 			}

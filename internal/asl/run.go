@@ -208,14 +208,14 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 	case typePass, typeTask, typeParallel, typeMap:
 		next, out, err = r.runWithRetry(ctx, input)
 	case typeChoice:
-		next, out, err = r.choice(input)
+		next, out, err = r.runChoice(input)
 	case typeWait:
-		out, err = r.wait(ctx, input)
+		out, err = r.runWait(ctx, input)
 		next = st.next
 	case typeSucceed:
-		out, err = r.passThrough(input)
+		out, err = r.runSucceed(input)
 	case typeFail:
-		return "", nil, r.failState(input)
+		return "", nil, r.runFail(input)
 	default:
 		return "", nil, runtimeError("unknown state type %q", st.typ)
 	}
@@ -247,32 +247,23 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 // resource of another Task, and the state name otherwise.
 func dataLimit(st *state) *stateError {
 	name := st.name
-	if st.typ == typeTask {
-		name = st.resource
-		if strings.HasPrefix(st.resource, "arn:aws:states:::") {
-			name = st.resourceType
+	if t := st.task; t != nil {
+		name = t.resource
+		if strings.HasPrefix(t.resource, "arn:aws:states:::") {
+			name = t.resourceType
 		}
 	}
 	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
 }
 
-// inputPath applies InputPath.
-func (r *stateRun) inputPath(input any) (any, *stateError) {
-	return applyPath(r.st.inputPath, r.st.inputNull, input, r.ctx())
-}
-
-// outputPath applies OutputPath.
-func (r *stateRun) outputPath(v any) (any, *stateError) {
-	return applyPath(r.st.outputPath, r.st.outputNull, v, r.ctx())
-}
-
-// passThrough is Succeed: InputPath then OutputPath.
-func (r *stateRun) passThrough(input any) (any, *stateError) {
-	eff, err := r.inputPath(input)
+// runSucceed runs a Succeed state: its input-side, then its output-side
+// transform.
+func (r *stateRun) runSucceed(input any) (any, *stateError) {
+	eff, _, err := r.st.io.input(input, r.ctx())
 	if err != nil {
 		return nil, err
 	}
-	return r.outputPath(eff)
+	return r.st.io.output(input, eff, r.ctx())
 }
 
 // seconds converts n seconds (from a ...Path, so unbounded) to a Duration,
@@ -300,43 +291,26 @@ func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
 // attempt runs the body of a Pass, Task, Parallel or Map state once.
 func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	st := r.st
-	eff, err := r.inputPath(input)
+	eff, args, err := st.io.input(input, r.ctx())
 	if err != nil {
 		return nil, err
-	}
-	params := eff
-	if st.parameters != nil {
-		if params, err = st.parameters.eval(eff, r.ctx()); err != nil {
-			return nil, err
-		}
 	}
 	var result any
 	switch st.typ {
 	case typePass:
-		result = params
-		if st.hasResult {
-			result = st.result
-		}
+		result = args
 	case typeTask:
-		result, err = r.task(ctx, eff, params)
+		result, err = r.runTask(ctx, eff, args)
 	case typeParallel:
-		result, err = r.parallel(ctx, params)
+		result, err = r.runParallel(ctx, args)
 	case typeMap:
-		result, err = r.mapState(ctx, params)
+		result, err = r.runMap(ctx, eff)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if st.resultSelector != nil {
-		if result, err = st.resultSelector.eval(result, r.ctx()); err != nil {
-			return nil, err
-		}
-	}
-	out, err := applyResultPath(input, result, st.resultPath, st.resultNull)
+	out, err := st.io.output(input, result, r.ctx())
 	if err != nil {
-		return nil, err
-	}
-	if out, err = r.outputPath(out); err != nil {
 		return nil, err
 	}
 	// Checked here so that Retry and Catch see it.

@@ -1,7 +1,5 @@
 package asl
 
-import "time"
-
 // state types.
 const (
 	typePass     = "Pass"
@@ -14,82 +12,31 @@ const (
 	typeMap      = "Map"
 )
 
-// state is one compiled state.
+// state is one compiled state. The fields every state type has come first;
+// io holds the fields written in the state's query language that shape its
+// input and output. Then one group per state type: exactly the group of
+// the state's type is set (none for Pass and Succeed).
 type state struct {
 	name string
 	typ  string
 	next string
 	end  bool
+	// usesContext is set when some field reads the context object, so that
+	// other states run without building it.
+	usesContext bool
 
-	// Data flow. A nil path means "$" (the default); the *Null flags mean
-	// the field was JSON null.
-	inputPath      *path
-	inputNull      bool
-	outputPath     *path
-	outputNull     bool
-	parameters     *template
-	resultSelector *template
-	resultPath     *path
-	resultNull     bool
-	result         any
-	hasResult      bool
-	usesContext    bool
+	io dataFlow // nil for Fail
 
+	// Retry and Catch (Task, Parallel, Map).
 	retry []*retrier
 	catch []*catcher
 
-	// Task
-	resource         string
-	resourceType     string
-	resourceName     string
-	timeoutSeconds   int64
-	timeoutSet       bool
-	timeoutPath      *path
-	heartbeatSeconds int64
-	heartbeatSet     bool
-
-	// Choice
-	choices     []*rule
-	defaultNext string
-
-	// Wait
-	waitSeconds   int64
-	secondsPath   *path
-	timestamp     time.Time
-	hasTimestamp  bool
-	timestampPath *path
-
-	// Fail
-	errorName string
-	cause     string
-	errorPath *valueSource
-	causePath *valueSource
-
-	// Parallel
-	branches []*StateMachine
-
-	// Map
-	itemsPath          *path
-	itemSelector       *template
-	iterator           *StateMachine
-	maxConcurrency     int
-	maxConcurrencyPath *path
-}
-
-var stateFields = map[string]map[string]bool{
-	typePass: fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
-	typeTask: fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters",
-		"ResultSelector", "Retry", "Catch", "Resource", "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds",
-		"HeartbeatSecondsPath", "Credentials"),
-	typeChoice:  fieldSet("Type", "Comment", "InputPath", "OutputPath", "Choices", "Default"),
-	typeWait:    fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"),
-	typeSucceed: fieldSet("Type", "Comment", "InputPath", "OutputPath"),
-	typeFail:    fieldSet("Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"),
-	typeParallel: fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters",
-		"ResultSelector", "Retry", "Catch", "Branches"),
-	typeMap: fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters",
-		"ResultSelector", "Retry", "Catch", "ItemsPath", "ItemSelector", "ItemProcessor", "Iterator", "MaxConcurrency",
-		"MaxConcurrencyPath", "Label"),
+	task     *taskState
+	choice   *choiceState
+	wait     waitTime
+	fail     failReason
+	parallel *parallelState
+	mapState *mapState
 }
 
 // unsupportedMapFields are Distributed Map fields, rejected with a clear
@@ -98,23 +45,26 @@ var unsupportedMapFields = []string{"ItemReader", "ItemBatcher", "ResultWriter",
 	"ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"}
 
 func (st *state) computeUsesContext() bool {
-	for _, p := range []*path{st.inputPath, st.outputPath, st.timeoutPath, st.secondsPath, st.timestampPath, st.itemsPath, st.maxConcurrencyPath} {
-		if p != nil && p.context {
-			return true
-		}
+	var qs []query
+	if st.io != nil {
+		qs = append(qs, st.io)
 	}
-	for _, t := range []*template{st.parameters, st.resultSelector, st.itemSelector} {
-		if t != nil && t.context {
-			return true
+	switch {
+	case st.task != nil:
+		qs = append(qs, st.task.timeouts)
+	case st.choice != nil:
+		for _, r := range st.choice.rules {
+			qs = append(qs, r.cond)
 		}
+	case st.wait != nil:
+		qs = append(qs, st.wait)
+	case st.fail != nil:
+		qs = append(qs, st.fail)
+	case st.mapState != nil:
+		qs = append(qs, st.mapState.items, st.mapState.concurrency)
 	}
-	for _, r := range st.choices {
-		if r.usesContext() {
-			return true
-		}
-	}
-	for _, v := range []*valueSource{st.errorPath, st.causePath} {
-		if v != nil && (v.path != nil && v.path.context || v.call != nil && v.call.usesContext()) {
+	for _, q := range qs {
+		if q.usesContext() {
 			return true
 		}
 	}
@@ -127,7 +77,7 @@ func (st *state) mayGrow() bool {
 	case typeChoice, typeWait, typeSucceed:
 		return false
 	case typePass:
-		return st.parameters != nil || st.hasResult || st.resultPath != nil && len(st.resultPath.steps) > 0
+		return st.io.outputMayGrow()
 	}
 	return true
 }

@@ -9,46 +9,24 @@ import (
 	"time"
 )
 
-func (c *checker) task(st *state, obj map[string]any, where string) {
+// taskState is what a Task state has beyond the common fields.
+type taskState struct {
+	resource     string // as written
+	resourceType string // for history events, see splitResource
+	resourceName string
+	timeouts     taskTimeouts
+}
+
+// decodeTask compiles a Task state's Resource and timeouts.
+func (c *checker) decodeTask(obj map[string]any, where string) *taskState {
 	res, ok := obj["Resource"].(string)
 	if !ok || res == "" {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Resource]")
 	}
-	st.resource = res
-	st.resourceType, st.resourceName = splitResource(res)
-	st.timeoutSeconds = defaultTaskTimeout
-	_, hasT := obj["TimeoutSeconds"]
-	_, hasTP := obj["TimeoutSecondsPath"]
-	if hasT && hasTP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'TimeoutSeconds' or 'TimeoutSecondsPath' may be set")
-	}
-	if hasT {
-		n, ok := toInt(obj["TimeoutSeconds"])
-		if !ok || n < 1 || n > defaultTaskTimeout {
-			c.problem(where+"/TimeoutSeconds", "SCHEMA_VALIDATION_FAILED: 'TimeoutSeconds' must be an integer from 1 to %d", defaultTaskTimeout)
-		}
-		st.timeoutSeconds, st.timeoutSet = n, true
-	}
-	if hasTP {
-		st.timeoutPath = c.reqPath(obj["TimeoutSecondsPath"], "TimeoutSecondsPath", where, true)
-	}
-	_, hasH := obj["HeartbeatSeconds"]
-	_, hasHP := obj["HeartbeatSecondsPath"]
-	if hasH && hasHP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'HeartbeatSeconds' or 'HeartbeatSecondsPath' may be set")
-	}
-	if hasH {
-		n, ok := toInt(obj["HeartbeatSeconds"])
-		if !ok || n < 1 || n > defaultTaskTimeout {
-			c.problem(where+"/HeartbeatSeconds", "SCHEMA_VALIDATION_FAILED: 'HeartbeatSeconds' must be an integer from 1 to %d", defaultTaskTimeout)
-		} else if hasT && n >= st.timeoutSeconds {
-			c.problem(where+"/HeartbeatSeconds", "SCHEMA_VALIDATION_FAILED: 'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'")
-		}
-		st.heartbeatSeconds, st.heartbeatSet = n, true
-	}
-	if hasHP {
-		c.reqPath(obj["HeartbeatSecondsPath"], "HeartbeatSecondsPath", where, true)
-	}
+	t := &taskState{resource: res}
+	t.resourceType, t.resourceName = splitResource(res)
+	t.timeouts = c.lang.compileTaskTimeouts(c, obj, where)
+	return t
 }
 
 // splitResource splits a Task's Resource into the resourceType and resource
@@ -84,35 +62,31 @@ func splitResource(res string) (resourceType, resource string) {
 	return service, res
 }
 
-// task runs a Task state's work once. eff is the state's input after
-// InputPath (where TimeoutSecondsPath is resolved); params is the payload.
-func (r *stateRun) task(ctx context.Context, eff, params any) (any, *stateError) {
-	st, th := r.st, r.th
-	timeout := st.timeoutSeconds
-	if st.timeoutPath != nil {
-		v, ok := st.timeoutPath.get(eff, r.ctx())
-		n, isInt := toInt(v)
-		if !ok || !isInt || n < 1 {
-			return nil, runtimeError("The TimeoutSecondsPath '%s' must point to a positive integer", st.timeoutPath.text)
-		}
-		timeout = n
+// runTask runs a Task state's work once. eff is the state's effective
+// input (where the timeouts are evaluated); args is the payload.
+func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError) {
+	t, th := r.st.task, r.th
+	timeout, timeoutSet, err := t.timeouts.timeout(eff, r.ctx())
+	if err != nil {
+		return nil, err
 	}
-	payload := marshal(params)
+	heartbeat, heartbeatSet, err := t.timeouts.heartbeat(eff, r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	payload := marshal(args)
 	if th.history() {
-		details := map[string]any{
-			"resourceType": st.resourceType, "resource": st.resourceName,
-			"region": arnRegion(th.ex.opts.Context.ID), "parameters": string(payload),
-		}
-		if st.timeoutSet || st.timeoutPath != nil {
+		details := t.eventDetails("region", arnRegion(th.ex.opts.Context.ID), "parameters", string(payload))
+		if timeoutSet {
 			details["timeoutInSeconds"] = timeout
 		}
-		if st.heartbeatSet {
-			details["heartbeatInSeconds"] = st.heartbeatSeconds
+		if heartbeatSet {
+			details["heartbeatInSeconds"] = heartbeat
 		}
 		th.emit("TaskScheduled", "taskScheduledEventDetails", details)
-		th.emit("TaskStarted", "taskStartedEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName})
+		th.emit("TaskStarted", "taskStartedEventDetails", t.eventDetails())
 	}
-	out, err := th.invoke(ctx, st.resource, payload, seconds(timeout))
+	out, err := th.invoke(ctx, t.resource, payload, seconds(timeout))
 	if err != nil {
 		if err.abort {
 			return nil, err
@@ -121,27 +95,25 @@ func (r *stateRun) task(ctx context.Context, eff, params any) (any, *stateError)
 		if err.Name == ErrTimeout {
 			typ, key = "TaskTimedOut", "taskTimedOutEventDetails"
 		}
-		th.emit(typ, key, map[string]any{"resourceType": st.resourceType, "resource": st.resourceName, "error": err.Name, "cause": err.Cause})
+		th.emit(typ, key, t.eventDetails("error", err.Name, "cause", err.Cause))
 		return nil, err
 	}
 	if len(out) > MaxPayloadSize {
-		th.emit("TaskFailed", "taskFailedEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName,
-			"error": ErrDataLimitExceeded, "cause": dataLimit(st).Cause})
-		return nil, dataLimit(st)
+		th.emit("TaskFailed", "taskFailedEventDetails", t.eventDetails("error", ErrDataLimitExceeded, "cause", dataLimit(r.st).Cause))
+		return nil, dataLimit(r.st)
 	}
 	var result any
 	if len(bytes.TrimSpace(out)) > 0 {
 		v, perr := parseJSON(out)
 		if perr != nil {
 			e := runtimeError("The task returned output that is not valid JSON: %v", perr)
-			th.emit("TaskFailed", "taskFailedEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName, "error": e.Name, "cause": e.Cause})
+			th.emit("TaskFailed", "taskFailedEventDetails", t.eventDetails("error", e.Name, "cause", e.Cause))
 			return nil, e
 		}
 		result = v
 	}
 	if th.history() {
-		th.emit("TaskSucceeded", "taskSucceededEventDetails", map[string]any{"resourceType": st.resourceType, "resource": st.resourceName,
-			"output": string(out), "outputDetails": map[string]any{"truncated": false}})
+		th.emit("TaskSucceeded", "taskSucceededEventDetails", t.eventDetails("output", string(out), "outputDetails", map[string]any{"truncated": false}))
 	}
 	return result, nil
 }
@@ -200,4 +172,15 @@ func arnRegion(arn string) string {
 		return ""
 	}
 	return parts[3]
+}
+
+// eventDetails returns the details of a Task event: the resource members and
+// the given key/value pairs.
+func (t *taskState) eventDetails(kv ...any) map[string]any {
+	d := make(map[string]any, 2+len(kv)/2)
+	d["resourceType"], d["resource"] = t.resourceType, t.resourceName
+	for i := 0; i+1 < len(kv); i += 2 {
+		d[kv[i].(string)] = kv[i+1]
+	}
+	return d
 }

@@ -6,7 +6,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ohler55/ojg/oj"
@@ -369,4 +371,13 @@ func typeName(v any) string {
 		return "number"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// parseTimestamp parses an ASL timestamp (RFC 3339 with uppercase T and Z).
+func parseTimestamp(s string) (time.Time, bool) {
+	if strings.ContainsAny(s, "tz") {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	return t, err == nil
 }
