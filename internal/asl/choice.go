@@ -82,12 +82,3 @@ func (r *stateRun) runChoice(input any) (string, any, *stateError) {
 	out, err := r.st.io.output(input, eff, r.ctx())
 	return next, out, err
 }
-
-// failNoMatch is the error of a Choice state where no rule matched.
-func (r *stateRun) failNoMatch() *stateError {
-	cause := fmt.Sprintf("An error occurred while executing the state '%s'", r.st.name)
-	if r.enteredID > 0 {
-		cause += fmt.Sprintf(" (entered at the event id #%d)", r.enteredID)
-	}
-	return newError(ErrNoChoiceMatched, "%s. No Choice Rule matched and there is no Default.", cause)
-}

@@ -1,9 +1,27 @@
 // Package asl parses, validates and runs Amazon States Language definitions
-// (JSONPath query language) for the embedded Step Functions endpoint.
+// (JSONPath query language) for the embedded Step Functions endpoint, and
+// reads definitions for the provider.
 //
 // The server in package sfnlocal owns everything that is per API call (ARNs,
 // stores, history ids, execution-level events); this package owns everything
 // that happens inside one execution.
+//
+// # Layout
+//
+// Each concern has one file, holding both its decoding (checker.decodeX,
+// from Parse) and its running (stateRun.runX, from Run):
+//
+//   - api.go, doc.go: the exported types and this documentation.
+//   - parse.go: Parse, the (sub) state machine and the fields every state
+//     has; state.go: the compiled state, one field group per state type.
+//   - run.go: Run and the state machine loop; history.go: history events;
+//     context.go: the context object; errors.go: error names and causes.
+//   - retry.go (Retry and Catch), task.go, fanout.go (Parallel, Map and the
+//     worker pool they share), choice.go, wait.go, fail.go.
+//   - query.go: the query-language interface (below); jsonpath.go and
+//     jsonpath_choice.go: JSONPath behind it, with paths.go, template.go,
+//     intrinsics.go and intrinsic_funcs.go.
+//   - value.go: JSON values (parsing, writing, sizes, comparisons).
 //
 // # Data
 //
@@ -18,6 +36,64 @@
 // States.Runtime error when it matches nothing; an indefinite path
 // (wildcards, slices, unions, filters, ..) always yields an array of the
 // matches. Indefinite paths are evaluated by github.com/ohler55/ojg.
+//
+// # Query languages
+//
+// A state's fields are written in a query language (ASL's QueryLanguage).
+// Parse compiles every field that the languages write differently through
+// the state's queryLanguage (query.go) into a small interface, and the state
+// code calls only those; it never looks at a path, a template or an
+// expression. The languages are registered in the languages map by their
+// QueryLanguage value. What a state needs from its language, and how each
+// language provides it:
+//
+//   - dataFlow.input, the input-side transform: the effective input (against
+//     which the state's other fields are evaluated) and the arguments (a
+//     Task's payload, every Parallel branch's input, a Pass state's result).
+//     JSONPath: InputPath, then Parameters (a Pass state's Result wins).
+//     JSONata: the input itself ($states.input), and Arguments.
+//   - dataFlow.output, the result-side transform, from the raw input and the
+//     result. JSONPath: ResultSelector, ResultPath, OutputPath. JSONata:
+//     Output over $states.input and $states.result (default: the result).
+//     Choice, Wait and Succeed states pass their effective input as result.
+//   - errorFlow.output, a catcher's output. JSONPath: ResultPath. JSONata:
+//     Output over $states.errorOutput (default: the error output).
+//   - condition.eval, a Choice rule. JSONPath: Variable with a comparison,
+//     or And, Or, Not. JSONata: Condition. Next is read by the Choice state.
+//   - taskTimeouts: TimeoutSeconds and HeartbeatSeconds (JSONPath: or their
+//     ...Path forms; JSONata: a number or an expression).
+//   - waitTime.duration: Seconds or Timestamp (JSONPath: or ...Path).
+//   - failReason.errorAndCause: Error and Cause (JSONPath: or ...Path,
+//     which may also be an intrinsic function call).
+//   - mapItems: the items (JSONPath: ItemsPath; JSONata: Items) and the
+//     ItemSelector applied to each; concurrency: MaxConcurrency (JSONPath:
+//     or MaxConcurrencyPath).
+//
+// Each compiled value reports whether it reads the context object (states
+// that do not run without building it), and is handed the state entry's
+// context source (contextSource) at run time: $$ in JSONPath,
+// $states.context in JSONata. Errors are *stateError values with AWS's
+// names and causes; the state adds where it happened (stateRun.fail).
+//
+// JSONata (issue 11) is one more file: a type implementing queryLanguage,
+// registered in languages so that Parse accepts QueryLanguage "JSONata" at
+// the top level. A state's own QueryLanguage is then read in checker.state,
+// which compiles that state with the state's language (allowed only under a
+// JSONPath machine). The fields each language accepts come from
+// stateFields and catcherFields, so JSONPath-only fields in a JSONata state
+// (and the reverse) are refused as unknown, in AWS's words.
+//
+// A JSONata Choice rule may also have an Output, which belongs in choiceRule
+// beside its condition and Next.
+//
+// Variables (Assign) fit the same seams: dataFlow, errorFlow and choiceRule
+// gain an Assign evaluated with the same inputs as output (AWS applies
+// assignments after the state's other fields are evaluated); the values
+// live with the thread, where a Map iteration or Parallel branch gets a
+// scope that reads the outer variables and cannot assign them; and
+// contextSource gains a variable lookup, so that JSONPath's $name paths and
+// JSONata's $name both read the variables through the cx every query
+// already receives.
 //
 // # Errors
 //

@@ -127,3 +127,45 @@ type DefinitionError struct {
 func (e *DefinitionError) Error() string {
 	return strings.Join(e.Problems, ", ")
 }
+
+// fail decorates a data-flow error with the state it happened in, as AWS does.
+func (r *stateRun) fail(err *stateError) *stateError {
+	if err == nil || err.abort || err.located {
+		return err
+	}
+	switch err.Name {
+	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure:
+	default:
+		return err
+	}
+	return &stateError{Name: err.Name, Cause: r.location() + ". " + err.Cause, located: true}
+}
+
+// dataLimit is the error of a state whose result or output is too large. AWS
+// names the resource type of an optimised integration ('lambda'), the
+// resource of another Task, and the state name otherwise.
+func dataLimit(st *state) *stateError {
+	name := st.name
+	if t := st.task; t != nil {
+		name = t.resource
+		if strings.HasPrefix(t.resource, "arn:aws:states:::") {
+			name = t.resourceType
+		}
+	}
+	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
+}
+
+// failNoMatch is the error of a Choice state where no rule matched.
+func (r *stateRun) failNoMatch() *stateError {
+	return newError(ErrNoChoiceMatched, "%s. No Choice Rule matched and there is no Default.", r.location())
+}
+
+// location is how AWS names the state an error happened in, at the start
+// of the error's cause.
+func (r *stateRun) location() string {
+	loc := fmt.Sprintf("An error occurred while executing the state '%s'", r.st.name)
+	if r.enteredID > 0 {
+		loc += fmt.Sprintf(" (entered at the event id #%d)", r.enteredID)
+	}
+	return loc
+}

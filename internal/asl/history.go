@@ -44,3 +44,19 @@ func (th *thread) syncToLast() {
 }
 
 func (th *thread) history() bool { return th.ex.opts.Emit != nil }
+
+// emitEntered records that the thread entered st with input and returns the
+// event's id.
+func (th *thread) emitEntered(st *state, input any) int64 {
+	th.emit(st.typ+"StateEntered", "stateEnteredEventDetails", map[string]any{
+		"name": st.name, "input": string(marshal(input)), "inputDetails": map[string]any{"truncated": false},
+	})
+	return th.prev
+}
+
+// emitExited records that st ended with output (its JSON text).
+func (th *thread) emitExited(st *state, output []byte) {
+	th.emit(st.typ+"StateExited", "stateExitedEventDetails", map[string]any{
+		"name": st.name, "output": string(output), "outputDetails": map[string]any{"truncated": false},
+	})
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"time"
 )
@@ -170,23 +169,6 @@ type stateRun struct {
 	inMapItem  bool
 }
 
-// fail decorates a data-flow error with the state it happened in, as AWS does.
-func (r *stateRun) fail(err *stateError) *stateError {
-	if err == nil || err.abort || err.located {
-		return err
-	}
-	switch err.Name {
-	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure:
-	default:
-		return err
-	}
-	prefix := fmt.Sprintf("An error occurred while executing the state '%s'", r.st.name)
-	if r.enteredID > 0 {
-		prefix += fmt.Sprintf(" (entered at the event id #%d)", r.enteredID)
-	}
-	return &stateError{Name: err.Name, Cause: prefix + ". " + err.Cause, located: true}
-}
-
 // runState runs one state and returns the next state ("" at the end).
 func (th *thread) runState(ctx context.Context, st *state, input any) (string, any, *stateError) {
 	r := &stateRun{th: th, st: st}
@@ -194,10 +176,7 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		r.entered = th.ex.clock.Now()
 	}
 	if th.history() {
-		th.emit(st.typ+"StateEntered", "stateEnteredEventDetails", map[string]any{
-			"name": st.name, "input": string(marshal(input)), "inputDetails": map[string]any{"truncated": false},
-		})
-		r.enteredID = th.prev
+		r.enteredID = th.emitEntered(st, input)
 	}
 	var (
 		next string
@@ -233,27 +212,11 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		if len(text) > MaxPayloadSize {
 			return "", nil, dataLimit(st)
 		}
-		th.emit(st.typ+"StateExited", "stateExitedEventDetails", map[string]any{
-			"name": st.name, "output": string(text), "outputDetails": map[string]any{"truncated": false},
-		})
+		th.emitExited(st, text)
 	} else if st.typ == typePass && st.mayGrow() && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
 		return "", nil, dataLimit(st)
 	}
 	return next, out, nil
-}
-
-// dataLimit is the error of a state whose result or output is too large. AWS
-// names the resource type of an optimised integration ('lambda'), the
-// resource of another Task, and the state name otherwise.
-func dataLimit(st *state) *stateError {
-	name := st.name
-	if t := st.task; t != nil {
-		name = t.resource
-		if strings.HasPrefix(t.resource, "arn:aws:states:::") {
-			name = t.resourceType
-		}
-	}
-	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
 }
 
 // runSucceed runs a Succeed state: its input-side, then its output-side
