@@ -1,7 +1,5 @@
 package asl
 
-import "fmt"
-
 // choiceState is what a Choice state has beyond the common fields.
 type choiceState struct {
 	rules       []choiceRule
@@ -18,33 +16,18 @@ type choiceRule struct {
 // decodeChoice compiles a Choice state's Choices and Default.
 func (c *checker) decodeChoice(obj map[string]any, where string) *choiceState {
 	ch := &choiceState{}
-	v, ok := obj["Choices"]
-	list, isList := v.([]any)
-	switch {
-	case !ok:
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Choices]")
-	case !isList || len(list) == 0:
-		c.problem(where+"/Choices", "SCHEMA_VALIDATION_FAILED: 'Choices' must be a non-empty array")
-	default:
-		for i, e := range list {
-			w := fmt.Sprintf("%s/Choices[%d]", where, i)
-			em, ok := e.(map[string]any)
-			if !ok {
-				c.problem(w, "SCHEMA_VALIDATION_FAILED: A choice rule must be an object")
-				continue
-			}
-			var cr choiceRule
-			if next, ok := em["Next"]; !ok {
-				c.problem(w, "SCHEMA_VALIDATION_FAILED: These fields are required: [Next]")
-			} else if s, ok := next.(string); ok {
-				cr.next = s
-			} else {
-				c.problem(w+"/Next", "SCHEMA_VALIDATION_FAILED: 'Next' must be a string")
-			}
-			cr.cond = c.lang.compileCondition(c, em, w)
-			ch.rules = append(ch.rules, cr)
+	c.objectList(obj, "Choices", "choice rule", where, func(em map[string]any, w string) {
+		var cr choiceRule
+		if next, ok := em["Next"]; !ok {
+			c.problem(w, "SCHEMA_VALIDATION_FAILED: These fields are required: [Next]")
+		} else if s, ok := next.(string); ok {
+			cr.next = s
+		} else {
+			c.problem(w+"/Next", "SCHEMA_VALIDATION_FAILED: 'Next' must be a string")
 		}
-	}
+		cr.cond = c.lang.compileCondition(c, em, w)
+		ch.rules = append(ch.rules, cr)
+	})
 	if d, ok := obj["Default"]; ok {
 		if s, ok := d.(string); ok && s != "" {
 			ch.defaultNext = s

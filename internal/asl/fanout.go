@@ -2,7 +2,6 @@ package asl
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -15,24 +14,9 @@ type parallelState struct {
 // decodeParallel compiles the Branches of a Parallel state.
 func (c *checker) decodeParallel(obj map[string]any, where string) *parallelState {
 	p := &parallelState{}
-	bv, ok := obj["Branches"]
-	list, isList := bv.([]any)
-	switch {
-	case !ok:
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Branches]")
-	case !isList || len(list) == 0:
-		c.problem(where+"/Branches", "SCHEMA_VALIDATION_FAILED: 'Branches' must be a non-empty array")
-	default:
-		for i, b := range list {
-			bw := fmt.Sprintf("%s/Branches[%d]", where, i)
-			bm, ok := b.(map[string]any)
-			if !ok {
-				c.problem(bw, "SCHEMA_VALIDATION_FAILED: A branch must be an object")
-				continue
-			}
-			p.branches = append(p.branches, c.machine(bm, bw, false))
-		}
-	}
+	c.objectList(obj, "Branches", "branch", where, func(bm map[string]any, w string) {
+		p.branches = append(p.branches, c.machine(bm, w, false))
+	})
 	return p
 }
 

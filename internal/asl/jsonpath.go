@@ -159,31 +159,18 @@ type jsonPathTimeouts struct {
 
 func (jsonPath) compileTaskTimeouts(c *checker, obj map[string]any, where string) taskTimeouts {
 	t := &jsonPathTimeouts{timeoutSeconds: defaultTaskTimeout}
-	_, hasT := obj["TimeoutSeconds"]
-	_, hasTP := obj["TimeoutSecondsPath"]
-	if hasT && hasTP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'TimeoutSeconds' or 'TimeoutSecondsPath' may be set")
-	}
+	hasT, hasTP := c.exclusive(obj, where, "TimeoutSeconds", "TimeoutSecondsPath")
 	if hasT {
-		n, ok := toInt(obj["TimeoutSeconds"])
-		if !ok || n < 1 || n > defaultTaskTimeout {
-			c.problem(where+"/TimeoutSeconds", "SCHEMA_VALIDATION_FAILED: 'TimeoutSeconds' must be an integer from 1 to %d", defaultTaskTimeout)
-		}
-		t.timeoutSeconds, t.timeoutSet = n, true
+		t.timeoutSeconds, _ = c.intField(obj["TimeoutSeconds"], "TimeoutSeconds", where, 1, defaultTaskTimeout)
+		t.timeoutSet = true
 	}
 	if hasTP {
 		t.timeoutPath = c.reqPath(obj["TimeoutSecondsPath"], "TimeoutSecondsPath", where, true)
 	}
-	_, hasH := obj["HeartbeatSeconds"]
-	_, hasHP := obj["HeartbeatSecondsPath"]
-	if hasH && hasHP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'HeartbeatSeconds' or 'HeartbeatSecondsPath' may be set")
-	}
+	hasH, hasHP := c.exclusive(obj, where, "HeartbeatSeconds", "HeartbeatSecondsPath")
 	if hasH {
-		n, ok := toInt(obj["HeartbeatSeconds"])
-		if !ok || n < 1 || n > defaultTaskTimeout {
-			c.problem(where+"/HeartbeatSeconds", "SCHEMA_VALIDATION_FAILED: 'HeartbeatSeconds' must be an integer from 1 to %d", defaultTaskTimeout)
-		} else if hasT && n >= t.timeoutSeconds {
+		n, ok := c.intField(obj["HeartbeatSeconds"], "HeartbeatSeconds", where, 1, defaultTaskTimeout)
+		if ok && hasT && n >= t.timeoutSeconds {
 			c.problem(where+"/HeartbeatSeconds", "SCHEMA_VALIDATION_FAILED: 'HeartbeatSeconds' must be smaller than 'TimeoutSeconds'")
 		}
 		t.heartbeatSeconds, t.heartbeatSet = n, true
@@ -235,11 +222,7 @@ func (jsonPath) compileWait(c *checker, obj map[string]any, where string) waitTi
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath'")
 	}
 	if v, ok := obj["Seconds"]; ok {
-		n, ok := toInt(v)
-		if !ok || n < 0 || n > defaultTaskTimeout {
-			c.problem(where+"/Seconds", "SCHEMA_VALIDATION_FAILED: 'Seconds' must be an integer from 0 to %d", defaultTaskTimeout)
-		}
-		w.seconds = n
+		w.seconds, _ = c.intField(v, "Seconds", where, 0, defaultTaskTimeout)
 	}
 	if v, ok := obj["SecondsPath"]; ok {
 		w.secondsPath = c.reqPath(v, "SecondsPath", where, true)
@@ -301,11 +284,8 @@ type jsonPathFail struct {
 
 func (jsonPath) compileFail(c *checker, obj map[string]any, where string) failReason {
 	pair := func(lit, pathField string) (string, *valueSource) {
-		_, hasLit := obj[lit]
-		pv, hasPath := obj[pathField]
-		if hasLit && hasPath {
-			c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of '%s' or '%s' may be set", lit, pathField)
-		}
+		hasLit, hasPath := c.exclusive(obj, where, lit, pathField)
+		pv := obj[pathField]
 		var s string
 		if hasLit {
 			var ok bool
@@ -401,11 +381,7 @@ func (jsonPath) compileItems(c *checker, obj map[string]any, where string, io da
 	if v, ok := obj["ItemsPath"]; ok {
 		it.itemsPath = c.reqPath(v, "ItemsPath", where, true)
 	}
-	_, hasSel := obj["ItemSelector"]
-	_, hasParams := obj["Parameters"]
-	if hasSel && hasParams {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'ItemSelector' or 'Parameters' may be set")
-	}
+	hasSel, hasParams := c.exclusive(obj, where, "ItemSelector", "Parameters")
 	if hasSel {
 		it.itemSelector = c.template(obj["ItemSelector"], where+"/ItemSelector")
 	} else if hasParams {
@@ -453,11 +429,7 @@ type jsonPathConcurrency struct {
 
 func (jsonPath) compileMaxConcurrency(c *checker, obj map[string]any, where string) concurrency {
 	mc := &jsonPathConcurrency{}
-	_, hasMC := obj["MaxConcurrency"]
-	_, hasMCP := obj["MaxConcurrencyPath"]
-	if hasMC && hasMCP {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of 'MaxConcurrency' or 'MaxConcurrencyPath' may be set")
-	}
+	hasMC, hasMCP := c.exclusive(obj, where, "MaxConcurrency", "MaxConcurrencyPath")
 	if hasMC {
 		n, ok := toInt(obj["MaxConcurrency"])
 		if !ok || n < 0 || n > math.MaxInt32 {

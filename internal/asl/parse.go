@@ -304,6 +304,53 @@ func (m *StateMachine) hasTerminal() bool {
 	return false
 }
 
+// exclusive reports which of the fields a and b obj has, with a problem
+// when it has both.
+func (c *checker) exclusive(obj map[string]any, where, a, b string) (hasA, hasB bool) {
+	_, hasA = obj[a]
+	_, hasB = obj[b]
+	if hasA && hasB {
+		c.problem(where, "SCHEMA_VALIDATION_FAILED: Only one of '%s' or '%s' may be set", a, b)
+	}
+	return hasA, hasB
+}
+
+// intField reads v, the value of the integer field named field of the
+// object at where, with a problem unless it is an integer from lo to hi.
+// ok is false after a problem.
+func (c *checker) intField(v any, field, where string, lo, hi int64) (n int64, ok bool) {
+	n, ok = toInt(v)
+	if !ok || n < lo || n > hi {
+		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be an integer from %d to %d", field, lo, hi)
+		return n, false
+	}
+	return n, true
+}
+
+// objectList reads the field of obj that must be a non-empty array of
+// objects (Choices, Branches) and calls each with every element and its
+// JSON pointer; what names an element in problems.
+func (c *checker) objectList(obj map[string]any, field, what, where string, each func(elem map[string]any, w string)) {
+	v, ok := obj[field]
+	list, isList := v.([]any)
+	switch {
+	case !ok:
+		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [%s]", field)
+	case !isList || len(list) == 0:
+		c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be a non-empty array", field)
+	default:
+		for i, e := range list {
+			w := fmt.Sprintf("%s/%s[%d]", where, field, i)
+			m, ok := e.(map[string]any)
+			if !ok {
+				c.problem(w, "SCHEMA_VALIDATION_FAILED: A %s must be an object", what)
+				continue
+			}
+			each(m, w)
+		}
+	}
+}
+
 func (c *checker) unknownFields(obj map[string]any, allowed map[string]bool, where string) {
 	var bad []string
 	for k := range obj {

@@ -25,6 +25,9 @@ type catcher struct {
 	output      errorFlow // in the state's query language
 }
 
+// maxRetryDelay is the largest MaxDelaySeconds AWS accepts (366 days).
+const maxRetryDelay = 31622400
+
 var retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
 
 func (c *checker) retry(v any, where string) []*retrier {
@@ -32,10 +35,7 @@ func (c *checker) retry(v any, where string) []*retrier {
 	c.rules(v, where, "Retry", "retrier", retrierFields, func(obj map[string]any, w string, errorEquals []string) {
 		r := &retrier{errorEquals: errorEquals, interval: 1, maxAttempts: 3, backoffRate: 2}
 		if x, ok := obj["IntervalSeconds"]; ok {
-			n, ok := toInt(x)
-			if !ok || n < 1 || n > defaultTaskTimeout {
-				c.problem(w+"/IntervalSeconds", "SCHEMA_VALIDATION_FAILED: 'IntervalSeconds' must be an integer from 1 to %d", defaultTaskTimeout)
-			}
+			n, _ := c.intField(x, "IntervalSeconds", w, 1, defaultTaskTimeout)
 			r.interval = float64(n)
 		}
 		if x, ok := obj["MaxAttempts"]; ok {
@@ -53,10 +53,7 @@ func (c *checker) retry(v any, where string) []*retrier {
 			r.backoffRate = f
 		}
 		if x, ok := obj["MaxDelaySeconds"]; ok {
-			n, ok := toInt(x)
-			if !ok || n < 1 || n > 31622400 {
-				c.problem(w+"/MaxDelaySeconds", "SCHEMA_VALIDATION_FAILED: 'MaxDelaySeconds' must be an integer from 1 to 31622400")
-			}
+			n, _ := c.intField(x, "MaxDelaySeconds", w, 1, maxRetryDelay)
 			r.maxDelay = float64(n)
 		}
 		if x, ok := obj["JitterStrategy"]; ok {
