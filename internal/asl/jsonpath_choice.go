@@ -2,7 +2,8 @@ package asl
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -90,11 +91,7 @@ func compileRule(m map[string]any, where string, top bool, c *checker) *rule {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: Nested choice rules must not have a 'Next' field")
 	}
 	var found []string
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	for _, k := range keys {
 		v := m[k]
 		switch k {

@@ -2,6 +2,8 @@ package asl
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -36,11 +38,7 @@ func (m *StateMachine) TimeoutSeconds() int { return m.timeoutSeconds }
 
 // States returns the names of the top-level states, sorted.
 func (m *StateMachine) States() []string {
-	names := make([]string, 0, len(m.states))
-	for n := range m.states {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(m.states))
 	return names
 }
 
@@ -211,11 +209,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	if len(sm) == 0 {
 		c.problem(where+"/States", "SCHEMA_VALIDATION_FAILED: 'States' must contain at least one state")
 	}
-	names := make([]string, 0, len(sm))
-	for n := range sm {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(sm))
 	if c.names == nil {
 		c.names = map[string]bool{}
 	}

@@ -2,7 +2,8 @@ package asl
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -33,11 +34,7 @@ func compileTemplate(v any, where string, report func(where, format string, args
 	switch tv := v.(type) {
 	case map[string]any:
 		t := &template{}
-		keys := make([]string, 0, len(tv))
-		for k := range tv {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+		keys := slices.Sorted(maps.Keys(tv))
 		for _, k := range keys {
 			val := tv[k]
 			if strings.HasSuffix(k, ".$") {
