@@ -241,3 +241,59 @@ func TestParseNestingLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestParseProblemOrder checks that a definition with a problem in nearly
+// every field reports them all, in the order of the fields: state by state,
+// the common fields, then those of the state's type (which the query
+// language compiles piece by piece, in between the language-independent
+// ones).
+func TestParseProblemOrder(t *testing.T) {
+	def := `{"StartAt":"C","States":{
+		"C":{"Type":"Choice","Choices":[{"Variable":"$.x","Next":1,"StringEquals":2}, 7],"Default":3},
+		"F":{"Type":"Fail","Error":1,"ErrorPath":"$.e","CausePath":"States.Nope()"},
+		"M":{"Type":"Map","End":true,"ItemsPath":"$[*]","ItemSelector":1,"Parameters":{"a.$":1},
+			"ItemProcessor":{"StartAt":"Y","States":{"Y":{"Type":"Pass"}}},"MaxConcurrency":-1,"MaxConcurrencyPath":"$.m"},
+		"P":{"Type":"Parallel","End":true,"Branches":[1]},
+		"T":{"Type":"Task","End":true,"InputPath":5,"Parameters":{"a.$":1},"ResultSelector":{"b.$":"nope"},
+			"Retry":[{"ErrorEquals":[]}],"Catch":[{"ErrorEquals":["X"],"ResultPath":"bad"}],
+			"TimeoutSeconds":0,"TimeoutSecondsPath":"$.t","HeartbeatSeconds":0},
+		"W":{"Type":"Wait","Next":"C","Seconds":-1,"Timestamp":"bad"}}}`
+	want := []string{
+		"SCHEMA_VALIDATION_FAILED: 'Next' must be a string at /States/C/Choices[0]/Next",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'StringEquals' must be a STRING at /States/C/Choices[0]/StringEquals",
+		"SCHEMA_VALIDATION_FAILED: A choice rule must be an object at /States/C/Choices[1]",
+		"SCHEMA_VALIDATION_FAILED: 'Default' must be a non-empty string at /States/C/Default",
+		"SCHEMA_VALIDATION_FAILED: Only one of 'Error' or 'ErrorPath' may be set at /States/F",
+		"SCHEMA_VALIDATION_FAILED: 'Error' must be a string at /States/F/Error",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'CausePath' must be a valid JSONPath or intrinsic function call: invalid intrinsic function call \"States.Nope()\": unknown function \"States.Nope\" at /States/F/CausePath",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a STRING that contains a JSONPath but was a number at /States/M/Parameters/a.$",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'ItemsPath' must be a valid JSONPath: path \"$[*]\" must be a reference path (keys and indexes only) at /States/M/ItemsPath",
+		"SCHEMA_VALIDATION_FAILED: Only one of 'ItemSelector' or 'Parameters' may be set at /States/M",
+		"SCHEMA_VALIDATION_FAILED: The value must be an object at /States/M/ItemSelector",
+		"SCHEMA_VALIDATION_FAILED: One of 'Next' or 'End' is required; 'End' must be true when there is no 'Next' at /States/M/ItemProcessor/States/Y",
+		"SCHEMA_VALIDATION_FAILED: Only one of 'MaxConcurrency' or 'MaxConcurrencyPath' may be set at /States/M",
+		"SCHEMA_VALIDATION_FAILED: 'MaxConcurrency' must be a non-negative integer at /States/M/MaxConcurrency",
+		"SCHEMA_VALIDATION_FAILED: A branch must be an object at /States/P/Branches[0]",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'InputPath' must be a STRING that contains a JSONPath at /States/T/InputPath",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a STRING that contains a JSONPath but was a number at /States/T/Parameters/a.$",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call: path \"nope\" must start with '$' at /States/T/ResultSelector/b.$",
+		"SCHEMA_VALIDATION_FAILED: 'ErrorEquals' must be a non-empty array of strings at /States/T/Retry[0]/ErrorEquals",
+		"SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch[0]",
+		"SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid JSONPath: path \"bad\" must start with '$' at /States/T/Catch[0]/ResultPath",
+		"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/T",
+		"SCHEMA_VALIDATION_FAILED: Only one of 'TimeoutSeconds' or 'TimeoutSecondsPath' may be set at /States/T",
+		"SCHEMA_VALIDATION_FAILED: 'TimeoutSeconds' must be an integer from 1 to 99999999 at /States/T/TimeoutSeconds",
+		"SCHEMA_VALIDATION_FAILED: 'HeartbeatSeconds' must be an integer from 1 to 99999999 at /States/T/HeartbeatSeconds",
+		"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/W",
+		"SCHEMA_VALIDATION_FAILED: 'Seconds' must be an integer from 0 to 99999999 at /States/W/Seconds",
+		"SCHEMA_VALIDATION_FAILED: 'Timestamp' must be an RFC 3339 timestamp such as 2016-03-14T01:59:00Z at /States/W/Timestamp",
+	}
+	_, err := Parse(def)
+	var de *DefinitionError
+	if !errors.As(err, &de) {
+		t.Fatalf("Parse error = %v, want a *DefinitionError", err)
+	}
+	if !reflect.DeepEqual(de.Problems, want) {
+		t.Errorf("problems =\n%s\nwant\n%s", strings.Join(de.Problems, "\n"), strings.Join(want, "\n"))
+	}
+}
