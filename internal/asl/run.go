@@ -219,38 +219,6 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 	return next, out, nil
 }
 
-// runSucceed runs a Succeed state: its input-side, then its output-side
-// transform.
-func (r *stateRun) runSucceed(input any) (any, *stateError) {
-	eff, _, err := r.st.io.input(input, r.ctx())
-	if err != nil {
-		return nil, err
-	}
-	return r.st.io.output(input, eff, r.ctx())
-}
-
-// seconds converts n seconds (from a ...Path, so unbounded) to a Duration,
-// saturating at the longest one rather than wrapping around.
-func seconds(n int64) time.Duration {
-	if n > int64(math.MaxInt64/time.Second) {
-		return math.MaxInt64
-	}
-	return time.Duration(n) * time.Second
-}
-
-// sleep waits d on the execution's clock, or until ctx ends.
-func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
-	if d <= 0 {
-		return nil
-	}
-	select {
-	case <-th.ex.clock.After(d):
-		return nil
-	case <-ctx.Done():
-		return errAborted
-	}
-}
-
 // attempt runs the body of a Pass, Task, Parallel or Map state once.
 func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	st := r.st
@@ -281,4 +249,36 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, dataLimit(st)
 	}
 	return out, nil
+}
+
+// runSucceed runs a Succeed state: its input-side, then its output-side
+// transform.
+func (r *stateRun) runSucceed(input any) (any, *stateError) {
+	eff, _, err := r.st.io.input(input, r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	return r.st.io.output(input, eff, r.ctx())
+}
+
+// seconds converts n seconds (from a ...Path, so unbounded) to a Duration,
+// saturating at the longest one rather than wrapping around.
+func seconds(n int64) time.Duration {
+	if n > int64(math.MaxInt64/time.Second) {
+		return math.MaxInt64
+	}
+	return time.Duration(n) * time.Second
+}
+
+// sleep waits d on the execution's clock, or until ctx ends.
+func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-th.ex.clock.After(d):
+		return nil
+	case <-ctx.Done():
+		return errAborted
+	}
 }
