@@ -9,10 +9,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
-	"maps"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -81,7 +79,7 @@ func writeFormatValue(b *strings.Builder, v any) {
 		}
 		b.WriteByte(']')
 	case map[string]any:
-		keys := slices.Sorted(maps.Keys(tv))
+		keys := sortedKeys(tv)
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {

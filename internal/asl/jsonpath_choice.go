@@ -2,8 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 )
@@ -91,7 +89,7 @@ func compileRule(m map[string]any, where string, top bool, c *checker) *rule {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: Nested choice rules must not have a 'Next' field")
 	}
 	var found []string
-	keys := slices.Sorted(maps.Keys(m))
+	keys := sortedKeys(m)
 	for _, k := range keys {
 		v := m[k]
 		switch k {

@@ -2,8 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -38,7 +36,7 @@ func (m *StateMachine) TimeoutSeconds() int { return m.timeoutSeconds }
 
 // States returns the names of the top-level states, sorted.
 func (m *StateMachine) States() []string {
-	names := slices.Sorted(maps.Keys(m.states))
+	names := sortedKeys(m.states)
 	return names
 }
 
@@ -209,7 +207,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	if len(sm) == 0 {
 		c.problem(where+"/States", "SCHEMA_VALIDATION_FAILED: 'States' must contain at least one state")
 	}
-	names := slices.Sorted(maps.Keys(sm))
+	names := sortedKeys(sm)
 	if c.names == nil {
 		c.names = map[string]bool{}
 	}

@@ -2,8 +2,6 @@ package asl
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 )
 
@@ -34,7 +32,7 @@ func compileTemplate(v any, where string, report func(where, format string, args
 	switch tv := v.(type) {
 	case map[string]any:
 		t := &template{}
-		keys := slices.Sorted(maps.Keys(tv))
+		keys := sortedKeys(tv)
 		for _, k := range keys {
 			val := tv[k]
 			if strings.HasSuffix(k, ".$") {
