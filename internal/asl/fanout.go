@@ -31,15 +31,23 @@ func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError
 		results[i] = out
 		return err
 	})
-	th.syncToLast()
+	th.joinFanOut(err, "ParallelStateSucceeded", "ParallelStateFailed")
 	if err != nil {
-		if !err.abort {
-			th.emit("ParallelStateFailed", "", nil)
-		}
 		return nil, err
 	}
-	th.emit("ParallelStateSucceeded", "", nil)
 	return results, nil
+}
+
+// joinFanOut continues the thread's history after its fan-out ended with
+// err, recording succeeded or failed (nothing when the run was aborted).
+func (th *thread) joinFanOut(err *stateError, succeeded, failed string) {
+	th.syncToLast()
+	switch {
+	case err == nil:
+		th.emit(succeeded, "", nil)
+	case !err.abort:
+		th.emit(failed, "", nil)
+	}
 }
 
 // fanOut runs n jobs on at most workers goroutines, each job on its own
@@ -191,13 +199,9 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 		}
 		return nil
 	})
-	th.syncToLast()
+	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
 	if err != nil {
-		if !err.abort {
-			th.emit("MapStateFailed", "", nil)
-		}
 		return nil, err
 	}
-	th.emit("MapStateSucceeded", "", nil)
 	return results, nil
 }
