@@ -75,6 +75,11 @@
 // $states.context in JSONata. Errors are *stateError values with AWS's
 // names and causes; the state adds where it happened (stateRun.fail).
 //
+// The tracing language in query_test.go is the smallest implementation: it
+// wraps JSONPath's compiled values in its own types, and its test
+// (TestQueryLanguageSeam) fails if a state reads a field around the
+// interface.
+//
 // JSONata (issue 11) is one more file: a type implementing queryLanguage,
 // registered in languages so that Parse accepts QueryLanguage "JSONata" at
 // the top level. A state's own QueryLanguage is then read in checker.state,
