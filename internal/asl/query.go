@@ -1,8 +1,6 @@
 package asl
 
-import (
-	"time"
-)
+import "time"
 
 // queryLanguage is one of the languages in which a state's fields are
 // written (ASL's QueryLanguage). Every field that the languages write

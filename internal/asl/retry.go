@@ -30,6 +30,7 @@ const maxRetryDelay = 31622400
 
 var retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
 
+// retry compiles a state's Retry field, v, found at where.
 func (c *checker) retry(v any, where string) []*retrier {
 	var out []*retrier
 	c.rules(v, where, "Retry", "retrier", retrierFields, func(obj map[string]any, w string, errorEquals []string) {
@@ -70,6 +71,8 @@ func (c *checker) retry(v any, where string) []*retrier {
 	return out
 }
 
+// catch compiles a state's Catch field, v, found at where; each
+// catcher's output is compiled in the state's query language.
 func (c *checker) catch(v any, where string) []*catcher {
 	var out []*catcher
 	c.rules(v, where, "Catch", "catcher", c.lang.catcherFields(), func(obj map[string]any, w string, errorEquals []string) {
