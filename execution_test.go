@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/polysync/stepfunctions/expressstore"
 	"io"
 	"log/slog"
 	"regexp"
@@ -401,7 +402,7 @@ func TestExpressResultsAreBounded(t *testing.T) {
 			t.Errorf("GetPipelineRunStatus(%s) error = %v", r.RunID, err)
 		}
 	}
-	if n := p.express.len(); n != 2 {
+	if n := p.results.(*expressstore.Memory).Len(); n != 2 {
 		t.Errorf("express records = %d, want 2", n)
 	}
 }

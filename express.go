@@ -3,75 +3,61 @@ package stepfunctions
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"os"
 	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/google/uuid"
 	"golang.org/x/sync/singleflight"
+
+	"github.com/polysync/stepfunctions/expressstore"
 )
 
-// expressRecord is the result of an Express run, kept so that GetPipelineRunStatus can answer for it.
-type expressRecord struct {
-	jobID     string
-	name      string
-	inputHash [sha256.Size]byte
-	status    string // SUCCEEDED, FAILED or TIMED_OUT
-	output    string
-	errName   string
-	cause     string
-	startedAt time.Time
-	stoppedAt time.Time
-}
+// Express results are kept in a Store (Config.ExpressResults): the bounded in-memory one by default, or one the
+// host's replicas share.
+const (
+	// expressClaimTTL is how long the claim of an idempotent Express start's name holds: the longest Express run
+	// (5 minutes) with room for the wait on the rate limiter and for clock differences between replicas.
+	expressClaimTTL = 6 * time.Minute
+	// expressClaimPoll is how often a start waiting on another replica's claim of its name looks again.
+	expressClaimPoll = time.Second
+)
 
-// size is what the record counts against Config.ExpressResultBytes: its variable-length fields.
-func (r expressRecord) size() int {
-	return len(r.jobID) + len(r.name) + len(r.status) + len(r.output) + len(r.errName) + len(r.cause)
-}
-
-// startExpress runs an Express execution with StartSyncExecution and records its result.
+// startExpress runs an Express execution with StartSyncExecution and records its result in the result store.
 //
-// Step Functions does not deduplicate Express names, so for an idempotent start the Provider does: while it holds
-// the result recorded for the same name it returns that run (or ErrIdempotencyConflict for a different input),
-// and concurrent starts with the same name share one execution. A caller waiting on another's start stops
-// waiting when its own ctx ends; if the start fails because the starting caller's ctx ended before its request
-// went out, a waiter whose ctx is still live starts the run itself. After a start whose answer was lost
-// (ErrOutcomeUnknown) the key is spent: while the Provider remembers it, a start with it is ErrOutcomeUnknown too.
+// Step Functions does not deduplicate Express names, so for an idempotent start the Provider does: the start
+// claims its execution name in the result store, and only the winner runs the execution; the others (concurrent
+// callers of this Provider share the winner's start, other replicas sharing the store wait for its record)
+// return the recorded run, or ErrIdempotencyConflict for a different input. A caller waiting on another's start
+// stops waiting when its own ctx ends; if the start fails before its request went out, its claim is released and
+// a waiter whose ctx is still live starts the run itself. After a start whose answer was lost (ErrOutcomeUnknown)
+// the key is spent: its claim is kept until it expires, and while this Provider remembers the key a start with
+// it is ErrOutcomeUnknown too.
 func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRun, error) {
-	hash := sha256.Sum256([]byte(r.input))
+	sum := sha256.Sum256([]byte(r.input))
+	digest := hex.EncodeToString(sum[:])
 	if !r.idempotent {
-		runID, rec, err := p.runExpress(ctx, r, hash)
+		rec, err := p.runExpress(ctx, r, digest)
 		if err != nil {
 			return PipelineRun{}, err
 		}
-		return p.expressRun(runID, rec, r.params), nil
-	}
-	type result struct {
-		runID string
-		rec   expressRecord
+		return p.expressRun(rec, r.params), nil
 	}
 	for {
 		var led atomic.Bool // whether this caller's function ran: it started the execution or found the record
 		ch := p.expressFlight.DoChan(r.name, func() (any, error) {
 			led.Store(true)
-			if runID, ok := p.expressByName.get(r.name); ok {
-				if runID == "" {
-					return result{}, spentKey(r)
-				}
-				if rec, ok := p.express.get(runID); ok {
-					p.log.LogAttrs(ctx, slog.LevelInfo, "returned recorded Express run for idempotency key",
-						slog.String("job", r.job.ID), slog.String("run", runID))
-					return result{runID, rec}, nil
-				}
-			}
-			runID, rec, err := p.runExpress(ctx, r, hash)
-			return result{runID, rec}, err
+			return p.claimAndRunExpress(ctx, r, digest)
 		})
 		var res singleflight.Result
 		select {
@@ -91,18 +77,51 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 			}
 			return PipelineRun{}, res.Err
 		}
-		got := res.Val.(result)
-		if got.rec.inputHash != hash {
-			return PipelineRun{}, differentParameters(got.runID, nil)
+		rec := res.Val.(expressstore.Result)
+		if rec.InputDigest != digest {
+			return PipelineRun{}, differentParameters(firstNonEmpty(rec.RunID, r.name), nil)
 		}
-		return p.expressRun(got.runID, got.rec, r.params), nil
+		return p.expressRun(rec, r.params), nil
 	}
 }
 
+// claimAndRunExpress claims r's execution name in the result store and runs the execution when this caller
+// wins, or returns the record of the run the name already denotes.
+func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
+	if _, spent := p.spent.get(r.name); spent {
+		return expressstore.Result{}, spentKey(r)
+	}
+	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
+		InputDigest: digest, Owner: p.owner}
+	rec, won, err := expressstore.ClaimOrWait(ctx, p.results, claim, expressClaimTTL, expressClaimPoll)
+	if err != nil {
+		return expressstore.Result{}, p.storeError(ctx, r.job.ID, "claim the execution name "+r.name, err)
+	}
+	if !won {
+		if rec.RunID != "" {
+			p.log.LogAttrs(ctx, slog.LevelInfo, "returned recorded Express run for idempotency key",
+				slog.String("job", r.job.ID), slog.String("run", rec.RunID))
+		}
+		return rec, nil // a run, or another start's claim with another input: startExpress compares the digest
+	}
+	rec, err = p.runExpress(ctx, r, digest)
+	if err != nil {
+		if !errors.Is(err, ErrOutcomeUnknown) {
+			// Nothing ran: let the next start of the key (here or in another replica) run it.
+			if rerr := p.results.Release(context.WithoutCancel(ctx), r.name, p.owner); rerr != nil {
+				p.log.LogAttrs(ctx, slog.LevelWarn, "could not release the claim of an Express start that did not run",
+					slog.String("name", r.name), slog.String("error", rerr.Error()))
+			}
+		}
+		return expressstore.Result{}, err
+	}
+	return rec, nil
+}
+
 // runExpress runs one Express execution with StartSyncExecution and records its result.
-func (p *Provider) runExpress(ctx context.Context, r startRequest, hash [sha256.Size]byte) (string, expressRecord, error) {
+func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
 	if err := p.wait(ctx, apiStartSyncExecution, r.job.ID); err != nil {
-		return "", expressRecord{}, err
+		return expressstore.Result{}, err
 	}
 	var sent sendTracker
 	out, err := p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
@@ -113,46 +132,65 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, hash [sha256.
 	}, retryThrottlesOnly, sent.install)
 	if err != nil {
 		if !sent.mayHaveRun.Load() {
-			return "", expressRecord{}, p.classify(ctx, apiStartSyncExecution, r.job.ID, err)
+			return expressstore.Result{}, p.classify(ctx, apiStartSyncExecution, r.job.ID, err)
 		}
 		if r.idempotent {
-			p.expressByName.put(r.name, "") // the key is spent: see spentKey
+			p.spent.put(r.name, struct{}{}) // the key is spent: see spentKey
 		}
 		p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of StartSyncExecution; the Express execution may have run",
 			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
-		return "", expressRecord{}, outcomeUnknown(r, err)
+		return expressstore.Result{}, outcomeUnknown(r, err)
 	}
-	runID := aws.ToString(out.ExecutionArn)
-	rec := expressRecord{
-		jobID:     r.job.ID,
-		name:      r.name,
-		inputHash: hash,
-		status:    string(out.Status),
-		output:    aws.ToString(out.Output),
-		errName:   aws.ToString(out.Error),
-		cause:     aws.ToString(out.Cause),
-		startedAt: aws.ToTime(out.StartDate),
-		stoppedAt: aws.ToTime(out.StopDate),
+	rec := expressstore.Result{
+		RunID:           aws.ToString(out.ExecutionArn),
+		JobID:           r.job.ID,
+		StateMachineARN: r.sm.Base().String(),
+		Name:            r.name,
+		InputDigest:     digest,
+		Owner:           p.owner,
+		Status:          string(out.Status),
+		Output:          aws.ToString(out.Output),
+		Error:           aws.ToString(out.Error),
+		Cause:           aws.ToString(out.Cause),
+		StartedAt:       aws.ToTime(out.StartDate),
+		StoppedAt:       aws.ToTime(out.StopDate),
 	}
-	p.express.put(runID, rec)
-	p.expressByName.put(r.name, runID)
 	p.log.LogAttrs(ctx, slog.LevelInfo, "ran Express execution",
-		slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", rec.status),
-		slog.Int("input_bytes", len(r.input)), slog.Int("output_bytes", len(rec.output)))
-	return runID, rec, nil
+		slog.String("job", r.job.ID), slog.String("run", rec.RunID), slog.String("status", rec.Status),
+		slog.Int("input_bytes", len(r.input)), slog.Int("output_bytes", len(rec.Output)))
+	// The run has happened: record it even when the caller's ctx has just ended.
+	if err := p.results.Put(context.WithoutCancel(ctx), rec); err != nil {
+		// The caller still gets the run; only later lookups of it (and of its key) miss it.
+		p.log.LogAttrs(ctx, slog.LevelWarn, "could not record an Express result",
+			slog.String("run", rec.RunID), slog.String("error", err.Error()))
+	}
+	return rec, nil
+}
+
+// storeError wraps an error of the result store met while doing what.
+func (p *Provider) storeError(ctx context.Context, resource, what string, err error) *Error {
+	return &Error{Op: opOf(ctx), Resource: resource, Err: fmt.Errorf("express result store: %s: %w", what, err),
+		Hint: "check the store given as Config.ExpressResults (its database, its connection)"}
 }
 
 // expressRun builds the PipelineRun of a recorded Express run.
-func (p *Provider) expressRun(runID string, rec expressRecord, params []Parameter) PipelineRun {
-	st := expressStatus(runID, rec, params)
-	run := PipelineRun{RunID: runID, JobID: rec.jobID, Name: rec.name, StartedAt: rec.startedAt, Status: &st}
-	run.ConsoleURL, _ = consoleURL(runID, rec.startedAt)
+func (p *Provider) expressRun(rec expressstore.Result, params []Parameter) PipelineRun {
+	st := expressStatus(rec, params)
+	run := PipelineRun{RunID: rec.RunID, JobID: rec.JobID, Name: rec.Name, StartedAt: rec.StartedAt, Status: &st}
+	run.ConsoleURL, _ = consoleURL(rec.RunID, rec.StartedAt)
 	return run
 }
 
 // expressStatus maps a recorded Express result to a RunStatus, applying outputs on success.
-func expressStatus(runID string, rec expressRecord, params []Parameter) RunStatus {
-	return buildStatus(runID, rec.status, rec.output, rec.errName, rec.cause, rec.startedAt, rec.stoppedAt, params)
+func expressStatus(rec expressstore.Result, params []Parameter) RunStatus {
+	return buildStatus(rec.RunID, rec.Status, rec.Output, rec.Error, rec.Cause, rec.StartedAt, rec.StoppedAt, params)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 // retryThrottlesOnly restricts the retries of a StartSyncExecution call to throttling errors. Express
@@ -275,4 +313,11 @@ func spentKey(r startRequest) *Error {
 			"it is not started again"),
 		Hint: "look for execution " + r.name + " in the state machine's CloudWatch Logs; start with a new idempotency key " +
 			"to run it again"}
+}
+
+// newOwner names a Provider in the claims of idempotent Express starts: the host, the process and a random
+// part, so that two Providers of one process are told apart too.
+func newOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), uuid.NewString()[:8])
 }

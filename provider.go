@@ -45,6 +45,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnapi"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
@@ -227,12 +228,21 @@ type Config struct {
 	// Provider started, and to runs whose name is Polysync-<UUIDv7> (which carries its start time), so it
 	// survives a restart of the host.
 	NotFoundGrace time.Duration
-	// ExpressResultCapacity is how many Express results GetPipelineRunStatus can answer for (least recently
-	// used evicted first). Default 1000. Each result holds the run's output, up to 256 KiB.
+	// ExpressResults keeps the results of Express runs, which Step Functions cannot describe, so that
+	// GetPipelineRunStatus answers for them and idempotency keys hold across processes. Nil means a bounded store
+	// in this process's memory (expressstore.NewMemory with ExpressResultCapacity and ExpressResultBytes), whose
+	// results die with the process. Give the host's replicas one shared store (package expressstore/sqlstore,
+	// on PostgreSQL or SQLite) to answer for each other's runs, after restarts, and to start an idempotency key
+	// once among them.
+	ExpressResults expressstore.Store
+	// ExpressResultCapacity is how many Express results the default in-memory store holds (least recently used
+	// evicted first). Default 1000. Each result holds the run's output, up to 256 KiB. Ignored with
+	// ExpressResults.
 	ExpressResultCapacity int
-	// ExpressResultBytes bounds the memory those results take: the least recently used are evicted while their
-	// outputs, error names and causes add up to more. Default 64 MiB (room for 256 results of the largest
-	// output, or all 1000 of up to 64 KiB). The latest result is always kept.
+	// ExpressResultBytes bounds the memory the default store's results take: the least recently used are evicted
+	// while their outputs, error names and causes add up to more. Default 64 MiB (room for 256 results of the
+	// largest output, or all 1000 of up to 64 KiB). The latest result is always kept. Ignored with
+	// ExpressResults.
 	ExpressResultBytes int
 }
 
@@ -301,10 +311,11 @@ type Provider struct {
 	now                  func() time.Time
 	sleep                func(ctx context.Context, d time.Duration) error
 
-	express       *lru[string, expressRecord] // Express results by run ID
-	expressByName *lru[string, string]        // Express run IDs by execution name, for idempotency keys
-	expressFlight singleflight.Group          // idempotent Express starts in flight, by execution name
-	started       *lru[string, time.Time]     // recent Standard starts by run ID
+	results       expressstore.Store      // Express results (Config.ExpressResults)
+	owner         string                  // names this Provider in the claims of idempotent Express starts
+	spent         *lru[string, struct{}]  // names of idempotent Express starts whose answer was lost
+	expressFlight singleflight.Group      // idempotent Express starts in flight, by execution name
+	started       *lru[string, time.Time] // recent Standard starts by run ID
 
 	sweeps        *sweepStats        // what status sweeps learnt of each state machine
 	listGroup     singleflight.Group // ListExecutions walks in flight, by state machine
@@ -523,12 +534,18 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 	if capacity == 0 {
 		capacity = DefaultExpressResultCapacity
 	}
-	maxBytes := cfg.ExpressResultBytes
-	if maxBytes == 0 {
-		maxBytes = DefaultExpressResultBytes
+	p.results = cfg.ExpressResults
+	if p.results == nil {
+		maxBytes := cfg.ExpressResultBytes
+		if maxBytes == 0 {
+			maxBytes = DefaultExpressResultBytes
+		}
+		p.results = expressstore.NewMemory(func(o *expressstore.MemoryOptions) {
+			o.Capacity, o.MaxBytes = capacity, maxBytes
+		})
 	}
-	p.express = newCostLRU[string](capacity, maxBytes, expressRecord.size)
-	p.expressByName = newLRU[string, string](capacity)
+	p.owner = newOwner()
+	p.spent = newLRU[string, struct{}](capacity)
 	p.started = newLRU[string, time.Time](startedCapacity)
 	p.sweeps = newSweepStats(sweepStatsCapacity)
 	p.tracker = newTracker(p)

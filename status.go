@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
@@ -60,14 +61,18 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 		return RunStatus{}, &Error{Op: op, Resource: runID, Err: err}
 	}
 	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		rec, ok := p.express.get(runID)
-		if !ok {
-			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
-				Err: errors.New("this Provider holds no result for the Express run"),
-				Hint: "Step Functions cannot describe Express executions; the Provider keeps the results of the Express runs it " +
-					"started (Config.ExpressResultCapacity and ExpressResultBytes, in memory); look for the run in the state machine's CloudWatch Logs"}
+		rec, err := p.results.Get(ctx, runID)
+		if err != nil && !errors.Is(err, expressstore.ErrNotFound) {
+			return RunStatus{}, p.storeError(ctx, runID, "look the run up", err)
 		}
-		return expressStatus(runID, rec, params), nil
+		if err != nil {
+			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
+				Err: errors.New("the Express result store holds no result for the run"),
+				Hint: "Step Functions cannot describe Express executions; the Provider keeps the results of the Express runs it " +
+					"starts in Config.ExpressResults (by default in this process's memory, bounded by ExpressResultCapacity and " +
+					"ExpressResultBytes); share one store between replicas, or look for the run in the state machine's CloudWatch Logs"}
+		}
+		return expressStatus(rec, params), nil
 	}
 	v, err := p.describeRun(ctx, runID, a)
 	if err != nil {
@@ -218,12 +223,20 @@ func copyParams(params []Parameter) []Parameter {
 	return append([]Parameter(nil), params...)
 }
 
-// ConsoleURL returns the AWS console link of a run (or any ARN ConsoleURL accepts). For an Express run this
-// Provider holds, the link carries the start date the console needs.
+// ConsoleURL returns the AWS console link of a run (or any ARN ConsoleURL accepts). For an Express run whose
+// result the store holds, the link carries the start date the console needs (the store is asked for at most
+// consoleStoreTimeout; without an answer the link has no start date).
 func (p *Provider) ConsoleURL(runID string) (string, error) {
 	var start time.Time
-	if rec, ok := p.express.get(runID); ok {
-		start = rec.startedAt
+	if a, err := sfnarn.Parse(runID); err == nil && a.Kind == sfnarn.Express {
+		ctx, cancel := context.WithTimeout(context.Background(), consoleStoreTimeout)
+		defer cancel()
+		if rec, err := p.results.Get(ctx, runID); err == nil {
+			start = rec.StartedAt
+		}
 	}
 	return consoleURL(runID, start)
 }
+
+// consoleStoreTimeout bounds ConsoleURL's look-up of an Express run's start date in the result store.
+const consoleStoreTimeout = 5 * time.Second

@@ -1,0 +1,120 @@
+package stepfunctions_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	_ "modernc.org/sqlite"
+
+	"github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/expressstore/sqlstore"
+)
+
+// sharedStore opens a SQLite result store in a temporary file, as a host's replicas would each open the
+// database they share: every call returns a store on its own connection pool.
+func sharedStore(t *testing.T) func() expressstore.Store {
+	t.Helper()
+	url := "file:" + filepath.Join(t.TempDir(), "results.db") + "?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)"
+	return func() expressstore.Store {
+		t.Helper()
+		db, err := sql.Open("sqlite", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close() })
+		s, err := sqlstore.New(context.Background(), db, sqlstore.SQLite, func(o *sqlstore.Options) { o.CreateTables = true })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+}
+
+// TestLocalExpressResultsSharedByReplicas runs an Express job from one Provider and reads it from another that
+// shares the result store, as a host's replicas, or the same host after a restart, would.
+func TestLocalExpressResultsSharedByReplicas(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "shared", typ: types.StateMachineTypeExpress})
+	open := sharedStore(t)
+	first := e.provider(stepfunctions.Config{ExpressResults: open()})
+	params := []stepfunctions.Parameter{
+		{Name: "amount", DataType: stepfunctions.DataTypeNumber, Value: "40"},
+		{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+	}
+	ctx := context.Background()
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}
+	run, err := first.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("order-1"))
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+
+	// Another replica (or this host after a restart): a fresh Provider on the same database.
+	second := e.provider(stepfunctions.Config{ExpressResults: open()})
+	st, err := second.GetPipelineRunStatus(ctx, run.RunID, params)
+	if err != nil || st.State != stepfunctions.RunStateSuccess || paramValues(st.Parameters)["total"] != "42" {
+		t.Fatalf("GetPipelineRunStatus() on another replica = %+v, %v; want Success with total 42", st, err)
+	}
+	if url, err := second.ConsoleURL(run.RunID); err != nil || url != run.ConsoleURL {
+		t.Errorf("ConsoleURL() on another replica = %q, %v; want %q (with the start date from the store)", url, err, run.ConsoleURL)
+	}
+	before := e.calls("StartSyncExecution")
+	again, err := second.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("order-1"))
+	if err != nil || again.RunID != run.RunID {
+		t.Errorf("ExecutePipeline(same key) on another replica = %+v, %v; want run %s", again, err, run.RunID)
+	}
+	if n := e.calls("StartSyncExecution") - before; n != 0 {
+		t.Errorf("the repeat on another replica made %d StartSyncExecution calls, want 0", n)
+	}
+	other := append([]stepfunctions.Parameter{}, params...)
+	other[0].Value = "41"
+	if _, err := second.ExecutePipeline(ctx, job, other, stepfunctions.WithIdempotencyKey("order-1")); !errors.Is(err, stepfunctions.ErrIdempotencyConflict) {
+		t.Errorf("ExecutePipeline(same key, other input) on another replica error = %v, want ErrIdempotencyConflict", err)
+	}
+}
+
+// TestLocalExpressKeyStartsOnceAcrossReplicas starts one idempotency key from 8 Providers sharing a store at
+// once: exactly one Express execution runs, and every caller gets it.
+func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
+	e := newLocalEnv(t)
+	release := make(chan struct{})
+	e.registerTasks(`{"total":1}`, release)
+	arn := e.create(machineSpec{name: "once", typ: types.StateMachineTypeExpress, definition: taskDefinition(blockTask)})
+	open := sharedStore(t)
+	const replicas = 8
+	runs := make([]string, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		p := e.provider(stepfunctions.Config{ExpressResults: open()})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil,
+				stepfunctions.WithIdempotencyKey("once"))
+			runs[i], errs[i] = run.RunID, err
+		}()
+	}
+	// Let every replica reach the store before the one execution may end.
+	deadline := time.Now().Add(statusWithin)
+	for e.calls("StartSyncExecution") == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	wg.Wait()
+	for i := range replicas {
+		if errs[i] != nil || runs[i] != runs[0] {
+			t.Errorf("replica %d: run %q, error %v; want run %q", i, runs[i], errs[i], runs[0])
+		}
+	}
+	if n := e.calls("StartSyncExecution"); n != 1 {
+		t.Errorf("%d StartSyncExecution calls for one key across %d replicas, want 1", n, replicas)
+	}
+}
