@@ -35,18 +35,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/expressstore"
-	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnapi"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 	"github.com/polysync/stepfunctions/internal/sfnops"
@@ -210,10 +204,24 @@ type Config struct {
 	Logger *slog.Logger
 
 	// HTTPClient is the HTTP client for Step Functions (and STS) calls. Nil means the SDK's default. It must
-	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends. When a
-	// custom CA bundle is configured (AWS_CA_BUNDLE or ca_bundle in the shared config), the SDK can only add it
-	// to an *awshttp.BuildableClient (aws/transport/http), and New fails for any other client.
+	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends.
+	//
+	// A custom CA bundle (AWS_CA_BUNDLE, or ca_bundle in the shared config) is added to its root CAs, as the SDK
+	// adds it to its own client: to the transport's RootCAs, or to a new pool holding the bundle alone when those
+	// are unset. New does this for nil, for an *awshttp.BuildableClient (aws/transport/http) and for an
+	// *http.Client whose Transport is nil or an *http.Transport (on copies: the caller's client is not
+	// changed). Any other client (another RoundTripper or Do method) cannot be given the bundle from outside,
+	// so New fails for it while a bundle is configured: add the bundle to its trust yourself and unset it.
+	// The default credential chain (nil Credentials or auth.Default) sends its own requests through the SDK's
+	// default client with the bundle, unless this is an *awshttp.BuildableClient: the SDK's config loader that
+	// builds the chain accepts no other client type while a bundle is configured.
 	HTTPClient aws.HTTPClient
+	// CredentialTimeout bounds each HTTP request made to get credentials (STS, and for the default chain also
+	// SSO, the container endpoint and IMDS), from sending it to reading its answer. A request that runs out of
+	// time is retried (MaxAttempts), so one stalled STS request delays a refresh instead of blocking every
+	// later call, which would otherwise wait on it: credentials are refreshed once for all callers. Default
+	// DefaultCredentialTimeout (30s).
+	CredentialTimeout time.Duration
 	// MaxAttempts is how many times a call is attempted when it is throttled or fails transiently. Default 8.
 	MaxAttempts int
 	// MaxBackoff caps the delay between attempts. Default 20s.
@@ -328,81 +336,14 @@ type Provider struct {
 
 // New validates cfg and returns a Provider using the AWS SDK's Step Functions client. It does not call AWS.
 func New(ctx context.Context, cfg Config) (*Provider, error) {
-	const op = "New"
 	if err := validateConfig(cfg); err != nil {
 		return nil, err
 	}
-	maxAttempts := cfg.MaxAttempts
-	if maxAttempts == 0 {
-		maxAttempts = DefaultMaxAttempts
-	}
-	maxBackoff := cfg.MaxBackoff
-	if maxBackoff == 0 {
-		maxBackoff = DefaultMaxBackoff
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRegion(cfg.Region),
-		config.WithRetryer(func() aws.Retryer {
-			// Standard mode without the retry quota: the quota's token bucket (500 tokens, 5 per throttled retry)
-			// would turn a long burst of throttles during discovery into "retry quota exceeded" failures, while
-			// the per-API rate limiters already keep the call rate under the service's quotas. Adaptive mode is
-			// not used because its single client-wide send rate would let one throttled API slow all others.
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				o.RateLimiter = ratelimit.None
-				// KmsThrottlingException is not among the SDK's throttling codes, yet Step Functions answers it for
-				// state machines encrypted with a customer managed key when KMS throttles.
-				o.Retryables = append(o.Retryables, retry.RetryableErrorCode{Codes: extraThrottleCodes})
-				o.Throttles = append(o.Throttles, retry.ThrottleErrorCode{Codes: extraThrottleCodes})
-			})
-		}),
-	}
-	if cfg.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(cfg.HTTPClient))
-	}
-	if cfg.Logger != nil {
-		// The SDK's own warnings (and package auth's, such as a failed credential refresh) go to the same
-		// logger. Request and response logging stays off (ClientLogMode 0), so no payload or header is logged.
-		logger := cfg.Logger
-		opts = append(opts, config.WithLogger(logging.LoggerFunc(func(c logging.Classification, format string, v ...any) {
-			level := slog.LevelDebug
-			if c == logging.Warn {
-				level = slog.LevelWarn
-			}
-			logger.Log(context.Background(), level, fmt.Sprintf(format, v...), "source", "aws-sdk")
-		})))
-	}
-	if cfg.Credentials != nil {
-		// The default chain is never consulted when a source is given.
-		opts = append(opts, config.WithCredentialsProvider(aws.AnonymousCredentials{}))
-	}
-	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return nil, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
-	}
-	// Wrapped after loading, so that the SDK has added any custom CA bundle to its own client; STS clients made
-	// from awsCfg by the credential sources get the wrapped client too.
-	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(awsCfg.HTTPClient)
-	if cfg.Credentials != nil {
-		creds, err := cfg.Credentials.Credentials(ctx, awsCfg)
-		if err != nil {
-			return nil, &Error{Op: op, Kind: ErrInvalidInput, Resource: cfg.Credentials.String(),
-				Err: fmt.Errorf("credentials: %w", err)}
-		}
-		awsCfg.Credentials = creds
-	}
 	limiters := newLimiters(cfg)
-	client := sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-		// Also for an endpoint from the environment (AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL) or shared config.
-		if o.BaseEndpoint != nil {
-			o.APIOptions = append(o.APIOptions, disableHostPrefix)
-		}
-		o.APIOptions = append(o.APIOptions, limiters.addMiddleware)
-	})
+	client, err := newSFNClient(ctx, cfg, limiters.addMiddleware)
+	if err != nil {
+		return nil, err
+	}
 	return newProviderWithLimiters(client, cfg, limiters)
 }
 

@@ -166,11 +166,11 @@ type assumeRoleProvider struct {
 // Retrieve implements aws.CredentialsProvider.
 func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if _, err := p.base.Retrieve(ctx); err != nil {
-		return aws.Credentials{}, fmt.Errorf("auth: %s: base credentials: %w", p.src, err)
+		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: base credentials: %w", p.src, err))
 	}
 	creds, err := p.sdk.Retrieve(ctx)
 	if err != nil {
-		return aws.Credentials{}, assumeRoleError(p.src, p.baseSrc, err, p.externalID)
+		return aws.Credentials{}, notRetryable(assumeRoleError(p.src, p.baseSrc, err, p.externalID))
 	}
 	p.issued(creds)
 	return creds, nil

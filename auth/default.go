@@ -6,8 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 
+	"strings"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 )
 
 // Default returns a Source for the SDK's default credential chain, in its
@@ -18,20 +23,29 @@ import (
 // and finally the EC2 instance profile (IMDS).
 //
 // Credentials loads that chain with base's region, HTTP client, retryer,
-// logger and API options. The SDK already wraps the chain in an
-// aws.CredentialsCache, which is returned as is rather than wrapped twice.
+// logger and API options, and caches it like every other Source: refreshed
+// 4 to 5 minutes before expiry, the current credentials kept through a failed
+// refresh while they remain valid, and each of the chain's HTTP requests
+// bounded (DefaultRequestTimeout unless the provider bounds base's client).
+//
+// With a custom CA bundle (AWS_CA_BUNDLE, or ca_bundle in the shared config)
+// the SDK's config loader accepts only its own client type,
+// *awshttp.BuildableClient: the chain's requests then go through base's
+// client if it is one (under this package's wrappers), and otherwise through
+// the SDK's default client with the bundle.
 func Default() Source { return defaultSource{} }
 
 type defaultSource struct{}
 
 // Credentials implements Source.
-func (defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
-	opts := []func(*config.LoadOptions) error{}
+func (s defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
+	client, err := chainHTTPClient(ctx, base.HTTPClient)
+	if err != nil {
+		return nil, fmt.Errorf("auth: %s: %w", s, err)
+	}
+	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(client)}
 	if base.Region != "" {
 		opts = append(opts, config.WithRegion(base.Region))
-	}
-	if base.HTTPClient != nil {
-		opts = append(opts, config.WithHTTPClient(base.HTTPClient))
 	}
 	if base.Retryer != nil {
 		opts = append(opts, config.WithRetryer(base.Retryer))
@@ -44,12 +58,68 @@ func (defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.Cred
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("auth: default credential chain: load shared config: %w", err)
+		return nil, fmt.Errorf("auth: %s: load shared config: %w", s, err)
 	}
 	if cfg.Credentials == nil {
-		return nil, errors.New("auth: default credential chain: the SDK resolved no credential provider")
+		return nil, fmt.Errorf("auth: %s: the SDK resolved no credential provider", s)
 	}
-	return newCache(cfg.Credentials), nil
+	return newCache(&defaultProvider{
+		refreshGuard: refreshGuard{src: s.String(), logger: base.Logger},
+		chain:        cfg.Credentials,
+	}), nil
+}
+
+// chainHTTPClient returns the HTTP client for the chain's requests: c bounded
+// per request (see credentialHTTPClient), or, when a custom CA bundle is
+// configured, a *awshttp.BuildableClient bounded likewise, which the SDK's
+// config loader adds the bundle to: c's own client under this package's
+// wrappers if it is one, else the SDK's default.
+func chainHTTPClient(ctx context.Context, c aws.HTTPClient) (aws.HTTPClient, error) {
+	bundle, err := sdkhttp.CABundleConfigured(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !bundle {
+		return credentialHTTPClient(c), nil
+	}
+	timeout, ok := sdkhttp.RequestTimeout(c)
+	if !ok {
+		timeout = DefaultRequestTimeout
+	}
+	buildable, ok := sdkhttp.Unwrap(c).(*awshttp.BuildableClient)
+	if !ok {
+		buildable = awshttp.NewBuildableClient()
+	}
+	return sdkhttp.IsolateRootCAs(buildable).WithTimeout(timeout), nil
+}
+
+// defaultProvider is the aws.CredentialsProvider behind Default. The SDK
+// returns its chain inside its own aws.CredentialsCache, without the early
+// refresh of this package: Retrieve empties that cache first, so that every
+// refresh this package's cache decides on fetches anew.
+type defaultProvider struct {
+	refreshGuard
+	chain aws.CredentialsProvider
+}
+
+// sdkCacheError starts the errors of the SDK's credential cache, which this
+// package's cache would repeat.
+const sdkCacheError = "failed to refresh cached credentials, "
+
+// Retrieve implements aws.CredentialsProvider.
+func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	if c, ok := p.chain.(*aws.CredentialsCache); ok {
+		c.Invalidate()
+	}
+	creds, err := p.chain.Retrieve(ctx)
+	if err != nil {
+		if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), sdkCacheError) {
+			err = inner
+		}
+		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: %w", p.src, err))
+	}
+	p.issued(creds)
+	return creds, nil
 }
 
 // String implements Source.

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/aws-sdk-go-v2/service/sts/types"
+
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 )
 
 // WebIdentityOption configures WebIdentity. RoleOption values are
@@ -59,6 +61,13 @@ const (
 	DefaultDuration = time.Hour
 	// DefaultTokenTimeout bounds one call to a TokenSource.
 	DefaultTokenTimeout = 30 * time.Second
+	// DefaultRequestTimeout bounds each HTTP request a Source makes to get
+	// credentials (to STS, and for Default also to SSO, the container
+	// endpoint or IMDS), from sending it to reading its answer, unless base's
+	// HTTP client is already bounded by the stepfunctions provider
+	// (stepfunctions.Config.CredentialTimeout). A request that runs out of
+	// time is retried by the STS client's retryer, like a failed connection.
+	DefaultRequestTimeout = 30 * time.Second
 )
 
 // maxPolicyARNs is STS's limit on managed session policies.
@@ -181,14 +190,16 @@ func (c *roleConfig) policyDescriptors() []types.PolicyDescriptorType {
 	return out
 }
 
-// newSTSClient builds the STS client from base: its region, HTTP client,
-// retryer, logger and API options, but not its BaseEndpoint, which points at
-// the service the caller uses rather than at STS. creds signs the calls (nil
-// for AssumeRoleWithWebIdentity, which is unsigned).
+// newSTSClient builds the STS client from base: its region, HTTP client
+// (bounded per request, see credentialHTTPClient), retryer, logger and API
+// options, but not its BaseEndpoint, which points at the service the caller
+// uses rather than at STS. creds signs the calls (nil for
+// AssumeRoleWithWebIdentity, which is unsigned).
 func (c *roleConfig) newSTSClient(base aws.Config, creds aws.CredentialsProvider) *sts.Client {
 	cfg := base.Copy()
 	cfg.BaseEndpoint = nil
 	cfg.Credentials = creds
+	cfg.HTTPClient = credentialHTTPClient(base.HTTPClient)
 	opts := make([]func(*sts.Options), 0, len(c.stsOptions)+1)
 	if c.stsEndpoint != "" {
 		endpoint := c.stsEndpoint
@@ -196,6 +207,16 @@ func (c *roleConfig) newSTSClient(base aws.Config, creds aws.CredentialsProvider
 	}
 	opts = append(opts, c.stsOptions...)
 	return sts.NewFromConfig(cfg, opts...)
+}
+
+// credentialHTTPClient returns c bounded per request: as it is when the
+// provider has bounded it already (Config.CredentialTimeout), else with
+// DefaultRequestTimeout. A nil c means the SDK's default client.
+func credentialHTTPClient(c aws.HTTPClient) aws.HTTPClient {
+	if _, ok := sdkhttp.RequestTimeout(c); ok {
+		return c
+	}
+	return sdkhttp.WithTimeout(c, DefaultRequestTimeout)
 }
 
 // validateExternalID checks an external ID without quoting it.

@@ -86,6 +86,29 @@ func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.
 	return c, nil
 }
 
+// refreshError is an error of a credential refresh, marked as not to be
+// retried by the client whose call needed the credentials. The client that
+// made the refresh's own requests (STS, or the default chain's) has retried
+// them already, up to its MaxAttempts; without the mark the calling client's
+// retryer would repeat the whole refresh, MaxAttempts times as many requests
+// in all. The mark changes nothing else: the message is the error's own,
+// and errors.Is and errors.As see through it.
+type refreshError struct{ err error }
+
+// notRetryable marks err as a refreshError.
+func notRetryable(err error) error { return &refreshError{err: err} }
+
+// Error implements error.
+func (e *refreshError) Error() string { return e.err.Error() }
+
+// Unwrap returns the refresh's error.
+func (e *refreshError) Unwrap() error { return e.err }
+
+// RetryableError reports false. The SDK's retryers (retry.RetryableError,
+// first among retry.DefaultRetryables after cancellation) look for this
+// method before anything else that could make the error retryable.
+func (e *refreshError) RetryableError() bool { return false }
+
 var (
 	_ aws.HandleFailRefreshCredentialsCacheStrategy = (*refreshGuard)(nil)
 	_ aws.AdjustExpiresByCredentialsCacheStrategy   = (*refreshGuard)(nil)

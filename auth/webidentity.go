@@ -171,11 +171,11 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 	token, err := p.token.Token(tctx)
 	cancel()
 	if err != nil {
-		return aws.Credentials{}, fmt.Errorf("auth: %s: get identity token: %w", p.src, err)
+		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: get identity token: %w", p.src, err))
 	}
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return aws.Credentials{}, fmt.Errorf("auth: %s: token source returned an empty token", p.src)
+		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: token source returned an empty token", p.src))
 	}
 	sdk := stscreds.NewWebIdentityRoleProvider(p.client, p.roleARN, fixedToken(token),
 		func(o *stscreds.WebIdentityRoleOptions) {
@@ -185,7 +185,7 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 		})
 	creds, err := sdk.Retrieve(ctx)
 	if err != nil {
-		return aws.Credentials{}, webIdentityError(p.src, p.roleARN, err, token)
+		return aws.Credentials{}, notRetryable(webIdentityError(p.src, p.roleARN, err, token))
 	}
 	p.issued(creds)
 	return creds, nil

@@ -1,5 +1,6 @@
-// Package sdkhttp holds the HTTP client wrapper that makes the AWS SDK's calls robust against a race between
-// smithy-go and net/http.
+// Package sdkhttp holds the HTTP client plumbing of the AWS SDK's calls: a wrapper that makes them robust against a
+// race between smithy-go and net/http (ReadOnlyBodies), a per-request time bound for credential requests
+// (WithTimeout), and the custom CA bundle applied to clients the SDK's config loader cannot change (WithCABundle).
 //
 // smithy-go (the SDK's transport) closes a request's body as soon as the response headers arrive. net/http may at
 // that moment still be checking that the body holds no bytes beyond its Content-Length, which it does with
@@ -54,4 +55,18 @@ func (c *readOnlyBodies) Do(r *http.Request) (*http.Response, error) {
 // readCloser hides every method of a request body but Read and Close.
 type readCloser struct {
 	io.ReadCloser
+}
+
+// Unwrap returns the client under this package's wrappers: c itself when c is not one of them.
+func Unwrap(c Client) Client {
+	for {
+		switch w := c.(type) {
+		case *readOnlyBodies:
+			c = w.next
+		case *timeoutClient:
+			c = w.next
+		default:
+			return c
+		}
+	}
 }
