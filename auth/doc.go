@@ -22,15 +22,33 @@
 // Every provider is wrapped exactly once in aws.CredentialsCache: concurrent
 // callers share one STS call, and credentials are refreshed 4 to 5 minutes
 // before they expire (the window is jittered so that a fleet does not refresh
-// at once). Each link of an AssumeRole chain is cached on its own. If a
-// refresh of STS credentials fails while the current ones are still valid for
-// more than a minute, they keep serving, STS is retried at most every 30
-// seconds, and a warning goes to base's Logger; so an STS or identity
-// provider hiccup does not fail calls that the current credentials can still
-// sign. STS is
-// always called at its regional endpoint, https://sts.<region>.amazonaws.com,
-// through the caller's HTTP client and retryer, unless [WithSTSEndpoint] names
-// another (an interface VPC endpoint, a test server).
+// at once); [Default] included. Each link of an AssumeRole chain is cached on
+// its own. If a refresh fails while the current credentials are still valid
+// for more than a minute, they keep serving, the refresh is tried again at
+// most every 30 seconds, and a warning goes to base's Logger; so an STS or
+// identity provider hiccup does not fail calls that the current credentials
+// can still sign. STS is always called at its regional endpoint,
+// https://sts.<region>.amazonaws.com, through the caller's HTTP client and
+// retryer, unless [WithSTSEndpoint] names another (an interface VPC endpoint,
+// a test server).
+//
+// # Stalled and failing requests
+//
+// The cache refreshes under a context that is never cancelled, and every
+// caller waits on the one refresh in flight (each only until its own context
+// ends). So each HTTP request a source makes is bounded, from sending it to
+// reading its answer: by [DefaultRequestTimeout] (30 seconds), or by the
+// bound the stepfunctions provider puts on base's HTTP client
+// (Config.CredentialTimeout). A request that runs out of time is retried by
+// the STS client's retryer like a failed connection, so a stalled request
+// delays a refresh rather than blocking it for good.
+//
+// A refresh that still fails is not retried again by the client that needed
+// the credentials: its error reports RetryableError() false, which the SDK's
+// retryers check before anything else. The STS client has made up to its
+// retryer's MaxAttempts requests already; retrying the refresh as well would
+// multiply them (64 STS requests for one call at 8 attempts). The error is
+// otherwise unchanged: errors.Is and errors.As see through the mark.
 //
 // # Secrets
 //

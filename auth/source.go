@@ -23,7 +23,12 @@ type Source interface {
 	// use, so that STS calls go through the same transport as the caller's
 	// other AWS calls. base.Credentials and base.BaseEndpoint are ignored: the
 	// first is what is being resolved and the second usually points at the
-	// service being called, not at STS (see WithSTSEndpoint).
+	// service being called, not at STS (see WithSTSEndpoint). The
+	// stepfunctions provider bounds each request of base's HTTP client
+	// (Config.CredentialTimeout); an implementation outside this package
+	// should send its requests through it, and give the errors of a failed
+	// refresh a RetryableError() bool method that reports false, as this
+	// package's sources do (see the package documentation).
 	//
 	// Credentials validates the source's configuration and returns an error
 	// naming the bad input before any network call. It does not contact AWS

@@ -24,8 +24,10 @@ import (
 // The STS call is unsigned, made at the regional endpoint of base's region
 // through base's HTTP client and retryer; STS's IDPCommunicationError and
 // InvalidIdentityToken (which can be transient while a new OIDC provider
-// propagates) are retried by the SDK's retryer. Errors for a token STS
-// refuses match ErrInvalidIdentityToken and say how to fix the set-up.
+// propagates) are retried by the STS client's retryer; a refresh that still
+// fails is not retried again by the client that needed the credentials.
+// Errors for a token STS refuses match ErrInvalidIdentityToken and say how to
+// fix the set-up.
 //
 // Options: WithSessionName, WithDuration, WithSTSEndpoint, WithPolicyARNs,
 // WithSTSOptions and WithTokenTimeout. roleARN must be an IAM role ARN and
