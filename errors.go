@@ -186,8 +186,10 @@ func (e *Error) Retryable() bool {
 			(errors.As(e.Err, &re) && re.HTTPStatusCode() >= 500)
 	}
 	// Not an answer of AWS: a connection refused, reset or timed out is transient; anything else (a bad
-	// configuration found before sending, say) is not.
-	return retry.IsErrorRetryables(retry.DefaultRetryables).IsErrorRetryable(e.Err) == aws.TrueTernary
+	// configuration found before sending, say) is not. Only the connection check: the SDK's other retryables
+	// would also read package auth's mark on a failed credential refresh, which tells the SDK's retryer not to
+	// repeat the refresh, not that the failure is permanent.
+	return retry.RetryableConnectionError{}.IsErrorRetryable(e.Err) == aws.TrueTernary
 }
 
 // IsRetryable reports whether err, or an error it wraps, is an *Error whose Retryable method reports true. Errors

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -204,7 +205,30 @@ func TestCredentialFailureIsNotRetriedTwice(t *testing.T) {
 			if n := len(w.calls("ListStateMachines")); n != 0 {
 				t.Errorf("ListStateMachines requests = %d, want 0 without credentials", n)
 			}
+			if !IsRetryable(err) {
+				t.Errorf("IsRetryable(%v) = false, want true: STS failing is transient for the host", err)
+			}
 		})
+	}
+}
+
+func TestUnreachableSTSIsTransientForTheHost(t *testing.T) {
+	isolateAWSEnv(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	w := newWireServer(t)
+	p, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: w.srv.URL, RateLimits: unlimited(),
+		MaxAttempts: 2, MaxBackoff: time.Millisecond, Credentials: credentialCases()[1].setup(t, closed)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.ListJobs(context.Background())
+	if err == nil || !IsRetryable(err) {
+		t.Fatalf("ListJobs() with STS refusing connections = %v, IsRetryable %v; want a retryable error", err, IsRetryable(err))
 	}
 }
 
