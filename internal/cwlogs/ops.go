@@ -47,6 +47,15 @@ func (r groupRef) name() (string, error) {
 	return strings.TrimSuffix(rest, ":*"), nil
 }
 
+// decodeNamingGroup decodes a request that names a log group by groupRef into
+// in and returns the group's name.
+func decodeNamingGroup(body []byte, in interface{ name() (string, error) }) (string, error) {
+	if err := decode(body, in); err != nil {
+		return "", err
+	}
+	return in.name()
+}
+
 // limit checks an optional page size against 1..maxLimit and returns it, or
 // def when it is absent.
 func limit(v *int, maxLimit, def int) (int, error) {
@@ -178,10 +187,7 @@ func (s *Service) serveDescribeLogStreams(body []byte) (any, error) {
 		NextToken           string `json:"nextToken"`
 		Limit               *int   `json:"limit"`
 	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	groupName, err := in.name()
+	groupName, err := decodeNamingGroup(body, &in)
 	if err != nil {
 		return nil, err
 	}

@@ -57,10 +57,7 @@ func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 		Limit         *int   `json:"limit"`
 		StartFromHead bool   `json:"startFromHead"`
 	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	groupName, err := in.name()
+	groupName, err := decodeNamingGroup(body, &in)
 	if err != nil {
 		return nil, err
 	}
@@ -174,10 +171,7 @@ func (s *Service) serveFilterLogEvents(body []byte) (any, error) {
 		NextToken           string   `json:"nextToken"`
 		Limit               *int     `json:"limit"`
 	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	groupName, err := in.name()
+	groupName, err := decodeNamingGroup(body, &in)
 	if err != nil {
 		return nil, err
 	}

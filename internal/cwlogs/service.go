@@ -145,15 +145,11 @@ func (s *Service) CreateLogGroup(name string) error {
 
 // CreateLogStream creates an empty stream in an existing group.
 func (s *Service) CreateLogStream(groupName, name string) error {
-	if err := checkStreamName(name); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.group(groupName)
+	g, unlock, err := s.lockStreamGroup(groupName, name)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	if _, ok := g.streams[name]; ok {
 		return &Error{Code: CodeAlreadyExists, Message: "The specified log stream already exists"}
 	}
@@ -174,15 +170,11 @@ func (s *Service) addStream(g *group, name string) error {
 // visible after Options.DeliveryDelay. It fails with ResourceNotFoundException
 // when the group does not exist (Step Functions then drops the events).
 func (s *Service) Append(groupName, streamName string, events ...Event) error {
-	if err := checkStreamName(streamName); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.group(groupName)
+	g, unlock, err := s.lockStreamGroup(groupName, streamName)
 	if err != nil {
 		return err
 	}
+	defer unlock()
 	if _, ok := g.streams[streamName]; !ok {
 		if err := s.addStream(g, streamName); err != nil {
 			return err
@@ -193,6 +185,21 @@ func (s *Service) Append(groupName, streamName string, events ...Event) error {
 		s.store(g, streamName, e.Timestamp.UnixMilli(), visible, e.Message)
 	}
 	return nil
+}
+
+// lockStreamGroup checks a stream name, locks s.mu and returns the stream's
+// group and the function that unlocks; on error s.mu is not held.
+func (s *Service) lockStreamGroup(groupName, streamName string) (*group, func(), error) {
+	if err := checkStreamName(streamName); err != nil {
+		return nil, nil, err
+	}
+	s.mu.Lock()
+	g, err := s.group(groupName)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, nil, err
+	}
+	return g, s.mu.Unlock, nil
 }
 
 // group returns the named group; s.mu is held.
