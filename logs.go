@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -153,10 +154,10 @@ type loggedEnd struct {
 type logSearch struct {
 	// Found holds the runs whose terminal event was read, by execution ARN.
 	Found map[string]loggedEnd
-	// Pending lists the runs not found that may still be running or whose events may still arrive (started less than
+	// Pending lists (sorted) the runs not found that may still be running or whose events may still arrive (started less than
 	// 5 minutes plus the delivery allowance ago).
 	Pending []string
-	// Missing lists the runs not found that are older: their events are not in the log group.
+	// Missing lists (sorted) the runs not found that are older: their events are not in the log group.
 	Missing []string
 	// Pages is how many FilterLogEvents calls the search made.
 	Pages int
@@ -231,6 +232,8 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 			res.Missing = append(res.Missing, arn)
 		}
 	}
+	slices.Sort(res.Pending)
+	slices.Sort(res.Missing)
 	return res, nil
 }
 

@@ -211,6 +211,17 @@ func TestFindLoggedEndsPagesAndBoundsLargeEvents(t *testing.T) {
 	if got := res.Found[expressARN("huge")]; !strings.Contains(got.Unreadable, "larger than") {
 		t.Errorf("a record over %d bytes: Unreadable = %q", maxLogMessageBytes, got.Unreadable)
 	}
+
+	// Once every run sought is found, the search reads no further page.
+	client.calls.Store(0)
+	first := map[string]time.Time{expressARN("big0"): sought[expressARN("big0")]}
+	res, err = findLoggedEnds(context.Background(), client, logSearchQuery{LogGroupARN: testLogGroupARN, Runs: first, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Found) != 1 || res.Pages != 1 || client.calls.Load() != 1 {
+		t.Errorf("a run on the first page: found %d, %d pages, %d calls; want 1, 1, 1", len(res.Found), res.Pages, client.calls.Load())
+	}
 }
 
 func TestFindLoggedEndsWindow(t *testing.T) {
