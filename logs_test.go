@@ -3,6 +3,7 @@ package stepfunctions
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -392,4 +393,20 @@ func TestFindLoggedEndsAgainstMoto(t *testing.T) {
 	if len(res.Found) != 2 || !slices.Equal(res.Pending, []string{expressARN("running")}) {
 		t.Errorf("found %d runs, pending %v; want 2 and the running one", len(res.Found), res.Pending)
 	}
+}
+
+func FuzzParseLoggedEnd(f *testing.F) {
+	arn := expressARN("f")
+	f.Add(fmt.Sprintf(`{"type":"ExecutionSucceeded","execution_arn":%q,"event_timestamp":"5","redrive_count":"0","details":{"output":"{\"a\":1}"}}`, arn))
+	f.Add(fmt.Sprintf(`{"type":"ExecutionFailed","execution_arn":%q,"details":{"error":"E","cause":"C"}}`, arn))
+	f.Fuzz(func(t *testing.T, msg string) {
+		end, ok := parseLoggedEnd(msg, 1, map[string]time.Time{arn: time.Now()})
+		if !ok {
+			return
+		}
+		known := slices.Contains(slices.Collect(maps.Values(terminalEventStatus)), end.Status)
+		if end.ExecutionARN != arn || len(end.Output) > maxLogOutputBytes || (end.Unreadable == "" && !known) {
+			t.Errorf("parseLoggedEnd(%q) = %+v", msg, end)
+		}
+	})
 }
