@@ -35,8 +35,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -350,15 +348,6 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 // extraThrottleCodes are the throttling error codes of Step Functions that the SDK's standard retryer does not
 // retry by itself.
 var extraThrottleCodes = map[string]struct{}{"KmsThrottlingException": {}}
-
-// disableHostPrefix stops the SDK from sending StartSyncExecution to "sync-<host>", which does not resolve
-// for a custom endpoint such as 127.0.0.1.
-func disableHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("PolysyncDisableHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
-}
 
 // validateConfig checks cfg before anything is built.
 func validateConfig(cfg Config) error {

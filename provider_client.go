@@ -72,7 +72,7 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 		}
 		// Also for an endpoint from the environment (AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL) or shared config.
 		if o.BaseEndpoint != nil {
-			o.APIOptions = append(o.APIOptions, disableHostPrefix)
+			o.APIOptions = append(o.APIOptions, sdkhttp.DisableHostPrefix)
 		}
 		o.APIOptions = append(o.APIOptions, apiOptions...)
 	}), nil

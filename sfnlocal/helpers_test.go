@@ -13,22 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/internal/asl"
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 const testRole = "arn:aws:iam::123456789012:role/test"
-
-// disableHostPrefix keeps StartSyncExecution on the local endpoint instead
-// of "sync-127.0.0.1".
-func disableHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("DisableHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
-}
 
 // newClient returns a real SDK client for endpoint that never retries.
 func newClient(endpoint, accessKey string) *sfn.Client {
@@ -37,8 +28,8 @@ func newClient(endpoint, accessKey string) *sfn.Client {
 		BaseEndpoint:     aws.String(endpoint),
 		Credentials:      credentials.NewStaticCredentialsProvider(accessKey, "not-a-secret", ""),
 		RetryMaxAttempts: 1,
-		APIOptions:       []func(*middleware.Stack) error{disableHostPrefix},
-		HTTPClient:       sfnlocaltest.HTTPClient(), // reads large responses reliably
+		APIOptions:       []func(*middleware.Stack) error{sdkhttp.DisableHostPrefix}, // StartSyncExecution stays on 127.0.0.1
+		HTTPClient:       sfnlocaltest.HTTPClient(),                                  // reads large responses reliably
 	})
 }
 

@@ -1,6 +1,7 @@
-// Package sdkhttp holds the HTTP client plumbing of the AWS SDK's calls: a wrapper that makes them robust against a
-// race between smithy-go and net/http (ReadOnlyBodies), a per-request time bound for credential requests
-// (WithTimeout), and the custom CA bundle applied to clients the SDK's config loader cannot change (WithCABundle).
+// Package sdkhttp holds what the AWS SDK clients of this module share at the HTTP level: a wrapper that makes their
+// calls robust against a race between smithy-go and net/http (ReadOnlyBodies), a per-request time bound for
+// credential requests (WithTimeout), the custom CA bundle applied to clients the SDK's config loader cannot change
+// (WithCABundle), and the API option that keeps StartSyncExecution on a custom endpoint's host (DisableHostPrefix).
 //
 // smithy-go (the SDK's transport) closes a request's body as soon as the response headers arrive. net/http may at
 // that moment still be checking that the body holds no bytes beyond its Content-Length, which it does with

@@ -14,8 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
@@ -335,18 +335,9 @@ func NewClient(endpoint, region string) *sfn.Client {
 		BaseEndpoint:     aws.String(endpoint),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDSFNLOCALTEST", "sfnlocaltest-placeholder", ""),
 		RetryMaxAttempts: 1,
-		APIOptions:       []func(*middleware.Stack) error{disableHostPrefix},
+		APIOptions:       []func(*middleware.Stack) error{sdkhttp.DisableHostPrefix},
 		HTTPClient:       HTTPClient(),
 	})
-}
-
-// disableHostPrefix adds a middleware that keeps every operation on the
-// configured endpoint host.
-func disableHostPrefix(stack *middleware.Stack) error {
-	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("SfnlocaltestDisableHostPrefix",
-		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-		}), middleware.Before)
 }
 
 // ctx returns a context for one scenario, bounded by scenarioTimeout.
