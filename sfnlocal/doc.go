@@ -60,6 +60,8 @@
 // All timestamps, Wait states, timeouts and the throttling buckets read the
 // server's Clock. WithClock supplies one; WithTimeScale makes time run
 // faster, so a Wait of an hour or the 5-minute Express timeout take moments.
+// For tests that step time themselves, WithClock(NewManualClock(start))
+// gives a clock that moves only on ManualClock.Advance (see its example).
 //
 // # Test knobs
 //

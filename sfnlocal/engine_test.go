@@ -113,25 +113,13 @@ func TestASLTaskRetryAndCatch(t *testing.T) {
 	}
 }
 
-// instantClock is a clock on which every wait ends at once and time jumps
-// forward by the waited duration.
-type instantClock struct {
-	elapsed atomic.Int64 // nanoseconds since now
-	now     time.Time
-}
-
-func newInstantClock() *instantClock {
-	return &instantClock{now: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-func (c *instantClock) Now() time.Time { return c.now.Add(time.Duration(c.elapsed.Load())) }
-
-func (c *instantClock) After(d time.Duration) <-chan time.Time {
-	ch := make(chan time.Time, 1)
-	if d < time.Minute { // longer waits are timeouts that must not fire
-		ch <- c.now.Add(time.Duration(c.elapsed.Add(int64(max(d, 0)))))
-	}
-	return ch
+// newInstantClock returns a clock on which every wait shorter than a minute
+// ends at once and time jumps forward by the waited duration; longer waits
+// are timeouts that must not fire.
+func newInstantClock() *ManualClock {
+	clk := NewManualClock(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	clk.AutoAdvance(time.Minute)
+	return clk
 }
 
 func TestASLWaitWithTimeScale(t *testing.T) {

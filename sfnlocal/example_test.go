@@ -15,6 +15,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
+	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 func Example() {
@@ -90,4 +91,48 @@ func Example() {
 	// Output:
 	// arn:aws:states:us-east-1:123456789012:execution:hello:first
 	// SUCCEEDED "Hello, world!"
+}
+
+// ExampleManualClock steps a Wait state of one day without waiting a day.
+func ExampleManualClock() {
+	ctx := context.Background()
+	clk := sfnlocal.NewManualClock(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
+	srv := sfnlocal.New(sfnlocal.WithClock(clk))
+	defer srv.Close()
+	endpoint, err := srv.Listen("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := sfnlocaltest.NewClient(endpoint, "us-east-1")
+
+	created, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+		Name:       aws.String("nap"),
+		RoleArn:    aws.String("arn:aws:iam::123456789012:role/demo"),
+		Definition: aws.String(`{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":86400,"End":true}}}`),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	started, err := client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: created.StateMachineArn})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for clk.Pending() == 0 { // until the Wait state has armed its timer
+		time.Sleep(time.Millisecond)
+	}
+	clk.Advance(24 * time.Hour)
+
+	for {
+		out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if out.Status != types.ExecutionStatusRunning {
+			fmt.Println(out.Status, out.StopDate.Sub(*out.StartDate))
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	// Output:
+	// SUCCEEDED 24h0m0s
 }

@@ -40,7 +40,7 @@ func waitDone(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOut
 
 func TestStartAndDescribeExecution(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "echo", echoDef, "")
 	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("run-1"),
@@ -224,7 +224,7 @@ func TestExpressExecutions(t *testing.T) {
 }
 
 func TestExpressTimeout(t *testing.T) {
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "forever", blockDef, types.StateMachineTypeExpress)
 	type result struct {
@@ -237,7 +237,7 @@ func TestExpressTimeout(t *testing.T) {
 		done <- result{out, err}
 	}()
 	waitFor(t, "the run to arm its timeout", func() bool {
-		for _, d := range clk.Afters() {
+		for _, d := range clk.Waits() {
 			if d == 5*time.Minute {
 				return true
 			}
@@ -290,7 +290,7 @@ func TestStopExecution(t *testing.T) {
 
 func TestListExecutions(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "mixed", blockDef, "")
 	var names []string
@@ -440,7 +440,7 @@ func TestGetExecutionHistory(t *testing.T) {
 
 func TestRedriveExecution(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "flaky", fakeDef(fakeDefinition{Fake: "fail", Error: "Flaky", Cause: "first time"}), "")
 	echo := createMachine(t, c, "fine", echoDef, "")

@@ -43,7 +43,7 @@ func errorCode(err error) string {
 
 func TestStateMachineLifecycle(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 
 	created, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
@@ -241,7 +241,7 @@ func manyTags(n int) []types.Tag {
 
 func TestListStateMachinesPagination(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	for _, name := range []string{"m3", "m0", "m6", "m1", "m5", "m2", "m4"} {
 		createMachine(t, c, name, echoDef, types.StateMachineTypeExpress)

@@ -3,51 +3,7 @@ package sfnlocal
 import (
 	"log/slog"
 	"time"
-
-	"github.com/polysync/stepfunctions/internal/asl"
 )
-
-// Clock is the time source of a Server: timestamps, execution ids, Wait
-// states, task timeouts, the eventual-consistency window and the throttling
-// buckets all read it. It has the same method set as the interpreter's clock
-// and must be safe for concurrent use.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// After returns a channel that receives once d has elapsed.
-	After(d time.Duration) <-chan time.Time
-}
-
-var _ asl.Clock = Clock(nil)
-
-// realClock is the wall clock.
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// scaledClock is a clock on which time runs factor times faster than the
-// wall clock, starting from the wall-clock time at which it was made.
-type scaledClock struct {
-	base   time.Time // wall time at creation, with monotonic reading
-	factor float64
-}
-
-func (c scaledClock) Now() time.Time {
-	elapsed := time.Since(c.base)
-	return c.base.Add(time.Duration(float64(elapsed) * c.factor))
-}
-
-func (c scaledClock) After(d time.Duration) <-chan time.Time {
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.Now()
-		return ch
-	}
-	real := time.Duration(float64(d) / c.factor)
-	time.AfterFunc(real, func() { ch <- c.Now() })
-	return ch
-}
 
 // Option configures a Server made by New.
 type Option func(*config)

@@ -21,7 +21,7 @@ func TestThrottlingFollowsTheOperationsTable(t *testing.T) {
 		return n
 	}
 	for _, region := range []string{"us-west-2", "eu-north-1"} {
-		clk := newManualClock()
+		clk := NewManualClock(testStart)
 		srv := New(withCompiler(fakeCompiler), WithClock(clk), WithThrottling(region))
 		t.Cleanup(func() { srv.Close() })
 		for _, op := range sfnops.All() {

@@ -94,7 +94,7 @@ func TestMalformedRequests(t *testing.T) {
 }
 
 func TestTimestampsAreEpochSeconds(t *testing.T) {
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	srv := New(withCompiler(fakeCompiler), WithClock(clk))
 	defer srv.Close()
 	clk.Advance(1500 * time.Millisecond)
@@ -115,7 +115,7 @@ func jsonString(s string) string {
 
 func TestThrottling(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	tests := []struct {
 		region string
 		burst  int
@@ -218,12 +218,12 @@ func TestFaultInjection(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	srv := New(withCompiler(fakeCompiler), WithClock(clk), WithLatency("ListStateMachines", 3*time.Second))
 	defer srv.Close()
 	done := make(chan int)
 	go func() { done <- httptestPost(srv, "ListStateMachines", "{}").Code }()
-	waitFor(t, "the call to wait on the clock", func() bool { return len(clk.Afters()) == 1 })
+	waitFor(t, "the call to wait on the clock", func() bool { return len(clk.Waits()) == 1 })
 	select {
 	case code := <-done:
 		t.Fatalf("call answered %d before its latency elapsed", code)
@@ -233,14 +233,14 @@ func TestLatency(t *testing.T) {
 	if code := <-done; code != 200 {
 		t.Errorf("call answered %d, want 200", code)
 	}
-	if rec := httptestPost(srv, "CreateStateMachine", "{}"); rec.Code != 400 || len(clk.Afters()) != 1 {
-		t.Errorf("other operation: %d, %d clock waits; want an immediate answer", rec.Code, len(clk.Afters()))
+	if rec := httptestPost(srv, "CreateStateMachine", "{}"); rec.Code != 400 || len(clk.Waits()) != 1 {
+		t.Errorf("other operation: %d, %d clock waits; want an immediate answer", rec.Code, len(clk.Waits()))
 	}
 }
 
 func TestEventualConsistency(t *testing.T) {
 	ctx := context.Background()
-	clk := newManualClock()
+	clk := NewManualClock(testStart)
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk), WithEventualConsistency(2*time.Second))
 	arn := createMachine(t, c, "m", blockDef, "")
 	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
