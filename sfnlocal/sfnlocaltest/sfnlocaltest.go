@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -128,18 +129,12 @@ type Capabilities struct {
 // AllCapabilities returns the capabilities of real AWS Step Functions: all
 // of them. Endpoints meant to behave like AWS, such as sfnlocal, use it.
 func AllCapabilities() Capabilities {
-	return Capabilities{
-		RunsDefinitions:          true,
-		ValidatesDefinitions:     true,
-		RejectsConflictingCreate: true,
-		ExpressMachines:          true,
-		ExpressSync:              true,
-		VersionsAndAliases:       true,
-		Redrive:                  true,
-		InputSizeLimit:           true,
-		ValidatesParameters:      true,
-		TagsNeedResource:         true,
+	var caps Capabilities
+	fields := reflect.ValueOf(&caps).Elem()
+	for i := range fields.NumField() {
+		fields.Field(i).SetBool(true)
 	}
+	return caps
 }
 
 // MotoCapabilities returns the capabilities of moto_server 5.2.1 in its
@@ -151,74 +146,36 @@ func MotoCapabilities() Capabilities {
 }
 
 // capability names one field of Capabilities, for scenarios to declare what
-// they need.
-type capability int
+// they need. Its value is the field's name: a new capability is a field of
+// Capabilities and a row here, nothing more.
+type capability string
 
+// The capabilities scenarios can need.
 const (
-	runsDefinitions capability = iota
-	validatesDefinitions
-	rejectsConflictingCreate
-	expressMachines
-	expressSync
-	versionsAndAliases
-	redrive
-	inputSizeLimit
-	validatesParameters
-	tagsNeedResource
+	runsDefinitions          capability = "RunsDefinitions"
+	validatesDefinitions     capability = "ValidatesDefinitions"
+	rejectsConflictingCreate capability = "RejectsConflictingCreate"
+	expressMachines          capability = "ExpressMachines"
+	expressSync              capability = "ExpressSync"
+	versionsAndAliases       capability = "VersionsAndAliases"
+	redrive                  capability = "Redrive"
+	inputSizeLimit           capability = "InputSizeLimit"
+	validatesParameters      capability = "ValidatesParameters"
+	tagsNeedResource         capability = "TagsNeedResource"
 )
 
 // String returns the Capabilities field name of c.
-func (c capability) String() string {
-	switch c {
-	case runsDefinitions:
-		return "RunsDefinitions"
-	case validatesDefinitions:
-		return "ValidatesDefinitions"
-	case rejectsConflictingCreate:
-		return "RejectsConflictingCreate"
-	case expressMachines:
-		return "ExpressMachines"
-	case expressSync:
-		return "ExpressSync"
-	case versionsAndAliases:
-		return "VersionsAndAliases"
-	case redrive:
-		return "Redrive"
-	case inputSizeLimit:
-		return "InputSizeLimit"
-	case validatesParameters:
-		return "ValidatesParameters"
-	case tagsNeedResource:
-		return "TagsNeedResource"
-	}
-	return fmt.Sprintf("capability(%d)", int(c))
-}
+func (c capability) String() string { return string(c) }
 
-// has reports whether caps includes c.
+// has reports whether caps includes c. It panics when c names no field of
+// Capabilities, which TestCapabilitiesWiring rules out for every capability
+// a scenario needs.
 func (caps Capabilities) has(c capability) bool {
-	switch c {
-	case runsDefinitions:
-		return caps.RunsDefinitions
-	case validatesDefinitions:
-		return caps.ValidatesDefinitions
-	case rejectsConflictingCreate:
-		return caps.RejectsConflictingCreate
-	case expressMachines:
-		return caps.ExpressMachines
-	case expressSync:
-		return caps.ExpressSync
-	case versionsAndAliases:
-		return caps.VersionsAndAliases
-	case redrive:
-		return caps.Redrive
-	case inputSizeLimit:
-		return caps.InputSizeLimit
-	case validatesParameters:
-		return caps.ValidatesParameters
-	case tagsNeedResource:
-		return caps.TagsNeedResource
+	f := reflect.ValueOf(caps).FieldByName(string(c))
+	if !f.IsValid() {
+		panic(fmt.Sprintf("sfnlocaltest: capability %q is no field of Capabilities", string(c)))
 	}
-	return false
+	return f.Bool()
 }
 
 // scenarioTimeout bounds every scenario, so that an endpoint that hangs

@@ -6,32 +6,42 @@ import (
 	"testing"
 )
 
-// capabilityCount is one past the last capability constant.
-const capabilityCount = int(tagsNeedResource) + 1
-
-// TestCapabilitiesWiring checks that every Capabilities field has exactly
-// one capability constant that reads it, so a new field cannot be forgotten
-// by has, String or AllCapabilities.
+// TestCapabilitiesWiring checks that every Capabilities field is a bool that
+// some scenario needs through exactly one capability constant, that has and
+// String read that field and no other, and that AllCapabilities sets it, so a
+// new field cannot be forgotten.
 func TestCapabilitiesWiring(t *testing.T) {
-	fields := reflect.VisibleFields(reflect.TypeFor[Capabilities]())
-	if len(fields) != capabilityCount {
-		t.Fatalf("Capabilities has %d fields but there are %d capability constants", len(fields), capabilityCount)
+	needed := map[capability]bool{}
+	for _, g := range groups {
+		for _, sc := range g.scenarios {
+			for _, c := range sc.needs {
+				needed[c] = true
+			}
+		}
 	}
-	seen := map[string]bool{}
-	for c := range capability(capabilityCount) {
+	typ := reflect.TypeFor[Capabilities]()
+	fields := reflect.VisibleFields(typ)
+	if len(fields) != len(needed) {
+		t.Errorf("Capabilities has %d fields but scenarios need %d capabilities", len(fields), len(needed))
+	}
+	for _, f := range fields {
+		if f.Type.Kind() != reflect.Bool {
+			t.Errorf("Capabilities.%s is a %s, want a bool", f.Name, f.Type)
+		}
+		if !needed[capability(f.Name)] {
+			t.Errorf("no scenario needs capability %s", f.Name)
+		}
+	}
+	for c := range needed {
 		name := c.String()
-		f, ok := reflect.TypeFor[Capabilities]().FieldByName(name)
+		f, ok := typ.FieldByName(name)
 		if !ok {
-			t.Errorf("capability %d String() = %q, which is not a Capabilities field", int(c), name)
+			t.Errorf("capability %q String() = %q, which is not a Capabilities field", string(c), name)
 			continue
 		}
-		if seen[name] {
-			t.Errorf("two capability constants name field %q", name)
-		}
-		seen[name] = true
 		var only Capabilities
 		reflect.ValueOf(&only).Elem().FieldByIndex(f.Index).SetBool(true)
-		for other := range capability(capabilityCount) {
+		for other := range needed {
 			if got, want := only.has(other), other == c; got != want {
 				t.Errorf("Capabilities{%s: true}.has(%s) = %v, want %v", name, other, got, want)
 			}
