@@ -3,9 +3,13 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/polysync/stepfunctions/internal/asl"
 )
+
+// expressTimeout is how long an Express execution may run.
+const expressTimeout = 5 * time.Minute
 
 // program is a parsed, validated state machine definition: the narrow view
 // of the interpreter that the rest of the server needs. *asl.StateMachine
@@ -29,4 +33,122 @@ func defaultCompiler(definition string) (program, error) {
 		return nil, err
 	}
 	return sm, nil
+}
+
+// runOptions returns the interpreter options of an execution.
+func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
+	smID := ex.smArn
+	if ex.versionArn != "" {
+		smID = ex.versionArn
+	}
+	opts := asl.Options{
+		Clock:  s.cfg.clock,
+		Invoke: s.invoke,
+		Context: asl.ExecutionContext{ID: ex.arn, Name: ex.name, RoleARN: ex.roleArn, StartTime: ex.start,
+			RedriveCount: ex.redriveCount, StateMachineID: smID, StateMachineName: ex.machine.name},
+		ResumeFrom: resume,
+	}
+	if ex.express {
+		opts.Timeout = expressTimeout
+	} else {
+		opts.Emit = ex.emit
+		if resume != nil {
+			// A redrive's first state event follows ExecutionRedriven; a
+			// first run's follows no event (previousEventId 0), as on AWS.
+			ex.histMu.Lock()
+			opts.PreviousEventID = int64(len(ex.hist))
+			ex.histMu.Unlock()
+		}
+	}
+	return opts
+}
+
+// launch runs ex in a goroutine. The caller holds s.mu and has checked that
+// the server is not closed.
+func (s *Server) launch(ex *execution, resume *asl.Checkpoint) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.running[ex] = cancel
+	ex.done = make(chan struct{})
+	opts := s.runOptions(ex, resume)
+	input := ex.input
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer close(ex.done)
+		defer cancel()
+		res := s.runSafely(ctx, ex, input, opts)
+		s.finish(ex, res)
+	}()
+}
+
+// runSafely runs the program, turning a panic inside it into a failed
+// execution.
+func (s *Server) runSafely(ctx context.Context, ex *execution, input json.RawMessage, opts asl.Options) (res asl.Result) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.logger().Error("sfnlocal: interpreter panic", "execution", ex.arn, "panic", v)
+			res = asl.Result{Status: asl.StatusFailed, Error: "States.Runtime", Cause: "internal error in the interpreter"}
+		}
+	}()
+	return ex.prog.Run(ctx, input, opts)
+}
+
+// finish records how an execution ended.
+func (s *Server) finish(ex *execution, res asl.Result) {
+	now := s.cfg.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.running, ex)
+	ex.resume = res.Resume
+	if ex.stopReq != nil {
+		ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", ex.stop, errorDetails(ex.stopReq.errName, ex.stopReq.cause))
+	} else {
+		ex.status, ex.stop = res.Status, now
+		ex.errName, ex.cause = res.Error, res.Cause
+		switch res.Status {
+		case asl.StatusSucceeded:
+			ex.output = res.Output
+			ex.emitExec("ExecutionSucceeded", "executionSucceededEventDetails", now,
+				map[string]any{"output": string(res.Output), "outputDetails": map[string]any{"truncated": false}})
+		case asl.StatusFailed:
+			ex.emitExec("ExecutionFailed", "executionFailedEventDetails", now, errorDetails(res.Error, res.Cause))
+		case asl.StatusTimedOut:
+			ex.emitExec("ExecutionTimedOut", "executionTimedOutEventDetails", now, errorDetails(res.Error, res.Cause))
+		default:
+			ex.status = asl.StatusAborted
+			ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", now, errorDetails(res.Error, res.Cause))
+		}
+	}
+	if ex.express || ex.evicted {
+		return
+	}
+	s.finished = append(s.finished, ex)
+	for s.cfg.maxFinished > 0 && len(s.finished) > s.cfg.maxFinished {
+		s.evict(s.finished[0])
+		s.finished[0] = nil
+		s.finished = s.finished[1:]
+	}
+}
+
+// evict forgets a finished execution. The caller holds s.mu.
+func (s *Server) evict(ex *execution) {
+	if s.execs[ex.arn] == ex {
+		delete(s.execs, ex.arn)
+	}
+	ex.evicted = true
+	ex.histMu.Lock()
+	ex.hist = nil
+	ex.histMu.Unlock()
+	m := ex.machine
+	m.evicted++
+	if m.evicted > len(m.execs)/2 {
+		kept := m.execs[:0]
+		for _, e := range m.execs {
+			if !e.evicted {
+				kept = append(kept, e)
+			}
+		}
+		clear(m.execs[len(kept):])
+		m.execs, m.evicted = kept, 0
+	}
 }

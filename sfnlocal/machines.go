@@ -3,7 +3,6 @@ package sfnlocal
 import (
 	"context"
 	"errors"
-	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -17,9 +16,6 @@ const (
 	typeExpress  = "EXPRESS"
 
 	maxDefinitionBytes = 1 << 20
-	maxVersions        = 1000
-	maxAliases         = 100
-	maxTags            = 50
 	// maxDescription is the longest description of a version or an alias.
 	maxDescription = 256
 )
@@ -40,18 +36,6 @@ type logDestination struct {
 // tracingConfig is the wire form of TracingConfiguration.
 type tracingConfig struct {
 	Enabled bool `json:"enabled"`
-}
-
-// tag is the wire form of a Tag.
-type tag struct {
-	Key   string `json:"key"`
-	Value string `json:"value"`
-}
-
-// route is the wire form of a RoutingConfigurationListItem.
-type route struct {
-	StateMachineVersionArn string `json:"stateMachineVersionArn"`
-	Weight                 int32  `json:"weight"`
 }
 
 // revision is the part of a state machine that a version freezes.
@@ -78,24 +62,6 @@ type stateMachine struct {
 	tags           []tag
 	execs          []*execution // Standard executions by start
 	evicted        int          // how many of execs were evicted
-}
-
-type version struct {
-	arn         string
-	number      int
-	seq         int64
-	created     time.Time
-	description string
-	rev         *revision
-	machine     *stateMachine
-}
-
-type alias struct {
-	arn, name, description string
-	seq                    int64
-	created, updated       time.Time
-	routes                 []route
-	machine                *stateMachine
 }
 
 func (s *Server) nextSeq() int64 {
@@ -187,6 +153,18 @@ func checkLogging(l *loggingConfig) error {
 	return nil
 }
 
+// checkVersionDescription validates the versionDescription of a request
+// that may publish a version.
+func checkVersionDescription(description string, publish bool) error {
+	if len(description) > maxDescription {
+		return tooLong("versionDescription", maxDescription)
+	}
+	if description != "" && !publish {
+		return validationf("Version description can only be set when publish is true")
+	}
+	return nil
+}
+
 // compileDefinition validates and parses a definition.
 func (s *Server) compileDefinition(def string) (program, error) {
 	if len(def) > maxDefinitionBytes {
@@ -199,42 +177,10 @@ func (s *Server) compileDefinition(def string) (program, error) {
 	return prog, nil
 }
 
-func checkTags(tags []tag) error {
-	if len(tags) > maxTags {
-		return errf("TooManyTags", "Too many tags: a resource can have at most %d tags", maxTags)
-	}
-	for i, t := range tags {
-		if n := len([]rune(t.Key)); n < 1 || n > 128 {
-			return validationf("1 validation error detected: Value '%s' at 'tags.%d.member.key' failed to satisfy constraint: Member must have length between 1 and 128", t.Key, i+1)
-		}
-		if len([]rune(t.Value)) > 256 {
-			return validationf("1 validation error detected: Value at 'tags.%d.member.value' failed to satisfy constraint: Member must have length less than or equal to 256", i+1)
-		}
-	}
-	return nil
-}
-
-// mergeTags adds or replaces tags.
-func mergeTags(have, add []tag) []tag {
-	for _, t := range add {
-		replaced := false
-		for i := range have {
-			if have[i].Key == t.Key {
-				have[i].Value, replaced = t.Value, true
-				break
-			}
-		}
-		if !replaced {
-			have = append(have, t)
-		}
-	}
-	return have
-}
-
 type createStateMachineInput struct {
-	Name                 string         `json:"name"`
-	Definition           string         `json:"definition"`
-	RoleArn              string         `json:"roleArn"`
+	Name                 string         `json:"name" sfn:"required"`
+	Definition           string         `json:"definition" sfn:"required"`
+	RoleArn              string         `json:"roleArn" sfn:"required"`
 	Type                 string         `json:"type"`
 	LoggingConfiguration *loggingConfig `json:"loggingConfiguration"`
 	TracingConfiguration *tracingConfig `json:"tracingConfiguration"`
@@ -243,36 +189,35 @@ type createStateMachineInput struct {
 	VersionDescription   string         `json:"versionDescription"`
 }
 
-func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
-	var in createStateMachineInput
-	if err := decodeBody(c.body, &in, mustSet{"name", &in.Name}, mustSet{"definition", &in.Definition},
-		mustSet{"roleArn", &in.RoleArn}); err != nil {
-		return nil, err
-	}
+func (in *createStateMachineInput) validate() error {
 	if reason := checkName(in.Name); reason != "" {
-		return nil, errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+		return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
 	}
 	if in.Type == "" {
 		in.Type = typeStandard
 	}
 	if in.Type != typeStandard && in.Type != typeExpress {
-		return nil, validationf("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", in.Type)
+		return validationf("1 validation error detected: Value '%s' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [STANDARD, EXPRESS]", in.Type)
 	}
 	if err := checkRoleArn(in.RoleArn); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkLogging(in.LoggingConfiguration); err != nil {
-		return nil, err
+		return err
 	}
 	if err := checkTags(in.Tags); err != nil {
-		return nil, err
+		return err
 	}
-	if len(in.VersionDescription) > maxDescription {
-		return nil, tooLong("versionDescription", maxDescription)
-	}
-	if in.VersionDescription != "" && !in.Publish {
-		return nil, validationf("Version description can only be set when publish is true")
-	}
+	return checkVersionDescription(in.VersionDescription, in.Publish)
+}
+
+type createStateMachineOutput struct {
+	StateMachineArn        string `json:"stateMachineArn"`
+	CreationDate           *epoch `json:"creationDate,omitempty"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+}
+
+func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInput) (*createStateMachineOutput, error) {
 	prog, err := s.compileDefinition(in.Definition)
 	if err != nil {
 		return nil, err
@@ -291,7 +236,8 @@ func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m := s.machines[arn]; m != nil {
+	m := s.machines[arn]
+	if m != nil {
 		// As on AWS, a different roleArn or tags do not count: the repeat is
 		// idempotent and updates neither.
 		same := m.typ == in.Type && m.rev.definition == rev.definition &&
@@ -299,66 +245,62 @@ func (s *Server) createStateMachine(_ context.Context, c *call) (any, error) {
 		if !same {
 			return nil, errf("StateMachineAlreadyExists", "State Machine Already Exists: '%s'", arn)
 		}
-		out := map[string]any{"stateMachineArn": arn, "creationDate": ep(m.created)}
-		if in.Publish {
-			v, err := s.publish(m, "", in.VersionDescription)
-			if err != nil {
-				return nil, err
-			}
-			out["stateMachineVersionArn"] = v.arn
-		}
-		return out, nil
+	} else {
+		m = &stateMachine{arn: arn, name: in.Name, typ: in.Type, seq: s.nextSeq(), created: s.cfg.clock.Now(),
+			rev: rev, nextVersion: 1, tags: mergeTags(nil, in.Tags)}
+		s.machines[arn] = m
+		s.logger().Debug("sfnlocal: created state machine", "arn", arn)
 	}
-	now := s.cfg.clock.Now()
-	m := &stateMachine{arn: arn, name: in.Name, typ: in.Type, seq: s.nextSeq(), created: now, rev: rev,
-		nextVersion: 1, tags: mergeTags(nil, in.Tags)}
-	s.machines[arn] = m
-	out := map[string]any{"stateMachineArn": arn, "creationDate": ep(now)}
+	out := &createStateMachineOutput{StateMachineArn: arn, CreationDate: ep(m.created)}
 	if in.Publish {
 		v, err := s.publish(m, "", in.VersionDescription)
 		if err != nil {
 			return nil, err
 		}
-		out["stateMachineVersionArn"] = v.arn
+		out.StateMachineVersionArn = v.arn
 	}
-	s.logger().Debug("sfnlocal: created state machine", "arn", arn)
 	return out, nil
 }
 
-// publish publishes the current revision of m as a version, or returns the
-// version that already holds it. The caller holds s.mu.
-func (s *Server) publish(m *stateMachine, revisionID, description string) (*version, error) {
-	if revisionID != "" && revisionID != m.rev.id {
-		return nil, errf("ConflictException", "Failed to publish the State Machine version for revision %s. The current State Machine revision is %s.", revisionID, m.rev.id)
+// includedData is the includedData member of a request: empty, ALL_DATA or
+// METADATA_ONLY.
+type includedData string
+
+// check validates the member.
+func (d includedData) check() error {
+	switch d {
+	case "", "ALL_DATA", "METADATA_ONLY":
+		return nil
 	}
-	if n := len(m.versions); n > 0 && m.versions[n-1].rev == m.rev {
-		return m.versions[n-1], nil
-	}
-	if len(m.versions) >= maxVersions {
-		return nil, errf("ServiceQuotaExceededException", "Maximum number of versions (%d) reached for state machine '%s'", maxVersions, m.arn)
-	}
-	v := &version{arn: fmt.Sprintf("%s:%d", m.arn, m.nextVersion), number: m.nextVersion, seq: s.nextSeq(),
-		created: s.cfg.clock.Now(), description: description, rev: m.rev, machine: m}
-	m.nextVersion++
-	m.versions = append(m.versions, v)
-	return v, nil
+	return validationf("1 validation error detected: Value '%s' at 'includedData' failed to satisfy constraint: Member must satisfy enum value set: [ALL_DATA, METADATA_ONLY]", string(d))
 }
 
-type arnInput struct {
-	StateMachineArn string `json:"stateMachineArn"`
+// withData reports whether the answer includes the input, output or
+// definition.
+func (d includedData) withData() bool { return d != "METADATA_ONLY" }
+
+type describeStateMachineInput struct {
+	StateMachineArn string       `json:"stateMachineArn" sfn:"required"`
+	IncludedData    includedData `json:"includedData"`
 }
 
-func (s *Server) describeStateMachine(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		IncludedData    string `json:"includedData"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
-		return nil, err
-	}
-	if err := checkIncludedData(in.IncludedData); err != nil {
-		return nil, err
-	}
+func (in *describeStateMachineInput) validate() error { return in.IncludedData.check() }
+
+type describeStateMachineOutput struct {
+	StateMachineArn      string        `json:"stateMachineArn"`
+	Name                 string        `json:"name"`
+	Status               string        `json:"status"`
+	Type                 string        `json:"type"`
+	Description          string        `json:"description,omitempty"`
+	Definition           string        `json:"definition,omitempty"`
+	RoleArn              string        `json:"roleArn"`
+	CreationDate         *epoch        `json:"creationDate,omitempty"`
+	LoggingConfiguration loggingConfig `json:"loggingConfiguration"`
+	TracingConfiguration tracingConfig `json:"tracingConfiguration"`
+	RevisionID           string        `json:"revisionId"`
+}
+
+func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachineInput) (*describeStateMachineOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion)
@@ -366,58 +308,52 @@ func (s *Server) describeStateMachine(_ context.Context, c *call) (any, error) {
 		return nil, err
 	}
 	m := r.machine
-	out := map[string]any{
-		"stateMachineArn": m.arn,
-		"name":            m.name,
-		"status":          "ACTIVE",
-		"type":            m.typ,
-	}
+	out := &describeStateMachineOutput{StateMachineArn: m.arn, Name: m.name, Status: "ACTIVE", Type: m.typ}
 	rev, created := m.rev, m.created
 	if v := r.version; v != nil {
 		rev, created = v.rev, v.created
-		out["stateMachineArn"] = v.arn
-		if v.description != "" {
-			out["description"] = v.description
-		}
+		out.StateMachineArn, out.Description = v.arn, v.description
 	}
-	if in.IncludedData != "METADATA_ONLY" {
-		out["definition"] = rev.definition
+	if in.IncludedData.withData() {
+		out.Definition = rev.definition
 	}
-	out["roleArn"] = rev.roleArn
-	out["creationDate"] = ep(created)
-	out["loggingConfiguration"] = rev.logging
-	out["tracingConfiguration"] = rev.tracing
-	out["revisionId"] = rev.id
+	out.RoleArn, out.CreationDate, out.RevisionID = rev.roleArn, ep(created), rev.id
+	out.LoggingConfiguration, out.TracingConfiguration = rev.logging, rev.tracing
 	return out, nil
 }
 
-func (s *Server) updateStateMachine(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineArn      string         `json:"stateMachineArn"`
-		Definition           *string        `json:"definition"`
-		RoleArn              *string        `json:"roleArn"`
-		LoggingConfiguration *loggingConfig `json:"loggingConfiguration"`
-		TracingConfiguration *tracingConfig `json:"tracingConfiguration"`
-		Publish              bool           `json:"publish"`
-		VersionDescription   string         `json:"versionDescription"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
-		return nil, err
-	}
+type updateStateMachineInput struct {
+	StateMachineArn      string         `json:"stateMachineArn" sfn:"required"`
+	Definition           *string        `json:"definition"`
+	RoleArn              *string        `json:"roleArn"`
+	LoggingConfiguration *loggingConfig `json:"loggingConfiguration"`
+	TracingConfiguration *tracingConfig `json:"tracingConfiguration"`
+	Publish              bool           `json:"publish"`
+	VersionDescription   string         `json:"versionDescription"`
+}
+
+func (in *updateStateMachineInput) validate() error {
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
-		return nil, errf("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
+		return errf("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
 	}
 	if in.VersionDescription != "" && !in.Publish {
-		return nil, validationf("Version description can only be set when publish is true")
+		return validationf("Version description can only be set when publish is true")
 	}
 	if in.RoleArn != nil {
 		if err := checkRoleArn(*in.RoleArn); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := checkLogging(in.LoggingConfiguration); err != nil {
-		return nil, err
-	}
+	return checkLogging(in.LoggingConfiguration)
+}
+
+type updateStateMachineOutput struct {
+	UpdateDate             *epoch `json:"updateDate,omitempty"`
+	RevisionID             string `json:"revisionId"`
+	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
+}
+
+func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
 	var prog program
 	if in.Definition != nil {
 		var err error
@@ -458,28 +394,28 @@ func (s *Server) updateStateMachine(_ context.Context, c *call) (any, error) {
 		m.rev = &rev
 	}
 	m.updated = s.cfg.clock.Now()
-	out := map[string]any{"updateDate": ep(m.updated), "revisionId": m.rev.id}
+	out := &updateStateMachineOutput{UpdateDate: ep(m.updated), RevisionID: m.rev.id}
 	if in.Publish {
 		v, err := s.publish(m, "", in.VersionDescription)
 		if err != nil {
 			return nil, err
 		}
-		out["stateMachineVersionArn"] = v.arn
+		out.StateMachineVersionArn = v.arn
 	}
 	return out, nil
 }
 
-func (s *Server) deleteStateMachine(_ context.Context, c *call) (any, error) {
-	var in arnInput
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
-		return nil, err
-	}
+type deleteStateMachineInput struct {
+	StateMachineArn string `json:"stateMachineArn" sfn:"required"`
+}
+
+func (s *Server) deleteStateMachine(_ context.Context, in *deleteStateMachineInput) (*empty, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	var ae *apiError
 	if errors.As(err, &ae) && (ae.Code == "StateMachineDoesNotExist" || ae.Code == "ResourceNotFound") {
-		return struct{}{}, nil // deleting what is gone succeeds, as on AWS
+		return &empty{}, nil // deleting what is gone succeeds, as on AWS
 	}
 	if err != nil {
 		return nil, err
@@ -488,10 +424,13 @@ func (s *Server) deleteStateMachine(_ context.Context, c *call) (any, error) {
 	// alias here, as DeleteStateMachineVersion and DeleteStateMachineAlias do.
 	switch {
 	case r.version != nil:
-		return struct{}{}, s.deleteVersion(r.version)
+		if err := s.deleteVersion(r.version); err != nil {
+			return nil, err
+		}
+		return &empty{}, nil
 	case r.alias != nil:
 		s.deleteAlias(r.alias)
-		return struct{}{}, nil
+		return &empty{}, nil
 	}
 	// AWS passes through DELETING and terminates the running executions at
 	// their next state transition; here the machine, its versions and
@@ -505,125 +444,25 @@ func (s *Server) deleteStateMachine(_ context.Context, c *call) (any, error) {
 			}
 		}
 	}
-	return struct{}{}, nil
+	return &empty{}, nil
 }
 
-// deleteVersion deletes a version that no alias routes to. The caller holds
-// s.mu.
-func (s *Server) deleteVersion(v *version) error {
-	m := v.machine
-	for _, a := range m.aliases {
-		for _, rt := range a.routes {
-			if rt.StateMachineVersionArn == v.arn {
-				return errf("ConflictException", "Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [%s]", a.arn)
-			}
-		}
-	}
-	for i, x := range m.versions {
-		if x == v {
-			m.versions = append(m.versions[:i:i], m.versions[i+1:]...)
-			break
-		}
-	}
-	return nil
+type listStateMachinesInput struct{ pageInput }
+
+// stateMachineListItem is the wire form of a StateMachineListItem.
+type stateMachineListItem struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Type            string `json:"type"`
+	CreationDate    *epoch `json:"creationDate,omitempty"`
 }
 
-// deleteAlias deletes an alias. The caller holds s.mu.
-func (s *Server) deleteAlias(a *alias) {
-	m := a.machine
-	for i, x := range m.aliases {
-		if x == a {
-			m.aliases = append(m.aliases[:i:i], m.aliases[i+1:]...)
-			return
-		}
-	}
+type listStateMachinesOutput struct {
+	StateMachines []stateMachineListItem `json:"stateMachines"`
+	NextToken     string                 `json:"nextToken,omitempty"`
 }
 
-func (s *Server) deleteStateMachineVersion(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineVersionArn string `json:"stateMachineVersionArn"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineVersionArn", &in.StateMachineVersionArn}); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineVersionArn, kindVersion)
-	var ae *apiError
-	if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
-		return struct{}{}, nil // deleting what is gone succeeds
-	}
-	if err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.deleteVersion(r.version)
-}
-
-func (s *Server) deleteStateMachineAlias(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineAliasArn string `json:"stateMachineAliasArn"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
-	if err != nil {
-		return nil, err
-	}
-	s.deleteAlias(r.alias)
-	return struct{}{}, nil
-}
-
-func (s *Server) updateStateMachineAlias(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineAliasArn string  `json:"stateMachineAliasArn"`
-		Description          *string `json:"description"`
-		RoutingConfiguration []route `json:"routingConfiguration"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
-		return nil, err
-	}
-	if in.Description == nil && in.RoutingConfiguration == nil {
-		return nil, validationf("Either the description or the routingConfiguration must be specified")
-	}
-	if in.Description != nil && len(*in.Description) > maxDescription {
-		return nil, tooLong("description", maxDescription)
-	}
-	if in.RoutingConfiguration != nil {
-		if err := checkRoutes(in.RoutingConfiguration); err != nil {
-			return nil, err
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
-	if err != nil {
-		return nil, err
-	}
-	if in.RoutingConfiguration != nil {
-		m, err := s.routedMachine(in.RoutingConfiguration)
-		if err != nil {
-			return nil, err
-		}
-		if m != r.alias.machine {
-			return nil, validationf("Routing configuration versions must belong to the alias's state machine '%s'", r.alias.machine.arn)
-		}
-		r.alias.routes = in.RoutingConfiguration
-	}
-	if in.Description != nil {
-		r.alias.description = *in.Description
-	}
-	r.alias.updated = s.cfg.clock.Now()
-	return map[string]any{"updateDate": ep(r.alias.updated)}, nil
-}
-
-func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
-	var in struct{ pageInput }
-	if err := decodeBody(c.body, &in, &in.pageInput); err != nil {
-		return nil, err
-	}
+func (s *Server) listStateMachines(_ context.Context, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	all := make([]*stateMachine, 0, len(s.machines))
@@ -635,205 +474,11 @@ func (s *Server) listStateMachines(_ context.Context, c *call) (any, error) {
 	// newest first.
 	byName := func(m *stateMachine) string { return m.name }
 	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
-	return listPage(s, "stateMachines", "ListStateMachines", all, byName, false, in.pageInput, func(m *stateMachine) map[string]any {
-		return map[string]any{"stateMachineArn": m.arn, "name": m.name, "type": m.typ, "creationDate": ep(m.created)}
+	page, next, err := listPage(s, "ListStateMachines", all, byName, false, in.pageInput, func(m *stateMachine) stateMachineListItem {
+		return stateMachineListItem{StateMachineArn: m.arn, Name: m.name, Type: m.typ, CreationDate: ep(m.created)}
 	})
-}
-
-func (s *Server) publishStateMachineVersion(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		RevisionID      string `json:"revisionId"`
-		Description     string `json:"description"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}); err != nil {
-		return nil, err
-	}
-	if len(in.Description) > maxDescription {
-		return nil, tooLong("description", maxDescription)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.publish(r.machine, in.RevisionID, in.Description)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"stateMachineVersionArn": v.arn, "creationDate": ep(v.created)}, nil
-}
-
-func (s *Server) listStateMachineVersions(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		pageInput
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}, &in.pageInput); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine)
-	if err != nil {
-		var ae *apiError
-		if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
-			return nil, validationf("State Machine Does Not Exist: '%s'", in.StateMachineArn)
-		}
-		return nil, err
-	}
-	desc := make([]*version, len(r.machine.versions))
-	for i, v := range r.machine.versions {
-		desc[len(desc)-1-i] = v
-	}
-	return listPage(s, "stateMachineVersions", "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true,
-		in.pageInput, func(v *version) map[string]any {
-			return map[string]any{"stateMachineVersionArn": v.arn, "creationDate": ep(v.created)}
-		})
-}
-
-func (s *Server) createStateMachineAlias(_ context.Context, c *call) (any, error) {
-	var in struct {
-		Name                 string  `json:"name"`
-		Description          string  `json:"description"`
-		RoutingConfiguration []route `json:"routingConfiguration"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"name", &in.Name}); err != nil {
-		return nil, err
-	}
-	if reason := checkAliasName(in.Name); reason != "" {
-		return nil, errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
-	}
-	if len(in.Description) > maxDescription {
-		return nil, tooLong("description", maxDescription)
-	}
-	if err := checkRoutes(in.RoutingConfiguration); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.routedMachine(in.RoutingConfiguration)
-	if err != nil {
-		return nil, err
-	}
-	if len(m.aliases) >= maxAliases {
-		return nil, errf("ServiceQuotaExceededException", "Maximum number of aliases (%d) reached for state machine '%s'", maxAliases, m.arn)
-	}
-	arn := m.arn + ":" + in.Name
-	for _, a := range m.aliases {
-		if a.name == in.Name {
-			if a.description == in.Description && reflect.DeepEqual(a.routes, in.RoutingConfiguration) {
-				return map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}, nil
-			}
-			return nil, errf("ConflictException", "Failed to create alias because an alias with the same name and a different routing configuration already exists: '%s'", arn)
-		}
-	}
-	now := s.cfg.clock.Now()
-	a := &alias{arn: arn, name: in.Name, description: in.Description, seq: s.nextSeq(), created: now, updated: now,
-		routes: in.RoutingConfiguration, machine: m}
-	m.aliases = append(m.aliases, a)
-	return map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}, nil
-}
-
-func (s *Server) describeStateMachineAlias(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineAliasArn string `json:"stateMachineAliasArn"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineAliasArn", &in.StateMachineAliasArn}); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
-	if err != nil {
-		return nil, err
-	}
-	a := r.alias
-	out := map[string]any{
-		"stateMachineAliasArn": a.arn,
-		"name":                 a.name,
-		"routingConfiguration": a.routes,
-		"creationDate":         ep(a.created),
-		"updateDate":           ep(a.updated),
-	}
-	if a.description != "" {
-		out["description"] = a.description
-	}
-	return out, nil
-}
-
-func (s *Server) listStateMachineAliases(_ context.Context, c *call) (any, error) {
-	var in struct {
-		StateMachineArn string `json:"stateMachineArn"`
-		pageInput
-	}
-	if err := decodeBody(c.body, &in, mustSet{"stateMachineArn", &in.StateMachineArn}, &in.pageInput); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion)
-	if err != nil {
-		return nil, err
-	}
-	aliases := r.machine.aliases
-	if v := r.version; v != nil { // only the aliases routing to that version
-		aliases = nil
-		for _, a := range r.machine.aliases {
-			for _, rt := range a.routes {
-				if rt.StateMachineVersionArn == v.arn {
-					aliases = append(aliases, a)
-					break
-				}
-			}
-		}
-	}
-	return listPage(s, "stateMachineAliases", "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false,
-		in.pageInput, func(a *alias) map[string]any {
-			return map[string]any{"stateMachineAliasArn": a.arn, "creationDate": ep(a.created)}
-		})
-}
-
-// checkRoutes validates a routingConfiguration: 1-2 distinct versions with
-// weights 0-100 summing to 100.
-func checkRoutes(routes []route) error {
-	if n := len(routes); n < 1 || n > 2 {
-		return validationf("1 validation error detected: Value at 'routingConfiguration' failed to satisfy constraint: Member must have length between 1 and 2")
-	}
-	var sum int32
-	for i, rt := range routes {
-		if rt.Weight < 0 || rt.Weight > 100 {
-			return validationf("1 validation error detected: Value '%d' at 'routingConfiguration.%d.member.weight' failed to satisfy constraint: Member must have value between 0 and 100", rt.Weight, i+1)
-		}
-		sum += rt.Weight
-	}
-	if sum != 100 {
-		return validationf("Sum of routing configuration weights must equal 100, got %d", sum)
-	}
-	if len(routes) == 2 && routes[0].StateMachineVersionArn == routes[1].StateMachineVersionArn {
-		return validationf("Routing configuration must contain distinct state machine version ARNs")
-	}
-	return nil
-}
-
-// routedMachine returns the state machine whose versions routes name. The
-// caller holds s.mu.
-func (s *Server) routedMachine(routes []route) (*stateMachine, error) {
-	var m *stateMachine
-	for _, rt := range routes {
-		p, ok := parseARN(rt.StateMachineVersionArn)
-		if !ok || p.kind != kindVersion {
-			return nil, invalidArn(rt.StateMachineVersionArn)
-		}
-		r, err := s.resolveMachine(rt.StateMachineVersionArn, kindVersion)
-		if err != nil {
-			return nil, errf("ResourceNotFound", "Resource not found: '%s'", rt.StateMachineVersionArn)
-		}
-		if m != nil && r.machine != m {
-			return nil, validationf("Routing configuration versions must belong to the same state machine")
-		}
-		m = r.machine
-	}
-	return m, nil
+	return &listStateMachinesOutput{StateMachines: page, NextToken: next}, nil
 }

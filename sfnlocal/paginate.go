@@ -33,37 +33,34 @@ func pageSize(maxResults *int32) (int, error) {
 }
 
 // pageInput is the paging part of a List request: embed it in the request
-// struct and pass it to decodeBody, which validates it.
+// struct, whose validate method it then is (handle calls it) unless the
+// request has its own, which must call it.
 type pageInput struct {
 	MaxResults *int32 `json:"maxResults"`
 	NextToken  string `json:"nextToken"`
-	limit      int    // the page size, set by check
+	limit      int    // the page size, set by validate
 }
 
-// check validates MaxResults and sets the page size.
-func (p *pageInput) check() error {
+// validate validates MaxResults and sets the page size.
+func (p *pageInput) validate() error {
 	n, err := pageSize(p.MaxResults)
 	p.limit = n
 	return err
 }
 
-// listPage answers the page of items that p asks for (see paginate) as the
-// list member named member, each item in its wire form, with the nextToken
-// of the page after it.
-func listPage[T any](s *Server, member, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) map[string]any) (map[string]any, error) {
+// listPage returns the page of items that p asks for (see paginate), each
+// item in its wire form, with the nextToken of the page after it ("" for the
+// last page). The page is never nil, so that it encodes as [].
+func listPage[T, W any](s *Server, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) W) ([]W, string, error) {
 	page, next, err := paginate(s, scope, items, key, desc, p.limit, p.NextToken)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	out := make([]map[string]any, len(page))
+	out := make([]W, len(page))
 	for i, item := range page {
 		out[i] = wire(item)
 	}
-	resp := map[string]any{member: out}
-	if next != "" {
-		resp["nextToken"] = next
-	}
-	return resp, nil
+	return out, next, nil
 }
 
 // pageToken is the content of a nextToken: the listing it continues (scope),

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -175,54 +174,6 @@ func (s *Server) CallCounts() map[string]int {
 	return out
 }
 
-// handler is one API operation: it gets the raw body and returns the
-// response value or an error.
-type handler func(s *Server, ctx context.Context, call *call) (any, error)
-
-// call is one API request being processed.
-type call struct {
-	op   string
-	n    int // the call's number among calls of op, from 1
-	body []byte
-}
-
-var operations = map[string]handler{
-	"CreateStateMachine":         (*Server).createStateMachine,
-	"DescribeStateMachine":       (*Server).describeStateMachine,
-	"UpdateStateMachine":         (*Server).updateStateMachine,
-	"DeleteStateMachine":         (*Server).deleteStateMachine,
-	"ListStateMachines":          (*Server).listStateMachines,
-	"PublishStateMachineVersion": (*Server).publishStateMachineVersion,
-	"ListStateMachineVersions":   (*Server).listStateMachineVersions,
-	"CreateStateMachineAlias":    (*Server).createStateMachineAlias,
-	"DescribeStateMachineAlias":  (*Server).describeStateMachineAlias,
-	"UpdateStateMachineAlias":    (*Server).updateStateMachineAlias,
-	"DeleteStateMachineAlias":    (*Server).deleteStateMachineAlias,
-	"DeleteStateMachineVersion":  (*Server).deleteStateMachineVersion,
-	"ListStateMachineAliases":    (*Server).listStateMachineAliases,
-	"StartExecution":             (*Server).startExecution,
-	"StartSyncExecution":         (*Server).startSyncExecution,
-	"DescribeExecution":          (*Server).describeExecution,
-	"StopExecution":              (*Server).stopExecution,
-	"ListExecutions":             (*Server).listExecutions,
-	"GetExecutionHistory":        (*Server).getExecutionHistory,
-	"RedriveExecution":           (*Server).redriveExecution,
-	"TagResource":                (*Server).tagResource,
-	"UntagResource":              (*Server).untagResource,
-	"ListTagsForResource":        (*Server).listTagsForResource,
-}
-
-// Operations returns the names of the API operations the server implements,
-// sorted.
-func Operations() []string {
-	ops := make([]string, 0, len(operations))
-	for op := range operations {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
-	return ops
-}
-
 // ServeHTTP implements http.Handler: it answers one AWS JSON 1.0 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
@@ -292,7 +243,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return nil, &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "the server is closed"}
+		return nil, errClosed()
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, _ := strings.Cut(ct, ";")

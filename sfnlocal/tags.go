@@ -2,6 +2,47 @@ package sfnlocal
 
 import "context"
 
+// maxTags is the most tags a resource can have.
+const maxTags = 50
+
+// tag is the wire form of a Tag.
+type tag struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+func checkTags(tags []tag) error {
+	if len(tags) > maxTags {
+		return errf("TooManyTags", "Too many tags: a resource can have at most %d tags", maxTags)
+	}
+	for i, t := range tags {
+		if n := len([]rune(t.Key)); n < 1 || n > 128 {
+			return validationf("1 validation error detected: Value '%s' at 'tags.%d.member.key' failed to satisfy constraint: Member must have length between 1 and 128", t.Key, i+1)
+		}
+		if len([]rune(t.Value)) > 256 {
+			return validationf("1 validation error detected: Value at 'tags.%d.member.value' failed to satisfy constraint: Member must have length less than or equal to 256", i+1)
+		}
+	}
+	return nil
+}
+
+// mergeTags adds or replaces tags.
+func mergeTags(have, add []tag) []tag {
+	for _, t := range add {
+		replaced := false
+		for i := range have {
+			if have[i].Key == t.Key {
+				have[i].Value, replaced = t.Value, true
+				break
+			}
+		}
+		if !replaced {
+			have = append(have, t)
+		}
+	}
+	return have
+}
+
 // taggable finds the state machine a tagging call addresses. The caller
 // holds s.mu.
 func (s *Server) taggable(arn string) (*stateMachine, error) {
@@ -19,17 +60,14 @@ func (s *Server) taggable(arn string) (*stateMachine, error) {
 	return m, nil
 }
 
-func (s *Server) tagResource(_ context.Context, c *call) (any, error) {
-	var in struct {
-		ResourceArn string `json:"resourceArn"`
-		Tags        []tag  `json:"tags"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"tags", &in.Tags}); err != nil {
-		return nil, err
-	}
-	if err := checkTags(in.Tags); err != nil {
-		return nil, err
-	}
+type tagResourceInput struct {
+	ResourceArn string `json:"resourceArn"` // required: taggable checks it after tags
+	Tags        []tag  `json:"tags" sfn:"required"`
+}
+
+func (in *tagResourceInput) validate() error { return checkTags(in.Tags) }
+
+func (s *Server) tagResource(_ context.Context, in *tagResourceInput) (*empty, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
@@ -41,17 +79,15 @@ func (s *Server) tagResource(_ context.Context, c *call) (any, error) {
 		return nil, errf("TooManyTags", "Too many tags on resource '%s': at most %d are allowed", in.ResourceArn, maxTags)
 	}
 	m.tags = merged
-	return struct{}{}, nil
+	return &empty{}, nil
 }
 
-func (s *Server) untagResource(_ context.Context, c *call) (any, error) {
-	var in struct {
-		ResourceArn string   `json:"resourceArn"`
-		TagKeys     []string `json:"tagKeys"`
-	}
-	if err := decodeBody(c.body, &in, mustSet{"tagKeys", &in.TagKeys}); err != nil {
-		return nil, err
-	}
+type untagResourceInput struct {
+	ResourceArn string   `json:"resourceArn"` // required: taggable checks it after tagKeys
+	TagKeys     []string `json:"tagKeys" sfn:"required"`
+}
+
+func (s *Server) untagResource(_ context.Context, in *untagResourceInput) (*empty, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
@@ -69,22 +105,23 @@ func (s *Server) untagResource(_ context.Context, c *call) (any, error) {
 		}
 	}
 	m.tags = kept
-	return struct{}{}, nil
+	return &empty{}, nil
 }
 
-func (s *Server) listTagsForResource(_ context.Context, c *call) (any, error) {
-	var in struct {
-		ResourceArn string `json:"resourceArn"`
-	}
-	if err := decodeBody(c.body, &in); err != nil {
-		return nil, err
-	}
+type listTagsForResourceInput struct {
+	ResourceArn string `json:"resourceArn"` // required: taggable checks it
+}
+
+type listTagsForResourceOutput struct {
+	Tags []tag `json:"tags"`
+}
+
+func (s *Server) listTagsForResource(_ context.Context, in *listTagsForResourceInput) (*listTagsForResourceOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	tags := append([]tag{}, m.tags...)
-	return map[string]any{"tags": tags}, nil
+	return &listTagsForResourceOutput{Tags: append([]tag{}, m.tags...)}, nil
 }

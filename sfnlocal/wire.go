@@ -53,6 +53,12 @@ func tooLong(member string, limit int) error {
 	return validationf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, limit)
 }
 
+// errClosed is the answer to a call that would start work on a closed
+// server.
+func errClosed() *apiError {
+	return &apiError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "the server is closed"}
+}
+
 func invalidArn(arn string) *apiError {
 	return errf("InvalidArn", "Invalid Arn: '%s'", arn)
 }
@@ -83,42 +89,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	_, _ = w.Write(body)
-}
-
-// check is a rule that decodeBody applies to a decoded request.
-type check interface {
-	check() error
-}
-
-// mustSet names a required request member: its wire name and a pointer to
-// the field of the request struct it decodes into. It is set unless it is
-// "" or null.
-type mustSet struct {
-	name  string
-	field any
-}
-
-func (m mustSet) check() error {
-	if reflect.ValueOf(m.field).Elem().IsZero() {
-		return required(m.name)
-	}
-	return nil
-}
-
-// decodeBody decodes a request body into v, then applies the checks in
-// order and returns the first error (for a missing member, the service's
-// ValidationException). An empty body counts as {}. Unknown members are
-// ignored, as the service does.
-func decodeBody(body []byte, v any, checks ...check) error {
-	if err := decodeJSON(body, v); err != nil {
-		return err
-	}
-	for _, c := range checks {
-		if err := c.check(); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // decodeJSON decodes a request body into v. An empty body counts as {}.

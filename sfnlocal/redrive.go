@@ -1,0 +1,87 @@
+package sfnlocal
+
+import (
+	"context"
+	"time"
+
+	"github.com/polysync/stepfunctions/internal/asl"
+)
+
+const (
+	redriveWindow     = 14 * 24 * time.Hour
+	redriveRedrivable = "REDRIVABLE"
+	redriveNot        = "NOT_REDRIVABLE"
+)
+
+// redrivable returns the redrive status of ex and, when not redrivable, the
+// reason. The caller holds s.mu.
+func (s *Server) redrivable(ex *execution, now time.Time) (string, string) {
+	switch {
+	case ex.status == statusRunning:
+		return redriveNot, "Execution is RUNNING and cannot be redriven"
+	case ex.status == asl.StatusSucceeded:
+		return redriveNot, "Execution is SUCCEEDED and cannot be redriven"
+	case now.Sub(ex.stop) > redriveWindow:
+		return redriveNot, "Execution can only be redriven within 14 days of its stop date"
+	case s.machines[ex.smArn] != ex.machine:
+		return redriveNot, "The state machine of the execution was deleted"
+	case ex.resume == nil:
+		return redriveNot, "Execution has no failed state to resume from"
+	}
+	return redriveRedrivable, ""
+}
+
+type redriveExecutionInput struct {
+	ExecutionArn string `json:"executionArn" sfn:"required"`
+	ClientToken  string `json:"clientToken"`
+}
+
+func (in *redriveExecutionInput) validate() error {
+	if len(in.ClientToken) > 64 {
+		return tooLong("clientToken", 64)
+	}
+	return nil
+}
+
+type redriveExecutionOutput struct {
+	RedriveDate *epoch `json:"redriveDate,omitempty"`
+}
+
+// redriveExecution restarts a failed, aborted or timed-out Standard execution
+// from the state it failed in.
+func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) (*redriveExecutionOutput, error) {
+	now := s.cfg.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ex, err := s.lookupExecution(in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	if in.ClientToken != "" && ex.redriveTokens[in.ClientToken] {
+		return &redriveExecutionOutput{RedriveDate: ep(ex.redriveDate)}, nil
+	}
+	if status, reason := s.redrivable(ex, now); status != redriveRedrivable {
+		return nil, errf("ExecutionNotRedrivable", "Execution with the execution ARN '%s' cannot be redriven: %s", ex.arn, reason)
+	}
+	if s.closed {
+		return nil, errClosed()
+	}
+	if in.ClientToken != "" {
+		if ex.redriveTokens == nil {
+			ex.redriveTokens = map[string]bool{}
+		}
+		ex.redriveTokens[in.ClientToken] = true
+	}
+	for i := len(s.finished) - 1; i >= 0; i-- {
+		if s.finished[i] == ex {
+			s.finished = append(s.finished[:i], s.finished[i+1:]...)
+			break
+		}
+	}
+	ex.redriveCount++
+	ex.redriveDate = now
+	ex.status, ex.stop, ex.output, ex.errName, ex.cause, ex.stopReq = statusRunning, time.Time{}, nil, "", "", nil
+	ex.emitExec("ExecutionRedriven", "executionRedrivenEventDetails", now, map[string]any{"redriveCount": ex.redriveCount})
+	s.launch(ex, ex.resume)
+	return &redriveExecutionOutput{RedriveDate: ep(now)}, nil
+}
