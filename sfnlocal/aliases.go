@@ -106,9 +106,8 @@ func (in *createStateMachineAliasInput) validate() error {
 	return checkRoutes(in.RoutingConfiguration)
 }
 
+// createStateMachineAlias answers CreateStateMachineAlias. It runs under s.mu (see locked).
 func (s *Server) createStateMachineAlias(_ context.Context, in *createStateMachineAliasInput) (*aliasRef, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, err := s.routedMachine(in.RoutingConfiguration)
 	if err != nil {
 		return nil, err
@@ -148,9 +147,8 @@ type describeStateMachineAliasOutput struct {
 	UpdateDate           *epoch  `json:"updateDate,omitempty"`
 }
 
+// describeStateMachineAlias answers DescribeStateMachineAlias. It runs under s.mu (see locked).
 func (s *Server) describeStateMachineAlias(_ context.Context, in *aliasInput) (*describeStateMachineAliasOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
 		return nil, err
@@ -183,9 +181,8 @@ type updateStateMachineAliasOutput struct {
 	UpdateDate *epoch `json:"updateDate,omitempty"`
 }
 
+// updateStateMachineAlias answers UpdateStateMachineAlias. It runs under s.mu (see locked).
 func (s *Server) updateStateMachineAlias(_ context.Context, in *updateStateMachineAliasInput) (*updateStateMachineAliasOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
 		return nil, err
@@ -207,9 +204,8 @@ func (s *Server) updateStateMachineAlias(_ context.Context, in *updateStateMachi
 	return &updateStateMachineAliasOutput{UpdateDate: ep(r.alias.updated)}, nil
 }
 
+// deleteStateMachineAlias answers DeleteStateMachineAlias. It runs under s.mu (see locked).
 func (s *Server) deleteStateMachineAlias(_ context.Context, in *aliasInput) (*empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineAliasArn, kindAlias) // ResourceNotFound when the machine or alias is missing
 	if err != nil {
 		return nil, err
@@ -223,14 +219,8 @@ type listStateMachineAliasesInput struct {
 	pageInput
 }
 
-type listStateMachineAliasesOutput struct {
-	StateMachineAliases []aliasRef `json:"stateMachineAliases"`
-	NextToken           string     `json:"nextToken,omitempty"`
-}
-
-func (s *Server) listStateMachineAliases(_ context.Context, in *listStateMachineAliasesInput) (*listStateMachineAliasesOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// listStateMachineAliases answers ListStateMachineAliases. It runs under s.mu (see locked).
+func (s *Server) listStateMachineAliases(_ context.Context, in *listStateMachineAliasesInput) (*listOutput[aliasRef], error) {
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion)
 	if err != nil {
 		return nil, err
@@ -247,10 +237,6 @@ func (s *Server) listStateMachineAliases(_ context.Context, in *listStateMachine
 			}
 		}
 	}
-	page, next, err := listPage(s, "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false,
+	return listPage(s, "stateMachineAliases", "ListStateMachineAliases:"+in.StateMachineArn, aliases, func(a *alias) string { return seqKey(a.seq) }, false,
 		in.pageInput, (*alias).ref)
-	if err != nil {
-		return nil, err
-	}
-	return &listStateMachineAliasesOutput{StateMachineAliases: page, NextToken: next}, nil
 }

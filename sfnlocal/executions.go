@@ -256,15 +256,20 @@ func (s *Server) lookupExecution(arn string) (*execution, error) {
 	return ex, nil
 }
 
+// executionHead is the members every answer about one execution has.
+type executionHead struct {
+	ExecutionArn    string `json:"executionArn"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	StartDate       *epoch `json:"startDate,omitempty"`
+	StopDate        *epoch `json:"stopDate,omitempty"` // nil while the execution runs
+}
+
 // executionListItem is the wire form of an ExecutionListItem, whose members
 // DescribeExecution answers too.
 type executionListItem struct {
-	ExecutionArn           string `json:"executionArn"`
-	StateMachineArn        string `json:"stateMachineArn"`
-	Name                   string `json:"name"`
-	Status                 string `json:"status"`
-	StartDate              *epoch `json:"startDate,omitempty"`
-	StopDate               *epoch `json:"stopDate,omitempty"`
+	executionHead
 	StateMachineVersionArn string `json:"stateMachineVersionArn,omitempty"`
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int    `json:"redriveCount"`
@@ -273,9 +278,9 @@ type executionListItem struct {
 
 // summary returns the list item of ex. The caller holds s.mu.
 func (ex *execution) summary() executionListItem {
-	out := executionListItem{ExecutionArn: ex.arn, StateMachineArn: ex.smArn, Name: ex.name, Status: ex.status,
-		StartDate: ep(ex.start), StateMachineVersionArn: ex.versionArn, StateMachineAliasArn: ex.aliasArn,
-		RedriveCount: ex.redriveCount, RedriveDate: ep(ex.redriveDate)}
+	out := executionListItem{executionHead: executionHead{ExecutionArn: ex.arn, StateMachineArn: ex.smArn,
+		Name: ex.name, Status: ex.status, StartDate: ep(ex.start)}, StateMachineVersionArn: ex.versionArn,
+		StateMachineAliasArn: ex.aliasArn, RedriveCount: ex.redriveCount, RedriveDate: ep(ex.redriveDate)}
 	if ex.status != statusRunning {
 		out.StopDate = ep(ex.stop)
 	}
@@ -330,10 +335,9 @@ type describeExecutionOutput struct {
 	RedriveStatusReason string `json:"redriveStatusReason,omitempty"`
 }
 
+// describeExecution answers DescribeExecution. It runs under s.mu (see locked).
 func (s *Server) describeExecution(_ context.Context, in *describeExecutionInput) (*describeExecutionOutput, error) {
 	now := s.cfg.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	ex, err := s.lookupExecution(in.ExecutionArn)
 	if err != nil {
 		return nil, err
@@ -444,14 +448,8 @@ func (in *listExecutionsInput) validate() error {
 	return in.pageInput.validate()
 }
 
-type listExecutionsOutput struct {
-	Executions []executionListItem `json:"executions"`
-	NextToken  string              `json:"nextToken,omitempty"`
-}
-
-func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// listExecutions answers ListExecutions. It runs under s.mu (see locked).
+func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listOutput[executionListItem], error) {
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	if err != nil {
 		return nil, err
@@ -474,9 +472,5 @@ func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*li
 		matched = append(matched, ex)
 	}
 	scope := "ListExecutions:" + in.StateMachineArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
-	page, next, err := listPage(s, scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, in.pageInput, (*execution).summary)
-	if err != nil {
-		return nil, err
-	}
-	return &listExecutionsOutput{Executions: page, NextToken: next}, nil
+	return listPage(s, "executions", scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, in.pageInput, (*execution).summary)
 }

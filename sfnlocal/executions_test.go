@@ -346,18 +346,8 @@ func TestListExecutions(t *testing.T) {
 func TestVersionAndAliasExecutions(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
-	created, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("ver"), Definition: aws.String(echoDef),
-		RoleArn: aws.String(testRole), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	arn, v1 := aws.ToString(created.StateMachineArn), aws.ToString(created.StateMachineVersionArn)
-	al, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v1, Weight: 100}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	aliasArn := aws.ToString(al.StateMachineAliasArn)
+	arn, v1 := createPublished(t, c, "ver")
+	aliasArn := createAlias(t, c, "live", types.RoutingConfigurationListItem{StateMachineVersionArn: &v1, Weight: 100})
 	tests := []struct {
 		name, target, wantVersion, wantAlias string
 	}{
@@ -661,25 +651,13 @@ func TestMaxFinishedExecutions(t *testing.T) {
 func TestAliasRoutesByWeight(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
-	created, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("canary"), Definition: aws.String(echoDef),
-		RoleArn: aws.String(testRole), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	arn, v1 := aws.ToString(created.StateMachineArn), aws.ToString(created.StateMachineVersionArn)
-	upd, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(fakeDef(fakeDefinition{Fake: "sleep"})), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2 := aws.ToString(upd.StateMachineVersionArn)
-	al, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("split"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v1, Weight: 50}, {StateMachineVersionArn: &v2, Weight: 50}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	arn, v1 := createPublished(t, c, "canary")
+	v2 := publishUpdate(t, c, arn, fakeDef(fakeDefinition{Fake: "sleep"}))
+	aliasArn := createAlias(t, c, "split", types.RoutingConfigurationListItem{StateMachineVersionArn: &v1, Weight: 50},
+		types.RoutingConfigurationListItem{StateMachineVersionArn: &v2, Weight: 50})
 	seen := map[string]int{}
 	for range 200 { // both versions unused in 200 fair draws: probability 2^-199
-		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: al.StateMachineAliasArn})
+		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &aliasArn})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -22,30 +22,33 @@ type call struct {
 // operations maps each API operation the server implements to its handler.
 // A new operation is a row here and a method of Server that takes its
 // request and returns its response (see handle), in the file of its concern.
+// Operations that only read or change stored state run wholly under the
+// server's lock (see locked); the others take it themselves around their
+// steps that need it.
 var operations = map[string]handler{
 	"CreateStateMachine":         handle((*Server).createStateMachine),
-	"DescribeStateMachine":       handle((*Server).describeStateMachine),
+	"DescribeStateMachine":       handle(locked((*Server).describeStateMachine)),
 	"UpdateStateMachine":         handle((*Server).updateStateMachine),
-	"DeleteStateMachine":         handle((*Server).deleteStateMachine),
-	"ListStateMachines":          handle((*Server).listStateMachines),
-	"PublishStateMachineVersion": handle((*Server).publishStateMachineVersion),
-	"ListStateMachineVersions":   handle((*Server).listStateMachineVersions),
-	"DeleteStateMachineVersion":  handle((*Server).deleteStateMachineVersion),
-	"CreateStateMachineAlias":    handle((*Server).createStateMachineAlias),
-	"DescribeStateMachineAlias":  handle((*Server).describeStateMachineAlias),
-	"UpdateStateMachineAlias":    handle((*Server).updateStateMachineAlias),
-	"DeleteStateMachineAlias":    handle((*Server).deleteStateMachineAlias),
-	"ListStateMachineAliases":    handle((*Server).listStateMachineAliases),
+	"DeleteStateMachine":         handle(locked((*Server).deleteStateMachine)),
+	"ListStateMachines":          handle(locked((*Server).listStateMachines)),
+	"PublishStateMachineVersion": handle(locked((*Server).publishStateMachineVersion)),
+	"ListStateMachineVersions":   handle(locked((*Server).listStateMachineVersions)),
+	"DeleteStateMachineVersion":  handle(locked((*Server).deleteStateMachineVersion)),
+	"CreateStateMachineAlias":    handle(locked((*Server).createStateMachineAlias)),
+	"DescribeStateMachineAlias":  handle(locked((*Server).describeStateMachineAlias)),
+	"UpdateStateMachineAlias":    handle(locked((*Server).updateStateMachineAlias)),
+	"DeleteStateMachineAlias":    handle(locked((*Server).deleteStateMachineAlias)),
+	"ListStateMachineAliases":    handle(locked((*Server).listStateMachineAliases)),
 	"StartExecution":             handle((*Server).startExecution),
 	"StartSyncExecution":         handle((*Server).startSyncExecution),
-	"DescribeExecution":          handle((*Server).describeExecution),
+	"DescribeExecution":          handle(locked((*Server).describeExecution)),
 	"StopExecution":              handle((*Server).stopExecution),
-	"ListExecutions":             handle((*Server).listExecutions),
+	"ListExecutions":             handle(locked((*Server).listExecutions)),
 	"GetExecutionHistory":        handle((*Server).getExecutionHistory),
-	"RedriveExecution":           handle((*Server).redriveExecution),
-	"TagResource":                handle((*Server).tagResource),
-	"UntagResource":              handle((*Server).untagResource),
-	"ListTagsForResource":        handle((*Server).listTagsForResource),
+	"RedriveExecution":           handle(locked((*Server).redriveExecution)),
+	"TagResource":                handle(locked((*Server).tagResource)),
+	"UntagResource":              handle(locked((*Server).untagResource)),
+	"ListTagsForResource":        handle(locked((*Server).listTagsForResource)),
 }
 
 // Operations returns the names of the API operations the server implements,
@@ -76,7 +79,7 @@ type empty struct{}
 // then applies Req's validate method if it has one, and only then calls fn.
 // The *Resp fn returns is encoded with its json tags: AWS's member names,
 // timestamps as epoch seconds (type epoch).
-func handle[Req, Resp any](fn func(*Server, context.Context, *Req) (*Resp, error)) handler {
+func handle[Req, Resp any](fn operation[Req, Resp]) handler {
 	mandatory := requiredMembers(reflect.TypeFor[Req]())
 	return func(s *Server, ctx context.Context, c *call) (any, error) {
 		in := new(Req)
@@ -101,6 +104,20 @@ func handle[Req, Resp any](fn func(*Server, context.Context, *Req) (*Resp, error
 			return nil, err
 		}
 		return out, nil
+	}
+}
+
+// operation is an API operation: it takes the decoded, checked request and
+// returns the response.
+type operation[Req, Resp any] func(s *Server, ctx context.Context, in *Req) (*Resp, error)
+
+// locked returns fn run with s.mu held, for operations whose every step
+// reads or changes stored state (their doc says "the caller holds s.mu").
+func locked[Req, Resp any](fn operation[Req, Resp]) operation[Req, Resp] {
+	return func(s *Server, ctx context.Context, in *Req) (*Resp, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return fn(s, ctx, in)
 	}
 }
 

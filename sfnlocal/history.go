@@ -125,12 +125,7 @@ type getExecutionHistoryInput struct {
 	pageInput
 }
 
-type getExecutionHistoryOutput struct {
-	Events    []historyEvent `json:"events"`
-	NextToken string         `json:"nextToken,omitempty"`
-}
-
-func (s *Server) getExecutionHistory(_ context.Context, in *getExecutionHistoryInput) (*getExecutionHistoryOutput, error) {
+func (s *Server) getExecutionHistory(_ context.Context, in *getExecutionHistoryInput) (*listOutput[historyEvent], error) {
 	s.mu.Lock()
 	ex, err := s.lookupExecution(in.ExecutionArn)
 	s.mu.Unlock()
@@ -151,10 +146,6 @@ func (s *Server) getExecutionHistory(_ context.Context, in *getExecutionHistoryI
 		scope += ":reverse"
 	}
 	withData := in.IncludeExecutionData == nil || *in.IncludeExecutionData
-	page, next, err := listPage(s, scope, events, func(e histEvent) string { return seqKey(e.id) }, in.ReverseOrder, in.pageInput,
+	return listPage(s, "events", scope, events, func(e histEvent) string { return seqKey(e.id) }, in.ReverseOrder, in.pageInput,
 		func(e histEvent) historyEvent { return historyEvent{e: e, withData: withData} })
-	if err != nil {
-		return nil, err
-	}
-	return &getExecutionHistoryOutput{Events: page, NextToken: next}, nil
 }

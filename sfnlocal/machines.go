@@ -48,6 +48,20 @@ type revision struct {
 	prog       program
 }
 
+// configure sets the logging and tracing configurations a request gives
+// (nil keeps the one there); a logging configuration without a level is OFF.
+func (rev *revision) configure(logging *loggingConfig, tracing *tracingConfig) {
+	if logging != nil {
+		rev.logging = *logging
+		if rev.logging.Level == "" {
+			rev.logging.Level = "OFF"
+		}
+	}
+	if tracing != nil {
+		rev.tracing = *tracing
+	}
+}
+
 // stateMachine is a stored state machine with its versions, aliases, tags
 // and Standard executions. The server's mutex guards it.
 type stateMachine struct {
@@ -222,16 +236,9 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 	if err != nil {
 		return nil, err
 	}
-	rev := &revision{id: uuid.NewString(), definition: in.Definition, roleArn: in.RoleArn, prog: prog}
-	if in.LoggingConfiguration != nil {
-		rev.logging = *in.LoggingConfiguration
-	}
-	if rev.logging.Level == "" {
-		rev.logging.Level = "OFF"
-	}
-	if in.TracingConfiguration != nil {
-		rev.tracing = *in.TracingConfiguration
-	}
+	rev := &revision{id: uuid.NewString(), definition: in.Definition, roleArn: in.RoleArn, prog: prog,
+		logging: loggingConfig{Level: "OFF"}}
+	rev.configure(in.LoggingConfiguration, in.TracingConfiguration)
 	arn := s.machineARN(in.Name)
 
 	s.mu.Lock()
@@ -252,12 +259,8 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 		s.logger().Debug("sfnlocal: created state machine", "arn", arn)
 	}
 	out := &createStateMachineOutput{StateMachineArn: arn, CreationDate: ep(m.created)}
-	if in.Publish {
-		v, err := s.publish(m, "", in.VersionDescription)
-		if err != nil {
-			return nil, err
-		}
-		out.StateMachineVersionArn = v.arn
+	if out.StateMachineVersionArn, err = s.publishRequested(m, in.Publish, in.VersionDescription); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -300,9 +303,8 @@ type describeStateMachineOutput struct {
 	RevisionID           string        `json:"revisionId"`
 }
 
+// describeStateMachine answers DescribeStateMachine. It runs under s.mu (see locked).
 func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachineInput) (*describeStateMachineOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion)
 	if err != nil {
 		return nil, err
@@ -378,15 +380,7 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 	if in.RoleArn != nil {
 		rev.roleArn = *in.RoleArn
 	}
-	if in.LoggingConfiguration != nil {
-		rev.logging = *in.LoggingConfiguration
-		if rev.logging.Level == "" {
-			rev.logging.Level = "OFF"
-		}
-	}
-	if in.TracingConfiguration != nil {
-		rev.tracing = *in.TracingConfiguration
-	}
+	rev.configure(in.LoggingConfiguration, in.TracingConfiguration)
 	changed := rev.definition != m.rev.definition || rev.roleArn != m.rev.roleArn ||
 		!reflect.DeepEqual(rev.logging, m.rev.logging) || rev.tracing != m.rev.tracing
 	if changed {
@@ -395,12 +389,8 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 	}
 	m.updated = s.cfg.clock.Now()
 	out := &updateStateMachineOutput{UpdateDate: ep(m.updated), RevisionID: m.rev.id}
-	if in.Publish {
-		v, err := s.publish(m, "", in.VersionDescription)
-		if err != nil {
-			return nil, err
-		}
-		out.StateMachineVersionArn = v.arn
+	if out.StateMachineVersionArn, err = s.publishRequested(m, in.Publish, in.VersionDescription); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -409,9 +399,8 @@ type deleteStateMachineInput struct {
 	StateMachineArn string `json:"stateMachineArn" sfn:"required"`
 }
 
+// deleteStateMachine answers DeleteStateMachine. It runs under s.mu (see locked).
 func (s *Server) deleteStateMachine(_ context.Context, in *deleteStateMachineInput) (*empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	var ae *apiError
 	if errors.As(err, &ae) && (ae.Code == "StateMachineDoesNotExist" || ae.Code == "ResourceNotFound") {
@@ -457,14 +446,8 @@ type stateMachineListItem struct {
 	CreationDate    *epoch `json:"creationDate,omitempty"`
 }
 
-type listStateMachinesOutput struct {
-	StateMachines []stateMachineListItem `json:"stateMachines"`
-	NextToken     string                 `json:"nextToken,omitempty"`
-}
-
-func (s *Server) listStateMachines(_ context.Context, in *listStateMachinesInput) (*listStateMachinesOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// listStateMachines answers ListStateMachines. It runs under s.mu (see locked).
+func (s *Server) listStateMachines(_ context.Context, in *listStateMachinesInput) (*listOutput[stateMachineListItem], error) {
 	all := make([]*stateMachine, 0, len(s.machines))
 	for _, m := range s.machines {
 		all = append(all, m)
@@ -474,11 +457,7 @@ func (s *Server) listStateMachines(_ context.Context, in *listStateMachinesInput
 	// newest first.
 	byName := func(m *stateMachine) string { return m.name }
 	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
-	page, next, err := listPage(s, "ListStateMachines", all, byName, false, in.pageInput, func(m *stateMachine) stateMachineListItem {
+	return listPage(s, "stateMachines", "ListStateMachines", all, byName, false, in.pageInput, func(m *stateMachine) stateMachineListItem {
 		return stateMachineListItem{StateMachineArn: m.arn, Name: m.name, Type: m.typ, CreationDate: ep(m.created)}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &listStateMachinesOutput{StateMachines: page, NextToken: next}, nil
 }

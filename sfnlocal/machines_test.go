@@ -26,6 +26,41 @@ func createMachine(t *testing.T, c *sfn.Client, name, def string, typ types.Stat
 	return aws.ToString(out.StateMachineArn)
 }
 
+// createPublished creates state machine name running echoDef, published as
+// its version 1, and returns the machine's ARN and the version's.
+func createPublished(t *testing.T, c *sfn.Client, name string) (arn, v1 string) {
+	t.Helper()
+	out, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String(name),
+		Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Publish: true})
+	if err != nil {
+		t.Fatalf("CreateStateMachine(%q, publish): %v", name, err)
+	}
+	return aws.ToString(out.StateMachineArn), aws.ToString(out.StateMachineVersionArn)
+}
+
+// publishUpdate updates the definition of the state machine arn to def,
+// publishing it, and returns the new version's ARN.
+func publishUpdate(t *testing.T, c *sfn.Client, arn, def string) string {
+	t.Helper()
+	out, err := c.UpdateStateMachine(context.Background(), &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
+		Definition: aws.String(def), Publish: true})
+	if err != nil {
+		t.Fatalf("UpdateStateMachine(publish): %v", err)
+	}
+	return aws.ToString(out.StateMachineVersionArn)
+}
+
+// createAlias creates an alias named name with routes and returns its ARN.
+func createAlias(t *testing.T, c *sfn.Client, name string, routes ...types.RoutingConfigurationListItem) string {
+	t.Helper()
+	out, err := c.CreateStateMachineAlias(context.Background(), &sfn.CreateStateMachineAliasInput{Name: aws.String(name),
+		RoutingConfiguration: routes})
+	if err != nil {
+		t.Fatalf("CreateStateMachineAlias(%q): %v", name, err)
+	}
+	return aws.ToString(out.StateMachineAliasArn)
+}
+
 // errAs reports whether err is (or wraps) the SDK's typed error T.
 func errAs[T error](err error) bool {
 	var target T
@@ -317,12 +352,7 @@ func TestListStateMachinesPagination(t *testing.T) {
 func TestAliasErrors(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
-	out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("a"), Definition: aws.String(echoDef),
-		RoleArn: aws.String(testRole), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1 := aws.ToString(out.StateMachineVersionArn)
+	_, v1 := createPublished(t, c, "a")
 	route := func(arn string, w int32) []types.RoutingConfigurationListItem {
 		return []types.RoutingConfigurationListItem{{StateMachineVersionArn: aws.String(arn), Weight: w}}
 	}
@@ -345,7 +375,7 @@ func TestAliasErrors(t *testing.T) {
 			}
 		})
 	}
-	_, err = c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(strings.TrimSuffix(v1, ":1") + ":missing")})
+	_, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(strings.TrimSuffix(v1, ":1") + ":missing")})
 	var rnf *types.ResourceNotFound
 	if !errors.As(err, &rnf) {
 		t.Errorf("DescribeStateMachineAlias(missing) error = %v, want ResourceNotFound", err)
@@ -393,23 +423,11 @@ func TestTags(t *testing.T) {
 func TestAliasUpdateAndDeletes(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
-	out, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), Definition: aws.String(echoDef),
-		RoleArn: aws.String(testRole), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	arn, v1 := aws.ToString(out.StateMachineArn), aws.ToString(out.StateMachineVersionArn)
-	upd, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(blockDef), Publish: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	v2 := aws.ToString(upd.StateMachineVersionArn)
-	al, err := c.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("live"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: &v1, Weight: 100}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: &v1})
+	arn, v1 := createPublished(t, c, "m")
+	v2 := publishUpdate(t, c, arn, blockDef)
+	aliasArn := createAlias(t, c, "live", types.RoutingConfigurationListItem{StateMachineVersionArn: &v1, Weight: 100})
+	al := &sfn.CreateStateMachineAliasOutput{StateMachineAliasArn: &aliasArn}
+	_, err := c.DeleteStateMachineVersion(ctx, &sfn.DeleteStateMachineVersionInput{StateMachineVersionArn: &v1})
 	if !errAs[*types.ConflictException](err) {
 		t.Errorf("DeleteStateMachineVersion(routed version) error = %v, want ConflictException", err)
 	}

@@ -48,19 +48,51 @@ func (p *pageInput) validate() error {
 	return err
 }
 
-// listPage returns the page of items that p asks for (see paginate), each
-// item in its wire form, with the nextToken of the page after it ("" for the
-// last page). The page is never nil, so that it encodes as [].
-func listPage[T, W any](s *Server, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) W) ([]W, string, error) {
+// listOutput is the answer of a List operation: a page of items in their
+// wire form under the operation's member name, and the nextToken of the page
+// after it.
+type listOutput[W any] struct {
+	member string // for example "stateMachines"
+	items  []W    // never nil, so that an empty page encodes as []
+	next   string
+}
+
+// MarshalJSON encodes {"<member>": [items...], "nextToken": next}, without
+// nextToken on the last page.
+func (o *listOutput[W]) MarshalJSON() ([]byte, error) {
+	member, err := json.Marshal(o.member)
+	if err != nil {
+		return nil, err
+	}
+	items, err := json.Marshal(o.items)
+	if err != nil {
+		return nil, err
+	}
+	b := append(append([]byte{'{'}, member...), ':')
+	b = append(b, items...)
+	if o.next != "" {
+		next, err := json.Marshal(o.next)
+		if err != nil {
+			return nil, err
+		}
+		b = append(append(b, `,"nextToken":`...), next...)
+	}
+	return append(b, '}'), nil
+}
+
+// listPage answers the page of items that p asks for (see paginate) as the
+// list member named member, each item in its wire form, with the nextToken
+// of the page after it.
+func listPage[T, W any](s *Server, member, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) W) (*listOutput[W], error) {
 	page, next, err := paginate(s, scope, items, key, desc, p.limit, p.NextToken)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	out := make([]W, len(page))
+	out := &listOutput[W]{member: member, items: make([]W, len(page)), next: next}
 	for i, item := range page {
-		out[i] = wire(item)
+		out.items[i] = wire(item)
 	}
-	return out, next, nil
+	return out, nil
 }
 
 // pageToken is the content of a nextToken: the listing it continues (scope),

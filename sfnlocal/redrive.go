@@ -48,11 +48,9 @@ type redriveExecutionOutput struct {
 }
 
 // redriveExecution restarts a failed, aborted or timed-out Standard execution
-// from the state it failed in.
+// from the state it failed in. It runs under s.mu (see locked).
 func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) (*redriveExecutionOutput, error) {
 	now := s.cfg.clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	ex, err := s.lookupExecution(in.ExecutionArn)
 	if err != nil {
 		return nil, err

@@ -13,13 +13,8 @@ type billingDetails struct {
 }
 
 type startSyncExecutionOutput struct {
-	ExecutionArn    string         `json:"executionArn"`
-	StateMachineArn string         `json:"stateMachineArn"`
-	Name            string         `json:"name"`
-	StartDate       *epoch         `json:"startDate,omitempty"`
-	StopDate        *epoch         `json:"stopDate,omitempty"`
-	Status          string         `json:"status"`
-	BillingDetails  billingDetails `json:"billingDetails"`
+	executionHead
+	BillingDetails billingDetails `json:"billingDetails"`
 	executionData
 	Error       string  `json:"error,omitempty"`
 	Cause       string  `json:"cause,omitempty"`
@@ -72,16 +67,12 @@ func (s *Server) startSyncExecution(ctx context.Context, in *startInput) (*start
 	billed := stop.Sub(now).Milliseconds()
 	billed = max(100, (billed+99)/100*100)
 	return &startSyncExecutionOutput{
-		ExecutionArn:    ex.arn,
-		StateMachineArn: m.arn,
-		Name:            ex.name,
-		StartDate:       ep(now),
-		StopDate:        ep(stop),
-		Status:          status,
-		BillingDetails:  billingDetails{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billed},
-		executionData:   newExecutionData(in.doc, res.Output, res.Status == asl.StatusSucceeded, in.IncludedData),
-		Error:           res.Error,
-		Cause:           res.Cause,
-		TraceHeader:     in.TraceHeader,
+		executionHead: executionHead{ExecutionArn: ex.arn, StateMachineArn: m.arn, Name: ex.name,
+			Status: status, StartDate: ep(now), StopDate: ep(stop)},
+		BillingDetails: billingDetails{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billed},
+		executionData:  newExecutionData(in.doc, res.Output, res.Status == asl.StatusSucceeded, in.IncludedData),
+		Error:          res.Error,
+		Cause:          res.Cause,
+		TraceHeader:    in.TraceHeader,
 	}, nil
 }

@@ -67,9 +67,8 @@ type tagResourceInput struct {
 
 func (in *tagResourceInput) validate() error { return checkTags(in.Tags) }
 
+// tagResource answers TagResource. It runs under s.mu (see locked).
 func (s *Server) tagResource(_ context.Context, in *tagResourceInput) (*empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -87,9 +86,8 @@ type untagResourceInput struct {
 	TagKeys     []string `json:"tagKeys" sfn:"required"`
 }
 
+// untagResource answers UntagResource. It runs under s.mu (see locked).
 func (s *Server) untagResource(_ context.Context, in *untagResourceInput) (*empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -116,9 +114,8 @@ type listTagsForResourceOutput struct {
 	Tags []tag `json:"tags"`
 }
 
+// listTagsForResource answers ListTagsForResource. It runs under s.mu (see locked).
 func (s *Server) listTagsForResource(_ context.Context, in *listTagsForResourceInput) (*listTagsForResourceOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	m, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err

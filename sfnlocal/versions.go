@@ -40,6 +40,20 @@ func (s *Server) publish(m *stateMachine, revisionID, description string) (*vers
 	return v, nil
 }
 
+// publishRequested publishes the current revision of m when publish is set,
+// as CreateStateMachine and UpdateStateMachine may, and returns the
+// version's ARN ("" when publish is not set). The caller holds s.mu.
+func (s *Server) publishRequested(m *stateMachine, publish bool, description string) (string, error) {
+	if !publish {
+		return "", nil
+	}
+	v, err := s.publish(m, "", description)
+	if err != nil {
+		return "", err
+	}
+	return v.arn, nil
+}
+
 // deleteVersion deletes a version that no alias routes to. The caller holds
 // s.mu.
 func (s *Server) deleteVersion(v *version) error {
@@ -80,9 +94,8 @@ type versionRef struct {
 	CreationDate           *epoch `json:"creationDate,omitempty"`
 }
 
+// publishStateMachineVersion answers PublishStateMachineVersion. It runs under s.mu (see locked).
 func (s *Server) publishStateMachineVersion(_ context.Context, in *publishStateMachineVersionInput) (*versionRef, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine)
 	if err != nil {
 		return nil, err
@@ -99,14 +112,8 @@ type listStateMachineVersionsInput struct {
 	pageInput
 }
 
-type listStateMachineVersionsOutput struct {
-	StateMachineVersions []versionRef `json:"stateMachineVersions"`
-	NextToken            string       `json:"nextToken,omitempty"`
-}
-
-func (s *Server) listStateMachineVersions(_ context.Context, in *listStateMachineVersionsInput) (*listStateMachineVersionsOutput, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// listStateMachineVersions answers ListStateMachineVersions. It runs under s.mu (see locked).
+func (s *Server) listStateMachineVersions(_ context.Context, in *listStateMachineVersionsInput) (*listOutput[versionRef], error) {
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine)
 	if err != nil {
 		var ae *apiError
@@ -119,23 +126,18 @@ func (s *Server) listStateMachineVersions(_ context.Context, in *listStateMachin
 	for i, v := range r.machine.versions {
 		desc[len(desc)-1-i] = v
 	}
-	page, next, err := listPage(s, "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true,
+	return listPage(s, "stateMachineVersions", "ListStateMachineVersions:"+r.machine.arn, desc, func(v *version) string { return seqKey(v.seq) }, true,
 		in.pageInput, func(v *version) versionRef {
 			return versionRef{StateMachineVersionArn: v.arn, CreationDate: ep(v.created)}
 		})
-	if err != nil {
-		return nil, err
-	}
-	return &listStateMachineVersionsOutput{StateMachineVersions: page, NextToken: next}, nil
 }
 
 type deleteStateMachineVersionInput struct {
 	StateMachineVersionArn string `json:"stateMachineVersionArn" sfn:"required"`
 }
 
+// deleteStateMachineVersion answers DeleteStateMachineVersion. It runs under s.mu (see locked).
 func (s *Server) deleteStateMachineVersion(_ context.Context, in *deleteStateMachineVersionInput) (*empty, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	r, err := s.resolveMachine(in.StateMachineVersionArn, kindVersion)
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Code == "StateMachineDoesNotExist" {
