@@ -72,9 +72,10 @@ type validator interface {
 type empty struct{}
 
 // handle adapts fn, which takes an operation's request and returns its
-// response, to a handler. The handler decodes the request body into a new
-// Req (an empty body counts as {}; unknown members are ignored, as the
-// service does), answers the service's ValidationException for the first
+// response, to a handler. The handler decodes the request body (which
+// readRequest has bounded to the service's 1 MB) into a new Req (an empty
+// body counts as {}; unknown members are ignored, as the service does),
+// answers the service's ValidationException for the first
 // member tagged `sfn:"required"` that is unset ("" or null; in field order),
 // then applies Req's validate method if it has one, and only then calls fn.
 // The *Resp fn returns is encoded with its json tags: AWS's member names,
