@@ -106,20 +106,17 @@ func (p fakeProgram) Run(ctx context.Context, input json.RawMessage, opts asl.Op
 		if opts.ResumeFrom == nil {
 			return asl.Result{Status: asl.StatusFailed, Error: p.def.Error, Cause: p.def.Cause, Resume: checkpoint}
 		}
-	case "block":
-		select {
-		case <-ctx.Done():
-			return aborted
-		case <-timeout:
-			return asl.Result{Status: asl.StatusTimedOut, Error: "States.Timeout", Resume: checkpoint}
+	case "block", "sleep":
+		var wake <-chan time.Time // never, for block
+		if p.def.Fake == "sleep" {
+			wake = opts.Clock.After(time.Duration(p.def.Seconds) * time.Second)
 		}
-	case "sleep":
 		select {
 		case <-ctx.Done():
 			return aborted
 		case <-timeout:
 			return asl.Result{Status: asl.StatusTimedOut, Error: "States.Timeout", Resume: checkpoint}
-		case <-opts.Clock.After(time.Duration(p.def.Seconds) * time.Second):
+		case <-wake:
 		}
 	case "task":
 		out, err := opts.Invoke(ctx, p.def.Resource, input)
