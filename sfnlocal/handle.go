@@ -113,7 +113,7 @@ func handle[Req, Resp any](fn operation[Req, Resp]) handler {
 type operation[Req, Resp any] func(s *Server, ctx context.Context, in *Req) (*Resp, error)
 
 // locked returns fn run with s.mu held, for operations whose every step
-// reads or changes stored state (their doc says "the caller holds s.mu").
+// reads or changes stored state (their doc says they run under s.mu).
 func locked[Req, Resp any](fn operation[Req, Resp]) operation[Req, Resp] {
 	return func(s *Server, ctx context.Context, in *Req) (*Resp, error) {
 		s.mu.Lock()
