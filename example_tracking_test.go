@@ -17,8 +17,8 @@ import (
 )
 
 // exampleJob serves a state machine that doubles its input's n on the embedded endpoint, and returns a
-// Provider on it with the job.
-func exampleJob() (*stepfunctions.Provider, stepfunctions.Job, func()) {
+// Provider on it with the job. While gate is open (not nil and not closed), the task waits for it to close.
+func exampleJob(gate chan struct{}) (*stepfunctions.Provider, stepfunctions.Job, func()) {
 	ctx := context.Background()
 	srv := sfnlocal.New(sfnlocal.WithRegion("eu-west-1"))
 	srv.RegisterTask("arn:aws:lambda:eu-west-1:123456789012:function:double",
@@ -27,7 +27,9 @@ func exampleJob() (*stepfunctions.Provider, stepfunctions.Job, func()) {
 			if err := json.Unmarshal(in, &v); err != nil {
 				return nil, err
 			}
-			time.Sleep(50 * time.Millisecond)
+			if gate != nil {
+				<-gate
+			}
 			return json.Marshal(map[string]int{"doubled": 2 * v.N})
 		})
 	endpoint, err := srv.Listen("127.0.0.1:0")
@@ -54,7 +56,8 @@ func exampleJob() (*stepfunctions.Provider, stepfunctions.Job, func()) {
 
 func ExampleProvider_WaitPipelineRun() {
 	ctx := context.Background()
-	p, job, stop := exampleJob()
+	gate := make(chan struct{}) // the run ends once it has been seen running
+	p, job, stop := exampleJob(gate)
 	defer stop()
 	params := []stepfunctions.Parameter{
 		{Name: "n", Direction: stepfunctions.DirectionInput, DataType: stepfunctions.DataTypeNumber, Value: "21"},
@@ -67,7 +70,12 @@ func ExampleProvider_WaitPipelineRun() {
 	// Every WaitPipelineRun of the Provider shares its lookups with the others.
 	st, err := p.WaitPipelineRun(ctx, run.RunID, params,
 		stepfunctions.WithPollInterval(10*time.Millisecond),
-		stepfunctions.WithStateChange(func(s stepfunctions.RunStatus) { fmt.Println("now", s.State) }))
+		stepfunctions.WithStateChange(func(s stepfunctions.RunStatus) {
+			fmt.Println("now", s.State)
+			if s.State == stepfunctions.RunStateRunning {
+				close(gate)
+			}
+		}))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -80,7 +88,7 @@ func ExampleProvider_WaitPipelineRun() {
 
 func ExampleProvider_GetPipelineRunStatuses() {
 	ctx := context.Background()
-	p, job, stop := exampleJob()
+	p, job, stop := exampleJob(nil)
 	defer stop()
 	out := []stepfunctions.Parameter{{Name: "doubled", Direction: stepfunctions.DirectionOutput}}
 	var refs []stepfunctions.RunRef
