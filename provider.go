@@ -278,6 +278,27 @@ const (
 	apiListExecutions       = sfnops.ListExecutions
 )
 
+// withDefaults returns cfg with every zero field that has a default set to it: the one place defaults are
+// applied, for New and NewWithClient alike.
+func (cfg Config) withDefaults() Config {
+	setDefault(&cfg.MaxAttempts, DefaultMaxAttempts)
+	setDefault(&cfg.MaxBackoff, DefaultMaxBackoff)
+	setDefault(&cfg.CredentialTimeout, DefaultCredentialTimeout)
+	setDefault(&cfg.DiscoveryConcurrency, DefaultDiscoveryConcurrency)
+	setDefault(&cfg.NotFoundGrace, DefaultNotFoundGrace)
+	setDefault(&cfg.ExpressResultCapacity, DefaultExpressResultCapacity)
+	setDefault(&cfg.ExpressResultBytes, DefaultExpressResultBytes)
+	return cfg
+}
+
+// setDefault sets *v to def when it is zero.
+func setDefault[T comparable](v *T, def T) {
+	var zero T
+	if *v == zero {
+		*v = def
+	}
+}
+
 // DefaultRateLimits returns the client-side rate limits used in region: the documented Step Functions token
 // buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
 // us-west-2 and eu-west-1. StartSyncExecution has no published bucket and uses the Express StartExecution one.
@@ -337,6 +358,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if err := validateConfig(cfg); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	limiters := newLimiters(cfg)
 	client, err := newSFNClient(ctx, cfg, limiters.addMiddleware)
 	if err != nil {
@@ -360,6 +382,8 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.Region %q: %w", cfg.Region, regionErr)
 	case cfg.MaxAttempts < 0:
 		return invalid(op, "Config.MaxAttempts %d is negative", cfg.MaxAttempts)
+	case cfg.CredentialTimeout < 0:
+		return invalid(op, "Config.CredentialTimeout %v is negative", cfg.CredentialTimeout)
 	case cfg.MaxBackoff < 0:
 		return invalid(op, "Config.MaxBackoff %v is negative", cfg.MaxBackoff)
 	case cfg.DiscoveryConcurrency < 0:
@@ -439,6 +463,7 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 	if err := validateConfig(cfg); err != nil {
 		return nil, err
 	}
+	cfg = cfg.withDefaults()
 	p := &Provider{
 		client:               client,
 		region:               cfg.Region,
@@ -454,28 +479,14 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
-	if p.discoveryConcurrency == 0 {
-		p.discoveryConcurrency = DefaultDiscoveryConcurrency
-	}
-	if p.notFoundGrace == 0 {
-		p.notFoundGrace = DefaultNotFoundGrace
-	}
-	capacity := cfg.ExpressResultCapacity
-	if capacity == 0 {
-		capacity = DefaultExpressResultCapacity
-	}
 	p.results = cfg.ExpressResults
 	if p.results == nil {
-		maxBytes := cfg.ExpressResultBytes
-		if maxBytes == 0 {
-			maxBytes = DefaultExpressResultBytes
-		}
 		p.results = expressstore.NewMemory(func(o *expressstore.MemoryOptions) {
-			o.Capacity, o.MaxBytes = capacity, maxBytes
+			o.Capacity, o.MaxBytes = cfg.ExpressResultCapacity, cfg.ExpressResultBytes
 		})
 	}
 	p.owner = newOwner()
-	p.spent = newLRU[string, struct{}](capacity)
+	p.spent = newLRU[string, struct{}](cfg.ExpressResultCapacity)
 	p.started = newLRU[string, time.Time](startedCapacity)
 	p.sweeps = newSweepStats(sweepStatsCapacity)
 	p.tracker = newTracker(p)

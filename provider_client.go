@@ -20,15 +20,12 @@ import (
 // DefaultCredentialTimeout is the default of Config.CredentialTimeout.
 const DefaultCredentialTimeout = auth.DefaultRequestTimeout
 
-// newSFNClient builds the Step Functions client of New from cfg: the SDK's configuration (environment and shared
+// newSFNClient builds the Step Functions client of New from cfg (valid, with its defaults applied): the SDK's configuration (environment and shared
 // config) with the provider's region, retryer and logger; the HTTP client with any custom CA bundle; credentials
 // from cfg.Credentials, the default chain when nil, resolved over the same HTTP client bounded per request by
 // cfg.CredentialTimeout; the endpoint; and apiOptions.
 func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middleware.Stack) error) (*sfn.Client, error) {
 	const op = "New"
-	if cfg.CredentialTimeout < 0 {
-		return nil, invalid(op, "Config.CredentialTimeout %v is negative", cfg.CredentialTimeout)
-	}
 	// The bundle is added here rather than by the SDK's config loader, which accepts only its own client type.
 	httpClient, err := sdkhttp.WithCABundle(ctx, cfg.HTTPClient)
 	if err != nil {
@@ -53,13 +50,9 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 	if src == nil {
 		src = auth.Default()
 	}
-	credTimeout := cfg.CredentialTimeout
-	if credTimeout == 0 {
-		credTimeout = DefaultCredentialTimeout
-	}
 	// The sources' STS clients (and the default chain's clients) are built from credCfg.
 	credCfg := awsCfg.Copy()
-	credCfg.HTTPClient = sdkhttp.WithTimeout(awsCfg.HTTPClient, credTimeout)
+	credCfg.HTTPClient = sdkhttp.WithTimeout(awsCfg.HTTPClient, cfg.CredentialTimeout)
 	creds, err := src.Credentials(ctx, credCfg)
 	if err != nil {
 		return nil, &Error{Op: op, Kind: ErrInvalidInput, Resource: src.String(), Err: fmt.Errorf("credentials: %w", err)}
@@ -82,14 +75,7 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 // sources' STS clients, so that one call sends at most cfg.MaxAttempts requests to either (package auth marks a
 // failed credential refresh as not retryable by the Step Functions client).
 func newRetryer(cfg Config) func() aws.Retryer {
-	maxAttempts := cfg.MaxAttempts
-	if maxAttempts == 0 {
-		maxAttempts = DefaultMaxAttempts
-	}
-	maxBackoff := cfg.MaxBackoff
-	if maxBackoff == 0 {
-		maxBackoff = DefaultMaxBackoff
-	}
+	maxAttempts, maxBackoff := cfg.MaxAttempts, cfg.MaxBackoff
 	return func() aws.Retryer {
 		// Standard mode without the retry quota: the quota's token bucket (500 tokens, 5 per throttled retry)
 		// would turn a long burst of throttles during discovery into "retry quota exceeded" failures, while

@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"reflect"
 	"testing"
 
 	"golang.org/x/time/rate"
@@ -41,5 +42,19 @@ func TestRateLimits(t *testing.T) {
 		if p.limiters[api] == nil {
 			t.Errorf("no limiter for %s", api)
 		}
+	}
+}
+
+func TestConfigWithDefaults(t *testing.T) {
+	got := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3}.withDefaults()
+	want := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3, MaxBackoff: DefaultMaxBackoff,
+		CredentialTimeout: DefaultCredentialTimeout, DiscoveryConcurrency: DefaultDiscoveryConcurrency,
+		ExpressResultCapacity: DefaultExpressResultCapacity, ExpressResultBytes: DefaultExpressResultBytes}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("withDefaults() = %+v, want %+v (zero fields defaulted, set ones kept, a negative grace kept)", got, want)
+	}
+	p := testProvider(t, &fakeClient{}, Config{}, nil)
+	if p.discoveryConcurrency != DefaultDiscoveryConcurrency || p.notFoundGrace != DefaultNotFoundGrace {
+		t.Errorf("provider settings = %d, %v; want the defaults", p.discoveryConcurrency, p.notFoundGrace)
 	}
 }
