@@ -49,14 +49,17 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 		ResumeFrom: resume,
 	}
 	if ex.express {
-		opts.Timeout = expressTimeout
-	} else {
+		// An Express execution keeps no history, so it has no history limit;
+		// its events go only to its log group, when it has one.
+		opts.Timeout, opts.NoHistoryLimit = expressTimeout, true
+	}
+	if !ex.express || ex.log != nil {
 		opts.Emit = ex.emit
 		if resume != nil {
 			// A redrive's first state event follows ExecutionRedriven; a
 			// first run's follows no event (previousEventId 0), as on AWS.
 			ex.histMu.Lock()
-			opts.PreviousEventID = int64(len(ex.hist))
+			opts.PreviousEventID = ex.events
 			ex.histMu.Unlock()
 		}
 	}
@@ -100,25 +103,18 @@ func (s *Server) finish(ex *execution, res asl.Result) {
 	defer s.mu.Unlock()
 	delete(s.running, ex)
 	ex.resume = res.Resume
-	if ex.stopReq != nil {
-		ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", ex.stop, errorDetails(ex.stopReq.errName, ex.stopReq.cause))
-	} else {
+	if ex.stopReq == nil {
 		ex.status, ex.stop = res.Status, now
 		ex.errName, ex.cause = res.Error, res.Cause
 		switch res.Status {
 		case asl.StatusSucceeded:
 			ex.output = res.Output
-			ex.emitExec("ExecutionSucceeded", "executionSucceededEventDetails", now,
-				map[string]any{"output": string(res.Output), "outputDetails": map[string]any{"truncated": false}})
-		case asl.StatusFailed:
-			ex.emitExec("ExecutionFailed", "executionFailedEventDetails", now, errorDetails(res.Error, res.Cause))
-		case asl.StatusTimedOut:
-			ex.emitExec("ExecutionTimedOut", "executionTimedOutEventDetails", now, errorDetails(res.Error, res.Cause))
+		case asl.StatusFailed, asl.StatusTimedOut:
 		default:
 			ex.status = asl.StatusAborted
-			ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", now, errorDetails(res.Error, res.Cause))
 		}
 	}
+	ex.emitEnd(res, now)
 	if ex.express || ex.evicted {
 		return
 	}

@@ -54,6 +54,8 @@ type execution struct {
 
 	histMu sync.Mutex
 	hist   []histEvent // nil for Express executions
+	events int64       // how many events the execution has emitted
+	log    *execLog    // nil when its state machine does not log
 }
 
 type stopRequest struct {
@@ -212,6 +214,8 @@ func (s *Server) startExecution(_ context.Context, in *startInput) (*startExecut
 	if m.typ == typeExpress {
 		ex.express = true
 		ex.arn = s.expressARN(m.name, ex.name)
+		ex.log = s.newExecLog(m, t.rev.logging, now)
+		ex.emitStarted()
 		s.launch(ex, nil)
 		return &startExecutionOutput{ExecutionArn: ex.arn, StartDate: ep(now)}, nil
 	}
@@ -228,14 +232,8 @@ func (s *Server) startExecution(_ context.Context, in *startInput) (*startExecut
 	ex.seq = s.nextSeq()
 	s.execs[ex.arn] = ex
 	m.execs = append(m.execs, ex)
-	details := map[string]any{"input": string(in.doc), "inputDetails": map[string]any{"truncated": false}, "roleArn": ex.roleArn}
-	if ex.versionArn != "" {
-		details["stateMachineVersionArn"] = ex.versionArn
-	}
-	if ex.aliasArn != "" {
-		details["stateMachineAliasArn"] = ex.aliasArn
-	}
-	ex.emitExec("ExecutionStarted", "executionStartedEventDetails", now, details)
+	ex.log = s.newExecLog(m, t.rev.logging, now)
+	ex.emitStarted()
 	s.launch(ex, nil)
 	return &startExecutionOutput{ExecutionArn: ex.arn, StartDate: ep(now)}, nil
 }

@@ -73,36 +73,76 @@ func (h historyEvent) details() json.RawMessage {
 	return d
 }
 
-// emit appends an event and returns its id. The interpreter chains
-// PreviousEventID itself (0 for the first state event, as AWS records it).
+// emit records an event and returns its id: a Standard execution appends it
+// to its history, and an execution whose state machine logs writes it to the
+// log group. The interpreter chains PreviousEventID itself (0 for the first
+// state event, as AWS records it).
 func (ex *execution) emit(ev asl.Event) int64 {
 	ex.histMu.Lock()
 	defer ex.histMu.Unlock()
-	id := int64(len(ex.hist) + 1)
+	ex.events++
+	id := ex.events
 	prev := ev.PreviousEventID
 	if prev < 0 || prev >= id {
 		prev = id - 1
 	}
-	var details json.RawMessage
-	if ev.DetailsKey != "" {
-		var err error
-		if details, err = json.Marshal(ev.Details); err != nil {
-			details, _ = json.Marshal(map[string]string{"error": "sfnlocal: details not representable as JSON: " + err.Error()})
+	if !ex.express {
+		var details json.RawMessage
+		if ev.DetailsKey != "" {
+			var err error
+			if details, err = json.Marshal(ev.Details); err != nil {
+				details, _ = json.Marshal(map[string]string{"error": "sfnlocal: details not representable as JSON: " + err.Error()})
+			}
 		}
+		ex.hist = append(ex.hist, histEvent{id: id, prev: prev, typ: ev.Type, ts: ev.Timestamp, key: ev.DetailsKey, details: details})
 	}
-	ex.hist = append(ex.hist, histEvent{id: id, prev: prev, typ: ev.Type, ts: ev.Timestamp, key: ev.DetailsKey, details: details})
+	if ex.log != nil {
+		ex.log.write(ex.arn, id, prev, ev)
+	}
 	return id
 }
 
-// emitExec appends an execution-level event that follows the last event.
+// emitExec records an execution-level event that follows the last event.
 func (ex *execution) emitExec(typ, key string, ts time.Time, details map[string]any) {
-	if ex.express {
-		return
+	if ex.express && ex.log == nil {
+		return // nobody would read it
 	}
 	ex.histMu.Lock()
-	last := int64(len(ex.hist))
+	last := ex.events
 	ex.histMu.Unlock()
 	ex.emit(asl.Event{Type: typ, PreviousEventID: last, Timestamp: ts, DetailsKey: key, Details: details})
+}
+
+// emitStarted records ExecutionStarted.
+func (ex *execution) emitStarted() {
+	details := map[string]any{"input": string(ex.input), "inputDetails": map[string]any{"truncated": false}, "roleArn": ex.roleArn}
+	if ex.versionArn != "" {
+		details["stateMachineVersionArn"] = ex.versionArn
+	}
+	if ex.aliasArn != "" {
+		details["stateMachineAliasArn"] = ex.aliasArn
+	}
+	ex.emitExec("ExecutionStarted", "executionStartedEventDetails", ex.start, details)
+}
+
+// emitEnd records the event that ends an execution whose run ended with res
+// at ts (ExecutionAborted when it was stopped).
+func (ex *execution) emitEnd(res asl.Result, ts time.Time) {
+	if ex.stopReq != nil {
+		ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", ex.stop, errorDetails(ex.stopReq.errName, ex.stopReq.cause))
+		return
+	}
+	switch res.Status {
+	case asl.StatusSucceeded:
+		ex.emitExec("ExecutionSucceeded", "executionSucceededEventDetails", ts,
+			map[string]any{"output": string(res.Output), "outputDetails": map[string]any{"truncated": false}})
+	case asl.StatusFailed:
+		ex.emitExec("ExecutionFailed", "executionFailedEventDetails", ts, errorDetails(res.Error, res.Cause))
+	case asl.StatusTimedOut:
+		ex.emitExec("ExecutionTimedOut", "executionTimedOutEventDetails", ts, errorDetails(res.Error, res.Cause))
+	default:
+		ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", ts, errorDetails(res.Error, res.Cause))
+	}
 }
 
 // errorDetails returns the details of an event that carries an error and a

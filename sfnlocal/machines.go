@@ -146,27 +146,6 @@ func checkRoleArn(arn string) error {
 	return nil
 }
 
-// checkLogging validates a LoggingConfiguration.
-func checkLogging(l *loggingConfig) error {
-	if l == nil {
-		return nil
-	}
-	switch l.Level {
-	case "", "OFF":
-		return nil
-	case "ALL", "ERROR", "FATAL":
-	default:
-		return validationf("1 validation error detected: Value '%s' at 'loggingConfiguration.level' failed to satisfy constraint: Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]", l.Level)
-	}
-	if len(l.Destinations) != 1 || l.Destinations[0].CloudWatchLogsLogGroup == nil || l.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn == "" {
-		return errf("InvalidLoggingConfiguration", "Invalid Logging Configuration: Exactly one destination (a CloudWatch Logs log group ARN) is required for logging level %s.", l.Level)
-	}
-	if !strings.HasPrefix(l.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn, "arn:") {
-		return errf("InvalidLoggingConfiguration", "Invalid Logging Configuration: Log group ARN '%s' is not an ARN.", l.Destinations[0].CloudWatchLogsLogGroup.LogGroupArn)
-	}
-	return nil
-}
-
 // checkVersionDescription validates the versionDescription of a request
 // that may publish a version.
 func checkVersionDescription(description string, publish bool) error {
@@ -239,6 +218,9 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 	rev := &revision{id: uuid.NewString(), definition: in.Definition, roleArn: in.RoleArn, prog: prog,
 		logging: loggingConfig{Level: "OFF"}}
 	rev.configure(in.LoggingConfiguration, in.TracingConfiguration)
+	if err := s.checkLogDestination(in.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	arn := s.machineARN(in.Name)
 
 	s.mu.Lock()
@@ -356,6 +338,9 @@ type updateStateMachineOutput struct {
 }
 
 func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInput) (*updateStateMachineOutput, error) {
+	if err := s.checkLogDestination(in.LoggingConfiguration); err != nil {
+		return nil, err
+	}
 	var prog program
 	if in.Definition != nil {
 		var err error
@@ -426,11 +411,9 @@ func (s *Server) deleteStateMachine(_ context.Context, in *deleteStateMachineInp
 	// aliases are gone at once and its running executions are aborted. The
 	// executions stay describable.
 	delete(s.machines, r.machine.arn)
-	for _, ex := range r.machine.execs {
-		if ex.status == statusRunning {
-			if cancel := s.running[ex]; cancel != nil {
-				cancel()
-			}
+	for ex, cancel := range s.running { // Standard and Express, started either way
+		if ex.machine == r.machine {
+			cancel()
 		}
 	}
 	return &empty{}, nil

@@ -222,7 +222,7 @@ func TestCreateStateMachineErrors(t *testing.T) {
 		{"bad type", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Type: "FAST"}, "ValidationException", "'type'", errAs[*types.ValidationException]},
 		{"exists", sfn.CreateStateMachineInput{Name: aws.String("taken"), Definition: aws.String(fakeDef(fakeDefinition{Fake: "block"})), RoleArn: aws.String(testRole)}, "StateMachineAlreadyExists", "stateMachine:taken", errAs[*types.StateMachineAlreadyExists]},
 		{"logging without destination", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole),
-			LoggingConfiguration: &types.LoggingConfiguration{Level: types.LogLevelAll}}, "InvalidLoggingConfiguration", "destination", errAs[*types.InvalidLoggingConfiguration]},
+			LoggingConfiguration: &types.LoggingConfiguration{Level: types.LogLevelAll}}, "InvalidLoggingConfiguration", "Log Destination", errAs[*types.InvalidLoggingConfiguration]},
 		{"description without publish", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), VersionDescription: aws.String("d")}, "ValidationException", "publish", errAs[*types.ValidationException]},
 		{"too many tags", sfn.CreateStateMachineInput{Name: aws.String("x"), Definition: aws.String(echoDef), RoleArn: aws.String(testRole), Tags: manyTags(51)}, "TooManyTags", "50", errAs[*types.TooManyTags]},
 	}

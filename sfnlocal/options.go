@@ -55,7 +55,24 @@ type config struct {
 	deny        []DenyRule
 	maxFinished int // 0 = unlimited
 	compile     compiler
+	logDelay    time.Duration
+	maxConns    int
+	timeouts    serveTimeouts
 }
+
+// serveTimeouts bound the connections of Server.Listen (see Listen).
+type serveTimeouts struct {
+	header, read, write, idle time.Duration
+}
+
+// Defaults of the served endpoint's connection bounds.
+const (
+	defaultMaxConnections = 1024
+	defaultHeaderTimeout  = 10 * time.Second
+	defaultReadTimeout    = 30 * time.Second
+	defaultWriteTimeout   = 30 * time.Second
+	defaultIdleTimeout    = 30 * time.Second
+)
 
 // WithRegion sets the region used in every ARN the server makes. Default
 // "us-east-1"; an empty region keeps the default. The partition follows from
@@ -152,6 +169,26 @@ func WithDeny(r DenyRule) Option { return func(c *config) { c.deny = append(c.de
 // days), so memory grows with every execution.
 func WithMaxFinishedExecutions(n int) Option { return func(c *config) { c.maxFinished = n } }
 
+// WithLogDeliveryDelay makes the events that executions write to CloudWatch
+// Logs visible to GetLogEvents and FilterLogEvents only d after they are
+// written (on the server's Clock), as CloudWatch Logs delivers them after a
+// delay. Default 0: at once.
+func WithLogDeliveryDelay(d time.Duration) Option { return func(c *config) { c.logDelay = d } }
+
+// WithMaxConnections caps how many connections the listeners of
+// Server.Listen hold at once; more wait to be accepted. Default 1024; n <= 0
+// keeps the default.
+func WithMaxConnections(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxConns = n
+		}
+	}
+}
+
+// withServeTimeouts replaces the connection timeouts of Listen (tests).
+func withServeTimeouts(t serveTimeouts) Option { return func(c *config) { c.timeouts = t } }
+
 // withCompiler replaces the ASL interpreter (tests of the server itself).
 func withCompiler(fn compiler) Option { return func(c *config) { c.compile = fn } }
 
@@ -162,5 +199,8 @@ func defaultConfig() config {
 		clock:     realClock{},
 		logger:    slog.New(slog.DiscardHandler),
 		compile:   defaultCompiler,
+		maxConns:  defaultMaxConnections,
+		timeouts: serveTimeouts{header: defaultHeaderTimeout, read: defaultReadTimeout,
+			write: defaultWriteTimeout, idle: defaultIdleTimeout},
 	}
 }

@@ -79,6 +79,11 @@ func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) 
 	ex.redriveCount++
 	ex.redriveDate = now
 	ex.status, ex.stop, ex.output, ex.errName, ex.cause, ex.stopReq = statusRunning, time.Time{}, nil, "", "", nil
+	if ex.log != nil {
+		ex.histMu.Lock()
+		ex.log.redriveCount = ex.redriveCount
+		ex.histMu.Unlock()
+	}
 	ex.emitExec("ExecutionRedriven", "executionRedrivenEventDetails", now, map[string]any{"redriveCount": ex.redriveCount})
 	s.launch(ex, ex.resume)
 	return &redriveExecutionOutput{RedriveDate: ep(now)}, nil

@@ -15,6 +15,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"golang.org/x/net/netutil"
+
+	"github.com/polysync/stepfunctions/internal/cwlogs"
 )
 
 // Server is an in-memory Step Functions endpoint. It is an http.Handler that
@@ -39,6 +42,8 @@ type Server struct {
 
 	taskMu sync.RWMutex
 	tasks  map[string]TaskFunc
+
+	logs *cwlogs.Service // the CloudWatch Logs API served beside Step Functions
 }
 
 // New returns a Server with no state machines. Call Close when done with it.
@@ -64,6 +69,8 @@ func New(opts ...Option) *Server {
 		calls:    map[string]int{},
 		tasks:    map[string]TaskFunc{},
 	}
+	s.logs = cwlogs.NewService(cwlogs.Options{DeliveryDelay: cfg.logDelay, Now: cfg.clock.Now,
+		Partition: partitionOf(cfg.region), Region: cfg.region, Account: cfg.accountID})
 	if cfg.throttle {
 		s.buckets = newBuckets(cfg.throttleReg, cfg.region, cfg.clock.Now())
 	}
@@ -76,6 +83,13 @@ func New(opts ...Option) *Server {
 // 127.0.0.1. Any other host is the caller's explicit choice and is used as
 // given (a non-loopback address exposes the endpoint to the network). Close
 // stops every listener.
+//
+// The listener holds at most WithMaxConnections connections at once (more
+// wait to be accepted). A client has 10 seconds to send a request's header
+// and 30 to send all of it, and 30 to read the response once it is ready; a
+// request may run as long as its operation does (a StartSyncExecution up to
+// the 5-minute Express limit). An idle keep-alive connection is closed after
+// 30 seconds.
 func (s *Server) Listen(addr string) (string, error) {
 	if addr == "" {
 		addr = ":0"
@@ -91,7 +105,14 @@ func (s *Server) Listen(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %q: %w", addr, err)
 	}
-	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	ln = netutil.LimitListener(ln, s.cfg.maxConns)
+	t := s.cfg.timeouts
+	// WriteTimeout runs from the end of the request's header to the end of
+	// the response, so it must outlast the longest operation; ServeHTTP lifts
+	// the read deadline once the request is read and narrows the write
+	// deadline once the response is ready.
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: t.header, ReadTimeout: t.read,
+		WriteTimeout: expressTimeout + t.write + time.Minute, IdleTimeout: t.idle}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -186,11 +207,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	w.Header().Set("X-Amzn-RequestId", uuid.NewString())
+	if cwlogs.IsLogsRequest(r) {
+		s.serveLogs(w, r)
+		return
+	}
 	c, err := s.readRequest(w, r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
+	liftReadDeadline(w)
 	op := c.op
 	drop, err := s.admit(r.Context(), c)
 	if err != nil {
@@ -198,6 +224,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := operations[op](s, r.Context(), c)
+	respondWithin(w, s.cfg.timeouts.write)
 	if drop {
 		s.cfg.logger.Debug("sfnlocal: dropping the connection (injected fault)", "operation", op)
 		dropConnection(w)
@@ -215,6 +242,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cfg.logger.Debug("sfnlocal: call", "operation", op)
 	writeJSON(w, resp)
+}
+
+// liftReadDeadline lifts the read deadline of a request whose body is read,
+// so that a long operation is not cut short: net/http cancels the request's
+// context when the read deadline passes while the handler runs. Calls
+// outside a Server.Listen listener have no deadline to lift.
+func liftReadDeadline(w http.ResponseWriter) {
+	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
+}
+
+// respondWithin gives the client d to take the response, which is ready.
+func respondWithin(w http.ResponseWriter, d time.Duration) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
 }
 
 // readRequest validates the transport-level parts of a request and returns

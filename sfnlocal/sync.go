@@ -46,6 +46,7 @@ func (s *Server) startSyncExecution(ctx context.Context, in *startInput) (*start
 	now := s.cfg.clock.Now()
 	ex := t.newExecution(in.executionName(), in.doc, now)
 	ex.arn, ex.express = s.expressARN(m.name, ex.name), true
+	ex.log = s.newExecLog(m, t.rev.logging, now)
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.running[ex] = cancel
@@ -53,8 +54,10 @@ func (s *Server) startSyncExecution(ctx context.Context, in *startInput) (*start
 	opts := s.runOptions(ex, nil)
 	s.mu.Unlock()
 
+	ex.emitStarted()
 	res := s.runSafely(runCtx, ex, in.doc, opts)
 	stop := s.cfg.clock.Now()
+	ex.emitEnd(res, stop)
 	s.mu.Lock()
 	delete(s.running, ex)
 	s.mu.Unlock()

@@ -100,6 +100,9 @@ type Options struct {
 	// of StartAt (redrive). A Parallel or Map state is re-run whole: unlike
 	// AWS, its branches or iterations that had succeeded run again.
 	ResumeFrom *Checkpoint
+	// NoHistoryLimit lifts the MaxHistoryEvents limit, for executions that
+	// emit events without keeping a history (Express executions that log).
+	NoHistoryLimit bool
 	// PreviousEventID is the PreviousEventID of the first state event.
 	// Default 0, which is what AWS records for the first state entered after
 	// ExecutionStarted; a redrive may pass the id of ExecutionRedriven.

@@ -21,7 +21,7 @@ func (th *thread) emit(typ, key string, details map[string]any) {
 	}
 	ex.emitMu.Lock()
 	defer ex.emitMu.Unlock()
-	if ex.full || ex.lastID >= MaxHistoryEvents-1 {
+	if ex.full || !ex.opts.NoHistoryLimit && ex.lastID >= MaxHistoryEvents-1 {
 		// Only ExecutionSucceeded may take the last slot; stop the run.
 		ex.full = true
 		ex.cancel(errHistoryFull)
