@@ -107,10 +107,11 @@ func (s *Server) Listen(addr string) (string, error) {
 	}
 	ln = netutil.LimitListener(ln, s.cfg.maxConns)
 	t := s.cfg.timeouts
+	// ReadTimeout bounds reading the request: net/http lifts the read
+	// deadline once the body is read, so a long operation is not cut short.
 	// WriteTimeout runs from the end of the request's header to the end of
-	// the response, so it must outlast the longest operation; ServeHTTP lifts
-	// the read deadline once the request is read and narrows the write
-	// deadline once the response is ready.
+	// the response, so it must outlast the longest operation; ServeHTTP
+	// narrows the write deadline once the response is ready.
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: t.header, ReadTimeout: t.read,
 		WriteTimeout: expressTimeout + t.write + time.Minute, IdleTimeout: t.idle}
 	s.mu.Lock()
@@ -216,7 +217,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	liftReadDeadline(w)
 	op := c.op
 	drop, err := s.admit(r.Context(), c)
 	if err != nil {
@@ -242,14 +242,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.cfg.logger.Debug("sfnlocal: call", "operation", op)
 	writeJSON(w, resp)
-}
-
-// liftReadDeadline lifts the read deadline of a request whose body is read,
-// so that a long operation is not cut short: net/http cancels the request's
-// context when the read deadline passes while the handler runs. Calls
-// outside a Server.Listen listener have no deadline to lift.
-func liftReadDeadline(w http.ResponseWriter) {
-	_ = http.NewResponseController(w).SetReadDeadline(time.Time{})
 }
 
 // respondWithin gives the client d to take the response, which is ready.
