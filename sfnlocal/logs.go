@@ -1,9 +1,12 @@
 package sfnlocal
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -113,20 +116,80 @@ func (s *Server) LogGroupARN(name string) string {
 	return "arn:" + partitionOf(s.cfg.region) + ":logs:" + s.cfg.region + ":" + s.cfg.accountID + ":log-group:" + name + ":*"
 }
 
-// serveLogs answers a CloudWatch Logs request. It is counted in Calls under
-// its operation name (for example "FilterLogEvents").
+// maxLogsRequestBytes bounds a CloudWatch Logs request body as the Logs
+// service does.
+const maxLogsRequestBytes = 8 << 20
+
+// serveLogs answers a CloudWatch Logs request. Like a Step Functions call it
+// is counted in Calls under its operation name ("FilterLogEvents"), must be
+// signed by an accepted key, and meets the deny rules (action
+// "logs:<Operation>", resource the log group's ARN), latency and faults.
 func (s *Server) serveLogs(w http.ResponseWriter, r *http.Request) {
 	op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), cwlogs.TargetPrefix)
 	s.mu.Lock()
 	s.calls[op]++
+	c := &call{op: op, n: s.calls[op]}
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
 		writeError(w, errClosed())
 		return
 	}
+	if err := s.checkCaller(r); err != nil {
+		writeError(w, err)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxLogsRequestBytes+1))
+	if err != nil {
+		writeError(w, errf("SerializationException", "read request body: %v", err))
+		return
+	}
+	if len(s.cfg.deny) > 0 {
+		if err := s.denied("logs", op, s.logGroupOf(body)); err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	drop, err := s.admit(r.Context(), c)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
 	s.cfg.logger.Debug("sfnlocal: CloudWatch Logs call", "operation", op)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if drop {
+		s.logs.ServeHTTP(discard{header: http.Header{}}, r)
+		dropConnection(w)
+		return
+	}
 	s.logs.ServeHTTP(w, r)
+}
+
+// discard is a ResponseWriter that drops the response, for a call whose
+// connection is dropped after it is processed.
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header       { return d.header }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
+
+// logGroupOf returns the ARN of the log group a CloudWatch Logs request
+// names, "*" when it names none.
+func (s *Server) logGroupOf(body []byte) string {
+	var in struct {
+		LogGroupName       string `json:"logGroupName"`
+		LogGroupIdentifier string `json:"logGroupIdentifier"`
+	}
+	_ = json.Unmarshal(body, &in) // malformed bodies are reported by the service
+	switch {
+	case strings.HasPrefix(in.LogGroupIdentifier, "arn:"):
+		return in.LogGroupIdentifier
+	case in.LogGroupIdentifier != "":
+		return s.LogGroupARN(in.LogGroupIdentifier)
+	case in.LogGroupName != "":
+		return s.LogGroupARN(in.LogGroupName)
+	}
+	return "*"
 }
 
 // execLog writes one execution's events to its state machine's log group.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
@@ -396,5 +397,38 @@ func TestDeleteStateMachineStopsExpressExecutions(t *testing.T) {
 	recs := l.recordsUntilEnd(t, "loops", aws.ToString(out.ExecutionArn))
 	if got := types_(recs); !slices.Equal(got, []string{"ExecutionAborted"}) {
 		t.Errorf("logged %v, want [ExecutionAborted]", got)
+	}
+}
+
+// TestLogsCallsMeetTheServersRules checks that CloudWatch Logs calls are
+// counted, and meet the deny rules and injected faults as Step Functions
+// calls do.
+func TestLogsCallsMeetTheServersRules(t *testing.T) {
+	ctx := context.Background()
+	l := startLogged(t,
+		WithDeny(DenyRule{Action: "logs:FilterLogEvents", Resource: "*:log-group:private:*"}),
+		WithFault(Fault{Operation: "GetLogEvents", Call: 1, Code: "ServiceUnavailableException"}))
+	for _, g := range []string{"private", "public"} {
+		if err := l.srv.CreateLogGroup(g); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ae smithy.APIError
+	_, err := l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("private")})
+	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "logs:FilterLogEvents") {
+		t.Errorf("FilterLogEvents(private) error = %v, want AccessDeniedException naming logs:FilterLogEvents", err)
+	}
+	if _, err := l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("public")}); err != nil {
+		t.Errorf("FilterLogEvents(public): %v", err)
+	}
+	in := &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("public"), LogStreamName: aws.String("s")}
+	if _, err := l.logs.GetLogEvents(ctx, in); !errors.As(err, &ae) || ae.ErrorCode() != "ServiceUnavailableException" {
+		t.Errorf("first GetLogEvents error = %v, want the injected ServiceUnavailableException", err)
+	}
+	if _, err := l.logs.GetLogEvents(ctx, in); !errors.As(err, &ae) || ae.ErrorCode() != "ResourceNotFoundException" {
+		t.Errorf("second GetLogEvents error = %v, want ResourceNotFoundException from the service (no stream s)", err)
+	}
+	if n := l.srv.Calls("FilterLogEvents"); n != 2 {
+		t.Errorf("Calls(FilterLogEvents) = %d, want 2", n)
 	}
 }

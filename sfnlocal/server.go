@@ -284,18 +284,8 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 				Message: fmt.Sprintf("content type %q is not supported: want %s", ct, contentType)}
 		}
 	}
-	authz := r.Header.Get("Authorization")
-	if authz == "" {
-		return nil, &apiError{Status: http.StatusForbidden, Code: "MissingAuthenticationTokenException",
-			Message: "Missing Authentication Token: requests must be signed with AWS Signature Version 4"}
-	}
-	akid, ok := accessKeyID(authz)
-	if !ok {
-		return nil, &apiError{Status: http.StatusForbidden, Code: "IncompleteSignatureException",
-			Message: "Authorization header requires a Credential=<access key id>/... parameter"}
-	}
-	if s.cfg.accessKeys != nil && !s.cfg.accessKeys[akid] {
-		return nil, errf("UnrecognizedClientException", "The security token included in the request is invalid.")
+	if err := s.checkCaller(r); err != nil {
+		return nil, err
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	if err != nil {
@@ -309,6 +299,24 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 		return nil, err
 	}
 	return &call{op: op, n: n, body: body}, nil
+}
+
+// checkCaller checks that a request is signed, by an accepted access key.
+func (s *Server) checkCaller(r *http.Request) error {
+	authz := r.Header.Get("Authorization")
+	if authz == "" {
+		return &apiError{Status: http.StatusForbidden, Code: "MissingAuthenticationTokenException",
+			Message: "Missing Authentication Token: requests must be signed with AWS Signature Version 4"}
+	}
+	akid, ok := accessKeyID(authz)
+	if !ok {
+		return &apiError{Status: http.StatusForbidden, Code: "IncompleteSignatureException",
+			Message: "Authorization header requires a Credential=<access key id>/... parameter"}
+	}
+	if s.cfg.accessKeys != nil && !s.cfg.accessKeys[akid] {
+		return errf("UnrecognizedClientException", "The security token included in the request is invalid.")
+	}
+	return nil
 }
 
 // checkDeny applies the deny rules to op on the resource the body addresses.
@@ -328,8 +336,14 @@ func (s *Server) checkDeny(op string, body []byte) error {
 	if resource == "" {
 		resource = "*"
 	}
+	return s.denied("states", op, resource)
+}
+
+// denied returns AccessDeniedException when a deny rule matches the action
+// service:op on resource, nil otherwise.
+func (s *Server) denied(service, op, resource string) error {
 	for _, rule := range s.cfg.deny {
-		action := strings.TrimPrefix(rule.Action, "states:")
+		action := strings.TrimPrefix(rule.Action, service+":")
 		if action != "*" && action != op {
 			continue
 		}
@@ -337,8 +351,8 @@ func (s *Server) checkDeny(op string, body []byte) error {
 			continue
 		}
 		return errf("AccessDeniedException",
-			"User: arn:%s:iam::%s:user/sfnlocal is not authorized to perform: states:%s on resource: %s because no identity-based policy allows the states:%s action",
-			partitionOf(s.cfg.region), s.cfg.accountID, op, resource, op)
+			"User: arn:%s:iam::%s:user/sfnlocal is not authorized to perform: %s:%s on resource: %s because no identity-based policy allows the %s:%s action",
+			partitionOf(s.cfg.region), s.cfg.accountID, service, op, resource, service, op)
 	}
 	return nil
 }
