@@ -79,6 +79,7 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 	w := opts.io.out
 	fmt.Fprintf(w, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
 	fmt.Fprintf(w, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
+	fmt.Fprintf(w, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws logs --endpoint-url %s --region %s describe-log-groups\n", endpoint, region)
 	fmt.Fprintf(w, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
 	<-ctx.Done()
 	fmt.Fprintln(w, "Stopping.")
