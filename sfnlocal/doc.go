@@ -27,6 +27,45 @@
 // accepted where AWS accepts them, and list operations paginate with
 // maxResults and opaque, signed nextTokens that expire after 24 hours.
 //
+// # Execution logs
+//
+// A state machine's loggingConfiguration is validated as AWS validates it
+// (InvalidLoggingConfiguration for ALL, ERROR or FATAL without a
+// destination, for two destinations, for a log group ARN without the ":*"
+// qualifier, and for a log group that does not exist), stored, and answered
+// by DescribeStateMachine. Its executions, Standard and Express, started
+// with StartExecution or StartSyncExecution, write their history events to
+// the log group as Step Functions does: one JSON record per event, the
+// events the level selects (ALL every event, ERROR the failures, FATAL only
+// the execution's failure), with input and output only when
+// includeExecutionData is set, in streams named
+// "states/<machine>/<yyyy-mm-dd-HH-MM>/<id>" that the executions of a machine
+// started in the same minute share. An execution uses the configuration its
+// state machine had when it started.
+//
+// The log groups live in a CloudWatch Logs service that the same endpoint
+// serves (awsJson1_1, X-Amz-Target "Logs_20140328.<Operation>"):
+// CreateLogGroup, DescribeLogGroups, CreateLogStream, DescribeLogStreams,
+// PutLogEvents, GetLogEvents and FilterLogEvents, so the cloudwatchlogs client
+// or "aws logs --endpoint-url" reads them back. Create the group before the
+// state machine that logs to it, over the wire or with Server.CreateLogGroup
+// (Server.LogGroupARN gives the ARN to configure); creating the machine
+// creates the stream AWS creates to check delivery. Those calls are counted
+// and meet deny rules (action "logs:<Operation>"), latency and faults like
+// the Step Functions ones. WithLogDeliveryDelay delays when events become
+// visible, as CloudWatch Logs delivers them after a delay. Delivery is best
+// effort, as on AWS: an event the service cannot take (its group is full)
+// is dropped, and the execution runs on.
+//
+// # Connections
+//
+// Listen holds at most WithMaxConnections connections (default 1,024; more
+// wait to be accepted), gives a client 10 seconds to send a request's header,
+// 30 to send the whole request and 30 to read the response once it is ready,
+// and closes keep-alive connections idle for 30 seconds. A call still runs as
+// long as its operation does: a StartSyncExecution up to the 5-minute Express
+// limit.
+//
 // # Wire protocol
 //
 // Requests are POST / with Content-Type application/x-amz-json-1.0 and
@@ -86,7 +125,7 @@
 // Where the server knowingly differs from Step Functions:
 //
 //   - DeleteStateMachine removes the machine at once (no DELETING phase) and
-//     aborts its running executions.
+//     aborts its running executions, Standard and Express.
 //   - ListStateMachines lists in name order (AWS does not document its order).
 //   - Distributed Map, the JSONata query language and variables (Assign)
 //     are refused when a machine is created (InvalidDefinition, saying so).
