@@ -37,12 +37,8 @@ type logged struct {
 
 func startLogged(t *testing.T, opts ...Option) logged {
 	t.Helper()
-	srv := New(opts...)
-	endpoint, err := srv.Listen("")
-	if err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, addr := listen(t, opts...)
+	endpoint := "http://" + addr
 	logs := cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDTEST", "not-a-secret", ""),
 		RetryMaxAttempts: 1, HTTPClient: sfnlocaltest.HTTPClient()})
@@ -71,7 +67,8 @@ func (l logged) createLoggingMachine(t *testing.T, group, name, def string, typ 
 	return aws.ToString(out.StateMachineArn)
 }
 
-// logRecord is one execution log event's message.
+// logRecord is one execution log event's message, decoded here apart from
+// the encoder in internal/cwlogs so that the tests check the wire.
 type logRecord struct {
 	ID              string         `json:"id"`
 	Type            string         `json:"type"`
