@@ -429,3 +429,41 @@ func TestLogsCallsMeetTheServersRules(t *testing.T) {
 		t.Errorf("Calls(FilterLogEvents) = %d, want 2", n)
 	}
 }
+
+// TestRedriveLogsItsCount checks that a redriven execution logs
+// ExecutionRedriven and its later events with the redrive count, in the same
+// stream, its ids following the first run's.
+func TestRedriveLogsItsCount(t *testing.T) {
+	ctx := context.Background()
+	l := startLogged(t, withCompiler(fakeCompiler))
+	arn := l.createLoggingMachine(t, "redrives", "redriven", fakeDef(fakeDefinition{Fake: "fail", Error: "E", Cause: "C"}),
+		types.StateMachineTypeStandard, types.LogLevelAll, true)
+	out, err := l.sfn.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	exArn := aws.ToString(out.ExecutionArn)
+	l.recordsUntilEnd(t, "redrives", exArn)
+	if _, err := l.sfn.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn}); err != nil {
+		t.Fatalf("RedriveExecution: %v", err)
+	}
+	var recs []logRecord
+	waitFor(t, "the redrive's end", func() bool {
+		recs = l.records(t, "redrives", exArn)
+		return len(recs) > 0 && recs[len(recs)-1].Type == "ExecutionSucceeded"
+	})
+	redriven := slices.Index(types_(recs), "ExecutionRedriven")
+	if redriven < 0 || !slices.Contains(types_(recs[:redriven]), "ExecutionFailed") {
+		t.Fatalf("logged %v, want ExecutionFailed, then ExecutionRedriven", types_(recs))
+	}
+	for i, r := range recs {
+		count := "0"
+		if i >= redriven {
+			count = "1"
+		}
+		if r.ID != itoa(int64(i+1)) || r.RedriveCount != count || r.stream != recs[0].stream {
+			t.Errorf("event %d (%s) has id %s, redrive_count %s, stream %s; want id %d, redrive_count %s, stream %s",
+				i, r.Type, r.ID, r.RedriveCount, r.stream, i+1, count, recs[0].stream)
+		}
+	}
+}
