@@ -53,7 +53,7 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 		// its events go only to its log group, when it has one.
 		opts.Timeout, opts.NoHistoryLimit = expressTimeout, true
 	}
-	if !ex.express || ex.log != nil {
+	if ex.recorded() {
 		opts.Emit = ex.emit
 		if resume != nil {
 			// A redrive's first state event follows ExecutionRedriven; a

@@ -104,8 +104,8 @@ func (ex *execution) emit(ev asl.Event) int64 {
 
 // emitExec records an execution-level event that follows the last event.
 func (ex *execution) emitExec(typ, key string, ts time.Time, details map[string]any) {
-	if ex.express && ex.log == nil {
-		return // nobody would read it
+	if !ex.recorded() {
+		return
 	}
 	ex.histMu.Lock()
 	last := ex.events
@@ -113,8 +113,15 @@ func (ex *execution) emitExec(typ, key string, ts time.Time, details map[string]
 	ex.emit(asl.Event{Type: typ, PreviousEventID: last, Timestamp: ts, DetailsKey: key, Details: details})
 }
 
+// recorded reports whether anyone would read the execution's events: an
+// Express execution has no history, so only its log would.
+func (ex *execution) recorded() bool { return !ex.express || ex.log != nil }
+
 // emitStarted records ExecutionStarted.
 func (ex *execution) emitStarted() {
+	if !ex.recorded() {
+		return
+	}
 	details := map[string]any{"input": string(ex.input), "inputDetails": map[string]any{"truncated": false}, "roleArn": ex.roleArn}
 	if ex.versionArn != "" {
 		details["stateMachineVersionArn"] = ex.versionArn
@@ -128,6 +135,9 @@ func (ex *execution) emitStarted() {
 // emitEnd records the event that ends an execution whose run ended with res
 // at ts (ExecutionAborted when it was stopped).
 func (ex *execution) emitEnd(res asl.Result, ts time.Time) {
+	if !ex.recorded() {
+		return
+	}
 	if ex.stopReq != nil {
 		ex.emitExec("ExecutionAborted", "executionAbortedEventDetails", ex.stop, errorDetails(ex.stopReq.errName, ex.stopReq.cause))
 		return
