@@ -93,6 +93,30 @@ func BenchmarkExecutions(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 	})
+	b.Run("inprocess/express-sync/pass-choice/logged", func(b *testing.B) {
+		// Each execution writes its 8 events to CloudWatch Logs (level ALL,
+		// with execution data).
+		srv := New()
+		defer srv.Close()
+		if err := srv.CreateLogGroup("bench"); err != nil {
+			b.Fatal(err)
+		}
+		create := `{"name":"pc","definition":` + jsonString(benchPassChoice) + `,"roleArn":"` + testRole + `","type":"EXPRESS",` +
+			`"loggingConfiguration":{"level":"ALL","includeExecutionData":true,"destinations":[{"cloudWatchLogsLogGroup":{"logGroupArn":"` +
+			srv.LogGroupARN("bench") + `"}}]}}`
+		if rec := httptestPost(srv, "CreateStateMachine", create); rec.Code != 200 {
+			b.Fatalf("CreateStateMachine = %d %s", rec.Code, rec.Body.String())
+		}
+		body := `{"stateMachineArn":"` + srv.machineARN("pc") + `","input":"{}"}`
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
+				b.Fatalf("StartSyncExecution = %d %s", rec.Code, rec.Body.String())
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	})
 	b.Run("inprocess/standard/pass-choice", func(b *testing.B) {
 		srv := New()
 		defer srv.Close()
