@@ -139,6 +139,8 @@ func (e *localEnv) tryCreate(ctx context.Context, spec machineSpec) (string, err
 		in.Type = types.StateMachineTypeStandard
 	}
 	if spec.logging != "" {
+		// As on AWS, a state machine logs only to a log group that exists.
+		_ = e.srv.CreateLogGroup("/aws/vendedlogs/states/polysync") // an error: it exists already
 		in.LoggingConfiguration = &types.LoggingConfiguration{Level: spec.logging, IncludeExecutionData: true,
 			Destinations: []types.LogDestination{{CloudWatchLogsLogGroup: &types.CloudWatchLogsLogGroup{LogGroupArn: aws.String(localLogARN)}}}}
 	}
