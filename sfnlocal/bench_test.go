@@ -84,14 +84,7 @@ func BenchmarkExecutions(b *testing.B) {
 		defer srv.Close()
 		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeExpress)
 		body := `{"stateMachineArn":"` + arn + `","input":"{}"}`
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
-				b.Fatalf("StartSyncExecution = %d %s", rec.Code, rec.Body.String())
-			}
-		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+		benchSyncInProcess(b, srv, body)
 	})
 	b.Run("inprocess/express-sync/pass-choice/logged", func(b *testing.B) {
 		// Each execution writes its 8 events to CloudWatch Logs (level ALL,
@@ -108,14 +101,7 @@ func BenchmarkExecutions(b *testing.B) {
 			b.Fatalf("CreateStateMachine = %d %s", rec.Code, rec.Body.String())
 		}
 		body := `{"stateMachineArn":"` + srv.machineARN("pc") + `","input":"{}"}`
-		b.ReportAllocs()
-		b.ResetTimer()
-		for b.Loop() {
-			if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
-				b.Fatalf("StartSyncExecution = %d %s", rec.Code, rec.Body.String())
-			}
-		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+		benchSyncInProcess(b, srv, body)
 	})
 	b.Run("inprocess/standard/pass-choice", func(b *testing.B) {
 		srv := New()
@@ -167,6 +153,19 @@ func BenchmarkExecutions(b *testing.B) {
 		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
 		requireAllSucceeded(b, srv)
 	})
+}
+
+// benchSyncInProcess measures StartSyncExecution calls of body that
+// succeed, through ServeHTTP.
+func benchSyncInProcess(b *testing.B, srv *Server, body string) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if rec := httptestPost(srv, "StartSyncExecution", body); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"SUCCEEDED"`) {
+			b.Fatalf("StartSyncExecution = %d %s", rec.Code, rec.Body.String())
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 }
 
 func createBenchMachine(b *testing.B, srv *Server, name, def, typ string) string {
