@@ -1331,9 +1331,9 @@ func scaledRateLimits(scale float64) map[string]stepfunctions.RateLimit {
 func TestLocalListJobsUnderThrottling(t *testing.T) {
 	// The SDK cannot add the CA bundle of the environment to a custom HTTP client.
 	t.Setenv("AWS_CA_BUNDLE", "")
-	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Under the
-	// client's limits the server clock runs 10x faster (refill 200 calls/s), so the scenario takes a second.
-	// Without them it runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
+	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Both runs
+	// put the server clock 2x faster (refill 40 calls/s). Under the client's limits the scenario takes 2.5 s.
+	// Without them it also runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
 	// them faster than that, so it is throttled for sure and must retry. With a short MaxBackoff the eight
 	// workers retry faster than the bucket refills and a call may lose several times in a row: they get more
 	// attempts than the default.
@@ -1346,7 +1346,7 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 		maxAttempts   int
 		wantThrottles bool
 	}{
-		{"client limits under the quota", 10, scaledRateLimits(10), 0, 0, false},
+		{"adaptive client limits at the quota", 2, scaledRateLimits(2), 0, 0, false},
 		{"client limits off", 2, noRateLimits(), 100 * time.Millisecond, 30, true},
 	}
 	for _, tt := range tests {
@@ -1373,8 +1373,10 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 				}
 			}
 			throttles := counter.throttled("DescribeStateMachine") + counter.throttled("ListStateMachines")
-			if tt.wantThrottles != (throttles > 0) {
-				t.Errorf("the server throttled %d calls, want throttles: %v", throttles, tt.wantThrottles)
+			// At the quota, the client's bucket runs one token short of the server's (see internal/ratelimit): a
+			// round trip longer than that token's time (25 ms here) may still cost a rare throttled attempt.
+			if tt.wantThrottles != (throttles > machines/100) {
+				t.Errorf("the server throttled %d calls, want throttles: %v (at most %d)", throttles, tt.wantThrottles, machines/100)
 			}
 			t.Logf("%d ThrottlingException answers", throttles)
 		})
