@@ -22,8 +22,10 @@ const listPageSize = 1000
 //
 // With the default rate limits, discovering N state machines takes about (N-160)/16 seconds once N exceeds the
 // DescribeStateMachine burst of 160 (the documented quota is a bucket of 200 refilled at 20 per second).
-func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
+func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 	ctx = withOp(ctx, "ListJobs")
+	ctx, span := p.startSpan(ctx, "ListJobs")
+	defer span.end(&err, &result)
 	var items []types.StateMachineListItem
 	pager := sfn.NewListStateMachinesPaginator(p.client, &sfn.ListStateMachinesInput{MaxResults: listPageSize})
 	for pager.HasMorePages() {
@@ -70,7 +72,7 @@ func (p *Provider) ListJobs(ctx context.Context) ([]Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Op: "ListJobs", Err: err}
 	}
-	result := jobs[:0]
+	result = jobs[:0]
 	for i, j := range jobs {
 		if found[i] {
 			result = append(result, j)

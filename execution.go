@@ -49,9 +49,11 @@ const namePrefix = "Polysync-"
 // Status set, State RunStateUnknown and a Message saying so, and remembers the type so that the next start of a
 // job without a Type runs synchronously; it does not start the execution again with StartSyncExecution, since it
 // has started already.
-func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (PipelineRun, error) {
+func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (run PipelineRun, err error) {
 	const op = "ExecutePipeline"
 	ctx = withOp(ctx, op)
+	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	defer span.end(&err, &run)
 	sm, err := parseStateMachineARN(job.ID)
 	if err != nil {
 		return PipelineRun{}, invalid(op, "job ID: %w", err)
@@ -98,7 +100,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 	if typ != TypeExpress {
 		return p.startStandard(ctx, req)
 	}
-	run, err := p.startExpress(ctx, req)
+	run, err = p.startExpress(ctx, req)
 	if apiErrorCode(err) == "StateMachineTypeNotSupported" {
 		return p.startNoLongerExpress(ctx, req, err)
 	}
@@ -295,9 +297,11 @@ func decodeJSON(s string) (any, error) {
 // ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an
 // Express run is ErrNotSupported (Step Functions cannot stop Express executions; those ExecutePipeline starts have
 // ended when it returns).
-func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
+func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "CancelPipelineRun"
 	ctx = withOp(ctx, op)
+	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	defer span.end(&err, nil)
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return err
@@ -349,9 +353,11 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) error {
 // run is ErrRunNotFound, and an Express run ErrNotSupported (Step Functions cannot redrive Express executions).
 //
 // The SDK sends one client token with every attempt of a call, so its retries never redrive twice.
-func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) error {
+func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "RedrivePipelineRun"
 	ctx = withOp(ctx, op)
+	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	defer span.end(&err, nil)
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return err

@@ -35,6 +35,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/auth"
@@ -200,6 +202,18 @@ type Config struct {
 	TraceHeader string
 	// Logger receives structured logs. Nil discards them. Parameter values are never logged.
 	Logger *slog.Logger
+	// TracerProvider traces the Provider with OpenTelemetry: each call of ListJobs, ExecutePipeline,
+	// GetPipelineRunStatus(es), WaitPipelineRun (and each of its shared rounds), CancelPipelineRun and
+	// RedrivePipelineRun is a span, whose children are the AWS SDK's spans of the calls it made, retries included.
+	// Spans name jobs and runs by ARN and carry states and counts, never a parameter value, input or output. Nil
+	// means no tracing: the global provider (otel.GetTracerProvider) is not used.
+	TracerProvider trace.TracerProvider
+	// MeterProvider records the Provider's metrics with OpenTelemetry: the AWS SDK's standard client metrics
+	// (client.call.duration, client.call.attempts, ...) and the Provider's own: waits on the client-side rate
+	// limiters and throttled attempts, by API, and the runs WaitPipelineRun follows and each status sweep looks
+	// up. See the README's Observability section for the list. Nil means no metrics: the global provider is not
+	// used.
+	MeterProvider metric.MeterProvider
 
 	// HTTPClient is the HTTP client for Step Functions (and STS) calls. Nil means the SDK's default. It must
 	// allow responses to take 5 minutes: StartSyncExecution answers when the Express execution ends.
@@ -348,6 +362,7 @@ type Provider struct {
 	listGroup     singleflight.Group // ListExecutions walks in flight, by state machine
 	describeGroup singleflight.Group // DescribeExecution calls of status sweeps in flight, by run ID
 	tracker       *tracker           // the runs WaitPipelineRun calls follow
+	tel           *telemetry         // spans and metrics (Config.TracerProvider, MeterProvider)
 
 	mu    sync.Mutex
 	types map[string]string // state machine type by base ARN
@@ -395,6 +410,9 @@ func validateConfig(cfg Config) error {
 	}
 	if err := validateTraceHeader(cfg.TraceHeader); err != nil {
 		return invalid(op, "Config.TraceHeader: %w", err)
+	}
+	if err := validateTelemetry(op, cfg); err != nil {
+		return err
 	}
 	// A nil pointer in an interface is not a nil interface: calling it would panic.
 	if cfg.Credentials != nil && isNilPointer(cfg.Credentials) {
@@ -490,6 +508,7 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 	p.started = newLRU[string, time.Time](startedCapacity)
 	p.sweeps = newSweepStats(sweepStatsCapacity)
 	p.tracker = newTracker(p)
+	p.tel = newTelemetry(cfg, limiters)
 	return p, nil
 }
 

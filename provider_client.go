@@ -68,6 +68,7 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 			o.APIOptions = append(o.APIOptions, sdkhttp.DisableHostPrefix)
 		}
 		o.APIOptions = append(o.APIOptions, apiOptions...)
+		o.TracerProvider, o.MeterProvider = sdkTelemetry(cfg)
 	}), nil
 }
 

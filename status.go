@@ -48,11 +48,13 @@ func MapStatus(status string) RunState {
 // An Express run is answered from the Provider's record of recent Express results and never calls AWS; a run
 // no longer held is ErrRunNotFound. The exception are the Express child executions of a Distributed Map
 // (express:<stateMachine>/<label>:...), which Step Functions describes like Standard ones.
-func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (RunStatus, error) {
+func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (st RunStatus, err error) {
 	const op = "GetPipelineRunStatus"
 	if opOf(ctx) == "" {
 		ctx = withOp(ctx, op)
 	}
+	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	defer span.end(&err, &st)
 	a, err := p.parseRunID(op, runID)
 	if err != nil {
 		return RunStatus{}, err

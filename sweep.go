@@ -72,12 +72,14 @@ const (
 // are listed by Map Run, not by state machine) are described one by one. Concurrent calls, and concurrent
 // WaitPipelineRun calls, share listings and descriptions in flight. Refs naming the same run share one
 // lookup. A ref with an invalid run ID gets ErrInvalidInput in its result; the others are still looked up.
-func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) []RunResult {
+func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) (results []RunResult) {
 	const op = "GetPipelineRunStatuses"
 	if opOf(ctx) == "" {
 		ctx = withOp(ctx, op)
 	}
-	results := make([]RunResult, len(runs))
+	ctx, span := p.startSpan(ctx, op)
+	defer span.end(nil, &results)
+	results = make([]RunResult, len(runs))
 	views := make(map[string]*runLookup) // by run ID
 	var order []string                   // run IDs in first-seen order
 	for i, r := range runs {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
@@ -62,8 +64,10 @@ func WithStateChange(fn func(RunStatus)) WaitOption {
 // the run is looked at again next round; the others (ErrRunNotFound, ErrAccessDenied, ErrInvalidInput, bad
 // credentials, ...) end the wait. When ctx ends, WaitPipelineRun returns the last status it saw with an error
 // that wraps ctx.Err(). An Express run has ended when ExecutePipeline returns; its status is returned at once.
-func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []Parameter, opts ...WaitOption) (RunStatus, error) {
+func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []Parameter, opts ...WaitOption) (final RunStatus, err error) {
 	const op = "WaitPipelineRun"
+	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	defer span.end(&err, &final)
 	o := waitOptions{interval: DefaultPollInterval, maxInterval: DefaultMaxPollInterval}
 	for _, opt := range opts {
 		if opt != nil {
@@ -87,7 +91,7 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 		}
 		return st, err
 	}
-	w := p.tracker.add(RunRef{RunID: runID, Parameters: params}, o)
+	w := p.tracker.add(ctx, RunRef{RunID: runID, Parameters: params}, o)
 	defer p.tracker.remove(w)
 	var last RunStatus
 	for {
@@ -133,6 +137,7 @@ type waiter struct {
 	since   time.Time      // when the wait began, for the run's age until its start time is known
 	due     time.Time      // when the run is next looked at
 	results chan RunResult // the latest result not yet read (capacity 1)
+	link    trace.Link     // to the span of the WaitPipelineRun call, for the rounds that serve it
 }
 
 func newTracker(p *Provider) *tracker {
@@ -140,9 +145,10 @@ func newTracker(p *Provider) *tracker {
 }
 
 // add registers a waiter, due at once, and starts the loop if it is not running.
-func (t *tracker) add(ref RunRef, o waitOptions) *waiter {
+func (t *tracker) add(ctx context.Context, ref RunRef, o waitOptions) *waiter {
 	now := time.Now()
-	w := &waiter{ref: ref, opts: o, since: now, due: now, results: make(chan RunResult, 1)}
+	w := &waiter{ref: ref, opts: o, since: now, due: now, results: make(chan RunResult, 1), link: trace.LinkFromContext(ctx)}
+	t.p.tel.following(ctx, 1)
 	t.mu.Lock()
 	t.waiters[w] = struct{}{}
 	start := !t.running
@@ -160,6 +166,7 @@ func (t *tracker) add(ref RunRef, o waitOptions) *waiter {
 }
 
 func (t *tracker) remove(w *waiter) {
+	t.p.tel.following(context.Background(), -1)
 	t.mu.Lock()
 	delete(t.waiters, w)
 	t.mu.Unlock()
@@ -219,7 +226,9 @@ func (t *tracker) round() {
 		refs[i] = w.ref
 	}
 	// The sweep outlives any one waiter: those still waiting when it ends get its results.
-	results := t.p.GetPipelineRunStatuses(withOp(context.Background(), "WaitPipelineRun"), refs)
+	ctx, span := t.p.startRound(withOp(context.Background(), "WaitPipelineRun"), batch)
+	results := t.p.GetPipelineRunStatuses(ctx, refs)
+	span.End()
 	done := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()

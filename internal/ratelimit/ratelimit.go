@@ -59,6 +59,25 @@ type Limiter struct {
 	throttles  int
 	decreases  int
 	fixed      bool // Throttled and Succeeded change nothing (see Fix)
+
+	observer Observer // nil: none (see Observe)
+}
+
+// Observer is told of a Limiter's waits and of the throttled calls reported to it, for metrics. Its methods run
+// on the caller's goroutine: they must be quick and safe for concurrent use.
+type Observer interface {
+	// Waited is called after every Wait with the time it took, also when it failed.
+	Waited(ctx context.Context, d time.Duration)
+	// Throttled is called for every Throttled call, whether or not it cuts the rate, also when the Limiter is
+	// unlimited or fixed.
+	Throttled()
+}
+
+// Observe makes o observe the Limiter's waits and throttles. It must be called before the Limiter is used.
+func (l *Limiter) Observe(o Observer) {
+	if l != nil {
+		l.observer = o
+	}
 }
 
 // New returns a Limiter for a quota of burst tokens refilled at perSecond. perSecond <= 0 means unlimited,
@@ -91,13 +110,25 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	if l == nil {
 		return nil
 	}
-	return l.lim.Wait(ctx)
+	if l.observer == nil {
+		return l.lim.Wait(ctx)
+	}
+	start := time.Now()
+	err := l.lim.Wait(ctx)
+	l.observer.Waited(ctx, time.Since(start))
+	return err
 }
 
 // Throttled records that the service throttled a call: the rate is cut, unless a cut happened within the
 // cooldown, and the bucket is emptied.
 func (l *Limiter) Throttled() {
-	if l == nil || l.quota == rate.Inf {
+	if l == nil {
+		return
+	}
+	if l.observer != nil {
+		l.observer.Throttled()
+	}
+	if l.quota == rate.Inf {
 		return
 	}
 	l.mu.Lock()

@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"math"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,5 +139,54 @@ func TestSharingSettlesBelowTheQuota(t *testing.T) {
 	// The other half of the quota (10/s over 300 s, plus the initial bucket) is 3,200 calls.
 	if accepted < 2400 {
 		t.Errorf("accepted %d calls, want at least 2,400 (75%% of what the quota leaves)", accepted)
+	}
+}
+
+// recorder is an Observer that keeps what it is told.
+type recorder struct {
+	mu        sync.Mutex
+	waits     []time.Duration
+	throttles int
+}
+
+func (r *recorder) Waited(_ context.Context, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waits = append(r.waits, d)
+}
+
+func (r *recorder) Throttled() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.throttles++
+}
+
+func TestObserverSeesWaitsAndThrottles(t *testing.T) {
+	l := New(20, 2) // a bucket of one token refilled every 50 ms
+	var r recorder
+	l.Observe(&r)
+	for range 2 {
+		if err := l.Wait(context.Background()); err != nil {
+			t.Fatalf("Wait() = %v", err)
+		}
+	}
+	l.Throttled()
+	l.Throttled() // within the cooldown: no cut, still observed
+	if len(r.waits) != 2 || r.waits[0] > 25*time.Millisecond || r.waits[1] < 25*time.Millisecond {
+		t.Errorf("observed waits %v, want two: the first at once, the second about 50 ms for the next token", r.waits)
+	}
+	if r.throttles != 2 {
+		t.Errorf("observed %d throttles, want 2", r.throttles)
+	}
+
+	unlimited := New(0, 0)
+	var u recorder
+	unlimited.Observe(&u)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_ = unlimited.Wait(ctx)
+	unlimited.Throttled()
+	if len(u.waits) != 1 || u.throttles != 1 {
+		t.Errorf("unlimited Limiter: observed %d waits and %d throttles, want 1 and 1", len(u.waits), u.throttles)
 	}
 }
