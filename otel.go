@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 )
@@ -28,11 +29,11 @@ const (
 )
 
 // Attributes of the Provider's spans and metrics. They name jobs and runs by ARN and count them; they never
-// carry a parameter value, an input, an output, an error cause or a credential.
+// carry a parameter value, an input, an output, a run's error cause or a credential.
 const (
-	attrJob          = attribute.Key("aws.step_functions.state_machine.arn") // a job ID (OpenTelemetry's name)
-	attrRun          = attribute.Key("aws.step_functions.execution.arn")     // a run ID
-	attrRunState     = attribute.Key("polysync.run.state")                   // a RunState
+	attrJob          = semconv.AWSStepFunctionsStateMachineARNKey        // a job ID
+	attrRun          = attribute.Key("aws.step_functions.execution.arn") // a run ID, named after the job's
+	attrRunState     = attribute.Key("polysync.run.state")               // a RunState
 	attrJobCount     = attribute.Key("polysync.jobs.count")
 	attrRunCount     = attribute.Key("polysync.runs.count")
 	attrRunsRunning  = attribute.Key("polysync.runs.running") // of a sweep's results, those Running
@@ -40,7 +41,7 @@ const (
 	attrRunsFailed   = attribute.Key("polysync.runs.errors")  // ... those whose lookup failed
 	attrErrorKind    = attribute.Key("polysync.error.kind")   // an Err* kind, for errors.Is
 	attrOperation    = attribute.Key("polysync.operation")    // the Provider method a sweep served
-	attrAPI          = attribute.Key("rpc.method")            // a Step Functions API, as the SDK's metrics name it
+	attrAPI          = semconv.RPCMethodKey                   // a Step Functions API, as the SDK's metrics name it
 	attrWaitersCount = attribute.Key("polysync.waiters.count")
 )
 
@@ -59,7 +60,7 @@ type telemetry struct {
 	limiterWait metric.Float64Histogram   // each wait on a client-side limiter, by API
 	throttled   metric.Int64Counter       // throttled attempts, by API
 	waitRuns    metric.Int64UpDownCounter // runs WaitPipelineRun calls are following
-	sweepRuns   metric.Int64Histogram     // runs per status sweep
+	sweepRuns   metric.Int64Histogram     // runs each status sweep was asked about
 }
 
 // newTelemetry returns the telemetry of cfg and makes limiters report their waits and throttles to it.
@@ -77,14 +78,15 @@ func newTelemetry(cfg Config, limiters limiterSet) *telemetry {
 	// A meter returns a working no-op instrument along with any error, which only says the name or unit is
 	// invalid: these are constants.
 	t.limiterWait, _ = meter.Float64Histogram(metricLimiterWait, metric.WithUnit("s"),
-		metric.WithDescription("Time a call to Step Functions waited on the client-side rate limit of its API, retries included"),
+		metric.WithDescription("Time an attempt of a call to Step Functions waited on its API's client-side rate limit"),
 		metric.WithExplicitBucketBoundaries(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
 	t.throttled, _ = meter.Int64Counter(metricThrottled, metric.WithUnit("{attempt}"),
 		metric.WithDescription("Attempts of calls to Step Functions answered with a throttling error"))
 	t.waitRuns, _ = meter.Int64UpDownCounter(metricWaitRuns, metric.WithUnit("{run}"),
 		metric.WithDescription("Runs that WaitPipelineRun calls are following"))
 	t.sweepRuns, _ = meter.Int64Histogram(metricSweepRuns, metric.WithUnit("{run}"),
-		metric.WithDescription("Runs looked up by one status sweep (GetPipelineRunStatuses, or a round of WaitPipelineRun)"),
+		metric.WithDescription("Runs one status sweep was asked about: the refs of a GetPipelineRunStatuses call, "+
+			"or the waiters of a WaitPipelineRun round"),
 		metric.WithExplicitBucketBoundaries(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000))
 	if cfg.MeterProvider != nil {
 		for api, lim := range limiters {
