@@ -210,9 +210,9 @@ type Config struct {
 	TracerProvider trace.TracerProvider
 	// MeterProvider records the Provider's metrics with OpenTelemetry: the AWS SDK's standard client metrics
 	// (client.call.duration, client.call.attempts, ...) and the Provider's own: waits on the client-side rate
-	// limiters and throttled attempts, by API, and the runs WaitPipelineRun follows and each status sweep looks
-	// up. See the README's Observability section for the list. Nil means no metrics: the global provider is not
-	// used.
+	// limiters and throttled attempts, by API, the runs WaitPipelineRun follows and the runs each status sweep is
+	// asked about. See the README's Observability section for the list. Nil means no metrics: the global
+	// provider is not used.
 	MeterProvider metric.MeterProvider
 
 	// HTTPClient is the HTTP client for Step Functions (and STS) calls. Nil means the SDK's default. It must
