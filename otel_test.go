@@ -6,6 +6,8 @@ package stepfunctions_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +19,10 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
@@ -489,4 +493,46 @@ func TestOTelNilPointerProviders(t *testing.T) {
 			t.Errorf("New(%+v) error = %v, want ErrInvalidInput naming the nil provider", cfg, err)
 		}
 	}
+}
+
+// ExampleNew_openTelemetry traces the Provider: each method is a span, with the AWS SDK's spans of its calls
+// below it. A host passes its own TracerProvider (and MeterProvider), one that exports; this one keeps the spans
+// in memory.
+func ExampleNew_openTelemetry() {
+	ctx := context.Background()
+	srv := sfnlocal.New(sfnlocal.WithRegion("eu-west-1"))
+	endpoint, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	spans := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
+	p, err := stepfunctions.New(ctx, stepfunctions.Config{Region: "eu-west-1", Endpoint: endpoint,
+		Credentials: auth.Static("AKIDEXAMPLE", "secret", ""), TracerProvider: tp})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := p.ListJobs(ctx); err != nil {
+		log.Fatal(err)
+	}
+	names := make(map[trace.SpanID]string)
+	for _, s := range spans.Ended() {
+		names[s.SpanContext().SpanID()] = s.Name()
+	}
+	for _, s := range spans.Ended() {
+		if parent := names[s.Parent().SpanID()]; strings.HasPrefix(parent, "stepfunctions.") {
+			fmt.Printf("%s, in %s\n", s.Name(), parent)
+		}
+		if strings.HasPrefix(s.Name(), "stepfunctions.") {
+			fmt.Print(s.Name())
+			for _, a := range s.Attributes() {
+				fmt.Printf(" %s=%s", a.Key, a.Value.String())
+			}
+			fmt.Println()
+		}
+	}
+	// Output:
+	// SFN.ListStateMachines, in stepfunctions.ListJobs
+	// stepfunctions.ListJobs polysync.jobs.count=0
 }
