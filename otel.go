@@ -56,7 +56,12 @@ const (
 // telemetry is the Provider's tracer and instruments. Without Config.TracerProvider and MeterProvider they are
 // OpenTelemetry's no-op ones: nothing is recorded, and the global providers are never used.
 type telemetry struct {
-	tracer      trace.Tracer
+	tracer trace.Tracer
+	instruments
+}
+
+// instruments are the Provider's metrics.
+type instruments struct {
 	limiterWait metric.Float64Histogram   // each wait on a client-side limiter, by API
 	throttled   metric.Int64Counter       // throttled attempts, by API
 	waitRuns    metric.Int64UpDownCounter // runs WaitPipelineRun calls are following
@@ -69,31 +74,45 @@ func newTelemetry(cfg Config, limiters limiterSet) *telemetry {
 	if cfg.TracerProvider != nil {
 		tp = cfg.TracerProvider
 	}
-	var mp metric.MeterProvider = metricnoop.NewMeterProvider()
-	if cfg.MeterProvider != nil {
-		mp = cfg.MeterProvider
-	}
-	meter := mp.Meter(instrumentationScope)
 	t := &telemetry{tracer: tp.Tracer(instrumentationScope)}
-	// A meter returns a working no-op instrument along with any error, which only says the name or unit is
-	// invalid: these are constants.
-	t.limiterWait, _ = meter.Float64Histogram(metricLimiterWait, metric.WithUnit("s"),
-		metric.WithDescription("Time an attempt of a call to Step Functions waited on its API's client-side rate limit"),
-		metric.WithExplicitBucketBoundaries(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
-	t.throttled, _ = meter.Int64Counter(metricThrottled, metric.WithUnit("{attempt}"),
-		metric.WithDescription("Attempts of calls to Step Functions answered with a throttling error"))
-	t.waitRuns, _ = meter.Int64UpDownCounter(metricWaitRuns, metric.WithUnit("{run}"),
-		metric.WithDescription("Runs that WaitPipelineRun calls are following"))
-	t.sweepRuns, _ = meter.Int64Histogram(metricSweepRuns, metric.WithUnit("{run}"),
-		metric.WithDescription("Runs one status sweep was asked about: the refs of a GetPipelineRunStatuses call, "+
-			"or the waiters of a WaitPipelineRun round"),
-		metric.WithExplicitBucketBoundaries(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000))
+	var meter metric.Meter = metricnoop.Meter{}
 	if cfg.MeterProvider != nil {
+		meter = cfg.MeterProvider.Meter(instrumentationScope)
+	}
+	in, err := newInstruments(meter)
+	if err != nil {
+		// The names and units are valid: a MeterProvider that refuses them is not one this package can use.
+		if cfg.Logger != nil {
+			cfg.Logger.Warn("Config.MeterProvider refused an instrument; the provider records no metrics of its own",
+				"error", err.Error())
+		}
+		in, _ = newInstruments(metricnoop.Meter{})
+	}
+	t.instruments = in
+	if cfg.MeterProvider != nil && err == nil {
 		for api, lim := range limiters {
 			lim.Observe(limiterObserver{t: t, api: metric.WithAttributeSet(attribute.NewSet(attrAPI.String(api)))})
 		}
 	}
 	return t
+}
+
+// newInstruments creates the instruments on meter.
+func newInstruments(meter metric.Meter) (instruments, error) {
+	var in instruments
+	var errs [4]error
+	in.limiterWait, errs[0] = meter.Float64Histogram(metricLimiterWait, metric.WithUnit("s"),
+		metric.WithDescription("Time an attempt of a call to Step Functions waited on its API's client-side rate limit"),
+		metric.WithExplicitBucketBoundaries(0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60))
+	in.throttled, errs[1] = meter.Int64Counter(metricThrottled, metric.WithUnit("{attempt}"),
+		metric.WithDescription("Attempts of calls to Step Functions answered with a throttling error"))
+	in.waitRuns, errs[2] = meter.Int64UpDownCounter(metricWaitRuns, metric.WithUnit("{run}"),
+		metric.WithDescription("Runs that WaitPipelineRun calls are following"))
+	in.sweepRuns, errs[3] = meter.Int64Histogram(metricSweepRuns, metric.WithUnit("{run}"),
+		metric.WithDescription("Runs one status sweep was asked about: the refs of a GetPipelineRunStatuses call, "+
+			"or the waiters of a WaitPipelineRun round"),
+		metric.WithExplicitBucketBoundaries(1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000))
+	return in, errors.Join(errs[:]...)
 }
 
 // limiterObserver records the waits and throttles of one API's limiter.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -535,4 +538,35 @@ func ExampleNew_openTelemetry() {
 	// Output:
 	// SFN.ListStateMachines, in stepfunctions.ListJobs
 	// stepfunctions.ListJobs polysync.jobs.count=0
+}
+
+// refusingMeterProvider's meters refuse to create the Provider's counters (and give no instrument), as a broken
+// or misconfigured one might. (The AWS SDK fails its calls when its own instruments are refused.)
+type refusingMeterProvider struct{ metricnoop.MeterProvider }
+
+func (refusingMeterProvider) Meter(string, ...metric.MeterOption) metric.Meter {
+	return refusingMeter{}
+}
+
+type refusingMeter struct{ metricnoop.Meter }
+
+func (m refusingMeter) Int64Counter(name string, opts ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	if strings.HasPrefix(name, "polysync.") {
+		return nil, errors.New("refused")
+	}
+	return m.Meter.Int64Counter(name, opts...)
+}
+
+func TestOTelMeterRefusingInstruments(t *testing.T) {
+	e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: "ListStateMachines", Call: 1, Code: "ThrottlingException",
+		Message: "Rate exceeded"}))
+	var logs strings.Builder
+	p := e.provider(stepfunctions.Config{MeterProvider: refusingMeterProvider{},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if _, err := p.ListJobs(context.Background()); err != nil {
+		t.Fatalf("ListJobs() error = %v, want a working provider without metrics", err)
+	}
+	if !strings.Contains(logs.String(), "Config.MeterProvider refused an instrument") {
+		t.Errorf("logs = %q, want a warning that the meter refused an instrument", logs.String())
+	}
 }
