@@ -57,6 +57,7 @@ const (
 // OpenTelemetry's no-op ones: nothing is recorded, and the global providers are never used.
 type telemetry struct {
 	tracer trace.Tracer
+	traced bool // Config.TracerProvider is set
 	instruments
 }
 
@@ -74,7 +75,7 @@ func newTelemetry(cfg Config, limiters limiterSet) *telemetry {
 	if cfg.TracerProvider != nil {
 		tp = cfg.TracerProvider
 	}
-	t := &telemetry{tracer: tp.Tracer(instrumentationScope)}
+	t := &telemetry{tracer: tp.Tracer(instrumentationScope), traced: cfg.TracerProvider != nil}
 	var meter metric.Meter = metricnoop.Meter{}
 	if cfg.MeterProvider != nil {
 		meter = cfg.MeterProvider.Meter(instrumentationScope)
@@ -155,15 +156,20 @@ func validateTelemetry(op string, cfg Config) error {
 	return nil
 }
 
-// opSpan is the span of one call of a Provider method.
+// opSpan is the span of one call of a Provider method: nil without tracing.
 type opSpan struct {
 	trace.Span
 	ctx context.Context
 	tel *telemetry
 }
 
-// startSpan starts the span of Provider method op, a child of ctx's span, with attrs.
+// startSpan starts the span of Provider method op, a child of ctx's span, with attrs. Without tracing it
+// returns ctx as it is, so that the caller's span stays the current one for anything below (such as an
+// instrumented Config.HTTPClient), and costs nothing.
 func (p *Provider) startSpan(ctx context.Context, op string, attrs ...attribute.KeyValue) (context.Context, opSpan) {
+	if !p.tel.traced {
+		return ctx, opSpan{ctx: ctx, tel: p.tel}
+	}
 	ctx, span := p.tel.tracer.Start(ctx, spanPrefix+op, trace.WithAttributes(attrs...))
 	return ctx, opSpan{Span: span, ctx: ctx, tel: p.tel}
 }
@@ -172,6 +178,12 @@ func (p *Provider) startSpan(ctx context.Context, op string, attrs ...attribute.
 // parameter value) and kind. result, a pointer to the method's result, adds what it says of jobs and runs:
 // IDs, states and counts.
 func (s opSpan) end(err *error, result any) {
+	if r, ok := result.(*[]RunResult); ok {
+		s.tel.sweepRuns.Record(s.ctx, int64(len(*r)), metric.WithAttributes(attrOperation.String(opOf(s.ctx))))
+	}
+	if s.Span == nil {
+		return
+	}
 	switch r := result.(type) {
 	case *[]Job:
 		s.SetAttributes(attrJobCount.Int(len(*r)))
@@ -187,7 +199,7 @@ func (s opSpan) end(err *error, result any) {
 			s.SetAttributes(attrRunState.String(string(r.State)))
 		}
 	case *[]RunResult:
-		s.sweepEnded(*r)
+		s.SetAttributes(sweepAttributes(*r)...)
 	}
 	if err != nil && *err != nil {
 		if kind := errorKind(*err); kind != "" {
@@ -199,8 +211,8 @@ func (s opSpan) end(err *error, result any) {
 	s.End()
 }
 
-// sweepEnded counts a sweep's results by outcome on the span and records the sweep's size.
-func (s opSpan) sweepEnded(results []RunResult) {
+// sweepAttributes count a sweep's results by outcome.
+func sweepAttributes(results []RunResult) []attribute.KeyValue {
 	var running, ended, failed int
 	for _, r := range results {
 		switch {
@@ -212,9 +224,8 @@ func (s opSpan) sweepEnded(results []RunResult) {
 			ended++
 		}
 	}
-	s.SetAttributes(attrRunCount.Int(len(results)), attrRunsRunning.Int(running), attrRunsEnded.Int(ended),
-		attrRunsFailed.Int(failed))
-	s.tel.sweepRuns.Record(s.ctx, int64(len(results)), metric.WithAttributes(attrOperation.String(opOf(s.ctx))))
+	return []attribute.KeyValue{attrRunCount.Int(len(results)), attrRunsRunning.Int(running), attrRunsEnded.Int(ended),
+		attrRunsFailed.Int(failed)}
 }
 
 // errorKind returns the name of err's kind ("access denied", ...), or "" when it has none.
