@@ -1500,7 +1500,7 @@ func TestLocalContextCancellation(t *testing.T) {
 			e := newLocalEnv(t, sfnlocal.WithLatency(tt.op, time.Hour))
 			arn := e.create(machineSpec{name: "jobs"})
 			p := e.provider(stepfunctions.Config{})
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 			defer cancel()
 			err := tt.call(ctx, p, arn)
 			if !errors.Is(err, context.DeadlineExceeded) {
