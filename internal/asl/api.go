@@ -94,7 +94,8 @@ type Options struct {
 	Emit func(Event) int64
 	// Timeout, when positive, bounds the whole execution (for example the
 	// 5-minute Express limit); the definition's own TimeoutSeconds also
-	// applies. Exceeding either ends the run TIMED_OUT with States.Timeout.
+	// applies, and so does MaxExecutionTime. Exceeding any ends the run
+	// TIMED_OUT with States.Timeout.
 	Timeout time.Duration
 	// ResumeFrom, when non-nil, starts at that state with that input instead
 	// of StartAt (redrive). A Parallel or Map state is re-run whole: unlike
@@ -103,6 +104,11 @@ type Options struct {
 	// NoHistoryLimit lifts the MaxHistoryEvents limit, for executions that
 	// emit events without keeping a history (Express executions that log).
 	NoHistoryLimit bool
+	// MemoryBudget bounds the bytes the execution holds at once (history
+	// events, state outputs, running branches; see budget.go): exceeding it
+	// ends the run FAILED with States.DataLimitExceeded. Zero means
+	// DefaultMemoryBudget.
+	MemoryBudget int64
 	// PreviousEventID is the PreviousEventID of the first state event.
 	// Default 0, which is what AWS records for the first state entered after
 	// ExecutionStarted; a redrive may pass the id of ExecutionRedriven.
@@ -110,6 +116,14 @@ type Options struct {
 }
 
 // Cancelling the ctx given to Run ends the execution ABORTED.
+
+// MaxExecutionTime is the longest an execution runs: AWS's "maximum
+// execution time" of a Standard execution, one year (taken as 365 days; the
+// quota does not say which year). Past it the execution ends TIMED_OUT with
+// States.Timeout, as AWS's does, so a Wait state, retry interval or task
+// timeout of up to 99999999 seconds (3.2 years) that the definition may
+// hold ends there. A redrive counts the year from its own start.
+const MaxExecutionTime = 365 * 24 * time.Hour
 
 // RealClock is the wall clock.
 type RealClock struct{}

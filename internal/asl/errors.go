@@ -134,7 +134,7 @@ func (r *stateRun) fail(err *stateError) *stateError {
 		return err
 	}
 	switch err.Name {
-	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure:
+	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure, ErrDataLimitExceeded:
 	default:
 		return err
 	}
@@ -152,7 +152,19 @@ func dataLimit(st *state) *stateError {
 			name = t.resourceType
 		}
 	}
-	return newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
+	err := newError(ErrDataLimitExceeded, "The state/task '%s' returned a result with a size exceeding the maximum number of bytes service limit.", name)
+	err.located = true // names the state already
+	return err
+}
+
+// inputLimit is the error of a state whose input (after Parameters, for a
+// Task, or the input of a Parallel branch or Map iteration) is too large:
+// AWS's quota applies to the input "when scheduling a task, entering a
+// state, or starting an execution".
+func inputLimit(st *state) *stateError {
+	err := newError(ErrDataLimitExceeded, "The input of the state '%s' has a size exceeding the maximum number of bytes service limit.", st.name)
+	err.located = true
+	return err
 }
 
 // failNoMatch is the error of a Choice state where no rule matched.

@@ -25,6 +25,9 @@ func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError
 	th := r.th
 	th.emit("ParallelStateStarted", "", nil)
 	branches := r.st.parallel.branches
+	if jsonSize(input, MaxPayloadSize) > MaxPayloadSize {
+		return nil, inputLimit(r.st)
+	}
 	results := make([]any, len(branches))
 	err := th.fanOut(ctx, len(branches), len(branches), func(ctx context.Context, i int, bt *thread) *stateError {
 		out, err := bt.runMachineSafe(ctx, branches[i], input)
@@ -52,7 +55,9 @@ func (th *thread) joinFanOut(err *stateError, succeeded, failed string) {
 
 // fanOut runs n jobs on at most workers goroutines, each job on its own
 // thread whose chain starts at th's newest event. The first failure cancels
-// the others and is returned.
+// the others and is returned. Each running job costs the execution's memory
+// budget threadCost, and the output its thread held when it succeeded stays
+// charged until all jobs have ended.
 func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx context.Context, i int, t *thread) *stateError) *stateError {
 	if n == 0 {
 		return nil
@@ -67,7 +72,9 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 		firstErr *stateError
 		nextIdx  atomic.Int64
 		wg       sync.WaitGroup
+		kept     atomic.Int64 // bytes of the outputs of succeeded jobs
 	)
+	defer func() { th.ex.release(int(kept.Load())) }()
 	start := th.prev
 	work := func() {
 		for {
@@ -76,7 +83,13 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 				return
 			}
 			t := &thread{ex: th.ex, prev: start}
-			if err := job(fctx, i, t); err != nil {
+			if !th.ex.charge(threadCost) {
+				return // the run is ending: fctx is cancelled
+			}
+			err := job(fctx, i, t)
+			th.ex.release(threadCost)
+			kept.Add(int64(t.held))
+			if err != nil {
 				once.Do(func() {
 					firstErr = err
 					cancel()
@@ -179,6 +192,9 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 			if err != nil {
 				it.emit("MapIterationFailed", "mapIterationFailedEventDetails", map[string]any{"name": st.name, "index": i})
 				return err
+			}
+			if jsonSize(v, MaxPayloadSize) > MaxPayloadSize {
+				return inputLimit(st)
 			}
 			item = v
 		}

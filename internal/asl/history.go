@@ -27,6 +27,9 @@ func (th *thread) emit(typ, key string, details map[string]any) {
 		ex.cancel(errHistoryFull)
 		return
 	}
+	if !ex.charge(eventSize(details)) {
+		return
+	}
 	id := ex.opts.Emit(Event{Type: typ, PreviousEventID: th.prev, Timestamp: ex.clock.Now(), DetailsKey: key, Details: details})
 	th.prev = id
 	ex.lastID = id
@@ -45,11 +48,11 @@ func (th *thread) syncToLast() {
 
 func (th *thread) history() bool { return th.ex.opts.Emit != nil }
 
-// emitEntered records that the thread entered st with input and returns the
-// event's id.
-func (th *thread) emitEntered(st *state, input any) int64 {
+// emitEntered records that the thread entered st with input (its JSON
+// text) and returns the event's id.
+func (th *thread) emitEntered(st *state, input []byte) int64 {
 	th.emit(st.typ+"StateEntered", "stateEnteredEventDetails", map[string]any{
-		"name": st.name, "input": string(marshal(input)), "inputDetails": map[string]any{"truncated": false},
+		"name": st.name, "input": string(input), "inputDetails": map[string]any{"truncated": false},
 	})
 	return th.prev
 }

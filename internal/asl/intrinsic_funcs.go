@@ -26,40 +26,70 @@ const maxIntrinsicString = 10000
 const maxArrayRange = 1000
 
 func fnFormat(c *intrinsicCall, args []any) (any, error) {
-	tmpl, ok := args[0].(string)
-	if !ok {
-		return nil, fmt.Errorf("the template must be a string, got %s", typeName(args[0]))
-	}
-	escapes := false
-	if c.args[0].kind == argLiteral {
-		tmpl = c.args[0].raw
-		escapes = true
+	tmpl, escapes, err := formatTemplate(c, args)
+	if err != nil {
+		return nil, err
 	}
 	var b strings.Builder
 	next := 1
-	for i := 0; i < len(tmpl); i++ {
-		ch := tmpl[i]
-		if escapes && ch == '\\' && i+1 < len(tmpl) {
-			b.WriteByte(tmpl[i+1])
-			i++
-			continue
-		}
-		if ch == '{' && i+1 < len(tmpl) && tmpl[i+1] == '}' {
-			if next >= len(args) {
-				return nil, fmt.Errorf("the template has more {} placeholders than the %d arguments given", len(args)-1)
-			}
-			a := args[next]
+	formatPieces(tmpl, escapes, func(lit string, placeholder bool) bool {
+		switch {
+		case !placeholder:
+			b.WriteString(lit)
+		case next >= len(args):
+			err = fmt.Errorf("the template has more {} placeholders than the %d arguments given", len(args)-1)
+			return false
+		default:
+			writeFormatValue(&b, args[next])
 			next++
-			writeFormatValue(&b, a)
-			i++
-			continue
 		}
-		b.WriteByte(ch)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
 	if next != len(args) {
 		return nil, fmt.Errorf("the template has %d {} placeholders but %d arguments were given", next-1, len(args)-1)
 	}
 	return b.String(), nil
+}
+
+// formatTemplate returns the template of a States.Format call and whether
+// its escapes apply: a literal keeps \{ \} and \\ for Format to read, a
+// template read from a path is taken as it is.
+func formatTemplate(c *intrinsicCall, args []any) (tmpl string, escapes bool, err error) {
+	tmpl, ok := args[0].(string)
+	if !ok {
+		return "", false, fmt.Errorf("the template must be a string, got %s", typeName(args[0]))
+	}
+	if c.args[0].kind == argLiteral {
+		return c.args[0].raw, true, nil
+	}
+	return tmpl, false, nil
+}
+
+// formatPieces calls piece with each part of a States.Format template in
+// order, a run of literal text or a {} placeholder, until piece returns
+// false.
+func formatPieces(tmpl string, escapes bool, piece func(lit string, placeholder bool) bool) {
+	start := 0
+	for i := 0; i < len(tmpl); i++ {
+		switch {
+		case escapes && tmpl[i] == '\\' && i+1 < len(tmpl):
+			if !piece(tmpl[start:i], false) {
+				return
+			}
+			i++ // the escaped byte starts the next run
+			start = i
+		case tmpl[i] == '{' && i+1 < len(tmpl) && tmpl[i+1] == '}':
+			if !piece(tmpl[start:i], false) || !piece("", true) {
+				return
+			}
+			i++
+			start = i + 1
+		}
+	}
+	piece(tmpl[start:], false)
 }
 
 // writeFormatValue writes v as States.Format does: strings as they are,

@@ -35,30 +35,36 @@ type intrinsicCall struct {
 type intrinsicFunc struct {
 	minArgs, maxArgs int // maxArgs < 0: unbounded
 	call             func(c *intrinsicCall, args []any) (any, error)
+	// size returns the length of the JSON text of the value call would
+	// return for args, or an upper bound of it, without building the value;
+	// it may stop counting once the length exceeds limit. For arguments
+	// that call refuses it may return anything: call reports them. See
+	// intrinsic_bounds.go.
+	size func(c *intrinsicCall, args []any, limit int) int
 }
 
 var intrinsics map[string]*intrinsicFunc
 
 func init() {
 	intrinsics = map[string]*intrinsicFunc{
-		"States.Format":         {1, -1, fnFormat},
-		"States.StringToJson":   {1, 1, fnStringToJSON},
-		"States.JsonToString":   {1, 1, fnJSONToString},
-		"States.Array":          {0, -1, fnArray},
-		"States.ArrayPartition": {2, 2, fnArrayPartition},
-		"States.ArrayContains":  {2, 2, fnArrayContains},
-		"States.ArrayRange":     {3, 3, fnArrayRange},
-		"States.ArrayGetItem":   {2, 2, fnArrayGetItem},
-		"States.ArrayLength":    {1, 1, fnArrayLength},
-		"States.ArrayUnique":    {1, 1, fnArrayUnique},
-		"States.Base64Encode":   {1, 1, fnBase64Encode},
-		"States.Base64Decode":   {1, 1, fnBase64Decode},
-		"States.Hash":           {2, 2, fnHash},
-		"States.JsonMerge":      {3, 3, fnJSONMerge},
-		"States.MathRandom":     {2, 3, fnMathRandom},
-		"States.MathAdd":        {2, 2, fnMathAdd},
-		"States.StringSplit":    {2, 2, fnStringSplit},
-		"States.UUID":           {0, 0, fnUUID},
+		"States.Format":         {1, -1, fnFormat, sizeFormat},
+		"States.StringToJson":   {1, 1, fnStringToJSON, sizeStringToJSON},
+		"States.JsonToString":   {1, 1, fnJSONToString, sizeJSONToString},
+		"States.Array":          {0, -1, fnArray, sizeArray},
+		"States.ArrayPartition": {2, 2, fnArrayPartition, sizeArrayPartition},
+		"States.ArrayContains":  {2, 2, fnArrayContains, sizeArrayContains},
+		"States.ArrayRange":     {3, 3, fnArrayRange, sizeArrayRange},
+		"States.ArrayGetItem":   {2, 2, fnArrayGetItem, sizeArrayGetItem},
+		"States.ArrayLength":    {1, 1, fnArrayLength, sizeArrayLength},
+		"States.ArrayUnique":    {1, 1, fnArrayUnique, sizeArrayUnique},
+		"States.Base64Encode":   {1, 1, fnBase64Encode, sizeBase64Encode},
+		"States.Base64Decode":   {1, 1, fnBase64Decode, sizeBase64Decode},
+		"States.Hash":           {2, 2, fnHash, sizeHash},
+		"States.JsonMerge":      {3, 3, fnJSONMerge, sizeJSONMerge},
+		"States.MathRandom":     {2, 3, fnMathRandom, sizeMathRandom},
+		"States.MathAdd":        {2, 2, fnMathAdd, sizeMathAdd},
+		"States.StringSplit":    {2, 2, fnStringSplit, sizeStringSplit},
+		"States.UUID":           {0, 0, fnUUID, sizeUUID},
 	}
 }
 
@@ -306,6 +312,12 @@ func (c *intrinsicCall) usesContext() bool {
 
 // eval evaluates the call against input and the context object.
 func (c *intrinsicCall) eval(input any, cx contextSource) (any, *stateError) {
+	return c.evalWithin(input, cx, newIntrinsicBudget())
+}
+
+// evalWithin is eval for a call of an evaluation whose calls may still
+// return b.left bytes together (see intrinsic_bounds.go).
+func (c *intrinsicCall) evalWithin(input any, cx contextSource, b *intrinsicBudget) (any, *stateError) {
 	var small [4]any
 	args := small[:0]
 	for _, a := range c.args {
@@ -319,16 +331,22 @@ func (c *intrinsicCall) eval(input any, cx contextSource) (any, *stateError) {
 			}
 			args = append(args, v)
 		case argCall:
-			v, err := a.call.eval(input, cx)
+			v, err := a.call.evalWithin(input, cx, b)
 			if err != nil {
 				return nil, err
 			}
 			args = append(args, v)
 		}
 	}
+	if err := c.bound(b, args, nil, false); err != nil {
+		return nil, err
+	}
 	v, err := c.fn.call(c, args)
 	if err != nil {
 		return nil, &stateError{Name: ErrIntrinsicFailure, Cause: fmt.Sprintf("Invalid arguments in %s: %v", c.name, err)}
+	}
+	if err := c.bound(b, args, v, true); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

@@ -30,6 +30,11 @@ type execution struct {
 	execOnce sync.Once
 	execObj  map[string]any
 	smObj    map[string]any
+
+	budget memoryBudget
+	// deadline, when set, is when the execution's MaxExecutionTime ends
+	// (when no shorter timeout has its own timer).
+	deadline time.Time
 }
 
 // thread is one line of control: the execution itself, a Parallel branch or
@@ -37,6 +42,7 @@ type execution struct {
 type thread struct {
 	ex   *execution
 	prev int64
+	held int // bytes of the thread's current value charged to the budget
 }
 
 // Run runs the state machine on input and reports how it ended. It never
@@ -61,6 +67,10 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 		in = v
 	}
 	ex := &execution{opts: opts, clock: opts.Clock, input: in}
+	ex.budget.limit = opts.MemoryBudget
+	if ex.budget.limit <= 0 {
+		ex.budget.limit = DefaultMemoryBudget
+	}
 	start, startInput := m.startAt, in
 	if rf := opts.ResumeFrom; rf != nil {
 		if _, ok := m.states[rf.State]; !ok {
@@ -82,11 +92,16 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 			timeout = d
 		}
 	}
-	if timeout > 0 || opts.Emit != nil {
-		ctx, ex.cancel = context.WithCancelCause(ctx)
-		defer ex.cancel(nil)
+	if timeout <= 0 || timeout > MaxExecutionTime {
+		timeout = MaxExecutionTime
 	}
-	if timeout > 0 {
+	ctx, ex.cancel = context.WithCancelCause(ctx)
+	defer ex.cancel(nil)
+	if timeout == MaxExecutionTime {
+		// No timer for the year: only waiting can take that long, and
+		// thread.sleep and thread.invoke end the run at the deadline.
+		ex.deadline = ex.clock.Now().Add(MaxExecutionTime)
+	} else {
 		cancel := ex.cancel
 		timer := ex.clock.After(timeout)
 		done := make(chan struct{})
@@ -118,6 +133,13 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	case serr.abort && errors.Is(context.Cause(ctx), errExecutionTimedOut):
 		res.Status, res.Error = StatusTimedOut, ErrTimeout
 		res.Cause = fmt.Sprintf("The execution ran longer than its timeout of %s.", timeout)
+		if timeout == MaxExecutionTime {
+			res.Cause = fmt.Sprintf("The execution ran longer than the maximum execution time of one year (%s).", timeout)
+		}
+	case serr.abort && errors.Is(context.Cause(ctx), errMemoryBudget):
+		res.Status, res.Error = StatusFailed, ErrDataLimitExceeded
+		res.Cause = fmt.Sprintf("The execution held more data than its memory budget of %d bytes "+
+			"(history, state outputs and running branches); this interpreter's limit, not AWS's.", ex.budget.limit)
 	case serr.abort:
 		res.Status = StatusAborted
 	default:
@@ -135,9 +157,14 @@ func (th *thread) runMachine(ctx context.Context, m *StateMachine, start string,
 		if ctx.Err() != nil {
 			return nil, errAborted, name, input
 		}
-		next, output, err := th.runState(ctx, st, input)
+		next, output, size, err := th.runState(ctx, st, input)
 		if err != nil {
+			th.drop()
 			return nil, err, name, input
+		}
+		if size >= 0 && !th.hold(size) {
+			th.drop()
+			return nil, errAborted, name, input
 		}
 		if next == "" {
 			return output, nil, "", nil
@@ -169,14 +196,20 @@ type stateRun struct {
 	inMapItem  bool
 }
 
-// runState runs one state and returns the next state ("" at the end).
-func (th *thread) runState(ctx context.Context, st *state, input any) (string, any, *stateError) {
+// runState runs one state and returns the next state ("" at the end), its
+// output and the output's size as JSON text (-1 when not measured: the
+// output is no larger than the input).
+func (th *thread) runState(ctx context.Context, st *state, input any) (string, any, int, *stateError) {
 	r := &stateRun{th: th, st: st}
 	if st.usesContext || th.history() {
 		r.entered = th.ex.clock.Now()
 	}
 	if th.history() {
-		r.enteredID = th.emitEntered(st, input)
+		text, ok := marshalBounded(input)
+		if !ok {
+			return "", nil, -1, inputLimit(st)
+		}
+		r.enteredID = th.emitEntered(st, text)
 	}
 	var (
 		next string
@@ -194,9 +227,9 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 	case typeSucceed:
 		out, err = r.runSucceed(input)
 	case typeFail:
-		return "", nil, r.runFail(input)
+		return "", nil, -1, r.runFail(input)
 	default:
-		return "", nil, runtimeError("unknown state type %q", st.typ)
+		return "", nil, -1, runtimeError("unknown state type %q", st.typ)
 	}
 	if err != nil {
 		if err.abort && th.history() {
@@ -205,18 +238,22 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 				th.emit(st.typ+"StateAborted", "", nil)
 			}
 		}
-		return "", nil, r.fail(err)
+		return "", nil, -1, r.fail(err)
 	}
+	size := -1
 	if th.history() {
-		text := marshal(out)
-		if len(text) > MaxPayloadSize {
-			return "", nil, dataLimit(st)
+		text, ok := marshalBounded(out)
+		if !ok {
+			return "", nil, -1, dataLimit(st)
 		}
 		th.emitExited(st, text)
-	} else if st.typ == typePass && st.mayGrow() && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
-		return "", nil, dataLimit(st)
+		size = len(text)
+	} else if st.mayGrow() {
+		if size = jsonSize(out, MaxPayloadSize); size > MaxPayloadSize {
+			return "", nil, -1, dataLimit(st)
+		}
 	}
-	return next, out, nil
+	return next, out, size, nil
 }
 
 // attempt runs the body of a Pass, Task, Parallel or Map state once.
@@ -270,15 +307,34 @@ func seconds(n int64) time.Duration {
 	return time.Duration(n) * time.Second
 }
 
-// sleep waits d on the execution's clock, or until ctx ends.
+// sleep waits d on the execution's clock, or until ctx ends. A wait past
+// the execution's deadline ends the run there, TIMED_OUT.
 func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
 	if d <= 0 {
 		return nil
 	}
+	d, last := th.ex.untilDeadline(d)
 	select {
 	case <-th.ex.clock.After(d):
+		if last {
+			th.ex.cancel(errExecutionTimedOut)
+			return errAborted
+		}
 		return nil
 	case <-ctx.Done():
 		return errAborted
 	}
+}
+
+// untilDeadline shortens a wait of d that would pass the execution's
+// deadline to end there, and reports whether it did.
+func (ex *execution) untilDeadline(d time.Duration) (time.Duration, bool) {
+	if ex.deadline.IsZero() {
+		return d, false
+	}
+	left := ex.deadline.Sub(ex.clock.Now())
+	if d < left {
+		return d, false
+	}
+	return max(left, 0), true
 }

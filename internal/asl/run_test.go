@@ -3,7 +3,6 @@ package asl
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -339,18 +338,25 @@ func TestWaitUsesClock(t *testing.T) {
 }
 
 // TestSecondsBeyondDurations checks that a SecondsPath or
-// TimeoutSecondsPath too large for a time.Duration means the longest
-// duration there is, not one that wrapped around to nothing.
+// TimeoutSecondsPath too large for a time.Duration means a wait that ends
+// with the execution's year, not one that wrapped around to nothing.
 func TestSecondsBeyondDurations(t *testing.T) {
 	const huge = `{"s":10000000000}` // 10^10 s: 10^19 ns overflows an int64
 	t.Run("wait", func(t *testing.T) {
 		m := mustParse(t, `{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.s","End":true}}}`)
-		clock := newFakeClock(time.Duration(math.MaxInt64))
-		if res := m.Run(context.Background(), json.RawMessage(huge), Options{Clock: clock}); res.Status != StatusSucceeded {
-			t.Fatalf("status = %s (%s: %s)", res.Status, res.Error, res.Cause)
+		clock := newFakeClock(0)
+		done := make(chan Result, 1)
+		go func() { done <- m.Run(context.Background(), json.RawMessage(huge), Options{Clock: clock}) }()
+		clock.waitPending(t, 1)
+		clock.mu.Lock()
+		wait := clock.pending[0].d
+		clock.mu.Unlock()
+		if wait != MaxExecutionTime {
+			t.Errorf("waits %v, want %v (the execution's year, shorter than the wait)", wait, MaxExecutionTime)
 		}
-		if got := clock.Sleeps(); len(got) != 1 || got[0] != time.Duration(math.MaxInt64) {
-			t.Errorf("waited %v, want [%v]", got, time.Duration(math.MaxInt64))
+		clock.Advance(MaxExecutionTime) // the wait, far longer, ends with the execution's year
+		if res := <-done; res.Status != StatusTimedOut {
+			t.Errorf("status = %s (%s: %s), want TIMED_OUT", res.Status, res.Error, res.Cause)
 		}
 	})
 	t.Run("task timeout", func(t *testing.T) {

@@ -74,7 +74,10 @@ func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError
 	if err != nil {
 		return nil, err
 	}
-	payload := marshal(args)
+	payload, ok := marshalBounded(args)
+	if !ok {
+		return nil, inputLimit(r.st)
+	}
 	if th.history() {
 		details := t.eventDetails("region", arnRegion(th.ex.opts.Context.ID), "parameters", string(payload))
 		if timeoutSet {
@@ -141,6 +144,7 @@ func (th *thread) invoke(ctx context.Context, resource string, payload []byte, t
 		out, err := invoke(tctx, resource, payload)
 		ch <- taskResult{out: out, err: err}
 	}()
+	timeout, last := th.ex.untilDeadline(timeout)
 	timer := th.ex.clock.After(timeout)
 	select {
 	case res := <-ch:
@@ -158,6 +162,10 @@ func (th *thread) invoke(ctx context.Context, resource string, payload []byte, t
 				return res.out, nil
 			}
 		default:
+		}
+		if last { // the execution's deadline, not the task's
+			th.ex.cancel(errExecutionTimedOut)
+			return nil, errAborted
 		}
 		return nil, &stateError{Name: ErrTimeout, Cause: fmt.Sprintf("The task did not finish within its timeout of %d seconds.", int64(timeout/time.Second))}
 	case <-ctx.Done():

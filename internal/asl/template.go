@@ -89,16 +89,24 @@ func compileTemplate(v any, where string, report func(where, format string, args
 	}
 }
 
-// eval builds the payload from input. field names the template for errors
-// ("Parameters", "ResultSelector", ...).
+// eval builds the payload from input.
 func (t *template) eval(input any, cx contextSource) (any, *stateError) {
+	if !t.dynamic {
+		return t.static, nil
+	}
+	return t.evalWithin(input, cx, newIntrinsicBudget())
+}
+
+// evalWithin is eval for a template whose intrinsic calls may still return
+// b.left bytes together (see intrinsic_bounds.go).
+func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (any, *stateError) {
 	if !t.dynamic {
 		return t.static, nil
 	}
 	if t.isArray {
 		out := make([]any, len(t.elems))
 		for i, e := range t.elems {
-			v, err := e.eval(input, cx)
+			v, err := e.evalWithin(input, cx, b)
 			if err != nil {
 				return nil, err
 			}
@@ -111,13 +119,13 @@ func (t *template) eval(input any, cx contextSource) (any, *stateError) {
 		f := &t.fields[i]
 		switch {
 		case f.value:
-			v, err := f.sub.eval(input, cx)
+			v, err := f.sub.evalWithin(input, cx, b)
 			if err != nil {
 				return nil, err
 			}
 			out[f.name] = v
 		case f.call != nil:
-			v, err := f.call.eval(input, cx)
+			v, err := f.call.evalWithin(input, cx, b)
 			if err != nil {
 				return nil, err
 			}

@@ -46,6 +46,15 @@ func marshal(v any) []byte {
 	return appendJSON(make([]byte, 0, 64), v)
 }
 
+// marshalBounded is marshal for a value that may be larger than
+// MaxPayloadSize: it measures v first, and builds nothing when v is larger.
+func marshalBounded(v any) ([]byte, bool) {
+	if jsonSize(v, MaxPayloadSize) > MaxPayloadSize {
+		return nil, false
+	}
+	return marshal(v), true
+}
+
 // marshalString is marshal as a string.
 func marshalString(v any) string {
 	return string(marshal(v))
