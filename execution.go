@@ -253,9 +253,7 @@ func differentParameters(runID string, cause error) *Error {
 // when its input equals ours, else the start is an ErrIdempotencyConflict that wraps startErr.
 func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
 	runID := r.sm.Execution(r.name).String()
-	d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
-	})
+	d, err := p.describeExisting(ctx, runID)
 	if err != nil {
 		return PipelineRun{}, err
 	}
@@ -272,6 +270,32 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 	p.log.LogAttrs(ctx, slog.LevelInfo, "adopted existing execution of the same name",
 		slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", string(d.Status)))
 	return run, nil
+}
+
+// describeExisting describes the execution runID, which Step Functions has just said exists (ExecutionAlreadyExists):
+// while DescribeExecution does not show it yet (eventual consistency), it keeps trying with growing pauses for
+// Config.NotFoundGrace from now, and past that answers a retryable error rather than ErrRunNotFound.
+func (p *Provider) describeExisting(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
+	deadline := p.now().Add(max(p.notFoundGrace, 0))
+	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
+		d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+			return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
+		})
+		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" {
+			return d, err
+		}
+		left := deadline.Sub(p.now())
+		if left <= 0 {
+			return nil, &Error{Op: "ExecutePipeline", API: apiDescribeExecution, Resource: runID,
+				Err: fmt.Errorf("an execution with this idempotency key exists (ExecutionAlreadyExists), but "+
+					"DescribeExecution did not show it within %s: %w", max(p.notFoundGrace, 0), context.DeadlineExceeded),
+				Hint: "the run exists: retry with the same idempotency key to get it"}
+		}
+		p.log.LogAttrs(ctx, slog.LevelDebug, "existing execution not visible yet, retrying", slog.String("run", runID))
+		if serr := p.sleep(ctx, min(delay, left)); serr != nil {
+			return nil, &Error{Op: "ExecutePipeline", Resource: runID, Err: serr}
+		}
+	}
 }
 
 // sameJSON reports whether a and b hold equal JSON values: objects compare without regard to key order or
