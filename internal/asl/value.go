@@ -239,18 +239,30 @@ func jsonSize(v any, limit int) int {
 	}
 }
 
-// stringSize is the length of s as a JSON string literal (approximate for
-// invalid UTF-8).
+// stringSize is the length of s as a JSON string literal, as appendString
+// writes it.
 func stringSize(s string) int {
 	n := len(s) + 2
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\\':
-			n++
-		case c < 0x20:
-			n += 5
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\n' || c == '\r' || c == '\t' || c == '"' || c == '\\':
+				n++
+			case c < 0x20:
+				n += 5
+			}
+			i++
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1: // written as \ufffd
+			n += 5
+		case r == '\u2028' || r == '\u2029': // written as \u2028, \u2029
+			n += 3
+		}
+		i += size
 	}
 	return n
 }
