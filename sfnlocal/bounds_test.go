@@ -18,11 +18,10 @@ import (
 // heapWatch samples the heap while a test runs, to report how much an
 // execution made the server hold and allocate.
 type heapWatch struct {
-	stop       chan struct{}
-	wg         sync.WaitGroup
-	peak       atomic.Uint64
-	before     runtime.MemStats
-	totalAlloc uint64
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	peak   atomic.Uint64
+	before runtime.MemStats
 }
 
 func watchHeap() *heapWatch {
