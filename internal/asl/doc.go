@@ -20,8 +20,10 @@
 //     worker pool they share), choice.go, wait.go, fail.go.
 //   - query.go: the query-language interface (below); jsonpath.go and
 //     jsonpath_choice.go: JSONPath behind it, with paths.go, template.go,
-//     intrinsics.go and intrinsic_funcs.go.
-//   - value.go: JSON values (parsing, writing, sizes, comparisons).
+//     intrinsics.go, intrinsic_funcs.go and intrinsic_bounds.go (what each
+//     intrinsic function may return, measured before it is built).
+//   - value.go: JSON values (parsing, writing, sizes, comparisons);
+//     budget.go: the execution's memory budget.
 //
 // # Data
 //
@@ -132,4 +134,25 @@
 //   - The 25,000-event history limit (MaxHistoryEvents) applies when Emit
 //     is set; the error name States.Runtime is an assumption, AWS documents
 //     only the cause text.
+//
+// # Bounds
+//
+// No definition and input may make one execution exhaust the process:
+//
+//   - The 256 KiB payload quota (MaxPayloadSize) is checked where AWS
+//     documents it (a state's input when it is entered or a task is
+//     scheduled, after Parameters; its result and output), always on the
+//     measured size (jsonSize) before anything is serialised.
+//   - Every intrinsic function measures its result from its arguments before
+//     building it and fails with States.DataLimitExceeded when it would be
+//     over the quota; the calls of one field may return 1 MiB together
+//     (intrinsic_bounds.go). AWS documents no limit inside an evaluation.
+//   - Each execution has a memory budget (Options.MemoryBudget, default
+//     DefaultMemoryBudget): its history strings, each thread's current
+//     output, fan-out results until joined, and running branches. Past it
+//     the execution ends FAILED with States.DataLimitExceeded, which Catch
+//     cannot catch. AWS has no such budget.
+//   - An execution runs at most MaxExecutionTime (AWS's one year for a
+//     Standard execution), then ends TIMED_OUT with States.Timeout; waits,
+//     retry intervals and task timeouts that would pass it end there.
 package asl
