@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 // heapWatch samples the heap while a test runs, to report how much an
@@ -122,4 +124,51 @@ func runToEnd(t *testing.T, c *sfn.Client, sm *string, typ types.StateMachineTyp
 		return err == nil && d.Status != types.ExecutionStatusRunning
 	})
 	return string(d.Status), aws.ToString(d.Error)
+}
+
+// TestWaitBeyondOneYearOnTheWire checks that a Standard execution whose Wait
+// is longer than AWS's one-year maximum execution time ends TIMED_OUT with
+// States.Timeout a year after it started, as on AWS, and is running a second
+// before.
+func TestWaitBeyondOneYearOnTheWire(t *testing.T) {
+	ctx := context.Background()
+	clk := NewManualClock(time.Time{})
+	_, c := startServer(t, WithClock(clk))
+	def := `{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":99999999,"Next":"Done"},"Done":{"Type":"Succeed"}}}`
+	sm, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("sleeper"), RoleArn: aws.String(testRole),
+		Definition: aws.String(def)})
+	if err != nil {
+		t.Fatalf("CreateStateMachine: %v", err)
+	}
+	start, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: sm.StateMachineArn})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	waitFor(t, "the Wait state to wait", func() bool { return clk.Pending() > 0 })
+	describe := func() *sfn.DescribeExecutionOutput {
+		d, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: start.ExecutionArn})
+		if err != nil {
+			t.Fatalf("DescribeExecution: %v", err)
+		}
+		return d
+	}
+	clk.Advance(asl.MaxExecutionTime - time.Second)
+	time.Sleep(20 * time.Millisecond)
+	if d := describe(); d.Status != types.ExecutionStatusRunning {
+		t.Fatalf("a second before the year the execution is %s, want RUNNING", d.Status)
+	}
+	clk.Advance(time.Second)
+	var d *sfn.DescribeExecutionOutput
+	waitFor(t, "the execution to end", func() bool { d = describe(); return d.Status != types.ExecutionStatusRunning })
+	if d.Status != types.ExecutionStatusTimedOut || d.StopDate.Sub(*d.StartDate) != asl.MaxExecutionTime {
+		t.Errorf("execution ended %s after %v, want TIMED_OUT after %v", d.Status, d.StopDate.Sub(*d.StartDate), asl.MaxExecutionTime)
+	}
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: start.ExecutionArn, ReverseOrder: true, MaxResults: 1})
+	if err != nil {
+		t.Fatalf("GetExecutionHistory: %v", err)
+	}
+	if len(h.Events) != 1 || h.Events[0].Type != types.HistoryEventTypeExecutionTimedOut ||
+		h.Events[0].ExecutionTimedOutEventDetails == nil || aws.ToString(h.Events[0].ExecutionTimedOutEventDetails.Error) != "States.Timeout" {
+		t.Errorf("last event = %+v, want ExecutionTimedOut with States.Timeout", h.Events)
+	}
 }
