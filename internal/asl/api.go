@@ -122,9 +122,9 @@ type Options struct {
 // quota does not say which year). Past it the execution ends TIMED_OUT with
 // States.Timeout, as AWS's does, so a Wait state, retry interval or task
 // timeout of up to 99999999 seconds (3.2 years) that the definition may
-// hold ends there. A redrive counts the year from its own start (UNCONFIRMED: AWS
-// does not say whether a redriven execution's year counts from its first
-// start).
+// hold ends there. A redrive counts the year from its own start
+// (UNCONFIRMED: AWS does not say whether a redriven execution's year counts
+// from its first start).
 const MaxExecutionTime = 365 * 24 * time.Hour
 
 // RealClock is the wall clock.
