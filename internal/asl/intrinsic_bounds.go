@@ -158,14 +158,30 @@ func sizeArrayPartition(_ *intrinsicCall, args []any, limit int) int {
 
 func sizeArrayContains(*intrinsicCall, []any, int) int { return boolSize }
 
-// sizeArrayRange is the length of the range; fnArrayRange refuses ranges of
-// more than maxArrayRange elements.
-func sizeArrayRange(c *intrinsicCall, args []any, limit int) int {
-	v, err := fnArrayRange(c, args) // at most maxArrayRange small numbers
-	if err != nil {
+// sizeArrayRange is the length of the range, counted without building it;
+// fnArrayRange refuses ranges of more than maxArrayRange elements.
+func sizeArrayRange(_ *intrinsicCall, args []any, _ int) int {
+	var n [3]int64
+	for i := range n {
+		v, err := intArg(args, i)
+		if err != nil {
+			return 0
+		}
+		n[i] = v
+	}
+	start, end, stepBy := n[0], n[1], n[2]
+	if stepBy <= 0 || start > end {
+		return 2
+	}
+	steps := (uint64(end) - uint64(start)) / uint64(stepBy)
+	if steps >= maxArrayRange {
 		return 0
 	}
-	return jsonSize(v, limit)
+	size := 1 // '[', then each element with its ',' or the ']'
+	for i := range int64(steps) + 1 {
+		size += intSize(start+i*stepBy) + 1
+	}
+	return size
 }
 
 // sizeArrayGetItem is the item's length; the item is the argument's own,
