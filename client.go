@@ -15,8 +15,11 @@ type SFNClient = sfnapi.Client
 
 // NewWithClient returns a Provider that calls client as given, after validating cfg as New does. The
 // settings that build a client do not apply to one passed in, and setting them is an error that names the
-// field: Credentials, Endpoint, HTTPClient, MaxAttempts and MaxBackoff. The client-side rate limits
+// field: Credentials, Endpoint, LogsEndpoint, HTTPClient, MaxAttempts and MaxBackoff. The client-side rate limits
 // (Config.RateLimits) do apply.
+//
+// Such a Provider has no CloudWatch Logs client: it answers for Express runs from Config.ExpressResults only, as
+// if no state machine logged its results, and it refuses Config.ExpressMode ExpressAsync, which needs the logs.
 func NewWithClient(client SFNClient, cfg Config) (*Provider, error) {
 	const op = "NewWithClient"
 	switch {
@@ -26,6 +29,10 @@ func NewWithClient(client SFNClient, cfg Config) (*Provider, error) {
 		return nil, invalid(op, "Config.Credentials does not apply to a client passed to NewWithClient: give the client its credentials")
 	case cfg.Endpoint != "":
 		return nil, invalid(op, "Config.Endpoint does not apply to a client passed to NewWithClient: set the client's BaseEndpoint")
+	case cfg.LogsEndpoint != "":
+		return nil, invalid(op, "Config.LogsEndpoint does not apply to a client passed to NewWithClient: its Provider reads no CloudWatch Logs")
+	case cfg.ExpressMode == ExpressAsync:
+		return nil, invalid(op, "Config.ExpressMode ExpressAsync needs the CloudWatch Logs client that New builds: use New, or ExpressSync")
 	case cfg.HTTPClient != nil:
 		return nil, invalid(op, "Config.HTTPClient does not apply to a client passed to NewWithClient: set the client's HTTPClient")
 	case cfg.MaxAttempts != 0 || cfg.MaxBackoff != 0:

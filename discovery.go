@@ -60,9 +60,10 @@ func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 				return err
 			}
 			jobs[i], found[i] = jobFrom(arn, item, d), true
-			if t := jobs[i].Type; t == TypeStandard || t == TypeExpress {
-				p.rememberType(arn, t)
+			if d.Type == "" {
+				d.Type = item.Type
 			}
+			p.rememberMachine(arn, d)
 			return nil
 		})
 	}
@@ -107,6 +108,10 @@ func jobFrom(arn string, item types.StateMachineListItem, d *sfn.DescribeStateMa
 	}
 	if d.LoggingConfiguration != nil {
 		j.LoggingLevel = string(d.LoggingConfiguration.Level)
+	}
+	if j.Type == TypeExpress {
+		j.ExpressResultsNotRecoverable = loggingFrom(d.LoggingConfiguration).resultsMissing()
+		j.ExpressResultsRecoverable = j.ExpressResultsNotRecoverable == ""
 	}
 	if d.TracingConfiguration != nil {
 		j.TracingEnabled = d.TracingConfiguration.Enabled

@@ -155,10 +155,7 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string,
 		return "", invalid("ExecutePipeline", "job %s: unknown type %q (want STANDARD or EXPRESS)", job.ID, job.Type)
 	}
 	base := sm.Base().String()
-	p.mu.Lock()
-	t, ok := p.types[base]
-	p.mu.Unlock()
-	if ok {
+	if t, ok := p.cachedType(base); ok {
 		return t, nil
 	}
 	return p.describeType(ctx, base)
@@ -166,11 +163,7 @@ func (p *Provider) jobType(ctx context.Context, job Job, sm sfnarn.ARN) (string,
 
 // describeType looks up the type of the state machine with unqualified ARN base and remembers it.
 func (p *Provider) describeType(ctx context.Context, base string) (string, error) {
-	// The type is the same for every version and alias, and DescribeStateMachine does not take alias ARNs.
-	out, err := callAPI(ctx, p, apiDescribeStateMachine, base, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
-			IncludedData: types.IncludedDataMetadataOnly})
-	})
+	out, err := p.describeMachine(ctx, base)
 	if err != nil {
 		return "", err
 	}
@@ -179,14 +172,7 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 		return "", &Error{Op: opOf(ctx), API: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
 			Err: fmt.Errorf("unknown state machine type %q", t)}
 	}
-	p.rememberType(base, t)
 	return t, nil
-}
-
-func (p *Provider) rememberType(baseARN, t string) {
-	p.mu.Lock()
-	p.types[baseARN] = t
-	p.mu.Unlock()
 }
 
 // startStandard starts a Standard execution.

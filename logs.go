@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -67,14 +68,14 @@ const terminalEventsPattern = `{ ($.type = "ExecutionSucceeded") || ($.type = "E
 // (Config.LogsEndpoint) is used as the client's base endpoint; otherwise the SDK resolves one as for any client:
 // AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, then AWS_ENDPOINT_URL and the shared config's endpoint_url (read only when awsCfg
 // came from config.LoadDefaultConfig), then AWS's endpoint for the region. The HTTP client is wrapped as the Step
-// Functions client's is (see internal/sdkhttp); wrapping twice is a no-op.
-func newLogsClient(awsCfg aws.Config, endpoint string) *cloudwatchlogs.Client {
+// Functions client's is (see internal/sdkhttp); wrapping twice is a no-op. optFns apply after the endpoint.
+func newLogsClient(awsCfg aws.Config, endpoint string, optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
 	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(awsCfg.HTTPClient)
-	return cloudwatchlogs.NewFromConfig(awsCfg, func(o *cloudwatchlogs.Options) {
+	return cloudwatchlogs.NewFromConfig(awsCfg, append([]func(*cloudwatchlogs.Options){func(o *cloudwatchlogs.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
-	})
+	}}, optFns...)...)
 }
 
 // checkEndpointURL checks an endpoint setting (such as Config.LogsEndpoint, named by field) is an http or https URL
@@ -124,6 +125,9 @@ type logSearchQuery struct {
 	// DeliveryAllowance is how long after a run's latest possible end its events may still arrive; zero means
 	// defaultLogDeliveryAllowance.
 	DeliveryAllowance time.Duration
+	// Pattern is the filterPattern; empty means terminalEventsPattern. A narrower one (see runEndPattern) must
+	// still select only terminal events.
+	Pattern string
 }
 
 // loggedEnd is how a run ended, as its terminal log event says.
@@ -195,7 +199,7 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 	}
 	in := &cloudwatchlogs.FilterLogEventsInput{
 		LogGroupName:  aws.String(group.Name),
-		FilterPattern: aws.String(terminalEventsPattern),
+		FilterPattern: aws.String(cmp.Or(q.Pattern, terminalEventsPattern)),
 		StartTime:     aws.Int64(first.Add(-logClockSkew).UnixMilli()),
 		EndTime:       aws.Int64(end.UnixMilli()),
 	}

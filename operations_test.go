@@ -34,8 +34,13 @@ func TestDefaultRateLimitsFollowTheOperationsTable(t *testing.T) {
 				t.Errorf("DefaultRateLimits(%q)[%s] = %+v, want %+v (the bucket %+v)", region, op.Name, l, want, b)
 			}
 		}
-		if n != len(got) {
-			t.Errorf("DefaultRateLimits(%q) has %d limits, the table %d operations the provider calls", region, len(got), n)
+		// CloudWatch Logs' FilterLogEvents is the one limit beyond Step Functions' table.
+		if l := got[apiFilterLogEvents]; l != filterLogEventsLimit {
+			t.Errorf("DefaultRateLimits(%q)[FilterLogEvents] = %+v, want %+v", region, l, filterLogEventsLimit)
+		}
+		if n+1 != len(got) {
+			t.Errorf("DefaultRateLimits(%q) has %d limits, the table %d operations the provider calls and FilterLogEvents",
+				region, len(got), n)
 		}
 	}
 }

@@ -29,7 +29,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"reflect"
 	"sync"
 	"time"
@@ -97,6 +96,15 @@ type Job struct {
 	// LoggingLevel is the CloudWatch Logs level: ALL, ERROR, FATAL or OFF. Express results outside this
 	// Provider's memory are only in those logs (level ALL with execution data).
 	LoggingLevel string
+	// ExpressResultsRecoverable reports whether the results of an Express job's runs can be read back from its
+	// CloudWatch Logs: it logs at level ALL with includeExecutionData to a log group. Only then can a Provider
+	// that did not start a run (another replica, a restart) learn its outputs, and only then is
+	// Config.ExpressMode ExpressAsync accepted for it. Always false for Standard jobs; see
+	// ExpressResultsNotRecoverable for why not.
+	ExpressResultsRecoverable bool
+	// ExpressResultsNotRecoverable says, for an Express job whose ExpressResultsRecoverable is false, which
+	// logging setting to change; empty otherwise.
+	ExpressResultsNotRecoverable string
 	// TracingEnabled reports whether X-Ray tracing is on.
 	TracingEnabled bool
 	// RevisionID identifies the state machine's current definition revision.
@@ -259,11 +267,50 @@ type Config struct {
 	// evicted first). Default 1000. Each result holds the run's output, up to 256 KiB. Ignored with
 	// ExpressResults.
 	ExpressResultCapacity int
+	// ExpressMode is how ExecutePipeline runs Express state machines: ExpressSync (the default) waits for the run
+	// with StartSyncExecution, ExpressAsync starts it with StartExecution and follows it in the state machine's
+	// CloudWatch Logs. See ExpressMode.
+	ExpressMode ExpressMode
+	// LogsEndpoint optionally overrides the CloudWatch Logs endpoint, e.g. "http://127.0.0.1:8083" for a local
+	// endpoint that serves both APIs (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS works too). The CloudWatch Logs client
+	// shares the Step Functions client's credentials, HTTP client, CA bundle and retries; it reads the results of
+	// Express runs that no result store holds (see GetPipelineRunStatus). It must not carry user information.
+	LogsEndpoint string
 	// ExpressResultBytes bounds the memory the default store's results take: the least recently used are evicted
 	// while their outputs, error names and causes add up to more. Default 64 MiB (room for 256 results of the
 	// largest output, or all 1000 of up to 64 KiB). The latest result is always kept. Ignored with
 	// ExpressResults.
 	ExpressResultBytes int
+}
+
+// ExpressMode is how ExecutePipeline runs Express state machines (Config.ExpressMode).
+type ExpressMode int
+
+const (
+	// ExpressSync runs an Express execution with StartSyncExecution: ExecutePipeline returns when it has ended
+	// (at most 5 minutes), with its status and outputs, and records the result in Config.ExpressResults. It needs
+	// no logging; a Provider that did not start the run finds its result in a shared store, or in the state
+	// machine's CloudWatch Logs when it logs at level ALL with includeExecutionData.
+	ExpressSync ExpressMode = iota
+	// ExpressAsync starts an Express execution with StartExecution and returns the run at once, Running, with a
+	// RUNNING record in Config.ExpressResults; GetPipelineRunStatus, GetPipelineRunStatuses and WaitPipelineRun
+	// then read its end from the state machine's CloudWatch Logs (one FilterLogEvents query per log group and
+	// round for all the runs tracked there). No host connection stays open for the run, and a host that crashes
+	// after the start loses nothing: any Provider follows the run from the logs. The state machine must log at
+	// level ALL with includeExecutionData to a log group the caller may read (logs:FilterLogEvents); starts of
+	// one that does not are refused with ErrNotSupported before anything runs.
+	ExpressAsync
+)
+
+// String returns "sync" or "async".
+func (m ExpressMode) String() string {
+	switch m {
+	case ExpressSync:
+		return "sync"
+	case ExpressAsync:
+		return "async"
+	}
+	return fmt.Sprintf("ExpressMode(%d)", int(m))
 }
 
 // Defaults for Config fields.
@@ -290,6 +337,8 @@ const (
 	apiGetExecutionHistory  = sfnops.GetExecutionHistory
 	apiRedriveExecution     = sfnops.RedriveExecution
 	apiListExecutions       = sfnops.ListExecutions
+	// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs.
+	apiFilterLogEvents = "FilterLogEvents"
 )
 
 // withDefaults returns cfg with every zero field that has a default set to it: the one place defaults are
@@ -313,9 +362,15 @@ func setDefault[T comparable](v *T, def T) {
 	}
 }
 
+// filterLogEventsLimit is the documented FilterLogEvents quota: 5 transactions per second per account and region,
+// which cannot be raised (AWS re:Post knowledge center, "How do I determine throttling in my CloudWatch logs?").
+var filterLogEventsLimit = RateLimit{PerSecond: 5, Burst: 5}
+
 // DefaultRateLimits returns the client-side rate limits used in region: the documented Step Functions token
 // buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
 // us-west-2 and eu-west-1. StartSyncExecution has no published bucket and uses the Express StartExecution one.
+// CloudWatch Logs' FilterLogEvents, which reads Express results from logs, has its quota of 5 per second in
+// every region.
 //
 // The limits are where each API's adaptive limiter starts: alone, a Provider reaches the quota without
 // exceeding it. When Step Functions throttles a call, another client of the account is spending the same
@@ -336,6 +391,7 @@ func DefaultRateLimits(region string) map[string]RateLimit {
 		b := q.In(region)
 		limits[op.Name] = RateLimit{PerSecond: b.Refill, Burst: int(b.Burst)}
 	}
+	limits[apiFilterLogEvents] = filterLogEventsLimit
 	return limits
 }
 
@@ -343,6 +399,8 @@ func DefaultRateLimits(region string) map[string]RateLimit {
 // use.
 type Provider struct {
 	client               sfnapi.Client
+	logs                 logsAPI // nil: Express results are not read from CloudWatch Logs
+	expressMode          ExpressMode
 	region               string
 	traceHeader          string
 	log                  *slog.Logger
@@ -364,8 +422,8 @@ type Provider struct {
 	tracker       *tracker           // the runs WaitPipelineRun calls follow
 	tel           *telemetry         // spans and metrics (Config.TracerProvider, MeterProvider)
 
-	mu    sync.Mutex
-	types map[string]string // state machine type by base ARN
+	mu       sync.Mutex
+	machines map[string]machineInfo // what DescribeStateMachine (or ListJobs) said, by base ARN
 }
 
 // New validates cfg and returns a Provider using the AWS SDK's Step Functions client. It does not call AWS.
@@ -375,11 +433,16 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	cfg = cfg.withDefaults()
 	limiters := newLimiters(cfg)
-	client, err := newSFNClient(ctx, cfg, limiters.addMiddleware)
+	client, logs, err := newClients(ctx, cfg, limiters.addMiddleware)
 	if err != nil {
 		return nil, err
 	}
-	return newProviderWithLimiters(client, cfg, limiters)
+	p, err := newProviderWithLimiters(client, cfg, limiters)
+	if err != nil {
+		return nil, err
+	}
+	p.logs = logs
+	return p, nil
 }
 
 // extraThrottleCodes are the throttling error codes of Step Functions that the SDK's standard retryer does not
@@ -407,6 +470,13 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.ExpressResultCapacity %d is negative", cfg.ExpressResultCapacity)
 	case cfg.ExpressResultBytes < 0:
 		return invalid(op, "Config.ExpressResultBytes %d is negative", cfg.ExpressResultBytes)
+	case cfg.ExpressMode != ExpressSync && cfg.ExpressMode != ExpressAsync:
+		return invalid(op, "Config.ExpressMode %d is neither ExpressSync nor ExpressAsync", int(cfg.ExpressMode))
+	}
+	if cfg.LogsEndpoint != "" {
+		if err := checkEndpointURL("Config.LogsEndpoint", cfg.LogsEndpoint); err != nil {
+			return invalid(op, "%w", err)
+		}
 	}
 	if err := validateTraceHeader(cfg.TraceHeader); err != nil {
 		return invalid(op, "Config.TraceHeader: %w", err)
@@ -427,15 +497,8 @@ func validateConfig(cfg Config) error {
 			"and bound each call with its ctx", setting, t, minHTTPTimeout)
 	}
 	if cfg.Endpoint != "" {
-		// The endpoint is quoted only once it is known to hold no user information, which could be a password.
-		u, err := url.Parse(cfg.Endpoint)
-		switch {
-		case err != nil:
-			return invalid(op, "Config.Endpoint is not a URL such as http://127.0.0.1:8083")
-		case u.User != nil:
-			return invalid(op, "Config.Endpoint must not carry user information (host %q)", u.Host)
-		case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-			return invalid(op, "Config.Endpoint %q is not an http or https URL", cfg.Endpoint)
+		if err := checkEndpointURL("Config.Endpoint", cfg.Endpoint); err != nil {
+			return invalid(op, "%w", err)
 		}
 	}
 	defaults := DefaultRateLimits(cfg.Region)
@@ -492,7 +555,8 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 		now:                  time.Now,
 		sleep:                sleepCtx,
 		limiters:             limiters,
-		types:                make(map[string]string),
+		expressMode:          cfg.ExpressMode,
+		machines:             make(map[string]machineInfo),
 	}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
@@ -543,8 +607,9 @@ func WithTraceHeader(header string) ExecuteOption {
 // returns the same run instead of starting a second one, and repeating it with different parameters fails with
 // ErrIdempotencyConflict. Step Functions keeps names for 90 days after a Standard run closes.
 //
-// Express executions are not idempotent in Step Functions: for them the key only deduplicates within this
-// Provider, while it still holds the run's result (see Config.ExpressResultCapacity and ExpressResultBytes).
+// Express executions are not idempotent in Step Functions: for them the Provider deduplicates through
+// Config.ExpressResults, within this Provider with the default in-memory store (while it holds the run's result,
+// see Config.ExpressResultCapacity and ExpressResultBytes) and across the replicas sharing a store.
 func WithIdempotencyKey(key string) ExecuteOption {
 	return func(o *executeOptions) { o.idempotencyKey = &key }
 }

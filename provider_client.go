@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
@@ -20,16 +21,44 @@ import (
 // DefaultCredentialTimeout is the default of Config.CredentialTimeout.
 const DefaultCredentialTimeout = auth.DefaultRequestTimeout
 
-// newSFNClient builds the Step Functions client of New from cfg (valid, with its defaults applied): the SDK's configuration (environment and shared
-// config) with the provider's region, retryer and logger; the HTTP client with any custom CA bundle; credentials
-// from cfg.Credentials, the default chain when nil, resolved over the same HTTP client bounded per request by
-// cfg.CredentialTimeout; the endpoint; and apiOptions.
-func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middleware.Stack) error) (*sfn.Client, error) {
+// newClients builds the Step Functions and CloudWatch Logs clients of New from cfg (valid, with its defaults
+// applied): the SDK's configuration (environment and shared config) with the provider's region, retryer and
+// logger; the HTTP client with any custom CA bundle; credentials from cfg.Credentials, the default chain when nil,
+// resolved over the same HTTP client bounded per request by cfg.CredentialTimeout; the endpoints (Config.Endpoint,
+// Config.LogsEndpoint); the SDK's telemetry (Config.TracerProvider, MeterProvider); and apiOptions, which both
+// clients run (the rate limiters' middleware keys on the operation's name).
+func newClients(ctx context.Context, cfg Config, apiOptions ...func(*middleware.Stack) error) (*sfn.Client,
+	*cloudwatchlogs.Client, error) {
+	awsCfg, err := newAWSConfig(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	client := sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
+		if cfg.Endpoint != "" {
+			o.BaseEndpoint = aws.String(cfg.Endpoint)
+		}
+		// Also for an endpoint from the environment (AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL) or shared config.
+		if o.BaseEndpoint != nil {
+			o.APIOptions = append(o.APIOptions, sdkhttp.DisableHostPrefix)
+		}
+		o.APIOptions = append(o.APIOptions, apiOptions...)
+		o.TracerProvider, o.MeterProvider = sdkTelemetry(cfg)
+	})
+	logsCfg := awsCfg.Copy()
+	logsCfg.APIOptions = append(logsCfg.APIOptions, apiOptions...)
+	logs := newLogsClient(logsCfg, cfg.LogsEndpoint, func(o *cloudwatchlogs.Options) {
+		o.TracerProvider, o.MeterProvider = sdkTelemetry(cfg)
+	})
+	return client, logs, nil
+}
+
+// newAWSConfig returns the SDK configuration both clients of New are built from (see newClients).
+func newAWSConfig(ctx context.Context, cfg Config) (aws.Config, error) {
 	const op = "New"
 	// The bundle is added here rather than by the SDK's config loader, which accepts only its own client type.
 	httpClient, err := sdkhttp.WithCABundle(ctx, cfg.HTTPClient)
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf("Config.HTTPClient: %w", err)}
+		return aws.Config{}, &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf("Config.HTTPClient: %w", err)}
 	}
 	opts := []func(*config.LoadOptions) error{
 		config.WithRegion(cfg.Region),
@@ -42,7 +71,7 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
+		return aws.Config{}, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
 	}
 	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(httpClient)
 
@@ -55,21 +84,10 @@ func newSFNClient(ctx context.Context, cfg Config, apiOptions ...func(*middlewar
 	credCfg.HTTPClient = sdkhttp.WithTimeout(awsCfg.HTTPClient, cfg.CredentialTimeout)
 	creds, err := src.Credentials(ctx, credCfg)
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrInvalidInput, Resource: src.String(), Err: fmt.Errorf("credentials: %w", err)}
+		return aws.Config{}, &Error{Op: op, Kind: ErrInvalidInput, Resource: src.String(), Err: fmt.Errorf("credentials: %w", err)}
 	}
 	awsCfg.Credentials = creds
-
-	return sfn.NewFromConfig(awsCfg, func(o *sfn.Options) {
-		if cfg.Endpoint != "" {
-			o.BaseEndpoint = aws.String(cfg.Endpoint)
-		}
-		// Also for an endpoint from the environment (AWS_ENDPOINT_URL_SFN, AWS_ENDPOINT_URL) or shared config.
-		if o.BaseEndpoint != nil {
-			o.APIOptions = append(o.APIOptions, sdkhttp.DisableHostPrefix)
-		}
-		o.APIOptions = append(o.APIOptions, apiOptions...)
-		o.TracerProvider, o.MeterProvider = sdkTelemetry(cfg)
-	}), nil
+	return awsCfg, nil
 }
 
 // newRetryer returns the retryer of every client the provider builds: the Step Functions client and the credential

@@ -294,7 +294,9 @@ func TestLocalListJobs(t *testing.T) {
 			}
 			want[arn] = stepfunctions.Job{ID: arn, Name: s.name, Type: string(s.typ), RoleARN: localRole, Status: "ACTIVE",
 				CreatedAt: aws.ToTime(d.CreationDate), LoggingLevel: level, TracingEnabled: s.tracing,
-				RevisionID: aws.ToString(d.RevisionId)}
+				RevisionID: aws.ToString(d.RevisionId),
+				// create logs with includeExecutionData: an Express machine at level ALL keeps its results there.
+				ExpressResultsRecoverable: s.typ == types.StateMachineTypeExpress && s.logging == types.LogLevelAll}
 		}
 		jobs, err := e.provider(stepfunctions.Config{}).ListJobs(context.Background())
 		if err != nil {

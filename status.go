@@ -11,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
-	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
@@ -45,9 +44,27 @@ func MapStatus(status string) RunState {
 // Right after a start Step Functions may briefly answer ExecutionDoesNotExist: within Config.NotFoundGrace of
 // the start of a run this Provider started (or named Polysync-<UUIDv7>), that is reported as Running.
 //
-// An Express run is answered from the Provider's record of recent Express results and never calls AWS; a run
-// no longer held is ErrRunNotFound. The exception are the Express child executions of a Distributed Map
-// (express:<stateMachine>/<label>:...), which Step Functions describes like Standard ones.
+// Step Functions cannot describe Express runs. One is answered from Config.ExpressResults when the store holds its
+// end, without calling AWS. Otherwise (another replica or process started it, the store lost it, or it was started
+// with ExpressAsync and has not been seen ending) its end is read from its state machine's CloudWatch Logs
+// (FilterLogEvents on the log group of its loggingConfiguration, which DescribeStateMachine gives once per state
+// machine and the Provider keeps for 15 minutes), from its start (the time in a Polysync-<UUIDv7> name, or the
+// store's record) to 5 minutes later plus a delivery allowance; what is found is recorded in the store, so the next
+// lookup is free. Delivery is best effort: a run whose end is not in the logs yet is Running while it may still be
+// running or its events still arrive (5 minutes plus 5 minutes from its start), and ErrRunNotFound after that, with
+// a hint naming the log group, the logs:FilterLogEvents permission and any logging setting to change. A run named
+// from an idempotency key (no time in its name) that no store holds is sought over the last 24 hours by its ARN.
+//
+// Only a state machine that logs at level ALL with includeExecutionData logs every run's end with its output. At
+// level ERROR or FATAL, or without includeExecutionData, failed, timed-out and aborted runs are still found (with
+// their error and cause); a success is not logged at ERROR or FATAL (the run is then Running while young and
+// ErrRunNotFound after, the error naming the level), and is logged without its output without
+// includeExecutionData: it is reported Success with a Message saying so when params has no Output or InputOutput
+// parameter, and is ErrOutputNotApplied otherwise, since its outputs cannot be applied. Neither is recorded in the
+// store. A state machine that does not log (level OFF) leaves such a run ErrRunNotFound, naming the setting.
+//
+// The exception are the Express child executions of a Distributed Map (express:<stateMachine>/<label>:...), which
+// Step Functions describes like Standard ones.
 func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, params []Parameter) (st RunStatus, err error) {
 	const op = "GetPipelineRunStatus"
 	if opOf(ctx) == "" {
@@ -63,18 +80,9 @@ func (p *Provider) GetPipelineRunStatus(ctx context.Context, runID string, param
 		return RunStatus{}, &Error{Op: op, Resource: runID, Err: err}
 	}
 	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		rec, err := p.results.Get(ctx, runID)
-		if err != nil && !errors.Is(err, expressstore.ErrNotFound) {
-			return RunStatus{}, p.storeError(ctx, runID, "look the run up", err)
-		}
-		if err != nil {
-			return RunStatus{}, &Error{Op: op, Kind: ErrRunNotFound, Resource: runID,
-				Err: errors.New("the Express result store holds no result for the run"),
-				Hint: "Step Functions cannot describe Express executions; the Provider keeps the results of the Express runs it " +
-					"starts in Config.ExpressResults (by default in this process's memory, bounded by ExpressResultCapacity and " +
-					"ExpressResultBytes); share one store between replicas, or look for the run in the state machine's CloudWatch Logs"}
-		}
-		return expressStatus(rec, params), nil
+		l := &expressLookup{runID: runID, arn: a}
+		p.expressStatuses(ctx, []*expressLookup{l})
+		return l.statusOf(params)
 	}
 	v, err := p.describeRun(ctx, runID, a)
 	if err != nil {

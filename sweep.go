@@ -68,8 +68,10 @@ const (
 // without states:ListExecutions) is described run by run for 15 minutes before listing is tried again, and
 // the failure is logged.
 //
-// Express runs are answered from the Provider's record, with no call, and Distributed Map children (which
-// are listed by Map Run, not by state machine) are described one by one. Concurrent calls, and concurrent
+// Express runs are answered as GetPipelineRunStatus says: from the result store, with no call, and those whose
+// end it does not hold from their state machines' CloudWatch Logs, with one FilterLogEvents query (and its pages)
+// per log group for all of them, plus one DescribeStateMachine per state machine every 15 minutes. Distributed Map
+// children (which are listed by Map Run, not by state machine) are described one by one. Concurrent calls, and concurrent
 // WaitPipelineRun calls, share listings and descriptions in flight. Refs naming the same run share one
 // lookup. A ref with an invalid run ID gets ErrInvalidInput in its result; the others are still looked up.
 func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) (results []RunResult) {
@@ -82,6 +84,7 @@ func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) (r
 	results = make([]RunResult, len(runs))
 	views := make(map[string]*runLookup) // by run ID
 	var order []string                   // run IDs in first-seen order
+	var express expressRefs
 	for i, r := range runs {
 		a, err := p.parseRunID(op, r.RunID)
 		if err != nil {
@@ -89,7 +92,7 @@ func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) (r
 			continue
 		}
 		if a.Kind == sfnarn.Express && !a.MapRunChild() {
-			results[i].Status, results[i].Err = p.GetPipelineRunStatus(ctx, r.RunID, r.Parameters)
+			express.add(i, r.RunID, a)
 			continue
 		}
 		l, ok := views[r.RunID]
@@ -104,8 +107,19 @@ func (p *Provider) GetPipelineRunStatuses(ctx context.Context, runs []RunRef) (r
 		for _, l := range views {
 			l.err = &Error{Op: op, Resource: l.runID, Err: err}
 		}
+		for _, l := range express.lookup {
+			l.err = &Error{Op: op, Resource: l.runID, Err: err}
+		}
 	} else {
+		var wg sync.WaitGroup
+		wg.Go(func() { p.expressStatuses(ctx, express.lookup) })
 		p.sweep(ctx, views, order)
+		wg.Wait()
+	}
+	for _, l := range express.lookup {
+		for _, i := range l.refs {
+			results[i].Status, results[i].Err = l.statusOf(runs[i].Parameters)
+		}
 	}
 	for _, l := range views {
 		for _, i := range l.refs {

@@ -63,7 +63,9 @@ func WithStateChange(fn func(RunStatus)) WaitOption {
 // Errors that more calls may cure (throttling after retries, network failures, server errors) are logged and
 // the run is looked at again next round; the others (ErrRunNotFound, ErrAccessDenied, ErrInvalidInput, bad
 // credentials, ...) end the wait. When ctx ends, WaitPipelineRun returns the last status it saw with an error
-// that wraps ctx.Err(). An Express run has ended when ExecutePipeline returns; its status is returned at once.
+// that wraps ctx.Err(). An Express run started with ExpressSync has ended when ExecutePipeline returns, and its
+// status is returned at once; one started with ExpressAsync is followed in its state machine's CloudWatch Logs (see
+// GetPipelineRunStatus), in the same shared rounds.
 func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []Parameter, opts ...WaitOption) (final RunStatus, err error) {
 	const op = "WaitPipelineRun"
 	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
@@ -85,11 +87,15 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 		return RunStatus{}, err
 	}
 	if a.Kind == sfnarn.Express && !a.MapRunChild() {
+		// Most Express runs have ended when ExecutePipeline returns; the others (ExpressAsync) are followed in
+		// their logs by the shared rounds below.
 		st, err := p.GetPipelineRunStatus(ctx, runID, params)
-		if err == nil && o.onChange != nil {
-			o.onChange(st)
+		if err != nil || st.State != RunStateRunning {
+			if err == nil && o.onChange != nil {
+				o.onChange(st)
+			}
+			return st, err
 		}
-		return st, err
 	}
 	w := p.tracker.add(ctx, RunRef{RunID: runID, Parameters: params}, o)
 	defer p.tracker.remove(w)
