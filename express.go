@@ -44,6 +44,11 @@ const (
 // the key is spent: its claim is kept until it expires, and while this Provider remembers the key a start with
 // it is ErrOutcomeUnknown too.
 func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRun, error) {
+	if p.expressMode == ExpressAsync {
+		if err := p.checkAsyncLogging(ctx, r); err != nil {
+			return PipelineRun{}, err
+		}
+	}
 	sum := sha256.Sum256([]byte(r.input))
 	digest := hex.EncodeToString(sum[:])
 	if !r.idempotent {
@@ -118,8 +123,12 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 	return rec, nil
 }
 
-// runExpress runs one Express execution with StartSyncExecution and records its result.
+// runExpress runs one Express execution with StartSyncExecution and records its result, or with ExpressAsync
+// starts it (see startAsyncExpress).
 func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
+	if p.expressMode == ExpressAsync {
+		return p.startAsyncExpress(ctx, r, digest)
+	}
 	if err := p.wait(ctx, apiStartSyncExecution, r.job.ID); err != nil {
 		return expressstore.Result{}, err
 	}
@@ -139,7 +148,7 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 		}
 		p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of StartSyncExecution; the Express execution may have run",
 			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
-		return expressstore.Result{}, outcomeUnknown(r, err)
+		return expressstore.Result{}, outcomeUnknown(r, apiStartSyncExecution, err)
 	}
 	rec := expressstore.Result{
 		RunID:           aws.ToString(out.ExecutionArn),
@@ -173,10 +182,13 @@ func (p *Provider) storeError(ctx context.Context, resource, what string, err er
 		Hint: "check the store given as Config.ExpressResults (its database, its connection)"}
 }
 
-// expressRun builds the PipelineRun of a recorded Express run.
+// expressRun builds the PipelineRun of a recorded Express run; its Status is set once the run has ended.
 func (p *Provider) expressRun(rec expressstore.Result, params []Parameter) PipelineRun {
-	st := expressStatus(rec, params)
-	run := PipelineRun{RunID: rec.RunID, JobID: rec.JobID, Name: rec.Name, StartedAt: rec.StartedAt, Status: &st}
+	run := PipelineRun{RunID: rec.RunID, JobID: rec.JobID, Name: rec.Name, StartedAt: rec.StartedAt}
+	if rec.Terminal() {
+		st := expressStatus(rec, params)
+		run.Status = &st
+	}
 	run.ConsoleURL, _ = consoleURL(rec.RunID, rec.StartedAt)
 	return run
 }
@@ -297,10 +309,10 @@ func isConnectError(err error) bool {
 	return errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial")
 }
 
-// outcomeUnknown is the ErrOutcomeUnknown error of StartSyncExecution call r whose request was sent and whose
-// answer was lost (err).
-func outcomeUnknown(r startRequest, err error) *Error {
-	return &Error{Op: "ExecutePipeline", API: apiStartSyncExecution, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err,
+// outcomeUnknown is the ErrOutcomeUnknown error of the start r of an Express execution (a call of api) whose request
+// was sent and whose answer was lost (err).
+func outcomeUnknown(r startRequest, api string, err error) *Error {
+	return &Error{Op: "ExecutePipeline", API: api, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err,
 		Hint: "the request reached Step Functions but its answer was lost, so the Express execution " + r.name +
 			" may have run, and starting it again may run it twice: look for it in the state machine's CloudWatch Logs first"}
 }

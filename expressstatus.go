@@ -149,7 +149,7 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 		started := l.started
 		if started.IsZero() {
 			started = now.Add(-unknownStartLookback)
-			query.Pattern = runEndPattern(l.runID)
+			query.Pattern, query.Through = runEndPattern(l.runID), now
 		}
 		query.Runs[l.runID] = started
 	}

@@ -128,6 +128,9 @@ type logSearchQuery struct {
 	// Pattern is the filterPattern; empty means terminalEventsPattern. A narrower one (see runEndPattern) must
 	// still select only terminal events.
 	Pattern string
+	// Through, when set, ends the window instead of the latest start plus 5 minutes: for runs whose start is not
+	// known, sought from a lookback time to now.
+	Through time.Time
 }
 
 // loggedEnd is how a run ended, as its terminal log event says.
@@ -194,6 +197,9 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 		}
 	}
 	end := last.Add(maxExpressDuration + logClockSkew)
+	if !q.Through.IsZero() {
+		end = q.Through
+	}
 	if limit := q.Now.Add(logClockSkew); end.After(limit) {
 		end = limit
 	}

@@ -1,0 +1,87 @@
+package stepfunctions
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
+)
+
+// checkAsyncLogging refuses an ExpressAsync start of r's state machine when its runs' ends cannot be read back
+// from its CloudWatch Logs, before anything starts.
+func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error {
+	if p.logs == nil {
+		return &Error{Op: "ExecutePipeline", Kind: ErrNotSupported, Resource: r.job.ID,
+			Err: errors.New("Config.ExpressMode ExpressAsync needs a CloudWatch Logs client, which this Provider has not")}
+	}
+	logging, err := p.machineLogging(ctx, r.sm.Base().String())
+	if err != nil {
+		return err
+	}
+	if missing := logging.resultsMissing(); missing != "" {
+		return &Error{Op: "ExecutePipeline", Kind: ErrNotSupported, Resource: r.job.ID,
+			Err: errors.New("Config.ExpressMode ExpressAsync cannot follow the runs of this state machine, nothing was " +
+				"started: " + missing),
+			Hint: "change the state machine's loggingConfiguration (the Provider looks at it again within 15 minutes), " +
+				"or run it with Config.ExpressMode ExpressSync"}
+	}
+	return nil
+}
+
+// startAsyncExpress starts one Express execution with StartExecution and records it, RUNNING, in the result store;
+// its end is read from the state machine's CloudWatch Logs later (see expressStatuses).
+//
+// StartExecution does not deduplicate Express names either, so its retries are limited to throttling errors, and a
+// request sent whose answer was lost is ErrOutcomeUnknown, as for StartSyncExecution.
+func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
+	if err := p.wait(ctx, apiStartExecution, r.job.ID); err != nil {
+		return expressstore.Result{}, err
+	}
+	var sent sendTracker
+	out, err := p.client.StartExecution(ctx, &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(r.job.ID),
+		Name:            aws.String(r.name),
+		Input:           aws.String(r.input),
+		TraceHeader:     optional(r.trace),
+	}, retryThrottlesOnly, sent.install)
+	if err != nil {
+		if !sent.mayHaveRun.Load() {
+			return expressstore.Result{}, p.classify(ctx, apiStartExecution, r.job.ID, err)
+		}
+		if r.idempotent {
+			p.spent.put(r.name, struct{}{})
+		}
+		p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of StartExecution; the Express execution may have started",
+			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
+		return expressstore.Result{}, outcomeUnknown(r, apiStartExecution, err)
+	}
+	rec := expressstore.Result{
+		RunID:           aws.ToString(out.ExecutionArn),
+		JobID:           r.job.ID,
+		StateMachineARN: r.sm.Base().String(),
+		Name:            r.name,
+		InputDigest:     digest,
+		Owner:           p.owner,
+		Status:          expressstore.StatusRunning,
+		StartedAt:       aws.ToTime(out.StartDate),
+	}
+	if a, err := sfnarn.Parse(rec.RunID); err == nil && a.Kind != sfnarn.Express {
+		// The state machine is Standard now (re-created under the same name): the run is a Standard one, which
+		// GetPipelineRunStatus describes.
+		p.rememberType(rec.StateMachineARN, TypeStandard)
+		p.started.put(rec.RunID, p.now())
+	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "started Express execution asynchronously",
+		slog.String("job", r.job.ID), slog.String("run", rec.RunID), slog.Int("input_bytes", len(r.input)))
+	if err := p.results.Put(context.WithoutCancel(ctx), rec); err != nil {
+		// The run goes on; its status is still found in the logs (by its name's time for Polysync-<UUIDv7>).
+		p.log.LogAttrs(ctx, slog.LevelWarn, "could not record an asynchronous Express start",
+			slog.String("run", rec.RunID), slog.String("error", err.Error()))
+	}
+	return rec, nil
+}
