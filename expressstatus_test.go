@@ -315,7 +315,7 @@ func TestExpressAsync(t *testing.T) {
 
 	// The first Provider "crashes"; the run ends and is logged. Another with the same store, and one with a store of
 	// its own, follow it to its end.
-	first = nil
+	// (first is never used again.)
 	w.end(run.RunID, run.StartedAt, "ExecutionSucceeded", map[string]any{"output": `{"total":7}`})
 	for name, cfg := range map[string]Config{"same store": {ExpressResults: store}, "no store": {}} {
 		second, _ := w.provider(cfg)
