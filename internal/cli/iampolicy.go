@@ -95,6 +95,33 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 	}, nil
 }
 
+// logsStatement grants what reading the ends of Express runs from their state
+// machines' CloudWatch Logs needs: logs:FilterLogEvents on each log group,
+// given as a state machine's loggingConfiguration names it
+// (arn:<partition>:logs:<region>:<account>:log-group:<name>:*). The grant
+// covers the log group ARN with and without the ":*" that IAM matches log
+// streams with.
+func logsStatement(logGroupARNs []string) (policyStatement, error) {
+	var resources []string
+	seen := map[string]bool{}
+	for _, arn := range logGroupARNs {
+		parts := strings.SplitN(arn, ":", 7)
+		if len(parts) != 7 || parts[0] != "arn" || parts[2] != "logs" || parts[3] == "" || parts[4] == "" ||
+			parts[5] != "log-group" || strings.TrimSuffix(parts[6], ":*") == "" {
+			return policyStatement{}, fmt.Errorf("--log-group %q: want a log group ARN such as "+
+				"arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/orders:*", arn)
+		}
+		group := strings.Join(parts[:6], ":") + ":" + strings.TrimSuffix(parts[6], ":*")
+		if !seen[group] {
+			seen[group] = true
+			resources = append(resources, group, group+":*")
+		}
+	}
+	sort.Strings(resources)
+	return policyStatement{Sid: "PolysyncReadExpressResults", Effect: "Allow", Action: []string{"logs:FilterLogEvents"},
+		Resource: resources}, nil
+}
+
 // executionScope is what the execution ARN patterns of permissionsPolicy
 // cover: Standard and Express executions.
 const executionScope = sfnops.ScopeExecution | sfnops.ScopeExpressExecution

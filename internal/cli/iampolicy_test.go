@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -58,5 +60,32 @@ func TestPermissionsPolicyFollowsTheOperationsTable(t *testing.T) {
 	}
 	for a := range granted {
 		t.Errorf("policy grants %s, which is not in the operations table", a)
+	}
+}
+
+// TestIAMPolicyLogGroup checks that --log-group grants logs:FilterLogEvents
+// on the log group (with and without ":*") and refuses what is no log group.
+func TestIAMPolicyLogGroup(t *testing.T) {
+	const orders = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"
+	code, stdout, stderr := runCLI(t, nil, "iam-policy", "--json", "--state-machine", orders,
+		"--log-group", "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/orders:*")
+	if code != ExitOK {
+		t.Fatalf("iam-policy --log-group: exit %d, %s", code, stderr)
+	}
+	var got map[string]policyDocument
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	sts := got["PermissionsPolicy"].Statement
+	last := sts[len(sts)-1]
+	want := []any{"arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/orders",
+		"arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/orders:*"}
+	if last.Sid != "PolysyncReadExpressResults" || !reflect.DeepEqual(last.Action, []any{"logs:FilterLogEvents"}) ||
+		!reflect.DeepEqual(last.Resource, want) {
+		t.Errorf("last statement = %+v, want logs:FilterLogEvents on %v", last, want)
+	}
+	code, _, stderr = runCLI(t, nil, "iam-policy", "--state-machine", orders, "--log-group", orders)
+	if code != ExitUsage || !strings.Contains(stderr, "want a log group ARN") {
+		t.Errorf("iam-policy --log-group <state machine ARN>: exit %d, %s; want a usage error", code, stderr)
 	}
 }

@@ -16,6 +16,9 @@ type iamPolicyOptions struct {
 	asJSON bool
 
 	stateMachines []string
+	// logGroups are the log groups of Express state machines whose results
+	// the provider reads from CloudWatch Logs.
+	logGroups []string
 	// tenant, subject and audience describe the Entra ID workload the trust
 	// policy lets in; with no tenant or subject there is no trust policy.
 	tenant, subject, audience string
@@ -30,7 +33,8 @@ func newCmdIAMPolicy(f *app, runF func(context.Context, *iamPolicyOptions) error
 		Short: "Print the least-privilege IAM policy (and the Entra ID trust policy) for Polysync",
 		Long: `iam-policy prints the permissions policy Polysync's role needs for the given state machines: discover
 (states:ListStateMachines on *), describe and start them (and their versions and aliases), and track and
-cancel their executions.
+cancel their executions. With --log-group (the log group an Express state machine's logging names), it also
+grants logs:FilterLogEvents there, which reading Express results from the logs needs.
 
 With --entra-tenant and --subject it also prints the role's trust policy for web identity federation from
 Microsoft Entra ID: the IAM OIDC provider for https://login.microsoftonline.com/<tenant>/v2.0 may assume the
@@ -43,6 +47,7 @@ service principal).`,
 	}
 	fs := cmd.Flags()
 	fs.StringArrayVar(&opts.stateMachines, "state-machine", nil, "state machine ARN (repeatable)")
+	fs.StringArrayVar(&opts.logGroups, "log-group", nil, "log group ARN of an Express state machine's logging, to read its results (repeatable)")
 	fs.StringVar(&opts.tenant, "entra-tenant", "", "Microsoft Entra ID tenant (directory) ID")
 	fs.StringVar(&opts.subject, "subject", "", "object ID of the workload's managed identity or service principal (the token's sub)")
 	fs.StringVar(&opts.audience, "audience", "sts.amazonaws.com", "audience (aud) the workload requests its token for")
@@ -61,6 +66,13 @@ func runIAMPolicy(_ context.Context, opts *iamPolicyOptions) error {
 	perms, err := permissionsPolicy(opts.stateMachines)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if len(opts.logGroups) > 0 {
+		st, err := logsStatement(opts.logGroups)
+		if err != nil {
+			return usageError("%v", err)
+		}
+		perms.Statement = append(perms.Statement, st)
 	}
 	out := iamPolicyJSON{PermissionsPolicy: perms}
 	if opts.tenant != "" || opts.subject != "" {

@@ -25,7 +25,9 @@ func newCmdJobs(f *app, runF func(context.Context, *jobsOptions) error) *cobra.C
 		Use:   "jobs",
 		Short: "List the state machines Polysync would import as jobs",
 		Long: `jobs lists every state machine in the region (ListStateMachines, then DescribeStateMachine for each)
-as Polysync imports them: name, type, ARN and execution role.`,
+as Polysync imports them: name, type, ARN and execution role. LOGS says whether an Express job's results can
+be read back from its CloudWatch Logs (level ALL with includeExecutionData), which a Provider needs to follow
+runs it did not start and to start runs with ExpressAsync; "-" for Standard jobs.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return runWith(runF, runJobs)(cmd.Context(), opts)
@@ -57,11 +59,23 @@ func printJobs(w io.Writer, jobs []sfn.Job) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tARN\tROLE")
+	fmt.Fprintln(tw, "NAME\tTYPE\tLOGS\tARN\tROLE")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", j.Name, j.Type, j.ID, orDash(j.RoleARN))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Name, j.Type, resultsInLogs(j), j.ID, orDash(j.RoleARN))
 	}
 	tw.Flush()
+}
+
+// resultsInLogs is the LOGS column: whether an Express job's results can be
+// read from its logs.
+func resultsInLogs(j sfn.Job) string {
+	switch {
+	case j.Type != sfn.TypeExpress:
+		return "-"
+	case j.ExpressResultsRecoverable:
+		return "results"
+	}
+	return "no results"
 }
 
 func orDash(s string) string {
@@ -73,17 +87,21 @@ func orDash(s string) string {
 
 // jobJSON is one job in 'jobs --json'.
 type jobJSON struct {
-	ID             string    `json:"ID"`
-	Name           string    `json:"Name"`
-	Type           string    `json:"Type"`
-	RoleARN        string    `json:"RoleARN"`
-	Status         string    `json:"Status"`
-	Description    string    `json:"Description"`
-	CreatedAt      time.Time `json:"CreatedAt"`
-	LoggingLevel   string    `json:"LoggingLevel"`
-	TracingEnabled bool      `json:"TracingEnabled"`
-	RevisionID     string    `json:"RevisionID"`
-	Label          string    `json:"Label"`
+	ID           string    `json:"ID"`
+	Name         string    `json:"Name"`
+	Type         string    `json:"Type"`
+	RoleARN      string    `json:"RoleARN"`
+	Status       string    `json:"Status"`
+	Description  string    `json:"Description"`
+	CreatedAt    time.Time `json:"CreatedAt"`
+	LoggingLevel string    `json:"LoggingLevel"`
+	// ExpressResultsRecoverable and ExpressResultsNotRecoverable: see
+	// stepfunctions.Job.
+	ExpressResultsRecoverable    bool   `json:"ExpressResultsRecoverable"`
+	ExpressResultsNotRecoverable string `json:"ExpressResultsNotRecoverable"`
+	TracingEnabled               bool   `json:"TracingEnabled"`
+	RevisionID                   string `json:"RevisionID"`
+	Label                        string `json:"Label"`
 }
 
 func jobsJSON(jobs []sfn.Job) []jobJSON {
@@ -92,6 +110,7 @@ func jobsJSON(jobs []sfn.Job) []jobJSON {
 		out = append(out, jobJSON{
 			ID: j.ID, Name: j.Name, Type: j.Type, RoleARN: j.RoleARN, Status: j.Status, Description: j.Description,
 			CreatedAt: j.CreatedAt, LoggingLevel: j.LoggingLevel, TracingEnabled: j.TracingEnabled,
+			ExpressResultsRecoverable: j.ExpressResultsRecoverable, ExpressResultsNotRecoverable: j.ExpressResultsNotRecoverable,
 			RevisionID: j.RevisionID, Label: j.Label,
 		})
 	}

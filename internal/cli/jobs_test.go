@@ -2,10 +2,14 @@ package cli
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	sfn "github.com/polysync/stepfunctions"
 )
 
 func TestNewCmdJobs(t *testing.T) {
@@ -37,4 +41,22 @@ func TestNewCmdJobs(t *testing.T) {
 	_, opts, err = parseOnly(t, newCmdJobs, nil, "orders")
 	requireUsageError(t, err, "want no arguments, got 1 argument(s)")
 	assert.Nil(t, opts, "runF does not run after a usage error")
+}
+
+// TestPrintJobsSaysWhereExpressResultsAre checks the LOGS column: whether an
+// Express job's results can be read from its logs, "-" for Standard jobs.
+func TestPrintJobsSaysWhereExpressResultsAre(t *testing.T) {
+	var b strings.Builder
+	printJobs(&b, []sfn.Job{
+		{Name: "orders", Type: sfn.TypeStandard, ID: "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"},
+		{Name: "quotes", Type: sfn.TypeExpress, ID: "arn:aws:states:eu-west-1:111122223333:stateMachine:quotes", ExpressResultsRecoverable: true},
+		{Name: "pings", Type: sfn.TypeExpress, ID: "arn:aws:states:eu-west-1:111122223333:stateMachine:pings"},
+	})
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	want := [][]string{{"NAME", "TYPE", "LOGS"}, {"orders", "STANDARD", "-"}, {"quotes", "EXPRESS", "results"}, {"pings", "EXPRESS", "no"}}
+	for i, w := range want {
+		if f := strings.Fields(lines[i]); !slices.Equal(f[:3], w) {
+			t.Errorf("line %d = %q, want it to start with %v", i, lines[i], w)
+		}
+	}
 }
