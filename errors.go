@@ -26,7 +26,8 @@ var (
 	ErrAccessDenied = errors.New("access denied")
 	// ErrStateMachineNotFound means the state machine does not exist (or is being deleted).
 	ErrStateMachineNotFound = errors.New("state machine not found")
-	// ErrRunNotFound means the execution does not exist, or is an Express run this Provider no longer holds.
+	// ErrRunNotFound means the execution does not exist, or is an Express run whose result neither the result store
+	// holds nor its state machine's CloudWatch Logs give (see GetPipelineRunStatus).
 	ErrRunNotFound = errors.New("run not found")
 	// ErrInvalidInput means a value failed validation, either locally before any call to AWS or by the service
 	// (InvalidExecutionInput, InvalidName, InvalidArn, ValidationException).

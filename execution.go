@@ -36,7 +36,11 @@ const namePrefix = "Polysync-"
 //
 // A Standard run is started with StartExecution and is still running when ExecutePipeline returns. An Express
 // run is executed with StartSyncExecution: ExecutePipeline returns when it has ended (at most 5 minutes), with
-// PipelineRun.Status set and outputs applied; a failed Express run is not an error of ExecutePipeline.
+// PipelineRun.Status set and outputs applied; a failed Express run is not an error of ExecutePipeline. With
+// Config.ExpressMode ExpressAsync an Express run is started with StartExecution instead and returned at once,
+// without a Status, and followed in its state machine's CloudWatch Logs; a state machine whose logging cannot
+// give its runs' results (level ALL with includeExecutionData to a log group) is refused with ErrNotSupported
+// before anything starts.
 //
 // The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
 // started when validation fails (ErrInvalidInput).

@@ -12,7 +12,9 @@
 // Standard state machines are started with StartExecution and tracked with DescribeExecution. Express state
 // machines do not support DescribeExecution or StopExecution, so ExecutePipeline runs them with
 // StartSyncExecution (which returns when the execution ends, within 5 minutes) and returns the run with its
-// final status; GetPipelineRunStatus answers for them from a bounded in-memory record of recent results.
+// final status, or with Config.ExpressMode ExpressAsync starts them with StartExecution. GetPipelineRunStatus
+// answers for them from a result store (Config.ExpressResults: in memory by default, or shared by replicas), and
+// for runs no store holds the end of, from the state machine's CloudWatch Logs.
 //
 // # Errors
 //

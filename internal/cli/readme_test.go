@@ -121,7 +121,7 @@ func TestReadmePoliciesMatchIAMPolicyCommand(t *testing.T) {
 			jsonSnippets = append(jsonSnippets, s.body)
 		}
 	}
-	require.Len(t, jsonSnippets, 2, "the README shows the trust policy and the permissions policy")
+	require.Len(t, jsonSnippets, 3, "the README shows the trust policy, the permissions policy and its logs statement")
 	code, stdout, stderr := runCLI(t, nil, "iam-policy", "--json",
 		"--state-machine", "arn:aws:states:eu-west-1:111122223333:stateMachine:orders",
 		"--entra-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "--subject", "0a1b2c3d-aaaa-bbbb-cccc-1234567890ab")
@@ -130,6 +130,17 @@ func TestReadmePoliciesMatchIAMPolicyCommand(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &printed))
 	assert.JSONEq(t, string(printed["TrustPolicy"]), jsonSnippets[0], "README trust policy")
 	assert.JSONEq(t, string(printed["PermissionsPolicy"]), jsonSnippets[1], "README permissions policy")
+
+	code, stdout, stderr = runCLI(t, nil, "iam-policy", "--json",
+		"--state-machine", "arn:aws:states:eu-west-1:111122223333:stateMachine:quotes",
+		"--log-group", "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/vendedlogs/states/quotes:*")
+	require.Equal(t, ExitOK, code, stderr)
+	var withLogs struct{ PermissionsPolicy policyDocument }
+	require.NoError(t, json.Unmarshal([]byte(stdout), &withLogs))
+	statements := withLogs.PermissionsPolicy.Statement
+	last, err := json.Marshal(statements[len(statements)-1])
+	require.NoError(t, err)
+	assert.JSONEq(t, string(last), jsonSnippets[2], "README logs statement")
 }
 
 // shellWords splits a command line into words, honouring single and double quotes.
