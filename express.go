@@ -129,26 +129,17 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 	if p.expressMode == ExpressAsync {
 		return p.startAsyncExpress(ctx, r, digest)
 	}
-	if err := p.wait(ctx, apiStartSyncExecution, r.job.ID); err != nil {
-		return expressstore.Result{}, err
-	}
-	var sent sendTracker
-	out, err := p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
-		StateMachineArn: aws.String(r.job.ID),
-		Name:            aws.String(r.name),
-		Input:           aws.String(r.input),
-		TraceHeader:     optional(r.trace),
-	}, retryThrottlesOnly, sent.install)
+	out, err := sendExpressStart(ctx, p, r, apiStartSyncExecution,
+		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error) {
+			return p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
+				StateMachineArn: aws.String(r.job.ID),
+				Name:            aws.String(r.name),
+				Input:           aws.String(r.input),
+				TraceHeader:     optional(r.trace),
+			}, optFns...)
+		})
 	if err != nil {
-		if !sent.mayHaveRun.Load() {
-			return expressstore.Result{}, p.classify(ctx, apiStartSyncExecution, r.job.ID, err)
-		}
-		if r.idempotent {
-			p.spent.put(r.name, struct{}{}) // the key is spent: see spentKey
-		}
-		p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of StartSyncExecution; the Express execution may have run",
-			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
-		return expressstore.Result{}, outcomeUnknown(r, apiStartSyncExecution, err)
+		return expressstore.Result{}, err
 	}
 	rec := expressstore.Result{
 		RunID:           aws.ToString(out.ExecutionArn),
@@ -174,6 +165,32 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 			slog.String("run", rec.RunID), slog.String("error", err.Error()))
 	}
 	return rec, nil
+}
+
+// sendExpressStart makes the call (of api, StartSyncExecution or StartExecution) that starts the Express execution
+// of r. Step Functions does not deduplicate Express names, so the call's retries are limited to throttling (see
+// retryThrottlesOnly), and a request that may have been processed and whose answer was lost is ErrOutcomeUnknown,
+// which spends r's idempotency key (see spentKey).
+func sendExpressStart[Out any](ctx context.Context, p *Provider, r startRequest, api string,
+	call func(ctx context.Context, optFns ...func(*sfn.Options)) (Out, error)) (Out, error) {
+	var zero Out
+	if err := p.wait(ctx, api, r.job.ID); err != nil {
+		return zero, err
+	}
+	var sent sendTracker
+	out, err := call(ctx, retryThrottlesOnly, sent.install)
+	switch {
+	case err == nil:
+		return out, nil
+	case !sent.mayHaveRun.Load():
+		return zero, p.classify(ctx, api, r.job.ID, err)
+	}
+	if r.idempotent {
+		p.spent.put(r.name, struct{}{}) // the key is spent: see spentKey
+	}
+	p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of "+api+"; the Express execution may have run",
+		slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
+	return zero, outcomeUnknown(r, api, err)
 }
 
 // storeError wraps an error of the result store met while doing what.

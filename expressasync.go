@@ -36,29 +36,19 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 // startAsyncExpress starts one Express execution with StartExecution and records it, RUNNING, in the result store;
 // its end is read from the state machine's CloudWatch Logs later (see expressStatuses).
 //
-// StartExecution does not deduplicate Express names either, so its retries are limited to throttling errors, and a
-// request sent whose answer was lost is ErrOutcomeUnknown, as for StartSyncExecution.
+// Its call is made as StartSyncExecution's is (see sendExpressStart).
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	if err := p.wait(ctx, apiStartExecution, r.job.ID); err != nil {
-		return expressstore.Result{}, err
-	}
-	var sent sendTracker
-	out, err := p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-		StateMachineArn: aws.String(r.job.ID),
-		Name:            aws.String(r.name),
-		Input:           aws.String(r.input),
-		TraceHeader:     optional(r.trace),
-	}, retryThrottlesOnly, sent.install)
+	out, err := sendExpressStart(ctx, p, r, apiStartExecution,
+		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
+			return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
+				StateMachineArn: aws.String(r.job.ID),
+				Name:            aws.String(r.name),
+				Input:           aws.String(r.input),
+				TraceHeader:     optional(r.trace),
+			}, optFns...)
+		})
 	if err != nil {
-		if !sent.mayHaveRun.Load() {
-			return expressstore.Result{}, p.classify(ctx, apiStartExecution, r.job.ID, err)
-		}
-		if r.idempotent {
-			p.spent.put(r.name, struct{}{})
-		}
-		p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of StartExecution; the Express execution may have started",
-			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
-		return expressstore.Result{}, outcomeUnknown(r, apiStartExecution, err)
+		return expressstore.Result{}, err
 	}
 	rec := expressstore.Result{
 		RunID:           aws.ToString(out.ExecutionArn),
