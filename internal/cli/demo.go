@@ -45,6 +45,8 @@ func newCmdDemo(f *app, runF func(context.Context, *demoOptions) error) *cobra.C
 (a Standard order pipeline with Task, Choice, Map and Wait states, an Express quote, an import that fails, and
 a slow backfill), then does what Polysync does: discover the jobs, declare typed parameters, start runs, follow
 them, print the mapped output parameters, the failure message, the cancelled state and each console link.
+Last, one provider starts an Express run asynchronously and goes away, and a second one, sharing nothing with
+it, follows the run to its end from the state machine's CloudWatch Logs (served by the embedded endpoint).
 
 It checks every step and exits 1 if anything did not behave as expected.`,
 		Args: exactArgs(0, "no arguments"),
@@ -214,6 +216,9 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 	}
 	defer srv.Close()
 	fmt.Fprintf(w, "▶ Embedded Step Functions endpoint on %s\n", endpoint)
+	if err := createDemoLogGroup(srv); err != nil {
+		return err
+	}
 
 	if err := createDemoMachines(ctx, endpoint); err != nil {
 		return fmt.Errorf("creating the sample state machines: %w", err)
@@ -292,6 +297,15 @@ func runDemo(ctx context.Context, opts *demoOptions) error {
 			continue
 		}
 		fmt.Fprintf(w, "   ✓ ended %s as expected\n", r.want)
+	}
+	fmt.Fprintf(w, "\n%d. Follow an Express run started by another provider\n", len(runs)+2)
+	if err := demoRecovery(ctx, w, endpoint, opts.logger(), opts.pollInterval); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		fail("quick-quote from the logs: %v", err)
+	} else {
+		fmt.Fprintf(w, "   ✓ ended %s as expected, its result read from CloudWatch Logs\n", sfn.RunStateSuccess)
 	}
 	fmt.Fprintln(w)
 	if len(failures) > 0 {
@@ -388,6 +402,8 @@ func createDemoMachines(ctx context.Context, endpoint string) error {
 			Definition: aws.String(m.definition),
 			RoleArn:    aws.String(role),
 			Type:       sfntypes.StateMachineType(m.kind),
+			// The Express machine logs its runs' results; see demoexpress.go.
+			LoggingConfiguration: demoLogging(m.kind),
 		})
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.name, err)

@@ -27,6 +27,9 @@ func TestDemo(t *testing.T) {
 		"Message  execution failed: Import.BadRecord: row 17: customer id is missing",
 		"State    Cancelled",
 		"#/express-executions/details/arn:aws:states:us-east-1:123456789012:express:quick-quote:",
+		"provider 2 (no shared store) follows it in log group /aws/vendedlogs/states/quick-quote",
+		"price    (number)  = 8.5",
+		"its result read from CloudWatch Logs",
 		"Demo finished: every step behaved as expected.",
 	} {
 		assert.Contains(t, stdout, want)
