@@ -27,7 +27,7 @@ func newLimiters(cfg Config) limiterSet {
 // attemptsKey is the context key of an operation's attempt counter.
 type attemptsKey struct{}
 
-// addMiddleware makes every attempt of a Step Functions call feed its limiter: a throttled answer cuts the
+// addMiddleware makes every attempt of a Step Functions (or CloudWatch Logs) call feed its limiter: a throttled answer cuts the
 // API's rate and an accepted one lets it grow back (see package internal/ratelimit). A retry also waits on
 // the limiter, as the first attempt did in Provider.wait, so retries never burst past the quota.
 func (set limiterSet) addMiddleware(stack *middleware.Stack) error {
@@ -41,6 +41,9 @@ func (set limiterSet) addMiddleware(stack *middleware.Stack) error {
 	return stack.Finalize.Insert(middleware.FinalizeMiddlewareFunc("PolysyncAdaptiveRateLimit",
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
 			lim := set[middleware.GetOperationName(ctx)]
+			if lim == nil { // an operation without a limiter (the logs client's others): nothing to feed
+				return next.HandleFinalize(ctx, in)
+			}
 			if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok && n.Add(1) > 1 {
 				if err := lim.Wait(ctx); err != nil {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err

@@ -251,7 +251,8 @@ type Config struct {
 	// DiscoveryConcurrency bounds concurrent DescribeStateMachine calls in ListJobs. Default 8.
 	DiscoveryConcurrency int
 	// RateLimits overrides the client-side rate limit of individual APIs, keyed by API name (for example
-	// "DescribeStateMachine"). APIs not in the map use DefaultRateLimits(Region).
+	// "DescribeStateMachine", or CloudWatch Logs' "FilterLogEvents"). APIs not in the map use
+	// DefaultRateLimits(Region).
 	RateLimits map[string]RateLimit
 	// NotFoundGrace is how long after a start ExecutionDoesNotExist is reported as Running (eventual
 	// consistency) rather than ErrRunNotFound. Default 30s; negative disables it. It applies to runs this
