@@ -42,8 +42,10 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 		smID = ex.versionArn
 	}
 	opts := asl.Options{
-		Clock:  s.cfg.clock,
-		Invoke: s.invoke,
+		Clock:     s.cfg.clock,
+		Invoke:    s.invoke,
+		Task:      s.taskRunner(ex),
+		TaskToken: s.callbacks.newToken,
 		Context: asl.ExecutionContext{ID: ex.arn, Name: ex.name, RoleARN: ex.roleArn, StartTime: ex.start,
 			RedriveCount: ex.redriveCount, StateMachineID: smID, StateMachineName: ex.machine.name},
 		ResumeFrom: resume,

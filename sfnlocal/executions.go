@@ -47,6 +47,7 @@ type execution struct {
 	resume      *asl.Checkpoint
 	done        chan struct{}
 	evicted     bool
+	testCase    *testCase // the test case of the mock configuration it runs, if any
 
 	redriveCount  int
 	redriveDate   time.Time
@@ -125,10 +126,30 @@ type startTarget struct {
 	rev        *revision // the revision to run
 	versionArn string    // the version run, "" for the unqualified ARN
 	aliasArn   string    // the alias started, if any
+	testCase   *testCase // the mocks the execution runs with, if any
 }
 
-// target resolves the ARN of a start request. The caller holds s.mu.
-func (s *Server) target(arn string) (startTarget, error) {
+// target resolves the ARN of a start request, which may name a test case of
+// the mock configuration ("<stateMachineArn>#<test case>", as Step Functions
+// Local reads it). The caller holds s.mu.
+func (s *Server) target(ref string) (startTarget, error) {
+	arn, name := splitTestCase(ref)
+	t, err := s.resolveTarget(arn)
+	if err != nil || name == "" {
+		return t, err
+	}
+	if s.mocksErr != nil {
+		return startTarget{}, validationf("Invalid test case '%s': the mock configuration could not be loaded: %v", name, s.mocksErr)
+	}
+	if t.testCase, err = s.mocks.testCase(t.machine.name, name); err != nil {
+		return startTarget{}, err
+	}
+	return t, nil
+}
+
+// resolveTarget resolves the ARN of a start request without its test case.
+// The caller holds s.mu.
+func (s *Server) resolveTarget(arn string) (startTarget, error) {
 	r, err := s.resolveMachine(arn, kindStateMachine, kindVersion, kindAlias)
 	if err != nil {
 		var ae *apiError
@@ -154,7 +175,7 @@ func (s *Server) target(arn string) (startTarget, error) {
 func (t startTarget) newExecution(name string, input json.RawMessage, now time.Time) *execution {
 	return &execution{name: name, machine: t.machine, smArn: t.machine.arn, versionArn: t.versionArn,
 		aliasArn: t.aliasArn, roleArn: t.rev.roleArn, input: input, prog: t.rev.prog, start: now,
-		status: statusRunning}
+		status: statusRunning, testCase: t.testCase}
 }
 
 // pickVersion chooses a version of an alias by weight.

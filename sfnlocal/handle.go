@@ -49,6 +49,14 @@ var operations = map[string]handler{
 	"TagResource":                handle(locked((*Server).tagResource)),
 	"UntagResource":              handle(locked((*Server).untagResource)),
 	"ListTagsForResource":        handle(locked((*Server).listTagsForResource)),
+	"SendTaskSuccess":            handle((*Server).sendTaskSuccess),
+	"SendTaskFailure":            handle((*Server).sendTaskFailure),
+	"SendTaskHeartbeat":          handle((*Server).sendTaskHeartbeat),
+	"CreateActivity":             handle(locked((*Server).createActivity)),
+	"DescribeActivity":           handle(locked((*Server).describeActivity)),
+	"DeleteActivity":             handle(locked((*Server).deleteActivity)),
+	"ListActivities":             handle(locked((*Server).listActivities)),
+	"GetActivityTask":            handle((*Server).getActivityTask),
 }
 
 // Operations returns the names of the API operations the server implements,

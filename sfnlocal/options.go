@@ -58,6 +58,9 @@ type config struct {
 	logDelay    time.Duration
 	maxConns    int
 	timeouts    serveTimeouts
+	mocksPath   string
+	mocks       *MockConfig
+	mocksErr    error
 }
 
 // serveTimeouts bound the connections of Server.Listen (see Listen).
@@ -184,6 +187,23 @@ func WithMaxConnections(n int) Option {
 			c.maxConns = n
 		}
 	}
+}
+
+// WithMockConfig makes the server read the mock configuration file at path
+// (see MockConfig) when New runs. Executions started with the ARN
+// "<stateMachineArn>#<test case>" then run that test case. A file that
+// cannot be read or is not valid is logged, reported by Server.ConfigErr and
+// ListenAndServe, and makes every start of a test case answer
+// ValidationException with the reason. Default: no mock configuration.
+func WithMockConfig(path string) Option {
+	return func(c *config) { c.mocksPath, c.mocks, c.mocksErr = path, nil, nil }
+}
+
+// WithMocks is WithMockConfig for a configuration already parsed with
+// ParseMockConfig or LoadMockConfig. A nil cfg removes the mock
+// configuration.
+func WithMocks(cfg *MockConfig) Option {
+	return func(c *config) { c.mocksPath, c.mocks, c.mocksErr = "", cfg, nil }
 }
 
 // withServeTimeouts replaces the connection timeouts of Listen (tests).

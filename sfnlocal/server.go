@@ -43,6 +43,13 @@ type Server struct {
 	taskMu sync.RWMutex
 	tasks  map[string]TaskFunc
 
+	mocks    *MockConfig // nil without WithMockConfig
+	mocksErr error       // why WithMockConfig's file could not be used
+
+	callbacks  *callbacks           // task tokens of running callback and activity tasks
+	activities map[string]*activity // by ARN; s.mu guards it
+	closing    chan struct{}        // closed by Close, ends long polls
+
 	logs *cwlogs.Service // the CloudWatch Logs API served beside Step Functions
 }
 
@@ -68,6 +75,17 @@ func New(opts ...Option) *Server {
 		running:  map[*execution]context.CancelFunc{},
 		calls:    map[string]int{},
 		tasks:    map[string]TaskFunc{},
+
+		callbacks:  newCallbacks(key),
+		activities: map[string]*activity{},
+		closing:    make(chan struct{}),
+	}
+	s.mocks, s.mocksErr = cfg.mocks, cfg.mocksErr
+	if cfg.mocksPath != "" {
+		s.mocks, s.mocksErr = LoadMockConfig(cfg.mocksPath)
+	}
+	if s.mocksErr != nil {
+		cfg.logger.Error("sfnlocal: the mock configuration cannot be used: test cases will not start", "error", s.mocksErr)
 	}
 	s.logs = cwlogs.NewService(cwlogs.Options{DeliveryDelay: cfg.logDelay, Now: cfg.clock.Now,
 		Partition: partitionOf(cfg.region), Region: cfg.region, Account: cfg.accountID})
@@ -145,6 +163,7 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.closing)
 	servers := s.servers
 	for _, cancel := range s.running {
 		cancel()
@@ -168,6 +187,10 @@ func (s *Server) Close() error {
 // then closes the server.
 func ListenAndServe(ctx context.Context, addr string, opts ...Option) error {
 	s := New(opts...)
+	if err := s.ConfigErr(); err != nil {
+		_ = s.Close()
+		return err
+	}
 	if _, err := s.Listen(addr); err != nil { // Listen logs the endpoint
 		_ = s.Close()
 		return err

@@ -104,6 +104,30 @@ func isLambdaInvoke(resource string) bool {
 	return len(p) == 7 && p[0] == "arn" && p[2] == "states" && p[3] == "" && p[4] == "" && p[5] == "lambda" && p[6] == "invoke"
 }
 
+// taskRunner returns how the Task states of ex run (asl.TaskRunner): with
+// the mocked response of its test case when it has one for the state, else
+// as an activity task, a callback task (.waitForTaskToken) or a call of a
+// registered function.
+func (s *Server) taskRunner(ex *execution) asl.TaskRunner {
+	return func(ctx context.Context, call *asl.TaskCall) (json.RawMessage, error) {
+		if out, ok, err := ex.testCase.mocked(call.State); ok {
+			return out, err
+		}
+		if isActivityARN(call.Resource) {
+			return s.runActivity(ctx, call)
+		}
+		if base, ok := cutWaitForTaskToken(call.Resource); ok {
+			return s.runCallback(ctx, call, base)
+		}
+		return s.invoke(ctx, call.Resource, call.Input)
+	}
+}
+
+// notProvided is the cause of a Task failure for want of a function or a
+// mock: it names both ways to provide one.
+const notProvided = "register a function for it with Server.RegisterTask, or mock the state in a mock configuration " +
+	"file (WithMockConfig, --mock-config) and start the test case as <stateMachineArn>#<TestCase>"
+
 // invoke runs the Task resource for an execution (asl.Invoker).
 func (s *Server) invoke(ctx context.Context, resource string, input json.RawMessage) (json.RawMessage, error) {
 	if isLambdaInvoke(resource) {
@@ -112,7 +136,7 @@ func (s *Server) invoke(ctx context.Context, resource string, input json.RawMess
 	fn := s.lookupTask(resource)
 	if fn == nil {
 		return nil, &TaskError{Name: "States.TaskFailed",
-			Cause: fmt.Sprintf("sfnlocal: no task is registered for resource %q (use Server.RegisterTask)", resource)}
+			Cause: fmt.Sprintf("sfnlocal: nothing answers the resource %q: %s", resource, notProvided)}
 	}
 	return fn(ctx, input)
 }
@@ -134,7 +158,7 @@ func (s *Server) invokeLambda(ctx context.Context, input json.RawMessage) (json.
 	fn := s.lookupTask(params.FunctionName)
 	if fn == nil {
 		return nil, &TaskError{Name: "Lambda.ResourceNotFoundException",
-			Cause: fmt.Sprintf("Function not found: %s (sfnlocal: register it with Server.RegisterTask)", params.FunctionName)}
+			Cause: fmt.Sprintf("Function not found: %s (sfnlocal: %s)", params.FunctionName, notProvided)}
 	}
 	payload := params.Payload
 	if len(payload) == 0 {

@@ -113,6 +113,13 @@ type Options struct {
 	// Default 0, which is what AWS records for the first state entered after
 	// ExecutionStarted; a redrive may pass the id of ExecutionRedriven.
 	PreviousEventID int64
+	// Task, when non-nil, runs Task states instead of Invoke, with what a
+	// callback (.waitForTaskToken) or activity task needs (see TaskCall).
+	// Invoke must still be set; it is not called.
+	Task TaskRunner
+	// TaskToken, when non-nil, makes the task token of each attempt of a
+	// Task state ($$.Task.Token, TaskCall.Token). Nil: a random token.
+	TaskToken func() string
 }
 
 // Cancelling the ctx given to Run ends the execution ABORTED.

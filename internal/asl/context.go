@@ -48,6 +48,9 @@ func (r *stateRun) stateObject() map[string]any {
 func (r *stateRun) contextObject() any {
 	execObj, smObj := r.th.ex.execObjects()
 	obj := map[string]any{"Execution": execObj, "StateMachine": smObj, "State": r.stateObject()}
+	if r.st.typ == typeTask {
+		obj["Task"] = map[string]any{"Token": r.taskToken()}
+	}
 	if r.inMapItem {
 		obj["Map"] = map[string]any{"Item": map[string]any{"Index": int64(r.mapIndex), "Value": r.mapValue}}
 	}
@@ -73,6 +76,10 @@ func (r *stateRun) lookupContext(steps []step) (any, bool) {
 				return getSteps(r.mapValue, steps[3:])
 			}
 			return nil, false
+		case "Task":
+			if r.st.typ == typeTask && len(steps) == 2 && steps[1].key == "Token" {
+				return r.taskToken(), true
+			}
 		case "State":
 			if len(steps) == 2 {
 				switch steps[1].key {

@@ -41,8 +41,9 @@ const (
 	// it. Like AWS (per recorded histories), this package reports a
 	// Parameters path that matches nothing as States.Runtime.
 	ErrParameterPathFailure = "States.ParameterPathFailure"
-	// ErrHeartbeatTimeout is a Task that missed its heartbeat. Task functions
-	// run in-process and have no heartbeat, so only ErrorNamer errors raise it.
+	// ErrHeartbeatTimeout is a callback or activity task that missed its
+	// heartbeat (HeartbeatSeconds). States.Timeout in Retry and Catch
+	// matches it too.
 	ErrHeartbeatTimeout = "States.HeartbeatTimeout"
 	// ErrPermissions is a Task without the permissions it needs; only
 	// ErrorNamer errors raise it.
@@ -59,6 +60,9 @@ type stateError struct {
 	abort bool
 	// located is set once the cause names the state it happened in.
 	located bool
+	// scheduleFailed is set when an activity task could not be scheduled
+	// (ScheduleError).
+	scheduleFailed bool
 }
 
 func (e *stateError) Error() string {
@@ -105,7 +109,8 @@ func fromTaskError(err error) *stateError {
 // matchesError reports whether an ErrorEquals list matches name.
 func matchesError(errorEquals []string, name string) bool {
 	for _, e := range errorEquals {
-		if e == name {
+		if e == name || e == ErrTimeout && name == ErrHeartbeatTimeout {
+			// A missed heartbeat is a timeout too (States Language spec).
 			return true
 		}
 		if e == ErrALL && name != ErrRuntime {

@@ -194,6 +194,10 @@ type stateRun struct {
 	mapIndex   int
 	mapValue   any
 	inMapItem  bool
+	// token is the task token of a Task state's attempt tokenAttempt (see
+	// taskToken).
+	token        string
+	tokenAttempt int
 }
 
 // runState runs one state and returns the next state ("" at the end), its

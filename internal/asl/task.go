@@ -3,9 +3,12 @@ package asl
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,6 +65,44 @@ func splitResource(res string) (resourceType, resource string) {
 	return service, res
 }
 
+// TaskCall is one attempt of a Task state's work, as a TaskRunner gets it.
+type TaskCall struct {
+	// State is the Task state's name.
+	State string
+	// Resource is the state's Resource field as written.
+	Resource string
+	// Input is the state's effective input (after InputPath and Parameters).
+	Input json.RawMessage
+	// Token is the attempt's task token, which $$.Task.Token reads.
+	Token string
+	// Heartbeat is the state's HeartbeatSeconds; 0 when it has none.
+	Heartbeat time.Duration
+	// Submitted records that the integration call of a callback task
+	// (.waitForTaskToken) returned out, the TaskSubmitted event. Started
+	// records that the worker called workerName took an activity task, the
+	// ActivityStarted event. Both may be called from any goroutine, at most
+	// once each; calls after the attempt ended are ignored.
+	Submitted func(out json.RawMessage)
+	Started   func(workerName string)
+}
+
+// TaskRunner runs the work of a Task state: Options.Task. The returned error
+// is read as an Invoker's is, except *ScheduleError.
+type TaskRunner func(ctx context.Context, call *TaskCall) (json.RawMessage, error)
+
+// ScheduleError is returned by a TaskRunner when an activity task could not
+// be scheduled (the activity does not exist): the history then records
+// ActivityScheduleFailed instead of ActivityFailed.
+type ScheduleError struct {
+	Name, Cause string
+}
+
+// Error returns the name and cause.
+func (e *ScheduleError) Error() string { return e.Name + ": " + e.Cause }
+
+// ASLError returns the error name and cause (ErrorNamer).
+func (e *ScheduleError) ASLError() (name, cause string) { return e.Name, e.Cause }
+
 // runTask runs a Task state's work once. eff is the state's effective
 // input (where the timeouts are evaluated); args is the payload.
 func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError) {
@@ -79,30 +120,29 @@ func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError
 		return nil, inputLimit(r.st)
 	}
 	if th.history() {
-		details := t.eventDetails("region", arnRegion(th.ex.opts.Context.ID), "parameters", string(payload))
-		if timeoutSet {
-			details["timeoutInSeconds"] = timeout
-		}
-		if heartbeatSet {
-			details["heartbeatInSeconds"] = heartbeat
-		}
-		th.emit("TaskScheduled", "taskScheduledEventDetails", details)
-		th.emit("TaskStarted", "taskStartedEventDetails", t.eventDetails())
+		t.emitScheduled(th, payload, timeout, timeoutSet, heartbeat, heartbeatSet)
 	}
-	out, err := th.invoke(ctx, t.resource, payload, seconds(timeout))
+	call := &TaskCall{State: r.st.name, Resource: t.resource, Input: payload, Token: r.taskToken()}
+	if heartbeatSet {
+		call.Heartbeat = seconds(heartbeat)
+	}
+	out, err := th.invoke(ctx, t, call, seconds(timeout))
 	if err != nil {
 		if err.abort {
 			return nil, err
 		}
-		typ, key := "TaskFailed", "taskFailedEventDetails"
-		if err.Name == ErrTimeout {
-			typ, key = "TaskTimedOut", "taskTimedOutEventDetails"
+		outcome := "Failed"
+		switch {
+		case err.scheduleFailed:
+			outcome = "ScheduleFailed"
+		case err.Name == ErrTimeout || err.Name == ErrHeartbeatTimeout:
+			outcome = "TimedOut"
 		}
-		th.emit(typ, key, t.eventDetails("error", err.Name, "cause", err.Cause))
+		t.emitEnded(th, outcome, "error", err.Name, "cause", err.Cause)
 		return nil, err
 	}
 	if len(out) > MaxPayloadSize {
-		th.emit("TaskFailed", "taskFailedEventDetails", t.eventDetails("error", ErrDataLimitExceeded, "cause", dataLimit(r.st).Cause))
+		t.emitEnded(th, "Failed", "error", ErrDataLimitExceeded, "cause", dataLimit(r.st).Cause)
 		return nil, dataLimit(r.st)
 	}
 	var result any
@@ -110,15 +150,57 @@ func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError
 		v, perr := parseJSON(out)
 		if perr != nil {
 			e := runtimeError("The task returned output that is not valid JSON: %v", perr)
-			th.emit("TaskFailed", "taskFailedEventDetails", t.eventDetails("error", e.Name, "cause", e.Cause))
+			t.emitEnded(th, "Failed", "error", e.Name, "cause", e.Cause)
 			return nil, e
 		}
 		result = v
 	}
 	if th.history() {
-		th.emit("TaskSucceeded", "taskSucceededEventDetails", t.eventDetails("output", string(out), "outputDetails", map[string]any{"truncated": false}))
+		t.emitEnded(th, "Succeeded", "output", string(out), "outputDetails", map[string]any{"truncated": false})
 	}
 	return result, nil
+}
+
+// isActivity reports whether the task runs an activity, whose history events
+// are Activity... rather than Task....
+func (t *taskState) isActivity() bool { return t.resourceType == "activity" }
+
+// emitScheduled records that the task was scheduled: TaskScheduled and
+// TaskStarted, or ActivityScheduled (an activity starts when a worker takes
+// it).
+func (t *taskState) emitScheduled(th *thread, payload []byte, timeout int64, timeoutSet bool, heartbeat int64, heartbeatSet bool) {
+	var details map[string]any
+	if t.isActivity() {
+		details = map[string]any{"resource": t.resource, "input": string(payload), "inputDetails": map[string]any{"truncated": false}}
+	} else {
+		details = t.eventDetails("region", arnRegion(th.ex.opts.Context.ID), "parameters", string(payload))
+	}
+	if timeoutSet {
+		details["timeoutInSeconds"] = timeout
+	}
+	if heartbeatSet {
+		details["heartbeatInSeconds"] = heartbeat
+	}
+	if t.isActivity() {
+		th.emit("ActivityScheduled", "activityScheduledEventDetails", details)
+		return
+	}
+	th.emit("TaskScheduled", "taskScheduledEventDetails", details)
+	th.emit("TaskStarted", "taskStartedEventDetails", t.eventDetails())
+}
+
+// emitEnded records how the task ended: outcome is Succeeded, Failed,
+// TimedOut or ScheduleFailed; kv are the details beyond the resource.
+func (t *taskState) emitEnded(th *thread, outcome string, kv ...any) {
+	if t.isActivity() {
+		details := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			details[kv[i].(string)] = kv[i+1]
+		}
+		th.emit("Activity"+outcome, "activity"+outcome+"EventDetails", details)
+		return
+	}
+	th.emit("Task"+outcome, "task"+outcome+"EventDetails", t.eventDetails(kv...))
 }
 
 // taskResult is what an Invoker returned.
@@ -127,21 +209,50 @@ type taskResult struct {
 	err error
 }
 
-// invoke calls the Invoker with a timeout on the execution's clock. The
+// invoke runs the task's work with a timeout on the execution's clock. The
 // call runs in its own goroutine so that a timeout or an abort returns at
 // once even when the task ignores its context.
-func (th *thread) invoke(ctx context.Context, resource string, payload []byte, timeout time.Duration) (json.RawMessage, *stateError) {
+func (th *thread) invoke(ctx context.Context, t *taskState, call *TaskCall, timeout time.Duration) (json.RawMessage, *stateError) {
 	tctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch := make(chan taskResult, 1)
-	invoke := th.ex.opts.Invoke
+	run := th.ex.opts.Task
+	if run == nil {
+		invoke := th.ex.opts.Invoke
+		run = func(ctx context.Context, c *TaskCall) (json.RawMessage, error) {
+			return invoke(ctx, c.Resource, c.Input)
+		}
+	}
+	var (
+		mu    sync.Mutex
+		ended bool
+	)
+	hook := func(typ, key string, details map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !ended && th.history() {
+			th.emit(typ, key, details)
+		}
+	}
+	call.Submitted = func(out json.RawMessage) {
+		hook("TaskSubmitted", "taskSubmittedEventDetails",
+			t.eventDetails("output", string(out), "outputDetails", map[string]any{"truncated": false}))
+	}
+	call.Started = func(worker string) {
+		hook("ActivityStarted", "activityStartedEventDetails", map[string]any{"workerName": worker})
+	}
+	defer func() {
+		mu.Lock()
+		ended = true
+		mu.Unlock()
+	}()
 	go func() {
 		defer func() {
 			if rec := recover(); rec != nil {
 				ch <- taskResult{err: newError(ErrTaskFailed, "the task function panicked: %v", rec)}
 			}
 		}()
-		out, err := invoke(tctx, resource, payload)
+		out, err := run(tctx, call)
 		ch <- taskResult{out: out, err: err}
 	}()
 	timeout, last := th.ex.untilDeadline(timeout)
@@ -152,7 +263,12 @@ func (th *thread) invoke(ctx context.Context, resource string, payload []byte, t
 			if ctx.Err() != nil {
 				return nil, errAborted
 			}
-			return nil, fromTaskError(res.err)
+			se := fromTaskError(res.err)
+			var sched *ScheduleError
+			if errors.As(res.err, &sched) {
+				se.scheduleFailed = true
+			}
+			return nil, se
 		}
 		return res.out, nil
 	case <-timer:
@@ -191,4 +307,22 @@ func (t *taskState) eventDetails(kv ...any) map[string]any {
 		d[kv[i].(string)] = kv[i+1]
 	}
 	return d
+}
+
+// taskToken returns the task token of the state's current attempt, making
+// it on first use: Parameters may read it ($$.Task.Token) before the task
+// runs, and a retry gets a new one.
+func (r *stateRun) taskToken() string {
+	if r.token == "" || r.tokenAttempt != r.retryCount {
+		r.token, r.tokenAttempt = r.th.ex.newTaskToken(), r.retryCount
+	}
+	return r.token
+}
+
+// newTaskToken makes a task token: Options.TaskToken's, or a random one.
+func (ex *execution) newTaskToken() string {
+	if ex.opts.TaskToken != nil {
+		return ex.opts.TaskToken()
+	}
+	return rand.Text()
 }

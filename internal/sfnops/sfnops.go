@@ -31,6 +31,14 @@ const (
 	ListExecutions           = "ListExecutions"
 	ListStateMachineVersions = "ListStateMachineVersions"
 	ListStateMachineAliases  = "ListStateMachineAliases"
+	SendTaskSuccess          = "SendTaskSuccess"
+	SendTaskFailure          = "SendTaskFailure"
+	SendTaskHeartbeat        = "SendTaskHeartbeat"
+	CreateActivity           = "CreateActivity"
+	DescribeActivity         = "DescribeActivity"
+	DeleteActivity           = "DeleteActivity"
+	ListActivities           = "ListActivities"
+	GetActivityTask          = "GetActivityTask"
 )
 
 // Scope is the set of resource types an operation's IAM action is granted
@@ -153,6 +161,25 @@ var table = []Operation{
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
 	{Name: ListStateMachineAliases, Scope: ScopeStateMachine,
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+	// Callbacks and activities. The activity actions may be granted on
+	// activity ARNs too; this module grants none of them, so they keep
+	// ScopeAll.
+	{Name: SendTaskSuccess, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{3000, 500}, Other: Bucket{1500, 300}}},
+	{Name: SendTaskFailure, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{3000, 500}, Other: Bucket{1500, 300}}},
+	{Name: SendTaskHeartbeat, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{3000, 500}, Other: Bucket{1500, 300}}},
+	{Name: CreateActivity, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+	{Name: DescribeActivity, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+	{Name: DeleteActivity, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+	{Name: ListActivities, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{100, 10}, Other: Bucket{100, 5}}},
+	{Name: GetActivityTask, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{3000, 500}, Other: Bucket{1500, 300}}},
 }
 
 // All returns every operation of the table, in a new slice.
