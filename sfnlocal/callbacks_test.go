@@ -1,0 +1,255 @@
+package sfnlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+)
+
+// callbackDef sends its task token to a queue and waits for it; TIMEOUTS is
+// replaced by the state's timeout fields.
+const callbackDef = `{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
+	"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+	"Parameters":{"QueueUrl":"q","MessageBody":{"token.$":"$$.Task.Token","order.$":"$.order"}},
+	TIMEOUTS "End":true}}}`
+
+// callbackServer serves callbackDef with the given timeout fields; the
+// returned channel receives each task token the queue gets.
+func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client, string, <-chan string) {
+	t.Helper()
+	srv, c := startServer(t, opts...)
+	tokens := make(chan string, 4)
+	srv.RegisterTask("arn:aws:states:::sqs:sendMessage", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		var msg struct {
+			MessageBody struct {
+				Token string `json:"token"`
+			} `json:"MessageBody"`
+		}
+		if err := json.Unmarshal(in, &msg); err != nil || msg.MessageBody.Token == "" {
+			t.Errorf("the queue got %s, want a task token in MessageBody.token", in)
+		}
+		tokens <- msg.MessageBody.Token
+		return json.RawMessage(`{"MessageId":"m-1"}`), nil
+	})
+	arn := createMachine(t, c, "approval", strings.Replace(callbackDef, "TIMEOUTS", timeouts, 1), "")
+	return c, arn, tokens
+}
+
+// start starts an execution of arn.
+func start(t *testing.T, c *sfn.Client, arn string) string {
+	t.Helper()
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"order":7}`)})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	return *out.ExecutionArn
+}
+
+// receive returns the next value of ch, failing after a while.
+func receive[T any](t *testing.T, ch <-chan T) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatal("timed out waiting for a task token")
+		panic("unreachable")
+	}
+}
+
+// apiCode returns the error code of an API error, "" for nil.
+func apiCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+func TestCallbackSuccess(t *testing.T) {
+	ctx := context.Background()
+	c, arn, tokens := callbackServer(t, "")
+	run := start(t, c, arn)
+	token := receive(t, tokens)
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String(`{"approved":true}`)}); err != nil {
+		t.Fatalf("SendTaskSuccess: %v", err)
+	}
+	d := waitDone(t, c, run)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"approved":true}` {
+		t.Errorf("execution = %s %s, want SUCCEEDED with the callback's output", d.Status, aws.ToString(d.Output))
+	}
+	events := history(t, c, run)
+	want := []string{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}
+	if got := eventTypes(events); !slices.Equal(got, want) {
+		t.Errorf("history = %v, want %v", got, want)
+	}
+	for _, e := range events {
+		if e.TaskSubmittedEventDetails != nil && aws.ToString(e.TaskSubmittedEventDetails.Output) != `{"MessageId":"m-1"}` {
+			t.Errorf("TaskSubmitted output = %s, want the queue's answer", aws.ToString(e.TaskSubmittedEventDetails.Output))
+		}
+	}
+	_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String(`{}`)})
+	if apiCode(err) != "TaskTimedOut" {
+		t.Errorf("second SendTaskSuccess = %v, want TaskTimedOut", err)
+	}
+}
+
+func TestCallbackFailure(t *testing.T) {
+	c, arn, tokens := callbackServer(t, "")
+	run := start(t, c, arn)
+	token := receive(t, tokens)
+	if _, err := c.SendTaskFailure(context.Background(), &sfn.SendTaskFailureInput{TaskToken: &token,
+		Error: aws.String("Approval.Rejected"), Cause: aws.String("no budget")}); err != nil {
+		t.Fatalf("SendTaskFailure: %v", err)
+	}
+	d := waitDone(t, c, run)
+	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "Approval.Rejected" || aws.ToString(d.Cause) != "no budget" {
+		t.Errorf("execution = %s %s %s, want FAILED Approval.Rejected: no budget", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+	}
+	if got := eventTypes(history(t, c, run)); !slices.Contains(got, "TaskFailed") {
+		t.Errorf("history = %v, want a TaskFailed", got)
+	}
+}
+
+func TestSendTaskErrors(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t)
+	srv.RegisterTask("arn:aws:states:::echo", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) { return in, nil })
+	// A plain task hands out its token but does not wait for it.
+	arn := createMachine(t, c, "plain", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::echo",
+		"Parameters":{"token.$":"$$.Task.Token"},"End":true}}}`, "")
+	d := waitDone(t, c, start(t, c, arn))
+	var out struct{ Token string }
+	if err := json.Unmarshal([]byte(aws.ToString(d.Output)), &out); err != nil || out.Token == "" {
+		t.Fatalf("output %s has no token", aws.ToString(d.Output))
+	}
+	c2, arn2, tokens := callbackServer(t, "")
+	start(t, c2, arn2)
+	live := receive(t, tokens)
+	for _, tt := range []struct {
+		name string
+		call func() error
+		want string
+	}{
+		{"garbage token", func() error {
+			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("not-a-token"), Output: aws.String("{}")})
+			return err
+		}, "InvalidToken"},
+		{"token of another server", func() error {
+			_, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live})
+			return err
+		}, "InvalidToken"},
+		{"token of a task that waits for none", func() error {
+			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &out.Token, Output: aws.String("{}")})
+			return err
+		}, "TaskDoesNotExist"},
+		{"output not JSON", func() error {
+			_, err := c2.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &live, Output: aws.String("{")})
+			return err
+		}, "InvalidOutput"},
+		{"token too long", func() error {
+			_, err := c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(strings.Repeat("x", 2049))})
+			return err
+		}, "ValidationException"},
+		{"error too long", func() error {
+			_, err := c2.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: &live, Error: aws.String(strings.Repeat("e", 257))})
+			return err
+		}, "ValidationException"},
+		{"heartbeat of a live task", func() error {
+			_, err := c2.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live})
+			return err
+		}, ""},
+	} {
+		if got := apiCode(tt.call()); got != tt.want {
+			t.Errorf("%s: error %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCallbackHeartbeat(t *testing.T) {
+	ctx := context.Background()
+	clk := NewManualClock(testStart)
+	c, arn, tokens := callbackServer(t, `"HeartbeatSeconds":10,`, WithClock(clk))
+	run := start(t, c, arn)
+	token := receive(t, tokens)
+	waitFor(t, "the heartbeat timer", func() bool { return clk.Pending() > 0 })
+	clk.Advance(8 * time.Second)
+	if _, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &token}); err != nil {
+		t.Fatalf("SendTaskHeartbeat: %v", err)
+	}
+	clk.Advance(9 * time.Second) // 17 s in, 9 s after the heartbeat
+	time.Sleep(20 * time.Millisecond)
+	if d := describe(t, c, run); d.Status != types.ExecutionStatusRunning {
+		t.Fatalf("after a heartbeat the task ended: %s %s", d.Status, aws.ToString(d.Error))
+	}
+	waitFor(t, "the heartbeat timer to be armed again", func() bool { return clk.Pending() > 0 })
+	clk.Advance(2 * time.Second) // 11 s after the heartbeat
+	d := waitDone(t, c, run)
+	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.HeartbeatTimeout" {
+		t.Errorf("execution = %s %s, want FAILED States.HeartbeatTimeout", d.Status, aws.ToString(d.Error))
+	}
+	if got := eventTypes(history(t, c, run)); !slices.Contains(got, "TaskTimedOut") {
+		t.Errorf("history = %v, want a TaskTimedOut", got)
+	}
+	_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String("{}")})
+	if apiCode(err) != "TaskTimedOut" {
+		t.Errorf("SendTaskSuccess after the heartbeat timeout = %v, want TaskTimedOut", err)
+	}
+}
+
+func TestCallbackTimeoutAndRetry(t *testing.T) {
+	ctx := context.Background()
+	clk := NewManualClock(testStart)
+	c, arn, tokens := callbackServer(t, `"TimeoutSeconds":30,"Retry":[{"ErrorEquals":["States.Timeout"],"MaxAttempts":1,"IntervalSeconds":1}],`,
+		WithClock(clk))
+	clk.AutoAdvance(2 * time.Second) // the retry interval passes at once
+	run := start(t, c, arn)
+	first := receive(t, tokens)
+	waitFor(t, "the timeout timer", func() bool { return clk.Pending() > 0 })
+	clk.Advance(30 * time.Second)
+	second := receive(t, tokens)
+	if second == first {
+		t.Fatal("the retry got the same task token, want a new one")
+	}
+	_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &first, Output: aws.String("{}")})
+	if apiCode(err) != "TaskTimedOut" {
+		t.Errorf("SendTaskSuccess with the timed-out token = %v, want TaskTimedOut", err)
+	}
+	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &second, Output: aws.String(`{"late":false}`)}); err != nil {
+		t.Fatalf("SendTaskSuccess of the retry: %v", err)
+	}
+	d := waitDone(t, c, run)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"late":false}` {
+		t.Errorf("execution = %s %s, want SUCCEEDED after the retry", d.Status, aws.ToString(d.Output))
+	}
+	got := eventTypes(history(t, c, run))
+	if !slices.Contains(got, "TaskTimedOut") {
+		t.Errorf("history = %v, want a TaskTimedOut", got)
+	}
+}
+
+func TestCallbackStopExecution(t *testing.T) {
+	c, arn, tokens := callbackServer(t, "")
+	run := start(t, c, arn)
+	token := receive(t, tokens)
+	if _, err := c.StopExecution(context.Background(), &sfn.StopExecutionInput{ExecutionArn: &run}); err != nil {
+		t.Fatal(err)
+	}
+	waitDone(t, c, run)
+	_, err := c.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String("{}")})
+	if apiCode(err) != "TaskTimedOut" {
+		t.Errorf("SendTaskSuccess after StopExecution = %v, want TaskTimedOut", err)
+	}
+}
