@@ -222,7 +222,7 @@ func (s *Server) runActivity(ctx context.Context, call *asl.TaskCall) (json.RawM
 		// UNCONFIRMED: the error name AWS records in ActivityScheduleFailed.
 		return nil, &asl.ScheduleError{Name: "States.Runtime", Cause: fmt.Sprintf("Activity does not exist: '%s'", call.Resource)}
 	}
-	p := s.callbacks.add(call.Token, call.Heartbeat, s.cfg.clock.Now(), call.Input, call.Started)
+	p := s.callbacks.add(call.Token, ctx.Done(), call.Heartbeat, s.cfg.clock.Now(), call.Input, call.Started)
 	a.queue = append(a.queue, p)
 	close(a.notify)
 	a.notify = make(chan struct{})

@@ -160,7 +160,7 @@ func TestActivityFailureAndTimeout(t *testing.T) {
 		t.Errorf("history = %v, want ActivityFailed", got)
 	}
 
-	armed := clk.Pending() // the first poll's timer is still there
+	armed := clk.Pending()       // the first poll's timer is still there
 	timedOut := start(t, c, arn) // no worker takes it
 	waitFor(t, "the timeout timer", func() bool { return clk.Pending() > armed })
 	clk.Advance(100 * time.Second)

@@ -47,6 +47,7 @@ type pendingTask struct {
 
 	result  chan taskOutcome // buffered: the first outcome sent wins
 	started chan struct{}    // closed when the task starts (at once for callbacks)
+	ended   <-chan struct{}  // closed when the state stops waiting (timeout, stop)
 
 	// callbacks.mu guards these.
 	lastBeat time.Time
@@ -82,11 +83,12 @@ func (c *callbacks) authentic(token string) bool {
 	return err == nil && len(b) == 40 && hmac.Equal(b[24:], c.sign(b[:24]))
 }
 
-// add registers a task waiting on token, started now unless it is an
-// activity task (onStart non-nil), which starts when a worker takes it.
-func (c *callbacks) add(token string, heartbeat time.Duration, now time.Time, input json.RawMessage, onStart func(string)) *pendingTask {
+// add registers a task waiting on token until ended is closed, started now
+// unless it is an activity task (onStart non-nil), which starts when a
+// worker takes it.
+func (c *callbacks) add(token string, ended <-chan struct{}, heartbeat time.Duration, now time.Time, input json.RawMessage, onStart func(string)) *pendingTask {
 	p := &pendingTask{token: token, input: input, heartbeat: heartbeat, onStart: onStart,
-		result: make(chan taskOutcome, 1), started: make(chan struct{}), lastBeat: now}
+		result: make(chan taskOutcome, 1), started: make(chan struct{}), ended: ended, lastBeat: now}
 	if onStart == nil {
 		close(p.started)
 	}
@@ -122,7 +124,12 @@ func (c *callbacks) closeLocked(p *pendingTask) {
 // caller holds c.mu.
 func (c *callbacks) lookup(token string) (*pendingTask, error) {
 	if p := c.open[token]; p != nil {
-		return p, nil
+		select {
+		case <-p.ended: // the state gave up; its goroutine has yet to remove it
+			c.closeLocked(p)
+		default:
+			return p, nil
+		}
 	}
 	if !c.authentic(token) {
 		return nil, errf("InvalidToken", "Invalid Token: 'Invalid token'")
@@ -161,6 +168,11 @@ func (c *callbacks) beat(token string, now time.Time) error {
 // start marks an activity task taken by worker; false when it has ended.
 func (c *callbacks) start(p *pendingTask, worker string, now time.Time) bool {
 	c.mu.Lock()
+	select {
+	case <-p.ended:
+		c.closeLocked(p)
+	default:
+	}
 	if p.isClosed {
 		c.mu.Unlock()
 		return false
@@ -217,7 +229,7 @@ func (c *callbacks) await(ctx context.Context, clk Clock, p *pendingTask) (json.
 // (resource, a registered function) and waits for the task token to come
 // back.
 func (s *Server) runCallback(ctx context.Context, call *asl.TaskCall, resource string) (json.RawMessage, error) {
-	p := s.callbacks.add(call.Token, call.Heartbeat, s.cfg.clock.Now(), nil, nil)
+	p := s.callbacks.add(call.Token, ctx.Done(), call.Heartbeat, s.cfg.clock.Now(), nil, nil)
 	defer s.callbacks.remove(p)
 	out, err := s.invoke(ctx, resource, call.Input)
 	if err != nil {
