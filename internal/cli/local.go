@@ -28,6 +28,9 @@ type localOptions struct {
 	// after it.
 	region    string
 	timeScale float64
+	// mockConfig is --mock-config: a Step Functions Local mock configuration
+	// file, "" for none.
+	mockConfig string
 }
 
 // newCmdLocal returns the local command, which calls runLocal (or runF: see
@@ -50,6 +53,7 @@ memory and lost when it stops. Its ARNs name the region from --region (or $AWS_R
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8083", "address to listen on (host:port; port 0 picks a free one)")
 	fs.StringVar(&opts.account, "account", "123456789012", "AWS account ID in the ARNs the endpoint makes")
 	fs.Float64Var(&opts.timeScale, "time-scale", 1, "run time this many times faster (Wait states, timeouts)")
+	fs.StringVar(&opts.mockConfig, "mock-config", "", "Step Functions Local mock configuration file: start <stateMachineArn>#<TestCase> to run a test case")
 	fs.StringVar(&opts.region, "region", "", "region in the ARNs the endpoint makes (default $AWS_REGION, then $AWS_DEFAULT_REGION, then "+localRegion+")")
 	addVerboseFlag(cmd, f)
 	return cmd
@@ -67,6 +71,13 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 	}
 	if opts.timeScale != 1 {
 		serverOpts = append(serverOpts, sfnlocal.WithTimeScale(opts.timeScale))
+	}
+	if opts.mockConfig != "" {
+		mocks, err := sfnlocal.LoadMockConfig(opts.mockConfig)
+		if err != nil {
+			return usageError("--mock-config: %v", err)
+		}
+		serverOpts = append(serverOpts, sfnlocal.WithMocks(mocks))
 	}
 	srv := sfnlocal.New(serverOpts...)
 	endpoint, err := srv.Listen(opts.addr)

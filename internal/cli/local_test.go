@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -70,6 +72,11 @@ func TestLocalRejectsBadFlags(t *testing.T) {
 		assert.Equal(t, ExitUsage, code, "--time-scale %s", scale)
 		assert.Contains(t, stderr, "--time-scale "+scale+": must be a positive number")
 	}
+	bad := filepath.Join(t.TempDir(), "mocks.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"MockedResponses":{"R":{"0":{}}}}`), 0o600))
+	code, _, stderr = runCLI(t, nil, "local", "--addr", "127.0.0.1:0", "--mock-config", bad)
+	assert.Equal(t, ExitUsage, code)
+	assert.Contains(t, stderr, `MockedResponses."R"."0": want exactly one of Return and Throw`)
 }
 
 func TestLoopbackEndpoint(t *testing.T) {
@@ -112,13 +119,14 @@ func TestLocalOnLoopbackDoesNotWarn(t *testing.T) {
 func TestNewCmdLocal(t *testing.T) {
 	env := map[string]string{"AWS_REGION": "ap-south-1"}
 	f, opts, err := parseOnly(t, newCmdLocal, env, "--addr", "127.0.0.1:0", "--account", "111122223333",
-		"--region", "eu-west-1", "--time-scale", "10", "-v")
+		"--region", "eu-west-1", "--time-scale", "10", "--mock-config", "mocks.json", "-v")
 	require.NoError(t, err)
 	require.NotNil(t, opts, "runF ran")
 	assert.Equal(t, "127.0.0.1:0", opts.addr)
 	assert.Equal(t, "111122223333", opts.account)
 	assert.Equal(t, "eu-west-1", opts.region)
 	assert.Equal(t, 10.0, opts.timeScale)
+	assert.Equal(t, "mocks.json", opts.mockConfig)
 	assert.True(t, f.verbose)
 	assert.Empty(t, f.conn.region, "local's --region names the ARNs it makes, not a region to connect to")
 	assert.Equal(t, "ap-south-1", opts.getenv("AWS_REGION"), "local reads the factory's environment")
