@@ -5,7 +5,10 @@
 # It builds ./cmd/polysync-sfn, serves it on a free loopback port, then runs create-state-machine,
 # list-state-machines (paged by the CLI, and one page per call), describe-state-machine, start-execution,
 # describe-execution (a Pass machine ends SUCCEEDED, a Wait machine stays RUNNING), stop-execution (ABORTED),
-# get-execution-history, list-executions and an error case. The AWS CLI v1 sends start-sync-execution to
+# get-execution-history, list-executions and an error case, a test case of a Step Functions Local mock file
+# (start-execution of "<stateMachineArn>#HappyPath", served with --mock-config sfnlocal/testdata/MockConfigFile.json)
+# and a task-token round trip through an activity (create-activity, get-activity-task, send-task-heartbeat,
+# send-task-success, and TaskTimedOut for a token used twice). The AWS CLI v1 sends start-sync-execution to
 # "sync-127.0.0.1", which does not resolve, so StartSyncExecution is checked through boto3 with
 # inject_host_prefix=False instead. The server is stopped on every exit path.
 #
@@ -57,7 +60,8 @@ go build -o "$workdir/polysync-sfn" ./cmd/polysync-sfn
 
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 readonly endpoint="http://127.0.0.1:${port}"
-"$workdir/polysync-sfn" local --addr "127.0.0.1:${port}" >"$workdir/server.log" 2>&1 &
+"$workdir/polysync-sfn" local --addr "127.0.0.1:${port}" --mock-config sfnlocal/testdata/MockConfigFile.json \
+  >"$workdir/server.log" 2>&1 &
 server_pid=$!
 
 # Wait until the endpoint accepts connections (at most 15 s), failing early if the server exits.
@@ -201,6 +205,50 @@ if sfn describe-execution --execution-arn "$arn_prefix:execution:cli-pass:no-suc
 fi
 grep -q ExecutionDoesNotExist "$workdir/error.txt" || fail "describe-execution of a missing execution: $(cat "$workdir/error.txt"), want ExecutionDoesNotExist"
 echo "check-aws-cli: ok: describe-execution of a missing execution fails with ExecutionDoesNotExist"
+
+# wait_done ARN FILE polls describe-execution of ARN into FILE until the execution is no longer RUNNING.
+wait_done() {
+  for _ in $(seq 1 50); do
+    sfn describe-execution --execution-arn "$1" >"$2"
+    [ "$(jv "$2" 'd["status"]')" = RUNNING ] || return 0
+    sleep 0.2
+  done
+}
+
+# --- a test case of the mock file: no Lambda function or queue exists, the mocks answer.
+sfn create-state-machine --name LambdaSQSIntegration --role-arn "$role" \
+  --definition "file://sfnlocal/testdata/LambdaSQSIntegration.asl.json" >/dev/null
+sfn start-execution --state-machine-arn "$arn_prefix:stateMachine:LambdaSQSIntegration#HappyPath" >"$workdir/start-mocked.json"
+mocked_exec="$(jv "$workdir/start-mocked.json" 'd["executionArn"]')"
+wait_done "$mocked_exec" "$workdir/describe-mocked.json"
+expect "describe-execution (#HappyPath) status" "$(jv "$workdir/describe-mocked.json" 'd["status"]')" "SUCCEEDED"
+expect "describe-execution (#HappyPath) output MessageId" "$(jv "$workdir/describe-mocked.json" 'json.loads(d["output"])["MessageId"]')" \
+  "3bcb6e8e-8b51-4375-b0bc-1a59812c6e51"
+
+# --- a task-token round trip through an activity.
+sfn create-activity --name cli-approve >"$workdir/activity.json"
+activity_arn="$(jv "$workdir/activity.json" 'd["activityArn"]')"
+expect "create-activity activityArn" "$activity_arn" "$arn_prefix:activity:cli-approve"
+activity_def="{\"StartAt\":\"Approve\",\"States\":{\"Approve\":{\"Type\":\"Task\",\"Resource\":\"$activity_arn\",\"HeartbeatSeconds\":60,\"End\":true}}}"
+sfn create-state-machine --name cli-activity --definition "$activity_def" --role-arn "$role" >/dev/null
+sfn start-execution --state-machine-arn "$arn_prefix:stateMachine:cli-activity" --input '{"order":7}' >"$workdir/start-activity.json"
+activity_exec="$(jv "$workdir/start-activity.json" 'd["executionArn"]')"
+sfn get-activity-task --activity-arn "$activity_arn" --worker-name cli-worker >"$workdir/task.json"
+expect "get-activity-task input" "$(json_same "$(jv "$workdir/task.json" 'd["input"]')" '{"order":7}')" "same"
+task_token="$(jv "$workdir/task.json" 'd["taskToken"]')"
+sfn send-task-heartbeat --task-token "$task_token" >/dev/null
+sfn send-task-success --task-token "$task_token" --task-output '{"approved":true}' >/dev/null
+wait_done "$activity_exec" "$workdir/describe-activity.json"
+expect "describe-execution (activity) status" "$(jv "$workdir/describe-activity.json" 'd["status"]')" "SUCCEEDED"
+expect "describe-execution (activity) output" "$(json_same "$(jv "$workdir/describe-activity.json" 'd["output"]')" '{"approved":true}')" "same"
+sfn get-execution-history --execution-arn "$activity_exec" >"$workdir/history-activity.json"
+expect "get-execution-history (activity) types" "$(jv "$workdir/history-activity.json" '[e["type"] for e in d["events"]]')" \
+  '["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]'
+if sfn send-task-success --task-token "$task_token" --task-output '{}' >/dev/null 2>"$workdir/token-error.txt"; then
+  fail "send-task-success with a used token succeeded, want TaskTimedOut"
+fi
+grep -q TaskTimedOut "$workdir/token-error.txt" || fail "send-task-success with a used token: $(cat "$workdir/token-error.txt"), want TaskTimedOut"
+echo "check-aws-cli: ok: send-task-success with a used token fails with TaskTimedOut"
 
 # --- StartSyncExecution through boto3 (the CLI v1 would send it to sync-127.0.0.1).
 sfn create-state-machine --name cli-express --type EXPRESS --definition "$pass_def" --role-arn "$role" >/dev/null
