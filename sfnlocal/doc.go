@@ -18,8 +18,10 @@
 // UpdateStateMachineAlias, DeleteStateMachineAlias,
 // ListStateMachineAliases, StartExecution,
 // StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
-// GetExecutionHistory, RedriveExecution, TagResource, UntagResource and
-// ListTagsForResource, with the service's semantics and error codes: Standard
+// GetExecutionHistory, RedriveExecution, TagResource, UntagResource,
+// ListTagsForResource, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
+// CreateActivity, DescribeActivity, DeleteActivity, ListActivities and
+// GetActivityTask, with the service's semantics and error codes: Standard
 // StartExecution is idempotent on name and input while the execution runs,
 // Express executions get unique ARNs and are not visible to
 // DescribeExecution, StopExecution or GetExecutionHistory (InvalidArn),
@@ -94,6 +96,33 @@
 // "StatusCode": 200, ...}). A TaskFunc fails its task with a given ASL error
 // name by returning a *TaskError, which Retry and Catch match.
 //
+// A Task whose Resource ends in .waitForTaskToken calls the function
+// registered for the Resource (with or without the suffix), records
+// TaskSubmitted with its answer, then waits for SendTaskSuccess or
+// SendTaskFailure with the token that $$.Task.Token gave the Parameters.
+// A Task whose Resource is an activity ARN queues the task for the workers
+// of the activity (CreateActivity): GetActivityTask hands it out (waiting
+// up to 60 seconds for one, and giving up when the client goes away) and
+// records ActivityStarted with the workerName; an activity that does not
+// exist fails the state with ActivityScheduleFailed. Both kinds fail with
+// States.HeartbeatTimeout when HeartbeatSeconds pass without
+// SendTaskHeartbeat, and with States.Timeout after TimeoutSeconds, on the
+// server's Clock. Each attempt gets a new token; a token whose task ended
+// answers TaskTimedOut, a token of a task that waits for none
+// TaskDoesNotExist, one this server did not make InvalidToken.
+//
+// # Mocked service integrations
+//
+// WithMockConfig(path) loads a mock configuration file in the format of
+// Step Functions Local (see MockConfig), so existing files work unchanged.
+// StartExecution or StartSyncExecution of "<stateMachineArn>#<TestCase>"
+// runs that test case: each Task state it names answers with its mocked
+// response (Return, or Throw with Error and Cause) by invocation number,
+// callback and activity tasks included, without waiting for a token; the
+// other Task states run as above. A Task that has neither a mock nor a
+// registered function fails with States.TaskFailed, saying how to provide
+// one. ConfigErr reports a file that could not be used.
+//
 // # Time
 //
 // All timestamps, Wait states, timeouts and the throttling buckets read the
@@ -129,13 +158,22 @@
 //   - ListStateMachines lists in name order (AWS does not document its order).
 //   - Distributed Map, the JSONata query language and variables (Assign)
 //     are refused when a machine is created (InvalidDefinition, saying so).
-//   - There are no activity workers or task tokens (SendTaskSuccess and
-//     friends): every Task runs the function registered for its Resource
-//     with RegisterTask and fails with States.TaskFailed when there is none.
+//   - A Task's work is a registered Go function or a mock; nothing calls AWS.
+//     A .waitForTaskToken Task needs one of them to hand its token out.
+//   - Past the last invocation of a mocked response, the last one answers
+//     again (Step Functions Local does not document it; LocalStack fails).
+//     Mocks answer activity tasks too, which Step Functions Local refuses.
+//   - A missed heartbeat records the error States.HeartbeatTimeout, which
+//     States.Timeout in Retry and Catch also matches (the States Language
+//     specification's reading). The error name of ActivityScheduleFailed
+//     (States.Runtime here) is not documented.
+//   - Express state machines may use callbacks and activities; AWS refuses
+//     them there. Activities cannot be tagged (TagResource takes state
+//     machines only), and DeleteActivity of an unknown activity answers {}.
 //   - JSON objects that pass through an execution come out with their keys
 //     in sorted order; AWS keeps the order they had. The values are equal.
-//   - HeartbeatSeconds is accepted but never fires: task functions run in
-//     process.
+//   - HeartbeatSeconds applies to callback and activity tasks only; a
+//     registered function runs in process and has no heartbeat.
 //   - A redrive re-runs a failed Parallel or Map state whole; AWS re-runs only
 //     the branches or iterations that failed.
 //   - Task states record the Task event family (TaskScheduled, ...) for every
