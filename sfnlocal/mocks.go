@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,14 +99,14 @@ func ParseMockConfig(r io.Reader) (*MockConfig, error) {
 		return nil, fmt.Errorf("mock configuration: %w", err)
 	}
 	cfg := &MockConfig{machines: map[string]map[string]map[string]string{}, responses: map[string]*mockedResponse{}}
-	for _, name := range sortedKeys(raw.MockedResponses) {
+	for _, name := range slices.Sorted(maps.Keys(raw.MockedResponses)) {
 		resp, err := parseMockedResponse(raw.MockedResponses[name])
 		if err != nil {
 			return nil, fmt.Errorf("mock configuration: MockedResponses.%q%w", name, err)
 		}
 		cfg.responses[name] = resp
 	}
-	for _, name := range sortedKeys(raw.StateMachines) {
+	for _, name := range slices.Sorted(maps.Keys(raw.StateMachines)) {
 		where := fmt.Sprintf("StateMachines.%q", name)
 		var m struct {
 			TestCases map[string]map[string]string `json:"TestCases"`
@@ -115,8 +117,8 @@ func ParseMockConfig(r io.Reader) (*MockConfig, error) {
 		if m.TestCases == nil {
 			return nil, fmt.Errorf("mock configuration: %s: TestCases is missing", where)
 		}
-		for _, tc := range sortedKeys(m.TestCases) {
-			for _, st := range sortedKeys(m.TestCases[tc]) {
+		for _, tc := range slices.Sorted(maps.Keys(m.TestCases)) {
+			for _, st := range slices.Sorted(maps.Keys(m.TestCases[tc])) {
 				if resp := m.TestCases[tc][st]; cfg.responses[resp] == nil {
 					return nil, fmt.Errorf("mock configuration: %s.TestCases.%q.%q: mocked response %q is not in MockedResponses", where, tc, st, resp)
 				}
@@ -220,15 +222,6 @@ func strictDecode(data []byte, v any) error {
 		return errors.New("has data after the JSON value")
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // answer returns the response of the n-th invocation (from 0): past the
