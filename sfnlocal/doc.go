@@ -117,8 +117,10 @@
 // Step Functions Local (see MockConfig), so existing files work unchanged.
 // StartExecution or StartSyncExecution of "<stateMachineArn>#<TestCase>"
 // runs that test case: each Task state it names answers with its mocked
-// response (Return, or Throw with Error and Cause) by invocation number,
-// callback and activity tasks included, without waiting for a token; the
+// response (Return, or Throw with Error and Cause) by invocation number
+// (counted per state across the execution, retries and Map iterations
+// included), callback and activity tasks included, without waiting for a
+// token; the
 // other Task states run as above. A Task that has neither a mock nor a
 // registered function fails with States.TaskFailed, saying how to provide
 // one. ConfigErr reports a file that could not be used.
@@ -160,9 +162,10 @@
 //     are refused when a machine is created (InvalidDefinition, saying so).
 //   - A Task's work is a registered Go function or a mock; nothing calls AWS.
 //     A .waitForTaskToken Task needs one of them to hand its token out.
-//   - Past the last invocation of a mocked response, the last one answers
-//     again (Step Functions Local does not document it; LocalStack fails).
-//     Mocks answer activity tasks too, which Step Functions Local refuses.
+//   - Mocks answer activity tasks too, which Step Functions Local refuses.
+//     An invocation past the last key of a mocked response fails the
+//     execution with States.Runtime (Step Functions Local documents that
+//     the execution fails, not with which error).
 //   - A missed heartbeat records the error States.HeartbeatTimeout, which
 //     States.Timeout in Retry and Catch also matches (the States Language
 //     specification's reading). The error name of ActivityScheduleFailed

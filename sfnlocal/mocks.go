@@ -43,10 +43,11 @@ const MaxMockConfigBytes = 16 << 20
 // instead of calling anything, the others run as without the test case (a
 // function registered with Server.RegisterTask). The keys of a mocked
 // response count the state's invocations in the execution from 0 (a retry is
-// an invocation); "1-2" is the second and third. Past the last one, the last
-// response answers again (UNCONFIRMED: Step Functions Local's documentation
-// does not say; LocalStack fails the state). A MockConfig is read-only once
-// parsed and safe for concurrent use.
+// an invocation, and so is each iteration of a Map); "1-2" is the second and
+// third. As in Step Functions Local, every invocation needs a response: one
+// past the last key fails the execution (States.Runtime, naming the state,
+// test case and invocation). A MockConfig is read-only once parsed and safe
+// for concurrent use.
 type MockConfig struct {
 	machines  map[string]map[string]map[string]string // machine -> test case -> state -> response
 	responses map[string]*mockedResponse
@@ -224,21 +225,19 @@ func strictDecode(data []byte, v any) error {
 	return nil
 }
 
-// answer returns the response of the n-th invocation (from 0): past the
-// last range, the last one.
-func (r *mockedResponse) answer(n int) (json.RawMessage, error) {
-	rg := r.ranges[len(r.ranges)-1]
-	for _, c := range r.ranges {
-		if n <= c.last {
-			rg = c
-			break
-		}
+// answer returns the response of the n-th invocation (from 0), and false
+// past the last range.
+func (r *mockedResponse) answer(n int) (json.RawMessage, bool, error) {
+	i := slices.IndexFunc(r.ranges, func(c mockRange) bool { return n <= c.last })
+	if i < 0 {
+		return nil, false, nil
 	}
+	rg := r.ranges[i]
 	if rg.throw != nil {
 		e := *rg.throw
-		return nil, &e
+		return nil, true, &e
 	}
-	return append(json.RawMessage(nil), rg.ret...), nil
+	return append(json.RawMessage(nil), rg.ret...), true, nil
 }
 
 // testCase is the test case an execution runs: its mocked states and how
@@ -286,7 +285,12 @@ func (tc *testCase) mocked(state string) (out json.RawMessage, ok bool, err erro
 	n := tc.calls[state]
 	tc.calls[state]++
 	tc.mu.Unlock()
-	out, err = resp.answer(n)
+	out, ok, err = resp.answer(n)
+	if !ok {
+		return nil, true, &TaskError{Name: "States.Runtime", Cause: fmt.Sprintf(
+			"the mock configuration's test case '%s' has no response for invocation %d of state '%s' (invocations count from 0)",
+			tc.name, n, state)}
+	}
 	return out, true, err
 }
 

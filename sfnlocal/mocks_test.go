@@ -94,11 +94,19 @@ func TestMockedTestCases(t *testing.T) {
 	})
 	t.Run("FailurePath", func(t *testing.T) {
 		d, _ := runCase(t, c, arn, "FailurePath")
-		// The Retry exhausts its 3 attempts: past its last key the mocked
-		// response repeats.
+		// "0-3" answers the first attempt and the Retry's 3 more.
 		if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "Lambda.ResourceNotReadyException" ||
 			aws.ToString(d.Cause) != "Lambda resource is not ready." {
 			t.Errorf("FailurePath = %s %s %s, want FAILED with the mocked Throw", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+	})
+	t.Run("ExhaustedPath", func(t *testing.T) {
+		d, _ := runCase(t, c, arn, "ExhaustedPath")
+		// The Retry's first retry is invocation 1, for which "0" has no
+		// response: the execution fails, as in Step Functions Local.
+		if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.Runtime" ||
+			!strings.Contains(aws.ToString(d.Cause), "no response for invocation 1 of state 'LambdaState'") {
+			t.Errorf("ExhaustedPath = %s %s %s, want FAILED States.Runtime naming invocation 1", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 		}
 	})
 }
