@@ -225,13 +225,21 @@ func (c *callbacks) await(ctx context.Context, clk Clock, p *pendingTask) (json.
 	}
 }
 
-// runCallback runs a .waitForTaskToken task: it calls the integration
-// (resource, a registered function) and waits for the task token to come
-// back.
-func (s *Server) runCallback(ctx context.Context, call *asl.TaskCall, resource string) (json.RawMessage, error) {
+// runCallback runs a .waitForTaskToken task: it calls the integration (the
+// function registered for its Resource, else for base, the Resource without
+// the suffix) and waits for the task token to come back.
+func (s *Server) runCallback(ctx context.Context, call *asl.TaskCall, base string) (json.RawMessage, error) {
 	p := s.callbacks.add(call.Token, ctx.Done(), call.Heartbeat, s.cfg.clock.Now(), nil, nil)
 	defer s.callbacks.remove(p)
-	out, err := s.invoke(ctx, resource, call.Input)
+	var (
+		out json.RawMessage
+		err error
+	)
+	if fn := s.lookupTask(call.Resource); fn != nil {
+		out, err = fn(ctx, call.Input)
+	} else {
+		out, err = s.invoke(ctx, base, call.Input)
+	}
 	if err != nil {
 		return nil, err
 	}

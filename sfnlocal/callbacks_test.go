@@ -253,3 +253,64 @@ func TestCallbackStopExecution(t *testing.T) {
 		t.Errorf("SendTaskSuccess after StopExecution = %v, want TaskTimedOut", err)
 	}
 }
+
+func TestCallbackIntegrations(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t)
+	tokens := make(chan string, 2)
+	srv.RegisterTask("notify", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		var p struct{ Token string }
+		_ = json.Unmarshal(in, &p)
+		tokens <- p.Token
+		return json.RawMessage(`"queued"`), nil
+	})
+	srv.RegisterTask("arn:aws:states:::events:putEvents.waitForTaskToken", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		var p struct{ Detail struct{ Token string } }
+		_ = json.Unmarshal(in, &p)
+		tokens <- p.Detail.Token
+		return json.RawMessage(`{"FailedEntryCount":0}`), nil
+	})
+	for _, tt := range []struct {
+		name, resource, params, submitted string
+		express                           bool
+	}{
+		{"lambda invoke by FunctionName", "arn:aws:states:::lambda:invoke.waitForTaskToken",
+			`{"FunctionName":"notify","Payload":{"Token.$":"$$.Task.Token"}}`, `"Payload":"queued"`, false},
+		{"function registered with the suffix, in a sync Express run", "arn:aws:states:::events:putEvents.waitForTaskToken",
+			`{"Detail":{"Token.$":"$$.Task.Token"}}`, `{"FailedEntryCount":0}`, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			def := `{"StartAt":"Wait","States":{"Wait":{"Type":"Task","Resource":"` + tt.resource + `","Parameters":` + tt.params + `,"End":true}}}`
+			typ := types.StateMachineTypeStandard
+			if tt.express {
+				typ = types.StateMachineTypeExpress
+			}
+			arn := createMachine(t, c, strings.ReplaceAll(tt.name, " ", "-")[:20], def, typ)
+			go func() {
+				token := receive(t, tokens)
+				if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String(`{"done":true}`)}); err != nil {
+					t.Errorf("SendTaskSuccess: %v", err)
+				}
+			}()
+			if tt.express {
+				out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
+				if err != nil || out.Status != types.SyncExecutionStatusSucceeded || aws.ToString(out.Output) != `{"done":true}` {
+					t.Fatalf("StartSyncExecution = %+v, %v; want SUCCEEDED with the callback's output", out, err)
+				}
+				return
+			}
+			run := start(t, c, arn)
+			d := waitDone(t, c, run)
+			if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"done":true}` {
+				t.Fatalf("execution = %s %s %s", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+			}
+			for _, e := range history(t, c, run) {
+				if s := e.TaskSubmittedEventDetails; s != nil {
+					if !strings.Contains(aws.ToString(s.Output), tt.submitted) || aws.ToString(s.Resource) != "invoke.waitForTaskToken" {
+						t.Errorf("TaskSubmitted = %s %s, want %s from invoke.waitForTaskToken", aws.ToString(s.Resource), aws.ToString(s.Output), tt.submitted)
+					}
+				}
+			}
+		})
+	}
+}

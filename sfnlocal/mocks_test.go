@@ -225,3 +225,24 @@ func TestMockedCallbackAndActivity(t *testing.T) {
 		t.Errorf("mocked callback and activity = %s %s %s, want both answered by their mocks", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
 }
+
+func TestMockedMapIterations(t *testing.T) {
+	cfg, err := ParseMockConfig(strings.NewReader(`{
+		"StateMachines":{"Charges":{"TestCases":{"T":{"Charge":"FirstThenSecond"}}}},
+		"MockedResponses":{"FirstThenSecond":{"0":{"Return":"first"},"1-2":{"Return":"second"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, c := startServer(t, WithMocks(cfg))
+	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,"End":true,
+		"ItemProcessor":{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::stripe:charge","End":true}}}}}}`
+	arn := createMachine(t, c, "Charges", def, "")
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T"), Input: aws.String(`{"items":[1,2,3]}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitDone(t, c, *out.ExecutionArn)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `["first","second","second"]` {
+		t.Errorf("mocked Map = %s %s %s, want the invocations counted across iterations", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
+	}
+}
