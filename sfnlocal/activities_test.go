@@ -2,6 +2,7 @@ package sfnlocal
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -225,5 +226,39 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 	cancel()
 	if err := receive(t, errs); err == nil {
 		t.Error("GetActivityTask with a cancelled context = nil error")
+	}
+}
+
+func TestActivityLimits(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t, WithThrottling("us-east-1"), WithClock(NewManualClock(testStart))) // no refill
+	a, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("busy")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	for i := len(srv.activities); i < maxActivities; i++ {
+		arn := srv.activityARN(fmt.Sprintf("filler-%d", i))
+		srv.activities[arn] = &activity{arn: arn, notify: make(chan struct{})}
+	}
+	srv.activities[aws.ToString(a.ActivityArn)].pollers = maxActivityPollers
+	srv.mu.Unlock()
+	_, err = c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("one-too-many")})
+	if apiCode(err) != "ActivityLimitExceeded" {
+		t.Errorf("CreateActivity beyond %d activities = %v, want ActivityLimitExceeded", maxActivities, err)
+	}
+	_, err = c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: a.ActivityArn})
+	if apiCode(err) != "ActivityWorkerLimitExceeded" {
+		t.Errorf("GetActivityTask beyond %d pollers = %v, want ActivityWorkerLimitExceeded", maxActivityPollers, err)
+	}
+	// CreateActivity's bucket holds 100 calls (sfnops); two were spent above.
+	throttled := 0
+	for range 99 {
+		if _, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("busy")}); apiCode(err) == "ThrottlingException" {
+			throttled++
+		}
+	}
+	if throttled != 1 {
+		t.Errorf("101 CreateActivity calls: %d throttled, want 1 (a bucket of 100)", throttled)
 	}
 }
