@@ -1,0 +1,490 @@
+package asl
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	jsonata "github.com/xiatechs/jsonata-go"
+	"github.com/xiatechs/jsonata-go/jlib"
+	"github.com/xiatechs/jsonata-go/jparse"
+	"github.com/xiatechs/jsonata-go/jtypes"
+)
+
+// exprCompiler compiles JSONata expressions. It is the only door to the
+// JSONata library, so that the library can be replaced by implementing it
+// again. Compiled expressions are immutable and safe for concurrent use.
+type exprCompiler interface {
+	// compile compiles src (without the {% %} delimiters). The error's
+	// text says what is wrong, in the library's words.
+	compile(src string) (compiledExpr, error)
+}
+
+// compiledExpr is one compiled JSONata expression.
+type compiledExpr interface {
+	// eval evaluates the expression with $ bound to input and $name bound
+	// to vars[name]. Values are this package's JSON values (value.go). It
+	// returns errUndefined when the expression yields nothing,
+	// errEvalTimeout when it ran longer than timeout, and
+	// errUnsupportedResult when the result is not JSON (a function). It
+	// never panics and never takes the process down.
+	eval(input any, vars map[string]any, timeout time.Duration) (any, error)
+}
+
+var (
+	errUndefined         = errors.New("the expression returned nothing (undefined)")
+	errEvalTimeout       = errors.New("the expression took too long to evaluate")
+	errUnsupportedResult = errors.New("the expression returned an unsupported result type")
+)
+
+// jsonataEngine is the JSONata implementation in use.
+var jsonataEngine exprCompiler = xiaCompiler{}
+
+// Bounds on JSONata evaluation (see "JSONata" in the package doc).
+const (
+	// maxExprNesting bounds how deep an expression's brackets nest, so
+	// that the library's recursive parser cannot exhaust the stack.
+	maxExprNesting = 200
+	// maxLambdaDepth bounds how deep user-defined functions call each
+	// other, so that a self-recursive function fails its state instead of
+	// overflowing the Go stack (which kills the process).
+	maxLambdaDepth = 500
+	// maxRunaway is how many evaluations may still be running after their
+	// deadline (a goroutine cannot be stopped) before new evaluations are
+	// refused, so that a looping expression costs at most this many cores.
+	maxRunaway = 2
+)
+
+// jsonataTimeout bounds one evaluation; a variable so that tests can
+// shorten it.
+var jsonataTimeout = 5 * time.Second
+
+// runaway counts evaluations still running after their deadline.
+var runaway atomic.Int64
+
+// xiaCompiler is exprCompiler over github.com/xiatechs/jsonata-go.
+//
+// The library evaluates an *jsonata.Expr against a registry of extra
+// functions and variables that lives in the Expr; $states and workflow
+// variables change with every evaluation, so every evaluation runs a
+// shallow copy of the compiled Expr with its own registry. The Expr's
+// fields are unexported: xiaFields reaches them through reflection, and
+// compile fails if the library's layout is not the one it knows.
+type xiaCompiler struct{}
+
+// xiaExpr is a compiled expression with what eval needs to know about it.
+type xiaExpr struct {
+	expr *jsonata.Expr
+}
+
+// xiaLayout holds the offsets of jsonata.Expr's node and registry fields.
+var xiaLayout = sync.OnceValues(func() (layout struct{ node, registry uintptr }, err error) {
+	t := reflect.TypeFor[jsonata.Expr]()
+	node, ok1 := t.FieldByName("node")
+	reg, ok2 := t.FieldByName("registry")
+	if !ok1 || !ok2 || node.Type != reflect.TypeFor[jparse.Node]() || reg.Type != reflect.TypeFor[map[string]reflect.Value]() {
+		return layout, errors.New("the JSONata library's Expr layout is not the one this package knows")
+	}
+	layout.node, layout.registry = node.Offset, reg.Offset
+	return layout, nil
+})
+
+// staticRegistry is the registry every evaluation starts from: AWS's
+// added functions, the depth guard, and the library's non-standard
+// functions replaced by ones that refuse to run.
+var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
+	layout, err := xiaLayout()
+	if err != nil {
+		return nil, err
+	}
+	e, err := jsonata.Compile("1")
+	if err != nil {
+		return nil, err
+	}
+	exts := awsFunctions()
+	exts[guardFunc] = jsonata.Extension{Func: callGuarded}
+	for _, name := range []string{"eval", "objmerge", "sjoin", "unescape", "hashmd5", "hash256", "dateTimeDim",
+		"dateTimeDimLite", "timeSince", "objectsToDocument", "oneToManyJoin", "accumulatingSlice", "renameKeys"} {
+		exts[name] = jsonata.Extension{Func: unavailable(name)}
+	}
+	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0)}
+	if err := e.RegisterExts(exts); err != nil {
+		return nil, err
+	}
+	return *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)), nil
+})
+
+// Names the compiled AST uses for the depth guard.
+const (
+	guardFunc  = "sfnGuardedCall"
+	guardDepth = "sfnGuardDepth"
+)
+
+// depthGuard counts the calls of user-defined functions in progress in
+// one evaluation; enter(1) fails past maxLambdaDepth.
+type depthGuard func(delta int) error
+
+// callGuarded runs a user-defined function's body (wrapped by compile in
+// a function of no arguments) under the evaluation's depth guard.
+func callGuarded(g depthGuard, body jtypes.Callable) (any, error) {
+	if g == nil {
+		return nil, errors.New("user-defined functions cannot run outside an expression")
+	}
+	if err := g(1); err != nil {
+		return nil, err
+	}
+	defer g(-1) //nolint:errcheck // leaving never fails
+	v, err := body.Call(nil)
+	if err != nil {
+		return nil, err
+	}
+	if !v.IsValid() {
+		return nil, jtypes.ErrUndefined
+	}
+	return v.Interface(), nil
+}
+
+func unavailable(name string) func(...any) (any, error) {
+	return func(...any) (any, error) {
+		return nil, fmt.Errorf("the function $%s is not supported", name)
+	}
+}
+
+// formatNumber is $formatNumber without the library's infinite loop on
+// zero (or infinity) with an exponent picture.
+func formatNumber(value float64, picture string, options jtypes.OptionalValue) (string, error) {
+	if (value == 0 || math.IsInf(value, 0)) && strings.ContainsAny(picture, "eE") {
+		return "", errors.New("$formatNumber cannot format zero with an exponent picture")
+	}
+	return jlib.FormatNumber(value, picture, options)
+}
+
+func (xiaCompiler) compile(src string) (compiledExpr, error) {
+	if exprNestedDeeper(src, maxExprNesting) {
+		return nil, fmt.Errorf("the expression nests deeper than %d levels", maxExprNesting)
+	}
+	layout, err := xiaLayout()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := staticRegistry(); err != nil {
+		return nil, err
+	}
+	e, err := compileRecovering(src)
+	if err != nil {
+		return nil, err
+	}
+	nodePtr := (*jparse.Node)(unsafe.Add(unsafe.Pointer(e), layout.node))
+	*nodePtr = rewriteNode(*nodePtr)
+	return &xiaExpr{expr: e}, nil
+}
+
+// exprNestedDeeper reports whether the brackets of the expression src nest
+// more than limit deep; brackets inside string literals do not count.
+func exprNestedDeeper(src string, limit int) bool {
+	depth := 0
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			if depth++; depth > limit {
+				return true
+			}
+		case c == ')' || c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
+}
+
+func compileRecovering(src string) (e *jsonata.Expr, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	return jsonata.Compile(src)
+}
+
+var (
+	nodeType   = reflect.TypeFor[jparse.Node]()
+	lambdaType = reflect.TypeFor[jparse.LambdaNode]()
+)
+
+// rewriteNode makes the compiled tree safe to evaluate repeatedly and
+// concurrently, and bounded:
+//   - a function application whose right side is a call (x ~> $f(y)) is
+//     turned into the call ($f(x, y)) once, here; the library does it at
+//     every evaluation by appending to the shared tree;
+//   - every user-defined function's body runs through the depth guard:
+//     function($a){ body } becomes function($a){ $guard($depth, function(){ body }) }.
+func rewriteNode(n jparse.Node) jparse.Node {
+	if n == nil {
+		return nil
+	}
+	if fa, ok := n.(*jparse.FunctionApplicationNode); ok {
+		if call, ok := fa.RHS.(*jparse.FunctionCallNode); ok {
+			call.Args = append([]jparse.Node{fa.LHS}, call.Args...)
+			return rewriteNode(call)
+		}
+	}
+	rewriteFields(reflect.ValueOf(n))
+	return n
+}
+
+// rewriteFields rewrites the nodes reachable from v through exported
+// fields, slices and arrays.
+func rewriteFields(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return
+		}
+		s := v.Elem()
+		if s.Kind() != reflect.Struct {
+			return
+		}
+		rewriteFields(s)
+		if s.Type() == lambdaType {
+			l := v.Interface().(*jparse.LambdaNode)
+			l.Body = &jparse.FunctionCallNode{
+				Func: &jparse.VariableNode{Name: guardFunc},
+				Args: []jparse.Node{&jparse.VariableNode{Name: guardDepth}, &jparse.LambdaNode{Body: l.Body}},
+			}
+		}
+	case reflect.Struct:
+		if v.Type().PkgPath() != nodeType.PkgPath() {
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				rewriteFields(v.Field(i))
+			}
+		}
+	case reflect.Interface:
+		if v.Type() == nodeType && !v.IsNil() && v.CanSet() {
+			v.Set(reflect.ValueOf(rewriteNode(v.Interface().(jparse.Node))))
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			rewriteFields(v.Index(i))
+		}
+	}
+}
+
+func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (any, error) {
+	if runaway.Load() >= maxRunaway {
+		return nil, errors.New("too many expressions are still running past their time limit")
+	}
+	layout, _ := xiaLayout()
+	static, _ := staticRegistry()
+	reg := make(map[string]reflect.Value, len(static)+len(vars)+1)
+	for k, v := range static {
+		reg[k] = v
+	}
+	for k, v := range vars {
+		reg[k] = reflect.ValueOf(toJSONata(v))
+	}
+	depth := 0
+	reg[guardDepth] = reflect.ValueOf(depthGuard(func(delta int) error {
+		depth += delta
+		if depth > maxLambdaDepth {
+			return fmt.Errorf("user-defined functions nest deeper than %d calls", maxLambdaDepth)
+		}
+		return nil
+	}))
+	e := *x.expr
+	*(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(&e), layout.registry)) = reg
+
+	type outcome struct {
+		v   any
+		err error
+	}
+	done := make(chan outcome, 1)
+	var late atomic.Bool
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- outcome{err: fmt.Errorf("%v", r)}
+			}
+			if late.Load() {
+				runaway.Add(-1)
+			}
+		}()
+		v, err := e.Eval(toJSONata(input))
+		done <- outcome{v, err}
+	}()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var out outcome
+	select {
+	case out = <-done:
+	case <-timer.C:
+		runaway.Add(1)
+		late.Store(true)
+		select { // finished at the same moment
+		case out = <-done:
+		default:
+			return nil, errEvalTimeout
+		}
+	}
+	if out.err != nil {
+		if errors.Is(out.err, jsonata.ErrUndefined) {
+			return nil, errUndefined
+		}
+		return nil, out.err
+	}
+	return fromJSONata(out.v)
+}
+
+// null is how the library represents JSON null; a nil interface is
+// undefined to it.
+var null *any
+
+// toJSONata converts a JSON value for the library: null becomes the
+// library's null and json.Number a float64. Values without either are
+// returned as they are.
+func toJSONata(v any) any {
+	if !needsConversion(v) {
+		return v
+	}
+	switch tv := v.(type) {
+	case nil:
+		return null
+	case json.Number:
+		f, _ := tv.Float64()
+		return f
+	case map[string]any:
+		m := make(map[string]any, len(tv))
+		for k, e := range tv {
+			m[k] = toJSONata(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(tv))
+		for i, e := range tv {
+			a[i] = toJSONata(e)
+		}
+		return a
+	}
+	return v
+}
+
+func needsConversion(v any) bool {
+	switch tv := v.(type) {
+	case nil, json.Number:
+		return true
+	case map[string]any:
+		for _, e := range tv {
+			if needsConversion(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range tv {
+			if needsConversion(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fromJSONata converts a result of the library to a JSON value.
+func fromJSONata(v any) (any, error) {
+	switch tv := v.(type) {
+	case nil, string, bool, int64:
+		return tv, nil
+	case float64:
+		if math.IsNaN(tv) || math.IsInf(tv, 0) {
+			return nil, errUnsupportedResult
+		}
+		return tv, nil
+	case *any:
+		if tv == nil {
+			return nil, nil
+		}
+		return fromJSONata(*tv)
+	case map[string]any:
+		m := make(map[string]any, len(tv))
+		for k, e := range tv {
+			c, err := fromJSONata(e)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = c
+		}
+		return m, nil
+	case []any:
+		a := make([]any, len(tv))
+		for i, e := range tv {
+			c, err := fromJSONata(e)
+			if err != nil {
+				return nil, err
+			}
+			a[i] = c
+		}
+		return a, nil
+	}
+	rv := reflect.ValueOf(v)
+	if _, ok := v.(jtypes.Callable); ok {
+		return nil, errUnsupportedResult
+	}
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return rv.Int(), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return fromJSONata(float64(rv.Uint()))
+	case reflect.Float32:
+		return fromJSONata(rv.Float())
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.Slice, reflect.Array:
+		a := make([]any, rv.Len())
+		for i := range a {
+			c, err := fromJSONata(rv.Index(i).Interface())
+			if err != nil {
+				return nil, err
+			}
+			a[i] = c
+		}
+		return a, nil
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil, errUnsupportedResult
+		}
+		m := make(map[string]any, rv.Len())
+		it := rv.MapRange()
+		for it.Next() {
+			c, err := fromJSONata(it.Value().Interface())
+			if err != nil {
+				return nil, err
+			}
+			m[it.Key().String()] = c
+		}
+		return m, nil
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return nil, nil
+		}
+		return fromJSONata(rv.Elem().Interface())
+	}
+	return nil, errUnsupportedResult
+}

@@ -1,0 +1,85 @@
+package asl
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func evalJSONata(t *testing.T, src string, vars map[string]any) (any, error) {
+	t.Helper()
+	e, err := jsonataEngine.compile(src)
+	if err != nil {
+		return nil, err
+	}
+	return e.eval(nil, vars, time.Second)
+}
+
+func TestJSONataEval(t *testing.T) {
+	in, err := parseJSON([]byte(`{"a":null,"b":[],"c":3,"d":[1,null],"e":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"states": map[string]any{"input": in}}
+	for _, tc := range []struct{ expr, want string }{
+		{"$states.input", `{"a":null,"b":[],"c":3,"d":[1,null],"e":{}}`},
+		{"$states.input.a", `null`},
+		{"$states.input.b", `[]`},
+		{"{'x': $states.input.a, 'y': $states.input.b}", `{"x":null,"y":[]}`},
+		{"$states.input.c + 1", `4`},
+		{"$range(1, 9, 9)", `1`},
+		{"$range(0, 10, 5)", `[0,5,10]`},
+		{"$range(3, 1, -1)", `[3,2,1]`},
+		{"$partition([1,2,3,4,5], 2)", `[[1,2],[3,4],[5]]`},
+		{"$hash('input data', 'SHA-1')", `"aaff4a450a104cd177d28d18d74485e8cae074b7"`},
+		{"$parse('{\"k\":[null,{}]}')", `{"k":[null,{}]}`},
+		{"$random(7) = $random(7)", `true`},
+		{"$length($uuid())", `36`},
+		{"$states.input.d ~> $count()", `2`},
+		{"($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(10))", `3628800`},
+		{"$formatNumber(12345.6, '#,###.00')", `"12,345.60"`},
+	} {
+		got, err := evalJSONata(t, tc.expr, vars)
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if s := marshalString(got); s != tc.want {
+			t.Errorf("%s = %s, want %s", tc.expr, s, tc.want)
+		}
+	}
+}
+
+func TestJSONataHazards(t *testing.T) {
+	// Each would kill the process or loop forever without the bounds.
+	for _, tc := range []struct{ expr, want string }{
+		{"($f := function($n){ $f($n + 1) }; $f(0))", "nest deeper"},
+		{"($g := function($h){ $h($h) }; $g($g))", "nest deeper"},
+		{"$formatNumber(0, '0e0')", "exponent"},
+		{"$eval('1 + 1')", "not supported"},
+		{strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300), "nests deeper"},
+	} {
+		_, err := evalJSONata(t, tc.expr, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.40s: err = %v, want %q", tc.expr, err, tc.want)
+		}
+	}
+	// A function application evaluated twice does not grow.
+	e, err := jsonataEngine.compile("[1,2] ~> $append([3])")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		v, err := e.eval(nil, nil, time.Second)
+		if err != nil || marshalString(v) != "[1,2,3]" {
+			t.Fatalf("eval = %v, %v", marshalString(v), err)
+		}
+	}
+	if _, err := evalJSONata(t, "$nothing", nil); !errors.Is(err, errUndefined) {
+		t.Errorf("undefined: err = %v", err)
+	}
+	if _, err := evalJSONata(t, "function($x){$x}", nil); !errors.Is(err, errUnsupportedResult) {
+		t.Errorf("function: err = %v", err)
+	}
+}
