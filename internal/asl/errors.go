@@ -139,7 +139,8 @@ func (r *stateRun) fail(err *stateError) *stateError {
 		return err
 	}
 	switch err.Name {
-	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure, ErrDataLimitExceeded:
+	case ErrRuntime, ErrResultPathMatchFailure, ErrIntrinsicFailure, ErrParameterPathFailure, ErrDataLimitExceeded,
+		ErrQueryEvaluation:
 	default:
 		return err
 	}

@@ -46,8 +46,9 @@ type checker struct {
 	// names holds every state name seen so far, in any (sub) state
 	// machine: the specification wants them unique in the whole machine.
 	names map[string]bool
-	// lang is the query language of the states being compiled.
-	lang queryLanguage
+	// lang is the query language of the state being compiled; topLang
+	// the machine's, which every state has unless it names its own.
+	lang, topLang queryLanguage
 }
 
 func (c *checker) problem(where, format string, args ...any) {
@@ -82,15 +83,13 @@ func Parse(definition string) (m *StateMachine, err error) {
 	}
 	if ql, ok := root["QueryLanguage"]; ok {
 		name, _ := ql.(string)
-		switch lang, known := languages[name]; {
-		case known:
+		if lang, known := languages[name]; known {
 			c.lang = lang
-		case name == "JSONata":
-			c.problem("/QueryLanguage", "SCHEMA_VALIDATION_FAILED: The query language 'JSONata' is not supported by this endpoint; use 'JSONPath'")
-		default:
+		} else {
 			c.problem("/QueryLanguage", "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' must be 'JSONPath' or 'JSONata'")
 		}
 	}
+	c.topLang = c.lang
 	m = c.machine(root, "", true)
 	if len(c.problems) > 0 {
 		return nil, &DefinitionError{Problems: c.problems}
@@ -208,6 +207,8 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 		c.problem(where+"/States", "SCHEMA_VALIDATION_FAILED: 'States' must contain at least one state")
 	}
 	names := sortedKeys(sm)
+	saved := c.lang
+	defer func() { c.lang = saved }()
 	if c.names == nil {
 		c.names = map[string]bool{}
 	}
@@ -365,6 +366,18 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		return nil
 	}
 	typ, _ := tv.(string)
+	c.lang = c.topLang
+	if ql, ok := obj["QueryLanguage"]; ok {
+		name, _ := ql.(string)
+		switch lang, known := languages[name]; {
+		case !known:
+			c.problem(where+"/QueryLanguage", "SCHEMA_VALIDATION_FAILED: 'QueryLanguage' must be 'JSONPath' or 'JSONata'")
+		case c.topLang == languages["JSONata"] && name == "JSONPath":
+			c.problem(where+"/QueryLanguage", "SCHEMA_VALIDATION_FAILED: A state cannot use the JSONPath query language when the state machine's QueryLanguage is JSONata")
+		default:
+			c.lang = lang
+		}
+	}
 	allowed := c.lang.stateFields(typ)
 	if allowed == nil {
 		c.problem(where+"/Type", "SCHEMA_VALIDATION_FAILED: %s is not a valid state type (want Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map)", marshalString(tv))
@@ -383,6 +396,7 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: The field 'Assign' (variables) is not supported by this endpoint")
 		allowed = mergeSets(allowed, []string{"Assign"})
 	}
+	allowed = mergeSets(allowed, []string{"QueryLanguage"})
 	c.unknownFields(obj, allowed, where)
 
 	// Next / End.

@@ -153,4 +153,5 @@ type concurrency interface {
 // languages are the query languages Parse knows, by QueryLanguage value.
 var languages = map[string]queryLanguage{
 	"JSONPath": jsonPath{},
+	"JSONata":  jsonataLang{},
 }

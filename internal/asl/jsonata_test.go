@@ -1,0 +1,92 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestJSONataRun(t *testing.T) {
+	invoke := tasks(map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")})
+	tests := []struct {
+		name, def, input   string
+		wantOut            string
+		wantErr, wantCause string
+	}{
+		{"null and empty arrays round-trip", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":{"a":"{% $states.input.a %}","b":"{% $states.input.b %}","all":"{% $states.input %}","lit":[null,[]]},"End":true}}}`,
+			`{"a":null,"b":[]}`, `{"a":null,"b":[],"all":{"a":null,"b":[]},"lit":[null,[]]}`, "", ""},
+		{"task arguments, result and context", `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"echo",
+			"Arguments":{"n":"{% $states.input.n * 2 %}"},"TimeoutSeconds":"{% 3600 * 2 %}",
+			"Output":{"r":"{% $states.result.n %}","in":"{% $states.input.n %}","state":"{% $states.context.State.Name %}"},"End":true}}}`,
+			`{"n":21}`, `{"r":42,"in":21,"state":"T"}`, "", ""},
+		{"choice condition and per-state JSONPath", `{"QueryLanguage":"JSONPath","StartAt":"C","States":{
+			"C":{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% $states.input.n > 5 %}","Next":"Big"}],"Default":"Small"},
+			"Big":{"Type":"Pass","Parameters":{"size":"big","n.$":"$.n"},"End":true},
+			"Small":{"Type":"Pass","Result":"small","End":true}}}`,
+			`{"n":7}`, `{"n":7,"size":"big"}`, "", ""},
+		{"map items and item selector", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
+			"Items":"{% $states.input.xs %}","MaxConcurrency":"{% 2 %}",
+			"ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},
+			"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% $states.input.v * 10 + $states.input.i %}","End":true}}},"End":true}}}`,
+			`{"xs":[1,2,3]}`, `[10,21,32]`, "", ""},
+		{"catch output", `{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"boom","End":true,
+			"Catch":[{"ErrorEquals":["States.ALL"],"Next":"F","Output":{"e":"{% $states.errorOutput.Error %}","in":"{% $states.input %}"}}]},
+			"F":{"Type":"Fail","Error":"{% $states.input.e %}","Cause":"{% 'caught ' & $states.input.in.k %}"}}}`,
+			`{"k":"v"}`, "", "App.Boom", "caught v"},
+		{"wait seconds expression", `{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $states.input.s %}","End":true}}}`,
+			`{"s":3}`, `{"s":3}`, "", ""},
+		{"AWS functions", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{
+			"r":"{% $range(1, 9, 9) %}","p":"{% $partition([1,2,3], 2) %}","h":"{% $hash('x', 'MD5') %}",
+			"j":"{% $parse('{\"a\":[1]}') %}","s":"{% $random(1) = $random(1) %}","u":"{% $length($uuid()) %}"},"End":true}}}`,
+			`{}`, `{"r":1,"p":[[1,2],[3]],"h":"9dd4e461268c8034f5c8564e155c67a6","j":{"a":[1]},"s":true,"u":36}`, "", ""},
+		{"undefined", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":{"result":"{% $x %}"},"End":true}}}`,
+			`{}`, "", ErrQueryEvaluation,
+			"An error occurred while executing the state 'P'. The JSONata expression '$x' specified for the field 'Output/result' returned nothing (undefined)."},
+		{"items not an array", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% 1 %}",
+			"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
+			`{}`, "", ErrQueryEvaluation,
+			"An error occurred while executing the state 'M'. The JSONata expression '1' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was 'number' for value: 1"},
+		{"map input not an array", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
+			"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
+			`1`, "", ErrQueryEvaluation, "An error occurred while executing the state 'M'. Map state input must be an array but was: 1"},
+		{"function result", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% function($a){$a} %}","End":true}}}`,
+			`{}`, "", ErrQueryEvaluation,
+			"An error occurred while executing the state 'P'. The JSONata expression 'function($a){$a}' specified for the field 'Output' returned an unsupported result type."},
+		{"self-recursion fails the state", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+			"Output":"{% ($f := function($n){ $f($n + 1) }; $f(0)) %}","End":true}}}`,
+			`{}`, "", ErrQueryEvaluation, "user-defined functions nest deeper than 500 calls"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mustParse(t, tc.def)
+			res := m.Run(context.Background(), json.RawMessage(tc.input), Options{Clock: newFakeClock(time.Hour), Invoke: invoke})
+			if tc.wantErr == "" {
+				if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), tc.wantOut) {
+					t.Fatalf("Run = %s %s %s: %s, want output %s", res.Status, res.Error, res.Cause, res.Output, tc.wantOut)
+				}
+				return
+			}
+			if res.Error != tc.wantErr || !strings.Contains(res.Cause, tc.wantCause) {
+				t.Fatalf("Run = %s %q %q, want %s %q", res.Status, res.Error, res.Cause, tc.wantErr, tc.wantCause)
+			}
+		})
+	}
+}
+
+// TestJSONataTimeout: an expression that loops fails its state with
+// States.QueryEvaluationError instead of hanging the execution.
+func TestJSONataTimeout(t *testing.T) {
+	defer func(d time.Duration) { jsonataTimeout = d }(jsonataTimeout)
+	jsonataTimeout = 50 * time.Millisecond
+	// $reduce over a large range with a string concatenation runs long
+	// enough to hit a 50 ms deadline on any machine, yet ends.
+	m := mustParse(t, `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
+		"Output":"{% $count($map([1..2000000], function($v){ $string($v) })) %}","End":true}}}`)
+	res := m.Run(context.Background(), nil, Options{Clock: RealClock{}})
+	if res.Error != ErrQueryEvaluation || !strings.Contains(res.Cause, "took longer than 50ms") {
+		t.Fatalf("Run = %s %q %q, want %s after 50ms", res.Status, res.Error, res.Cause, ErrQueryEvaluation)
+	}
+}
