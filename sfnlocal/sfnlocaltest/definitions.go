@@ -15,6 +15,8 @@ var definitionCases = []struct {
 	// failure, when set, is the "error: cause" the execution must FAIL with
 	// instead of succeeding.
 	failure string
+	// jsonata marks a case that needs the JSONata capability.
+	jsonata bool
 }{
 	{
 		name: "ChoiceNumericAndString",
@@ -150,6 +152,48 @@ var definitionCases = []struct {
 		input:  `{"delay":0,"keep":{"ok":true}}`,
 		output: `{"ok":true}`,
 	},
+	{
+		name:    "JSONataPassChoiceMap",
+		jsonata: true,
+		definition: `{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+			"Init":{"Type":"Pass","Output":{"items":"{% $states.input.items %}","none":"{% $states.input.none %}","empty":[],
+				"state":"{% $states.context.State.Name %}"},"Next":"Route"},
+			"Route":{"Type":"Choice","Choices":[{"Condition":"{% $count($states.input.items) > 2 %}","Next":"Each"}],"Default":"Done"},
+			"Each":{"Type":"Map","Items":"{% $states.input.items %}",
+				"ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},
+				"ItemProcessor":{"StartAt":"Square","States":{"Square":{"Type":"Pass","Output":"{% $states.input.v * $states.input.v + $states.input.i %}","End":true}}},
+				"Output":{"squares":"{% $states.result %}","none":"{% $states.input.none %}","empty":"{% $states.input.empty %}","state":"{% $states.input.state %}"},
+				"Next":"Done"},
+			"Done":{"Type":"Succeed"}}}`,
+		input:  `{"items":[1,2,3],"none":null}`,
+		output: `{"squares":[1,5,11],"none":null,"empty":[],"state":"Init"}`,
+	},
+	{
+		name:    "JSONataStateInJSONPathMachine",
+		jsonata: true,
+		definition: `{"StartAt":"Add","States":{
+			"Add":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"sum":"{% $sum($states.input.xs) %}","xs":"{% $states.input.xs %}"},"Next":"Keep"},
+			"Keep":{"Type":"Pass","Parameters":{"total.$":"$.sum"},"End":true}}}`,
+		input:  `{"xs":[1,2,3.5]}`,
+		output: `{"total":6.5}`,
+	},
+	{
+		name:    "JSONataFailWithExpressions",
+		jsonata: true,
+		definition: `{"QueryLanguage":"JSONata","StartAt":"Stop","States":{
+			"Stop":{"Type":"Fail","Error":"{% 'Order.' & $states.input.kind %}","Cause":"{% 'quantity ' & $string($states.input.qty) & ' is not positive' %}"}}}`,
+		input:   `{"kind":"Invalid","qty":-1}`,
+		failure: "Order.Invalid: quantity -1 is not positive",
+	},
+	{
+		name:    "JSONataUndefinedOutput",
+		jsonata: true,
+		definition: `{"QueryLanguage":"JSONata","StartAt":"P","States":{
+			"P":{"Type":"Pass","Output":{"result":"{% $states.input.missing %}"},"End":true}}}`,
+		input: `{}`,
+		failure: "States.QueryEvaluationError: An error occurred while executing the state 'P' (entered at the event id #2). " +
+			"The JSONata expression '$states.input.missing' specified for the field 'Output/result' returned nothing (undefined).",
+	},
 }
 
 // definitionScenarios returns one scenario per definitionCases entry: each
@@ -158,7 +202,11 @@ var definitionCases = []struct {
 func definitionScenarios() []scenario {
 	scenarios := make([]scenario, 0, len(definitionCases))
 	for _, tt := range definitionCases {
-		scenarios = append(scenarios, scenario{name: tt.name, needs: []capability{runsDefinitions}, run: func(t *testing.T, h *harness) {
+		needs := []capability{runsDefinitions}
+		if tt.jsonata {
+			needs = append(needs, jsonataQueries)
+		}
+		scenarios = append(scenarios, scenario{name: tt.name, needs: needs, run: func(t *testing.T, h *harness) {
 			smArn := aws.ToString(h.createMachine(t, h.name("asl"), tt.definition, machineOptions{}).StateMachineArn)
 			exArn := aws.ToString(h.start(t, smArn, h.name("run"), tt.input).ExecutionArn)
 			d := h.awaitClosed(t, exArn)

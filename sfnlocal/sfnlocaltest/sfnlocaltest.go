@@ -124,6 +124,12 @@ type Capabilities struct {
 	// TagsNeedResource: TagResource on an ARN that names no resource answers
 	// ResourceNotFound. moto stores the tags for any ARN.
 	TagsNeedResource bool
+
+	// JSONata: the JSONata query language (QueryLanguage "JSONata", at
+	// the top level and per state) runs, with $states and AWS's
+	// runtime error causes. moto 5.2.1's interpreter fails every JSONata
+	// state with States.Runtime ("'NoneType' object is not callable").
+	JSONata bool
 }
 
 // AllCapabilities returns the capabilities of real AWS Step Functions: all
@@ -162,6 +168,7 @@ const (
 	inputSizeLimit           capability = "InputSizeLimit"
 	validatesParameters      capability = "ValidatesParameters"
 	tagsNeedResource         capability = "TagsNeedResource"
+	jsonataQueries           capability = "JSONata"
 )
 
 // String returns the Capabilities field name of c.
