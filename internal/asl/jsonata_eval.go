@@ -82,6 +82,15 @@ type xiaCompiler struct{}
 // xiaExpr is a compiled expression with what eval needs to know about it.
 type xiaExpr struct {
 	expr *jsonata.Expr
+	// static holds the entries of staticRegistry the expression names.
+	static map[string]reflect.Value
+	// loops is set when the expression can run for long (it defines
+	// functions or builds ranges), so that eval bounds it in time; other
+	// expressions take time in proportion to their size and their input's
+	// and run inline.
+	loops bool
+	// fast is the expression's fast form (jsonata_fast.go), or nil.
+	fast fastNode
 }
 
 // xiaLayout holds the offsets of jsonata.Expr's node and registry fields.
@@ -182,8 +191,55 @@ func (xiaCompiler) compile(src string) (compiledExpr, error) {
 		return nil, err
 	}
 	nodePtr := (*jparse.Node)(unsafe.Add(unsafe.Pointer(e), layout.node))
+	x := &xiaExpr{expr: e, static: map[string]reflect.Value{}}
+	static, _ := staticRegistry()
+	inspectNodes(reflect.ValueOf(*nodePtr), func(n jparse.Node) {
+		switch n := n.(type) {
+		case *jparse.VariableNode:
+			if v, ok := static[n.Name]; ok {
+				x.static[n.Name] = v
+			}
+		case *jparse.LambdaNode, *jparse.TypedLambdaNode, *jparse.RangeNode:
+			x.loops = true
+		}
+	})
+	x.fast = compileFast(*nodePtr)
 	*nodePtr = rewriteNode(*nodePtr)
-	return &xiaExpr{expr: e}, nil
+	if x.loops {
+		x.static[guardFunc] = static[guardFunc]
+	}
+	return x, nil
+}
+
+// inspectNodes calls f with every node reachable from v.
+func inspectNodes(v reflect.Value, f func(jparse.Node)) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() || v.Elem().Kind() != reflect.Struct {
+			return
+		}
+		if n, ok := v.Interface().(jparse.Node); ok {
+			f(n)
+		}
+		inspectNodes(v.Elem(), f)
+	case reflect.Struct:
+		if v.Type().PkgPath() != nodeType.PkgPath() {
+			return
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				inspectNodes(v.Field(i), f)
+			}
+		}
+	case reflect.Interface:
+		if !v.IsNil() {
+			inspectNodes(v.Elem(), f)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			inspectNodes(v.Index(i), f)
+		}
+	}
 }
 
 // exprNestedDeeper reports whether the brackets of the expression src nest
@@ -291,14 +347,26 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	if runaway.Load() >= maxRunaway {
 		return nil, errors.New("too many expressions are still running past their time limit")
 	}
+	if x.fast != nil {
+		if v, defined, ok := x.fast.eval(vars); ok {
+			if !defined {
+				return nil, errUndefined
+			}
+			return v, nil
+		}
+	}
 	layout, _ := xiaLayout()
-	static, _ := staticRegistry()
-	reg := make(map[string]reflect.Value, len(static)+len(vars)+1)
-	for k, v := range static {
+	reg := make(map[string]reflect.Value, len(x.static)+len(vars)+1)
+	for k, v := range x.static {
 		reg[k] = v
 	}
 	for k, v := range vars {
 		reg[k] = reflect.ValueOf(toJSONata(v))
+	}
+	e := *x.expr
+	*(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(&e), layout.registry)) = reg
+	if !x.loops {
+		return evalInline(&e, input)
 	}
 	depth := 0
 	reg[guardDepth] = reflect.ValueOf(depthGuard(func(delta int) error {
@@ -308,8 +376,6 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		}
 		return nil
 	}))
-	e := *x.expr
-	*(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(&e), layout.registry)) = reg
 
 	type outcome struct {
 		v   any
@@ -343,13 +409,29 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 			return nil, errEvalTimeout
 		}
 	}
-	if out.err != nil {
-		if errors.Is(out.err, jsonata.ErrUndefined) {
+	return evalResult(out.v, out.err)
+}
+
+// evalInline evaluates e in the calling goroutine.
+func evalInline(e *jsonata.Expr, input any) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	v, err = e.Eval(toJSONata(input))
+	return evalResult(v, err)
+}
+
+// evalResult converts the library's result and error.
+func evalResult(v any, err error) (any, error) {
+	if err != nil {
+		if errors.Is(err, jsonata.ErrUndefined) {
 			return nil, errUndefined
 		}
-		return nil, out.err
+		return nil, err
 	}
-	return fromJSONata(out.v)
+	return fromJSONata(v)
 }
 
 // null is how the library represents JSON null; a nil interface is

@@ -83,3 +83,34 @@ func TestJSONataHazards(t *testing.T) {
 		t.Errorf("function: err = %v", err)
 	}
 }
+
+// TestJSONataFastPathAgrees: the expressions evaluated without the library
+// give what the library gives.
+func TestJSONataFastPathAgrees(t *testing.T) {
+	in, err := parseJSON([]byte(`{"s":"b","n":3,"f":2.5,"t":true,"z":null,"o":{"k":[1,2]},"a":[{"k":1},{"k":2}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"states": map[string]any{"input": in}, "v": int64(7)}
+	for _, src := range []string{
+		"$states.input.s", "$states.input.n", "$states.input.z", "$states.input.o", "$states.input.missing",
+		"$states.input.o.k", "$states.input.a.k", "$v", "'x'", "1.5", "true", "null",
+		"$states.input.n > 2", "$states.input.n = 3", "$states.input.f <= 2.5", "$states.input.s < 'c'",
+		"$states.input.s = 1", "$states.input.s != 1", "$states.input.z = null", "$states.input.t = true",
+		"$states.input.n > 2 and $states.input.s = 'b'", "$states.input.n < 2 or $states.input.t",
+		"$states.input.missing = 1", "$v = 7 and $states.input.missing",
+	} {
+		e, err := jsonataEngine.compile(src)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		x := e.(*xiaExpr)
+		fast, fastErr := x.eval(nil, vars, time.Second)
+		slow := *x
+		slow.fast = nil
+		lib, libErr := slow.eval(nil, vars, time.Second)
+		if marshalString(fast) != marshalString(lib) || (fastErr == nil) != (libErr == nil) {
+			t.Errorf("%s: fast path = %s, %v; library = %s, %v", src, marshalString(fast), fastErr, marshalString(lib), libErr)
+		}
+	}
+}
