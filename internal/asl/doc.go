@@ -1,6 +1,6 @@
 // Package asl parses, validates and runs Amazon States Language definitions
-// (JSONPath query language) for the embedded Step Functions endpoint, and
-// reads definitions for the provider.
+// (JSONPath and JSONata query languages) for the embedded Step Functions
+// endpoint, and reads definitions for the provider.
 //
 // The server in package sfnlocal owns everything that is per API call (ARNs,
 // stores, history ids, execution-level events); this package owns everything
@@ -21,7 +21,10 @@
 //   - query.go: the query-language interface (below); jsonpath.go and
 //     jsonpath_choice.go: JSONPath behind it, with paths.go, template.go,
 //     intrinsics.go, intrinsic_funcs.go and intrinsic_bounds.go (what each
-//     intrinsic function may return, measured before it is built).
+//     intrinsic function may return, measured before it is built);
+//     jsonata.go: JSONata behind it, with jsonata_eval.go (the evaluator,
+//     behind exprCompiler), jsonata_fast.go (common shapes evaluated
+//     without the library) and jsonata_funcs.go (AWS's added functions).
 //   - value.go: JSON values (parsing, writing, sizes, comparisons);
 //     budget.go: the execution's memory budget.
 //
@@ -82,16 +85,16 @@
 // (TestQueryLanguageSeam) fails if a state reads a field around the
 // interface.
 //
-// JSONata (issue 11) is one more file: a type implementing queryLanguage,
-// registered in languages so that Parse accepts QueryLanguage "JSONata" at
-// the top level. A state's own QueryLanguage is then read in checker.state,
-// which compiles that state with the state's language (allowed only under a
-// JSONPath machine). The fields each language accepts come from
-// stateFields and catcherFields, so JSONPath-only fields in a JSONata state
-// (and the reverse) are refused as unknown, in AWS's words.
+// JSONata (jsonata.go) is registered in languages beside JSONPath. A
+// state's own QueryLanguage is read in checker.state, which compiles that
+// state with the state's language (JSONPath states are refused under a
+// JSONata machine); nested states start again from the machine's. The
+// fields each language accepts come from stateFields and catcherFields, so
+// JSONPath-only fields in a JSONata state (and the reverse) are refused as
+// unknown.
 //
 // A JSONata Choice rule may also have an Output, which belongs in choiceRule
-// beside its condition and Next.
+// beside its condition and Next; it is refused as unknown for now.
 //
 // Variables (Assign) fit the same seams: dataFlow, errorFlow and choiceRule
 // gain an Assign evaluated with the same inputs as output (AWS applies
@@ -111,12 +114,51 @@
 // branch or Map iteration fails its state with the branch's own error name
 // and cancels the other branches or iterations.
 //
+// # JSONata
+//
+// Every {% %} string is compiled once, by Parse, through exprCompiler
+// (jsonata_eval.go), the only code that knows the library
+// (github.com/xiatechs/jsonata-go v1.8.8); $states (input, result,
+// errorOutput, context) is bound per evaluation. Paths, literals,
+// comparisons and and/or of those are evaluated without the library
+// (jsonata_fast.go), which costs microseconds per evaluation. A failed
+// evaluation is States.QueryEvaluationError with AWS's causes ("... returned
+// nothing (undefined).", "... returned an unexpected result type. Expected
+// 'array', but was 'number' for value: 1").
+//
+// The library's hazards, and how they are contained:
+//
+//   - A self-recursive function overflows the Go stack, which kills the
+//     process: every user-defined function's body is wrapped at compile
+//     time in a call that counts the calls in progress, and evaluation
+//     fails past 500 (maxLambdaDepth). Brackets may nest 200 deep
+//     (maxExprNesting), bounding the parser's recursion.
+//   - $formatNumber(0, '0e0') loops forever: $formatNumber is replaced by
+//     one that refuses zero (and infinity) with an exponent picture.
+//   - An expression that defines functions or builds ranges is evaluated
+//     in its own goroutine with a deadline (5 s, jsonataTimeout); past it
+//     the state fails with States.QueryEvaluationError. A goroutine cannot
+//     be stopped: the evaluation runs on to its end, so a loop the bounds
+//     above miss costs a core until then. While two such evaluations run
+//     (maxRunaway), further evaluations fail at once rather than add more.
+//   - The library mutates its tree when evaluating "x ~> $f(y)"; the tree
+//     is rewritten once at compile time, so evaluations may run
+//     concurrently. Its non-standard functions ($eval, $objmerge, ...) are
+//     replaced by ones that fail, as AWS does not have them.
+//   - It represents JSON null as a typed nil pointer and drops a plain nil
+//     as undefined: values are converted on the way in and out, so null
+//     and empty arrays round-trip.
+//   - Expression evaluation is not bounded in memory (for example
+//     $pad('', 1e9)); the reflection into the library's unexported Expr
+//     fields is checked at first use and fails compilation if the layout
+//     changes.
+//
 // # Differences from AWS
 //
-//   - Only the JSONPath query language; QueryLanguage "JSONata", variables
-//     (Assign) and Distributed Map (ItemReader, ItemBatcher, ResultWriter,
-//     ToleratedFailure*, Mode DISTRIBUTED) are rejected by Parse with a
-//     problem that says so.
+//   - Variables (Assign) and Distributed Map (ItemReader, ItemBatcher,
+//     ResultWriter, ToleratedFailure*, Mode DISTRIBUTED) are rejected by
+//     Parse with a problem that says so, as is a JSONata Choice rule's
+//     Output.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit); MaxConcurrency 0 means 40.
 //   - A redrive (Options.ResumeFrom) re-runs a failed Parallel or Map state
