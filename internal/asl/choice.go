@@ -9,8 +9,9 @@ type choiceState struct {
 // choiceRule is one top-level Choice rule: its condition, in the state's
 // query language, and where it leads.
 type choiceRule struct {
-	cond condition
-	next string
+	cond   condition
+	next   string
+	assign assignment // nil without Assign
 }
 
 // decodeChoice compiles a Choice state's Choices and Default.
@@ -26,6 +27,7 @@ func (c *checker) decodeChoice(obj map[string]any, where string) *choiceState {
 			c.problem(w+"/Next", "SCHEMA_VALIDATION_FAILED: 'Next' must be a string")
 		}
 		cr.cond = c.lang.compileCondition(c, em, w)
+		cr.assign = c.compileAssign(em, w)
 		ch.rules = append(ch.rules, cr)
 	})
 	if d, ok := obj["Default"]; ok {
@@ -45,7 +47,7 @@ func (r *stateRun) runChoice(input any) (string, any, *stateError) {
 	if err != nil {
 		return "", nil, err
 	}
-	next := ""
+	next, assign := "", r.st.assign
 	for _, rule := range ch.rules {
 		ok, err := rule.cond.eval(eff, r.ctx())
 		if err != nil {
@@ -53,11 +55,17 @@ func (r *stateRun) runChoice(input any) (string, any, *stateError) {
 		}
 		if ok {
 			next = rule.next
+			if rule.assign != nil {
+				assign = rule.assign
+			}
 			break
 		}
 	}
 	if next == "" {
 		next = ch.defaultNext
+	}
+	if err := r.assignVariables(assign, statesVars{input: input}); err != nil {
+		return "", nil, err
 	}
 	if next == "" {
 		return "", nil, r.failNoMatch()

@@ -9,14 +9,21 @@ type contextSource interface {
 	contextObject() any
 	// lookupContext resolves a definite path into the context object.
 	lookupContext(steps []step) (any, bool)
+	// variable returns the value of the workflow variable name.
+	variable(name string) (any, bool)
 }
 
-// noContext is the context source of states that never read $$.
-type noContext struct{}
+// noContext is the context source of states that never read $$; it reads
+// variables from its scope.
+type noContext struct{ vars *varScope }
 
 func (noContext) contextObject() any { return map[string]any{} }
 
 func (noContext) lookupContext([]step) (any, bool) { return nil, false }
+
+func (c noContext) variable(name string) (any, bool) { return c.vars.lookup(name) }
+
+func (r *stateRun) variable(name string) (any, bool) { return r.th.vars.lookup(name) }
 
 // execObjects returns the shared Execution and StateMachine objects.
 func (ex *execution) execObjects() (execObj, smObj map[string]any) {
@@ -104,7 +111,7 @@ func formatTime(t time.Time) string {
 // ctx returns the context source for the state.
 func (r *stateRun) ctx() contextSource {
 	if !r.st.usesContext {
-		return noContext{}
+		return noContext{r.th.vars}
 	}
 	return r
 }

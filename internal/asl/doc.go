@@ -149,7 +149,7 @@
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.
 //   - Expression evaluation is not bounded in memory (for example
-//     $pad('', 1e9)); the reflection into the library's unexported Expr
+//     $pad(”, 1e9)); the reflection into the library's unexported Expr
 //     fields is checked at first use and fails compilation if the layout
 //     changes.
 //

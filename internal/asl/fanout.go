@@ -82,7 +82,7 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 			if i >= n || fctx.Err() != nil {
 				return
 			}
-			t := &thread{ex: th.ex, prev: start}
+			t := &thread{ex: th.ex, prev: start, vars: th.vars.child()}
 			if !th.ex.charge(threadCost) {
 				return // the run is ending: fctx is cancelled
 			}

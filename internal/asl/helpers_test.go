@@ -176,3 +176,4 @@ type staticContext struct{ v any }
 
 func (c staticContext) contextObject() any                     { return c.v }
 func (c staticContext) lookupContext(steps []step) (any, bool) { return getSteps(c.v, steps) }
+func (staticContext) variable(string) (any, bool)              { return nil, false }

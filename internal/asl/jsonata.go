@@ -33,7 +33,7 @@ var jsonataStateFields = map[string]map[string]bool{
 		"ItemProcessor", "Iterator", "MaxConcurrency", "Label"),
 }
 
-var jsonataCatcherFields = fieldSet("ErrorEquals", "Next", "Output", "Comment")
+var jsonataCatcherFields = fieldSet("ErrorEquals", "Next", "Output", "Assign", "Comment")
 
 func (jsonataLang) stateFields(typ string) map[string]bool { return jsonataStateFields[typ] }
 func (jsonataLang) catcherFields() map[string]bool         { return jsonataCatcherFields }
@@ -95,12 +95,6 @@ func jsonataSource(s string) (string, bool) {
 	return strings.TrimSpace(s[2 : len(s)-2]), true
 }
 
-// statesVars are the values of $states for one evaluation.
-type statesVars struct {
-	input, result, errorOutput any
-	hasResult, hasErrorOutput  bool
-}
-
 // eval evaluates the template.
 func (t *jsonataTemplate) eval(sv statesVars, cx contextSource) (any, *stateError) {
 	if t == nil {
@@ -118,7 +112,13 @@ func (t *jsonataTemplate) eval(sv statesVars, cx contextSource) (any, *stateErro
 		if t.context {
 			states["context"] = cx.contextObject()
 		}
-		v, err := t.expr.eval(nil, map[string]any{"states": states}, jsonataTimeout)
+		vars := map[string]any{"states": states}
+		for _, name := range t.expr.variables() {
+			if v, ok := cx.variable(name); ok {
+				vars[name] = v
+			}
+		}
+		v, err := t.expr.eval(nil, vars, jsonataTimeout)
 		if err != nil {
 			return nil, t.evalError(err)
 		}
@@ -232,7 +232,7 @@ func (ct *jsonataCatch) output(raw, errorOutput any, cx contextSource) (any, *st
 type jsonataCondition struct{ cond *jsonataTemplate }
 
 func (jsonataLang) compileCondition(c *checker, rule map[string]any, where string) condition {
-	c.unknownFields(rule, fieldSet("Condition", "Next", "Comment"), where)
+	c.unknownFields(rule, fieldSet("Condition", "Next", "Assign", "Comment"), where)
 	v, ok := rule["Condition"]
 	if !ok {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Condition]")

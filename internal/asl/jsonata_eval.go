@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,9 @@ type compiledExpr interface {
 	// errUnsupportedResult when the result is not JSON (a function). It
 	// never panics and never takes the process down.
 	eval(input any, vars map[string]any, timeout time.Duration) (any, error)
+	// variables returns the names of the variables the expression reads
+	// from outside (not those it binds itself), $states excluded.
+	variables() []string
 }
 
 var (
@@ -91,7 +95,11 @@ type xiaExpr struct {
 	loops bool
 	// fast is the expression's fast form (jsonata_fast.go), or nil.
 	fast fastNode
+	// free are the variables the expression reads from outside.
+	free []string
 }
+
+func (x *xiaExpr) variables() []string { return x.free }
 
 // xiaLayout holds the offsets of jsonata.Expr's node and registry fields.
 var xiaLayout = sync.OnceValues(func() (layout struct{ node, registry uintptr }, err error) {
@@ -193,22 +201,62 @@ func (xiaCompiler) compile(src string) (compiledExpr, error) {
 	nodePtr := (*jparse.Node)(unsafe.Add(unsafe.Pointer(e), layout.node))
 	x := &xiaExpr{expr: e, static: map[string]reflect.Value{}}
 	static, _ := staticRegistry()
+	used, bound := map[string]bool{}, map[string]bool{"states": true, "": true}
 	inspectNodes(reflect.ValueOf(*nodePtr), func(n jparse.Node) {
 		switch n := n.(type) {
 		case *jparse.VariableNode:
 			if v, ok := static[n.Name]; ok {
 				x.static[n.Name] = v
 			}
-		case *jparse.LambdaNode, *jparse.TypedLambdaNode, *jparse.RangeNode:
+			used[n.Name] = true
+		case *jparse.AssignmentNode:
+			bound[n.Name] = true
+		case *jparse.LambdaNode:
+			for _, p := range n.ParamNames {
+				bound[p] = true
+			}
+			x.loops = true
+		case *jparse.TypedLambdaNode:
+			for _, p := range n.ParamNames {
+				bound[p] = true
+			}
+			x.loops = true
+		case *jparse.RangeNode:
 			x.loops = true
 		}
 	})
+	for name := range used {
+		if !bound[name] && !isLibraryName(name) {
+			x.free = append(x.free, name)
+		}
+	}
+	sort.Strings(x.free)
 	x.fast = compileFast(*nodePtr)
 	*nodePtr = rewriteNode(*nodePtr)
 	if x.loops {
 		x.static[guardFunc] = static[guardFunc]
 	}
 	return x, nil
+}
+
+// isLibraryName reports whether name is a function of JSONata's library or
+// one AWS adds, which a variable cannot usefully shadow.
+func isLibraryName(name string) bool {
+	if _, ok := staticRegistryNames()[name]; ok {
+		return true
+	}
+	e, err := jsonata.Compile("$" + name)
+	if err != nil {
+		return false
+	}
+	v, err := e.Eval(nil)
+	return err == nil && v != nil
+}
+
+// staticRegistryNames are the names of staticRegistry.
+func staticRegistryNames() map[string]reflect.Value {
+	m, _ := staticRegistry()
+	return m
 }
 
 // inspectNodes calls f with every node reachable from v.

@@ -13,7 +13,7 @@ func evalJSONata(t *testing.T, src string, vars map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.eval(nil, vars, time.Second)
+	return e.eval(nil, vars, 10*time.Second)
 }
 
 func TestJSONataEval(t *testing.T) {

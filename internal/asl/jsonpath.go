@@ -29,7 +29,7 @@ var jsonPathStateFields = map[string]map[string]bool{
 		"MaxConcurrencyPath", "Label"),
 }
 
-var jsonPathCatcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Comment")
+var jsonPathCatcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Assign", "Comment")
 
 func (jsonPath) stateFields(typ string) map[string]bool { return jsonPathStateFields[typ] }
 func (jsonPath) catcherFields() map[string]bool         { return jsonPathCatcherFields }
@@ -59,6 +59,9 @@ func (jsonPath) compileIO(c *checker, typ string, obj map[string]any, where stri
 		io.resultPath, io.resultNull = c.optPath(obj, "ResultPath", where, true)
 		if io.resultPath != nil && io.resultPath.context {
 			c.problem(where+"/ResultPath", "SCHEMA_VALIDATION_FAILED: 'ResultPath' must not refer to the context object")
+		}
+		if io.resultPath != nil && io.resultPath.variable != "" {
+			c.problem(where+"/ResultPath", "SCHEMA_VALIDATION_FAILED: 'ResultPath' must not refer to a variable")
 		}
 		if p, ok := obj["Parameters"]; ok {
 			io.parameters = c.template(p, where+"/Parameters")

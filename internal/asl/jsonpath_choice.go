@@ -95,6 +95,10 @@ func compileRule(m map[string]any, where string, top bool, c *checker) *rule {
 		switch k {
 		case "Next", "Comment", "Variable":
 			continue
+		case "Assign":
+			if top {
+				continue
+			}
 		case "And", "Or":
 			found = append(found, k)
 			list, ok := v.([]any)

@@ -392,11 +392,11 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		}
 		allowed = mergeSets(allowed, unsupportedMapFields)
 	}
-	if _, ok := obj["Assign"]; ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: The field 'Assign' (variables) is not supported by this endpoint")
-		allowed = mergeSets(allowed, []string{"Assign"})
+	extra := []string{"QueryLanguage"}
+	if typ != typeFail && typ != typeSucceed {
+		extra = append(extra, "Assign")
 	}
-	allowed = mergeSets(allowed, []string{"QueryLanguage"})
+	allowed = mergeSets(allowed, extra)
 	c.unknownFields(obj, allowed, where)
 
 	// Next / End.
@@ -434,6 +434,11 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		st.retry = c.retry(obj["Retry"], where+"/Retry")
 		st.catch = c.catch(obj["Catch"], where+"/Catch")
 	}
+
+	if typ != typeFail && typ != typeSucceed {
+		st.assign = c.compileAssign(obj, where)
+	}
+	st.varRefs = c.variableRefs(obj)
 
 	switch typ {
 	case typeTask:

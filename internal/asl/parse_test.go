@@ -183,8 +183,14 @@ func TestParseProblems(t *testing.T) {
 			"M":{"Type":"Map","Next":"P","ItemProcessor":{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}},
 			"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"}}}]}}}`,
 			[]string{"DUPLICATE_STATE_NAME: Duplicate State name: X at /States/P/Branches[0]/States/X"}},
-		{"variables not supported", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1},"End":true}}}`,
-			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' (variables) is not supported by this endpoint at /States/A"}},
+		{"reserved variable name", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"states":1,"ok":2},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved at /States/A/Assign/states"}},
+		{"bad variable name", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"1x":1},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The variable name '1x' is not valid: use letters, digits and underscores, not starting with a digit at /States/A/Assign/1x"}},
+		{"Assign in a Succeed state", `{"StartAt":"A","States":{"A":{"Type":"Succeed","Assign":{"x":1}}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' is not supported by Step Functions at /States/A"}},
+		{"ResultPath to a variable", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$x.y","End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: 'ResultPath' must not refer to a variable at /States/A/ResultPath"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -21,10 +21,11 @@ type step struct {
 // descent) are evaluated by ojg and yield an array of every match, as Jayway
 // JsonPath (used by AWS) does.
 type path struct {
-	text    string
-	context bool // evaluated against the context object
-	steps   []step
-	expr    jp.Expr // set for indefinite paths
+	text     string
+	context  bool   // evaluated against the context object
+	variable string // evaluated against this workflow variable ($name...)
+	steps    []step
+	expr     jp.Expr // set for indefinite paths
 }
 
 // compilePath parses a path. reference restricts it to a definite path, as
@@ -38,6 +39,9 @@ func compilePath(text string, reference bool) (*path, error) {
 	if strings.HasPrefix(text, "$$") {
 		p.context = true
 		src = text[1:]
+	} else if name := variableName(text[1:]); name != "" {
+		p.variable = name
+		src = "$" + text[1+len(name):]
 	}
 	x, err := jp.ParseString(bracketDotKeys(src))
 	if err != nil {
@@ -82,6 +86,13 @@ func compilePath(text string, reference bool) (*path, error) {
 // get evaluates the path. ok is false when a definite path matches nothing.
 func (p *path) get(input any, cx contextSource) (any, bool) {
 	root := input
+	if p.variable != "" {
+		v, ok := cx.variable(p.variable)
+		if !ok {
+			return nil, false
+		}
+		root = v
+	}
 	if p.context {
 		if p.expr == nil {
 			return cx.lookupContext(p.steps)
@@ -96,6 +107,22 @@ func (p *path) get(input any, cx contextSource) (any, bool) {
 		return res, true
 	}
 	return getSteps(root, p.steps)
+}
+
+// variableName returns the workflow variable name at the start of s (the
+// text after a path's "$"): letters, digits and underscores, not starting
+// with a digit.
+func variableName(s string) string {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' {
+			i++
+			continue
+		}
+		break
+	}
+	return s[:i]
 }
 
 func getSteps(v any, steps []step) (any, bool) {

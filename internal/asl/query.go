@@ -42,6 +42,18 @@ type queryLanguage interface {
 	compileItems(c *checker, obj map[string]any, where string, io dataFlow) mapItems
 	// compileMaxConcurrency compiles a Map state's MaxConcurrency fields.
 	compileMaxConcurrency(c *checker, obj map[string]any, where string) concurrency
+	// compileAssign compiles an Assign object m (of a state, a catcher or
+	// a Choice rule) found at where; checker.compileAssign has checked
+	// its variable names.
+	compileAssign(c *checker, m map[string]any, where string) assignment
+}
+
+// statesVars are what a field may be evaluated against: the state's input
+// and, where there is one, its result or a catcher's error output. JSONata
+// binds them as $states.input, $states.result and $states.errorOutput.
+type statesVars struct {
+	input, result, errorOutput any
+	hasResult, hasErrorOutput  bool
 }
 
 // query is what every compiled field reports about itself.

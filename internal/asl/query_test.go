@@ -62,6 +62,20 @@ func (t tracing) compileMaxConcurrency(c *checker, obj map[string]any, where str
 	return tracedConcurrency{t, jsonPath{}.compileMaxConcurrency(c, obj, where)}
 }
 
+func (t tracing) compileAssign(c *checker, m map[string]any, where string) assignment {
+	return tracedAssign{t, jsonPath{}.compileAssign(c, m, where)}
+}
+
+type tracedAssign struct {
+	t tracing
+	assignment
+}
+
+func (x tracedAssign) values(in statesVars, cx contextSource) (map[string]any, *stateError) {
+	x.t.count("assignment.values")
+	return x.assignment.values(in, cx)
+}
+
 type tracedIO struct {
 	t tracing
 	dataFlow

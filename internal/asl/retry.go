@@ -22,7 +22,8 @@ type retrier struct {
 type catcher struct {
 	errorEquals []string
 	next        string
-	output      errorFlow // in the state's query language
+	output      errorFlow  // in the state's query language
+	assign      assignment // nil without Assign
 }
 
 // maxRetryDelay is the largest MaxDelaySeconds AWS accepts (366 days).
@@ -83,6 +84,7 @@ func (c *checker) catch(v any, where string) []*catcher {
 			c.problem(w, "SCHEMA_VALIDATION_FAILED: These fields are required: [Next]")
 		}
 		ct.output = c.lang.compileCatchOutput(c, obj, w)
+		ct.assign = c.compileAssign(obj, w)
 		out = append(out, ct)
 	})
 	return out
@@ -191,6 +193,10 @@ func (r *stateRun) runWithRetry(ctx context.Context, input any) (string, any, *s
 			errOut := map[string]any{"Error": err.Name, "Cause": err.Cause}
 			out, perr := ct.output.output(input, errOut, r.ctx())
 			if perr != nil {
+				return "", nil, r.fail(perr)
+			}
+			r.assigned = nil
+			if perr := r.assignVariables(ct.assign, statesVars{input: input, errorOutput: errOut, hasErrorOutput: true}); perr != nil {
 				return "", nil, r.fail(perr)
 			}
 			return ct.next, out, nil

@@ -42,7 +42,8 @@ type execution struct {
 type thread struct {
 	ex   *execution
 	prev int64
-	held int // bytes of the thread's current value charged to the budget
+	held int       // bytes of the thread's current value charged to the budget
+	vars *varScope // the workflow variables the thread reads and assigns
 }
 
 // Run runs the state machine on input and reports how it ended. It never
@@ -119,7 +120,7 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 		return Result{Status: StatusFailed, Error: ErrRuntime, Cause: "the state machine has Task states but no Invoker was configured"}
 	}
 
-	th := &thread{ex: ex, prev: opts.PreviousEventID}
+	th := &thread{ex: ex, prev: opts.PreviousEventID, vars: &varScope{}}
 	ex.lastID = opts.PreviousEventID
 	out, serr, failed, failedInput := th.runMachine(ctx, m, start, startInput)
 	if serr == nil {
@@ -198,6 +199,8 @@ type stateRun struct {
 	// taskToken).
 	token        string
 	tokenAttempt int
+	// assigned are the variables the state assigns when it ends well.
+	assigned map[string]any
 }
 
 // runState runs one state and returns the next state ("" at the end), its
@@ -244,6 +247,11 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		}
 		return "", nil, -1, r.fail(err)
 	}
+	if r.assigned != nil {
+		if err := th.vars.assign(r.assigned); err != nil {
+			return "", nil, -1, r.fail(err)
+		}
+	}
 	size := -1
 	if th.history() {
 		text, ok := marshalBounded(out)
@@ -283,6 +291,9 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	}
 	out, err := st.io.output(input, result, r.ctx())
 	if err != nil {
+		return nil, err
+	}
+	if err := r.assignVariables(st.assign, statesVars{input: input, result: result, hasResult: true}); err != nil {
 		return nil, err
 	}
 	// Checked here so that Retry and Catch see it.

@@ -26,6 +26,11 @@ type state struct {
 	usesContext bool
 
 	io dataFlow // nil for Fail
+	// assign is the state's Assign (nil without one); varRefs the
+	// variables its fields read (DescribeStateMachine's
+	// variableReferences).
+	assign  assignment
+	varRefs []string
 
 	// Retry and Catch (Task, Parallel, Map).
 	retry []*retrier
@@ -49,12 +54,24 @@ func (st *state) computeUsesContext() bool {
 	if st.io != nil {
 		qs = append(qs, st.io)
 	}
+	if st.assign != nil {
+		qs = append(qs, st.assign)
+	}
+	for _, ct := range st.catch {
+		qs = append(qs, ct.output)
+		if ct.assign != nil {
+			qs = append(qs, ct.assign)
+		}
+	}
 	switch {
 	case st.task != nil:
 		qs = append(qs, st.task.timeouts)
 	case st.choice != nil:
 		for _, r := range st.choice.rules {
 			qs = append(qs, r.cond)
+			if r.assign != nil {
+				qs = append(qs, r.assign)
+			}
 		}
 	case st.wait != nil:
 		qs = append(qs, st.wait)

@@ -15,5 +15,8 @@ func (r *stateRun) runWait(ctx context.Context, input any) (any, *stateError) {
 	if err := r.th.sleep(ctx, d); err != nil {
 		return nil, err
 	}
+	if err := r.assignVariables(r.st.assign, statesVars{input: input}); err != nil {
+		return nil, err
+	}
 	return r.st.io.output(input, eff, r.ctx())
 }

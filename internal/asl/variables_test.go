@@ -1,0 +1,71 @@
+package asl
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestVariables(t *testing.T) {
+	invoke := tasks(map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")})
+	tests := []struct {
+		name, def, input, wantOut, wantErr, wantCause string
+	}{
+		{"JSONPath assign and read", `{"StartAt":"A","States":{
+			"A":{"Type":"Pass","Result":{"n":2},"Assign":{"fromResult.$":"$.n","lit":"x","nested":{"v.$":"$.n"}},"Next":"B"},
+			"B":{"Type":"Choice","Choices":[{"Variable":"$fromResult","NumericEquals":2,"Assign":{"picked":"two"},"Next":"C"}],"Default":"C"},
+			"C":{"Type":"Pass","Parameters":{"r.$":"$fromResult","l.$":"$lit","v.$":"$nested.v","p.$":"$picked","f.$":"States.Format('{}-{}', $lit, $picked)"},"End":true}}}`,
+			`{}`, `{"r":2,"l":"x","v":2,"p":"two","f":"x-two"}`, "", ""},
+		{"JSONata assign and read, applied after the state's fields", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+			"A":{"Type":"Pass","Assign":{"x":1},"Next":"B"},
+			"B":{"Type":"Pass","Assign":{"x":"{% $x + 1 %}","seen":"{% $x %}"},"Output":{"x":"{% $x %}"},"Next":"C"},
+			"C":{"Type":"Pass","Output":{"x":"{% $x %}","seen":"{% $seen %}","in":"{% $states.input.x %}"},"End":true}}}`,
+			`{}`, `{"x":2,"seen":1,"in":1}`, "", ""},
+		{"task result and catcher assign", `{"QueryLanguage":"JSONata","StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":"echo","Arguments":{"v":5},"Assign":{"got":"{% $states.result.v %}"},"Next":"U"},
+			"U":{"Type":"Task","Resource":"boom","Assign":{"never":1},"Catch":[{"ErrorEquals":["States.ALL"],"Next":"E",
+				"Assign":{"err":"{% $states.errorOutput.Error %}"}}],"End":true},
+			"E":{"Type":"Pass","Output":{"got":"{% $got %}","err":"{% $err %}","never":"{% $exists($never) %}"},"End":true}}}`,
+			`{}`, `{"got":5,"err":"App.Boom","never":false}`, "", ""},
+		{"branches read outer variables and assign their own", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+			"A":{"Type":"Pass","Assign":{"outer":10},"Next":"M"},
+			"M":{"Type":"Map","Items":[1,2],"ItemProcessor":{"StartAt":"I","States":{
+				"I":{"Type":"Pass","Assign":{"inner":"{% $outer + $states.input %}"},"Next":"J"},
+				"J":{"Type":"Pass","Output":"{% $inner %}","End":true}}},"Next":"Z"},
+			"Z":{"Type":"Pass","Output":{"r":"{% $states.input %}","outer":"{% $outer %}","inner":"{% $exists($inner) %}"},"End":true}}}`,
+			`{}`, `{"r":[11,12],"outer":10,"inner":false}`, "", ""},
+		{"variable too large", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+			"A":{"Type":"Pass","Assign":{"big":"{% $join($map([1..300], function($i){ $pad('', 1000, 'x') })) %}"},"End":true}}}`,
+			`{}`, "", ErrRuntime, "The value assigned to the variable 'big' is 300002 bytes, more than the limit of 262144 bytes"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mustParse(t, tc.def)
+			res := m.Run(context.Background(), json.RawMessage(tc.input), Options{Clock: newFakeClock(time.Hour), Invoke: invoke})
+			if tc.wantErr == "" {
+				if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), tc.wantOut) {
+					t.Fatalf("Run = %s %s %s: %s, want output %s", res.Status, res.Error, res.Cause, res.Output, tc.wantOut)
+				}
+				return
+			}
+			if res.Error != tc.wantErr || !strings.Contains(res.Cause, tc.wantCause) {
+				t.Fatalf("Run = %s %q %q, want %s %q", res.Status, res.Error, res.Cause, tc.wantErr, tc.wantCause)
+			}
+		})
+	}
+}
+
+func TestVariableReferences(t *testing.T) {
+	m := mustParse(t, `{"StartAt":"A","States":{
+		"A":{"Type":"Pass","Assign":{"x":1,"y":2},"Next":"B"},
+		"B":{"Type":"Pass","Parameters":{"a.$":"$x","b.$":"States.Format('{} $notavar', $y)"},"Next":"C"},
+		"C":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% ($l := 1; $x + $l + $count([$y])) %}","Next":"M"},
+		"M":{"Type":"Map","ItemsPath":"$x","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","InputPath":"$y","End":true}}},"End":true}}}`)
+	want := map[string][]string{"B": {"x", "y"}, "C": {"x", "y"}, "M": {"x"}, "I": {"y"}}
+	if got := m.VariableReferences(); !reflect.DeepEqual(got, want) {
+		t.Errorf("VariableReferences() = %v, want %v", got, want)
+	}
+}
