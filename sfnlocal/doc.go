@@ -158,10 +158,11 @@
 //   - DeleteStateMachine removes the machine at once (no DELETING phase) and
 //     aborts its running executions, Standard and Express.
 //   - ListStateMachines lists in name order (AWS does not document its order).
-//   - Distributed Map and variables (Assign) are refused when a machine is
-//     created (InvalidDefinition, saying so). JSONata runs, with the bounds
-//     described in package internal/asl: an expression that runs longer
-//     than 5 seconds fails its state with States.QueryEvaluationError.
+//   - Distributed Map is refused when a machine is created
+//     (InvalidDefinition, saying so). JSONata and variables run, with the
+//     bounds described in package internal/asl: an expression that runs
+//     longer than 5 seconds fails its state with
+//     States.QueryEvaluationError.
 //   - A Task's work is a registered Go function or a mock; nothing calls AWS.
 //     A .waitForTaskToken Task needs one of them to hand its token out.
 //   - Mocks answer activity tasks too, which Step Functions Local refuses.

@@ -283,6 +283,9 @@ type describeStateMachineOutput struct {
 	LoggingConfiguration loggingConfig `json:"loggingConfiguration"`
 	TracingConfiguration tracingConfig `json:"tracingConfiguration"`
 	RevisionID           string        `json:"revisionId"`
+	// VariableReferences lists the variables each state reads; states
+	// that read none are left out, and so is the member when none do.
+	VariableReferences map[string][]string `json:"variableReferences,omitempty"`
 }
 
 // describeStateMachine answers DescribeStateMachine. It runs under s.mu (see locked).
@@ -303,6 +306,9 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 	}
 	out.RoleArn, out.CreationDate, out.RevisionID = rev.roleArn, ep(created), rev.id
 	out.LoggingConfiguration, out.TracingConfiguration = rev.logging, rev.tracing
+	if vr, ok := rev.prog.(interface{ VariableReferences() map[string][]string }); ok {
+		out.VariableReferences = vr.VariableReferences()
+	}
 	return out, nil
 }
 

@@ -54,6 +54,7 @@ func TestConformanceMotoInterpreter(t *testing.T) {
 		"History/Pagination":                     "GetExecutionHistory ignores maxResults",
 		"Definitions/PathsInputResultOutput":     "a definite JSONPath with an array index ($.lines[0].qty) yields a one-element list, not the value",
 		"Definitions/ParallelWithResultSelector": "a definite JSONPath with an array index ($[0].side) yields a one-element list, not the value",
+		"Definitions/VariablesJSONPath":          "a Map iteration that reads an outer variable in a Choice rule fails with States.Runtime (\"Custom Error Names MUST NOT begin with the prefix 'States.'\")",
 	}
 	maps.Copy(deviations, motoDeviations)
 	sfnlocaltest.Run(t, sfnlocaltest.Target{

@@ -96,14 +96,16 @@
 // A JSONata Choice rule may also have an Output, which belongs in choiceRule
 // beside its condition and Next; it is refused as unknown for now.
 //
-// Variables (Assign) fit the same seams: dataFlow, errorFlow and choiceRule
-// gain an Assign evaluated with the same inputs as output (AWS applies
-// assignments after the state's other fields are evaluated); the values
-// live with the thread, where a Map iteration or Parallel branch gets a
-// scope that reads the outer variables and cannot assign them; and
-// contextSource gains a variable lookup, so that JSONPath's $name paths and
-// JSONata's $name both read the variables through the cx every query
-// already receives.
+// Variables (variables.go): a state, a catcher and a Choice rule may have
+// an Assign, compiled by compileAssign into an assignment evaluated with
+// the same inputs as the output (statesVars); what it assigns is applied
+// when the state ends well, after its other fields were evaluated. The
+// values live with the thread (varScope), where a Map iteration or
+// Parallel branch gets a scope that reads the outer variables and assigns
+// only its own; contextSource.variable reads them, so that JSONPath's
+// $name paths and JSONata's $name read them through the cx every query
+// already receives. StateMachine.VariableReferences lists what each state
+// reads.
 //
 // # Errors
 //
@@ -155,10 +157,13 @@
 //
 // # Differences from AWS
 //
-//   - Variables (Assign) and Distributed Map (ItemReader, ItemBatcher,
-//     ResultWriter, ToleratedFailure*, Mode DISTRIBUTED) are rejected by
-//     Parse with a problem that says so, as is a JSONata Choice rule's
-//     Output.
+//   - Distributed Map (ItemReader, ItemBatcher, ResultWriter,
+//     ToleratedFailure*, Mode DISTRIBUTED) is rejected by Parse with a
+//     problem that says so, as is a JSONata Choice rule's Output.
+//   - A state inside a Map iteration or Parallel branch that assigns a
+//     variable of the outer scope assigns its own copy (AWS refuses the
+//     definition); the variable size limits are the documented ones, with
+//     States.Runtime (an assumption) as the error.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit); MaxConcurrency 0 means 40.
 //   - A redrive (Options.ResumeFrom) re-runs a failed Parallel or Map state

@@ -37,8 +37,10 @@ type compiledExpr interface {
 	// errUnsupportedResult when the result is not JSON (a function). It
 	// never panics and never takes the process down.
 	eval(input any, vars map[string]any, timeout time.Duration) (any, error)
-	// variables returns the names of the variables the expression reads
-	// from outside (not those it binds itself), $states excluded.
+	// variables returns the names the expression reads from outside (not
+	// those it binds itself), $states excluded: workflow variables, and
+	// library functions, which a workflow variable of the same name
+	// shadows.
 	variables() []string
 }
 
@@ -226,7 +228,7 @@ func (xiaCompiler) compile(src string) (compiledExpr, error) {
 		}
 	})
 	for name := range used {
-		if !bound[name] && !isLibraryName(name) {
+		if !bound[name] && !strings.HasPrefix(name, "sfnGuard") {
 			x.free = append(x.free, name)
 		}
 	}

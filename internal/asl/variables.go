@@ -202,7 +202,9 @@ func (c *checker) variableRefs(obj map[string]any) []string {
 			if src, ok := jsonataSource(tv); ok && c.lang == languages["JSONata"] {
 				if e, err := jsonataEngine.compile(src); err == nil {
 					for _, n := range e.variables() {
-						seen[n] = true
+						if !isLibraryName(n) {
+							seen[n] = true
+						}
 					}
 				}
 				return

@@ -153,6 +153,30 @@ var definitionCases = []struct {
 		output: `{"ok":true}`,
 	},
 	{
+		name: "VariablesJSONPath",
+		definition: `{"StartAt":"Init","States":{
+			"Init":{"Type":"Pass","Result":{"limit":2},"ResultPath":null,"Assign":{"limit.$":"$.limit","tag":"t"},"Next":"Each"},
+			"Each":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"Check","States":{
+				"Check":{"Type":"Choice","Choices":[{"Variable":"$","NumericGreaterThanPath":"$limit","Next":"Big"}],"Default":"Small"},
+				"Big":{"Type":"Pass","Parameters":{"v.$":"$","tag.$":"$tag","size":"big"},"End":true},
+				"Small":{"Type":"Pass","Parameters":{"v.$":"$","size":"small"},"End":true}}},"Next":"Done"},
+			"Done":{"Type":"Pass","Parameters":{"items.$":"$","limit.$":"$limit"},"End":true}}}`,
+		input:  `{"items":[1,3]}`,
+		output: `{"items":[{"v":1,"size":"small"},{"v":3,"tag":"t","size":"big"}],"limit":2}`,
+	},
+	{
+		name:    "VariablesJSONata",
+		jsonata: true,
+		definition: `{"QueryLanguage":"JSONata","StartAt":"Init","States":{
+			"Init":{"Type":"Pass","Assign":{"count":0,"seen":[]},"Next":"Add"},
+			"Add":{"Type":"Pass","Assign":{"count":"{% $count + 1 %}","seen":"{% $append($seen, $count) %}"},"Next":"Loop"},
+			"Loop":{"Type":"Choice","Choices":[{"Condition":"{% $count < 3 %}","Next":"Add"}],"Default":"Done",
+				"Assign":{"final":"{% $count %}"}},
+			"Done":{"Type":"Pass","Output":{"count":"{% $count %}","seen":"{% $seen %}","final":"{% $final %}"},"End":true}}}`,
+		input:  `{}`,
+		output: `{"count":3,"seen":[0,1,2],"final":3}`,
+	},
+	{
 		name:    "JSONataPassChoiceMap",
 		jsonata: true,
 		definition: `{"QueryLanguage":"JSONata","StartAt":"Init","States":{

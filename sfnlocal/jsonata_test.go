@@ -1,0 +1,85 @@
+package sfnlocal
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// TestJSONataVariablesOnTheWire runs a JSONata machine with variables
+// through the SDK client, and reads its variableReferences.
+func TestJSONataVariablesOnTheWire(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	arn := createMachine(t, c, "vars", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+		"A":{"Type":"Pass","Assign":{"total":"{% $sum($states.input.xs) %}","label":"{% $states.input.label %}"},"Next":"B"},
+		"B":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"total":"{% $total %}","label":"{% $label %}","n":"{% $states.input.none %}"},"Next":"C"},
+		"C":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $merge([$states.input, {'hash': $hash($label, 'SHA-256')}]) %}","End":true}}}`, "")
+	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[1,2,3],"label":"a","none":null}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	want := `{"hash":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","label":"a","n":null,"total":6}`
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
+		t.Errorf("execution = %s %s %s: %s, want output %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), aws.ToString(d.Output), want)
+	}
+	desc, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantRefs := map[string][]string{"B": {"label", "total"}, "C": {"label"}}; !reflect.DeepEqual(desc.VariableReferences, wantRefs) {
+		t.Errorf("variableReferences = %v, want %v", desc.VariableReferences, wantRefs)
+	}
+}
+
+// TestJSONataHazardsKeepTheEndpointUp: expressions that would crash the
+// process or loop forever fail their state, and the endpoint answers on.
+func TestJSONataHazardsKeepTheEndpointUp(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	for _, expr := range []string{
+		"($f := function($n){ $f($n + 1) }; $f(0))",
+		"$formatNumber(0, '0e0')",
+		"$eval('1')",
+	} {
+		arn := createMachine(t, c, "hazard", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% `+expr+` %}","End":true}}}`, "")
+		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+		if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.QueryEvaluationError" {
+			t.Errorf("%s: execution = %s %s %s, want FAILED with States.QueryEvaluationError", expr, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
+		}
+		if _, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestJSONataValidation: CreateStateMachine refuses what AWS refuses.
+func TestJSONataValidation(t *testing.T) {
+	_, c := startServer(t)
+	for _, tc := range []struct{ def, want string }{
+		{`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{},"End":true}}}`,
+			"SCHEMA_VALIDATION_FAILED: The field 'Parameters' is not supported by Step Functions at /States/A"},
+		{`{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% $states.input.( %}","End":true}}}`,
+			"SCHEMA_VALIDATION_FAILED: The value for the field 'Output' must be a valid JSONata expression"},
+		{`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"states":1},"End":true}}}`,
+			"SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved at /States/A/Assign/states"},
+	} {
+		_, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("bad"), RoleArn: aws.String(testRole),
+			Definition: aws.String(tc.def)})
+		var invalid *types.InvalidDefinition
+		if !errors.As(err, &invalid) || !strings.Contains(invalid.ErrorMessage(), tc.want) {
+			t.Errorf("CreateStateMachine(%s) error = %v, want InvalidDefinition with %q", tc.def, err, tc.want)
+		}
+	}
+}
