@@ -43,12 +43,16 @@ func (ex *execution) execObjects() (execObj, smObj map[string]any) {
 }
 
 // stateObject returns $$.State.
+// A Pass state's has no RetryCount, as AWS records it.
 func (r *stateRun) stateObject() map[string]any {
-	return map[string]any{
+	obj := map[string]any{
 		"Name":        r.st.name,
 		"EnteredTime": formatTime(r.entered),
-		"RetryCount":  int64(r.retryCount),
 	}
+	if r.st.typ != typePass {
+		obj["RetryCount"] = int64(r.retryCount)
+	}
+	return obj
 }
 
 // contextObject builds the context object ($$) for this state.
@@ -93,7 +97,7 @@ func (r *stateRun) lookupContext(steps []step) (any, bool) {
 				case "Name":
 					return r.st.name, true
 				case "RetryCount":
-					return int64(r.retryCount), true
+					return int64(r.retryCount), r.st.typ != typePass
 				}
 			}
 		case "Execution":

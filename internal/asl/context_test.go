@@ -15,14 +15,20 @@ func TestContextObject(t *testing.T) {
 		"id.$":"$$.Execution.Id","name.$":"$$.Execution.Name","start.$":"$$.Execution.StartTime",
 		"role.$":"$$.Execution.RoleArn","input.$":"$$.Execution.Input","redrives.$":"$$.Execution.RedriveCount",
 		"sm.$":"$$.StateMachine.Id","smName.$":"$$.StateMachine.Name",
-		"state.$":"$$.State.Name","entered.$":"$$.State.EnteredTime","retries.$":"$$.State.RetryCount"},"End":true}}}`)
+		"state.$":"$$.State.Name","entered.$":"$$.State.EnteredTime","st.$":"$$.State"},"End":true}}}`)
 	res := m2.Run(context.Background(), json.RawMessage(`{"k":[1]}`), Options{Clock: clock, Context: ec})
 	want := `{"id":"arn:aws:states:us-east-1:123456789012:execution:Machine:exec-1","name":"exec-1",
 		"start":"2024-01-02T03:04:05.000Z","role":"arn:aws:iam::123456789012:role/Role","input":{"k":[1]},"redrives":2,
 		"sm":"arn:aws:states:us-east-1:123456789012:stateMachine:Machine","smName":"Machine",
-		"state":"P","entered":"2024-01-02T03:04:05.000Z","retries":0}`
+		"state":"P","entered":"2024-01-02T03:04:05.000Z","st":{"Name":"P","EnteredTime":"2024-01-02T03:04:05.000Z"}}`
 	if !jsonEqual(t, string(res.Output), want) {
 		t.Errorf("context object = %s\nwant %s", res.Output, want)
+	}
+	// A Pass state's $$.State has no RetryCount (AWS records only Name and
+	// EnteredTime there).
+	m3 := mustParse(t, `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"r.$":"$$.State.RetryCount"},"End":true}}}`)
+	if res := m3.Run(context.Background(), nil, Options{Clock: clock, Context: ec}); res.Status != StatusFailed || res.Error != ErrRuntime {
+		t.Errorf("$$.State.RetryCount in a Pass state: Run = %+v, want States.Runtime", res)
 	}
 }
 

@@ -156,6 +156,7 @@ func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapS
 		if !ok {
 			c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be an object", field)
 		} else {
+			c.legacyIterator = field == "Iterator"
 			ms.processor = c.machine(pm, where+"/"+field, false)
 		}
 	}

@@ -131,7 +131,7 @@ func fnStringToJSON(_ *intrinsicCall, args []any) (any, error) {
 		return nil, fmt.Errorf("the argument must be a string, got %s", typeName(args[0]))
 	}
 	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("the argument is an empty string, not JSON")
+		return nil, nil // as AWS answers (recorded)
 	}
 	v, err := parseJSON([]byte(s))
 	if err != nil {

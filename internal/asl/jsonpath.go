@@ -256,8 +256,11 @@ func (w *jsonPathWait) duration(eff any, clock Clock, cx contextSource) (time.Du
 			return 0, err
 		}
 		n, ok := toInt(v)
-		if !ok || n < 0 {
-			return 0, runtimeError("The SecondsPath '%s' must point to a non-negative integer, but it points to %s", w.secondsPath.text, truncate(marshalString(v)))
+		switch {
+		case !ok:
+			return 0, runtimeError("The SecondsPath parameter cannot be parsed as a long value: %s == %s", w.secondsPath.text, truncate(marshalString(v)))
+		case n < 0:
+			return 0, runtimeError("The SecondsPath parameter references a negative value: %s == %d", w.secondsPath.text, n)
 		}
 		return seconds(n), nil
 	case w.timestampPath != nil:
@@ -265,10 +268,14 @@ func (w *jsonPathWait) duration(eff any, clock Clock, cx contextSource) (time.Du
 		if err != nil {
 			return 0, err
 		}
-		s, _ := v.(string)
+		s, isString := v.(string)
 		t, ok := parseTimestamp(s)
 		if !ok {
-			return 0, runtimeError("The TimestampPath '%s' must point to an RFC 3339 timestamp, but it points to %s", w.timestampPath.text, truncate(marshalString(v)))
+			raw := s
+			if !isString {
+				raw = marshalString(v)
+			}
+			return 0, runtimeError("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: %s == %s", w.timestampPath.text, truncate(raw))
 		}
 		return t.Sub(clock.Now()), nil
 	case w.hasTimestamp:
@@ -338,7 +345,7 @@ func (f *jsonPathFail) errorAndCause(raw any, cx contextSource) (string, string,
 		if x.src == nil {
 			continue
 		}
-		v, err := x.src.get(raw, cx)
+		v, err := x.src.get(raw, cx, x.fld)
 		if err != nil {
 			return "", "", err
 		}
@@ -358,13 +365,13 @@ type valueSource struct {
 	call *intrinsicCall
 }
 
-func (v *valueSource) get(input any, cx contextSource) (any, *stateError) {
+func (v *valueSource) get(input any, cx contextSource, field string) (any, *stateError) {
 	if v.call != nil {
 		return v.call.eval(input, cx)
 	}
 	out, ok := v.path.get(input, cx)
 	if !ok {
-		return nil, runtimeError("The JSONPath '%s' could not be found in the input '%s'", v.path.text, truncate(marshalString(input)))
+		return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", v.path.text, field, truncate(marshalString(input)))
 	}
 	return out, nil
 }
@@ -454,10 +461,17 @@ func (mc *jsonPathConcurrency) maxConcurrency(eff any, cx contextSource) (int, *
 	if mc.maxConcurrencyPath == nil {
 		return mc.literal, nil
 	}
-	v, ok := mc.maxConcurrencyPath.get(eff, cx)
+	v, err := getDefinite(mc.maxConcurrencyPath, eff, cx)
+	if err != nil {
+		return 0, err
+	}
 	n, isInt := toInt(v)
-	if !ok || !isInt || n < 0 {
-		return 0, runtimeError("The MaxConcurrencyPath '%s' must point to a non-negative integer", mc.maxConcurrencyPath.text)
+	if !isInt || n < 0 || n > math.MaxInt32 {
+		raw, isString := v.(string)
+		if !isString {
+			raw = marshalString(v)
+		}
+		return 0, runtimeError("The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s", truncate(raw), mc.maxConcurrencyPath.text)
 	}
 	return int(n), nil
 }

@@ -49,6 +49,9 @@ type checker struct {
 	// lang is the query language of the state being compiled; topLang
 	// the machine's, which every state has unless it names its own.
 	lang, topLang queryLanguage
+	// legacyIterator is set while the next machine compiled is a Map
+	// state's Iterator (see machine).
+	legacyIterator bool
 }
 
 func (c *checker) problem(where, format string, args ...any) {
@@ -137,6 +140,8 @@ func fieldSet(names ...string) map[string]bool {
 
 // machine compiles a (sub) state machine found at where.
 func (c *checker) machine(root map[string]any, where string, top bool) *StateMachine {
+	legacyIterator := c.legacyIterator
+	c.legacyIterator = false
 	allowed := branchFields
 	if top {
 		allowed = topFields
@@ -187,9 +192,14 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 		} else {
 			c.unknownFields(pcm, fieldSet("Mode", "ExecutionType"), where+"/ProcessorConfig")
 			if mode, ok := pcm["Mode"]; ok && mode != "INLINE" {
-				if mode == "DISTRIBUTED" {
+				switch {
+				case mode == "DISTRIBUTED" && legacyIterator:
+					// AWS runs the older Iterator form over the
+					// state's own items like an inline Map
+					// (recorded); so does this package.
+				case mode == "DISTRIBUTED":
 					c.problem(where+"/ProcessorConfig/Mode", "SCHEMA_VALIDATION_FAILED: Distributed Map (Mode DISTRIBUTED) is not supported by this endpoint; use INLINE")
-				} else {
+				default:
 					c.problem(where+"/ProcessorConfig/Mode", "SCHEMA_VALIDATION_FAILED: 'Mode' must be INLINE or DISTRIBUTED")
 				}
 			}

@@ -285,7 +285,7 @@ func TestRunBasicStates(t *testing.T) {
 			input:      `{"s":"soon"}`,
 			wantStatus: StatusFailed,
 			wantError:  ErrRuntime,
-			wantCause:  "non-negative integer",
+			wantCause:  `The SecondsPath parameter cannot be parsed as a long value: $.s == "soon"`,
 		},
 		{
 			name:       "wait timestamp path",
@@ -299,7 +299,7 @@ func TestRunBasicStates(t *testing.T) {
 			input:      `{"t":"tomorrow"}`,
 			wantStatus: StatusFailed,
 			wantError:  ErrRuntime,
-			wantCause:  "RFC 3339",
+			wantCause:  "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: $.t == tomorrow",
 		},
 		{
 			name:       "scalar input",

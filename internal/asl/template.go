@@ -133,12 +133,8 @@ func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (
 		default:
 			v, ok := f.path.get(input, cx)
 			if !ok {
-				src := input
-				what := "input"
-				if f.path.context {
-					src, what = cx.contextObject(), "context object"
-				}
-				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the %s '%s'", f.path.text, f.key, what, truncate(marshalString(src)))
+				// AWS says "input" for a context path too (recorded).
+				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", f.path.text, f.key, truncate(marshalString(input)))
 			}
 			out[f.name] = v
 		}

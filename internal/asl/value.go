@@ -1,7 +1,10 @@
 package asl
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"fmt"
 	"math"
 	"sort"
@@ -31,6 +34,9 @@ var parsers = sync.Pool{New: func() any { return &oj.Parser{} }}
 
 // parseJSON parses one JSON document.
 func parseJSON(data []byte) (any, error) {
+	if hasSurrogateEscape(data) {
+		return parseJSONStd(data)
+	}
 	p := parsers.Get().(*oj.Parser)
 	v, err := p.Parse(data)
 	parsers.Put(p)
@@ -38,6 +44,62 @@ func parseJSON(data []byte) (any, error) {
 		return nil, err
 	}
 	return v, nil
+}
+
+// hasSurrogateEscape reports whether data holds a \uD800-\uDBFF escape,
+// the first half of a UTF-16 surrogate pair, which ojg decodes as two
+// U+FFFD instead of the character the pair encodes.
+func hasSurrogateEscape(data []byte) bool {
+	for i := bytes.Index(data, []byte(`\u`)); i >= 0 && i+3 < len(data); {
+		if c, d := data[i+2], data[i+3]; (c == 'd' || c == 'D') && strings.ContainsRune("89abAB", rune(d)) {
+			return true
+		}
+		j := bytes.Index(data[i+2:], []byte(`\u`))
+		if j < 0 {
+			return false
+		}
+		i += 2 + j
+	}
+	return false
+}
+
+// parseJSONStd parses data with encoding/json, which decodes surrogate
+// pairs, into the values ojg produces: int64 where an integer fits,
+// json.Number where it does not, float64 for the rest.
+func parseJSONStd(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("unexpected data after the JSON value")
+	}
+	return fromStdNumbers(v), nil
+}
+
+func fromStdNumbers(v any) any {
+	switch tv := v.(type) {
+	case json.Number:
+		if i, err := tv.Int64(); err == nil {
+			return i
+		}
+		if !strings.ContainsAny(string(tv), ".eE") {
+			return tv
+		}
+		f, _ := tv.Float64()
+		return f
+	case map[string]any:
+		for k, e := range tv {
+			tv[k] = fromStdNumbers(e)
+		}
+	case []any:
+		for i, e := range tv {
+			tv[i] = fromStdNumbers(e)
+		}
+	}
+	return v
 }
 
 // marshal returns the compact JSON text of v with object keys sorted and
