@@ -2,19 +2,32 @@ package asl
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 )
 
+// outcomeCase is a runCase written in one line: the output a run must end
+// with, or the error it must fail with and a part of the cause.
+type outcomeCase struct {
+	name, def, input, wantOut, wantErr, wantCause string
+}
+
+// outcomeCases converts cases to runCases whose Task states run taskSet.
+func outcomeCases(cases []outcomeCase, taskSet map[string]taskFunc) []runCase {
+	out := make([]runCase, len(cases))
+	for i, c := range cases {
+		out[i] = runCase{name: c.name, def: c.def, input: c.input, tasks: taskSet, wantOutput: c.wantOut, wantError: c.wantErr, wantCause: c.wantCause}
+		if c.wantErr != "" {
+			out[i].wantStatus = StatusFailed
+		}
+	}
+	return out
+}
+
 func TestJSONataRun(t *testing.T) {
-	invoke := tasks(map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")})
-	tests := []struct {
-		name, def, input   string
-		wantOut            string
-		wantErr, wantCause string
-	}{
+	taskSet := map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")}
+	tests := []outcomeCase{
 		{"null and empty arrays round-trip", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
 			"Output":{"a":"{% $states.input.a %}","b":"{% $states.input.b %}","all":"{% $states.input %}","lit":[null,[]]},"End":true}}}`,
 			`{"a":null,"b":[]}`, `{"a":null,"b":[],"all":{"a":null,"b":[]},"lit":[null,[]]}`, "", ""},
@@ -59,21 +72,7 @@ func TestJSONataRun(t *testing.T) {
 			"Output":"{% ($f := function($n){ $f($n + 1) }; $f(0)) %}","End":true}}}`,
 			`{}`, "", ErrQueryEvaluation, "user-defined functions nest deeper than 500 calls"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := mustParse(t, tc.def)
-			res := m.Run(context.Background(), json.RawMessage(tc.input), Options{Clock: newFakeClock(time.Hour), Invoke: invoke})
-			if tc.wantErr == "" {
-				if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), tc.wantOut) {
-					t.Fatalf("Run = %s %s %s: %s, want output %s", res.Status, res.Error, res.Cause, res.Output, tc.wantOut)
-				}
-				return
-			}
-			if res.Error != tc.wantErr || !strings.Contains(res.Cause, tc.wantCause) {
-				t.Fatalf("Run = %s %q %q, want %s %q", res.Status, res.Error, res.Cause, tc.wantErr, tc.wantCause)
-			}
-		})
-	}
+	runCases(t, outcomeCases(tests, taskSet))
 }
 
 // TestJSONataTimeout: an expression that loops fails its state with

@@ -1,19 +1,13 @@
 package asl
 
 import (
-	"context"
-	"encoding/json"
-	"strings"
 	"testing"
-	"time"
 )
 
 // TestJSONPathAsAWS checks the JSONPath behaviours recorded from real AWS
 // executions where this package used to differ.
 func TestJSONPathAsAWS(t *testing.T) {
-	tests := []struct {
-		name, def, input, wantOut, wantErr, wantCause string
-	}{
+	tests := []outcomeCase{
 		{"SecondsPath negative", `{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.p","End":true}}}`,
 			`{"p":-1}`, "", ErrRuntime, "The SecondsPath parameter references a negative value: $.p == -1"},
 		{"SecondsPath not an integer", `{"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.p","End":true}}}`,
@@ -37,28 +31,5 @@ func TestJSONPathAsAWS(t *testing.T) {
 			"Iterator":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`,
 			`{"xs":[1,2]}`, `[{"v":1},{"v":2}]`, "", ""},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := mustParse(t, tc.def)
-			res := m.Run(context.Background(), json.RawMessage(tc.input), Options{Clock: newFakeClock(time.Hour)})
-			if tc.wantErr == "" {
-				if res.Status != StatusSucceeded || string(res.Output) != string(marshal(mustJSON(t, tc.wantOut))) {
-					t.Fatalf("Run = %s %s %s: %s, want output %s", res.Status, res.Error, res.Cause, res.Output, tc.wantOut)
-				}
-				return
-			}
-			if res.Error != tc.wantErr || !strings.HasSuffix(res.Cause, ". "+tc.wantCause) {
-				t.Fatalf("Run = %s %q %q, want %s ending %q", res.Status, res.Error, res.Cause, tc.wantErr, tc.wantCause)
-			}
-		})
-	}
-}
-
-func mustJSON(t *testing.T, s string) any {
-	t.Helper()
-	v, err := parseJSON([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	runCases(t, outcomeCases(tests, nil))
 }

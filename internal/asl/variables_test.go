@@ -1,19 +1,13 @@
 package asl
 
 import (
-	"context"
-	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
-	"time"
 )
 
 func TestVariables(t *testing.T) {
-	invoke := tasks(map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")})
-	tests := []struct {
-		name, def, input, wantOut, wantErr, wantCause string
-	}{
+	taskSet := map[string]taskFunc{"echo": echo, "boom": failing("App.Boom", "it broke")}
+	tests := []outcomeCase{
 		{"JSONPath assign and read", `{"StartAt":"A","States":{
 			"A":{"Type":"Pass","Result":{"n":2},"Assign":{"fromResult.$":"$.n","lit":"x","nested":{"v.$":"$.n"}},"Next":"B"},
 			"B":{"Type":"Choice","Choices":[{"Variable":"$fromResult","NumericEquals":2,"Assign":{"picked":"two"},"Next":"C"}],"Default":"C"},
@@ -41,21 +35,7 @@ func TestVariables(t *testing.T) {
 			"A":{"Type":"Pass","Assign":{"big":"{% $join($map([1..300], function($i){ $pad('', 1000, 'x') })) %}"},"End":true}}}`,
 			`{}`, "", ErrRuntime, "The value assigned to the variable 'big' is 300002 bytes, more than the limit of 262144 bytes"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			m := mustParse(t, tc.def)
-			res := m.Run(context.Background(), json.RawMessage(tc.input), Options{Clock: newFakeClock(time.Hour), Invoke: invoke})
-			if tc.wantErr == "" {
-				if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), tc.wantOut) {
-					t.Fatalf("Run = %s %s %s: %s, want output %s", res.Status, res.Error, res.Cause, res.Output, tc.wantOut)
-				}
-				return
-			}
-			if res.Error != tc.wantErr || !strings.Contains(res.Cause, tc.wantCause) {
-				t.Fatalf("Run = %s %q %q, want %s %q", res.Status, res.Error, res.Cause, tc.wantErr, tc.wantCause)
-			}
-		})
-	}
+	runCases(t, outcomeCases(tests, taskSet))
 }
 
 func TestVariableReferences(t *testing.T) {
