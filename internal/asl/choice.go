@@ -48,13 +48,14 @@ func (r *stateRun) runChoice(input any) (string, any, *stateError) {
 		return "", nil, err
 	}
 	next, assign := "", r.st.assign
+	var matched condition
 	for _, rule := range ch.rules {
 		ok, err := rule.cond.eval(eff, r.ctx())
 		if err != nil {
 			return "", nil, err
 		}
 		if ok {
-			next = rule.next
+			next, matched = rule.next, rule.cond
 			if rule.assign != nil {
 				assign = rule.assign
 			}
@@ -69,6 +70,11 @@ func (r *stateRun) runChoice(input any) (string, any, *stateError) {
 	}
 	if next == "" {
 		return "", nil, r.failNoMatch()
+	}
+	if matched != nil {
+		if out, ok, err := matched.output(input, r.ctx()); ok || err != nil {
+			return next, out, err
+		}
 	}
 	out, err := r.st.io.output(input, eff, r.ctx())
 	return next, out, err

@@ -93,8 +93,8 @@
 // JSONPath-only fields in a JSONata state (and the reverse) are refused as
 // unknown.
 //
-// A JSONata Choice rule may also have an Output, which belongs in choiceRule
-// beside its condition and Next; it is refused as unknown for now.
+// A JSONata Choice rule may also have an Output, which replaces the
+// state's when the rule matches (condition.output).
 //
 // Variables (variables.go): a state, a catcher and a Choice rule may have
 // an Assign, compiled by compileAssign into an assignment evaluated with
@@ -159,7 +159,7 @@
 //
 //   - Distributed Map (ItemReader, ItemBatcher, ResultWriter,
 //     ToleratedFailure*, Mode DISTRIBUTED) is rejected by Parse with a
-//     problem that says so, as is a JSONata Choice rule's Output.
+//     problem that says so.
 //   - A state inside a Map iteration or Parallel branch that assigns a
 //     variable of the outer scope assigns its own copy (AWS refuses the
 //     definition); the variable size limits are the documented ones, with

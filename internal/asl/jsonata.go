@@ -228,19 +228,27 @@ func (ct *jsonataCatch) output(raw, errorOutput any, cx contextSource) (any, *st
 	return ct.outputT.eval(statesVars{input: raw, errorOutput: errorOutput, hasErrorOutput: true}, cx)
 }
 
-// jsonataCondition is a Choice rule's Condition.
-type jsonataCondition struct{ cond *jsonataTemplate }
+// jsonataCondition is a Choice rule's Condition and Output.
+type jsonataCondition struct{ cond, out *jsonataTemplate }
 
 func (jsonataLang) compileCondition(c *checker, rule map[string]any, where string) condition {
-	c.unknownFields(rule, fieldSet("Condition", "Next", "Assign", "Comment"), where)
+	c.unknownFields(rule, fieldSet("Condition", "Next", "Assign", "Output", "Comment"), where)
 	v, ok := rule["Condition"]
 	if !ok {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: These fields are required: [Condition]")
 	}
-	return &jsonataCondition{cond: c.jsonataTemplate(v, "Condition", where+"/Condition")}
+	return &jsonataCondition{cond: c.jsonataTemplate(v, "Condition", where+"/Condition"), out: c.optTemplate(rule, "Output", where)}
 }
 
-func (jc *jsonataCondition) usesContext() bool { return jc.cond.usesContext() }
+func (jc *jsonataCondition) usesContext() bool { return jc.cond.usesContext() || jc.out.usesContext() }
+
+func (jc *jsonataCondition) output(raw any, cx contextSource) (any, bool, *stateError) {
+	if jc.out == nil {
+		return nil, false, nil
+	}
+	v, err := jc.out.eval(statesVars{input: raw}, cx)
+	return v, true, err
+}
 
 func (jc *jsonataCondition) eval(eff any, cx contextSource) (bool, *stateError) {
 	v, err := jc.cond.eval(statesVars{input: eff}, cx)

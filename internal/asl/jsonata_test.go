@@ -40,6 +40,18 @@ func TestJSONataRun(t *testing.T) {
 			"Big":{"Type":"Pass","Parameters":{"size":"big","n.$":"$.n"},"End":true},
 			"Small":{"Type":"Pass","Result":"small","End":true}}}`,
 			`{"n":7}`, `{"n":7,"size":"big"}`, "", ""},
+		{"choice rule output and assign", `{"QueryLanguage":"JSONata","StartAt":"C","States":{
+			"C":{"Type":"Choice","Output":{"from":"state"},"Choices":[
+				{"Condition":"{% $states.input.n > 5 %}","Output":{"from":"rule","n":"{% $states.input.n %}"},"Assign":{"v":"rule"},"Next":"D"}],
+				"Default":"D","Assign":{"v":"default"}},
+			"D":{"Type":"Pass","Output":"{% $merge([$states.input, {'v': $v}]) %}","End":true}}}`,
+			`{"n":7}`, `{"from":"rule","n":7,"v":"rule"}`, "", ""},
+		{"choice default output and assign", `{"QueryLanguage":"JSONata","StartAt":"C","States":{
+			"C":{"Type":"Choice","Output":{"from":"state"},"Choices":[
+				{"Condition":"{% $states.input.n > 5 %}","Output":{"from":"rule"},"Assign":{"v":"rule"},"Next":"D"}],
+				"Default":"D","Assign":{"v":"default"}},
+			"D":{"Type":"Pass","Output":"{% $merge([$states.input, {'v': $v}]) %}","End":true}}}`,
+			`{"n":1}`, `{"from":"state","v":"default"}`, "", ""},
 		{"map items and item selector", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
 			"Items":"{% $states.input.xs %}","MaxConcurrency":"{% 2 %}",
 			"ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},

@@ -404,6 +404,8 @@ func compareResult(cmp int, op compareOp) bool {
 }
 
 // usesContext reports whether the rule reads the context object.
+func (*rule) output(any, contextSource) (any, bool, *stateError) { return nil, false, nil }
+
 func (r *rule) usesContext() bool {
 	if r.variable != nil && r.variable.context || r.operand != nil && r.operand.context {
 		return true

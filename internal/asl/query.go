@@ -108,6 +108,10 @@ type condition interface {
 	query
 	// eval evaluates the rule against the Choice state's effective input.
 	eval(eff any, cx contextSource) (bool, *stateError)
+	// output returns the state's output when the rule matched and has an
+	// output of its own (JSONata: the rule's Output, over
+	// $states.input); ok is false when it has none (always in JSONPath).
+	output(raw any, cx contextSource) (out any, ok bool, err *stateError)
 }
 
 // taskTimeouts are a Task's TimeoutSeconds and HeartbeatSeconds.
