@@ -147,6 +147,10 @@
 //     is rewritten once at compile time, so evaluations may run
 //     concurrently. Its non-standard functions ($eval, $objmerge, ...) are
 //     replaced by ones that fail, as AWS does not have them.
+//   - Its functions keep the context of their last call in the shared
+//     function value and read it unlocked (x.$string() could read another
+//     evaluation's x): every evaluation calls private copies of the
+//     functions its expression names (privateCopy).
 //   - It represents JSON null as a typed nil pointer and drops a plain nil
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.

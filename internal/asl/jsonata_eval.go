@@ -133,12 +133,54 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 		"dateTimeDimLite", "timeSince", "objectsToDocument", "oneToManyJoin", "accumulatingSlice", "renameKeys"} {
 		exts[name] = jsonata.Extension{Func: unavailable(name)}
 	}
-	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0)}
+	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatNumber('#0')
+			return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
+		}}
 	if err := e.RegisterExts(exts); err != nil {
 		return nil, err
 	}
-	return *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)), nil
+	reg := *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry))
+	for _, name := range libraryFunctions {
+		if _, ok := reg[name]; ok {
+			continue
+		}
+		f, err := jsonata.Compile("$" + name)
+		if err != nil {
+			return nil, err
+		}
+		v, err := f.Eval(nil)
+		if err != nil {
+			return nil, fmt.Errorf("the JSONata library has no function $%s: %w", name, err)
+		}
+		reg[name] = privateCopy(reflect.ValueOf(v))
+	}
+	return reg, nil
 })
+
+// libraryFunctions are the functions of JSONata's standard library that
+// the library implements.
+var libraryFunctions = []string{"string", "length", "substring", "substringBefore", "substringAfter", "uppercase",
+	"lowercase", "pad", "trim", "contains", "split", "join", "match", "replace", "formatBase", "base64encode",
+	"base64decode", "decodeUrl", "decodeUrlComponent", "encodeUrl", "encodeUrlComponent", "number", "abs", "floor",
+	"ceil", "round", "power", "sqrt", "sum", "max", "min", "average", "boolean", "not", "exists", "distinct",
+	"count", "reverse", "sort", "shuffle", "zip", "append", "map", "filter", "reduce", "single", "each", "sift",
+	"keys", "lookup", "spread", "merge", "fromMillis", "toMillis", "type", "error"}
+
+// privateCopy returns a copy of the function v. The library's functions
+// keep the evaluation context of their last call in the function itself
+// (goCallable.SetContext) and read it unlocked, so that two evaluations
+// sharing one race and may read each other's context; every evaluation
+// therefore calls copies of its own, made from templates no evaluation
+// calls.
+func privateCopy(v reflect.Value) reflect.Value {
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return v
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c
+}
 
 // Names the compiled AST uses for the depth guard.
 const (
@@ -408,7 +450,7 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	layout, _ := xiaLayout()
 	reg := make(map[string]reflect.Value, len(x.static)+len(vars)+1)
 	for k, v := range x.static {
-		reg[k] = v
+		reg[k] = privateCopy(v)
 	}
 	for k, v := range vars {
 		reg[k] = reflect.ValueOf(toJSONata(v))

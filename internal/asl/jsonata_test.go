@@ -101,3 +101,15 @@ func TestJSONataTimeout(t *testing.T) {
 		t.Fatalf("Run = %s %q %q, want %s after 50ms", res.Status, res.Error, res.Cause, ErrQueryEvaluation)
 	}
 }
+
+// TestJSONataConcurrentContextCalls: functions called with the evaluation
+// context as their argument (x.$string()) read their own iteration's
+// context while iterations run at once. The library keeps that context in
+// its shared function values; run with -race, this fails without
+// privateCopy.
+func TestJSONataConcurrentContextCalls(t *testing.T) {
+	runCases(t, outcomeCases([]outcomeCase{{"context calls in parallel iterations", `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map",
+		"Items":"{% [1..40] %}","MaxConcurrency":8,"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass",
+		"Output":"{% [$states.input].$string() & $uppercase('a') & $states.input.$formatNumber('#0') %}","End":true}}},"End":true}}}`,
+		`{}`, `["1A1","2A2","3A3","4A4","5A5","6A6","7A7","8A8","9A9","10A10","11A11","12A12","13A13","14A14","15A15","16A16","17A17","18A18","19A19","20A20","21A21","22A22","23A23","24A24","25A25","26A26","27A27","28A28","29A29","30A30","31A31","32A32","33A33","34A34","35A35","36A36","37A37","38A38","39A39","40A40"]`, "", ""}}, nil))
+}
