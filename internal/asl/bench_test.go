@@ -20,7 +20,7 @@ const passChoiceMachine = `{"StartAt":"Init","States":{
 // jsonataPassChoiceMachine is passChoiceMachine in JSONata. Its fields
 // take the shapes evaluated without the JSONata library (jsonata_fast.go);
 // an Output of "{% $merge([$states.input, {'state': {'count': 3}}]) %}"
-// instead, which goes through the library, makes it about 3x slower.
+// instead, which goes through the library, makes it about twice as slow.
 const jsonataPassChoiceMachine = `{"QueryLanguage":"JSONata","StartAt":"Init","States":{
 	"Init":{"Type":"Pass","Output":{"kind":"{% $states.input.kind %}","id":"{% $states.input.id %}","state":{"count":3}},"Next":"Check"},
 	"Check":{"Type":"Choice","Choices":[
