@@ -30,6 +30,19 @@ func TestJSONataVariablesOnTheWire(t *testing.T) {
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
 		t.Errorf("execution = %s %s %s: %s, want output %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), aws.ToString(d.Output), want)
 	}
+	// AWS records what a state assigned, each value as JSON text.
+	var assigned map[string]string
+	for _, e := range history(t, c, aws.ToString(out.ExecutionArn)) {
+		if d := e.StateExitedEventDetails; d != nil && aws.ToString(d.Name) == "A" {
+			assigned = d.AssignedVariables
+			if d.AssignedVariablesDetails == nil || d.AssignedVariablesDetails.Truncated {
+				t.Errorf("assignedVariablesDetails = %+v, want truncated false", d.AssignedVariablesDetails)
+			}
+		}
+	}
+	if want := map[string]string{"total": "6", "label": `"a"`}; !reflect.DeepEqual(assigned, want) {
+		t.Errorf("A's assignedVariables = %v, want %v", assigned, want)
+	}
 	desc, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
 	if err != nil {
 		t.Fatal(err)

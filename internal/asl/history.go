@@ -58,8 +58,19 @@ func (th *thread) emitEntered(st *state, input []byte) int64 {
 }
 
 // emitExited records that st ended with output (its JSON text).
-func (th *thread) emitExited(st *state, output []byte) {
-	th.emit(st.typ+"StateExited", "stateExitedEventDetails", map[string]any{
+// assigned, when not nil, are the variables the state assigned; AWS
+// records each as its JSON text.
+func (th *thread) emitExited(st *state, output []byte, assigned map[string]any) {
+	details := map[string]any{
 		"name": st.name, "output": string(output), "outputDetails": map[string]any{"truncated": false},
-	})
+	}
+	if assigned != nil {
+		vars := make(map[string]any, len(assigned))
+		for name, v := range assigned {
+			vars[name] = marshalString(v)
+		}
+		details["assignedVariables"] = vars
+		details["assignedVariablesDetails"] = map[string]any{"truncated": false}
+	}
+	th.emit(st.typ+"StateExited", "stateExitedEventDetails", details)
 }

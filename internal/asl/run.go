@@ -258,7 +258,7 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		if !ok {
 			return "", nil, -1, dataLimit(st)
 		}
-		th.emitExited(st, text)
+		th.emitExited(st, text, r.assigned)
 		size = len(text)
 	} else if st.mayGrow() {
 		if size = jsonSize(out, MaxPayloadSize); size > MaxPayloadSize {
