@@ -13,6 +13,11 @@ func TestVariables(t *testing.T) {
 			"B":{"Type":"Choice","Choices":[{"Variable":"$fromResult","NumericEquals":2,"Assign":{"picked":"two"},"Next":"C"}],"Default":"C"},
 			"C":{"Type":"Pass","Parameters":{"r.$":"$fromResult","l.$":"$lit","v.$":"$nested.v","p.$":"$picked","f.$":"States.Format('{}-{}', $lit, $picked)"},"End":true}}}`,
 			`{}`, `{"r":2,"l":"x","v":2,"p":"two","f":"x-two"}`, "", ""},
+		{"evaluation order: paths read the variables from before the state", `{"StartAt":"S0","States":{
+			"S0":{"Type":"Pass","Result":{"q":"what?"},"Assign":{"question.$":"$.q","answer":42},"Next":"S1"},
+			"S1":{"Type":"Pass","InputPath":"$answer","ResultPath":"$.theAnswer","OutputPath":"$answer","Assign":{"answer":"<omitted>"},"Next":"S2"},
+			"S2":{"Type":"Pass","Parameters":{"in.$":"$","answer.$":"$answer","question.$":"$question"},"End":true}}}`,
+			`{}`, `{"in":42,"answer":"<omitted>","question":"what?"}`, "", ""},
 		{"JSONata assign and read, applied after the state's fields", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
 			"A":{"Type":"Pass","Assign":{"x":1},"Next":"B"},
 			"B":{"Type":"Pass","Assign":{"x":"{% $x + 1 %}","seen":"{% $x %}"},"Output":{"x":"{% $x %}"},"Next":"C"},
