@@ -23,8 +23,9 @@
 //     intrinsics.go, intrinsic_funcs.go and intrinsic_bounds.go (what each
 //     intrinsic function may return, measured before it is built);
 //     jsonata.go: JSONata behind it, with jsonata_eval.go (the evaluator,
-//     behind exprCompiler), jsonata_fast.go (common shapes evaluated
-//     without the library) and jsonata_funcs.go (AWS's added functions).
+//     behind exprCompiler), jsonata_values.go (its value conversions),
+//     jsonata_fast.go (common shapes evaluated without the library) and
+//     jsonata_funcs.go (AWS's added functions).
 //   - value.go: JSON values (parsing, writing, sizes, comparisons);
 //     budget.go: the execution's memory budget.
 //
