@@ -19,7 +19,9 @@ const DefaultMemoryBudget = 256 << 20
 //     Map iteration) currently holds, measured as JSON text when a state
 //     produces it, replacing the thread's previous one; the outputs of the
 //     branches of a Parallel or Map state until they are joined;
-//   - threadCost for every running branch or iteration.
+//   - threadCost for every running branch or iteration;
+//   - the workflow variables of every scope (variables.go), until the
+//     branch or iteration that owns the scope ends.
 //
 // Each value is measured once as it is produced; values shared between
 // threads are counted once per thread, so the count is an upper bound of

@@ -87,7 +87,7 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 				return // the run is ending: fctx is cancelled
 			}
 			err := job(fctx, i, t)
-			th.ex.release(threadCost)
+			th.ex.release(threadCost + t.vars.own)
 			kept.Add(int64(t.held))
 			if err != nil {
 				once.Do(func() {

@@ -248,9 +248,15 @@ func (th *thread) runState(ctx context.Context, st *state, input any) (string, a
 		return "", nil, -1, r.fail(err)
 	}
 	if r.assigned != nil {
-		if err := th.vars.assign(r.assigned); err != nil {
+		grown, err := th.vars.assign(r.assigned)
+		if err != nil {
 			return "", nil, -1, r.fail(err)
 		}
+		// The variables are part of what the execution holds.
+		if grown > 0 && !th.ex.charge(grown) {
+			return "", nil, -1, errAborted
+		}
+		th.ex.release(max(-grown, 0))
 	}
 	size := -1
 	if th.history() {

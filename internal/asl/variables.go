@@ -22,6 +22,7 @@ type varScope struct {
 	parent *varScope
 	vals   map[string]any
 	sizes  map[string]int
+	own    int // bytes of this scope's values, charged to the memory budget
 	total  int // of this scope and its parents
 }
 
@@ -40,24 +41,25 @@ func (s *varScope) child() *varScope {
 	return &varScope{parent: s, total: s.total}
 }
 
-// assign sets vals in s, failing (and setting nothing) past the limits.
-func (s *varScope) assign(vals map[string]any) *stateError {
+// assign sets vals in s, failing (and setting nothing) past the limits. It
+// returns by how many bytes the scope grew (negative when it shrank).
+func (s *varScope) assign(vals map[string]any) (int, *stateError) {
 	sizes := make(map[string]int, len(vals))
 	sum, total := 0, s.total
 	for name, v := range vals {
 		n := jsonSize(v, maxVariables+1)
 		if n > maxVariableSize {
-			return runtimeError("The value assigned to the variable '%s' is %d bytes, more than the limit of %d bytes", name, n, maxVariableSize)
+			return 0, runtimeError("The value assigned to the variable '%s' is %d bytes, more than the limit of %d bytes", name, n, maxVariableSize)
 		}
 		sizes[name] = n
 		sum += n
 		total += n - s.sizes[name]
 	}
 	if sum > maxAssignSize {
-		return runtimeError("The values assigned by the field 'Assign' are %d bytes together, more than the limit of %d bytes", sum, maxAssignSize)
+		return 0, runtimeError("The values assigned by the field 'Assign' are %d bytes together, more than the limit of %d bytes", sum, maxAssignSize)
 	}
 	if total > maxVariables {
-		return runtimeError("The variables of the execution would take %d bytes, more than the limit of %d bytes", total, maxVariables)
+		return 0, runtimeError("The variables of the execution would take %d bytes, more than the limit of %d bytes", total, maxVariables)
 	}
 	if s.vals == nil {
 		s.vals, s.sizes = make(map[string]any, len(vals)), make(map[string]int, len(vals))
@@ -66,8 +68,9 @@ func (s *varScope) assign(vals map[string]any) *stateError {
 		s.vals[name] = v
 		s.sizes[name] = sizes[name]
 	}
-	s.total = total
-	return nil
+	grown := total - s.total
+	s.total, s.own = total, s.own+grown
+	return grown, nil
 }
 
 // assignment is a state's, a catcher's or a Choice rule's Assign, in the

@@ -2,7 +2,9 @@ package asl
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestVariables(t *testing.T) {
@@ -52,5 +54,25 @@ func TestVariableReferences(t *testing.T) {
 	want := map[string][]string{"B": {"x", "y"}, "C": {"x", "y"}, "M": {"x"}, "I": {"y"}}
 	if got := m.VariableReferences(); !reflect.DeepEqual(got, want) {
 		t.Errorf("VariableReferences() = %v, want %v", got, want)
+	}
+}
+
+// TestVariablesChargeTheMemoryBudget: what a Map's iterations assign is
+// held until they end, and counts against the execution's memory budget.
+func TestVariablesChargeTheMemoryBudget(t *testing.T) {
+	m := mustParse(t, `{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% [1..40] %}","MaxConcurrency":40,
+		"ItemProcessor":{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"big":"{% $pad('', 200000, 'x') %}"},"Next":"W"},
+			"W":{"Type":"Wait","Seconds":1,"End":true}}},"End":true}}}`)
+	clock := newFakeClock(0)
+	done := make(chan Result, 1)
+	go func() { done <- m.Run(t.Context(), nil, Options{Clock: clock, MemoryBudget: 4 << 20}) }()
+	var res Result
+	select {
+	case res = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the run waits on: the variables were not charged to the budget")
+	}
+	if res.Status != StatusFailed || res.Error != ErrDataLimitExceeded || !strings.Contains(res.Cause, "memory budget") {
+		t.Fatalf("Run = %s %s %q, want FAILED with States.DataLimitExceeded (memory budget)", res.Status, res.Error, res.Cause)
 	}
 }
