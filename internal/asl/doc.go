@@ -156,7 +156,9 @@
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.
 //   - Expression evaluation is not bounded in memory (for example
-//     $pad(”, 1e9)); the reflection into the library's unexported Expr
+//     $pad('x', 1e9) builds a gigabyte before any check sees it: the
+//     memory budget below counts values only once a state produces them);
+//     the reflection into the library's unexported Expr
 //     fields is checked at first use and fails compilation if the layout
 //     changes.
 //
@@ -166,8 +168,9 @@
 //     ToleratedFailure*, Mode DISTRIBUTED) is rejected by Parse with a
 //     problem that says so.
 //   - A state inside a Map iteration or Parallel branch that assigns a
-//     variable of the outer scope assigns its own copy (AWS refuses the
-//     definition); the variable size limits are the documented ones, with
+//     variable of the outer scope assigns its own copy, which the outer
+//     scope never sees (AWS does not let a branch assign an outer
+//     variable); the variable size limits are the documented ones, with
 //     States.Runtime (an assumption) as the error.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit); MaxConcurrency 0 means 40.
@@ -201,7 +204,8 @@
 //     (intrinsic_bounds.go). AWS documents no limit inside an evaluation.
 //   - Each execution has a memory budget (Options.MemoryBudget, default
 //     DefaultMemoryBudget): its history strings, each thread's current
-//     output, fan-out results until joined, and running branches. Past it
+//     output, fan-out results until joined, running branches and workflow
+//     variables. Past it
 //     the execution ends FAILED with States.DataLimitExceeded, which Catch
 //     cannot catch. AWS has no such budget.
 //   - An execution runs at most MaxExecutionTime (AWS's one year for a
