@@ -435,9 +435,6 @@ func rewriteFields(v reflect.Value) {
 }
 
 func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (any, error) {
-	if runaway.Load() >= maxRunaway {
-		return nil, errors.New("too many expressions are still running past their time limit")
-	}
 	if x.fast != nil {
 		if v, defined, ok := x.fast.eval(vars); ok {
 			if !defined {
@@ -459,6 +456,9 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	if !x.loops {
 		return evalInline(&e, input)
 	}
+	if runaway.Load() >= maxRunaway {
+		return nil, errors.New("too many expressions are still running past their time limit")
+	}
 	depth := 0
 	reg[guardDepth] = reflect.ValueOf(depthGuard(func(delta int) error {
 		depth += delta
@@ -472,35 +472,42 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		v   any
 		err error
 	}
+	// state goes from evalRunning to evalDone when the evaluation ends, or
+	// to evalLate when its deadline passes first; whichever comes second
+	// settles the runaway count.
+	const (
+		evalRunning = iota
+		evalDone
+		evalLate
+	)
+	var state atomic.Int32
 	done := make(chan outcome, 1)
-	var late atomic.Bool
 	go func() {
+		var out outcome
 		defer func() {
 			if r := recover(); r != nil {
-				done <- outcome{err: fmt.Errorf("%v", r)}
+				out = outcome{err: fmt.Errorf("%v", r)}
 			}
-			if late.Load() {
+			done <- out
+			if !state.CompareAndSwap(evalRunning, evalDone) {
 				runaway.Add(-1)
 			}
 		}()
-		v, err := e.Eval(toJSONata(input))
-		done <- outcome{v, err}
+		out.v, out.err = e.Eval(toJSONata(input))
 	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	var out outcome
 	select {
-	case out = <-done:
+	case out := <-done:
+		return evalResult(out.v, out.err)
 	case <-timer.C:
-		runaway.Add(1)
-		late.Store(true)
-		select { // finished at the same moment
-		case out = <-done:
-		default:
+		if state.CompareAndSwap(evalRunning, evalLate) {
+			runaway.Add(1)
 			return nil, errEvalTimeout
 		}
+		out := <-done // it ended at the same moment
+		return evalResult(out.v, out.err)
 	}
-	return evalResult(out.v, out.err)
 }
 
 // evalInline evaluates e in the calling goroutine.

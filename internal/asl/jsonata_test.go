@@ -95,10 +95,21 @@ func TestJSONataTimeout(t *testing.T) {
 	// $reduce over a large range with a string concatenation runs long
 	// enough to hit a 50 ms deadline on any machine, yet ends.
 	m := mustParse(t, `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",
-		"Output":"{% $count($map([1..2000000], function($v){ $string($v) })) %}","End":true}}}`)
+		"Output":"{% $count($map([1..300000], function($v){ $string($v) })) %}","End":true}}}`)
 	res := m.Run(context.Background(), nil, Options{Clock: RealClock{}})
 	if res.Error != ErrQueryEvaluation || !strings.Contains(res.Cause, "took longer than 50ms") {
 		t.Fatalf("Run = %s %q %q, want %s after 50ms", res.Status, res.Error, res.Cause, ErrQueryEvaluation)
+	}
+	// The evaluation runs on to its end, counted as a runaway until then.
+	if n := runaway.Load(); n != 1 {
+		t.Errorf("runaway evaluations = %d right after the deadline, want 1", n)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for runaway.Load() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runaway.Load(); n != 0 {
+		t.Errorf("runaway evaluations = %d after the evaluation ended, want 0", n)
 	}
 }
 
