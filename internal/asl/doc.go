@@ -143,7 +143,8 @@
 //     the state fails with States.QueryEvaluationError. A goroutine cannot
 //     be stopped: the evaluation runs on to its end, so a loop the bounds
 //     above miss costs a core until then. While two such evaluations run
-//     (maxRunaway), further evaluations fail at once rather than add more.
+//     on past their deadline (maxRunaway), further evaluations of such
+//     expressions fail at once rather than add more.
 //   - The library mutates its tree when evaluating "x ~> $f(y)"; the tree
 //     is rewritten once at compile time, so evaluations may run
 //     concurrently. Its non-standard functions ($eval, $objmerge, ...) are
