@@ -2,6 +2,7 @@ package sfnlocal
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -94,5 +95,36 @@ func TestJSONataValidation(t *testing.T) {
 		if !errors.As(err, &invalid) || !strings.Contains(invalid.ErrorMessage(), tc.want) {
 			t.Errorf("CreateStateMachine(%s) error = %v, want InvalidDefinition with %q", tc.def, err, tc.want)
 		}
+	}
+}
+
+// TestJSONataCallback: a JSONata Task hands out $states.context.Task.Token
+// and its Output shapes the callback's result.
+func TestJSONataCallback(t *testing.T) {
+	srv, c := startServer(t)
+	tokens := make(chan string, 1)
+	srv.RegisterTask("arn:aws:states:::sqs:sendMessage", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		var msg struct {
+			MessageBody struct {
+				Token string `json:"token"`
+			} `json:"MessageBody"`
+		}
+		if err := json.Unmarshal(in, &msg); err != nil || msg.MessageBody.Token == "" {
+			t.Errorf("the queue got %s, want a task token in MessageBody.token", in)
+		}
+		tokens <- msg.MessageBody.Token
+		return json.RawMessage(`{"MessageId":"m-1"}`), nil
+	})
+	arn := createMachine(t, c, "jsonata-callback", `{"QueryLanguage":"JSONata","StartAt":"Ask","States":{"Ask":{"Type":"Task",
+		"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Arguments":{"QueueUrl":"q","MessageBody":{"token":"{% $states.context.Task.Token %}","order":"{% $states.input.order %}"}},
+		"Output":{"approved":"{% $states.result.ok %}","order":"{% $states.input.order %}"},"End":true}}}`, "")
+	run := start(t, c, arn)
+	token := receive(t, tokens)
+	if _, err := c.SendTaskSuccess(context.Background(), &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String(`{"ok":true}`)}); err != nil {
+		t.Fatalf("SendTaskSuccess: %v", err)
+	}
+	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"approved":true,"order":7}` {
+		t.Errorf("execution = %s %s, want SUCCEEDED with the shaped callback result", d.Status, aws.ToString(d.Output))
 	}
 }
