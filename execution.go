@@ -95,6 +95,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 		}
 		name = namePrefix + id.String()
 	}
+	name = o.nameOr(name)
 	typ, err := p.jobType(ctx, job, sm)
 	if err != nil {
 		return PipelineRun{}, err

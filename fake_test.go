@@ -26,6 +26,8 @@ type fakeClient struct {
 	getExecutionHistory  func(context.Context, *sfn.GetExecutionHistoryInput) (*sfn.GetExecutionHistoryOutput, error)
 	listExecutions       func(context.Context, *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error)
 	redriveExecution     func(context.Context, *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error)
+	listVersions         func(context.Context, *sfn.ListStateMachineVersionsInput) (*sfn.ListStateMachineVersionsOutput, error)
+	listAliases          func(context.Context, *sfn.ListStateMachineAliasesInput) (*sfn.ListStateMachineAliasesOutput, error)
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -88,6 +90,14 @@ func (f *fakeClient) ListExecutions(ctx context.Context, in *sfn.ListExecutionsI
 
 func (f *fakeClient) GetExecutionHistory(ctx context.Context, in *sfn.GetExecutionHistoryInput, _ ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error) {
 	return call(f, "GetExecutionHistory", f.getExecutionHistory, ctx, in)
+}
+
+func (f *fakeClient) ListStateMachineVersions(ctx context.Context, in *sfn.ListStateMachineVersionsInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachineVersionsOutput, error) {
+	return call(f, "ListStateMachineVersions", f.listVersions, ctx, in)
+}
+
+func (f *fakeClient) ListStateMachineAliases(ctx context.Context, in *sfn.ListStateMachineAliasesInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachineAliasesOutput, error) {
+	return call(f, "ListStateMachineAliases", f.listAliases, ctx, in)
 }
 
 // genericErr returns an API error with code, as the SDK returns for codes it does not model.

@@ -597,6 +597,7 @@ type ExecuteOption func(*executeOptions)
 type executeOptions struct {
 	traceHeader    *string
 	idempotencyKey *string
+	name           *string // WithName (runname.go)
 }
 
 // WithTraceHeader sets the X-Ray trace header of this run (at most 256 ASCII characters), overriding

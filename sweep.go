@@ -226,9 +226,7 @@ func (p *Provider) listRunning(ctx context.Context, machine string, tracked []*r
 		if item, ok := res.running[l.runID]; ok {
 			l.view = runView{runID: l.runID, sfnStatus: string(item.Status),
 				started: aws.ToTime(item.StartDate), stopped: aws.ToTime(item.StopDate),
-				details: RunDetails{StateMachineVersionARN: aws.ToString(item.StateMachineVersionArn),
-					StateMachineAliasARN: aws.ToString(item.StateMachineAliasArn), RedriveCount: int(aws.ToInt32(item.RedriveCount)),
-					RedrivenAt: aws.ToTime(item.RedriveDate), MapRunARN: aws.ToString(item.MapRunArn)}}
+				details: listItemDetails(item)}
 			continue
 		}
 		rest = append(rest, l)

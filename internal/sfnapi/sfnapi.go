@@ -32,6 +32,10 @@ type Client interface {
 	ListExecutions(ctx context.Context, params *sfn.ListExecutionsInput, optFns ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error)
 	// GetExecutionHistory lists a Standard execution's events.
 	GetExecutionHistory(ctx context.Context, params *sfn.GetExecutionHistoryInput, optFns ...func(*sfn.Options)) (*sfn.GetExecutionHistoryOutput, error)
+	// ListStateMachineVersions lists a state machine's published versions, newest first, one page per call.
+	ListStateMachineVersions(ctx context.Context, params *sfn.ListStateMachineVersionsInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachineVersionsOutput, error)
+	// ListStateMachineAliases lists a state machine's aliases, one page per call.
+	ListStateMachineAliases(ctx context.Context, params *sfn.ListStateMachineAliasesInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachineAliasesOutput, error)
 }
 
 var _ Client = (*sfn.Client)(nil)

@@ -137,7 +137,8 @@ func (o Operation) Action() string { return "states:" + o.Name }
 const executions = ScopeExecution | ScopeExpressExecution
 
 // table is the list of operations, in the order of the provider's calls
-// (discover, start, track, cancel, redrive), then those only sfnlocal serves.
+// (discover, start, track, cancel, redrive), then those that list a state
+// machine's versions and aliases (DescribeJob).
 var table = []Operation{
 	{Name: ListStateMachines, Scope: ScopeAll, Provider: true,
 		Quota: Quota{High: Bucket{100, 5}, Other: Bucket{100, 5}}},
@@ -157,9 +158,9 @@ var table = []Operation{
 		Quota: Quota{High: Bucket{1000, 200}, Other: Bucket{500, 25}}},
 	{Name: RedriveExecution, Scope: executions, Provider: true,
 		Quota: Quota{High: Bucket{1300, 300}, Other: Bucket{800, 150}}},
-	{Name: ListStateMachineVersions, Scope: ScopeStateMachine,
+	{Name: ListStateMachineVersions, Scope: ScopeStateMachine, Provider: true,
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
-	{Name: ListStateMachineAliases, Scope: ScopeStateMachine,
+	{Name: ListStateMachineAliases, Scope: ScopeStateMachine, Provider: true,
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
 	// Callbacks and activities. The activity actions may be granted on
 	// activity ARNs too; this module grants none of them, so they keep
