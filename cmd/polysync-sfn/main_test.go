@@ -96,13 +96,13 @@ func TestCtrlC(t *testing.T) {
 	require.NoError(t, err)
 
 	run := command(t, "run", "arn:aws:states:us-east-1:123456789012:stateMachine:slow", "--wait",
-		"--endpoint", endpoint, "--poll-interval", "100ms")
+		"--endpoint", endpoint, "--poll-interval", "100ms", "-v")
 	var stderr syncBuffer
 	run.Stderr = &stderr
 	require.NoError(t, run.Start())
 	t.Cleanup(func() { run.Process.Kill() })
 	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(stderr.String(), ": Running") {
+	for !strings.Contains(stderr.String(), "state=Running") {
 		require.True(t, time.Now().Before(deadline), "run --wait showed no progress: %s", stderr.String())
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // cancelOptions are what 'cancel' needs.
@@ -23,7 +25,10 @@ func newCmdCancel(f *app, runF func(context.Context, *cancelOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "cancel RUN-ARN",
 		Short: "Cancel a run (StopExecution); a run that already ended is left as it is",
-		Args:  exactArgs(1, "one RUN-ARN"),
+		Long: `cancel stops a running Standard run with StopExecution, recording error PolysyncCancellation. It looks at the
+run first: a run that already ended (cancelled, failed or succeeded) is left as it is and reported as such.
+Step Functions cannot stop Express runs (exit status 2).`,
+		Args: exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
 			return runWith(runF, runCancel)(cmd.Context(), opts)
@@ -52,23 +57,38 @@ type cancelJSON struct {
 }
 
 func runCancel(ctx context.Context, opts *cancelOptions) error {
+	a, err := runARN(opts.runID)
+	if err != nil {
+		return err
+	}
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
+		return expressRunError(opts.runID, "stop")
+	}
 	p, err := opts.provider(ctx, opts.runID)
 	if err != nil {
 		return err
 	}
-	if err := p.CancelPipelineRun(ctx, opts.runID); err != nil {
-		return err
-	}
-	// Say what the run is now; when that cannot be read (no states:DescribeExecution, say), the
-	// cancel itself still succeeded.
 	result, state := cancelResultRequested, sfn.RunStateRunning
-	if st, err := p.GetPipelineRunStatus(ctx, opts.runID, nil); err == nil {
-		switch state = st.State; state {
-		case sfn.RunStateCancelled:
-			result = cancelResultCancelled
-		case sfn.RunStateRunning:
-		default:
-			result = cancelResultAlreadyEnded
+	// A run that already ended is not stopped again. When the run cannot be read (no
+	// states:DescribeExecution, say), the cancel goes ahead and its result is what StopExecution says.
+	before, err := p.GetPipelineRunStatus(ctx, opts.runID, nil)
+	switch {
+	case errors.Is(err, sfn.ErrRunNotFound):
+		return err
+	case err == nil && before.State != sfn.RunStateRunning:
+		result, state = cancelResultAlreadyEnded, before.State
+	default:
+		if err := p.CancelPipelineRun(ctx, opts.runID); err != nil {
+			return err
+		}
+		if st, err := p.GetPipelineRunStatus(ctx, opts.runID, nil); err == nil {
+			switch state = st.State; state {
+			case sfn.RunStateCancelled:
+				result = cancelResultCancelled
+			case sfn.RunStateRunning:
+			default:
+				result = cancelResultAlreadyEnded // it ended on its own before the stop
+			}
 		}
 	}
 	if opts.asJSON {

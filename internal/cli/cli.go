@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -58,6 +59,7 @@ func usageError(format string, args ...any) error {
 // --verbose). It makes the provider (newProvider) and the logger, and it
 // keeps what Main needs after a command failed to add a hint.
 type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	conn           connFlags
@@ -65,6 +67,9 @@ type app struct {
 	// defaultCreds records that config chose the SDK's default credential
 	// chain, for hints.
 	defaultCreds bool
+	// onCall, when a command sets it before making its provider, is told the
+	// operation of every Step Functions call (see callObserver).
+	onCall func(op string)
 }
 
 // ioStreams are where a command writes: its data (text or JSON) to out, and
@@ -80,11 +85,17 @@ func (a *app) streams() ioStreams { return ioStreams{out: a.stdout, errOut: a.st
 // app.newProvider outside tests.
 type providerFunc func(ctx context.Context, resourceARN string) (*sfn.Provider, error)
 
+// logger returns the logger of -v (which discards without it), observed by
+// onCall when a command set it.
 func (a *app) logger() *slog.Logger {
-	if !a.verbose {
-		return slog.New(slog.DiscardHandler)
+	h := slog.DiscardHandler
+	if a.verbose {
+		h = slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 	}
-	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if a.onCall != nil {
+		h = callObserver{next: h, onCall: a.onCall}
+	}
+	return slog.New(h)
 }
 
 // Main runs polysync-sfn with args (without the program name) and returns the
@@ -93,7 +104,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	root := a.rootCommand()
 	root.SetArgs(args)
 	root.SetOut(stdout)
@@ -105,10 +116,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	code := exitCode(ctx, err)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.err != nil {
-		if hint := a.hint(err); hint != "" {
-			fmt.Fprintf(stderr, "polysync-sfn: %v (hint: %s)\n", err, hint)
-		} else {
-			fmt.Fprintf(stderr, "polysync-sfn: %v\n", err)
+		line := a.errorLine(err)
+		fmt.Fprintf(stderr, "polysync-sfn: %s\n", line)
+		if detail := errorDetail(err, line); a.verbose && detail != "" {
+			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", detail)
 		}
 	}
 	if code == ExitUsage {
@@ -141,14 +152,19 @@ Exit status:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.Version = versionText(debug.ReadBuildInfo())
+	root.SetVersionTemplate("polysync-sfn {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err}
 	})
 	root.AddCommand(
 		newCmdJobs(a, nil), newCmdRun(a, nil), newCmdStatus(a, nil), newCmdCancel(a, nil), newCmdRedrive(a, nil),
 		newCmdURL(a, nil), newCmdIAMPolicy(a, nil), newCmdDemo(a, nil), newCmdLocal(a, nil),
+		newCmdRuns(a, nil), newCmdHistory(a, nil), newCmdDescribe(a, nil),
 	)
+	// Cobra's completion command (bash, zsh, fish, powershell), added now rather than when the command runs, so
+	// that the README's lines that use it parse like the others.
+	root.InitDefaultCompletionCmd()
 	return root
 }
 

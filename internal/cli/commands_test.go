@@ -163,15 +163,16 @@ func TestRunWaitInterruptedNamesTheRun(t *testing.T) {
 	env := localEndpoint(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Interrupt as soon as the progress display shows the run is going.
-	stderr := &cancelOnWrite{trigger: ": Running", cancel: cancel}
+	// Interrupt as soon as -v logs that the run is going.
+	stderr := &cancelOnWrite{trigger: "state=Running", cancel: cancel}
 	var stdout strings.Builder
-	code := Main(ctx, []string{"run", smPrefix + "slow", "--wait", "--poll-interval", "100ms"}, &stdout, stderr, func(k string) string { return env[k] })
+	code := Main(ctx, []string{"run", smPrefix + "slow", "--wait", "--poll-interval", "100ms", "-v", "--out", "total:number"},
+		&stdout, stderr, func(k string) string { return env[k] })
 	assert.Equal(t, ExitInterrupted, code, stderr.String())
 	m := regexp.MustCompile(`arn:aws:states:us-east-1:123456789012:execution:slow:Polysync-[0-9a-f-]+`).FindString(stderr.String())
 	require.NotEmpty(t, m, "the error names the run that goes on:\n%s", stderr)
-	assert.Contains(t, stderr.String(), "polysync-sfn status "+m)
-	assert.Contains(t, stderr.String(), "polysync-sfn cancel "+m)
+	assert.Contains(t, stderr.String(), "'polysync-sfn status "+m+" --wait --out total:number'")
+	assert.Contains(t, stderr.String(), "'polysync-sfn cancel "+m+"'")
 	assert.NotContains(t, stderr.String(), "context canceled")
 
 	// The run was left running, as the message says.
@@ -212,7 +213,7 @@ func TestRegionComesFromTheARN(t *testing.T) {
 	delete(env, "AWS_REGION")
 	code, _, stderr = runCLI(t, env, "jobs")
 	assert.Equal(t, ExitUsage, code)
-	assert.Contains(t, stderr, "no region: pass --region or set AWS_REGION")
+	assert.Contains(t, stderr, "no region: pass --region, set AWS_REGION, or set a region in the shared config profile")
 }
 
 func TestStatusOfAnExpressRunExplainsWhy(t *testing.T) {
@@ -244,8 +245,12 @@ func TestRedrive(t *testing.T) {
 	code, stdout, _ = runCLI(t, env, "status", slow)
 	assert.Equal(t, ExitOK, code)
 	assert.Regexp(t, `State\s+Running`, stdout)
-	code, _, stderr = runCLI(t, env, "redrive", slow)
+	code, stdout, stderr = runCLI(t, env, "redrive", slow)
 	assert.Equal(t, ExitOK, code, "redriving a running run leaves it as it is: %s", stderr)
+	assert.Equal(t, "Run "+slow+" is still running: nothing to redrive\n", strings.SplitAfter(stdout, "\n")[0])
+	code, stdout, _ = runCLI(t, env, "redrive", slow, "--json")
+	assert.Equal(t, ExitOK, code)
+	assert.JSONEq(t, `{"Result":"already running","RunID":"`+slow+`"}`, stdout)
 
 	// With --wait, redrive follows the run to its end: this one fails again, at its Fail state.
 	fails := start(smPrefix+"fails", "--wait")
@@ -261,6 +266,6 @@ func TestRedrive(t *testing.T) {
 	assert.Contains(t, stderr, "SUCCEEDED")
 
 	code, _, stderr = runCLI(t, env, "redrive", "arn:aws:states:us-east-1:123456789012:express:echo:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b")
-	assert.Equal(t, ExitAWS, code)
-	assert.Contains(t, stderr, "Express execution cannot be redriven")
+	assert.Equal(t, ExitUsage, code, "the same local decision as status and cancel of an Express run")
+	assert.Contains(t, stderr, "Step Functions cannot redrive Express executions")
 }

@@ -24,7 +24,7 @@ type connFlags struct {
 }
 
 func (c *connFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&c.region, "region", "", "AWS region (default the ARN's region, then $AWS_REGION, then $AWS_DEFAULT_REGION)")
+	fs.StringVar(&c.region, "region", "", regionHelp)
 	fs.StringVar(&c.endpoint, "endpoint", "", "Step Functions endpoint URL, e.g. http://127.0.0.1:8083 (default $AWS_ENDPOINT_URL_SFN)")
 	fs.StringVar(&c.roleARN, "role-arn", "", "IAM role to assume with web identity federation (default $AWS_ROLE_ARN when a token file is set)")
 	fs.StringVar(&c.tokenFile, "web-identity-token-file", "", "web identity token file (default $AWS_WEB_IDENTITY_TOKEN_FILE, then $AZURE_FEDERATED_TOKEN_FILE)")
@@ -34,12 +34,13 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 }
 
 // config resolves the flags and their environment fallbacks into a provider
-// Config. It reads no file and calls nothing: credentials are resolved when
-// the provider first needs them.
+// Config. It reads the shared config file only for a region, and calls
+// nothing: credentials are resolved when the provider first needs them.
 //
-// The region is --region, else the region of resourceARN (the ARN the
-// command works on, if any: that is where the resource is), else
-// AWS_REGION, else AWS_DEFAULT_REGION.
+// The region follows the region rule (region.go): the region of
+// resourceARN (the ARN the command works on, if any), which --region must
+// match; else --region, AWS_REGION, AWS_DEFAULT_REGION, the shared config
+// profile's region.
 //
 // Credentials, first match wins:
 //  1. --role-arn with a web identity token file: AssumeRoleWithWebIdentity.
@@ -49,14 +50,16 @@ func (c *connFlags) register(fs *pflag.FlagSet) {
 //  4. The SDK's default chain (shared config and profiles, container, instance profile).
 //
 // --assume-role-arn then chains a role on top of any of them.
-func (a *app) config(resourceARN string) (sfn.Config, error) {
+func (a *app) config(ctx context.Context, resourceARN string) (sfn.Config, error) {
 	c := a.conn
 	env := a.getenv
-	region := firstSet(setting{c.region, "--region"}, setting{arnRegion(resourceARN), "the ARN's region"},
-		setting{env("AWS_REGION"), "AWS_REGION"}, setting{env("AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"})
+	region, err := a.resolveRegion(ctx, resourceARN)
+	if err != nil {
+		return sfn.Config{}, err
+	}
 	endpoint := firstSet(setting{c.endpoint, "--endpoint"}, setting{env("AWS_ENDPOINT_URL_SFN"), "AWS_ENDPOINT_URL_SFN"})
 	if region.value == "" {
-		return sfn.Config{}, usageError("no region: pass --region or set AWS_REGION")
+		return sfn.Config{}, noRegionError()
 	}
 	// The provider checks the region too; checking first names the flag or
 	// variable the region came from.
@@ -104,7 +107,7 @@ func (a *app) config(resourceARN string) (sfn.Config, error) {
 // newProvider returns a provider configured from the flags and the
 // environment, for a command that works on resourceARN ("" for none).
 func (a *app) newProvider(ctx context.Context, resourceARN string) (*sfn.Provider, error) {
-	cfg, err := a.config(resourceARN)
+	cfg, err := a.config(ctx, resourceARN)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -85,7 +86,7 @@ func TestConfigChoosesCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := &app{getenv: func(k string) string { return tt.env[k] }, conn: tt.conn}
-			cfg, err := a.config("")
+			cfg, err := a.config(context.Background(), "")
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantRegion, cfg.Region)
 			assert.Equal(t, tt.wantEndpt, cfg.Endpoint)

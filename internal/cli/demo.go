@@ -352,7 +352,7 @@ func demoOne(ctx context.Context, w io.Writer, p *sfn.Provider, job sfn.Job, r d
 		}
 		fmt.Fprintln(w, "   cancel requested")
 	}
-	st, err := follow(ctx, p, pr, params, poll, newProgress(w, "   "+r.job))
+	st, err := follow(ctx, p, pr, params, poll, newNarratedProgress(w, "   "+r.job))
 	if err != nil {
 		return err
 	}

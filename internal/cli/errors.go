@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -35,7 +37,9 @@ func classify(err error) int {
 	case errors.Is(err, sfn.ErrAccessDenied), errors.Is(err, sfn.ErrInvalidIdentityToken), errors.Is(err, sfn.ErrCredentials),
 		isCredentialError(err), errors.As(err, new(config.SharedConfigProfileNotExistError)):
 		return ExitAuth
-	case errors.Is(err, sfn.ErrInvalidInput):
+	case errors.Is(err, sfn.ErrInvalidInput), errors.Is(err, sfn.ErrNotSupported):
+		// Not supported is what the command line asked of that resource (cancel an Express run, say),
+		// whether the provider or Step Functions refused it: asking again does not help.
 		return ExitUsage
 	default:
 		return ExitAWS
@@ -117,4 +121,81 @@ func (a *app) hint(err error) string {
 		return "Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy"
 	}
 	return ""
+}
+
+// errorLine returns err as the one line Main prints: what failed (the
+// operation and its resource), why (the error kind, and the service's message
+// or the network failure when they add something), and what to do (the
+// provider's hint, else the command's). The SDK's whole chain is left to
+// errorDetail, which -v prints.
+func (a *app) errorLine(err error) string {
+	var perr *sfn.Error
+	if !errors.As(err, &perr) {
+		return withHint(err.Error(), a.hint(err))
+	}
+	var b strings.Builder
+	b.WriteString(perr.Op)
+	if perr.Resource != "" && perr.Resource != "*" {
+		b.WriteString(" " + perr.Resource)
+	}
+	hint := perr.Hint
+	if hint == "" {
+		hint = a.hint(err)
+	}
+	var why []string
+	if perr.Kind != nil {
+		why = append(why, perr.Kind.Error())
+	}
+	if reason := errorReason(perr); reason != "" && !strings.Contains(hint, reason) &&
+		(perr.Resource == "" || !strings.Contains(reason, perr.Resource)) {
+		why = append(why, reason)
+	}
+	if len(why) == 0 {
+		why = append(why, "failed")
+	}
+	b.WriteString(": " + strings.Join(why, ": "))
+	return withHint(b.String(), hint)
+}
+
+// errorReason returns what the provider's error says beyond its kind: the
+// service's message, the network failure after all attempts, or the
+// provider's own message; "" when there is nothing more.
+func errorReason(perr *sfn.Error) string {
+	if perr.Err == nil {
+		return ""
+	}
+	var apiErr smithy.APIError
+	if errors.As(perr.Err, &apiErr) {
+		return apiErr.ErrorMessage()
+	}
+	var opErr *net.OpError
+	if errors.As(perr.Err, &opErr) {
+		reason := "no answer: " + opErr.Error()
+		var attempts *retry.MaxAttemptsError
+		if errors.As(perr.Err, &attempts) {
+			reason = fmt.Sprintf("no answer after %d attempts: %s", attempts.Attempt, opErr.Error())
+		}
+		return reason
+	}
+	var sdkErr *smithy.OperationError
+	if errors.As(perr.Err, &sdkErr) {
+		return sdkErr.Err.Error()
+	}
+	return perr.Err.Error()
+}
+
+// errorDetail returns the whole chain of err, for -v, or "" when the line
+// already says it all.
+func errorDetail(err error, line string) string {
+	if full := err.Error(); full != line && !strings.HasSuffix(line, full) {
+		return full
+	}
+	return ""
+}
+
+func withHint(msg, hint string) string {
+	if hint == "" {
+		return msg
+	}
+	return msg + " (hint: " + hint + ")"
 }

@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	sfn "github.com/polysync/stepfunctions"
 )
@@ -18,16 +22,60 @@ type awsOptions struct {
 	io       ioStreams
 	provider providerFunc
 	asJSON   bool
+	// log is the command's logger (-v), and flags its flag set, from which
+	// carriedFlags reads the flags given.
+	log   func() *slog.Logger
+	flags *pflag.FlagSet
 }
 
-// register takes the streams and the provider factory from f, and adds to cmd
-// the flags every command that calls Step Functions takes: the connection
-// flags (into f, which makes the provider from them), --json and --verbose.
+// register takes the streams, the provider factory and the logger from f, and
+// adds to cmd the flags every command that calls Step Functions takes: the
+// connection flags (into f, which makes the provider from them), --json and
+// --verbose.
 func (o *awsOptions) register(cmd *cobra.Command, f *app) {
-	o.io, o.provider = f.streams(), f.newProvider
+	o.io, o.provider, o.log, o.flags = f.streams(), f.newProvider, f.logger, cmd.Flags()
 	f.conn.register(cmd.Flags())
 	addJSONFlag(cmd, &o.asJSON)
 	addVerboseFlag(cmd, f)
+}
+
+// connFlagNames are the connection flags, which every command that reaches
+// the same resource must repeat.
+var connFlagNames = []string{"region", "endpoint", "role-arn", "web-identity-token-file", "assume-role-arn",
+	"external-id", "session-name"}
+
+// carriedFlags returns the connection flags given to the command, and those
+// of extra, as they would be typed after another command (" --endpoint
+// http://127.0.0.1:8083 --out total:number"), quoted for a POSIX shell; ""
+// when none was given. Environment variables carry over by themselves.
+func (o *awsOptions) carriedFlags(extra ...string) string {
+	var b strings.Builder
+	for _, name := range append(slices.Clone(connFlagNames), extra...) {
+		f := o.flags.Lookup(name)
+		if f == nil || !f.Changed {
+			continue
+		}
+		if f.Value.Type() == "bool" {
+			b.WriteString(" --" + name)
+			continue
+		}
+		values := []string{f.Value.String()}
+		if sv, ok := f.Value.(pflag.SliceValue); ok {
+			values = sv.GetSlice()
+		}
+		for _, v := range values {
+			b.WriteString(" --" + name + " " + shellQuote(v))
+		}
+	}
+	return b.String()
+}
+
+// shellQuote returns s as one POSIX shell word.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func addJSONFlag(cmd *cobra.Command, asJSON *bool) {

@@ -14,6 +14,8 @@ import (
 type iamPolicyOptions struct {
 	io     ioStreams
 	asJSON bool
+	// permissions and trust print that one policy document, as JSON.
+	permissions, trust bool
 
 	stateMachines []string
 	// logGroups are the log groups of Express state machines whose results
@@ -29,7 +31,7 @@ type iamPolicyOptions struct {
 func newCmdIAMPolicy(f *app, runF func(context.Context, *iamPolicyOptions) error) *cobra.Command {
 	opts := &iamPolicyOptions{io: f.streams()}
 	cmd := &cobra.Command{
-		Use:   "iam-policy --state-machine ARN ... [--entra-tenant ID --subject OID]",
+		Use:   "iam-policy --state-machine ARN ... [--entra-tenant ID --subject OID] [--permissions | --trust | --json]",
 		Short: "Print the least-privilege IAM policy (and the Entra ID trust policy) for Polysync",
 		Long: `iam-policy prints the permissions policy Polysync's role needs for the given state machines: discover
 (states:ListStateMachines on *), describe and start them (and their versions and aliases), and track and
@@ -39,8 +41,14 @@ grants logs:FilterLogEvents there, which reading Express results from the logs n
 With --entra-tenant and --subject it also prints the role's trust policy for web identity federation from
 Microsoft Entra ID: the IAM OIDC provider for https://login.microsoftonline.com/<tenant>/v2.0 may assume the
 role for tokens whose aud is --audience and whose sub is --subject (the object ID of the managed identity or
-service principal).`,
-		Args: exactArgs(0, "no arguments"),
+service principal).
+
+Without flags the output is for people: each policy under a heading. --permissions prints exactly the
+permissions policy document and --trust exactly the trust policy document, as JSON that IAM takes
+(aws iam put-role-policy --policy-document file://p.json, aws iam create-role
+--assume-role-policy-document file://t.json); --json prints both in one object.`,
+		Example: `  polysync-sfn iam-policy --permissions --state-machine arn:aws:states:eu-west-1:111122223333:stateMachine:orders > p.json`,
+		Args:    exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return runWith(runF, runIAMPolicy)(cmd.Context(), opts)
 		}),
@@ -51,7 +59,10 @@ service principal).`,
 	fs.StringVar(&opts.tenant, "entra-tenant", "", "Microsoft Entra ID tenant (directory) ID")
 	fs.StringVar(&opts.subject, "subject", "", "object ID of the workload's managed identity or service principal (the token's sub)")
 	fs.StringVar(&opts.audience, "audience", "sts.amazonaws.com", "audience (aud) the workload requests its token for")
+	fs.BoolVar(&opts.permissions, "permissions", false, "print only the permissions policy document, as JSON")
+	fs.BoolVar(&opts.trust, "trust", false, "print only the trust policy document, as JSON (needs --entra-tenant and --subject)")
 	addJSONFlag(cmd, &opts.asJSON)
+	cmd.MarkFlagsMutuallyExclusive("permissions", "trust", "json")
 	return cmd
 }
 
@@ -75,6 +86,9 @@ func runIAMPolicy(_ context.Context, opts *iamPolicyOptions) error {
 		perms.Statement = append(perms.Statement, st)
 	}
 	out := iamPolicyJSON{PermissionsPolicy: perms}
+	if opts.trust && opts.tenant == "" && opts.subject == "" {
+		return usageError("--trust needs --entra-tenant and --subject: the trust policy lets that workload in")
+	}
 	if opts.tenant != "" || opts.subject != "" {
 		trust, err := opts.trustPolicy()
 		if err != nil {
@@ -82,8 +96,13 @@ func runIAMPolicy(_ context.Context, opts *iamPolicyOptions) error {
 		}
 		out.TrustPolicy = &trust
 	}
-	if opts.asJSON {
+	switch {
+	case opts.asJSON:
 		return writeJSON(opts.io.out, out)
+	case opts.permissions:
+		return writeJSON(opts.io.out, out.PermissionsPolicy)
+	case opts.trust:
+		return writeJSON(opts.io.out, out.TrustPolicy)
 	}
 	for _, doc := range []struct {
 		name   string

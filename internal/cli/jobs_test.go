@@ -36,7 +36,7 @@ func TestNewCmdJobs(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, opts.asJSON)
 	_, err = opts.provider(context.Background(), "")
-	requireUsageError(t, err, "no region: pass --region or set AWS_REGION")
+	requireUsageError(t, err, "no region: pass --region, set AWS_REGION, or set a region in the shared config profile")
 
 	_, opts, err = parseOnly(t, newCmdJobs, nil, "orders")
 	requireUsageError(t, err, "want no arguments, got 1 argument(s)")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -79,10 +80,15 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 		}
 		serverOpts = append(serverOpts, sfnlocal.WithMocks(mocks))
 	}
+	if _, _, err := net.SplitHostPort(opts.addr); err != nil {
+		return usageError("--addr %q: want host:port, such as 127.0.0.1:8083", opts.addr)
+	}
 	srv := sfnlocal.New(serverOpts...)
 	endpoint, err := srv.Listen(opts.addr)
 	if err != nil {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--addr %s: %w", opts.addr, err)}
+		// The address was well formed (else a usage error above would have said so) but could not be served: the
+		// port is taken, say. Like an endpoint that cannot be reached, that is the network's answer.
+		return &exitError{code: ExitAWS, err: fmt.Errorf("--addr %s: %w", opts.addr, err)}
 	}
 	if !isLoopbackEndpoint(endpoint) {
 		fmt.Fprintf(opts.io.errOut, "warning: %s is reachable from other hosts, and the endpoint accepts any signed request\n", endpoint)

@@ -26,6 +26,8 @@ func keys(t *testing.T, obj map[string]json.RawMessage) []string {
 func TestJSONOutputIsStable(t *testing.T) {
 	env := localEndpoint(t)
 	runKeys := []string{"Cause", "ConsoleURL", "Error", "Message", "Output", "Parameters", "RunID", "StartedAt", "State", "StoppedAt"}
+	// run adds what it did: started, or found the run already started.
+	startKeys := slices.Sorted(slices.Values(append([]string{"Result"}, runKeys...)))
 	decode := func(t *testing.T, args ...string) map[string]json.RawMessage {
 		t.Helper()
 		_, stdout, stderr := runCLI(t, env, append(args, "--json")...)
@@ -35,7 +37,8 @@ func TestJSONOutputIsStable(t *testing.T) {
 	}
 
 	started := decode(t, "run", smPrefix+"slow", "--param", "n:number=1")
-	assert.Equal(t, runKeys, keys(t, started), "run")
+	assert.Equal(t, startKeys, keys(t, started), "run")
+	assert.JSONEq(t, `"started"`, string(started["Result"]))
 	assert.JSONEq(t, `"Running"`, string(started["State"]))
 	assert.JSONEq(t, `null`, string(started["StoppedAt"]))
 	assert.JSONEq(t, `null`, string(started["Output"]))
@@ -49,7 +52,7 @@ func TestJSONOutputIsStable(t *testing.T) {
 	assert.JSONEq(t, `[]`, string(running["Parameters"]))
 
 	done := decode(t, "run", smPrefix+"echo", "--param", "n:number=2", "--param", "tag=x", "--out", "doubled:number", "--wait", "--poll-interval", "100ms")
-	assert.Equal(t, runKeys, keys(t, done), "run --wait")
+	assert.Equal(t, startKeys, keys(t, done), "run --wait")
 	assert.JSONEq(t, `{"Doubled":4,"tag":"x"}`, string(done["Output"]), "the output is JSON, not a string holding JSON")
 	assert.NotEqual(t, `null`, string(done["StoppedAt"]))
 

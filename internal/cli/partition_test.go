@@ -18,12 +18,12 @@ import (
 func TestConfigRegionOfEveryPartition(t *testing.T) {
 	for _, region := range []string{"eusc-de-east-1", "cn-northwest-1", "us-gov-east-1", "us-isob-east-1", "mx-central-1"} {
 		a := &app{getenv: func(string) string { return "" }, conn: connFlags{region: region}}
-		cfg, err := a.config("")
+		cfg, err := a.config(context.Background(), "")
 		require.NoError(t, err, "--region %s", region)
 		assert.Equal(t, region, cfg.Region)
 	}
 	a := &app{getenv: func(string) string { return "" }}
-	cfg, err := a.config("arn:aws-eusc:states:eusc-de-east-1:111122223333:execution:orders:run-1")
+	cfg, err := a.config(context.Background(), "arn:aws-eusc:states:eusc-de-east-1:111122223333:execution:orders:run-1")
 	require.NoError(t, err)
 	assert.Equal(t, "eusc-de-east-1", cfg.Region)
 

@@ -5,57 +5,113 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	sfn "github.com/polysync/stepfunctions"
 )
 
-// progress shows how a run is going. On a terminal it redraws one line with a
-// spinner and the elapsed time; anywhere else (a pipe, CI logs) it prints a
-// line only when the state changes, so logs stay readable.
+// progress shows a long wait: following a run, discovering state machines,
+// following a history. On a terminal it redraws one line with a spinner, the
+// state and the elapsed time. Elsewhere (a pipe, CI logs) a command's
+// progress is quiet, so that logs hold only what the command prints; the demo
+// narrates instead, one line per change of state.
 type progress struct {
 	w       io.Writer
 	tty     bool
+	lines   bool // not on a terminal: print a line per change (the demo)
 	label   string
 	start   time.Time
-	last    sfn.RunState
-	frame   int
-	drawn   bool
 	nowFunc func() time.Time
+
+	mu    sync.Mutex
+	state string
+	shown string // the state the last line showed, without a terminal
+	frame int
+	stop  chan struct{}
+	ended chan struct{}
 }
 
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
+// newProgress returns the progress display of a command on w: a spinner on a
+// terminal, nothing elsewhere.
 func newProgress(w io.Writer, label string) *progress {
 	return &progress{w: w, tty: isTerminal(w), label: label, start: time.Now(), nowFunc: time.Now}
 }
 
-// update shows the run's current state.
-func (p *progress) update(state sfn.RunState) {
-	elapsed := p.nowFunc().Sub(p.start).Round(100 * time.Millisecond)
-	if p.tty {
-		p.frame++
-		fmt.Fprintf(p.w, "\r\033[K%s %s  %s  %s", spinner[p.frame%len(spinner)], p.label, state, elapsed)
-		p.drawn = true
-		p.last = state
+// newNarratedProgress returns the progress display of the demo: a spinner on
+// a terminal, a line per change of state elsewhere.
+func newNarratedProgress(w io.Writer, label string) *progress {
+	p := newProgress(w, label)
+	p.lines = !p.tty
+	return p
+}
+
+// spin shows state and, on a terminal, redraws the line every 100ms until
+// done is called.
+func (p *progress) spin(state string) {
+	p.set(state)
+	if !p.tty {
 		return
 	}
-	if state != p.last {
-		fmt.Fprintf(p.w, "%s: %s (%s)\n", p.label, state, elapsed)
-		p.last = state
+	p.stop, p.ended = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(p.ended)
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+				p.mu.Lock()
+				p.draw()
+				p.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// set shows a new state.
+func (p *progress) set(state string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.state = state
+	switch {
+	case p.tty:
+		p.draw()
+	case p.lines && state != p.shown:
+		fmt.Fprintf(p.w, "%s: %s (%s)\n", p.label, state, p.elapsed())
+		p.shown = state
 	}
 }
 
-// done ends the display with the final state.
-func (p *progress) done(state sfn.RunState) {
-	elapsed := p.nowFunc().Sub(p.start).Round(100 * time.Millisecond)
-	if p.tty {
-		fmt.Fprintf(p.w, "\r\033[K%s  %s  %s\n", p.label, state, elapsed)
-		return
+// draw redraws the terminal line; p.mu is held.
+func (p *progress) draw() {
+	p.frame++
+	fmt.Fprintf(p.w, "\r\033[K%s %s  %s  %s", spinner[p.frame%len(spinner)], p.label, p.state, p.elapsed())
+}
+
+func (p *progress) elapsed() time.Duration {
+	return p.nowFunc().Sub(p.start).Round(100 * time.Millisecond)
+}
+
+// done stops the spinner and ends the display with the final state.
+func (p *progress) done(state string) {
+	if p.stop != nil {
+		close(p.stop)
+		<-p.ended
+		p.stop = nil
 	}
-	if state != p.last {
-		fmt.Fprintf(p.w, "%s: %s (%s)\n", p.label, state, elapsed)
-		p.last = state
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.tty:
+		fmt.Fprintf(p.w, "\r\033[K%s  %s  %s\n", p.label, state, p.elapsed())
+	case p.lines && state != p.shown:
+		fmt.Fprintf(p.w, "%s: %s (%s)\n", p.label, state, p.elapsed())
+		p.shown = state
 	}
 }
 
@@ -68,47 +124,38 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// statusGetter is the part of the provider that follow needs.
+// statusGetter is the part of the provider that the demo's follow needs.
 type statusGetter interface {
 	GetPipelineRunStatus(ctx context.Context, runID string, params []sfn.Parameter) (sfn.RunStatus, error)
 }
 
-// follow polls a run until it leaves Running, showing progress. A run that
-// already ended when it was started (Express) is returned at once.
+// follow polls a run until it leaves Running, showing progress: the demo's
+// way, one DescribeExecution per poll. A run that already ended when it was
+// started (Express) is returned at once.
 func follow(ctx context.Context, p statusGetter, run sfn.PipelineRun, params []sfn.Parameter, every time.Duration, prog *progress) (sfn.RunStatus, error) {
 	if run.Status != nil {
-		prog.done(run.Status.State)
+		prog.done(string(run.Status.State))
 		return *run.Status, nil
 	}
+	prog.spin(string(sfn.RunStateRunning))
 	tick := time.NewTicker(every)
 	defer tick.Stop()
-	spin := time.NewTicker(100 * time.Millisecond)
-	defer spin.Stop()
-	state := sfn.RunStateRunning
-	prog.update(state)
 	for {
 		st, err := p.GetPipelineRunStatus(ctx, run.RunID, params)
 		if err != nil {
+			prog.done(string(sfn.RunStateRunning))
 			return sfn.RunStatus{}, err
 		}
 		if st.State != sfn.RunStateRunning {
-			prog.done(st.State)
+			prog.done(string(st.State))
 			return st, nil
 		}
-		prog.update(st.State)
-	wait:
-		for {
-			select {
-			case <-ctx.Done():
-				prog.done(state)
-				return sfn.RunStatus{}, ctx.Err()
-			case <-spin.C:
-				if prog.tty {
-					prog.update(state)
-				}
-			case <-tick.C:
-				break wait
-			}
+		prog.set(string(st.State))
+		select {
+		case <-ctx.Done():
+			prog.done(string(sfn.RunStateRunning))
+			return sfn.RunStatus{}, ctx.Err()
+		case <-tick.C:
 		}
 	}
 }

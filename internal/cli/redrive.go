@@ -2,12 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // redriveOptions are what 'redrive' needs.
@@ -28,10 +29,12 @@ func newCmdRedrive(f *app, runF func(context.Context, *redriveOptions) error) *c
 		Use:   "redrive RUN-ARN [--wait] [--out name:type ...]",
 		Short: "Restart a failed, timed-out or cancelled run from where it stopped (RedriveExecution)",
 		Long: `redrive restarts a Standard run that failed, timed out or was cancelled in the last 14 days from the state
-where it stopped; the run keeps its ARN. A run that is already running is left as it is. With --wait, redrive
-follows the run to the end like run --wait, mapping its output onto the --out parameters.
+where it stopped; the run keeps its ARN. A run that is still running is left as it is and reported as such
+("already running"). With --wait, redrive follows the run to the end like run --wait, mapping its output onto
+the --out parameters.
 
-Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Functions cannot redrive exits 4.`,
+Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Functions cannot redrive exits 4, an
+Express run 2.`,
 		Args: exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
@@ -47,34 +50,59 @@ Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Function
 	return cmd
 }
 
-// redriveResultRedriven is the result 'redrive' reports without --wait.
-const redriveResultRedriven = "redriven"
+// The results 'redrive' reports without --wait.
+const (
+	redriveResultRedriven       = "redriven"
+	redriveResultAlreadyRunning = "already running"
+)
 
 // redriveJSON is what 'redrive --json' prints without --wait (with it, the
 // run as runJSON). The fields are in the order of their names, as they were
 // printed before the type fixed them.
 type redriveJSON struct {
+	// Result is one of the redriveResult constants.
 	Result string `json:"Result"`
 	RunID  string `json:"RunID"`
 }
 
 func runRedrive(ctx context.Context, opts *redriveOptions) error {
+	a, err := runARN(opts.runID)
+	if err != nil {
+		return err
+	}
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
+		return expressRunError(opts.runID, "redrive")
+	}
 	p, err := opts.provider(ctx, opts.runID)
 	if err != nil {
 		return err
 	}
-	if err := p.RedrivePipelineRun(ctx, opts.runID); err != nil {
+	// A run that is still running is left alone. When the run cannot be read (no
+	// states:DescribeExecution, say), the redrive goes ahead.
+	result := redriveResultRedriven
+	before, err := p.GetPipelineRunStatus(ctx, opts.runID, nil)
+	switch {
+	case errors.Is(err, sfn.ErrRunNotFound):
 		return err
+	case err == nil && before.State == sfn.RunStateRunning:
+		result = redriveResultAlreadyRunning
+	default:
+		if err := p.RedrivePipelineRun(ctx, opts.runID); err != nil {
+			return err
+		}
 	}
 	link, _ := p.ConsoleURL(opts.runID)
 	if !opts.wait {
 		if opts.asJSON {
-			return writeJSON(opts.io.out, redriveJSON{Result: redriveResultRedriven, RunID: opts.runID})
+			return writeJSON(opts.io.out, redriveJSON{Result: result, RunID: opts.runID})
+		}
+		if result == redriveResultAlreadyRunning {
+			fmt.Fprintf(opts.io.out, "Run %s is still running: nothing to redrive\nConsole %s\n", opts.runID, link)
+			return nil
 		}
 		fmt.Fprintf(opts.io.out, "Redriven %s\nConsole %s\n", opts.runID, link)
 		return nil
 	}
-	name := opts.runID[strings.LastIndex(opts.runID, ":")+1:]
-	run := sfn.PipelineRun{RunID: opts.runID, Name: name, ConsoleURL: link}
-	return runReporter{opts.io, opts.asJSON}.followAndReport(ctx, p, run, opts.params, opts.pollInterval)
+	run := sfn.PipelineRun{RunID: opts.runID, Name: a.Name, ConsoleURL: link}
+	return opts.reporter("out").followAndReport(ctx, p, run, opts.params, opts.pollInterval)
 }

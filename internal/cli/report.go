@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"text/tabwriter"
 	"time"
 
@@ -16,29 +17,69 @@ import (
 type runReporter struct {
 	io     ioStreams
 	asJSON bool
+	log    *slog.Logger
+	// statusFlags and cancelFlags are the flags that the commands an
+	// interruption suggests need to reach the same run the same way
+	// (awsOptions.carriedFlags).
+	statusFlags, cancelFlags string
+	// result, when set, is what 'run' did (a runResult constant), which its
+	// --json output adds to the run (runStartJSON).
+	result string
 }
 
-// followAndReport follows run to its end with a progress display, then
-// reports it. An interruption says how to follow or stop the run, which goes
-// on.
-func (r runReporter) followAndReport(ctx context.Context, p statusGetter, run sfn.PipelineRun, params []sfn.Parameter, every time.Duration) error {
-	st, err := follow(ctx, p, run, params, every, newProgress(r.io.errOut, run.Name))
+// reporter returns the runReporter of a command with these options; outputs
+// are the output flags 'status --wait' must repeat (--out).
+func (o *awsOptions) reporter(outputs ...string) runReporter {
+	return runReporter{io: o.io, asJSON: o.asJSON, log: o.log(),
+		statusFlags: o.carriedFlags(append([]string{"json"}, outputs...)...), cancelFlags: o.carriedFlags()}
+}
+
+// runWaiter is the part of the provider that followAndReport needs.
+type runWaiter interface {
+	WaitPipelineRun(ctx context.Context, runID string, params []sfn.Parameter, opts ...sfn.WaitOption) (sfn.RunStatus, error)
+}
+
+// followAndReport follows run to its end with WaitPipelineRun, looking every
+// interval, with a progress display; then it reports the run. An
+// interruption says how to follow or stop the run, which goes on, with the
+// connection and output flags in use.
+func (r runReporter) followAndReport(ctx context.Context, p runWaiter, run sfn.PipelineRun, params []sfn.Parameter, every time.Duration) error {
+	prog := newProgress(r.io.errOut, run.Name)
+	st := sfn.RunStatus{}
+	var err error
+	if run.Status != nil {
+		st = *run.Status
+	} else {
+		prog.spin(string(sfn.RunStateRunning))
+		st, err = p.WaitPipelineRun(ctx, run.RunID, params, sfn.WithPollInterval(every), sfn.WithMaxPollInterval(every),
+			sfn.WithStateChange(func(s sfn.RunStatus) {
+				prog.set(string(s.State))
+				r.log.LogAttrs(ctx, slog.LevelDebug, "run state", slog.String("run", s.RunID), slog.String("state", string(s.State)))
+			}))
+	}
 	if err != nil && ctx.Err() != nil {
+		prog.done("interrupted")
 		return &exitError{code: ExitInterrupted, err: fmt.Errorf(
-			"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s' or stop it with 'polysync-sfn cancel %[1]s'",
-			run.RunID)}
+			"interrupted; run %[1]s goes on: follow it with 'polysync-sfn status %[1]s --wait%[2]s' or stop it with 'polysync-sfn cancel %[1]s%[3]s'",
+			run.RunID, r.statusFlags, r.cancelFlags)}
 	}
 	if err != nil {
+		prog.done("error")
 		return err
 	}
+	prog.done(string(st.State))
 	return r.report(run.ConsoleURL, st)
 }
 
 // report prints a finished (or current) run and turns its state into the
 // exit status.
 func (r runReporter) report(consoleURL string, st sfn.RunStatus) error {
+	var out any = newRunJSON(consoleURL, st)
+	if r.result != "" {
+		out = runStartJSON{Result: r.result, runJSON: newRunJSON(consoleURL, st)}
+	}
 	if r.asJSON {
-		if err := writeJSON(r.io.out, newRunJSON(consoleURL, st)); err != nil {
+		if err := writeJSON(r.io.out, out); err != nil {
 			return err
 		}
 	} else {

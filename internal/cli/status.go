@@ -2,10 +2,11 @@ package cli
 
 import (
 	"context"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // statusOptions are what 'status' needs.
@@ -15,6 +16,8 @@ type statusOptions struct {
 	runID string
 	// paramFlags are --out: the output parameters.
 	paramFlags
+	// waitFlags are --wait and --poll-interval.
+	waitFlags
 }
 
 // newCmdStatus returns the status command, which calls runStatus (or runF: see
@@ -22,38 +25,53 @@ type statusOptions struct {
 func newCmdStatus(f *app, runF func(context.Context, *statusOptions) error) *cobra.Command {
 	opts := &statusOptions{}
 	cmd := &cobra.Command{
-		Use:   "status RUN-ARN [--out name:type ...]",
-		Short: "Show a run's state, error and output parameters",
+		Use:   "status RUN-ARN [--out name:type ...] [--wait]",
+		Short: "Show a run's state, error and output parameters; --wait follows it to the end",
 		Long: `status describes one run (a Standard execution ARN; Step Functions cannot describe Express ones). With
---out, the execution's output is mapped onto those output parameters as Polysync does. Exit status: 0 running or
-succeeded, 1 failed, 3 cancelled.`,
-		Args: exactArgs(1, "one RUN-ARN"),
+--out, the execution's output is mapped onto those output parameters as Polysync does. With --wait, status
+follows a running run to its end (resuming what an interrupted 'run --wait' did), looking every --poll-interval.
+
+Exit status: 0 running (without --wait) or succeeded, 1 failed, 3 cancelled; an Express run exits 2.`,
+		Example: `  polysync-sfn status arn:aws:states:eu-west-1:111122223333:execution:orders:Polysync-0193 --out total:number --wait`,
+		Args:    exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
-			if err := opts.parse(); err != nil {
+			if err := opts.paramFlags.parse(); err != nil {
+				return err
+			}
+			if err := checkPollInterval(opts.pollInterval); err != nil {
 				return err
 			}
 			return runWith(runF, runStatus)(cmd.Context(), opts)
 		}),
 	}
 	opts.registerOutputs(cmd)
+	opts.waitFlags.register(cmd)
 	opts.awsOptions.register(cmd, f)
 	return cmd
 }
 
 func runStatus(ctx context.Context, opts *statusOptions) error {
-	if ref, err := arn.Parse(opts.runID); err == nil && strings.HasPrefix(ref.Resource, "express:") {
-		return usageError("%s is an Express run: Step Functions cannot describe Express executions, so only "+
-			"the 'run' that started it saw its result; look for it in the state machine's CloudWatch Logs", opts.runID)
+	a, err := runARN(opts.runID)
+	if err != nil {
+		return err
+	}
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
+		return expressRunError(opts.runID, "describe")
 	}
 	p, err := opts.provider(ctx, opts.runID)
 	if err != nil {
 		return err
 	}
+	link, _ := p.ConsoleURL(opts.runID)
+	report := opts.reporter("out")
+	if opts.wait {
+		run := sfn.PipelineRun{RunID: opts.runID, Name: a.Name, ConsoleURL: link}
+		return report.followAndReport(ctx, p, run, opts.params, opts.pollInterval)
+	}
 	st, err := p.GetPipelineRunStatus(ctx, opts.runID, opts.params)
 	if err != nil {
 		return err
 	}
-	link, _ := p.ConsoleURL(opts.runID)
-	return runReporter{opts.io, opts.asJSON}.report(link, st)
+	return report.report(link, st)
 }

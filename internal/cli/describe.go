@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+// describeOptions are what 'describe' needs.
+type describeOptions struct {
+	awsOptions
+
+	jobARN     string
+	definition bool
+}
+
+// newCmdDescribe returns the describe command, which calls runDescribe (or
+// runF: see runWith).
+func newCmdDescribe(f *app, runF func(context.Context, *describeOptions) error) *cobra.Command {
+	opts := &describeOptions{}
+	cmd := &cobra.Command{
+		Use:   "describe JOB-ARN [--definition]",
+		Short: "Describe a state machine: type, role, logging, versions and aliases (and its definition)",
+		Long: `describe shows one state machine as an operator checks it: type, status, execution role, logging level and
+log group, tracing, revision, its published versions (newest first) and its aliases. A version ARN describes
+that version; an alias ARN the state machine. --definition adds the definition (Amazon States Language), which
+for a state machine encrypted with a customer managed KMS key needs kms:Decrypt.`,
+		Example: `  polysync-sfn describe arn:aws:states:eu-west-1:111122223333:stateMachine:orders --definition`,
+		Args:    exactArgs(1, "one JOB-ARN"),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			opts.jobARN = args[0]
+			return runWith(runF, runDescribe)(cmd.Context(), opts)
+		}),
+	}
+	cmd.Flags().BoolVar(&opts.definition, "definition", false, "print the state machine's definition too")
+	opts.awsOptions.register(cmd, f)
+	return cmd
+}
+
+// describeJSON is what 'describe --json' prints: the job as 'jobs --json'
+// prints one, and the rest.
+type describeJSON struct {
+	jobJSON
+	LogGroupARN          string `json:"LogGroupARN"`
+	IncludeExecutionData bool   `json:"IncludeExecutionData"`
+	// Definition is the definition as JSON, null without --definition.
+	Definition json.RawMessage `json:"Definition"`
+	Versions   []versionJSON   `json:"Versions"`
+	Aliases    []aliasJSON     `json:"Aliases"`
+}
+
+type versionJSON struct {
+	ARN       string    `json:"ARN"`
+	Version   int       `json:"Version"`
+	CreatedAt time.Time `json:"CreatedAt"`
+}
+
+type aliasJSON struct {
+	ARN       string    `json:"ARN"`
+	Name      string    `json:"Name"`
+	CreatedAt time.Time `json:"CreatedAt"`
+}
+
+func runDescribe(ctx context.Context, opts *describeOptions) error {
+	if _, err := jobARN(opts.jobARN); err != nil {
+		return err
+	}
+	p, err := opts.provider(ctx, opts.jobARN)
+	if err != nil {
+		return err
+	}
+	d, err := p.DescribeJob(ctx, opts.jobARN, sfn.DescribeJobOptions{Definition: opts.definition})
+	if err != nil {
+		return err
+	}
+	if opts.asJSON {
+		out := describeJSON{jobJSON: jobsJSON([]sfn.Job{d.Job})[0], LogGroupARN: d.LogGroupARN,
+			IncludeExecutionData: d.IncludeExecutionData, Versions: []versionJSON{}, Aliases: []aliasJSON{}}
+		if d.Definition != "" && json.Valid([]byte(d.Definition)) {
+			out.Definition = json.RawMessage(d.Definition)
+		}
+		for _, v := range d.Versions {
+			out.Versions = append(out.Versions, versionJSON{ARN: v.ARN, Version: v.Version, CreatedAt: v.CreatedAt})
+		}
+		for _, a := range d.Aliases {
+			out.Aliases = append(out.Aliases, aliasJSON{ARN: a.ARN, Name: a.Name, CreatedAt: a.CreatedAt})
+		}
+		return writeJSON(opts.io.out, out)
+	}
+	printDescription(opts.io.out, d)
+	return nil
+}
+
+func printDescription(w io.Writer, d sfn.JobDescription) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "Name\t%s\n", d.Name)
+	fmt.Fprintf(tw, "ARN\t%s\n", d.ID)
+	fmt.Fprintf(tw, "Type\t%s\n", d.Type)
+	fmt.Fprintf(tw, "Status\t%s\n", orDash(d.Status))
+	fmt.Fprintf(tw, "Role\t%s\n", orDash(d.RoleARN))
+	if !d.CreatedAt.IsZero() {
+		fmt.Fprintf(tw, "Created\t%s\n", d.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	logging := orDash(d.LoggingLevel)
+	if d.LogGroupARN != "" {
+		logging += " to " + d.LogGroupARN
+		if d.IncludeExecutionData {
+			logging += " (with execution data)"
+		}
+	}
+	fmt.Fprintf(tw, "Logging\t%s\n", logging)
+	fmt.Fprintf(tw, "Tracing\t%t\n", d.TracingEnabled)
+	if d.RevisionID != "" {
+		fmt.Fprintf(tw, "Revision\t%s\n", d.RevisionID)
+	}
+	if d.Label != "" {
+		fmt.Fprintf(tw, "Label\t%s\n", d.Label)
+	}
+	if d.Description != "" {
+		fmt.Fprintf(tw, "Description\t%s\n", d.Description)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "Versions (%d):\n", len(d.Versions))
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, v := range d.Versions {
+		fmt.Fprintf(tw, "  %d\t%s\t%s\n", v.Version, v.CreatedAt.UTC().Format(time.RFC3339), v.ARN)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "Aliases (%d):\n", len(d.Aliases))
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, a := range d.Aliases {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Name, a.CreatedAt.UTC().Format(time.RFC3339), a.ARN)
+	}
+	tw.Flush()
+	if d.Definition != "" {
+		fmt.Fprintln(w, "Definition:")
+		var pretty bytes.Buffer
+		if json.Indent(&pretty, []byte(d.Definition), "", "  ") == nil {
+			fmt.Fprintln(w, pretty.String())
+		} else {
+			fmt.Fprintln(w, d.Definition)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+// readInput reads run --input: a JSON object from the file path, or from in
+// for "-". It returns its top-level properties, in order, as parameters of
+// type json, which sfn.BuildInput checks and embeds as they are; so the
+// input is bounded and checked exactly as Polysync's parameters are.
+func readInput(path string, in io.Reader) ([]sfn.Parameter, error) {
+	var r io.Reader = in
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usageError("--input: %v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, sfn.MaxInputBytes+1))
+	if err != nil {
+		return nil, usageError("--input %s: %v", path, err)
+	}
+	if len(data) > sfn.MaxInputBytes {
+		return nil, usageError("--input %s: more than the Step Functions limit of %d bytes", path, sfn.MaxInputBytes)
+	}
+	params, err := objectParams(data)
+	if err != nil {
+		return nil, usageError("--input %s: %v", path, err)
+	}
+	return params, nil
+}
+
+// objectParams splits a JSON object into one json parameter per property.
+// Errors say where the JSON is wrong, never what it holds.
+func objectParams(data []byte) ([]sfn.Parameter, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+	}
+	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
+		return nil, fmt.Errorf("want a JSON object: Polysync passes parameters as the input's top-level properties")
+	}
+	var params []sfn.Parameter
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+		}
+		name := tok.(string) // object keys are strings
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return nil, fmt.Errorf("property %q: not JSON: %s", name, syntaxWhere(err))
+		}
+		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON,
+			Value: string(value)})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("more than one JSON value")
+	}
+	return params, nil
+}
+
+// syntaxWhere describes a JSON decoding error by its position only.
+func syntaxWhere(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end"
+	}
+	return "invalid"
+}
+
+// mergeInput puts the --input properties before the --param and --out
+// parameters: an --out naming a property makes it InputOutput, and a --param
+// naming one is refused (give each input once).
+func mergeInput(fromFile, flags []sfn.Parameter) ([]sfn.Parameter, error) {
+	index := map[string]int{}
+	for i, p := range fromFile {
+		index[strings.ToLower(p.Name)] = i
+	}
+	merged := append([]sfn.Parameter(nil), fromFile...)
+	for _, p := range flags {
+		i, ok := index[strings.ToLower(p.Name)]
+		switch {
+		case !ok:
+			merged = append(merged, p)
+		case p.Direction == sfn.DirectionOutput:
+			merged[i].Direction = sfn.DirectionInputOutput
+		default:
+			return nil, usageError("--param %s: %q is also a property of --input; give each input once", p.Name, merged[i].Name)
+		}
+	}
+	return merged, nil
+}
