@@ -32,3 +32,19 @@ func TestNewCmdIAMPolicy(t *testing.T) {
 	_, _, err = parseOnly(t, newCmdIAMPolicy, nil, "--state-machine", orders, "--region", "eu-west-1")
 	assert.ErrorContains(t, err, "unknown flag: --region", "iam-policy calls nothing")
 }
+
+func TestNewCmdIAMPolicyOneDocument(t *testing.T) {
+	const orders = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"
+	_, opts, err := parseOnly(t, newCmdIAMPolicy, nil, "--state-machine", orders, "--permissions")
+	require.NoError(t, err)
+	assert.True(t, opts.permissions)
+	_, opts, err = parseOnly(t, newCmdIAMPolicy, nil, "--state-machine", orders, "--trust",
+		"--entra-tenant", "72f988bf-86f1-41af-91ab-2d7cd011db47", "--subject", "0a1b2c3d")
+	require.NoError(t, err)
+	assert.True(t, opts.trust)
+	for _, pair := range [][]string{{"--permissions", "--trust"}, {"--permissions", "--json"}, {"--trust", "--json"}} {
+		_, opts, err := parseOnly(t, newCmdIAMPolicy, nil, append([]string{"--state-machine", orders}, pair...)...)
+		assert.ErrorContains(t, err, "none of the others can be", "%v: one document at a time", pair)
+		assert.Nil(t, opts)
+	}
+}

@@ -1,22 +1,33 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
 // The README's snippets must not rot: Go snippets are type-checked, every
-// polysync-sfn command line in a shell snippet must parse, and the IAM
-// policies shown must be what iam-policy prints.
+// polysync-sfn command line in a shell snippet runs against the embedded
+// endpoint, and the IAM policies shown must be what iam-policy prints.
 
 type snippet struct {
 	lang, body string
@@ -83,8 +94,11 @@ func TestReadmeGoSnippetsCompile(t *testing.T) {
 	assert.GreaterOrEqual(t, n, 3, "README Go snippets found")
 }
 
-func TestReadmeCommandLinesParse(t *testing.T) {
-	n := 0
+// readmeCommandLines returns the polysync-sfn command lines of the README's
+// shell snippets (also those run as 'go run ./cmd/polysync-sfn'), without
+// the program name, and where each is.
+func readmeCommandLines(t *testing.T) (lines [][]string, where []string) {
+	t.Helper()
 	for _, s := range readmeSnippets(t) {
 		if s.lang != "sh" {
 			continue
@@ -99,19 +113,114 @@ func TestReadmeCommandLinesParse(t *testing.T) {
 			default:
 				continue
 			}
-			n++
-			a := &app{stdout: os.Stdout, stderr: os.Stderr, getenv: func(string) string { return "" }}
-			root := a.rootCommand()
-			cmd, rest, err := root.Find(words)
-			require.NoError(t, err, "README.md line %d: %s", s.line, line)
-			require.NotEqual(t, root, cmd, "README.md line %d names no subcommand: %s", s.line, line)
-			assert.NoError(t, cmd.ParseFlags(rest), "README.md line %d: %s", s.line, line)
-			if cmd.Args != nil {
-				assert.NoError(t, cmd.Args(cmd, cmd.Flags().Args()), "README.md line %d: %s", s.line, line)
-			}
+			lines = append(lines, words)
+			where = append(where, fmt.Sprintf("README.md line %d: %s", s.line, strings.TrimSpace(line)))
 		}
 	}
-	assert.GreaterOrEqual(t, n, 8, "README polysync-sfn command lines found")
+	return lines, where
+}
+
+// readmeWorld serves sfnlocal with what the README's examples name: account
+// 111122223333 in eu-west-1, state machine orders (version 1, alias prod),
+// and its run Polysync-0193, which waits an hour (3.6 s at the time scale)
+// before it computes the total.
+func readmeWorld(t *testing.T) map[string]string {
+	t.Helper()
+	srv := sfnlocal.New(sfnlocal.WithRegion("eu-west-1"), sfnlocal.WithAccountID("111122223333"), sfnlocal.WithTimeScale(1000))
+	t.Cleanup(func() { srv.Close() })
+	endpoint, err := srv.Listen("127.0.0.1:0")
+	require.NoError(t, err)
+	client := awssfn.New(awssfn.Options{Region: "eu-west-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("admin", "admin-secret", "")})
+	ctx := context.Background()
+	created, err := client.CreateStateMachine(ctx, &awssfn.CreateStateMachineInput{
+		Name: aws.String("orders"), RoleArn: aws.String("arn:aws:iam::111122223333:role/orders"),
+		Definition: aws.String(`{"StartAt":"Route","States":{
+			"Route":{"Type":"Choice","Choices":[{"Variable":"$.slow","IsPresent":true,"Next":"Hold"}],"Default":"Total"},
+			"Hold":{"Type":"Wait","Seconds":3600,"Next":"Total"},
+			"Total":{"Type":"Pass","Result":{"total":42.5},"End":true}}}`),
+	})
+	require.NoError(t, err)
+	v1, err := client.PublishStateMachineVersion(ctx, &awssfn.PublishStateMachineVersionInput{StateMachineArn: created.StateMachineArn})
+	require.NoError(t, err)
+	_, err = client.CreateStateMachineAlias(ctx, &awssfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
+		RoutingConfiguration: []sfntypes.RoutingConfigurationListItem{{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 100}}})
+	require.NoError(t, err)
+	_, err = client.StartExecution(ctx, &awssfn.StartExecutionInput{StateMachineArn: created.StateMachineArn,
+		Name: aws.String("Polysync-0193"), Input: aws.String(`{"slow":true}`)})
+	require.NoError(t, err)
+	return map[string]string{"AWS_ENDPOINT_URL_SFN": endpoint}
+}
+
+// TestReadmeCommandLinesRun runs every polysync-sfn command line of the
+// README, in order, against readmeWorld: each must succeed, and say what the
+// README says it does. A '> file' redirection writes stdout to that file in
+// the test's directory, where order.json is too; 'local' listens on a free
+// port and stops once it serves.
+func TestReadmeCommandLinesRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the README's commands against the embedded endpoint; skipped with -short")
+	}
+	lines, where := readmeCommandLines(t)
+	env := readmeWorld(t)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.WriteFile("order.json", []byte(`{"orderId":"A-1018","items":[{"sku":"tea"}]}`), 0o600))
+	require.GreaterOrEqual(t, len(lines), 15, "README polysync-sfn command lines found")
+	for i, words := range lines {
+		var redirect string
+		if n := len(words); n >= 2 && words[n-2] == ">" {
+			words, redirect = words[:n-2], words[n-1]
+		}
+		var stdout, stderr bytes.Buffer
+		ctx := context.Background()
+		var outW io.Writer = &stdout
+		if len(words) > 0 && words[0] == "local" {
+			for j, w := range words {
+				if w == "--addr" {
+					words[j+1] = "127.0.0.1:0" // the README's port may be taken here
+				}
+			}
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+			outW = &cancelOnWrite{trigger: "Serving", cancel: cancel}
+		}
+		code := Main(ctx, words, outW, &stderr, func(k string) string { return env[k] })
+		if w, ok := outW.(*cancelOnWrite); ok {
+			stdout.WriteString(w.String())
+		}
+		require.Equal(t, ExitOK, code, "%s\nstdout: %s\nstderr: %s", where[i], stdout.String(), stderr.String())
+		if redirect != "" {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, redirect), stdout.Bytes(), 0o600))
+		}
+		out := stdout.String()
+		switch {
+		case words[0] == "run" && slices.Contains(words, "--input"):
+			assert.Contains(t, out, `"RunID": "arn:aws:states:eu-west-1:111122223333:execution:orders:order-A-1018"`, where[i])
+			assert.Contains(t, out, `"Result": "started"`, where[i])
+		case words[0] == "run":
+			assert.Regexp(t, `total\s+\(number\)\s+= 42.5`, out, where[i])
+		case words[0] == "describe":
+			assert.Regexp(t, `Versions \(1\):\n\s+1\s`, out, where[i])
+			assert.Contains(t, out, "Definition:", where[i])
+		case words[0] == "cancel":
+			assert.Contains(t, out, "Cancelled arn:aws:states:eu-west-1:111122223333:execution:orders:Polysync-0193", where[i])
+		case words[0] == "redrive", words[0] == "status" && slices.Contains(words, "--wait"):
+			assert.Regexp(t, `State\s+Success`, out, where[i])
+		case words[0] == "history":
+			assert.Contains(t, out, "WaitStateEntered", where[i])
+		case words[0] == "--version":
+			assert.True(t, strings.HasPrefix(out, "polysync-sfn "), where[i])
+		case words[0] == "local":
+			assert.Contains(t, out, "Serving Step Functions on http://127.0.0.1:", where[i])
+		}
+		if redirect == "p.json" {
+			var doc policyDocument
+			require.NoError(t, json.Unmarshal(stdout.Bytes(), &doc), "%s prints JSON that IAM takes", where[i])
+			assert.Equal(t, "2012-10-17", doc.Version)
+		}
+	}
 }
 
 func TestReadmePoliciesMatchIAMPolicyCommand(t *testing.T) {

@@ -52,3 +52,38 @@ func TestNewCmdRun(t *testing.T) {
 		assert.Nil(t, opts, "runF does not run after a usage error: %v", tt.args)
 	}
 }
+
+func TestNewCmdRunSelectsWhatRuns(t *testing.T) {
+	const job = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"
+	_, opts, err := parseOnly(t, newCmdRun, nil, job, "--input", "in.json", "--name", "nightly-1", "--version", "3")
+	require.NoError(t, err)
+	assert.Equal(t, "in.json", opts.input)
+	assert.Equal(t, "nightly-1", opts.name)
+	target, err := opts.target()
+	require.NoError(t, err)
+	assert.Equal(t, job+":3", target.String())
+
+	_, opts, err = parseOnly(t, newCmdRun, nil, job, "--alias", "prod")
+	require.NoError(t, err)
+	target, err = opts.target()
+	require.NoError(t, err)
+	assert.Equal(t, job+":prod", target.String())
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{job, "--version", "2", "--alias", "prod"}, "--version and --alias both choose what runs"},
+		{[]string{job + ":prod", "--version", "2"}, "already names an alias"},
+		{[]string{job, "--alias", "a b"}, `--alias "a b"`},
+		{[]string{job, "--name", "has space"}, `--name "has space": must not contain whitespace`},
+		{[]string{"not-an-arn"}, `JOB-ARN "not-an-arn" is not an ARN`},
+		{[]string{job[:len(job)-len("stateMachine:orders")] + "execution:orders:r1"}, "names an execution: want a state machine ARN"},
+	} {
+		_, opts, err := parseOnly(t, newCmdRun, nil, tt.args...)
+		require.NoError(t, err, "flags parse: %v", tt.args)
+		_, err = opts.target()
+		requireUsageError(t, err, tt.want)
+	}
+}
+

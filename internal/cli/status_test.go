@@ -2,6 +2,7 @@ package cli
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,3 +27,16 @@ func TestNewCmdStatus(t *testing.T) {
 	_, _, err = parseOnly(t, newCmdStatus, nil, runID, "--param", "n=1")
 	assert.ErrorContains(t, err, "unknown flag: --param", "status maps outputs; it takes no input")
 }
+
+func TestNewCmdStatusWait(t *testing.T) {
+	const runID = "arn:aws:states:eu-west-1:111122223333:execution:orders:Polysync-0193"
+	_, opts, err := parseOnly(t, newCmdStatus, nil, runID, "--wait", "--poll-interval", "300ms")
+	require.NoError(t, err)
+	assert.True(t, opts.wait)
+	assert.Equal(t, 300*time.Millisecond, opts.pollInterval)
+
+	_, opts, err = parseOnly(t, newCmdStatus, nil, runID, "--wait", "--poll-interval", "1ms")
+	requireUsageError(t, err, "--poll-interval 1ms: must be at least 100ms")
+	assert.Nil(t, opts)
+}
+
