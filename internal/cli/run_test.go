@@ -86,4 +86,3 @@ func TestNewCmdRunSelectsWhatRuns(t *testing.T) {
 		requireUsageError(t, err, tt.want)
 	}
 }
-

@@ -39,4 +39,3 @@ func TestNewCmdStatusWait(t *testing.T) {
 	requireUsageError(t, err, "--poll-interval 1ms: must be at least 100ms")
 	assert.Nil(t, opts)
 }
-
