@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -21,24 +24,60 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestMain lets the tests run this test binary as polysync-sfn: a child
-// process started with POLYSYNC_SFN_TEST_MAIN=1 runs main.
+// binary is polysync-sfn as go build makes it (with the build information --version reads), built once by
+// TestMain; "" when the go command is not available, in which case the tests run this test binary as
+// polysync-sfn (a child started with POLYSYNC_SFN_TEST_MAIN=1 runs main).
+var binary string
+
 func TestMain(m *testing.M) {
 	if os.Getenv("POLYSYNC_SFN_TEST_MAIN") == "1" {
 		os.Args = append(os.Args[:1], os.Args[2:]...) // drop -test.run
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "polysync-sfn-test")
+	if err != nil {
+		panic(err)
+	}
+	flag.Parse()
+	if goCmd, err := exec.LookPath("go"); err == nil && !testing.Short() {
+		out := filepath.Join(dir, "polysync-sfn")
+		if msg, err := exec.Command(goCmd, "build", "-o", out, ".").CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, msg)
+			os.Exit(1)
+		}
+		binary = out
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
-// command returns polysync-sfn with args as a child process with a clean
-// environment.
-func command(t *testing.T, args ...string) *exec.Cmd {
+// command returns polysync-sfn with args as a child process with a clean environment (a new HOME, so no
+// shared config) plus env.
+func command(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^$"}, args...)...)
+	var cmd *exec.Cmd
+	if binary != "" {
+		cmd = exec.Command(binary, args...)
+	} else {
+		cmd = exec.Command(os.Args[0], append([]string{"-test.run=^$"}, args...)...)
+	}
 	cmd.Env = []string{"POLYSYNC_SFN_TEST_MAIN=1", "HOME=" + t.TempDir(), "AWS_EC2_METADATA_DISABLED=true"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	return cmd
+}
+
+// sfnCLI runs polysync-sfn with args, env and stdin to its end, and returns its exit status and output.
+func sfnCLI(t *testing.T, env map[string]string, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	cmd := command(t, env, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	return exitCode(t, cmd.Run()), out.String(), errOut.String()
 }
 
 func exitCode(t *testing.T, err error) int {
@@ -75,7 +114,7 @@ func TestCtrlC(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes; skipped with -short")
 	}
-	local := command(t, "local", "--addr", "127.0.0.1:0")
+	local := command(t, nil, "local", "--addr", "127.0.0.1:0")
 	localOut, err := local.StdoutPipe()
 	require.NoError(t, err)
 	require.NoError(t, local.Start())
@@ -95,8 +134,8 @@ func TestCtrlC(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	run := command(t, "run", "arn:aws:states:us-east-1:123456789012:stateMachine:slow", "--wait",
-		"--endpoint", endpoint, "--poll-interval", "100ms", "-v")
+	run := command(t, nil, "run", "arn:aws:states:us-east-1:123456789012:stateMachine:slow", "--wait",
+		"--endpoint", endpoint, "--region", "us-east-1", "--out", "total:number", "--poll-interval", "100ms", "-v")
 	var stderr syncBuffer
 	run.Stderr = &stderr
 	require.NoError(t, run.Start())
@@ -109,6 +148,18 @@ func TestCtrlC(t *testing.T) {
 	require.NoError(t, run.Process.Signal(syscall.SIGINT))
 	assert.Equal(t, 130, exitCode(t, run.Wait()), stderr.String())
 	assert.Regexp(t, `interrupted; run arn:aws:states:us-east-1:123456789012:execution:slow:\S+ goes on`, stderr.String())
+
+	// The commands the hint prints carry the flags in use: pasted as printed, with nothing in the environment,
+	// they reach the same endpoint (not real AWS) and map the same outputs.
+	hint := regexp.MustCompile(`'polysync-sfn (status [^']+)' or stop it with 'polysync-sfn (cancel [^']+)'`).FindStringSubmatch(stderr.String())
+	require.NotNil(t, hint, stderr.String())
+	assert.Contains(t, hint[1], " --wait --region us-east-1 --endpoint "+endpoint+" --out total:number")
+	code, stdout, errOut := sfnCLI(t, nil, "", strings.Fields(hint[2])...)
+	assert.Equal(t, 0, code, errOut)
+	assert.Regexp(t, `^Cancelled arn:aws:states:us-east-1:123456789012:execution:slow:`, stdout)
+	code, stdout, errOut = sfnCLI(t, nil, "", strings.Fields(hint[1])...)
+	assert.Equal(t, 3, code, "the status command follows the run, now cancelled: %s", errOut)
+	assert.Regexp(t, `State\s+Cancelled`, stdout)
 
 	require.NoError(t, local.Process.Signal(syscall.SIGINT))
 	go func() {

@@ -262,7 +262,7 @@ func TestRedrive(t *testing.T) {
 	echo := start(smPrefix+"echo", "--param", "n:number=1", "--param", "tag=t", "--wait")
 	code, _, stderr = runCLI(t, env, "redrive", echo)
 	assert.Equal(t, ExitAWS, code)
-	assert.Contains(t, stderr, "not redrivable")
+	assert.Contains(t, stderr, "cannot be redriven")
 	assert.Contains(t, stderr, "SUCCEEDED")
 
 	code, _, stderr = runCLI(t, env, "redrive", "arn:aws:states:us-east-1:123456789012:express:echo:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -61,6 +62,7 @@ func (a *app) config(ctx context.Context, resourceARN string) (sfn.Config, error
 	if region.value == "" {
 		return sfn.Config{}, noRegionError()
 	}
+	a.logger().LogAttrs(ctx, slog.LevelDebug, "region", slog.String("region", region.value), slog.String("from", region.from))
 	// The provider checks the region too; checking first names the flag or
 	// variable the region came from.
 	if err := sfnarn.CheckRegion(region.value); err != nil {

@@ -86,6 +86,11 @@ func runRedrive(ctx context.Context, opts *redriveOptions) error {
 		return err
 	case err == nil && before.State == sfn.RunStateRunning:
 		result = redriveResultAlreadyRunning
+	case err == nil && before.Details.RedriveStatus == "NOT_REDRIVABLE":
+		// Step Functions has said why already; RedriveExecution would only refuse with the same reason.
+		return &exitError{code: ExitAWS, err: fmt.Errorf("run %s cannot be redriven: %s; Step Functions redrives Standard "+
+			"runs that failed, timed out or were cancelled in the last 14 days", opts.runID,
+			firstNonEmpty(before.Details.RedriveStatusReason, "its state is "+string(before.State)))}
 	default:
 		if err := p.RedrivePipelineRun(ctx, opts.runID); err != nil {
 			return err
