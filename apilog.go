@@ -10,18 +10,20 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// APICallMessage is the message of the Debug record logged to Config.Logger for every Step Functions call a
-// Provider made with New sends, after its last attempt. Its attributes are "op" (the API name), "resource" (the
-// ARN the call is about, "*" for ListStateMachines), "status" (the last HTTP status, 0 when no answer came),
+// APICallMessage is the message of the Debug record logged to Config.Logger for every call a Provider made with
+// New sends to Step Functions, and to STS for its credentials, after the call's last attempt. Its attributes are
+// "op" (the API name), "resource" (the ARN the call is about: "*" for ListStateMachines, the role for STS), "status" (the last HTTP status, 0 when no answer came),
 // "error" (the service's error code, or "no answer"), "duration" (all attempts together) and "attempts". Inputs,
 // parameters, tokens and credentials are never logged.
-const APICallMessage = "step functions call"
+const APICallMessage = "api call"
 
-// logCalls returns the middleware that logs every call to logger (see APICallMessage); none for a nil logger.
+// logCalls returns the middleware that logs every call to logger (see APICallMessage); none for a nil logger. New
+// adds it to the configuration every client is made from, so that the STS clients of package auth log too.
 func logCalls(logger *slog.Logger) func(*middleware.Stack) error {
 	return func(stack *middleware.Stack) error {
 		if logger == nil {
@@ -96,6 +98,10 @@ func callResource(params any) string {
 		return aws.ToString(in.StateMachineArn)
 	case *sfn.ListStateMachineAliasesInput:
 		return aws.ToString(in.StateMachineArn)
+	case *sts.AssumeRoleWithWebIdentityInput:
+		return aws.ToString(in.RoleArn)
+	case *sts.AssumeRoleInput:
+		return aws.ToString(in.RoleArn)
 	}
 	return ""
 }

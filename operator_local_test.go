@@ -230,7 +230,7 @@ func TestLocalEveryCallIsLogged(t *testing.T) {
 	}
 	out := buf.String()
 	for _, want := range []string{
-		`msg="step functions call" op=StartExecution resource=` + machine + ` status=200 duration=`,
+		`msg="api call" op=StartExecution resource=` + machine + ` status=200 duration=`,
 		`op=DescribeExecution resource=arn:aws:states:eu-west-1:123456789012:execution:logged:nope status=400 error=ExecutionDoesNotExist duration=`,
 		"attempts=1",
 	} {
