@@ -136,18 +136,24 @@ func (a *app) rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "polysync-sfn",
 		Short: "Check and drive AWS Step Functions the way Polysync does",
-		Long: `polysync-sfn discovers Step Functions state machines as Polysync jobs, starts and follows runs,
-maps outputs, cancels runs and prints console links, against AWS or the embedded endpoint.
+		Long: `polysync-sfn is the operator's tool for Polysync jobs on AWS Step Functions: discover state machines as
+jobs, describe them, start and follow runs, list runs, read their history, cancel and redrive them, print
+console links and IAM policies, against AWS or the embedded endpoint.
 
-Start with 'polysync-sfn demo': it needs no AWS account.
+Start with 'polysync-sfn demo': it needs no AWS account. -v logs every API call to stderr.
+
+Region: a command on an ARN calls the ARN's region (--region, when given too, must match it); jobs uses
+--region, else $AWS_REGION, else $AWS_DEFAULT_REGION, else the shared config profile's region.
 
 Exit status:
-  0    success (for run --wait and status: the run succeeded or is still running)
+  0    success (for --wait and history --follow: the run succeeded; status: succeeded or still running)
   1    the run failed or timed out; for demo, a step did not behave as expected
-  2    bad usage: unknown command or flag, bad argument, bad parameter value
+  2    bad usage: unknown command or flag, bad argument or ARN, bad parameter value, --region against the
+       ARN's region, or what Step Functions does not support for that resource (an Express run)
   3    the run was cancelled
-  4    Step Functions answered with an error (not found, throttled, ...) or could not be reached
-  5    authentication or authorisation failed (credentials, identity token, access denied)
+  4    Step Functions answered with an error (not found, not redrivable, throttled, ...) or could not be
+       reached; local could not listen on --addr
+  5    authentication or authorisation failed (credentials, identity token, access denied, unknown profile)
   130  interrupted (Ctrl-C)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	sfn "github.com/polysync/stepfunctions"
+)
+
+func TestErrorLine(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:111122223333:execution:orders:r1"
+	notFound := &sfn.Error{Op: "DescribeExecution", Kind: sfn.ErrRunNotFound, Resource: run, Hint: "check the ARN",
+		Err: &smithy.OperationError{ServiceID: "SFN", OperationName: "DescribeExecution",
+			Err: &smithy.GenericAPIError{Code: "ExecutionDoesNotExist", Message: "Execution Does Not Exist: '" + run + "'"}}}
+	throttled := &sfn.Error{Op: "ListStateMachines", Kind: sfn.ErrThrottled, Resource: "*", Hint: "lower the rate",
+		Err: &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}}
+	dialErr := &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1},
+		Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	unreachable := &sfn.Error{Op: "ListStateMachines", Resource: "*", Err: &smithy.OperationError{ServiceID: "SFN",
+		OperationName: "ListStateMachines", Err: &retry.MaxAttemptsError{Attempt: 8,
+			Err: &smithyhttp.RequestSendError{Err: fmt.Errorf("post: %w", dialErr)}}}}
+	local := &sfn.Error{Op: "ExecutePipeline", Kind: sfn.ErrInvalidInput, Err: errors.New("job ID: not an ARN")}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"the resource is named once, the service's message left out when it only repeats it", notFound,
+			"DescribeExecution " + run + ": run not found (hint: check the ARN)"},
+		{"the service's message when it adds something", throttled, "ListStateMachines: throttled: Rate exceeded (hint: lower the rate)"},
+		{"the network failure, not the SDK's chain", unreachable,
+			"ListStateMachines: no answer after 8 attempts: dial tcp 127.0.0.1:1: connect: connection refused " +
+				"(hint: Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy)"},
+		{"a check before any call", local, "ExecutePipeline: invalid input: job ID: not an ARN"},
+		{"not the provider's", errors.New("--limit 2000: too many"), "--limit 2000: too many"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &app{getenv: func(string) string { return "" }}
+			line := a.errorLine(tt.err)
+			assert.Equal(t, tt.want, line)
+			assert.NotContains(t, line, "\n")
+		})
+	}
+	assert.Equal(t, "stepfunctions: ExecutePipeline: invalid input: job ID: not an ARN", errorDetail(local, "ExecutePipeline: invalid input: job ID: not an ARN"), "-v shows the chain")
+}
+
+func TestVersionText(t *testing.T) {
+	info := &debug.BuildInfo{GoVersion: "go1.26.8", Main: debug.Module{Version: "v1.4.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "95d94ba58d9024cea34f0415a526df2ee5ce8261"}, {Key: "vcs.time", Value: "2026-12-01T05:00:00Z"},
+		{Key: "vcs.modified", Value: "true"}}}
+	assert.Equal(t, "v1.4.0 (commit 95d94ba58d9024cea34f0415a526df2ee5ce8261, 2026-12-01T05:00:00Z, modified), go1.26.8",
+		versionText(info, true))
+	assert.Equal(t, "(devel), go1.26.8", versionText(&debug.BuildInfo{GoVersion: "go1.26.8"}, true))
+	assert.Equal(t, "unknown (no build information)", versionText(nil, false))
+}
+
+func TestProgressOnATerminalSpinsAndElsewhereIsQuiet(t *testing.T) {
+	var tty bytes.Buffer
+	p := &progress{w: &tty, tty: true, label: "orders", start: time.Unix(0, 0), nowFunc: func() time.Time { return time.Unix(2, 0) }}
+	p.spin("Running")
+	time.Sleep(250 * time.Millisecond)
+	p.done("Success")
+	out := tty.String()
+	assert.GreaterOrEqual(t, strings.Count(out, "\r\033[K"), 3, "the line is redrawn while waiting")
+	assert.Contains(t, out, "orders  Running  2s")
+	assert.True(t, strings.HasSuffix(out, "\r\033[Korders  Success  2s\n"), out)
+
+	var pipe bytes.Buffer
+	q := newProgress(&pipe, "orders")
+	q.spin("Running")
+	q.set("Success")
+	q.done("Success")
+	assert.Empty(t, pipe.String(), "quiet when not on a terminal")
+
+	var narrated bytes.Buffer
+	n := newNarratedProgress(&narrated, "orders")
+	n.spin("Running")
+	n.set("Running")
+	n.done("Success")
+	assert.Regexp(t, `^orders: Running \(\S+\)\norders: Success \(\S+\)\n$`, narrated.String(), "the demo narrates each change")
+}
+
+func TestCallObserverCountsAndPassesOn(t *testing.T) {
+	var ops []string
+	var logged bytes.Buffer
+	log := slog.New(callObserver{next: slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelInfo}),
+		onCall: func(op string) { ops = append(ops, op) }})
+	log.Debug(sfn.APICallMessage, "op", "DescribeStateMachine", "resource", "arn")
+	log.With("k", "v").Debug(sfn.APICallMessage, "op", "ListStateMachines")
+	log.Info("discovered state machines")
+	assert.Equal(t, []string{"DescribeStateMachine", "ListStateMachines"}, ops)
+	assert.NotContains(t, logged.String(), "api call", "Debug records stay below the handler's level")
+	assert.Contains(t, logged.String(), "discovered state machines")
+}
+
+func TestObjectParams(t *testing.T) {
+	params, err := objectParams([]byte(`{"b": {"x": [1, 2]}, "a": "s", "n": 1.50}`))
+	require.NoError(t, err)
+	assert.Equal(t, []sfn.Parameter{
+		{Name: "b", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: `{"x": [1, 2]}`},
+		{Name: "a", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: `"s"`},
+		{Name: "n", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: `1.50`},
+	}, params, "in order, each value as written")
+	input, err := sfn.BuildInput(params)
+	require.NoError(t, err)
+	assert.Equal(t, `{"b":{"x":[1,2]},"a":"s","n":1.50}`, input)
+
+	for in, want := range map[string]string{
+		`[1]`:                      "want a JSON object",
+		`{"secret": "hunter2", x}`: "not JSON: syntax error at byte",
+		`{"a": 1} {"b": 2}`:        "more than one JSON value",
+		`{"a": `:                   "not JSON",
+		``:                         "not JSON: unexpected end",
+	} {
+		_, err := objectParams([]byte(in))
+		if assert.Error(t, err, in) {
+			assert.Contains(t, err.Error(), want, in)
+			assert.NotContains(t, err.Error(), "hunter2")
+		}
+	}
+}
+
+func TestMergeInput(t *testing.T) {
+	fromFile := []sfn.Parameter{{Name: "total", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: "1"}}
+	merged, err := mergeInput(fromFile, []sfn.Parameter{{Name: "Total", Direction: sfn.DirectionOutput, DataType: "number"},
+		{Name: "rush", Direction: sfn.DirectionInput, DataType: "boolean", Value: "true"}})
+	require.NoError(t, err)
+	assert.Equal(t, []sfn.Parameter{{Name: "total", Direction: sfn.DirectionInputOutput, DataType: sfn.DataTypeJSON, Value: "1"},
+		{Name: "rush", Direction: sfn.DirectionInput, DataType: "boolean", Value: "true"}}, merged)
+	_, err = mergeInput(fromFile, []sfn.Parameter{{Name: "TOTAL", Direction: sfn.DirectionInput, Value: "2"}})
+	requireUsageError(t, err, `--param TOTAL: "total" is also a property of --input`)
+}
+
+func TestCarriedFlags(t *testing.T) {
+	f := &app{getenv: func(string) string { return "" }}
+	var opts awsOptions
+	var outs []string
+	cmd := &cobra.Command{Use: "x", RunE: func(*cobra.Command, []string) error { return nil }}
+	cmd.Flags().StringArrayVar(&outs, "out", nil, "")
+	opts.register(cmd, f)
+	require.NoError(t, cmd.ParseFlags([]string{"--endpoint", "http://127.0.0.1:8083", "--out", "total:number",
+		"--out", "note's:string", "--external-id", "a b", "--json"}))
+	assert.Equal(t, ` --endpoint http://127.0.0.1:8083 --external-id 'a b' --out total:number --out 'note'\''s:string' --json`,
+		opts.carriedFlags("out", "json"))
+	assert.Equal(t, ` --endpoint http://127.0.0.1:8083 --external-id 'a b'`, opts.carriedFlags())
+}
