@@ -33,3 +33,15 @@ func parseExecutionARN(s string) (sfnarn.ARN, error) {
 	}
 	return a, nil
 }
+
+// parseJobID validates a job ID for op: a state machine, version or alias ARN in the Provider's region.
+func (p *Provider) parseJobID(op, jobID string) (sfnarn.ARN, error) {
+	sm, err := parseStateMachineARN(jobID)
+	if err != nil {
+		return sfnarn.ARN{}, invalid(op, "job ID: %w", err)
+	}
+	if sm.Region != p.region {
+		return sfnarn.ARN{}, invalid(op, "job %s is in region %s but the provider's region is %s", jobID, sm.Region, p.region)
+	}
+	return sm, nil
+}

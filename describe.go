@@ -63,12 +63,9 @@ type JobAlias struct {
 // DescribeJob is meant for an operator's look at one job, not for discovery (ListJobs).
 func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJobOptions) (JobDescription, error) {
 	const op = "DescribeJob"
-	sm, err := parseStateMachineARN(jobID)
+	sm, err := p.parseJobID(op, jobID)
 	if err != nil {
-		return JobDescription{}, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return JobDescription{}, invalid(op, "job %s is in region %s but the provider's region is %s", jobID, sm.Region, p.region)
+		return JobDescription{}, err
 	}
 	target := jobID
 	if sm.Kind == sfnarn.Alias {
@@ -109,17 +106,12 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 
 // jobVersions lists the published versions of the state machine base.
 func (p *Provider) jobVersions(ctx context.Context, base string) ([]JobVersion, error) {
-	// The SDK has no paginator for this operation.
 	var versions []JobVersion
-	var token *string
-	for {
-		if err := p.wait(ctx, sfnops.ListStateMachineVersions, base); err != nil {
-			return nil, err
-		}
+	err := p.eachPage(ctx, sfnops.ListStateMachineVersions, base, func(token *string) (*string, error) {
 		out, err := p.client.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
-			return nil, classify(sfnops.ListStateMachineVersions, base, p.region, err)
+			return nil, err
 		}
 		for _, v := range out.StateMachineVersions {
 			arn := aws.ToString(v.StateMachineVersionArn)
@@ -129,26 +121,19 @@ func (p *Provider) jobVersions(ctx context.Context, base string) ([]JobVersion, 
 			}
 			versions = append(versions, jv)
 		}
-		if token = out.NextToken; aws.ToString(token) == "" {
-			break
-		}
-	}
-	return versions, nil
+		return out.NextToken, nil
+	})
+	return versions, err
 }
 
 // jobAliases lists the aliases of the state machine base.
 func (p *Provider) jobAliases(ctx context.Context, base string) ([]JobAlias, error) {
-	// The SDK has no paginator for this operation.
 	var aliases []JobAlias
-	var token *string
-	for {
-		if err := p.wait(ctx, sfnops.ListStateMachineAliases, base); err != nil {
-			return nil, err
-		}
+	err := p.eachPage(ctx, sfnops.ListStateMachineAliases, base, func(token *string) (*string, error) {
 		out, err := p.client.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
-			return nil, classify(sfnops.ListStateMachineAliases, base, p.region, err)
+			return nil, err
 		}
 		for _, a := range out.StateMachineAliases {
 			arn := aws.ToString(a.StateMachineAliasArn)
@@ -158,9 +143,27 @@ func (p *Provider) jobAliases(ctx context.Context, base string) ([]JobAlias, err
 			}
 			aliases = append(aliases, ja)
 		}
-		if token = out.NextToken; aws.ToString(token) == "" {
-			break
+		return out.NextToken, nil
+	})
+	return aliases, err
+}
+
+// eachPage calls page with each page's token (nil first) until it returns no next token, each call waiting on
+// api's rate limiter first; a failed call is classified as api's about resource. It is the loop of the operations
+// the SDK has no paginator for.
+func (p *Provider) eachPage(ctx context.Context, api, resource string, page func(token *string) (next *string, err error)) error {
+	var token *string
+	for {
+		if err := p.wait(ctx, api, resource); err != nil {
+			return err
 		}
+		next, err := page(token)
+		if err != nil {
+			return classify(api, resource, p.region, err)
+		}
+		if aws.ToString(next) == "" {
+			return nil
+		}
+		token = next
 	}
-	return aliases, nil
 }

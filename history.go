@@ -68,7 +68,7 @@ func (p *Provider) RunHistory(ctx context.Context, runID string, afterID int64) 
 	}
 	if a.Kind == sfnarn.Express && !a.MapRunChild() {
 		return nil, &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
-			Err:  errors.New("Step Functions keeps no execution history of Express runs"),
+			Err:  errors.New("an Express run has no execution history in Step Functions"),
 			Hint: "an Express run's events are in its state machine's CloudWatch Logs (logging level ALL)"}
 	}
 	in := &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(runID), IncludeExecutionData: aws.Bool(false),

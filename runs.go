@@ -67,12 +67,8 @@ var runStatuses = []types.ExecutionStatus{types.ExecutionStatusRunning, types.Ex
 // calls per second).
 func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter) (RunPage, error) {
 	const op = "ListRuns"
-	sm, err := parseStateMachineARN(jobID)
-	if err != nil {
-		return RunPage{}, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return RunPage{}, invalid(op, "job %s is in region %s but the provider's region is %s", jobID, sm.Region, p.region)
+	if _, err := p.parseJobID(op, jobID); err != nil {
+		return RunPage{}, err
 	}
 	in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(jobID), NextToken: optional(filter.NextToken)}
 	if filter.Status != "" {

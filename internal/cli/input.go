@@ -17,7 +17,7 @@ import (
 // type json, which sfn.BuildInput checks and embeds as they are; so the
 // input is bounded and checked exactly as Polysync's parameters are.
 func readInput(path string, in io.Reader) ([]sfn.Parameter, error) {
-	var r io.Reader = in
+	r := in
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
