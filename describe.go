@@ -67,6 +67,7 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 	if err != nil {
 		return JobDescription{}, err
 	}
+	ctx = withOp(ctx, op)
 	target := jobID
 	if sm.Kind == sfnarn.Alias {
 		target = sm.Base().String()
@@ -75,12 +76,11 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 	if opts.Definition {
 		in.IncludedData = types.IncludedDataAllData
 	}
-	if err := p.wait(ctx, apiDescribeStateMachine, target); err != nil {
-		return JobDescription{}, err
-	}
-	d, err := p.client.DescribeStateMachine(ctx, in)
+	d, err := callAPI(ctx, p, apiDescribeStateMachine, target, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+		return p.client.DescribeStateMachine(ctx, in)
+	})
 	if err != nil {
-		return JobDescription{}, classify(apiDescribeStateMachine, target, p.region, err)
+		return JobDescription{}, err
 	}
 	desc := JobDescription{Job: jobFrom(jobID, types.StateMachineListItem{}, d)}
 	if opts.Definition {
@@ -107,7 +107,7 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 // jobVersions lists the published versions of the state machine base.
 func (p *Provider) jobVersions(ctx context.Context, base string) ([]JobVersion, error) {
 	var versions []JobVersion
-	err := p.eachPage(ctx, sfnops.ListStateMachineVersions, base, func(token *string) (*string, error) {
+	err := p.eachPage(ctx, sfnops.ListStateMachineVersions, base, func(ctx context.Context, token *string) (*string, error) {
 		out, err := p.client.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
@@ -129,7 +129,7 @@ func (p *Provider) jobVersions(ctx context.Context, base string) ([]JobVersion, 
 // jobAliases lists the aliases of the state machine base.
 func (p *Provider) jobAliases(ctx context.Context, base string) ([]JobAlias, error) {
 	var aliases []JobAlias
-	err := p.eachPage(ctx, sfnops.ListStateMachineAliases, base, func(token *string) (*string, error) {
+	err := p.eachPage(ctx, sfnops.ListStateMachineAliases, base, func(ctx context.Context, token *string) (*string, error) {
 		out, err := p.client.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
@@ -148,18 +148,14 @@ func (p *Provider) jobAliases(ctx context.Context, base string) ([]JobAlias, err
 	return aliases, err
 }
 
-// eachPage calls page with each page's token (nil first) until it returns no next token, each call waiting on
-// api's rate limiter first; a failed call is classified as api's about resource. It is the loop of the operations
-// the SDK has no paginator for.
-func (p *Provider) eachPage(ctx context.Context, api, resource string, page func(token *string) (next *string, err error)) error {
+// eachPage calls page with each page's token (nil first) through callAPI until it returns no next token. It is
+// the loop of the operations the SDK has no paginator for.
+func (p *Provider) eachPage(ctx context.Context, api, resource string, page func(ctx context.Context, token *string) (next *string, err error)) error {
 	var token *string
 	for {
-		if err := p.wait(ctx, api, resource); err != nil {
-			return err
-		}
-		next, err := page(token)
+		next, err := callAPI(ctx, p, api, resource, func(ctx context.Context) (*string, error) { return page(ctx, token) })
 		if err != nil {
-			return classify(api, resource, p.region, err)
+			return err
 		}
 		if aws.ToString(next) == "" {
 			return nil

@@ -71,6 +71,7 @@ func (p *Provider) RunHistory(ctx context.Context, runID string, afterID int64) 
 			Err:  errors.New("an Express run has no execution history in Step Functions"),
 			Hint: "an Express run's events are in its state machine's CloudWatch Logs (logging level ALL)"}
 	}
+	ctx = withOp(ctx, op)
 	in := &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(runID), IncludeExecutionData: aws.Bool(false),
 		ReverseOrder: afterID > 0}
 	pages := sfn.NewGetExecutionHistoryPaginator(p.client, in, func(o *sfn.GetExecutionHistoryPaginatorOptions) {
@@ -78,12 +79,11 @@ func (p *Provider) RunHistory(ctx context.Context, runID string, afterID int64) 
 	})
 	var events []HistoryEvent
 	for pages.HasMorePages() {
-		if err := p.wait(ctx, apiGetExecutionHistory, runID); err != nil {
-			return nil, err
-		}
-		out, err := pages.NextPage(ctx)
+		out, err := callAPI(ctx, p, apiGetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
+			return pages.NextPage(ctx)
+		})
 		if err != nil {
-			return nil, classify(apiGetExecutionHistory, runID, p.region, err)
+			return nil, err
 		}
 		for _, e := range out.Events {
 			if e.Id <= afterID {

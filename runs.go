@@ -70,6 +70,7 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	if _, err := p.parseJobID(op, jobID); err != nil {
 		return RunPage{}, err
 	}
+	ctx = withOp(ctx, op)
 	in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(jobID), NextToken: optional(filter.NextToken)}
 	if filter.Status != "" {
 		status := types.ExecutionStatus(strings.ToUpper(strings.TrimSpace(filter.Status)))
@@ -90,12 +91,11 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	})
 	var page RunPage
 	for pages.HasMorePages() {
-		if err := p.wait(ctx, apiListExecutions, jobID); err != nil {
-			return RunPage{}, err
-		}
-		out, err := pages.NextPage(ctx)
+		out, err := callAPI(ctx, p, apiListExecutions, jobID, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
+			return pages.NextPage(ctx)
+		})
 		if err != nil {
-			return RunPage{}, listRunsError(jobID, p.region, err)
+			return RunPage{}, withListHint(err)
 		}
 		for _, item := range out.Executions {
 			started := aws.ToTime(item.StartDate)
@@ -112,10 +112,8 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	return page, nil
 }
 
-// listRunsError classifies a failed ListExecutions call, with a hint that fits listing for an Express state
-// machine.
-func listRunsError(jobID, region string, err error) error {
-	err = classify(apiListExecutions, jobID, region, err)
+// withListHint gives the ErrNotSupported of listing an Express state machine's runs a hint that fits.
+func withListHint(err error) error {
 	var e *Error
 	if errors.As(err, &e) && errors.Is(err, ErrNotSupported) {
 		e.Hint = "Step Functions lists the runs of Standard state machines only; an Express state machine's runs are in its " +

@@ -238,7 +238,7 @@ func TestErrorsAreOneLineAndVerboseLogsEveryCall(t *testing.T) {
 	code, _, stderr = sfnCLI(t, env, "", "status", missing, "-v")
 	assert.Equal(t, 4, code)
 	assert.Contains(t, stderr, "polysync-sfn: detail: ", "-v adds the SDK's chain")
-	assert.Contains(t, stderr, "https response error StatusCode: 400")
+	assert.Regexp(t, `polysync-sfn: detail: .*ExecutionDoesNotExist.*\(request ID \S+\)`, stderr)
 	assert.Regexp(t, `msg="api call" op=DescribeExecution resource=`+regexp.QuoteMeta(missing)+` status=400 error=ExecutionDoesNotExist duration=\S+ attempts=1`, stderr)
 	code, _, stderr = sfnCLI(t, env, "", "redrive", echo, "-v")
 	assert.Equal(t, 4, code)

@@ -134,7 +134,8 @@ func (a *app) errorLine(err error) string {
 		return withHint(err.Error(), a.hint(err))
 	}
 	var b strings.Builder
-	b.WriteString(perr.Op)
+	// The AWS call that failed says more than the provider method that made it.
+	b.WriteString(firstNonEmpty(perr.API, perr.Op))
 	if perr.Resource != "" && perr.Resource != "*" {
 		b.WriteString(" " + perr.Resource)
 	}

@@ -25,14 +25,14 @@ import (
 
 func TestErrorLine(t *testing.T) {
 	const run = "arn:aws:states:eu-west-1:111122223333:execution:orders:r1"
-	notFound := &sfn.Error{Op: "DescribeExecution", Kind: sfn.ErrRunNotFound, Resource: run, Hint: "check the ARN",
+	notFound := &sfn.Error{Op: "GetPipelineRunStatus", API: "DescribeExecution", Kind: sfn.ErrRunNotFound, Resource: run, Hint: "check the ARN",
 		Err: &smithy.OperationError{ServiceID: "SFN", OperationName: "DescribeExecution",
 			Err: &smithy.GenericAPIError{Code: "ExecutionDoesNotExist", Message: "Execution Does Not Exist: '" + run + "'"}}}
-	throttled := &sfn.Error{Op: "ListStateMachines", Kind: sfn.ErrThrottled, Resource: "*", Hint: "lower the rate",
+	throttled := &sfn.Error{Op: "ListJobs", API: "ListStateMachines", Kind: sfn.ErrThrottled, Resource: "*", Hint: "lower the rate",
 		Err: &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}}
 	dialErr := &net.OpError{Op: "dial", Net: "tcp", Addr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1},
 		Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
-	unreachable := &sfn.Error{Op: "ListStateMachines", Resource: "*", Err: &smithy.OperationError{ServiceID: "SFN",
+	unreachable := &sfn.Error{Op: "ListJobs", API: "ListStateMachines", Resource: "*", Err: &smithy.OperationError{ServiceID: "SFN",
 		OperationName: "ListStateMachines", Err: &retry.MaxAttemptsError{Attempt: 8,
 			Err: &smithyhttp.RequestSendError{Err: fmt.Errorf("post: %w", dialErr)}}}}
 	local := &sfn.Error{Op: "ExecutePipeline", Kind: sfn.ErrInvalidInput, Err: errors.New("job ID: not an ARN")}
