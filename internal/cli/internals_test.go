@@ -82,6 +82,11 @@ func TestProgressOnATerminalSpinsAndElsewhereIsQuiet(t *testing.T) {
 	assert.Contains(t, out, "orders  Running  2s")
 	assert.True(t, strings.HasSuffix(out, "\r\033[Korders  Success  2s\n"), out)
 
+	tty.Reset()
+	p.spin("starting")
+	p.erase()
+	assert.True(t, strings.HasSuffix(tty.String(), "\r\033[K"), "erase leaves the line empty: %q", tty.String())
+
 	var pipe bytes.Buffer
 	q := newProgress(&pipe, "orders")
 	q.spin("Running")

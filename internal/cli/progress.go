@@ -99,11 +99,7 @@ func (p *progress) elapsed() time.Duration {
 
 // done stops the spinner and ends the display with the final state.
 func (p *progress) done(state string) {
-	if p.stop != nil {
-		close(p.stop)
-		<-p.ended
-		p.stop = nil
-	}
+	p.halt()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	switch {
@@ -112,6 +108,24 @@ func (p *progress) done(state string) {
 	case p.lines && state != p.shown:
 		fmt.Fprintf(p.w, "%s: %s (%s)\n", p.label, state, p.elapsed())
 		p.shown = state
+	}
+}
+
+// erase stops the spinner and removes its line, for a wait whose result the
+// command prints itself.
+func (p *progress) erase() {
+	p.halt()
+	if p.tty {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// halt stops the spinner's goroutine, if it runs.
+func (p *progress) halt() {
+	if p.stop != nil {
+		close(p.stop)
+		<-p.ended
+		p.stop = nil
 	}
 }
 

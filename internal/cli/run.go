@@ -121,7 +121,11 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		execOpts = append(execOpts, sfn.WithName(opts.name))
 	}
 	existed := opts.existing(ctx, p, target)
+	// An Express run is run to its end by ExecutePipeline itself, which can take 5 minutes.
+	prog := newProgress(opts.io.errOut, target.StateMachine)
+	prog.spin("starting")
 	pr, err := p.ExecutePipeline(ctx, sfn.Job{ID: target.String()}, opts.params, execOpts...)
+	prog.erase()
 	if errors.Is(err, sfn.ErrIdempotencyConflict) && opts.name != "" {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("--name %s: a run of that name already exists with another input: "+
 			"choose another name (Step Functions keeps a Standard run's name for 90 days after it ends)", opts.name)}
