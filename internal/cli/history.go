@@ -128,7 +128,8 @@ func runHistory(ctx context.Context, opts *historyOptions) error {
 			return err
 		}
 	} else if failed.Type != "" {
-		fmt.Fprintf(opts.io.out, "%s\n", h.paint(fmt.Sprintf("Failed in state %s: %s", orDash(failed.State), errorAndCause(failed.Error, failed.Cause))))
+		fmt.Fprintf(opts.io.out, "%s\n", h.paint(fmt.Sprintf("%s in state %s: %s", endVerb(failed.Type), orDash(failed.State),
+			errorAndCause(failed.Error, failed.Cause))))
 	}
 	if code := endEvents[h.lastType()]; opts.follow && code != ExitOK {
 		return &exitError{code: code}
@@ -225,6 +226,18 @@ func (h *historyPrinter) paint(s string) string {
 		return s
 	}
 	return "\033[31m" + s + "\033[0m"
+}
+
+// endVerb says how a failure event ended its state: Failed, Timed out or
+// Cancelled (Aborted).
+func endVerb(eventType string) string {
+	switch {
+	case strings.HasSuffix(eventType, "TimedOut"):
+		return "Timed out"
+	case strings.HasSuffix(eventType, "Aborted"):
+		return "Cancelled"
+	}
+	return "Failed"
 }
 
 func errorAndCause(errName, cause string) string {

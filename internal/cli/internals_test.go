@@ -166,3 +166,33 @@ func TestCarriedFlags(t *testing.T) {
 		opts.carriedFlags("out", "json"))
 	assert.Equal(t, ` --endpoint http://127.0.0.1:8083 --external-id 'a b'`, opts.carriedFlags())
 }
+
+func TestHistoryNamesTheStateThatFailed(t *testing.T) {
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	events := []sfn.HistoryEvent{
+		{ID: 1, Type: "ExecutionStarted", Timestamp: at},
+		{ID: 2, PreviousID: 1, Type: "TaskStateEntered", State: "Charge", Timestamp: at},
+		{ID: 3, PreviousID: 2, Type: "TaskScheduled", Resource: "lambda:invoke", Timestamp: at},
+		{ID: 4, PreviousID: 3, Type: "TaskFailed", Error: "Payment.Declined", Cause: "card expired", Timestamp: at},
+		{ID: 5, PreviousID: 4, Type: "ExecutionFailed", Error: "Payment.Declined", Cause: "card expired", Timestamp: at},
+	}
+	var out bytes.Buffer
+	h := &historyPrinter{w: &out, text: true, states: map[int64]string{}}
+	h.add(events)
+	assert.Regexp(t, `(?m)^  3\s+08:00:00.000\s+TaskScheduled\s+Charge\s+lambda:invoke$`, out.String(), "a task event belongs to its state")
+	assert.Regexp(t, `(?m)^! 4\s+08:00:00.000\s+TaskFailed\s+Charge\s+Payment.Declined: card expired$`, out.String())
+	failed := h.failure()
+	assert.Equal(t, "Charge", failed.State)
+	assert.Equal(t, "TaskFailed", failed.Type)
+	assert.True(t, h.ended())
+
+	// After a redrive, the earlier failure no longer counts; a cancel is named as such.
+	h.add([]sfn.HistoryEvent{{ID: 6, PreviousID: 5, Type: "ExecutionRedriven", Timestamp: at},
+		{ID: 7, PreviousID: 6, Type: "TaskStateEntered", State: "Charge", Timestamp: at},
+		{ID: 8, PreviousID: 7, Type: "ExecutionAborted", Error: "PolysyncCancellation", Timestamp: at}})
+	failed = h.failure()
+	assert.Equal(t, "ExecutionAborted", failed.Type)
+	assert.Equal(t, "Charge", failed.State)
+	assert.Equal(t, "Cancelled", endVerb(failed.Type))
+	assert.Equal(t, "Timed out", endVerb("ExecutionTimedOut"))
+}
