@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -16,8 +17,9 @@ import (
 )
 
 // APICallMessage is the message of the Debug record logged to Config.Logger for every call a Provider made with
-// New sends to Step Functions, and to STS for its credentials, after the call's last attempt. Its attributes are
-// "op" (the API name), "resource" (the ARN the call is about: "*" for ListStateMachines, the role for STS), "status" (the last HTTP status, 0 when no answer came),
+// New sends to Step Functions, to CloudWatch Logs (Express results) and to STS (credentials), after the call's last
+// attempt. Its attributes are "op" (the API name), "resource" (what the call is about: the ARN, "*" for
+// ListStateMachines, the log group for FilterLogEvents, the role for STS), "status" (the last HTTP status, 0 when no answer came),
 // "error" (the service's error code, or "no answer"), "duration" (all attempts together) and "attempts". Inputs,
 // parameters, tokens and credentials are never logged.
 const APICallMessage = "api call"
@@ -98,6 +100,8 @@ func callResource(params any) string {
 		return aws.ToString(in.StateMachineArn)
 	case *sfn.ListStateMachineAliasesInput:
 		return aws.ToString(in.StateMachineArn)
+	case *cloudwatchlogs.FilterLogEventsInput:
+		return aws.ToString(in.LogGroupIdentifier) + aws.ToString(in.LogGroupName)
 	case *sts.AssumeRoleWithWebIdentityInput:
 		return aws.ToString(in.RoleArn)
 	case *sts.AssumeRoleInput:

@@ -74,7 +74,7 @@ func newAWSConfig(ctx context.Context, cfg Config) (aws.Config, error) {
 		return aws.Config{}, &Error{Op: op, Err: fmt.Errorf("load AWS configuration: %w", err)}
 	}
 	awsCfg.HTTPClient = sdkhttp.ReadOnlyBodies(httpClient)
-	awsCfg.APIOptions = append(awsCfg.APIOptions, logCalls(cfg.Logger)) // Step Functions and STS calls (apilog.go)
+	awsCfg.APIOptions = append(awsCfg.APIOptions, logCalls(cfg.Logger)) // every call of every client (apilog.go)
 
 	src := cfg.Credentials
 	if src == nil {
