@@ -19,9 +19,9 @@ import (
 // APICallMessage is the message of the Debug record logged to Config.Logger for every call a Provider made with
 // New sends to Step Functions, to CloudWatch Logs (Express results) and to STS (credentials), after the call's last
 // attempt. Its attributes are "op" (the API name), "resource" (what the call is about: the ARN, "*" for
-// ListStateMachines, the log group for FilterLogEvents, the role for STS), "status" (the last HTTP status, 0 when no answer came),
-// "error" (the service's error code, or "no answer"), "duration" (all attempts together) and "attempts". Inputs,
-// parameters, tokens and credentials are never logged.
+// ListStateMachines, the log group for FilterLogEvents, the role for STS), "status" (the last HTTP status, 0 when
+// no answer came), "error" (the service's error code, or "no answer"), "duration" (all attempts together) and
+// "attempts". Inputs, parameters, tokens and credentials are never logged.
 const APICallMessage = "api call"
 
 // logCalls returns the middleware that logs every call to logger (see APICallMessage); none for a nil logger. New
