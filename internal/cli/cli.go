@@ -160,6 +160,8 @@ Exit status:
 	}
 	root.Version = versionText(debug.ReadBuildInfo())
 	root.SetVersionTemplate("polysync-sfn {{.Version}}\n")
+	// Without the -v shorthand cobra would give it: -v is --verbose in every command.
+	root.Flags().Bool("version", false, "print the module version and the commit polysync-sfn was built from")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: err}
 	})
