@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/spf13/pflag"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -283,4 +284,31 @@ func shellWords(s string) []string {
 		words = append(words, cur.String())
 	}
 	return words
+}
+
+// TestReadmeDocumentsEveryCommandAndFlag checks that the README's command-line
+// section names every command and every flag each takes.
+func TestReadmeDocumentsEveryCommandAndFlag(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	text := string(data)
+	start := strings.Index(text, "## The command line")
+	end := strings.Index(text, "## The embedded endpoint")
+	require.True(t, start >= 0 && end > start, "README has a command-line section")
+	section := text[start:end]
+	a := &app{stdout: io.Discard, stderr: io.Discard, getenv: func(string) string { return "" }}
+	root := a.rootCommand()
+	assert.True(t, strings.Contains(section, "`polysync-sfn --version`"), "README documents --version")
+	for _, cmd := range root.Commands() {
+		if cmd.Hidden || cmd.Name() == "help" {
+			continue
+		}
+		assert.True(t, strings.Contains(section, "| `"+cmd.Name()), "README documents the %s command", cmd.Name())
+		cmd.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			if f.Name == "help" || f.Name == "verbose" {
+				return // every command's, said once
+			}
+			assert.True(t, strings.Contains(section, "`--"+f.Name), "README documents %s --%s", cmd.Name(), f.Name)
+		})
+	}
 }
