@@ -75,10 +75,18 @@ func TestProgressOnATerminalSpinsAndElsewhereIsQuiet(t *testing.T) {
 	var tty bytes.Buffer
 	p := &progress{w: &tty, tty: true, label: "orders", start: time.Unix(0, 0), nowFunc: func() time.Time { return time.Unix(2, 0) }}
 	p.spin("Running")
-	time.Sleep(250 * time.Millisecond)
+	// The spinner redraws every 100ms on its own goroutine; wait until it has, however loaded the machine.
+	redraws := func() int {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return strings.Count(tty.String(), "\r\033[K")
+	}
+	for deadline := time.Now().Add(10 * time.Second); redraws() < 3 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	assert.GreaterOrEqual(t, redraws(), 3, "the line is redrawn while waiting")
 	p.done("Success")
 	out := tty.String()
-	assert.GreaterOrEqual(t, strings.Count(out, "\r\033[K"), 3, "the line is redrawn while waiting")
 	assert.Contains(t, out, "orders  Running  2s")
 	assert.True(t, strings.HasSuffix(out, "\r\033[Korders  Success  2s\n"), out)
 
