@@ -28,6 +28,8 @@ type fakeClient struct {
 	redriveExecution     func(context.Context, *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error)
 	listVersions         func(context.Context, *sfn.ListStateMachineVersionsInput) (*sfn.ListStateMachineVersionsOutput, error)
 	listAliases          func(context.Context, *sfn.ListStateMachineAliasesInput) (*sfn.ListStateMachineAliasesOutput, error)
+	describeAlias        func(context.Context, *sfn.DescribeStateMachineAliasInput) (*sfn.DescribeStateMachineAliasOutput, error)
+	validateDefinition   func(context.Context, *sfn.ValidateStateMachineDefinitionInput) (*sfn.ValidateStateMachineDefinitionOutput, error)
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -98,6 +100,14 @@ func (f *fakeClient) ListStateMachineVersions(ctx context.Context, in *sfn.ListS
 
 func (f *fakeClient) ListStateMachineAliases(ctx context.Context, in *sfn.ListStateMachineAliasesInput, _ ...func(*sfn.Options)) (*sfn.ListStateMachineAliasesOutput, error) {
 	return call(f, "ListStateMachineAliases", f.listAliases, ctx, in)
+}
+
+func (f *fakeClient) DescribeStateMachineAlias(ctx context.Context, in *sfn.DescribeStateMachineAliasInput, _ ...func(*sfn.Options)) (*sfn.DescribeStateMachineAliasOutput, error) {
+	return call(f, "DescribeStateMachineAlias", f.describeAlias, ctx, in)
+}
+
+func (f *fakeClient) ValidateStateMachineDefinition(ctx context.Context, in *sfn.ValidateStateMachineDefinitionInput, _ ...func(*sfn.Options)) (*sfn.ValidateStateMachineDefinitionOutput, error) {
+	return call(f, "ValidateStateMachineDefinition", f.validateDefinition, ctx, in)
 }
 
 // genericErr returns an API error with code, as the SDK returns for codes it does not model.

@@ -75,6 +75,10 @@ type Parameter struct {
 	Direction Direction
 	DataType  DataType
 	Value     string
+	// Optional marks an input that SuggestParameters found the definition tests for with IsPresent (or JSONata's
+	// $exists) before reading it: a run may leave it out. BuildInput ignores it: it sends an optional parameter
+	// like any other, so a host that wants the property absent leaves the parameter out.
+	Optional bool
 }
 
 // Job is a state machine.
@@ -340,6 +344,10 @@ const (
 	apiGetExecutionHistory  = sfnops.GetExecutionHistory
 	apiRedriveExecution     = sfnops.RedriveExecution
 	apiListExecutions       = sfnops.ListExecutions
+	// apiDescribeStateMachineAlias reads where an alias routes runs (SuggestParameters, CheckJob).
+	apiDescribeStateMachineAlias = sfnops.DescribeStateMachineAlias
+	// apiValidateStateMachineDefinition reads the diagnostics of a definition (CheckJob).
+	apiValidateStateMachineDefinition = sfnops.ValidateStateMachineDefinition
 	// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs.
 	apiFilterLogEvents = "FilterLogEvents"
 )

@@ -60,3 +60,26 @@ func TestPrintJobsSaysWhereExpressResultsAre(t *testing.T) {
 		}
 	}
 }
+
+// TestJobsSuggest runs 'jobs --suggest' against the local endpoint: each
+// job's definition is read and its parameters listed, in text and JSON.
+func TestJobsSuggest(t *testing.T) {
+	env := localEndpoint(t)
+	code, stdout, stderr := runCLI(t, env, "jobs", "--suggest")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "echo suggests:")
+	assert.Regexp(t, `\n  n +Input +number *\n  tag +InputOutput +- *\n  Doubled +Output +- *\n`, stdout)
+	assert.Contains(t, stdout, "fails suggests:\n  (no parameters")
+
+	code, stdout, stderr = runCLI(t, env, "jobs", "--suggest", "--json")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, `"SuggestedParameters": [`)
+	assert.Contains(t, stdout, `"Name": "n",
+        "Direction": "Input",
+        "DataType": "number",
+        "Optional": false`)
+
+	code, stdout, _ = runCLI(t, env, "jobs", "--json")
+	require.Equal(t, 0, code)
+	assert.Contains(t, stdout, `"SuggestedParameters": null`, "without --suggest the field is there, null")
+}

@@ -109,7 +109,8 @@ func TestPermissionsPolicy(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(text, `"arn:aws:states:eu-west-1:111122223333:stateMachine:orders"`), "an alias of a listed machine adds no second grant")
 	for _, st := range doc.Statement {
 		if st.Resource == "*" {
-			assert.Equal(t, []string{"states:ListStateMachines"}, st.Action, "only ListStateMachines may be granted on *")
+			assert.Equal(t, []string{"states:ListStateMachines", "states:ValidateStateMachineDefinition"}, st.Action,
+				"only ListStateMachines and ValidateStateMachineDefinition (CheckJob), which take no resource, may be granted on *")
 		}
 	}
 }

@@ -36,6 +36,10 @@ type Client interface {
 	ListStateMachineVersions(ctx context.Context, params *sfn.ListStateMachineVersionsInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachineVersionsOutput, error)
 	// ListStateMachineAliases lists a state machine's aliases, one page per call.
 	ListStateMachineAliases(ctx context.Context, params *sfn.ListStateMachineAliasesInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachineAliasesOutput, error)
+	// DescribeStateMachineAlias describes an alias: the versions it routes runs to.
+	DescribeStateMachineAlias(ctx context.Context, params *sfn.DescribeStateMachineAliasInput, optFns ...func(*sfn.Options)) (*sfn.DescribeStateMachineAliasOutput, error)
+	// ValidateStateMachineDefinition checks a definition and returns its errors and warnings.
+	ValidateStateMachineDefinition(ctx context.Context, params *sfn.ValidateStateMachineDefinitionInput, optFns ...func(*sfn.Options)) (*sfn.ValidateStateMachineDefinitionOutput, error)
 }
 
 var _ Client = (*sfn.Client)(nil)
