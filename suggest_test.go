@@ -12,7 +12,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 )
 
-func sIn(name string, dt DataType) Parameter { return Parameter{Name: name, Direction: DirectionInput, DataType: dt} }
+func sIn(name string, dt DataType) Parameter {
+	return Parameter{Name: name, Direction: DirectionInput, DataType: dt}
+}
 func sOpt(name string, dt DataType) Parameter {
 	return Parameter{Name: name, Direction: DirectionInput, DataType: dt, Optional: true}
 }

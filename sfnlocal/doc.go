@@ -20,8 +20,10 @@
 // StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
 // GetExecutionHistory, RedriveExecution, TagResource, UntagResource,
 // ListTagsForResource, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
-// CreateActivity, DescribeActivity, DeleteActivity, ListActivities and
-// GetActivityTask, with the service's semantics and error codes: Standard
+// CreateActivity, DescribeActivity, DeleteActivity, ListActivities,
+// GetActivityTask and ValidateStateMachineDefinition (the parser's problems
+// as ERROR diagnostics; no warnings), with the service's semantics and
+// error codes: Standard
 // StartExecution is idempotent on name and input while the execution runs,
 // Express executions get unique ARNs and are not visible to
 // DescribeExecution, StopExecution or GetExecutionHistory (InvalidArn),
