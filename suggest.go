@@ -55,7 +55,11 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 	if sm.Region != p.region {
 		return nil, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
 	}
-	d, err := p.describeDefinition(ctx, sm)
+	target, err := p.definitionTarget(ctx, sm)
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.describeDefinition(ctx, target)
 	if err != nil {
 		return nil, err
 	}
@@ -71,24 +75,30 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 	return params, nil
 }
 
-// describeDefinition describes the state machine or version sm names, with its definition; an alias is described
-// at the version it routes most runs to.
-func (p *Provider) describeDefinition(ctx context.Context, sm sfnarn.ARN) (*sfn.DescribeStateMachineOutput, error) {
+// definitionTarget returns the ARN whose definition SuggestParameters reads: sm itself, or for an alias the version
+// it routes most runs to.
+func (p *Provider) definitionTarget(ctx context.Context, sm sfnarn.ARN) (string, error) {
 	target := sm.String()
-	if sm.Kind == sfnarn.Alias {
-		a, err := p.describeAlias(ctx, target)
-		if err != nil {
-			return nil, err
-		}
-		best := int32(-1)
-		for _, r := range a.RoutingConfiguration {
-			if r.Weight > best && aws.ToString(r.StateMachineVersionArn) != "" {
-				best, target = r.Weight, aws.ToString(r.StateMachineVersionArn)
-			}
+	if sm.Kind != sfnarn.Alias {
+		return target, nil
+	}
+	a, err := p.describeAlias(ctx, target)
+	if err != nil {
+		return "", err
+	}
+	best := int32(-1)
+	for _, r := range a.RoutingConfiguration {
+		if r.Weight > best && aws.ToString(r.StateMachineVersionArn) != "" {
+			best, target = r.Weight, aws.ToString(r.StateMachineVersionArn)
 		}
 	}
-	d, err := callAPI(ctx, p, apiDescribeStateMachine, target, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(target),
+	return target, nil
+}
+
+// describeDefinition describes the state machine or version with ARN arn, with its definition.
+func (p *Provider) describeDefinition(ctx context.Context, arn string) (*sfn.DescribeStateMachineOutput, error) {
+	d, err := callAPI(ctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
 			IncludedData: types.IncludedDataAllData})
 	})
 	var e *Error
