@@ -58,12 +58,9 @@ func (p *Provider) CheckJob(ctx context.Context, job Job) (findings []Finding, e
 	ctx = withOp(ctx, op)
 	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
-	sm, err := parseStateMachineARN(job.ID)
+	sm, err := p.jobARN(op, job)
 	if err != nil {
-		return nil, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return nil, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
+		return nil, err
 	}
 	if sm.Kind != sfnarn.Alias {
 		return p.checkMachine(ctx, sm.String(), "")

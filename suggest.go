@@ -48,12 +48,9 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 	ctx = withOp(ctx, op)
 	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
-	sm, err := parseStateMachineARN(job.ID)
+	sm, err := p.jobARN(op, job)
 	if err != nil {
-		return nil, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return nil, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
+		return nil, err
 	}
 	target, err := p.definitionTarget(ctx, sm)
 	if err != nil {
@@ -73,6 +70,18 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 			slog.String("job", job.ID), slog.Int("problems", len(problems)))
 	}
 	return params, nil
+}
+
+// jobARN parses job.ID for op: a state machine, version or alias ARN in the Provider's region.
+func (p *Provider) jobARN(op string, job Job) (sfnarn.ARN, error) {
+	sm, err := parseStateMachineARN(job.ID)
+	if err != nil {
+		return sfnarn.ARN{}, invalid(op, "job ID: %w", err)
+	}
+	if sm.Region != p.region {
+		return sfnarn.ARN{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
+	}
+	return sm, nil
 }
 
 // definitionTarget returns the ARN whose definition SuggestParameters reads: sm itself, or for an alias the version
