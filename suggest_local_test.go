@@ -88,3 +88,28 @@ func TestLocalSuggestParametersThroughAnAlias(t *testing.T) {
 		t.Errorf("SuggestParameters(alias) = %+v, %v; want %+v (version 1, which gets 80%%)", got, err, want)
 	}
 }
+
+// TestLocalSuggestParametersJSONata reads a JSONata machine's $states.input and Output over the wire, and runs it
+// with the suggested parameters.
+func TestLocalSuggestParametersJSONata(t *testing.T) {
+	e := newLocalEnv(t)
+	arn := e.create(machineSpec{name: "greeter", definition: `{"QueryLanguage":"JSONata","StartAt":"Greet","States":{
+		"Greet":{"Type":"Pass","Output":{"greeting":"{% 'hello ' & $states.input.name %}","length":"{% $length($states.input.name) %}"},"End":true}}}`})
+	p := e.provider(stepfunctions.Config{})
+	ctx := context.Background()
+	params, err := p.SuggestParameters(ctx, stepfunctions.Job{ID: arn})
+	want := []stepfunctions.Parameter{{Name: "name", Direction: stepfunctions.DirectionInput},
+		{Name: "greeting", Direction: stepfunctions.DirectionOutput}, {Name: "length", Direction: stepfunctions.DirectionOutput}}
+	if err != nil || !reflect.DeepEqual(params, want) {
+		t.Fatalf("SuggestParameters() = %+v, %v; want %+v", params, err, want)
+	}
+	params[0].Value = "Ada"
+	run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn}, params)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	st := waitEnded(t, p, run.RunID, params)
+	if st.State != stepfunctions.RunStateSuccess || st.Parameters[1].Value != "hello Ada" || st.Parameters[2].Value != "3" {
+		t.Errorf("run = %s %q with %+v, want Success with greeting \"hello Ada\" and length 3", st.State, st.Message, st.Parameters)
+	}
+}
