@@ -20,6 +20,8 @@ type describeOptions struct {
 
 	jobARN     string
 	definition bool
+	// suggest adds the parameters the definition suggests.
+	suggest bool
 }
 
 // newCmdDescribe returns the describe command, which calls runDescribe (or
@@ -27,12 +29,14 @@ type describeOptions struct {
 func newCmdDescribe(f *app, runF func(context.Context, *describeOptions) error) *cobra.Command {
 	opts := &describeOptions{}
 	cmd := &cobra.Command{
-		Use:   "describe JOB-ARN [--definition]",
+		Use:   "describe JOB-ARN [--definition] [--suggest]",
 		Short: "Describe a state machine: type, role, logging, versions and aliases (and its definition)",
 		Long: `describe shows one state machine as an operator checks it: type, status, execution role, logging level and
 log group, tracing, revision, its published versions (newest first) and its aliases. A version ARN describes
 that version; an alias ARN the state machine. --definition adds the definition (Amazon States Language), which
-for a state machine encrypted with a customer managed KMS key needs kms:Decrypt.`,
+for a state machine encrypted with a customer managed KMS key needs kms:Decrypt. --suggest adds the parameters
+the definition suggests (SuggestParameters): the input properties the state machine reads and the output
+properties its last states write, with a data type where the definition tells it; it reads the definition too.`,
 		Example: `  polysync-sfn describe arn:aws:states:eu-west-1:111122223333:stateMachine:orders --definition`,
 		Args:    exactArgs(1, "one JOB-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
@@ -41,6 +45,7 @@ for a state machine encrypted with a customer managed KMS key needs kms:Decrypt.
 		}),
 	}
 	cmd.Flags().BoolVar(&opts.definition, "definition", false, "print the state machine's definition too")
+	cmd.Flags().BoolVar(&opts.suggest, "suggest", false, "list the parameters the definition suggests")
 	opts.awsOptions.register(cmd, f)
 	return cmd
 }
@@ -55,6 +60,17 @@ type describeJSON struct {
 	Definition json.RawMessage `json:"Definition"`
 	Versions   []versionJSON   `json:"Versions"`
 	Aliases    []aliasJSON     `json:"Aliases"`
+	// SuggestedParameters are the parameters the definition suggests, null
+	// without --suggest.
+	SuggestedParameters []suggestedJSON `json:"SuggestedParameters"`
+}
+
+// suggestedJSON is one suggested parameter in 'describe --suggest --json'.
+type suggestedJSON struct {
+	Name      string `json:"Name"`
+	Direction string `json:"Direction"`
+	DataType  string `json:"DataType"`
+	Optional  bool   `json:"Optional"`
 }
 
 type versionJSON struct {
@@ -81,6 +97,12 @@ func runDescribe(ctx context.Context, opts *describeOptions) error {
 	if err != nil {
 		return err
 	}
+	var suggested []sfn.Parameter
+	if opts.suggest {
+		if suggested, err = p.SuggestParameters(ctx, sfn.Job{ID: opts.jobARN}); err != nil {
+			return err
+		}
+	}
 	if opts.asJSON {
 		out := describeJSON{jobJSON: jobsJSON([]sfn.Job{d.Job})[0], LogGroupARN: d.LogGroupARN,
 			IncludeExecutionData: d.IncludeExecutionData, Versions: []versionJSON{}, Aliases: []aliasJSON{}}
@@ -93,10 +115,35 @@ func runDescribe(ctx context.Context, opts *describeOptions) error {
 		for _, a := range d.Aliases {
 			out.Aliases = append(out.Aliases, aliasJSON{ARN: a.ARN, Name: a.Name, CreatedAt: a.CreatedAt})
 		}
+		if opts.suggest {
+			out.SuggestedParameters = make([]suggestedJSON, 0, len(suggested))
+		}
+		for _, prm := range suggested {
+			out.SuggestedParameters = append(out.SuggestedParameters, suggestedJSON{Name: prm.Name,
+				Direction: string(prm.Direction), DataType: string(prm.DataType), Optional: prm.Optional})
+		}
 		return writeJSON(opts.io.out, out)
 	}
 	printDescription(opts.io.out, d)
+	if opts.suggest {
+		printSuggested(opts.io.out, suggested)
+	}
 	return nil
+}
+
+// printSuggested prints the suggested parameters: name, direction, data
+// type ("-" when the definition does not tell) and "optional".
+func printSuggested(w io.Writer, params []sfn.Parameter) {
+	fmt.Fprintf(w, "Suggested parameters (%d):\n", len(params))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, prm := range params {
+		note := ""
+		if prm.Optional {
+			note = "optional"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", prm.Name, prm.Direction, orDash(string(prm.DataType)), note)
+	}
+	tw.Flush()
 }
 
 func printDescription(w io.Writer, d sfn.JobDescription) {

@@ -20,8 +20,6 @@ type jobsOptions struct {
 	// observe sets the app's onCall, which counts the calls of discovery
 	// for the progress display.
 	observe func(onCall func(op string))
-	// suggest reads each job's definition for the parameters it suggests.
-	suggest bool
 }
 
 // newCmdJobs returns the jobs command, which calls runJobs (or runF: see
@@ -39,11 +37,7 @@ line counts the state machines described: with thousands of them, discovery take
 DescribeStateMachine quota.
 
 The region is --region, else $AWS_REGION, else $AWS_DEFAULT_REGION, else the region of the shared config
-profile ($AWS_PROFILE, else default), as for the AWS CLI.
-
---suggest also reads each job's definition (DescribeStateMachine with the definition: kms:Decrypt on an encrypted
-machine's key) and lists the parameters it suggests: the input properties the state machine reads and the output
-properties its last states write, with a data type where the definition tells it (SuggestParameters).`,
+profile ($AWS_PROFILE, else default), as for the AWS CLI.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return runWith(runF, runJobs)(cmd.Context(), opts)
@@ -51,7 +45,6 @@ properties its last states write, with a data type where the definition tells it
 	}
 	opts.awsOptions.register(cmd, f)
 	cmd.Flags().Lookup("region").Usage = regionHelpNoARN
-	cmd.Flags().BoolVar(&opts.suggest, "suggest", false, "also list the parameters each job's definition suggests")
 	return cmd
 }
 
@@ -74,66 +67,11 @@ func runJobs(ctx context.Context, opts *jobsOptions) error {
 		return err
 	}
 	prog.done(fmt.Sprintf("%d found", len(jobs)))
-	var suggested []suggestion
-	if opts.suggest {
-		suggested = suggestAll(ctx, p, jobs)
-	}
 	if opts.asJSON {
-		out := jobsJSON(jobs)
-		for i, s := range suggested {
-			out[i].SuggestedParameters, out[i].SuggestError = suggestedParamsJSON(s.params), s.err
-		}
-		return writeJSON(opts.io.out, out)
+		return writeJSON(opts.io.out, jobsJSON(jobs))
 	}
 	printJobs(opts.io.out, jobs)
-	printSuggestions(opts.io.out, jobs, suggested)
 	return nil
-}
-
-// suggestion is what SuggestParameters said of one job.
-type suggestion struct {
-	params []sfn.Parameter
-	err    *string
-}
-
-// suggestAll asks for the suggested parameters of every job, one at a time (DescribeStateMachine's rate limit
-// paces them). A job whose definition cannot be read keeps its error.
-func suggestAll(ctx context.Context, p *sfn.Provider, jobs []sfn.Job) []suggestion {
-	out := make([]suggestion, len(jobs))
-	for i, j := range jobs {
-		params, err := p.SuggestParameters(ctx, j)
-		if err != nil {
-			msg := err.Error()
-			out[i].err = &msg
-			continue
-		}
-		out[i].params = params
-	}
-	return out
-}
-
-// printSuggestions prints, under the jobs table, each job's suggested parameters.
-func printSuggestions(w io.Writer, jobs []sfn.Job, suggested []suggestion) {
-	for i, s := range suggested {
-		fmt.Fprintf(w, "\n%s suggests:\n", jobs[i].Name)
-		switch {
-		case s.err != nil:
-			fmt.Fprintf(w, "  (cannot read the definition: %s)\n", *s.err)
-			continue
-		case len(s.params) == 0:
-			fmt.Fprintln(w, "  (no parameters: the definition reads no input property and writes no known output)")
-			continue
-		}
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for _, prm := range s.params {
-			note := ""
-			if prm.Optional {
-				note = "optional"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", prm.Name, prm.Direction, orDash(string(prm.DataType)), note)
-		}
-		tw.Flush()
-	}
 }
 
 func printJobs(w io.Writer, jobs []sfn.Job) {
@@ -185,27 +123,6 @@ type jobJSON struct {
 	TracingEnabled               bool   `json:"TracingEnabled"`
 	RevisionID                   string `json:"RevisionID"`
 	Label                        string `json:"Label"`
-	// SuggestedParameters and SuggestError are set with --suggest (null
-	// without it): the job's suggested parameters, or why its definition
-	// could not be read.
-	SuggestedParameters []suggestedJSON `json:"SuggestedParameters"`
-	SuggestError        *string         `json:"SuggestError"`
-}
-
-// suggestedJSON is one suggested parameter in 'jobs --suggest --json'.
-type suggestedJSON struct {
-	Name      string `json:"Name"`
-	Direction string `json:"Direction"`
-	DataType  string `json:"DataType"`
-	Optional  bool   `json:"Optional"`
-}
-
-func suggestedParamsJSON(params []sfn.Parameter) []suggestedJSON {
-	out := make([]suggestedJSON, 0, len(params))
-	for _, p := range params {
-		out = append(out, suggestedJSON{Name: p.Name, Direction: string(p.Direction), DataType: string(p.DataType), Optional: p.Optional})
-	}
-	return out
 }
 
 func jobsJSON(jobs []sfn.Job) []jobJSON {

@@ -61,25 +61,26 @@ func TestPrintJobsSaysWhereExpressResultsAre(t *testing.T) {
 	}
 }
 
-// TestJobsSuggest runs 'jobs --suggest' against the local endpoint: each
-// job's definition is read and its parameters listed, in text and JSON.
-func TestJobsSuggest(t *testing.T) {
+// TestDescribeSuggest runs 'describe --suggest' against the local endpoint:
+// the job's definition is read and its parameters listed, in text and JSON.
+func TestDescribeSuggest(t *testing.T) {
 	env := localEndpoint(t)
-	code, stdout, stderr := runCLI(t, env, "jobs", "--suggest")
+	code, stdout, stderr := runCLI(t, env, "describe", smPrefix+"echo", "--suggest")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, "echo suggests:")
-	assert.Regexp(t, `\n  n +Input +number *\n  tag +InputOutput +- *\n  Doubled +Output +- *\n`, stdout)
-	assert.Contains(t, stdout, "fails suggests:\n  (no parameters")
+	assert.Regexp(t, `Suggested parameters \(3\):\n  n +Input +number *\n  tag +InputOutput +- *\n  Doubled +Output +- *\n`, stdout)
 
-	code, stdout, stderr = runCLI(t, env, "jobs", "--suggest", "--json")
+	code, stdout, stderr = runCLI(t, env, "describe", smPrefix+"fails", "--suggest")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, stdout, `"SuggestedParameters": [`)
+	assert.Contains(t, stdout, "Suggested parameters (0):\n")
+
+	code, stdout, stderr = runCLI(t, env, "describe", smPrefix+"echo", "--suggest", "--json")
+	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, `"Name": "n",
-        "Direction": "Input",
-        "DataType": "number",
-        "Optional": false`)
+      "Direction": "Input",
+      "DataType": "number",
+      "Optional": false`)
 
-	code, stdout, _ = runCLI(t, env, "jobs", "--json")
+	code, stdout, _ = runCLI(t, env, "describe", smPrefix+"echo", "--json")
 	require.Equal(t, 0, code)
 	assert.Contains(t, stdout, `"SuggestedParameters": null`, "without --suggest the field is there, null")
 }
