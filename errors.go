@@ -56,11 +56,20 @@ var (
 	// ErrOutcomeUnknown means a StartSyncExecution request was sent and its answer was lost: the HTTP client's
 	// Timeout or the caller's ctx ended, the connection dropped, or Step Functions answered with a server error. The
 	// execution may have run. Step Functions does not deduplicate Express executions, so starting it again may run
-	// it twice; the state machine's CloudWatch Logs tell whether it ran. For the same reason the idempotency key of
-	// such a start is spent: while the Provider remembers it (see Config.ExpressResultCapacity), a start with it
-	// fails with this kind too instead of running the execution again. Failures where Step Functions refused the
-	// request (an error answer other than a server error) are never this kind.
+	// it twice; the state machine's CloudWatch Logs tell whether it ran. When the state machine logs at level ALL
+	// and the Provider reads its logs, ExecutePipeline asks them before returning: a start found there is returned
+	// as a run (followed to its end for ExpressSync), and one that did not run is started again once (see
+	// ErrNotStarted), so this kind remains only when the logs cannot tell (no logs, another level, no
+	// permission, or ctx ended first). For the same reason the idempotency key of such a start is spent: while the
+	// Provider remembers it (see Config.ExpressResultCapacity), a start with it asks the logs again, or fails with
+	// this kind too instead of running the execution again. Failures where Step Functions refused the request (an
+	// error answer other than a server error) are never this kind.
 	ErrOutcomeUnknown = errors.New("outcome unknown, the execution may have run")
+	// ErrNotStarted means an Express start whose answer was lost (see ErrOutcomeUnknown) was found not to have run,
+	// twice: the state machine's CloudWatch Logs hold no ExecutionStarted event for it within
+	// Config.LogDeliveryAllowance of the failure, and the one new start ExecutePipeline made failed the same way.
+	// Nothing ran, so repeating the call is safe: it is retryable.
+	ErrNotStarted = errors.New("not started")
 	// ErrOutputNotApplied means some Output or InputOutput parameters were left unchanged because the
 	// execution output did not allow mapping them (see ApplyOutput).
 	ErrOutputNotApplied = errors.New("output not applied")
@@ -161,15 +170,16 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Retryable reports whether the failure is transient: repeating the same call later, unchanged, may succeed, and
 // repeating it cannot do anything twice. That holds for throttling (ErrThrottled), the quota of open executions
-// (ErrExecutionLimitExceeded, which frees up as executions end), server errors and lost connections of calls
-// that are safe to repeat, timeouts (context.DeadlineExceeded, which is also how Go reports the HTTP client's
-// Timeout), and STS failing to reach the identity provider (IDPCommunicationError). Every other error is
+// (ErrExecutionLimitExceeded, which frees up as executions end), Express starts found not to have run
+// (ErrNotStarted), server errors and lost connections of calls that are safe to repeat, timeouts
+// (context.DeadlineExceeded, which is also how Go reports the HTTP client's Timeout), and STS failing to reach the
+// identity provider (IDPCommunicationError). Every other error is
 // permanent until someone changes something: access, credentials, configuration, input, the resource, or the
 // host's own decision to stop (context.Canceled). ErrOutcomeUnknown is not retryable either: the execution may
 // have run, and repeating the start could run it again.
 func (e *Error) Retryable() bool {
 	switch e.Kind {
-	case ErrThrottled, ErrExecutionLimitExceeded:
+	case ErrThrottled, ErrExecutionLimitExceeded, ErrNotStarted:
 		return true
 	case nil:
 	default:

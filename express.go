@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/google/uuid"
 	"golang.org/x/sync/singleflight"
 
@@ -40,9 +41,10 @@ const (
 // callers of this Provider share the winner's start, other replicas sharing the store wait for its record)
 // return the recorded run, or ErrIdempotencyConflict for a different input. A caller waiting on another's start
 // stops waiting when its own ctx ends; if the start fails before its request went out, its claim is released and
-// a waiter whose ctx is still live starts the run itself. After a start whose answer was lost (ErrOutcomeUnknown)
-// the key is spent: its claim is kept until it expires, and while this Provider remembers the key a start with
-// it is ErrOutcomeUnknown too.
+// a waiter whose ctx is still live starts the run itself. A start whose answer was lost (ErrOutcomeUnknown) is
+// resolved from the state machine's logs where they can tell (see runExpress); where they cannot, the key is
+// spent: its claim is kept until it expires, and while this Provider remembers the key a start with it asks the
+// logs again, and is ErrOutcomeUnknown too while they cannot tell.
 func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRun, error) {
 	if p.expressMode == ExpressAsync {
 		if err := p.checkAsyncLogging(ctx, r); err != nil {
@@ -93,8 +95,20 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 // claimAndRunExpress claims r's execution name in the result store and runs the execution when this caller
 // wins, or returns the record of the run the name already denotes.
 func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	if _, spent := p.spent.get(r.name); spent {
-		return expressstore.Result{}, spentKey(r)
+	if lost, spent := p.spent.get(r.name); spent {
+		rec, ran, why := p.resolveLostStart(ctx, r, lost)
+		switch {
+		case why != nil:
+			return expressstore.Result{}, spentKey(r, why)
+		case ran:
+			p.spent.remove(r.name)
+			return rec, nil
+		}
+		// It did not run: give up the claim the lost start kept, and start afresh.
+		if err := p.results.Release(ctx, r.name, p.owner); err != nil {
+			return expressstore.Result{}, p.storeError(ctx, r.job.ID, "release the execution name "+r.name, err)
+		}
+		p.spent.remove(r.name)
 	}
 	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
 		InputDigest: digest, Owner: p.owner}
@@ -124,11 +138,40 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 }
 
 // runExpress runs one Express execution with StartSyncExecution and records its result, or with ExpressAsync
-// starts it (see startAsyncExpress).
+// starts it (see startAsyncExpress). A start whose answer was lost (ErrOutcomeUnknown) is looked for in the state
+// machine's CloudWatch Logs before anything is returned (see resolveLostStart): found, it is the run; not run, it
+// is started once more; when the logs cannot tell, the error stands and r's idempotency key is spent.
 func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
+	start := p.startSyncExpress
 	if p.expressMode == ExpressAsync {
-		return p.startAsyncExpress(ctx, r, digest)
+		start = p.startAsyncExpress
 	}
+	for restarted := false; ; restarted = true {
+		lost := lostStart{Sent: p.now(), Digest: digest}
+		rec, err := start(ctx, r, digest)
+		if !errors.Is(err, ErrOutcomeUnknown) {
+			return rec, err
+		}
+		lost.Failed = p.now()
+		rec, ran, why := p.resolveLostStart(ctx, r, lost)
+		switch {
+		case why != nil:
+			if r.idempotent {
+				p.spent.put(r.name, lost) // the key is spent: see spentKey
+			}
+			return expressstore.Result{}, unresolvedLostStart(err, why)
+		case ran:
+			return rec, nil
+		case restarted:
+			return expressstore.Result{}, notStarted(r, err, p.logDelivery)
+		}
+		p.log.LogAttrs(ctx, slog.LevelWarn, "an Express start whose answer was lost did not run; starting it again",
+			slog.String("job", r.job.ID), slog.String("name", r.name))
+	}
+}
+
+// startSyncExpress runs one Express execution with StartSyncExecution and records its result.
+func (p *Provider) startSyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
 	out, err := sendExpressStart(ctx, p, r, apiStartSyncExecution,
 		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error) {
 			return p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
@@ -158,19 +201,22 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 	p.log.LogAttrs(ctx, slog.LevelInfo, "ran Express execution",
 		slog.String("job", r.job.ID), slog.String("run", rec.RunID), slog.String("status", rec.Status),
 		slog.Int("input_bytes", len(r.input)), slog.Int("output_bytes", len(rec.Output)))
-	// The run has happened: record it even when the caller's ctx has just ended.
-	if err := p.results.Put(context.WithoutCancel(ctx), rec); err != nil {
-		// The caller still gets the run; only later lookups of it (and of its key) miss it.
-		p.log.LogAttrs(ctx, slog.LevelWarn, "could not record an Express result",
-			slog.String("run", rec.RunID), slog.String("error", err.Error()))
-	}
+	p.record(ctx, rec, "could not record an Express result")
 	return rec, nil
+}
+
+// record puts rec in the result store, even when the caller's ctx has just ended: the run has happened. A failure
+// is logged with msg; the caller still gets the run, only later lookups of it (and of its key) miss it.
+func (p *Provider) record(ctx context.Context, rec expressstore.Result, msg string) {
+	if err := p.results.Put(context.WithoutCancel(ctx), rec); err != nil {
+		p.log.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("run", rec.RunID), slog.String("error", err.Error()))
+	}
 }
 
 // sendExpressStart makes the call (of api, StartSyncExecution or StartExecution) that starts the Express execution
 // of r. Step Functions does not deduplicate Express names, so the call's retries are limited to throttling (see
-// retryThrottlesOnly), and a request that may have been processed and whose answer was lost is ErrOutcomeUnknown,
-// which spends r's idempotency key (see spentKey).
+// retryThrottlesOnly), and a request that may have been processed and whose answer was lost is ErrOutcomeUnknown
+// (see outcomeUnknown).
 func sendExpressStart[Out any](ctx context.Context, p *Provider, r startRequest, api string,
 	call func(ctx context.Context, optFns ...func(*sfn.Options)) (Out, error)) (Out, error) {
 	var zero Out
@@ -184,9 +230,6 @@ func sendExpressStart[Out any](ctx context.Context, p *Provider, r startRequest,
 		return out, nil
 	case !sent.mayHaveRun.Load():
 		return zero, p.classify(ctx, api, r.job.ID, err)
-	}
-	if r.idempotent {
-		p.spent.put(r.name, struct{}{}) // the key is spent: see spentKey
 	}
 	p.log.LogAttrs(ctx, slog.LevelWarn, "lost the answer of "+api+"; the Express execution may have run",
 		slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
@@ -327,21 +370,34 @@ func isConnectError(err error) bool {
 }
 
 // outcomeUnknown is the ErrOutcomeUnknown error of the start r of an Express execution (a call of api) whose request
-// was sent and whose answer was lost (err).
+// was sent and whose answer was lost (err), or was a server error.
+//
+// A 5xx answer is treated as a lost one. What Step Functions guarantees for a server error of StartSyncExecution or
+// StartExecution is not documented (UNCONFIRMED): it may come from a front end that never passed the request on, or
+// after the execution started (StartSyncExecution answers when the execution ends, up to 5 minutes later). So after
+// a 5xx the execution may have run, and only its logs can tell. (sfnlocal answers its injected 500 and 503 before
+// anything runs, and drops a connection after the execution ran: resolveLostStart tells the two apart.)
 func outcomeUnknown(r startRequest, api string, err error) *Error {
-	return &Error{Op: "ExecutePipeline", API: api, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err,
-		Hint: "the request reached Step Functions but its answer was lost, so the Express execution " + r.name +
-			" may have run, and starting it again may run it twice: look for it in the state machine's CloudWatch Logs first"}
+	e := &Error{Op: "ExecutePipeline", API: api, Kind: ErrOutcomeUnknown, Resource: r.job.ID, Err: err}
+	look := ", and starting it again may run it twice: look for it in the state machine's CloudWatch Logs first " +
+		"(level ALL logs its ExecutionStarted event)"
+	if status := serverErrorStatus(err); status != 0 {
+		e.Hint = fmt.Sprintf("Step Functions answered HTTP %d; whether it ran the Express execution %s before failing "+
+			"is not documented, so it may have run%s", status, r.name, look)
+	} else {
+		e.Hint = "the request reached Step Functions but its answer was lost, so the Express execution " + r.name +
+			" may have run" + look
+	}
+	return e
 }
 
-// spentKey is the ErrOutcomeUnknown error of an idempotent Express start whose key an earlier start lost the answer
-// of.
-func spentKey(r startRequest) *Error {
-	return &Error{Op: "ExecutePipeline", Kind: ErrOutcomeUnknown, Resource: r.job.ID,
-		Err: errors.New("an earlier start with this idempotency key lost its answer, so its execution may have run; " +
-			"it is not started again"),
-		Hint: "look for execution " + r.name + " in the state machine's CloudWatch Logs; start with a new idempotency key " +
-			"to run it again"}
+// serverErrorStatus returns the HTTP status of err's answer when it is a server error (5xx), or 0.
+func serverErrorStatus(err error) int {
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) && re.HTTPStatusCode() >= 500 {
+		return re.HTTPStatusCode()
+	}
+	return 0
 }
 
 // newOwner names a Provider in the claims of idempotent Express starts: the host, the process and a random

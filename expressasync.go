@@ -68,10 +68,8 @@ func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest
 	}
 	p.log.LogAttrs(ctx, slog.LevelInfo, "started Express execution asynchronously",
 		slog.String("job", r.job.ID), slog.String("run", rec.RunID), slog.Int("input_bytes", len(r.input)))
-	if err := p.results.Put(context.WithoutCancel(ctx), rec); err != nil {
-		// The run goes on; its status is still found in the logs (by its name's time for Polysync-<UUIDv7>).
-		p.log.LogAttrs(ctx, slog.LevelWarn, "could not record an asynchronous Express start",
-			slog.String("run", rec.RunID), slog.String("error", err.Error()))
-	}
+	// Not recorded, the run goes on; its status is still found in the logs (by its name's time for
+	// Polysync-<UUIDv7>).
+	p.record(ctx, rec, "could not record an asynchronous Express start")
 	return rec, nil
 }

@@ -73,7 +73,7 @@ func (p *Provider) expressStatuses(ctx context.Context, ls []*expressLookup) {
 
 // withoutLogs answers for a run the store does not hold the end of, when this Provider reads no logs.
 func (p *Provider) withoutLogs(l *expressLookup) {
-	if l.held && p.now().Before(l.started.Add(maxExpressDuration+defaultLogDeliveryAllowance)) {
+	if l.held && p.now().Before(l.started.Add(maxExpressDuration+p.logDelivery)) {
 		return // a RUNNING record, young enough to be running still
 	}
 	l.err = &Error{Op: l.op, Kind: ErrRunNotFound, Resource: l.runID,
@@ -144,7 +144,8 @@ func (p *Provider) readLoggedEnds(ctx context.Context, ls []*expressLookup) {
 // searchLogGroup runs one findLoggedEnds query for q and applies its answer to q's runs.
 func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	now := p.now()
-	query := logSearchQuery{LogGroupARN: q.group, Runs: make(map[string]time.Time, len(q.runs)), Now: now}
+	query := logSearchQuery{LogGroupARN: q.group, Runs: make(map[string]time.Time, len(q.runs)), Now: now,
+		DeliveryAllowance: p.logDelivery}
 	for _, l := range q.runs {
 		started := l.started
 		if started.IsZero() {

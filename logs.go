@@ -41,9 +41,6 @@ const (
 	// logClockSkew widens the window for the difference between this host's clock (which dates a run's start) and
 	// AWS's (which dates its events).
 	logClockSkew = time.Minute
-	// defaultLogDeliveryAllowance is how long after a run's latest possible end its terminal event may still arrive;
-	// CloudWatch Logs delivery is best effort, usually within seconds.
-	defaultLogDeliveryAllowance = 5 * time.Minute
 	// maxLogPages bounds the FilterLogEvents pages one search reads (each at most 10,000 events or 1 MB).
 	maxLogPages = 100
 	// maxLogMessageBytes bounds a log event that is parsed: CloudWatch Logs events are at most 1 MB.
@@ -123,7 +120,7 @@ type logSearchQuery struct {
 	// Now is the time of the search.
 	Now time.Time
 	// DeliveryAllowance is how long after a run's latest possible end its events may still arrive; zero means
-	// defaultLogDeliveryAllowance.
+	// DefaultLogDeliveryAllowance.
 	DeliveryAllowance time.Duration
 	// Pattern is the filterPattern; empty means terminalEventsPattern. A narrower one (see runEndPattern) must
 	// still select only terminal events.
@@ -231,7 +228,7 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 	}
 	allowance := q.DeliveryAllowance
 	if allowance <= 0 {
-		allowance = defaultLogDeliveryAllowance
+		allowance = DefaultLogDeliveryAllowance
 	}
 	for arn, started := range q.Runs {
 		switch _, found := res.Found[arn]; {

@@ -288,6 +288,14 @@ type Config struct {
 	// largest output, or all 1000 of up to 64 KiB). The latest result is always kept. Ignored with
 	// ExpressResults.
 	ExpressResultBytes int
+	// LogDeliveryAllowance is how long CloudWatch Logs may take to deliver an event a state machine logged.
+	// Delivery is best effort, usually within seconds. The Provider waits this long for events before it
+	// concludes from their absence: that an Express start whose answer was lost did not run (no
+	// ExecutionStarted this long after the failure; see ErrOutcomeUnknown), or that a run whose end is not
+	// in the logs this long after its latest possible end is not found. Default
+	// DefaultLogDeliveryAllowance (5 minutes); a shorter one answers sooner and risks running a lost start twice
+	// when delivery is slower.
+	LogDeliveryAllowance time.Duration
 }
 
 // ExpressMode is how ExecutePipeline runs Express state machines (Config.ExpressMode).
@@ -328,6 +336,7 @@ const (
 	DefaultNotFoundGrace         = 30 * time.Second
 	DefaultExpressResultCapacity = 1000
 	DefaultExpressResultBytes    = 64 << 20
+	DefaultLogDeliveryAllowance  = 5 * time.Minute
 	// startedCapacity bounds the record of recent Standard starts used for NotFoundGrace.
 	startedCapacity = 10000
 )
@@ -362,6 +371,7 @@ func (cfg Config) withDefaults() Config {
 	setDefault(&cfg.NotFoundGrace, DefaultNotFoundGrace)
 	setDefault(&cfg.ExpressResultCapacity, DefaultExpressResultCapacity)
 	setDefault(&cfg.ExpressResultBytes, DefaultExpressResultBytes)
+	setDefault(&cfg.LogDeliveryAllowance, DefaultLogDeliveryAllowance)
 	return cfg
 }
 
@@ -418,12 +428,13 @@ type Provider struct {
 	limiters             limiterSet
 	discoveryConcurrency int
 	notFoundGrace        time.Duration
+	logDelivery          time.Duration // Config.LogDeliveryAllowance
 	now                  func() time.Time
 	sleep                func(ctx context.Context, d time.Duration) error
 
 	results       expressstore.Store      // Express results (Config.ExpressResults)
 	owner         string                  // names this Provider in the claims of idempotent Express starts
-	spent         *lru[string, struct{}]  // names of idempotent Express starts whose answer was lost
+	spent         *lru[string, lostStart] // idempotent Express starts whose answer was lost, by execution name
 	expressFlight singleflight.Group      // idempotent Express starts in flight, by execution name
 	started       *lru[string, time.Time] // recent Standard starts by run ID
 
@@ -481,6 +492,8 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.ExpressResultCapacity %d is negative", cfg.ExpressResultCapacity)
 	case cfg.ExpressResultBytes < 0:
 		return invalid(op, "Config.ExpressResultBytes %d is negative", cfg.ExpressResultBytes)
+	case cfg.LogDeliveryAllowance < 0:
+		return invalid(op, "Config.LogDeliveryAllowance %v is negative", cfg.LogDeliveryAllowance)
 	case cfg.ExpressMode != ExpressSync && cfg.ExpressMode != ExpressAsync:
 		return invalid(op, "Config.ExpressMode %d is neither ExpressSync nor ExpressAsync", int(cfg.ExpressMode))
 	}
@@ -563,6 +576,7 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 		log:                  cfg.Logger,
 		discoveryConcurrency: cfg.DiscoveryConcurrency,
 		notFoundGrace:        cfg.NotFoundGrace,
+		logDelivery:          cfg.LogDeliveryAllowance,
 		now:                  time.Now,
 		sleep:                sleepCtx,
 		limiters:             limiters,
@@ -579,7 +593,7 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 		})
 	}
 	p.owner = newOwner()
-	p.spent = newLRU[string, struct{}](cfg.ExpressResultCapacity)
+	p.spent = newLRU[string, lostStart](cfg.ExpressResultCapacity)
 	p.started = newLRU[string, time.Time](startedCapacity)
 	p.sweeps = newSweepStats(sweepStatsCapacity)
 	p.tracker = newTracker(p)

@@ -49,7 +49,8 @@ func TestConfigWithDefaults(t *testing.T) {
 	got := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3}.withDefaults()
 	want := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3, MaxBackoff: DefaultMaxBackoff,
 		CredentialTimeout: DefaultCredentialTimeout, DiscoveryConcurrency: DefaultDiscoveryConcurrency,
-		ExpressResultCapacity: DefaultExpressResultCapacity, ExpressResultBytes: DefaultExpressResultBytes}
+		ExpressResultCapacity: DefaultExpressResultCapacity, ExpressResultBytes: DefaultExpressResultBytes,
+		LogDeliveryAllowance: DefaultLogDeliveryAllowance}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("withDefaults() = %+v, want %+v (zero fields defaulted, set ones kept, a negative grace kept)", got, want)
 	}

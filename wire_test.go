@@ -412,6 +412,7 @@ func TestWireStartSyncExecutionOutcomeUnknown(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newWireServer(t)
 			w.handle("StartSyncExecution", func(map[string]any) (int, any) { return tt.answer() })
+			w.handle("DescribeStateMachine", unloggedExpress) // the logs cannot tell whether it ran
 			p := w.provider(Config{HTTPClient: tt.client, MaxAttempts: 2})
 			if tt.closed {
 				w.srv.Close()
@@ -451,6 +452,12 @@ func TestWireStartSyncExecutionOutcomeUnknown(t *testing.T) {
 	}
 }
 
+// unloggedExpress answers DescribeStateMachine for testExpress, which does not log to CloudWatch Logs.
+func unloggedExpress(map[string]any) (int, any) {
+	return 200, map[string]any{"stateMachineArn": testExpress, "name": "fast", "type": "EXPRESS", "status": "ACTIVE",
+		"definition": "{}", "roleArn": "arn:aws:iam::123456789012:role/r", "creationDate": epoch(t0)}
+}
+
 // slowAnswer answers a StartSyncExecution after the clients of TestWireStartSyncExecutionOutcomeUnknown gave up.
 func slowAnswer() (int, any) {
 	time.Sleep(300 * time.Millisecond)
@@ -481,6 +488,7 @@ func TestWireStartSyncExecutionRetriesOnlyThrottles(t *testing.T) {
 				return 200, map[string]any{"executionArn": "arn:aws:states:eu-west-1:123456789012:express:fast:x:5c2a4f6e-1b7d-4e1c-9a4b-2f6d8e0c1a3b",
 					"status": "SUCCEEDED", "startDate": epoch(t0), "stopDate": epoch(t0), "output": "{}"}
 			})
+			w.handle("DescribeStateMachine", unloggedExpress)
 			p := w.provider(Config{})
 			_, _ = p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
 			if got := len(w.calls("StartSyncExecution")); got != tt.wantCalls {
