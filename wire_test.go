@@ -345,6 +345,7 @@ func TestNewValidation(t *testing.T) {
 		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListActivities": {}}}, `unknown API "ListActivities"`},
 		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
 		{"negative Express bytes", Config{Region: "eu-west-1", ExpressResultBytes: -1}, "Config.ExpressResultBytes -1 is negative"},
+		{"negative log delivery allowance", Config{Region: "eu-west-1", LogDeliveryAllowance: -time.Second}, "Config.LogDeliveryAllowance -1s is negative"},
 		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
 		{"nil pointer HTTP client", Config{Region: "eu-west-1", HTTPClient: (*http.Client)(nil)}, "Config.HTTPClient is a nil *http.Client"},
 		{"HTTP client timeout shorter than an Express run", Config{Region: "eu-west-1", HTTPClient: &http.Client{Timeout: 30 * time.Second}},

@@ -1,0 +1,210 @@
+package stepfunctions_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/sfnlocal"
+)
+
+// Delivery of sfnlocal's log events in these tests, and the allowance the Providers give it.
+const (
+	lostLogDelay     = 150 * time.Millisecond
+	lostLogAllowance = 750 * time.Millisecond
+)
+
+// lostStartEnv serves sfnlocal with faults and a log delivery delay, and creates an Express state machine logging
+// at level (none when empty) whose task answers {"total":42}.
+func lostStartEnv(t *testing.T, level types.LogLevel, faults ...sfnlocal.Fault) (*localEnv, stepfunctions.Job, *taskLog) {
+	t.Helper()
+	opts := []sfnlocal.Option{sfnlocal.WithLogDeliveryDelay(lostLogDelay)}
+	for _, f := range faults {
+		opts = append(opts, sfnlocal.WithFault(f))
+	}
+	e := newLocalEnv(t, opts...)
+	tasks := e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "invoices", typ: types.StateMachineTypeExpress, logging: level})
+	return e, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, tasks
+}
+
+// lostStartProvider is a Provider reading the env's logs with a short delivery allowance.
+func (e *localEnv) lostStartProvider(cfg stepfunctions.Config) *stepfunctions.Provider {
+	cfg.LogsEndpoint, cfg.LogDeliveryAllowance = e.url, lostLogAllowance
+	return e.provider(cfg)
+}
+
+var lostParams = []stepfunctions.Parameter{
+	{Name: "invoice", Value: "I-7"},
+	{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
+}
+
+// Each fault sfnlocal injects into StartSyncExecution, against a state machine logging at level ALL: a dropped
+// connection (the execution ran) is found in the logs and returned as the run; a 500 or 503 (sfnlocal answers
+// them before anything runs) leaves no ExecutionStarted in the logs, so the execution is started once more. Either
+// way it ran once, the host gets its result, and the key is bound to it.
+func TestLocalExpressLostStartResolvedFromLogs(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     sfnlocal.Fault
+		wantCalls int // StartSyncExecution calls
+	}{
+		{"connection dropped after it ran", sfnlocal.Fault{DropConnection: true}, 1},
+		{"500 before it ran", sfnlocal.Fault{Code: "InternalFailure"}, 2},
+		{"503 before it ran", sfnlocal.Fault{Code: "ServiceUnavailable", Status: 503}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fault.Operation, tt.fault.Call = "StartSyncExecution", 1
+			e, job, tasks := lostStartEnv(t, types.LogLevelAll, tt.fault)
+			p := e.lostStartProvider(stepfunctions.Config{})
+			ctx := context.Background()
+			run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess ||
+				paramValues(run.Status.Parameters)["total"] != "42" {
+				t.Fatalf("ExecutePipeline() = %+v, %v; want Success with total 42", run, err)
+			}
+			if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != tt.wantCalls {
+				t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and %d", ran, calls, tt.wantCalls)
+			}
+			again, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if err != nil || again.RunID != run.RunID || e.calls("StartSyncExecution") != tt.wantCalls {
+				t.Errorf("ExecutePipeline(same key) = %+v, %v; want run %s without a new start", again, err, run.RunID)
+			}
+			st, err := p.GetPipelineRunStatus(ctx, run.RunID, lostParams)
+			if err != nil || st.State != stepfunctions.RunStateSuccess || paramValues(st.Parameters)["total"] != "42" {
+				t.Errorf("GetPipelineRunStatus() = %+v, %v; want Success with total 42", st, err)
+			}
+		})
+	}
+}
+
+// Without logs that can tell, each fault stays ErrOutcomeUnknown (a 5xx too: what Step Functions guarantees for it
+// is not documented), its hint saying what happened and why the logs could not tell, and the key is spent.
+func TestLocalExpressLostStartWithoutLogs(t *testing.T) {
+	tests := []struct {
+		name  string
+		level types.LogLevel
+		fault sfnlocal.Fault
+		want  []string // in the error
+	}{
+		{"dropped, logs off", "", sfnlocal.Fault{DropConnection: true}, []string{"its answer was lost", "level OFF"}},
+		{"500, logs off", "", sfnlocal.Fault{Code: "InternalFailure"}, []string{"answered HTTP 500", "is not documented", "level OFF"}},
+		{"503, level ERROR", types.LogLevelError, sfnlocal.Fault{Code: "ServiceUnavailable", Status: 503},
+			[]string{"answered HTTP 503", "level ERROR, not ALL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fault.Operation, tt.fault.Call = "StartSyncExecution", 1
+			e, job, _ := lostStartEnv(t, tt.level, tt.fault)
+			p := e.lostStartProvider(stepfunctions.Config{})
+			ctx := context.Background()
+			_, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) || stepfunctions.IsRetryable(err) {
+				t.Fatalf("ExecutePipeline() error = %v; want ErrOutcomeUnknown, not retryable", err)
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("ExecutePipeline() error = %v; want it to say %q", err, s)
+				}
+			}
+			_, err = p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "new idempotency key") {
+				t.Errorf("ExecutePipeline(same key) error = %v; want ErrOutcomeUnknown naming a new idempotency key", err)
+			}
+			if n := e.calls("StartSyncExecution"); n != 1 {
+				t.Errorf("%d StartSyncExecution calls, want 1", n)
+			}
+			if n := e.calls("FilterLogEvents"); n != 0 {
+				t.Errorf("%d FilterLogEvents calls for a state machine whose logs cannot tell, want 0", n)
+			}
+		})
+	}
+}
+
+// A start that fails twice before running returns ErrNotStarted, which is retryable; the host's retry runs it once.
+func TestLocalExpressLostStartNotStartedTwice(t *testing.T) {
+	e, job, tasks := lostStartEnv(t, types.LogLevelAll,
+		sfnlocal.Fault{Operation: "StartSyncExecution", Call: 1, Code: "InternalFailure"},
+		sfnlocal.Fault{Operation: "StartSyncExecution", Call: 2, Code: "ServiceUnavailable", Status: 503})
+	p := e.lostStartProvider(stepfunctions.Config{})
+	ctx := context.Background()
+	_, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if !errors.Is(err, stepfunctions.ErrNotStarted) || errors.Is(err, stepfunctions.ErrOutcomeUnknown) ||
+		!stepfunctions.IsRetryable(err) || !strings.Contains(err.Error(), "did not run") {
+		t.Fatalf("ExecutePipeline() error = %v; want ErrNotStarted, retryable, saying it did not run", err)
+	}
+	if ran := len(tasks.all()); ran != 0 {
+		t.Fatalf("the task ran %d times, want 0", ran)
+	}
+	run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+		t.Fatalf("ExecutePipeline() again = %+v, %v; want Success", run, err)
+	}
+	if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != 3 {
+		t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and 3", ran, calls)
+	}
+}
+
+// A caller whose ctx ends before the logs could tell gets ErrOutcomeUnknown and the key is spent; the next start
+// with the key asks the logs again, from the first start's time: it returns the run that did run, or starts the
+// one that did not.
+func TestLocalExpressLostStartSpentKeyAsksTheLogsAgain(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     sfnlocal.Fault
+		wantCalls int
+	}{
+		{"it ran", sfnlocal.Fault{DropConnection: true}, 1},
+		{"it did not run", sfnlocal.Fault{Code: "InternalFailure"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.fault.Operation, tt.fault.Call = "StartSyncExecution", 1
+			e, job, tasks := lostStartEnv(t, types.LogLevelAll, tt.fault)
+			p := e.lostStartProvider(stepfunctions.Config{})
+			short, cancel := context.WithTimeout(context.Background(), lostLogDelay/3)
+			defer cancel()
+			_, err := p.ExecutePipeline(short, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) {
+				t.Fatalf("ExecutePipeline(ctx ending before the logs can tell) error = %v; want ErrOutcomeUnknown", err)
+			}
+			run, err := p.ExecutePipeline(context.Background(), job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+				t.Fatalf("ExecutePipeline(same key) = %+v, %v; want Success", run, err)
+			}
+			if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != tt.wantCalls {
+				t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and %d", ran, calls, tt.wantCalls)
+			}
+		})
+	}
+}
+
+// With ExpressAsync, a StartExecution whose connection dropped after the run started is found in the logs and
+// returned (as it is when found: here it has ended by then), and its key is bound to it.
+func TestLocalExpressLostAsyncStartResolvedFromLogs(t *testing.T) {
+	e, job, tasks := lostStartEnv(t, types.LogLevelAll,
+		sfnlocal.Fault{Operation: "StartExecution", Call: 1, DropConnection: true})
+	p := e.lostStartProvider(stepfunctions.Config{ExpressMode: stepfunctions.ExpressAsync})
+	ctx := context.Background()
+	run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if err != nil || !strings.Contains(run.RunID, ":express:invoices:") {
+		t.Fatalf("ExecutePipeline(async) = %+v, %v; want the Express run", run, err)
+	}
+	again, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if err != nil || again.RunID != run.RunID {
+		t.Errorf("ExecutePipeline(same key) = %+v, %v; want run %s", again, err, run.RunID)
+	}
+	st, err := p.WaitPipelineRun(ctx, run.RunID, lostParams, stepfunctions.WithPollInterval(20*time.Millisecond))
+	if err != nil || st.State != stepfunctions.RunStateSuccess || paramValues(st.Parameters)["total"] != "42" {
+		t.Errorf("WaitPipelineRun() = %+v, %v; want Success with total 42", st, err)
+	}
+	if ran, calls := len(tasks.all()), e.calls("StartExecution"); ran != 1 || calls != 1 {
+		t.Errorf("the task ran %d times with %d StartExecution calls, want 1 and 1", ran, calls)
+	}
+}
