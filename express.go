@@ -110,11 +110,9 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 		}
 		p.spent.remove(r.name)
 	}
-	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
-		InputDigest: digest, Owner: p.owner}
-	rec, won, err := expressstore.ClaimOrWait(ctx, p.results, claim, expressClaimTTL, expressClaimPoll)
+	rec, won, err := p.claimExpressName(ctx, r, digest)
 	if err != nil {
-		return expressstore.Result{}, p.storeError(ctx, r.job.ID, "claim the execution name "+r.name, err)
+		return expressstore.Result{}, err
 	}
 	if !won {
 		if rec.RunID != "" {
@@ -137,10 +135,23 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 	return rec, nil
 }
 
+// claimExpressName claims r's execution name in the result store for a start with input digest (see
+// expressstore.ClaimOrWait).
+func (p *Provider) claimExpressName(ctx context.Context, r startRequest, digest string) (expressstore.Result, bool, error) {
+	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
+		InputDigest: digest, Owner: p.owner}
+	rec, won, err := expressstore.ClaimOrWait(ctx, p.results, claim, expressClaimTTL, expressClaimPoll)
+	if err != nil {
+		return expressstore.Result{}, false, p.storeError(ctx, r.job.ID, "claim the execution name "+r.name, err)
+	}
+	return rec, won, nil
+}
+
 // runExpress runs one Express execution with StartSyncExecution and records its result, or with ExpressAsync
 // starts it (see startAsyncExpress). A start whose answer was lost (ErrOutcomeUnknown) is looked for in the state
 // machine's CloudWatch Logs before anything is returned (see resolveLostStart): found, it is the run; not run, it
-// is started once more; when the logs cannot tell, the error stands and r's idempotency key is spent.
+// is started once more (an idempotent one after claiming its name afresh, since the wait may have outlived the
+// claim); when the logs cannot tell, the error stands and r's idempotency key is spent.
 func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
 	start := p.startSyncExpress
 	if p.expressMode == ExpressAsync {
@@ -164,6 +175,17 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 			return rec, nil
 		case restarted:
 			return expressstore.Result{}, notStarted(r, err, p.logDelivery)
+		}
+		if r.idempotent {
+			// The wait for the logs may have outlived the claim of the name, which another start of the key may
+			// hold now: claim it afresh, and return that start's run instead if it has one.
+			if err := p.results.Release(ctx, r.name, p.owner); err != nil {
+				return expressstore.Result{}, p.storeError(ctx, r.job.ID, "release the execution name "+r.name, err)
+			}
+			rec, won, err := p.claimExpressName(ctx, r, digest)
+			if err != nil || !won {
+				return rec, err
+			}
 		}
 		p.log.LogAttrs(ctx, slog.LevelWarn, "an Express start whose answer was lost did not run; starting it again",
 			slog.String("job", r.job.ID), slog.String("name", r.name))

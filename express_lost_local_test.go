@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
@@ -206,5 +207,52 @@ func TestLocalExpressLostAsyncStartResolvedFromLogs(t *testing.T) {
 	}
 	if ran, calls := len(tasks.all()), e.calls("StartExecution"); ran != 1 || calls != 1 {
 		t.Errorf("the task ran %d times with %d StartExecution calls, want 1 and 1", ran, calls)
+	}
+}
+
+// shortClaims is a result store whose claims expire after ttl, whatever the Provider asks for.
+type shortClaims struct {
+	expressstore.Store
+	ttl time.Duration
+}
+
+func (s shortClaims) Claim(ctx context.Context, c expressstore.Result, _ time.Duration) (expressstore.Result, bool, error) {
+	return s.Store.Claim(ctx, c, s.ttl)
+}
+
+// A start waiting out the logs for a lost start that did not run may outlive its claim of the name; another
+// replica's start of the key that took the name over meanwhile is the run, and the first does not start it again.
+func TestLocalExpressLostStartOutlivesItsClaim(t *testing.T) {
+	// Events are delivered late, so the first replica does not find the second's run in the logs either: it
+	// concludes that its own start did not run.
+	e := newLocalEnv(t, sfnlocal.WithLogDeliveryDelay(time.Hour),
+		sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartSyncExecution", Call: 1, Code: "InternalFailure"}))
+	tasks := e.registerTasks(`{"total":42}`, nil)
+	job := stepfunctions.Job{ID: e.create(machineSpec{name: "invoices", typ: types.StateMachineTypeExpress,
+		logging: types.LogLevelAll}), Type: stepfunctions.TypeExpress}
+	store := shortClaims{Store: expressstore.NewMemory(), ttl: lostLogAllowance / 4}
+	first := e.lostStartProvider(stepfunctions.Config{ExpressResults: store})
+	second := e.lostStartProvider(stepfunctions.Config{ExpressResults: store})
+	ctx := context.Background()
+	type result struct {
+		run stepfunctions.PipelineRun
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		run, err := first.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+		done <- result{run, err}
+	}()
+	time.Sleep(lostLogAllowance / 2) // the first start failed, its claim expired, and the logs cannot tell yet
+	run, err := second.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+		t.Fatalf("ExecutePipeline() on the second replica = %+v, %v; want Success", run, err)
+	}
+	got := <-done
+	if got.err != nil || got.run.RunID != run.RunID {
+		t.Errorf("ExecutePipeline() on the first replica = %+v, %v; want the second's run %s", got.run, got.err, run.RunID)
+	}
+	if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != 2 {
+		t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and 2", ran, calls)
 	}
 }
