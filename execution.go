@@ -42,6 +42,10 @@ const namePrefix = "Polysync-"
 // give its runs' results (level ALL with includeExecutionData to a log group) is refused with ErrNotSupported
 // before anything starts.
 //
+// An Express start whose answer was lost is looked for in the state machine's CloudWatch Logs before
+// ExecutePipeline returns, where it logs at level ALL (see ErrOutcomeUnknown and ErrNotStarted); a run found there
+// is returned without a Status when its end is not known by the time ctx ends, or not logged in full.
+//
 // The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
 // started when validation fails (ErrInvalidInput).
 //
