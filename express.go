@@ -121,6 +121,13 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 		}
 		return rec, nil // a run, or another start's claim with another input: startExpress compares the digest
 	}
+	if p.resultsLocal {
+		// No other process shares this Provider's store: another one may have run the key already, which only
+		// the state machine's logs can tell.
+		if rec, ran := p.findStartedElsewhere(ctx, r, digest); ran {
+			return rec, nil
+		}
+	}
 	rec, err = p.runExpress(ctx, r, digest)
 	if err != nil {
 		if !errors.Is(err, ErrOutcomeUnknown) {

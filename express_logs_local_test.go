@@ -123,3 +123,48 @@ func TestLocalExpressLogDeliveryDelay(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestLocalExpressKeyFoundInTheLogs repeats an idempotent Express start from a second Provider that shares no store
+// with the first: the state machine's logs show the key already ran, so nothing runs again.
+func TestLocalExpressKeyFoundInTheLogs(t *testing.T) {
+	e := newLocalEnv(t)
+	tasks := e.registerTasks(`{"total":42}`, nil)
+	logged := e.create(machineSpec{name: "keyed", typ: types.StateMachineTypeExpress, logging: types.LogLevelAll})
+	unlogged := e.create(machineSpec{name: "unlogged", typ: types.StateMachineTypeExpress})
+	params := []stepfunctions.Parameter{{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber}}
+	ctx := context.Background()
+	for _, mode := range []stepfunctions.ExpressMode{stepfunctions.ExpressSync, stepfunctions.ExpressAsync} {
+		first := e.provider(stepfunctions.Config{LogsEndpoint: e.url, ExpressMode: mode})
+		second := e.provider(stepfunctions.Config{LogsEndpoint: e.url, ExpressMode: mode})
+		key := "order-" + string(rune('a'+int(mode)))
+		job := stepfunctions.Job{ID: logged, Type: stepfunctions.TypeExpress}
+		run, err := first.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey(key))
+		if err != nil {
+			t.Fatalf("mode %v: ExecutePipeline() error = %v", mode, err)
+		}
+		if _, err := first.WaitPipelineRun(ctx, run.RunID, params, stepfunctions.WithPollInterval(10*time.Millisecond)); err != nil {
+			t.Fatalf("mode %v: WaitPipelineRun() error = %v", mode, err)
+		}
+		ran := len(tasks.all())
+		again, err := second.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey(key))
+		if err != nil || again.RunID != run.RunID {
+			t.Errorf("mode %v: ExecutePipeline(same key) on another Provider = %+v, %v; want run %s", mode, again, err, run.RunID)
+		}
+		if mode == stepfunctions.ExpressSync && (again.Status == nil || again.Status.State != stepfunctions.RunStateSuccess ||
+			paramValues(again.Status.Parameters)["total"] != "42") {
+			t.Errorf("mode %v: the run found in the logs = %+v, want its status with total 42", mode, again.Status)
+		}
+		if n := len(tasks.all()); n != ran {
+			t.Errorf("mode %v: the repeat ran the task %d more times, want 0", mode, n-ran)
+		}
+	}
+	// Without logs at level ALL, nothing can tell: the second Provider runs the key again (a shared store would not).
+	first := e.provider(stepfunctions.Config{LogsEndpoint: e.url})
+	second := e.provider(stepfunctions.Config{LogsEndpoint: e.url})
+	job := stepfunctions.Job{ID: unlogged, Type: stepfunctions.TypeExpress}
+	a, errA := first.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("k"))
+	b, errB := second.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("k"))
+	if errA != nil || errB != nil || a.RunID == b.RunID {
+		t.Errorf("without logs: runs %s and %s (%v, %v), want two runs", a.RunID, b.RunID, errA, errB)
+	}
+}

@@ -273,3 +273,54 @@ func spentKey(r startRequest, why error) *Error {
 		Hint: "look for execution " + r.name + " in the state machine's CloudWatch Logs; start with a new idempotency key " +
 			"to run it again"}
 }
+
+// idempotentLookback is how far back the logs are searched for a run of an idempotency key that another process
+// may have started (see findStartedElsewhere). It matches the lookback of status calls for runs named from a key.
+const idempotentLookback = 24 * time.Hour
+
+// findStartedElsewhere looks in r's state machine's logs, when it logs at level ALL, for an execution of r's
+// idempotent name started in the last idempotentLookback by another process (this Provider's store is its own, so
+// it cannot know), and returns it as resolveLostStart does: recorded, and with ExpressSync followed to its end. It
+// reports false when the logs show none, and when they cannot tell (no logs, another level, a failed read), which
+// is logged: the caller then starts the execution. A start in the last seconds, whose events are not delivered yet,
+// is not seen: only a shared store (Config.ExpressResults) closes that window. The input of a run found this way is
+// not compared with r's (its ExecutionStarted event holds it only with includeExecutionData).
+func (p *Provider) findStartedElsewhere(ctx context.Context, r startRequest, digest string) (expressstore.Result, bool) {
+	if p.logs == nil {
+		return expressstore.Result{}, false
+	}
+	logging, err := p.machineLogging(ctx, r.sm.Base().String())
+	if err != nil || logging.Level != string(types.LogLevelAll) {
+		return expressstore.Result{}, false
+	}
+	group, err := parseLogGroupARN(logging.LogGroupARN)
+	if err != nil {
+		return expressstore.Result{}, false
+	}
+	now := p.now()
+	in := &cloudwatchlogs.FilterLogEventsInput{
+		LogGroupName:  aws.String(group.Name),
+		FilterPattern: aws.String(lostStartPattern(r.sm.StateMachine, r.name)),
+		StartTime:     aws.Int64(now.Add(-idempotentLookback).UnixMilli()),
+		EndTime:       aws.Int64(now.Add(logClockSkew).UnixMilli()),
+	}
+	run, found, err := p.findLostRun(ctx, in, r)
+	if err != nil {
+		p.log.LogAttrs(ctx, slog.LevelWarn, "could not look in the logs for an earlier run of an idempotency key; starting it",
+			slog.String("job", r.job.ID), slog.String("name", r.name), slog.String("error", err.Error()))
+		return expressstore.Result{}, false
+	}
+	if !found {
+		return expressstore.Result{}, false
+	}
+	p.log.LogAttrs(ctx, slog.LevelInfo, "found in the logs an Express run of the idempotency key started elsewhere",
+		slog.String("job", r.job.ID), slog.String("run", run.arn))
+	started := firstTime(run.started, now)
+	rec, ran, why := p.resolveLostStart(ctx, r, lostStart{Sent: started, Failed: now, Digest: digest})
+	if why != nil || !ran {
+		// The run was seen: return what is known of it rather than start a second one.
+		rec = p.lostRunRecord(r, lostStart{Sent: started, Failed: now, Digest: digest}, run)
+		p.record(ctx, rec, "could not record an Express run found in the logs")
+	}
+	return rec, true
+}

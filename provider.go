@@ -433,6 +433,7 @@ type Provider struct {
 	sleep                func(ctx context.Context, d time.Duration) error
 
 	results       expressstore.Store      // Express results (Config.ExpressResults)
+	resultsLocal  bool                    // results is this Provider's own memory store, shared with no process
 	owner         string                  // names this Provider in the claims of idempotent Express starts
 	spent         *lru[string, lostStart] // idempotent Express starts whose answer was lost, by execution name
 	expressFlight singleflight.Group      // idempotent Express starts in flight, by execution name
@@ -587,6 +588,7 @@ func newProviderWithLimiters(client sfnapi.Client, cfg Config, limiters limiterS
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	p.results = cfg.ExpressResults
+	p.resultsLocal = p.results == nil
 	if p.results == nil {
 		p.results = expressstore.NewMemory(func(o *expressstore.MemoryOptions) {
 			o.Capacity, o.MaxBytes = cfg.ExpressResultCapacity, cfg.ExpressResultBytes
