@@ -80,7 +80,7 @@ func TestLocalExpressResultsSharedByReplicas(t *testing.T) {
 	}
 }
 
-// TestLocalExpressKeyStartsOnceAcrossReplicas starts one idempotency key from 8 Providers sharing a store at
+// TestLocalExpressKeyStartsOnceAcrossReplicas starts one idempotency key from 50 Providers sharing a store at
 // once: exactly one Express execution runs, and every caller gets it.
 func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	e := newLocalEnv(t)
@@ -88,7 +88,7 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	e.registerTasks(`{"total":1}`, release)
 	arn := e.create(machineSpec{name: "once", typ: types.StateMachineTypeExpress, definition: taskDefinition(blockTask)})
 	open := sharedStore(t)
-	const replicas = 8
+	const replicas = 50
 	runs := make([]string, replicas)
 	errs := make([]error, replicas)
 	var wg sync.WaitGroup
