@@ -9,8 +9,8 @@
 # (start-execution of "<stateMachineArn>#HappyPath", served with --mock-config sfnlocal/testdata/MockConfigFile.json)
 # and a task-token round trip through an activity (create-activity, get-activity-task, send-task-heartbeat,
 # send-task-success, and TaskTimedOut for a token used twice). The AWS CLI v1 sends start-sync-execution to
-# "sync-127.0.0.1", which does not resolve, so StartSyncExecution is checked through boto3 with
-# inject_host_prefix=False instead. The server is stopped on every exit path.
+# "sync-127.0.0.1", which does not resolve, unless AWS_DISABLE_HOST_PREFIX_INJECTION=true is set: it is checked
+# that way, and through boto3 with inject_host_prefix=False. The server is stopped on every exit path.
 #
 # Needs: go, aws (AWS CLI v1 or v2), python3 (boto3 for the StartSyncExecution check; skipped without it).
 # Usage: scripts/check-aws-cli.sh
@@ -250,8 +250,14 @@ fi
 grep -q TaskTimedOut "$workdir/token-error.txt" || fail "send-task-success with a used token: $(cat "$workdir/token-error.txt"), want TaskTimedOut"
 echo "check-aws-cli: ok: send-task-success with a used token fails with TaskTimedOut"
 
-# --- StartSyncExecution through boto3 (the CLI v1 would send it to sync-127.0.0.1).
+# --- start-sync-execution: the CLI v1 sends it to sync-127.0.0.1 unless AWS_DISABLE_HOST_PREFIX_INJECTION=true.
 sfn create-state-machine --name cli-express --type EXPRESS --definition "$pass_def" --role-arn "$role" >/dev/null
+AWS_DISABLE_HOST_PREFIX_INJECTION=true sfn start-sync-execution --state-machine-arn "$arn_prefix:stateMachine:cli-express" \
+  --input '{"x":3}' >"$workdir/sync.json" || fail "start-sync-execution with AWS_DISABLE_HOST_PREFIX_INJECTION=true (see above)"
+expect "start-sync-execution status" "$(jv "$workdir/sync.json" 'd["status"]')" "SUCCEEDED"
+expect "start-sync-execution output" "$(json_same "$(jv "$workdir/sync.json" 'd["output"]')" '{"x":3,"r":{"ok":true}}')" "same"
+
+# --- StartSyncExecution through boto3 with inject_host_prefix=False.
 if python3 -c 'import boto3' 2>/dev/null; then
   python3 - "$endpoint" "$region" "$arn_prefix:stateMachine:cli-express" "$pass_arn" <<'EOF' || fail "StartSyncExecution through boto3 (see above)"
 import json, sys

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -32,6 +33,9 @@ type localOptions struct {
 	// mockConfig is --mock-config: a Step Functions Local mock configuration
 	// file, "" for none.
 	mockConfig string
+	// definitions is --definitions: a directory whose *.asl.json files
+	// become state machines at start, "" for none.
+	definitions string
 }
 
 // newCmdLocal returns the local command, which calls runLocal (or runF: see
@@ -39,12 +43,16 @@ type localOptions struct {
 func newCmdLocal(f *app, runF func(context.Context, *localOptions) error) *cobra.Command {
 	opts := &localOptions{io: f.streams(), getenv: f.getenv, logger: f.logger}
 	cmd := &cobra.Command{
-		Use:   "local [--addr 127.0.0.1:8083]",
+		Use:   "local [--addr 127.0.0.1:8083] [--definitions DIR]",
 		Short: "Serve the embedded Step Functions endpoint until interrupted",
 		Long: `local serves the embedded Step Functions endpoint (AWS JSON 1.0, the real wire protocol) so the AWS
 SDKs and CLI can talk to it: aws stepfunctions --endpoint-url http://127.0.0.1:8083 ...
 It binds to loopback unless --addr names another address. Any signed request is accepted. State is kept in
-memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.`,
+memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.
+--definitions DIR creates a Standard state machine from each DIR/*.asl.json at start, named after the file
+(orders.asl.json: orders), and prints their ARNs; a bad file stops it with an error naming the file.
+The AWS CLI v1 sends start-sync-execution to sync-127.0.0.1, which does not resolve: set
+AWS_DISABLE_HOST_PREFIX_INJECTION=true.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
 			return runWith(runF, runLocal)(cmd.Context(), opts)
@@ -55,6 +63,7 @@ memory and lost when it stops. Its ARNs name the region from --region (or $AWS_R
 	fs.StringVar(&opts.account, "account", "123456789012", "AWS account ID in the ARNs the endpoint makes")
 	fs.Float64Var(&opts.timeScale, "time-scale", 1, "run time this many times faster (Wait states, timeouts)")
 	fs.StringVar(&opts.mockConfig, "mock-config", "", "Step Functions Local mock configuration file: start <stateMachineArn>#<TestCase> to run a test case")
+	fs.StringVar(&opts.definitions, "definitions", "", "directory whose *.asl.json files become Standard state machines at start, each named after its file")
 	fs.StringVar(&opts.region, "region", "", "region in the ARNs the endpoint makes (default $AWS_REGION, then $AWS_DEFAULT_REGION, then "+localRegion+")")
 	addVerboseFlag(cmd, f)
 	return cmd
@@ -83,6 +92,19 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 	if _, _, err := net.SplitHostPort(opts.addr); err != nil {
 		return usageError("--addr %q: want host:port, such as 127.0.0.1:8083", opts.addr)
 	}
+	var defs []definitionFile
+	if opts.definitions != "" {
+		var skipped []string
+		var err error
+		defs, skipped, err = readDefinitions(opts.definitions)
+		if err != nil {
+			return usageError("--definitions %s: %v", opts.definitions, err)
+		}
+		for _, name := range skipped {
+			fmt.Fprintf(opts.io.errOut, "warning: --definitions: %s skipped: YAML is not read; convert it to %s%s\n",
+				name, strings.TrimSuffix(name, yamlDefinitionSuffix), definitionSuffix)
+		}
+	}
 	srv := sfnlocal.New(serverOpts...)
 	endpoint, err := srv.Listen(opts.addr)
 	if err != nil {
@@ -93,12 +115,31 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 	if !isLoopbackEndpoint(endpoint) {
 		fmt.Fprintf(opts.io.errOut, "warning: %s is reachable from other hosts, and the endpoint accepts any signed request\n", endpoint)
 	}
+	arns, err := createDefinitions(ctx, endpoint, region, opts.account, defs)
+	if err != nil {
+		srv.Close()
+		return usageError("--definitions %s: %v", opts.definitions, err)
+	}
 	w := opts.io.out
 	fmt.Fprintf(w, "Serving Step Functions on %s (Ctrl-C to stop)\n", endpoint)
-	fmt.Fprintf(w, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", endpoint, region)
-	fmt.Fprintf(w, "  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws logs --endpoint-url %s --region %s describe-log-groups\n", endpoint, region)
-	fmt.Fprintf(w, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
+	for i, arn := range arns {
+		fmt.Fprintf(w, "  created %s from %s\n", arn, defs[i].file)
+	}
+	printLocalUsage(w, endpoint, region)
 	<-ctx.Done()
 	fmt.Fprintln(w, "Stopping.")
 	return srv.Close()
+}
+
+// printLocalUsage prints how to reach the endpoint with the AWS CLI and with
+// polysync-sfn. Any keys sign. botocore clients (the AWS CLI v1) send
+// StartSyncExecution to the host "sync-<endpoint host>", which does not
+// resolve for 127.0.0.1: AWS_DISABLE_HOST_PREFIX_INJECTION=true stops that.
+func printLocalUsage(w io.Writer, endpoint, region string) {
+	const keys = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
+	fmt.Fprintf(w, "With the AWS CLI (any keys sign; AWS_DISABLE_HOST_PREFIX_INJECTION=true lets start-sync-execution reach it):\n")
+	fmt.Fprintf(w, "  %s aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", keys, endpoint, region)
+	fmt.Fprintf(w, "  %s AWS_DISABLE_HOST_PREFIX_INJECTION=true aws stepfunctions --endpoint-url %s --region %s start-sync-execution --state-machine-arn ARN\n", keys, endpoint, region)
+	fmt.Fprintf(w, "  %s aws logs --endpoint-url %s --region %s describe-log-groups\n", keys, endpoint, region)
+	fmt.Fprintf(w, "  polysync-sfn jobs --endpoint %s --region %s\n", endpoint, region)
 }
