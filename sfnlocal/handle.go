@@ -58,6 +58,7 @@ var operations = map[string]handler{
 	"ListActivities":                 handle(locked((*Server).listActivities)),
 	"GetActivityTask":                handle((*Server).getActivityTask),
 	"ValidateStateMachineDefinition": handle((*Server).validateDefinition),
+	"TestState":                      handle((*Server).testState),
 }
 
 // Operations returns the names of the API operations the server implements,

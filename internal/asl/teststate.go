@@ -1,0 +1,483 @@
+package asl
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// TestState statuses (the API's TestExecutionStatus).
+const (
+	// TestSucceeded: the state ran and produced its output.
+	TestSucceeded = "SUCCEEDED"
+	// TestFailed: the state failed and no Retry or Catch handles the error.
+	TestFailed = "FAILED"
+	// TestRetriable: the state failed and a retrier would run it again.
+	TestRetriable = "RETRIABLE"
+	// TestCaughtError: the state failed and a catcher handled the error.
+	TestCaughtError = "CAUGHT_ERROR"
+)
+
+// MaxTestStateTime is how long TestState runs a state: AWS's five minutes,
+// past which the state fails with States.Timeout.
+const MaxTestStateTime = 5 * time.Minute
+
+// testStateName is the name of a state given on its own, without a state
+// machine around it. UNCONFIRMED: what AWS calls it in $$.State.Name.
+const testStateName = "TestState"
+
+// TestStateInput is one TestState request: run one state once.
+type TestStateInput struct {
+	// Definition is one state's definition, or a whole state machine's
+	// when StateName is set.
+	Definition string
+	// StateName names the top-level state of Definition to run.
+	StateName string
+	// Input is the state's input; empty means {}.
+	Input json.RawMessage
+	// Variables, when set, is a JSON object of the workflow variables the
+	// state sees.
+	Variables json.RawMessage
+	// Context, when set, is the context object ($$) or a part of it: its
+	// Execution, StateMachine, State and Task fields replace the defaults
+	// built from Options.Context. Only with a Mock, as on AWS.
+	Context json.RawMessage
+	// Mock, when set, answers for the state's work (a Task's call, a Map's
+	// or Parallel's iterations) instead of running it.
+	Mock *TestStateMock
+	// RetrierRetryCount is how many times the retrier that matches the
+	// error has already retried ($$.State.RetryCount too).
+	RetrierRetryCount int
+	// Inspect asks for the intermediate values (DEBUG and TRACE).
+	Inspect bool
+	// Options are the interpreter options: Clock, Invoke, Task, TaskToken
+	// and Context are used; Emit is ignored (a test keeps no history).
+	Options Options
+}
+
+// TestStateMock is a mocked result, or with ErrorName set a mocked error.
+type TestStateMock struct {
+	Result    json.RawMessage
+	ErrorName string
+	Cause     string
+}
+
+// TestStateOutput is what TestState answers.
+type TestStateOutput struct {
+	Status    string // one of the Test... statuses
+	Output    json.RawMessage
+	Error     string
+	Cause     string
+	NextState string
+	// Inspection is set when TestStateInput.Inspect was.
+	Inspection *Inspection
+}
+
+// Inspection holds a state's intermediate values, each the JSON text of the
+// value (nil when the step does not apply to the state, as AWS leaves it
+// out).
+type Inspection struct {
+	Input               json.RawMessage
+	AfterInputPath      json.RawMessage
+	AfterParameters     json.RawMessage
+	AfterItemsPath      json.RawMessage
+	Result              json.RawMessage
+	AfterResultSelector json.RawMessage
+	AfterResultPath     json.RawMessage
+	Variables           json.RawMessage
+	// MaxConcurrency is set for a Map state.
+	MaxConcurrency *int
+	// ErrorDetails is set when a retrier or catcher handled the error.
+	ErrorDetails *InspectionErrorDetails
+}
+
+// InspectionErrorDetails says which retrier or catcher handled an error.
+type InspectionErrorDetails struct {
+	RetryIndex                  *int
+	RetryBackoffIntervalSeconds *int
+	CatchIndex                  *int
+}
+
+// TestStateError is a request TestState refuses before running anything.
+// Code is the API error: InvalidDefinition, InvalidExecutionInput or
+// ValidationException.
+type TestStateError struct {
+	Code    string
+	Message string
+}
+
+// Error returns the code and message.
+func (e *TestStateError) Error() string { return e.Code + ": " + e.Message }
+
+func validationError(format string, args ...any) *TestStateError {
+	return &TestStateError{Code: "ValidationException", Message: fmt.Sprintf(format, args...)}
+}
+
+// RunTestState runs one state of in.Definition once, as AWS's TestState
+// does: no retry is waited for and no Next state is run; a Wait state
+// reports its output without waiting (UNCONFIRMED whether AWS waits). An
+// error TestState refuses before running is a *TestStateError, or a
+// *DefinitionError for a bad definition; cancelling ctx returns ctx's error.
+func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, error) {
+	m, name, err := testStateMachine(in.Definition, in.StateName)
+	if err != nil {
+		return nil, err
+	}
+	st := m.states[name]
+	if err := checkTestMock(st, in.Mock, in.Context != nil); err != nil {
+		return nil, err
+	}
+	input := any(map[string]any{})
+	if len(bytes.TrimSpace(in.Input)) > 0 {
+		if input, err = parseJSON(in.Input); err != nil {
+			return nil, &TestStateError{Code: "InvalidExecutionInput", Message: fmt.Sprintf("Invalid State Machine Execution Input: %v", err)}
+		}
+	}
+	var mockResult any
+	if in.Mock != nil && in.Mock.ErrorName == "" {
+		if mockResult, err = parseJSON(in.Mock.Result); err != nil {
+			return nil, validationError("mock.result is not valid JSON: %v", err)
+		}
+	}
+	var vars json.RawMessage
+	if len(in.Variables) > 0 {
+		v, err := parseJSON(in.Variables)
+		if _, ok := v.(map[string]any); err != nil || !ok {
+			return nil, validationError("variables must be a JSON object")
+		}
+		vars = marshal(v)
+	}
+	cx, err := parseTestContext(in.Context, st)
+	if err != nil {
+		return nil, err
+	}
+
+	opts := in.Options
+	opts.Emit = nil
+	if opts.Clock == nil {
+		opts.Clock = RealClock{}
+	}
+	opts.Context = cx.apply(opts.Context)
+	ex := &execution{opts: opts, clock: opts.Clock, input: input}
+	if cx.execInput != nil {
+		ex.input = cx.execInput
+	}
+	ex.budget.limit = DefaultMemoryBudget
+	ex.deadline = ex.clock.Now().Add(MaxTestStateTime)
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ex.cancel = cancel
+	if st.typ == typeTask && in.Mock == nil {
+		// UNCONFIRMED whether AWS asks for a role for unmocked Pass,
+		// Choice, Wait, Succeed and Fail states too: they need no
+		// permission.
+		if opts.Context.RoleARN == "" {
+			return nil, validationError("roleArn is required to test a Task state without a mock")
+		}
+		if opts.Invoke == nil && opts.Task == nil {
+			return nil, validationError("the Task state %q has no mock and nothing to run it", name)
+		}
+	}
+
+	r := &stateRun{th: &thread{ex: ex}, st: st, entered: ex.clock.Now(), retryCount: in.RetrierRetryCount}
+	cx.applyState(r)
+	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult}
+	if in.Inspect {
+		t.insp = &Inspection{Input: marshal(input), Variables: vars}
+	}
+	out := t.run(runCtx, input)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if errors.Is(context.Cause(runCtx), errExecutionTimedOut) {
+		out = &TestStateOutput{Status: TestFailed, Error: ErrTimeout,
+			Cause: fmt.Sprintf("The state ran longer than TestState's limit of %s.", MaxTestStateTime)}
+	}
+	out.Inspection = t.insp
+	return out, nil
+}
+
+// testStateMachine parses definition and returns the machine and the name of
+// the state to run. A state given alone is wrapped in a machine whose other
+// states are the targets it names, as Succeed states.
+func testStateMachine(definition, stateName string) (*StateMachine, string, error) {
+	v, err := parseJSON([]byte(definition))
+	if err != nil {
+		return nil, "", &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
+	}
+	obj, _ := v.(map[string]any)
+	_, isMachine := obj["States"]
+	if stateName != "" {
+		if !isMachine {
+			return nil, "", validationError("stateName is set but the definition is not a state machine (it has no States)")
+		}
+		m, err := Parse(definition)
+		if err != nil {
+			return nil, "", err
+		}
+		if _, ok := m.states[stateName]; !ok {
+			return nil, "", validationError("the state machine has no top-level state named %q", stateName)
+		}
+		return m, stateName, nil
+	}
+	if isMachine {
+		return nil, "", validationError("the definition is a state machine: set stateName to the state to test")
+	}
+	if obj == nil {
+		return nil, "", &DefinitionError{Problems: []string{"SCHEMA_VALIDATION_FAILED: The definition must be a JSON object at /"}}
+	}
+	states := map[string]any{testStateName: obj}
+	for _, target := range transitionTargets(obj) {
+		if target != testStateName {
+			states[target] = map[string]any{"Type": typeSucceed}
+		}
+	}
+	m, err := Parse(marshalString(map[string]any{"StartAt": testStateName, "States": states}))
+	if err != nil {
+		return nil, "", err
+	}
+	return m, testStateName, nil
+}
+
+// transitionTargets lists the state names a state's Next, Default, Choices
+// and Catch fields name.
+func transitionTargets(obj map[string]any) []string {
+	var out []string
+	add := func(v any) {
+		if s, ok := v.(string); ok && s != "" {
+			out = append(out, s)
+		}
+	}
+	add(obj["Next"])
+	add(obj["Default"])
+	for _, field := range []string{"Choices", "Catch"} {
+		list, _ := obj[field].([]any)
+		for _, e := range list {
+			if rule, ok := e.(map[string]any); ok {
+				add(rule["Next"])
+			}
+		}
+	}
+	return out
+}
+
+// checkTestMock applies AWS's rules on which states a mock may or must
+// answer for.
+func checkTestMock(st *state, mock *TestStateMock, hasContext bool) error {
+	if mock != nil {
+		switch st.typ {
+		case typeTask, typeMap, typeParallel:
+		default:
+			return validationError("State type '%s' is not supported when a mock is specified", st.typ)
+		}
+		return nil
+	}
+	if hasContext {
+		return validationError("context may only be specified together with a mock")
+	}
+	switch st.typ {
+	case typeMap, typeParallel:
+		return validationError("State type '%s' is only supported when a mock is specified", st.typ)
+	case typeTask:
+		if st.task.isActivity() || isCallbackTask(st) {
+			return validationError("Activity tasks and the .sync and .waitForTaskToken integration patterns are only supported when a mock is specified")
+		}
+	}
+	return nil
+}
+
+// testRun is one TestState run of a state.
+type testRun struct {
+	r          *stateRun
+	mock       *TestStateMock
+	mockResult any
+	insp       *Inspection // nil at INFO
+}
+
+// note records a value of the inspection, when inspecting.
+func (t *testRun) note(field *json.RawMessage, v any) {
+	if t.insp != nil {
+		*field = marshal(v)
+	}
+}
+
+// noteAfterInput records the effective input of a state whose only
+// input-side step is InputPath.
+func (t *testRun) noteAfterInput(input any) {
+	if t.insp == nil {
+		return
+	}
+	eff, _, err := t.r.st.io.input(input, t.r.ctx())
+	if err == nil {
+		t.note(&t.insp.AfterInputPath, eff)
+	}
+}
+
+// run runs the state and returns its outcome.
+func (t *testRun) run(ctx context.Context, input any) *TestStateOutput {
+	r, st := t.r, t.r.st
+	var (
+		next string
+		out  any
+		serr *stateError
+	)
+	switch st.typ {
+	case typePass, typeTask, typeParallel, typeMap:
+		next = st.next
+		out, serr = t.attempt(ctx, input)
+		if serr != nil {
+			return t.failure(input, serr)
+		}
+	case typeChoice:
+		t.noteAfterInput(input)
+		next, out, serr = r.runChoice(input)
+	case typeWait:
+		t.noteAfterInput(input)
+		next = st.next
+		out, serr = t.waitOutput(input)
+	case typeSucceed:
+		t.noteAfterInput(input)
+		out, serr = r.runSucceed(input)
+	case typeFail:
+		if t.insp != nil {
+			t.note(&t.insp.AfterInputPath, input)
+		}
+		serr = r.runFail(input)
+	}
+	if serr != nil {
+		serr = r.fail(serr)
+		return &TestStateOutput{Status: TestFailed, Error: serr.Name, Cause: serr.Cause}
+	}
+	text, ok := marshalBounded(out)
+	if !ok {
+		serr = dataLimit(st)
+		return &TestStateOutput{Status: TestFailed, Error: serr.Name, Cause: serr.Cause}
+	}
+	return &TestStateOutput{Status: TestSucceeded, Output: text, NextState: next}
+}
+
+// waitOutput is a Wait state's output, its wait evaluated (so that a bad
+// SecondsPath fails) but not waited for.
+func (t *testRun) waitOutput(input any) (any, *stateError) {
+	r := t.r
+	eff, _, err := r.st.io.input(input, r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.st.wait.duration(eff, r.th.ex.clock, r.ctx()); err != nil {
+		return nil, err
+	}
+	return r.st.io.output(input, eff, r.ctx())
+}
+
+// attempt runs a Pass, Task, Parallel or Map state once, its work mocked
+// when a mock is set, recording each step's value.
+func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
+	r, st := t.r, t.r.st
+	eff, args, err := st.io.input(input, r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	passResult := st.typ == typePass && hasPassResult(st.io)
+	if t.insp != nil && !passResult {
+		// AWS leaves these out for a Pass state with a Result.
+		t.note(&t.insp.AfterInputPath, eff)
+		t.note(&t.insp.AfterParameters, args)
+	}
+	if ms := st.mapState; ms != nil {
+		items, err := ms.items.items(eff, r.ctx())
+		if err != nil {
+			return nil, err
+		}
+		n, err := ms.concurrency.maxConcurrency(eff, r.ctx())
+		if err != nil {
+			return nil, err
+		}
+		if t.insp != nil {
+			t.note(&t.insp.AfterItemsPath, items)
+			t.insp.MaxConcurrency = &n
+		}
+	}
+	var result any
+	switch {
+	case t.mock != nil && t.mock.ErrorName != "":
+		return nil, &stateError{Name: t.mock.ErrorName, Cause: t.mock.Cause, located: true}
+	case t.mock != nil:
+		result = t.mockResult
+	case st.typ == typePass:
+		result = args
+	case st.typ == typeTask:
+		if result, err = r.runTask(ctx, eff, args); err != nil {
+			return nil, err
+		}
+	}
+	if t.insp != nil && (st.typ != typePass || passResult) {
+		t.note(&t.insp.Result, result)
+	}
+	staged, ok := st.io.(stagedFlow)
+	if !ok {
+		return st.io.output(input, result, r.ctx())
+	}
+	selected, placed, out, err := staged.outputStages(input, result, r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	if t.insp != nil {
+		t.note(&t.insp.AfterResultSelector, selected)
+		t.note(&t.insp.AfterResultPath, placed)
+	}
+	if st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
+		return nil, dataLimit(st)
+	}
+	return out, nil
+}
+
+// failure is the outcome of a state whose attempt failed with serr: a
+// retrier with attempts left makes it RETRIABLE, else a catcher makes it
+// CAUGHT_ERROR, else it FAILED.
+func (t *testRun) failure(input any, serr *stateError) *TestStateOutput {
+	r, st := t.r, t.r.st
+	serr = r.fail(serr)
+	out := &TestStateOutput{Status: TestFailed, Error: serr.Name, Cause: serr.Cause}
+	if serr.abort {
+		return out
+	}
+	if i := findRetrier(st.retry, serr.Name); i >= 0 && r.retryCount < st.retry[i].maxAttempts {
+		out.Status = TestRetriable
+		if t.insp != nil {
+			backoff := backoffSeconds(st.retry[i], r.retryCount+1)
+			t.insp.ErrorDetails = &InspectionErrorDetails{RetryIndex: &i, RetryBackoffIntervalSeconds: &backoff}
+		}
+		return out
+	}
+	for i, ct := range st.catch {
+		if !matchesError(ct.errorEquals, serr.Name) {
+			continue
+		}
+		caught, perr := ct.output.output(input, map[string]any{"Error": serr.Name, "Cause": serr.Cause}, r.ctx())
+		if perr != nil {
+			perr = r.fail(perr)
+			return &TestStateOutput{Status: TestFailed, Error: perr.Name, Cause: perr.Cause}
+		}
+		out.Status, out.Output, out.NextState = TestCaughtError, marshal(caught), ct.next
+		if t.insp != nil {
+			t.insp.ErrorDetails = &InspectionErrorDetails{CatchIndex: &i}
+		}
+		return out
+	}
+	return out
+}
+
+// backoffSeconds is the wait before retry number attempt (1-based), whole
+// seconds, without jitter.
+func backoffSeconds(rt *retrier, attempt int) int {
+	secs := rt.interval * math.Pow(rt.backoffRate, float64(attempt-1))
+	if rt.maxDelay > 0 && secs > rt.maxDelay {
+		secs = rt.maxDelay
+	}
+	return int(min(secs, defaultTaskTimeout))
+}

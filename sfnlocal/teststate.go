@@ -1,0 +1,204 @@
+package sfnlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/polysync/stepfunctions/internal/asl"
+)
+
+// testStateMachineName is the state machine name in the context object of
+// a TestState run. UNCONFIRMED: what AWS puts there.
+const testStateMachineName = "TestStateMachine"
+
+// testStateInput is the TestState request.
+type testStateInput struct {
+	Definition         string              `json:"definition" sfn:"required"`
+	StateName          string              `json:"stateName"`
+	RoleArn            string              `json:"roleArn"`
+	Input              *string             `json:"input"`
+	Variables          *string             `json:"variables"`
+	Context            *string             `json:"context"`
+	InspectionLevel    string              `json:"inspectionLevel"`
+	RevealSecrets      bool                `json:"revealSecrets"`
+	Mock               *testStateMock      `json:"mock"`
+	StateConfiguration *testStateConfigure `json:"stateConfiguration"`
+}
+
+// testStateMock is the request's mock.
+type testStateMock struct {
+	Result      *string `json:"result"`
+	ErrorOutput *struct {
+		Error string `json:"error"`
+		Cause string `json:"cause"`
+	} `json:"errorOutput"`
+	FieldValidationMode string `json:"fieldValidationMode"`
+}
+
+// testStateConfigure is the request's stateConfiguration.
+type testStateConfigure struct {
+	RetrierRetryCount        *int    `json:"retrierRetryCount"`
+	ErrorCausedByState       string  `json:"errorCausedByState"`
+	MapIterationFailureCount *int    `json:"mapIterationFailureCount"`
+	MapItemReaderData        *string `json:"mapItemReaderData"`
+}
+
+func (in *testStateInput) validate() error {
+	if len(in.Definition) > maxDefinitionBytes {
+		return tooLong("definition", maxDefinitionBytes)
+	}
+	switch in.InspectionLevel {
+	case "", "INFO", "DEBUG", "TRACE":
+	default:
+		return validationf("1 validation error detected: Value '%s' at 'inspectionLevel' failed to satisfy constraint: "+
+			"Member must satisfy enum value set: [INFO, DEBUG, TRACE]", in.InspectionLevel)
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"input", in.Input}, {"variables", in.Variables}, {"context", in.Context}} {
+		if f.v != nil && len(*f.v) > maxPayloadBytes {
+			return tooLong(f.name, maxPayloadBytes)
+		}
+	}
+	if len(in.StateName) > 80 {
+		return tooLong("stateName", 80)
+	}
+	if m := in.Mock; m != nil {
+		switch m.FieldValidationMode {
+		case "", "STRICT", "PRESENT", "NONE":
+		default:
+			return validationf("1 validation error detected: Value '%s' at 'mock.fieldValidationMode' failed to satisfy "+
+				"constraint: Member must satisfy enum value set: [STRICT, PRESENT, NONE]", m.FieldValidationMode)
+		}
+		switch {
+		case (m.Result == nil) == (m.ErrorOutput == nil):
+			return validationf("A mock must specify exactly one of 'result' and 'errorOutput'")
+		case m.ErrorOutput != nil && m.ErrorOutput.Error == "":
+			return required("mock.errorOutput.error")
+		case m.Result != nil && len(*m.Result) > maxPayloadBytes:
+			return tooLong("mock.result", maxPayloadBytes)
+		}
+	}
+	if c := in.StateConfiguration; c != nil {
+		if n := c.RetrierRetryCount; n != nil && *n < 0 {
+			return validationf("1 validation error detected: Value '%d' at 'stateConfiguration.retrierRetryCount' "+
+				"failed to satisfy constraint: Member must have value greater than or equal to 0", *n)
+		}
+	}
+	return nil
+}
+
+// testStateOutput is the TestState response.
+type testStateOutput struct {
+	Output         *string         `json:"output,omitempty"`
+	Error          string          `json:"error,omitempty"`
+	Cause          string          `json:"cause,omitempty"`
+	NextState      string          `json:"nextState,omitempty"`
+	Status         string          `json:"status"`
+	InspectionData *inspectionData `json:"inspectionData,omitempty"`
+}
+
+// inspectionData is the wire form of asl.Inspection: each value as JSON
+// text in a string.
+type inspectionData struct {
+	Input               *string                 `json:"input,omitempty"`
+	AfterInputPath      *string                 `json:"afterInputPath,omitempty"`
+	AfterParameters     *string                 `json:"afterParameters,omitempty"`
+	AfterItemsPath      *string                 `json:"afterItemsPath,omitempty"`
+	Result              *string                 `json:"result,omitempty"`
+	AfterResultSelector *string                 `json:"afterResultSelector,omitempty"`
+	AfterResultPath     *string                 `json:"afterResultPath,omitempty"`
+	Variables           *string                 `json:"variables,omitempty"`
+	MaxConcurrency      *int                    `json:"maxConcurrency,omitempty"`
+	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+}
+
+type inspectionErrorDetails struct {
+	CatchIndex                  *int `json:"catchIndex,omitempty"`
+	RetryBackoffIntervalSeconds *int `json:"retryBackoffIntervalSeconds,omitempty"`
+	RetryIndex                  *int `json:"retryIndex,omitempty"`
+}
+
+// testState runs one state once (the TestState operation). An unmocked
+// Task state calls what an execution's would: the registered function.
+func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateOutput, error) {
+	req := asl.TestStateInput{
+		Definition: in.Definition,
+		StateName:  in.StateName,
+		Inspect:    in.InspectionLevel == "DEBUG" || in.InspectionLevel == "TRACE",
+	}
+	if in.Input != nil {
+		req.Input = json.RawMessage(*in.Input)
+	}
+	if in.Variables != nil {
+		req.Variables = json.RawMessage(*in.Variables)
+	}
+	if in.Context != nil {
+		req.Context = json.RawMessage(*in.Context)
+	}
+	if m := in.Mock; m != nil {
+		req.Mock = &asl.TestStateMock{}
+		if m.ErrorOutput != nil {
+			req.Mock.ErrorName, req.Mock.Cause = m.ErrorOutput.Error, m.ErrorOutput.Cause
+		} else {
+			req.Mock.Result = json.RawMessage(*m.Result)
+		}
+	}
+	if c := in.StateConfiguration; c != nil && c.RetrierRetryCount != nil {
+		req.RetrierRetryCount = *c.RetrierRetryCount
+	}
+	now := s.cfg.clock.Now()
+	name := uuid.NewString()
+	req.Options = asl.Options{
+		Clock:     s.cfg.clock,
+		Invoke:    s.invoke,
+		TaskToken: s.callbacks.newToken,
+		Context: asl.ExecutionContext{ID: s.expressARN(testStateMachineName, name), Name: name, RoleARN: in.RoleArn,
+			StartTime: now, StateMachineID: s.machineARN(testStateMachineName), StateMachineName: testStateMachineName},
+	}
+	res, err := asl.RunTestState(ctx, req)
+	var tse *asl.TestStateError
+	var defErr *asl.DefinitionError
+	switch {
+	case errors.As(err, &tse):
+		return nil, errf(tse.Code, "%s", tse.Message)
+	case errors.As(err, &defErr):
+		return nil, errf("InvalidDefinition", "Invalid State Machine Definition: '%s'", defErr.Error())
+	case err != nil:
+		return nil, err
+	}
+	return wireTestState(res), nil
+}
+
+// wireTestState converts the interpreter's answer to the wire form.
+func wireTestState(res *asl.TestStateOutput) *testStateOutput {
+	out := &testStateOutput{Status: res.Status, Error: res.Error, Cause: res.Cause, NextState: res.NextState,
+		Output: rawString(res.Output)}
+	if i := res.Inspection; i != nil {
+		out.InspectionData = &inspectionData{
+			Input: rawString(i.Input), AfterInputPath: rawString(i.AfterInputPath),
+			AfterParameters: rawString(i.AfterParameters), AfterItemsPath: rawString(i.AfterItemsPath),
+			Result: rawString(i.Result), AfterResultSelector: rawString(i.AfterResultSelector),
+			AfterResultPath: rawString(i.AfterResultPath), Variables: rawString(i.Variables),
+			MaxConcurrency: i.MaxConcurrency,
+		}
+		if d := i.ErrorDetails; d != nil {
+			out.InspectionData.ErrorDetails = &inspectionErrorDetails{CatchIndex: d.CatchIndex,
+				RetryBackoffIntervalSeconds: d.RetryBackoffIntervalSeconds, RetryIndex: d.RetryIndex}
+		}
+	}
+	return out
+}
+
+// rawString is b as a string, nil when b is.
+func rawString(b json.RawMessage) *string {
+	if b == nil {
+		return nil
+	}
+	s := string(b)
+	return &s
+}

@@ -1,0 +1,273 @@
+package sfnlocal
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// jsonEq asserts that got (a JSON text the server answered) equals want.
+func jsonEq(t *testing.T, want string, got *string, what string) {
+	t.Helper()
+	if !assert.NotNil(t, got, "%s is missing", what) {
+		return
+	}
+	assert.JSONEq(t, want, *got, what)
+}
+
+// chargeTask is a Task with the JSONPath data flow's every step, a retrier
+// of Payment.Timeout (twice) and a catcher of everything else.
+const chargeTask = `{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:charge",
+	"InputPath":"$.order",
+	"Parameters":{"amount.$":"$.total","currency":"EUR"},
+	"ResultSelector":{"id.$":"$.chargeId"},
+	"ResultPath":"$.charge",
+	"OutputPath":"$.charge",
+	"Retry":[{"ErrorEquals":["Payment.Timeout"],"MaxAttempts":2,"IntervalSeconds":3,"BackoffRate":2}],
+	"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.failure","Next":"Refund"}],
+	"Next":"Ship"}`
+
+const chargeInput = `{"order":{"total":42,"sku":"tea"}}`
+
+func TestTestStateTaskInspectionLevels(t *testing.T) {
+	srv, c := startServer(t)
+	var got json.RawMessage
+	srv.RegisterTask("arn:aws:lambda:us-east-1:123456789012:function:charge",
+		func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+			got = in
+			return json.RawMessage(`{"chargeId":"ch-1","fee":1}`), nil
+		})
+	ctx := context.Background()
+
+	// INFO (the default): output, status and next state, no inspection data.
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(chargeTask), Input: aws.String(chargeInput),
+		RoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	jsonEq(t, `{"id":"ch-1"}`, out.Output, "output")
+	assert.Equal(t, "Ship", aws.ToString(out.NextState))
+	assert.Nil(t, out.InspectionData, "INFO has no inspection data")
+	assert.JSONEq(t, `{"amount":42,"currency":"EUR"}`, string(got), "the registered function gets the state's parameters")
+
+	// DEBUG and TRACE: every step of the data flow, as JSON text.
+	for _, level := range []types.InspectionLevel{types.InspectionLevelDebug, types.InspectionLevelTrace} {
+		out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(chargeTask), Input: aws.String(chargeInput),
+			RoleArn: aws.String(testRole), InspectionLevel: level})
+		require.NoError(t, err, level)
+		d := out.InspectionData
+		require.NotNil(t, d, level)
+		jsonEq(t, chargeInput, d.Input, "input")
+		jsonEq(t, `{"total":42,"sku":"tea"}`, d.AfterInputPath, "afterInputPath")
+		jsonEq(t, `{"amount":42,"currency":"EUR"}`, d.AfterParameters, "afterParameters")
+		jsonEq(t, `{"chargeId":"ch-1","fee":1}`, d.Result, "result")
+		jsonEq(t, `{"id":"ch-1"}`, d.AfterResultSelector, "afterResultSelector")
+		// ResultPath places the result into the state's raw input.
+		jsonEq(t, `{"order":{"total":42,"sku":"tea"},"charge":{"id":"ch-1"}}`, d.AfterResultPath, "afterResultPath")
+		assert.Nil(t, d.ErrorDetails, "no error was handled")
+		assert.Nil(t, d.Request, "no HTTP Task, no request")
+		jsonEq(t, `{"id":"ch-1"}`, out.Output, "output")
+	}
+}
+
+func TestTestStateStatuses(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	mockErr := func(name string) *types.MockInput {
+		return &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String(name), Cause: aws.String("no answer")}}
+	}
+	tests := []struct {
+		name       string
+		mock       *types.MockInput
+		retries    int32
+		status     types.TestExecutionStatus
+		output     string // "" for none
+		next       string
+		errDetails *types.InspectionErrorDetails
+	}{
+		{name: "mocked result", mock: &types.MockInput{Result: aws.String(`{"chargeId":"ch-9"}`)},
+			status: types.TestExecutionStatusSucceeded, output: `{"id":"ch-9"}`, next: "Ship"},
+		{name: "first retry", mock: mockErr("Payment.Timeout"),
+			status:     types.TestExecutionStatusRetriable,
+			errDetails: &types.InspectionErrorDetails{RetryIndex: aws.Int32(0), RetryBackoffIntervalSeconds: aws.Int32(3)}},
+		{name: "second retry backs off", mock: mockErr("Payment.Timeout"), retries: 1,
+			status:     types.TestExecutionStatusRetriable,
+			errDetails: &types.InspectionErrorDetails{RetryIndex: aws.Int32(0), RetryBackoffIntervalSeconds: aws.Int32(6)}},
+		{name: "retries used up, caught", mock: mockErr("Payment.Timeout"), retries: 2,
+			status: types.TestExecutionStatusCaughtError, next: "Refund",
+			output:     `{"order":{"total":42,"sku":"tea"},"failure":{"Error":"Payment.Timeout","Cause":"no answer"}}`,
+			errDetails: &types.InspectionErrorDetails{CatchIndex: aws.Int32(0)}},
+		{name: "caught at once", mock: mockErr("Payment.Declined"),
+			status: types.TestExecutionStatusCaughtError, next: "Refund",
+			output:     `{"order":{"total":42,"sku":"tea"},"failure":{"Error":"Payment.Declined","Cause":"no answer"}}`,
+			errDetails: &types.InspectionErrorDetails{CatchIndex: aws.Int32(0)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &sfn.TestStateInput{Definition: aws.String(chargeTask), Input: aws.String(chargeInput), Mock: tt.mock,
+				InspectionLevel: types.InspectionLevelDebug}
+			if tt.retries > 0 {
+				in.StateConfiguration = &types.TestStateConfiguration{RetrierRetryCount: aws.Int32(tt.retries)}
+			}
+			out, err := c.TestState(ctx, in) // no roleArn: mocked states need none
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, out.Status)
+			assert.Equal(t, tt.next, aws.ToString(out.NextState), "nextState")
+			if tt.output == "" {
+				assert.Nil(t, out.Output, "output")
+			} else {
+				jsonEq(t, tt.output, out.Output, "output")
+			}
+			if tt.status != types.TestExecutionStatusSucceeded {
+				assert.Equal(t, "no answer", aws.ToString(out.Cause))
+				assert.Equal(t, aws.ToString(tt.mock.ErrorOutput.Error), aws.ToString(out.Error))
+				assert.Nil(t, out.InspectionData.Result, "a failed task has no result")
+			}
+			assert.Equal(t, tt.errDetails, out.InspectionData.ErrorDetails)
+		})
+	}
+
+	// FAILED: neither a retrier nor a catcher handles it (States.Runtime
+	// is not matched by States.ALL).
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(chargeTask), Input: aws.String(chargeInput),
+		Mock: mockErr("States.Runtime")})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.Runtime", aws.ToString(out.Error))
+	assert.Nil(t, out.NextState)
+	assert.Nil(t, out.Output)
+
+	// A Fail state fails with its own error.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{
+		Definition: aws.String(`{"Type":"Fail","Error":"Order.Invalid","Cause":"no items"}`), InspectionLevel: types.InspectionLevelDebug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "Order.Invalid", aws.ToString(out.Error))
+	assert.Equal(t, "no items", aws.ToString(out.Cause))
+	jsonEq(t, `{}`, out.InspectionData.AfterInputPath, "afterInputPath")
+}
+
+func TestTestStateOfAStateMachine(t *testing.T) {
+	_, c := startServer(t)
+	def := `{"StartAt":"Check","States":{
+		"Check":{"Type":"Choice","InputPath":"$.order","Choices":[{"Variable":"$.total","NumericGreaterThan":100,"Next":"Review"}],"Default":"Charge"},
+		"Review":{"Type":"Pass","Result":{"review":true},"ResultPath":"$.flags","Next":"Charge"},
+		"Charge":` + chargeTask + `,
+		"Ship":{"Type":"Succeed"},"Refund":{"Type":"Succeed"}}}`
+	ctx := context.Background()
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), StateName: aws.String("Check"),
+		Input: aws.String(`{"order":{"total":420}}`), InspectionLevel: types.InspectionLevelDebug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	assert.Equal(t, "Review", aws.ToString(out.NextState))
+	jsonEq(t, `{"total":420}`, out.Output, "Choice output")
+	jsonEq(t, `{"total":420}`, out.InspectionData.AfterInputPath, "afterInputPath")
+	assert.Nil(t, out.InspectionData.AfterParameters, "a Choice state has no Parameters")
+
+	// A Pass state with a Result: AWS reports no afterInputPath or
+	// afterParameters, but the result.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), StateName: aws.String("Review"),
+		Input: aws.String(`{"a":1}`), InspectionLevel: types.InspectionLevelDebug})
+	require.NoError(t, err)
+	assert.Equal(t, "Charge", aws.ToString(out.NextState))
+	jsonEq(t, `{"a":1,"flags":{"review":true}}`, out.Output, "Pass output")
+	jsonEq(t, `{"review":true}`, out.InspectionData.Result, "result")
+	assert.Nil(t, out.InspectionData.AfterInputPath)
+	assert.Nil(t, out.InspectionData.AfterParameters)
+
+	_, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), StateName: aws.String("Nope")})
+	assertAPIError(t, err, "ValidationException", `no top-level state named "Nope"`)
+	_, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def)})
+	assertAPIError(t, err, "ValidationException", "set stateName")
+}
+
+func TestTestStateContextAndVariables(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	def := `{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+		"Parameters":{"token.$":"$$.Task.Token","exec.$":"$$.Execution.Name","try.$":"$$.State.RetryCount"},
+		"ResultPath":"$.sent","End":true}`
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def),
+		Context:   aws.String(`{"Execution":{"Name":"run-7"},"State":{"RetryCount":2},"Task":{"Token":"tok-1"}}`),
+		Variables: aws.String(`{"limit":5}`),
+		Mock:      &types.MockInput{Result: aws.String(`{"MessageId":"m-1"}`)}, InspectionLevel: types.InspectionLevelDebug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	jsonEq(t, `{"token":"tok-1","exec":"run-7","try":2}`, out.InspectionData.AfterParameters, "afterParameters")
+	jsonEq(t, `{"sent":{"MessageId":"m-1"}}`, out.Output, "output")
+	jsonEq(t, `{"limit":5}`, out.InspectionData.Variables, "variables")
+	assert.Nil(t, out.NextState, "an End state has no next state")
+
+	for _, tt := range []struct{ context, want string }{
+		{`{"Map":{"Item":{"Index":0}}}`, "'Map' field is not supported when mocking a Context object"},
+		{`{"pokemon":{}}`, "Field 'pokemon' is not allowed"},
+		{`{"Execution":{"Id":7}}`, "Execution.Id must be a string"},
+	} {
+		_, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), Context: aws.String(tt.context),
+			Mock: &types.MockInput{Result: aws.String(`{}`)}})
+		assertAPIError(t, err, "ValidationException", "Invalid Context object provided: "+tt.want)
+	}
+}
+
+func TestTestStateRefusals(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	mock := &types.MockInput{Result: aws.String(`{}`)}
+	tests := []struct {
+		name     string
+		in       sfn.TestStateInput
+		code     string
+		contains string
+	}{
+		{"mocked Pass", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`), Mock: mock},
+			"ValidationException", "State type 'Pass' is not supported when a mock is specified"},
+		{"unmocked Map", sfn.TestStateInput{Definition: aws.String(`{"Type":"Map","End":true,
+			"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}`), RoleArn: aws.String(testRole)},
+			"ValidationException", "State type 'Map' is only supported when a mock is specified"},
+		{"unmocked callback", sfn.TestStateInput{Definition: aws.String(`{"Type":"Task",
+			"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}`), RoleArn: aws.String(testRole)},
+			"ValidationException", "only supported when a mock is specified"},
+		{"unmocked Task without a role", sfn.TestStateInput{Definition: aws.String(chargeTask)},
+			"ValidationException", "roleArn is required"},
+		{"context without a mock", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`),
+			Context: aws.String(`{}`)}, "ValidationException", "context may only be specified together with a mock"},
+		{"bad definition", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass"}`)},
+			"InvalidDefinition", "Invalid State Machine Definition"},
+		{"bad input", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`), Input: aws.String(`{`)},
+			"InvalidExecutionInput", "Invalid State Machine Execution Input"},
+		{"both result and error", sfn.TestStateInput{Definition: aws.String(chargeTask), Mock: &types.MockInput{
+			Result: aws.String(`{}`), ErrorOutput: &types.MockErrorOutput{Error: aws.String("E")}}},
+			"ValidationException", "exactly one of 'result' and 'errorOutput'"},
+		{"bad validation mode", sfn.TestStateInput{Definition: aws.String(chargeTask), Mock: &types.MockInput{
+			Result: aws.String(`{}`), FieldValidationMode: "LAX"}}, "ValidationException", "mock.fieldValidationMode"},
+		{"bad level", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`), InspectionLevel: "LOUD"},
+			"ValidationException", "inspectionLevel"},
+		{"variables not an object", sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`),
+			Variables: aws.String(`[1]`)}, "ValidationException", "variables must be a JSON object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := c.TestState(ctx, &tt.in)
+			assertAPIError(t, err, tt.code, tt.contains)
+		})
+	}
+}
+
+// assertAPIError asserts that err is the API error code with a message
+// containing contains.
+func assertAPIError(t *testing.T, err error, code, contains string) {
+	t.Helper()
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v, want %s", err, code)
+	}
+	assert.Equal(t, code, apiErr.ErrorCode())
+	assert.Contains(t, apiErr.ErrorMessage(), contains)
+}
