@@ -8,9 +8,11 @@
 # get-execution-history, list-executions and an error case, a test case of a Step Functions Local mock file
 # (start-execution of "<stateMachineArn>#HappyPath", served with --mock-config sfnlocal/testdata/MockConfigFile.json)
 # and a task-token round trip through an activity (create-activity, get-activity-task, send-task-heartbeat,
-# send-task-success, and TaskTimedOut for a token used twice). The AWS CLI v1 sends start-sync-execution to
-# "sync-127.0.0.1", which does not resolve, unless AWS_DISABLE_HOST_PREFIX_INJECTION=true is set: it is checked
-# that way, and through boto3 with inject_host_prefix=False. The server is stopped on every exit path.
+# send-task-success, and TaskTimedOut for a token used twice), and test-state of a Task state with a mocked result
+# and a mocked error (SUCCEEDED, RETRIABLE, CAUGHT_ERROR). The AWS CLI v1 sends start-sync-execution and test-state
+# to "sync-127.0.0.1", which does not resolve, unless AWS_DISABLE_HOST_PREFIX_INJECTION=true is set: they are
+# checked that way, and StartSyncExecution through boto3 with inject_host_prefix=False too. The server is stopped on
+# every exit path.
 #
 # Needs: go, aws (AWS CLI v1 or v2), python3 (boto3 for the StartSyncExecution check; skipped without it).
 # Usage: scripts/check-aws-cli.sh
@@ -249,6 +251,32 @@ if sfn send-task-success --task-token "$task_token" --task-output '{}' >/dev/nul
 fi
 grep -q TaskTimedOut "$workdir/token-error.txt" || fail "send-task-success with a used token: $(cat "$workdir/token-error.txt"), want TaskTimedOut"
 echo "check-aws-cli: ok: send-task-success with a used token fails with TaskTimedOut"
+
+# --- test-state (sent to sync-127.0.0.1 too, like start-sync-execution, unless the host prefix is off): a Task state
+# with a mocked result at DEBUG, then a mocked error its Retry would retry, and its Catch catches once the retries
+# are used up.
+charge_def='{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"charge","Payload.$":"$.order"},"ResultSelector":{"id.$":"$.Payload.id"},"ResultPath":"$.charge","Retry":[{"ErrorEquals":["Payment.Timeout"],"MaxAttempts":2,"IntervalSeconds":3}],"Catch":[{"ErrorEquals":["States.ALL"],"ResultPath":"$.error","Next":"Refund"}],"Next":"Ship"}'
+test_state() {
+  AWS_DISABLE_HOST_PREFIX_INJECTION=true sfn test-state --definition "$charge_def" --input '{"order":{"total":42}}' "$@"
+}
+test_state --mock '{"result":"{\"StatusCode\":200,\"Payload\":{\"id\":\"ch-1\"}}"}' --inspection-level DEBUG \
+  >"$workdir/test-state-ok.json" || fail "test-state with a mocked result (see above)"
+expect "test-state (mocked result) status" "$(jv "$workdir/test-state-ok.json" 'd["status"]')" "SUCCEEDED"
+expect "test-state (mocked result) nextState" "$(jv "$workdir/test-state-ok.json" 'd["nextState"]')" "Ship"
+expect "test-state (mocked result) output" "$(json_same "$(jv "$workdir/test-state-ok.json" 'd["output"]')" '{"order":{"total":42},"charge":{"id":"ch-1"}}')" "same"
+expect "test-state (mocked result) afterParameters" \
+  "$(json_same "$(jv "$workdir/test-state-ok.json" 'd["inspectionData"]["afterParameters"]')" '{"FunctionName":"charge","Payload":{"total":42}}')" "same"
+test_state --mock '{"errorOutput":{"error":"Payment.Timeout","cause":"no answer"}}' --inspection-level DEBUG \
+  >"$workdir/test-state-retry.json" || fail "test-state with a mocked error (see above)"
+expect "test-state (mocked error) status" "$(jv "$workdir/test-state-retry.json" 'd["status"]')" "RETRIABLE"
+expect "test-state (mocked error) errorDetails" "$(jv "$workdir/test-state-retry.json" 'd["inspectionData"]["errorDetails"]')" \
+  '{"retryBackoffIntervalSeconds": 3, "retryIndex": 0}'
+test_state --mock '{"errorOutput":{"error":"Payment.Timeout","cause":"no answer"}}' --state-configuration '{"retrierRetryCount":2}' \
+  >"$workdir/test-state-caught.json" || fail "test-state with the retries used up (see above)"
+expect "test-state (retries used up) status" "$(jv "$workdir/test-state-caught.json" 'd["status"]')" "CAUGHT_ERROR"
+expect "test-state (retries used up) nextState" "$(jv "$workdir/test-state-caught.json" 'd["nextState"]')" "Refund"
+expect "test-state (retries used up) output" "$(json_same "$(jv "$workdir/test-state-caught.json" 'd["output"]')" \
+  '{"order":{"total":42},"error":{"Error":"Payment.Timeout","Cause":"no answer"}}')" "same"
 
 # --- start-sync-execution: the CLI v1 sends it to sync-127.0.0.1 unless AWS_DISABLE_HOST_PREFIX_INJECTION=true.
 sfn create-state-machine --name cli-express --type EXPRESS --definition "$pass_def" --role-arn "$role" >/dev/null

@@ -21,9 +21,9 @@
 // GetExecutionHistory, RedriveExecution, TagResource, UntagResource,
 // ListTagsForResource, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
 // CreateActivity, DescribeActivity, DeleteActivity, ListActivities,
-// GetActivityTask and ValidateStateMachineDefinition (the parser's problems
-// as ERROR diagnostics; no warnings), with the service's semantics and
-// error codes: Standard
+// GetActivityTask, ValidateStateMachineDefinition (the parser's problems
+// as ERROR diagnostics; no warnings) and TestState, with the service's
+// semantics and error codes: Standard
 // StartExecution is idempotent on name and input while the execution runs,
 // Express executions get unique ARNs and are not visible to
 // DescribeExecution, StopExecution or GetExecutionHistory (InvalidArn),
@@ -127,6 +127,30 @@
 // registered function fails with States.TaskFailed, saying how to provide
 // one. ConfigErr reports a file that could not be used.
 //
+// # TestState
+//
+// TestState runs one state once: a state's definition on its own, or a
+// state machine's with stateName naming one of its top-level states. It
+// takes input, variables, context (with a mock only: its Execution,
+// StateMachine, State and Task members replace the defaults; a Map member or
+// an unknown one is refused as AWS refuses it) and a mock (result, or
+// errorOutput with error and cause) that answers for a Task, Map or Parallel
+// state's work; Map, Parallel, activity, .sync and .waitForTaskToken states
+// need one, Pass, Choice, Wait, Succeed and Fail states refuse one. An
+// unmocked Task state calls its registered function, and needs a roleArn.
+// The answer has the state's output, error and cause, status (SUCCEEDED;
+// FAILED; RETRIABLE when a retrier matches the error and
+// stateConfiguration.retrierRetryCount is below its MaxAttempts; CAUGHT_ERROR
+// when a catcher then matches, with the catcher's output) and nextState. At
+// inspectionLevel DEBUG and TRACE it adds inspectionData: input,
+// afterInputPath, afterParameters, result, afterResultSelector,
+// afterResultPath (for a Pass state with a Result, only result and the
+// result side, as AWS answers), afterItemsPath and maxConcurrency for a Map
+// state, variables, and errorDetails (retryIndex with
+// retryBackoffIntervalSeconds, or catchIndex). The SDK sends TestState to
+// "sync-<endpoint host>" too: disable the host prefix as for
+// StartSyncExecution.
+//
 // # Time
 //
 // All timestamps, Wait states, timeouts and the throttling buckets read the
@@ -186,6 +210,15 @@
 //     the branches or iterations that failed.
 //   - Task states record the Task event family (TaskScheduled, ...) for every
 //     Resource; AWS uses the LambdaFunction* family for a plain Lambda ARN.
+//   - TestState: mock.fieldValidationMode is checked to be STRICT, PRESENT
+//     or NONE, but a mocked result is not validated against the
+//     integration's API model; TRACE adds nothing to DEBUG (there are no
+//     HTTP Tasks); revealSecrets, errorCausedByState,
+//     mapIterationFailureCount and mapItemReaderData are accepted and
+//     ignored; variables are echoed in inspectionData but states cannot
+//     read or assign them yet; a Wait state is not waited for, and the state
+//     machine in the context object is named TestStateMachine (both
+//     UNCONFIRMED against AWS); TestState has no throttling bucket.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit), and a definition nested deeper than 1,000 levels is
 //     refused.

@@ -51,7 +51,7 @@ It binds to loopback unless --addr names another address. Any signed request is 
 memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.
 --definitions DIR creates a Standard state machine from each DIR/*.asl.json at start, named after the file
 (orders.asl.json: orders), and prints their ARNs; a bad file stops it with an error naming the file.
-The AWS CLI v1 sends start-sync-execution to sync-127.0.0.1, which does not resolve: set
+The AWS CLI v1 sends start-sync-execution and test-state to sync-127.0.0.1, which does not resolve: set
 AWS_DISABLE_HOST_PREFIX_INJECTION=true.`,
 		Args: exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, _ []string) error {
@@ -133,11 +133,12 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 
 // printLocalUsage prints how to reach the endpoint with the AWS CLI and with
 // polysync-sfn. Any keys sign. botocore clients (the AWS CLI v1) send
-// StartSyncExecution to the host "sync-<endpoint host>", which does not
-// resolve for 127.0.0.1: AWS_DISABLE_HOST_PREFIX_INJECTION=true stops that.
+// StartSyncExecution and TestState to the host "sync-<endpoint host>", which
+// does not resolve for 127.0.0.1: AWS_DISABLE_HOST_PREFIX_INJECTION=true
+// stops that.
 func printLocalUsage(w io.Writer, endpoint, region string) {
 	const keys = "AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local"
-	fmt.Fprintf(w, "With the AWS CLI (any keys sign; AWS_DISABLE_HOST_PREFIX_INJECTION=true lets start-sync-execution reach it):\n")
+	fmt.Fprintf(w, "With the AWS CLI (any keys sign; AWS_DISABLE_HOST_PREFIX_INJECTION=true lets start-sync-execution and test-state reach it):\n")
 	fmt.Fprintf(w, "  %s aws stepfunctions --endpoint-url %s --region %s list-state-machines\n", keys, endpoint, region)
 	fmt.Fprintf(w, "  %s AWS_DISABLE_HOST_PREFIX_INJECTION=true aws stepfunctions --endpoint-url %s --region %s start-sync-execution --state-machine-arn ARN\n", keys, endpoint, region)
 	fmt.Fprintf(w, "  %s aws logs --endpoint-url %s --region %s describe-log-groups\n", keys, endpoint, region)
