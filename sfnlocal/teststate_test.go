@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -270,4 +271,89 @@ func assertAPIError(t *testing.T, err error, code, contains string) {
 	}
 	assert.Equal(t, code, apiErr.ErrorCode())
 	assert.Contains(t, apiErr.ErrorMessage(), contains)
+}
+
+func TestTestStateMapParallelWaitSucceed(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	debug := types.InspectionLevelDebug
+
+	// A Map state: the mock is the whole Map's result; the items and the
+	// concurrency are reported.
+	mapDef := `{"Type":"Map","ItemsPath":"$.orders","MaxConcurrency":4,"ResultPath":"$.charged","Next":"Done",
+		"ItemProcessor":{"StartAt":"C","States":{"C":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}}`
+	out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(mapDef), Input: aws.String(`{"orders":[1,2]}`),
+		Mock: &types.MockInput{Result: aws.String(`["ok-1","ok-2"]`)}, InspectionLevel: debug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	assert.Equal(t, "Done", aws.ToString(out.NextState))
+	jsonEq(t, `{"orders":[1,2],"charged":["ok-1","ok-2"]}`, out.Output, "Map output")
+	jsonEq(t, `[1,2]`, out.InspectionData.AfterItemsPath, "afterItemsPath")
+	assert.Equal(t, aws.Int32(4), out.InspectionData.MaxConcurrency)
+
+	// An ItemsPath that is no array fails the state, mocked or not.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(mapDef), Input: aws.String(`{"orders":7}`),
+		Mock: &types.MockInput{Result: aws.String(`[]`)}})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.Runtime", aws.ToString(out.Error))
+
+	// A Parallel state with a mocked error and a catcher.
+	parDef := `{"Type":"Parallel","End":true,"Catch":[{"ErrorEquals":["Branch.Failed"],"Next":"Recover"}],
+		"Branches":[{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}]}`
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(parDef),
+		Mock: &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Branch.Failed")}}})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusCaughtError, out.Status)
+	assert.Equal(t, "Recover", aws.ToString(out.NextState))
+	jsonEq(t, `{"Error":"Branch.Failed","Cause":""}`, out.Output, "caught output")
+
+	// A Wait state of a year answers at once, with its output and next state.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Wait","Seconds":31536000,"Next":"Go"}`),
+		Input: aws.String(`{"a":1}`), InspectionLevel: debug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	assert.Equal(t, "Go", aws.ToString(out.NextState))
+	jsonEq(t, `{"a":1}`, out.InspectionData.AfterInputPath, "afterInputPath")
+
+	// A Wait whose SecondsPath points at no number fails.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Wait","SecondsPath":"$.s","End":true}`),
+		Input: aws.String(`{"s":"soon"}`)})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.Runtime", aws.ToString(out.Error))
+
+	// A Succeed state with an OutputPath.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Succeed","OutputPath":"$.a"}`),
+		Input: aws.String(`{"a":{"b":2}}`)})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	jsonEq(t, `{"b":2}`, out.Output, "Succeed output")
+	assert.Nil(t, out.NextState)
+}
+
+func TestTestStateUnmockedTaskErrors(t *testing.T) {
+	srv, c := startServer(t)
+	calls := 0
+	srv.RegisterTask("arn:aws:lambda:us-east-1:123456789012:function:charge",
+		func(context.Context, json.RawMessage) (json.RawMessage, error) {
+			calls++
+			return nil, &TaskError{Name: "Payment.Timeout", Cause: "the provider did not answer"}
+		})
+	out, err := c.TestState(context.Background(), &sfn.TestStateInput{Definition: aws.String(chargeTask),
+		Input: aws.String(chargeInput), RoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusRetriable, out.Status, "the function's error meets the retrier")
+	assert.Equal(t, "Payment.Timeout", aws.ToString(out.Error))
+	assert.Equal(t, "the provider did not answer", aws.ToString(out.Cause))
+	assert.Equal(t, 1, calls, "TestState runs the state once: the retry is not run")
+
+	// With nothing registered the Task fails, and States.ALL catches it.
+	out, err = c.TestState(context.Background(), &sfn.TestStateInput{
+		Definition: aws.String(strings.Replace(chargeTask, "function:charge", "function:nobody", 1)),
+		Input:      aws.String(chargeInput), RoleArn: aws.String(testRole)})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusCaughtError, out.Status)
+	assert.Equal(t, "States.TaskFailed", aws.ToString(out.Error))
+	assert.Contains(t, aws.ToString(out.Cause), "Server.RegisterTask")
 }

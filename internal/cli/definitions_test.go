@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -86,13 +85,7 @@ func TestLocalCreatesMachinesFromDefinitions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list.StateMachines, 2)
 
-	cancel()
-	select {
-	case code := <-done:
-		assert.Equal(t, ExitOK, code)
-	case <-time.After(10 * time.Second):
-		t.Fatal("local did not stop after its context was cancelled")
-	}
+	assertStops(t, cancel, done)
 }
 
 func TestLocalRejectsBadDefinitions(t *testing.T) {

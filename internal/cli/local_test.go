@@ -54,6 +54,13 @@ func TestLocalServesUntilCancelled(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
 	assert.NotEmpty(t, resp.Header.Get("X-Amzn-ErrorType"))
 
+	assertStops(t, cancel, done)
+}
+
+// assertStops cancels local's context and asserts that it then ends with
+// ExitOK, its exit status sent on done.
+func assertStops(t *testing.T, cancel context.CancelFunc, done <-chan int) {
+	t.Helper()
 	cancel()
 	select {
 	case code := <-done:
