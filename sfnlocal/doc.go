@@ -145,9 +145,11 @@
 // inspectionLevel DEBUG and TRACE it adds inspectionData: input,
 // afterInputPath, afterParameters, result, afterResultSelector,
 // afterResultPath (for a Pass state with a Result, only result and the
-// result side, as AWS answers), afterItemsPath and maxConcurrency for a Map
-// state, variables, and errorDetails (retryIndex with
-// retryBackoffIntervalSeconds, or catchIndex). The SDK sends TestState to
+// result side, as AWS answers; for a JSONata state afterArguments and
+// result), afterItemsPath and maxConcurrency for a Map state, variables
+// (those given, and those the state or its catcher assigned), and
+// errorDetails (retryIndex with retryBackoffIntervalSeconds, or
+// catchIndex). The SDK sends TestState to
 // "sync-<endpoint host>" too: disable the host prefix as for
 // StartSyncExecution.
 //
@@ -215,8 +217,7 @@
 //     integration's API model; TRACE adds nothing to DEBUG (there are no
 //     HTTP Tasks); revealSecrets, errorCausedByState,
 //     mapIterationFailureCount and mapItemReaderData are accepted and
-//     ignored; variables are echoed in inspectionData but states cannot
-//     read or assign them yet; a Wait state is not waited for, and the state
+//     ignored; a Wait state is not waited for, and the state
 //     machine in the context object is named TestStateMachine (both
 //     UNCONFIRMED against AWS); TestState has no throttling bucket.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented

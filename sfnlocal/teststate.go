@@ -108,6 +108,7 @@ type inspectionData struct {
 	Input               *string                 `json:"input,omitempty"`
 	AfterInputPath      *string                 `json:"afterInputPath,omitempty"`
 	AfterParameters     *string                 `json:"afterParameters,omitempty"`
+	AfterArguments      *string                 `json:"afterArguments,omitempty"`
 	AfterItemsPath      *string                 `json:"afterItemsPath,omitempty"`
 	Result              *string                 `json:"result,omitempty"`
 	AfterResultSelector *string                 `json:"afterResultSelector,omitempty"`
@@ -181,8 +182,9 @@ func wireTestState(res *asl.TestStateOutput) *testStateOutput {
 	if i := res.Inspection; i != nil {
 		out.InspectionData = &inspectionData{
 			Input: rawString(i.Input), AfterInputPath: rawString(i.AfterInputPath),
-			AfterParameters: rawString(i.AfterParameters), AfterItemsPath: rawString(i.AfterItemsPath),
-			Result: rawString(i.Result), AfterResultSelector: rawString(i.AfterResultSelector),
+			AfterParameters: rawString(i.AfterParameters), AfterArguments: rawString(i.AfterArguments),
+			AfterItemsPath: rawString(i.AfterItemsPath),
+			Result:         rawString(i.Result), AfterResultSelector: rawString(i.AfterResultSelector),
 			AfterResultPath: rawString(i.AfterResultPath), Variables: rawString(i.Variables),
 			MaxConcurrency: i.MaxConcurrency,
 		}

@@ -357,3 +357,59 @@ func TestTestStateUnmockedTaskErrors(t *testing.T) {
 	assert.Equal(t, "States.TaskFailed", aws.ToString(out.Error))
 	assert.Contains(t, aws.ToString(out.Cause), "Server.RegisterTask")
 }
+
+func TestTestStateVariablesAndJSONata(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	debug := types.InspectionLevelDebug
+
+	// JSONPath: the state reads a given variable and assigns another; the
+	// inspection lists both after the state.
+	out, err := c.TestState(ctx, &sfn.TestStateInput{
+		Definition: aws.String(`{"Type":"Pass","Parameters":{"limit.$":"$limit","sku.$":"$.sku"},
+			"Assign":{"lastSku.$":"$.sku"},"End":true}`),
+		Input: aws.String(`{"sku":"tea"}`), Variables: aws.String(`{"limit":5}`), InspectionLevel: debug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	jsonEq(t, `{"limit":5,"sku":"tea"}`, out.Output, "output")
+	jsonEq(t, `{"limit":5,"lastSku":"tea"}`, out.InspectionData.Variables, "variables after the state")
+
+	// JSONata: Arguments are reported as afterArguments, with no JSONPath
+	// steps; Output shapes the mocked result; Assign reads $states.result.
+	jsonata := `{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke",
+		"Arguments":{"FunctionName":"charge","Payload":{"amount":"{% $states.input.total * $rate %}"}},
+		"Output":{"id":"{% $states.result.Payload.id %}"},
+		"Assign":{"charged":"{% $states.result.Payload.id %}"},
+		"Catch":[{"ErrorEquals":["States.ALL"],"Assign":{"failure":"{% $states.errorOutput.Error %}"},
+			"Output":{"failed":true},"Next":"Refund"}],
+		"Next":"Ship"}`
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(jsonata), Input: aws.String(`{"total":10}`),
+		Variables: aws.String(`{"rate":2}`), Mock: &types.MockInput{Result: aws.String(`{"Payload":{"id":"ch-3"}}`)},
+		InspectionLevel: debug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+	jsonEq(t, `{"id":"ch-3"}`, out.Output, "output")
+	d := out.InspectionData
+	jsonEq(t, `{"FunctionName":"charge","Payload":{"amount":20}}`, d.AfterArguments, "afterArguments")
+	jsonEq(t, `{"Payload":{"id":"ch-3"}}`, d.Result, "result")
+	assert.Nil(t, d.AfterInputPath, "JSONata has no InputPath")
+	assert.Nil(t, d.AfterParameters)
+	assert.Nil(t, d.AfterResultSelector)
+	assert.Nil(t, d.AfterResultPath)
+	jsonEq(t, `{"rate":2,"charged":"ch-3"}`, d.Variables, "variables")
+
+	// The catcher's Output and Assign apply when it catches.
+	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(jsonata), Input: aws.String(`{"total":10}`),
+		Variables: aws.String(`{"rate":2}`),
+		Mock:      &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Payment.Declined")}},
+		InspectionLevel: debug})
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusCaughtError, out.Status)
+	assert.Equal(t, "Refund", aws.ToString(out.NextState))
+	jsonEq(t, `{"failed":true}`, out.Output, "caught output")
+	jsonEq(t, `{"rate":2,"failure":"Payment.Declined"}`, out.InspectionData.Variables, "variables")
+
+	_, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(`{"Type":"Pass","End":true}`),
+		Variables: aws.String(`{"1st":1}`)})
+	assertAPIError(t, err, "ValidationException", `"1st" is not a valid variable name`)
+}

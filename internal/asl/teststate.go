@@ -79,11 +79,15 @@ type TestStateOutput struct {
 
 // Inspection holds a state's intermediate values, each the JSON text of the
 // value (nil when the step does not apply to the state, as AWS leaves it
-// out).
+// out). The After... fields of InputPath, Parameters, ResultSelector and
+// ResultPath are JSONPath's; AfterArguments is JSONata's. Variables are all
+// the workflow variables after the state: those given and those it
+// assigned.
 type Inspection struct {
 	Input               json.RawMessage
 	AfterInputPath      json.RawMessage
 	AfterParameters     json.RawMessage
+	AfterArguments      json.RawMessage
 	AfterItemsPath      json.RawMessage
 	Result              json.RawMessage
 	AfterResultSelector json.RawMessage
@@ -143,13 +147,21 @@ func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, err
 			return nil, validationError("mock.result is not valid JSON: %v", err)
 		}
 	}
-	var vars json.RawMessage
+	vars := &varScope{}
 	if len(in.Variables) > 0 {
 		v, err := parseJSON(in.Variables)
-		if _, ok := v.(map[string]any); err != nil || !ok {
+		obj, ok := v.(map[string]any)
+		if err != nil || !ok {
 			return nil, validationError("variables must be a JSON object")
 		}
-		vars = marshal(v)
+		for name := range obj {
+			if variableName(name) != name || name == "" || name == "states" {
+				return nil, validationError("variables: %q is not a valid variable name", name)
+			}
+		}
+		if _, serr := vars.assign(obj); serr != nil {
+			return nil, validationError("variables: %s", serr.Cause)
+		}
 	}
 	cx, err := parseTestContext(in.Context, st)
 	if err != nil {
@@ -183,13 +195,16 @@ func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, err
 		}
 	}
 
-	r := &stateRun{th: &thread{ex: ex}, st: st, entered: ex.clock.Now(), retryCount: in.RetrierRetryCount}
+	r := &stateRun{th: &thread{ex: ex, vars: vars}, st: st, entered: ex.clock.Now(), retryCount: in.RetrierRetryCount}
 	cx.applyState(r)
 	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult}
 	if in.Inspect {
-		t.insp = &Inspection{Input: marshal(input), Variables: vars}
+		t.insp = &Inspection{Input: marshal(input)}
 	}
 	out := t.run(runCtx, input)
+	if t.insp != nil && len(vars.vals) > 0 {
+		t.insp.Variables = marshal(vars.vals)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -308,7 +323,7 @@ func (t *testRun) note(field *json.RawMessage, v any) {
 // noteAfterInput records the effective input of a state whose only
 // input-side step is InputPath.
 func (t *testRun) noteAfterInput(input any) {
-	if t.insp == nil {
+	if t.insp == nil || !isJSONPath(t.r.st) {
 		return
 	}
 	eff, _, err := t.r.st.io.input(input, t.r.ctx())
@@ -343,10 +358,13 @@ func (t *testRun) run(ctx context.Context, input any) *TestStateOutput {
 		t.noteAfterInput(input)
 		out, serr = r.runSucceed(input)
 	case typeFail:
-		if t.insp != nil {
+		if t.insp != nil && isJSONPath(st) {
 			t.note(&t.insp.AfterInputPath, input)
 		}
 		serr = r.runFail(input)
+	}
+	if serr == nil {
+		serr = t.applyAssigned()
 	}
 	if serr != nil {
 		serr = r.fail(serr)
@@ -371,6 +389,9 @@ func (t *testRun) waitOutput(input any) (any, *stateError) {
 	if _, err := r.st.wait.duration(eff, r.th.ex.clock, r.ctx()); err != nil {
 		return nil, err
 	}
+	if err := r.assignVariables(r.st.assign, statesVars{input: input}); err != nil {
+		return nil, err
+	}
 	return r.st.io.output(input, eff, r.ctx())
 }
 
@@ -383,10 +404,13 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, err
 	}
 	passResult := st.typ == typePass && hasPassResult(st.io)
-	if t.insp != nil && !passResult {
-		// AWS leaves these out for a Pass state with a Result.
+	switch {
+	case t.insp == nil || passResult: // AWS leaves these out for a Pass state with a Result
+	case isJSONPath(st):
 		t.note(&t.insp.AfterInputPath, eff)
 		t.note(&t.insp.AfterParameters, args)
+	case st.typ != typePass:
+		t.note(&t.insp.AfterArguments, args)
 	}
 	if ms := st.mapState; ms != nil {
 		items, err := ms.items.items(eff, r.ctx())
@@ -418,17 +442,21 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	if t.insp != nil && (st.typ != typePass || passResult) {
 		t.note(&t.insp.Result, result)
 	}
-	staged, ok := st.io.(stagedFlow)
-	if !ok {
-		return st.io.output(input, result, r.ctx())
-	}
-	selected, placed, out, err := staged.outputStages(input, result, r.ctx())
-	if err != nil {
+	var out any
+	if staged, ok := st.io.(stagedFlow); ok {
+		var selected, placed any
+		if selected, placed, out, err = staged.outputStages(input, result, r.ctx()); err != nil {
+			return nil, err
+		}
+		if t.insp != nil {
+			t.note(&t.insp.AfterResultSelector, selected)
+			t.note(&t.insp.AfterResultPath, placed)
+		}
+	} else if out, err = st.io.output(input, result, r.ctx()); err != nil {
 		return nil, err
 	}
-	if t.insp != nil {
-		t.note(&t.insp.AfterResultSelector, selected)
-		t.note(&t.insp.AfterResultPath, placed)
+	if err := r.assignVariables(st.assign, statesVars{input: input, result: result, hasResult: true}); err != nil {
+		return nil, err
 	}
 	if st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
 		return nil, dataLimit(st)
@@ -458,7 +486,15 @@ func (t *testRun) failure(input any, serr *stateError) *TestStateOutput {
 		if !matchesError(ct.errorEquals, serr.Name) {
 			continue
 		}
-		caught, perr := ct.output.output(input, map[string]any{"Error": serr.Name, "Cause": serr.Cause}, r.ctx())
+		errOut := map[string]any{"Error": serr.Name, "Cause": serr.Cause}
+		caught, perr := ct.output.output(input, errOut, r.ctx())
+		if perr == nil {
+			r.assigned = nil
+			perr = r.assignVariables(ct.assign, statesVars{input: input, errorOutput: errOut, hasErrorOutput: true})
+		}
+		if perr == nil {
+			perr = t.applyAssigned()
+		}
 		if perr != nil {
 			perr = r.fail(perr)
 			return &TestStateOutput{Status: TestFailed, Error: perr.Name, Cause: perr.Cause}
@@ -480,4 +516,24 @@ func backoffSeconds(rt *retrier, attempt int) int {
 		secs = rt.maxDelay
 	}
 	return int(min(secs, defaultTaskTimeout))
+}
+
+// applyAssigned sets the variables the state assigned, as a run does when
+// the state ends well.
+func (t *testRun) applyAssigned() *stateError {
+	if t.r.assigned == nil {
+		return nil
+	}
+	_, err := t.r.th.vars.assign(t.r.assigned)
+	return err
+}
+
+// isJSONPath reports whether st's fields are JSONPath's.
+func isJSONPath(st *state) bool {
+	if st.io == nil { // a Fail state
+		_, ok := st.fail.(*jsonataFail)
+		return !ok
+	}
+	_, ok := st.io.(*jsonPathIO)
+	return ok
 }
