@@ -400,8 +400,8 @@ func TestTestStateVariablesAndJSONata(t *testing.T) {
 
 	// The catcher's Output and Assign apply when it catches.
 	out, err = c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(jsonata), Input: aws.String(`{"total":10}`),
-		Variables: aws.String(`{"rate":2}`),
-		Mock:      &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Payment.Declined")}},
+		Variables:       aws.String(`{"rate":2}`),
+		Mock:            &types.MockInput{ErrorOutput: &types.MockErrorOutput{Error: aws.String("Payment.Declined")}},
 		InspectionLevel: debug})
 	require.NoError(t, err)
 	assert.Equal(t, types.TestExecutionStatusCaughtError, out.Status)
