@@ -413,3 +413,10 @@ func TestTestStateVariablesAndJSONata(t *testing.T) {
 		Variables: aws.String(`{"1st":1}`)})
 	assertAPIError(t, err, "ValidationException", `"1st" is not a valid variable name`)
 }
+
+func TestTestStateDeepDefinition(t *testing.T) {
+	_, c := startServer(t)
+	deep := `{"Type":"Pass","Result":` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + `,"End":true}`
+	_, err := c.TestState(context.Background(), &sfn.TestStateInput{Definition: aws.String(deep)})
+	assertAPIError(t, err, "InvalidDefinition", "nested deeper than 1000 levels")
+}

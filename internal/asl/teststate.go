@@ -220,6 +220,10 @@ func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, err
 // the state to run. A state given alone is wrapped in a machine whose other
 // states are the targets it names, as Succeed states.
 func testStateMachine(definition, stateName string) (*StateMachine, string, error) {
+	if nestedDeeper(definition, maxDefinitionDepth) {
+		_, err := Parse(definition) // which says so
+		return nil, "", err
+	}
 	v, err := parseJSON([]byte(definition))
 	if err != nil {
 		return nil, "", &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
