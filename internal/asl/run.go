@@ -299,12 +299,18 @@ func (r *stateRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.assignVariables(st.assign, statesVars{input: input, result: result, hasResult: true}); err != nil {
+	return r.endAttempt(input, result, out)
+}
+
+// endAttempt ends an attempt of a Pass, Task, Parallel or Map state that
+// produced result and out: it evaluates the state's Assign and checks the
+// output's size (here, so that Retry and Catch see the error).
+func (r *stateRun) endAttempt(input, result, out any) (any, *stateError) {
+	if err := r.assignVariables(r.st.assign, statesVars{input: input, result: result, hasResult: true}); err != nil {
 		return nil, err
 	}
-	// Checked here so that Retry and Catch see it.
-	if st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
-		return nil, dataLimit(st)
+	if r.st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
+		return nil, dataLimit(r.st)
 	}
 	return out, nil
 }

@@ -459,13 +459,7 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	} else if out, err = st.io.output(input, result, r.ctx()); err != nil {
 		return nil, err
 	}
-	if err := r.assignVariables(st.assign, statesVars{input: input, result: result, hasResult: true}); err != nil {
-		return nil, err
-	}
-	if st.typ != typePass && jsonSize(out, MaxPayloadSize) > MaxPayloadSize {
-		return nil, dataLimit(st)
-	}
-	return out, nil
+	return r.endAttempt(input, result, out)
 }
 
 // failure is the outcome of a state whose attempt failed with serr: a
