@@ -136,7 +136,10 @@
 // an unknown one is refused as AWS refuses it) and a mock (result, or
 // errorOutput with error and cause) that answers for a Task, Map or Parallel
 // state's work; Map, Parallel, activity, .sync and .waitForTaskToken states
-// need one, Pass, Choice, Wait, Succeed and Fail states refuse one. An
+// need one, Pass, Choice, Wait, Succeed and Fail states refuse one. A
+// mocked result of a wrong type ("Mock result schema validation error:
+// Field 'StatusCode' must be a number") or, in STRICT mode, without a
+// required field is refused as AWS refuses it. An
 // unmocked Task state calls its registered function, and needs a roleArn.
 // The answer has the state's output, error and cause, status (SUCCEEDED;
 // FAILED; RETRIABLE when a retrier matches the error and
@@ -212,9 +215,12 @@
 //     the branches or iterations that failed.
 //   - Task states record the Task event family (TaskScheduled, ...) for every
 //     Resource; AWS uses the LambdaFunction* family for a plain Lambda ARN.
-//   - TestState: mock.fieldValidationMode is checked to be STRICT, PRESENT
-//     or NONE, but a mocked result is not validated against the
-//     integration's API model; TRACE adds nothing to DEBUG (there are no
+//   - TestState validates a mocked result (fieldValidationMode STRICT, the
+//     default, or PRESENT) only for the request-response integrations
+//     lambda:invoke, sqs:sendMessage, sns:publish, dynamodb:getItem and
+//     putItem, events:putEvents and states:startExecution, against shapes
+//     written from their API models; AWS validates every integration, the
+//     AWS SDK ones included. TRACE adds nothing to DEBUG (there are no
 //     HTTP Tasks); revealSecrets, errorCausedByState,
 //     mapIterationFailureCount and mapItemReaderData are accepted and
 //     ignored; a Wait state is not waited for, and the state

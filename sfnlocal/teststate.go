@@ -142,7 +142,7 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 		req.Context = json.RawMessage(*in.Context)
 	}
 	if m := in.Mock; m != nil {
-		req.Mock = &asl.TestStateMock{}
+		req.Mock = &asl.TestStateMock{FieldValidationMode: m.FieldValidationMode}
 		if m.ErrorOutput != nil {
 			req.Mock.ErrorName, req.Mock.Cause = m.ErrorOutput.Error, m.ErrorOutput.Cause
 		} else {

@@ -420,3 +420,47 @@ func TestTestStateDeepDefinition(t *testing.T) {
 	_, err := c.TestState(context.Background(), &sfn.TestStateInput{Definition: aws.String(deep)})
 	assertAPIError(t, err, "InvalidDefinition", "nested deeper than 1000 levels")
 }
+
+func TestTestStateMockFieldValidation(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	task := func(resource string) *string {
+		return aws.String(`{"Type":"Task","Resource":"` + resource + `","End":true}`)
+	}
+	tests := []struct {
+		name, resource, result string
+		mode                   types.MockResponseValidationMode
+		wantErr                string // "" when the mock is accepted
+	}{
+		{"lambda: wrong type", "arn:aws:states:::lambda:invoke", `{"StatusCode":"200"}`, "",
+			"Mock result schema validation error: Field 'StatusCode' must be a number"},
+		{"lambda: any payload, fields outside the model accepted", "arn:aws:states:::lambda:invoke",
+			`{"StatusCode":200,"Payload":[1],"random":"json"}`, types.MockResponseValidationModeStrict, ""},
+		{"events: nested element of the wrong type", "arn:aws:states:::events:putEvents",
+			`{"Entries":[{"EventId":"e-1"},{"EventId":7}]}`, "", "Field 'EventId' must be a string"},
+		{"events: not an array", "arn:aws:states:::events:putEvents", `{"Entries":{}}`, "", "Field 'Entries' must be an array"},
+		{"dynamodb: nested number", "arn:aws:states:::dynamodb:getItem",
+			`{"ConsumedCapacity":{"CapacityUnits":"1"}}`, "", "Field 'CapacityUnits' must be a number"},
+		{"startExecution STRICT: required field", "arn:aws:states:::states:startExecution",
+			`{"StartDate":"2026-01-01T00:00:00Z"}`, types.MockResponseValidationModeStrict, "Required field 'ExecutionArn' is missing"},
+		{"startExecution PRESENT: missing is fine", "arn:aws:states:::states:startExecution",
+			`{"StartDate":"2026-01-01T00:00:00Z"}`, types.MockResponseValidationModePresent, ""},
+		{"PRESENT still checks types", "arn:aws:states:::states:startExecution",
+			`{"StartDate":true}`, types.MockResponseValidationModePresent, "Field 'StartDate' must be a string"},
+		{"NONE checks nothing", "arn:aws:states:::lambda:invoke", `{"StatusCode":"x"}`, types.MockResponseValidationModeNone, ""},
+		{"another partition", "arn:aws-cn:states:::sns:publish", `{"MessageId":1}`, "", "Field 'MessageId' must be a string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: task(tt.resource),
+				Mock: &types.MockInput{Result: aws.String(tt.result), FieldValidationMode: tt.mode}})
+			if tt.wantErr != "" {
+				assertAPIError(t, err, "ValidationException", tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+			jsonEq(t, tt.result, out.Output, "output")
+		})
+	}
+}

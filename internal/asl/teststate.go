@@ -64,6 +64,10 @@ type TestStateMock struct {
 	Result    json.RawMessage
 	ErrorName string
 	Cause     string
+	// FieldValidationMode is how a Task's mocked result is checked against
+	// its integration's response shape: one of the MockValidation...
+	// modes, "" meaning STRICT.
+	FieldValidationMode string
 }
 
 // TestStateOutput is what TestState answers.
@@ -145,6 +149,11 @@ func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, err
 	if in.Mock != nil && in.Mock.ErrorName == "" {
 		if mockResult, err = parseJSON(in.Mock.Result); err != nil {
 			return nil, validationError("mock.result is not valid JSON: %v", err)
+		}
+		if st.task != nil {
+			if err := validateMockResult(st.task.resource, mockResult, in.Mock.FieldValidationMode); err != nil {
+				return nil, err
+			}
 		}
 	}
 	vars := &varScope{}
