@@ -130,7 +130,15 @@ func validationError(format string, args ...any) *TestStateError {
 // reports its output without waiting (UNCONFIRMED whether AWS waits). An
 // error TestState refuses before running is a *TestStateError, or a
 // *DefinitionError for a bad definition; cancelling ctx returns ctx's error.
-func RunTestState(ctx context.Context, in TestStateInput) (*TestStateOutput, error) {
+// Like Run, it never panics: an internal error fails the state with
+// States.Runtime.
+func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = &TestStateOutput{Status: TestFailed, Error: ErrRuntime,
+				Cause: fmt.Sprintf("internal error in the state machine interpreter: %v", r)}, nil
+		}
+	}()
 	m, name, err := testStateMachine(in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
