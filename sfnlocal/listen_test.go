@@ -125,3 +125,47 @@ func TestMaxConnections(t *testing.T) {
 		return err == nil
 	})
 }
+
+// TestIdleConnectionsMakeRoom checks that, with every connection slot held
+// by a connection that sends nothing or idles after its request, a new
+// client is answered at once the oldest has idled a second, and that a
+// connection waiting for its answer is never closed to make room.
+func TestIdleConnectionsMakeRoom(t *testing.T) {
+	_, addr := listen(t, WithMaxConnections(3))
+	c := newClient("http://"+addr, "AKIDTEST")
+	arn := createMachine(t, c, "nap", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":2,"End":true}}}`, types.StateMachineTypeExpress)
+	busy := make(chan error, 1)
+	go func() { // holds a slot waiting for its answer for 2 s
+		_, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
+		busy <- err
+	}()
+	silent, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	idle, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	if _, err := io.WriteString(idle, rawRequest(addr, 2, "{}")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := http.ReadResponse(bufio.NewReader(idle), nil); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("first request = %v, %v; want 200", resp, err)
+	}
+	start := time.Now()
+	if _, err := newClient("http://"+addr, "AKIDTEST").ListStateMachines(context.Background(), &sfn.ListStateMachinesInput{}); err != nil {
+		t.Fatalf("ListStateMachines with every slot held: %v", err)
+	}
+	if d := time.Since(start); d > 1900*time.Millisecond {
+		t.Errorf("ListStateMachines took %v with every slot held by idle connections, want about 1 s", d)
+	}
+	if !closedWithin(t, silent, time.Second) {
+		t.Error("the connection that never sent a request is still open, want it closed to make room")
+	}
+	if err := <-busy; err != nil {
+		t.Errorf("StartSyncExecution waiting for its answer: %v, want it answered", err)
+	}
+}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"golang.org/x/net/netutil"
 
 	"github.com/polysync/stepfunctions/internal/cwlogs"
 )
@@ -102,8 +101,12 @@ func New(opts ...Option) *Server {
 // given (a non-loopback address exposes the endpoint to the network). Close
 // stops every listener.
 //
-// The listener holds at most WithMaxConnections connections at once (more
-// wait to be accepted). A client has 10 seconds to send a request's header
+// The listener holds at most WithMaxConnections connections at once. When
+// a new connection finds them all taken, the one that has waited longest
+// without giving the server work (no whole request header yet, idle between
+// requests, or still sending a body) is closed to make room; only when every
+// connection is waiting for its answer does the newcomer wait to be
+// accepted. A client has 10 seconds to send a request's header
 // and 30 to send all of it, and 30 to read the response once it is ready; a
 // request may run as long as its operation does (a StartSyncExecution up to
 // the 5-minute Express limit). An idle keep-alive connection is closed after
@@ -123,7 +126,7 @@ func (s *Server) Listen(addr string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %q: %w", addr, err)
 	}
-	ln = netutil.LimitListener(ln, s.cfg.maxConns)
+	limited := newConnLimiter(ln, s.cfg.maxConns)
 	t := s.cfg.timeouts
 	// ReadTimeout bounds reading the request: net/http lifts the read
 	// deadline once the body is read, so a long operation is not cut short.
@@ -131,7 +134,9 @@ func (s *Server) Listen(addr string) (string, error) {
 	// the response, so it must outlast the longest operation; ServeHTTP
 	// narrows the write deadline once the response is ready.
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: t.header, ReadTimeout: t.read,
-		WriteTimeout: expressTimeout + t.write + time.Minute, IdleTimeout: t.idle}
+		WriteTimeout: expressTimeout + t.write + time.Minute, IdleTimeout: t.idle,
+		ConnState: limited.trackState, ConnContext: withConn}
+	ln = limited
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -310,7 +315,9 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 	if err := s.checkCaller(r); err != nil {
 		return nil, err
 	}
+	readingBody(r.Context(), true)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
+	readingBody(r.Context(), false)
 	if err != nil {
 		return nil, errf("SerializationException", "read request body: %v", err)
 	}

@@ -75,7 +75,7 @@ func isIntrinsic(s string) bool {
 
 // compileIntrinsic parses an intrinsic function call.
 func compileIntrinsic(src string) (*intrinsicCall, error) {
-	p := &intrinsicParser{src: src}
+	p := &intrinsicParser{src: src, depth: 1}
 	p.skipSpace()
 	c, err := p.parseCall()
 	if err != nil {
@@ -89,8 +89,9 @@ func compileIntrinsic(src string) (*intrinsicCall, error) {
 }
 
 type intrinsicParser struct {
-	src string
-	pos int
+	src   string
+	pos   int
+	depth int // how many calls are open, the one being parsed included
 }
 
 func (p *intrinsicParser) skipSpace() {
@@ -180,7 +181,11 @@ func (p *intrinsicParser) parseArg() (intrinsicArg, error) {
 	case c == '-' || c >= '0' && c <= '9':
 		return p.parseNumber()
 	case strings.HasPrefix(p.src[p.pos:], "States."):
+		if p.depth++; p.depth > maxDefinitionDepth {
+			return intrinsicArg{}, fmt.Errorf("calls are nested deeper than %d levels", maxDefinitionDepth)
+		}
 		call, err := p.parseCall()
+		p.depth--
 		if err != nil {
 			return intrinsicArg{}, err
 		}

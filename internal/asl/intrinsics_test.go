@@ -210,12 +210,23 @@ func TestIntrinsicCompileErrors(t *testing.T) {
 		{`States.Array($.a[)`, `not a valid JSONPath`},
 		{`States.Array(1 2)`, `unexpected '2'`},
 		{`States.Array(1-2)`, `invalid number`},
+		{strings.Repeat("States.Array(", 1001) + strings.Repeat(")", 1001), "nested deeper than 1000 levels"},
 	}
 	for _, tc := range tests {
 		_, err := compileIntrinsic(tc.expr)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("compileIntrinsic(%q) error = %v, want it to contain %q", tc.expr, err, tc.want)
 		}
+	}
+}
+
+// TestIntrinsicNestingLimit checks that calls may nest as deep as a
+// definition's JSON (1,000 levels), and no deeper: a 910 KB definition
+// could otherwise nest 70,000 calls, which every later step walks
+// recursively.
+func TestIntrinsicNestingLimit(t *testing.T) {
+	if _, err := compileIntrinsic(strings.Repeat("States.Array(", 1000) + strings.Repeat(")", 1000)); err != nil {
+		t.Errorf("1,000 nested calls: %v, want them accepted", err)
 	}
 }
 

@@ -1,0 +1,163 @@
+package sfnlocal
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// connLimiter is a listener that holds at most max connections at once.
+// When a new connection arrives and every slot is taken, it closes the
+// connection that has waited longest without giving the server work (one
+// that has not sent a whole request header yet, sits idle between
+// requests, or is still sending a request body), once it has waited
+// evictGrace, to make room; only when every connection is waiting for the
+// server's own answer does the newcomer wait for a slot. So idle keep-alives and slow clients cannot
+// lock others out for the length of a timeout.
+type connLimiter struct {
+	net.Listener
+	max int
+
+	mu    sync.Mutex
+	open  map[*limitedConn]struct{}
+	freed chan struct{} // a slot was freed (buffered 1)
+	done  chan struct{} // the listener is closed
+	once  sync.Once
+}
+
+func newConnLimiter(ln net.Listener, max int) *connLimiter {
+	return &connLimiter{Listener: ln, max: max, open: map[*limitedConn]struct{}{},
+		freed: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// Accept waits for a connection and for a slot to hold it.
+func (l *connLimiter) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	lc := &limitedConn{Conn: c, l: l, state: http.StateNew, since: time.Now()}
+	for {
+		l.mu.Lock()
+		if len(l.open) < l.max {
+			l.open[lc] = struct{}{}
+			l.mu.Unlock()
+			return lc, nil
+		}
+		victim, wait := l.idlest(time.Now())
+		l.mu.Unlock()
+		if victim != nil {
+			_ = victim.Close()
+			continue
+		}
+		var aged <-chan time.Time // a connection becomes evictable
+		if wait > 0 {
+			aged = time.After(wait)
+		}
+		select {
+		case <-l.freed:
+		case <-aged:
+		case <-l.done:
+			_ = c.Close()
+			return nil, net.ErrClosed
+		}
+	}
+}
+
+// evictGrace is how long a connection must have waited without giving the
+// server work before it may be closed to make room: long enough that a
+// request already sent is read first even on a loaded machine, far shorter
+// than the timeouts that close such connections anyway.
+const evictGrace = time.Second
+
+// idlest returns the connection that has waited longest without giving the
+// server work, if it has waited evictGrace; otherwise, when one such
+// connection is younger, how long until it has. The caller holds l.mu.
+func (l *connLimiter) idlest(now time.Time) (victim *limitedConn, wait time.Duration) {
+	var oldest *limitedConn
+	for c := range l.open {
+		if c.evictable() && (oldest == nil || c.since.Before(oldest.since)) {
+			oldest = c
+		}
+	}
+	if oldest == nil {
+		return nil, 0
+	}
+	if age := now.Sub(oldest.since); age < evictGrace {
+		return nil, evictGrace - age
+	}
+	return oldest, 0
+}
+
+// Close closes the listener and wakes an Accept waiting for a slot.
+func (l *connLimiter) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return l.Listener.Close()
+}
+
+// release frees c's slot.
+func (l *connLimiter) release(c *limitedConn) {
+	l.mu.Lock()
+	delete(l.open, c)
+	l.mu.Unlock()
+	select {
+	case l.freed <- struct{}{}:
+	default:
+	}
+}
+
+// trackState is the http.Server's ConnState hook: it records what each
+// connection is doing.
+func (l *connLimiter) trackState(c net.Conn, st http.ConnState) {
+	if lc, ok := c.(*limitedConn); ok {
+		l.mu.Lock()
+		lc.state, lc.since = st, time.Now()
+		l.mu.Unlock()
+	}
+}
+
+// limitedConn is a connection held by a connLimiter. The limiter's mutex
+// guards state, reading and since.
+type limitedConn struct {
+	net.Conn
+	l       *connLimiter
+	state   http.ConnState
+	reading bool      // the server is reading a request body from it
+	since   time.Time // when state or reading last changed
+	once    sync.Once
+}
+
+// evictable reports whether the connection may be closed to make room: it
+// has not sent a whole request header yet, sits idle between requests, or
+// is still sending a request body.
+func (c *limitedConn) evictable() bool {
+	return c.state == http.StateNew || c.state == http.StateIdle || c.state == http.StateActive && c.reading
+}
+
+// Close closes the connection and frees its slot.
+func (c *limitedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() { c.l.release(c) })
+	return err
+}
+
+// connKey is the context key of the *limitedConn a request came on.
+type connKey struct{}
+
+// withConn is the http.Server's ConnContext hook: it puts the connection
+// in the context of its requests.
+func withConn(ctx context.Context, c net.Conn) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
+}
+
+// readingBody marks the connection of ctx as sending a request body (or
+// done sending it), which makes it evictable while it lasts.
+func readingBody(ctx context.Context, reading bool) {
+	if c, ok := ctx.Value(connKey{}).(*limitedConn); ok {
+		c.l.mu.Lock()
+		c.reading, c.since = reading, time.Now()
+		c.l.mu.Unlock()
+	}
+}

@@ -1,0 +1,297 @@
+package sfnlocal
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
+
+	"github.com/polysync/stepfunctions/internal/sdkhttp"
+)
+
+var hostileFull = flag.Bool("hostile.full", false,
+	"run TestHostileRequests at full size, holding slow and idle connections until the server's default timeouts close them")
+
+// Bounds every scenario of TestHostileRequests must keep.
+const (
+	// hostileP99 bounds the latency of a well-behaved DescribeStateMachine,
+	// on a new connection, while a scenario runs: generous, so that a loaded
+	// 2-core machine does not make it flake.
+	hostileP99 = 2 * time.Second
+	// hostileHeap bounds how much the process's heap in use may grow at its
+	// peak during a scenario (server and hostile clients together).
+	hostileHeap = 256 << 20
+	// hostileHold is how long the short form holds slow and idle connections
+	// open (the full form holds them until the server closes them).
+	hostileHold = 2500 * time.Millisecond
+)
+
+// hostileRow is one line of the hostile-request table.
+type hostileRow struct {
+	scenario string
+	requests int
+	answers  map[string]int // how the requests were answered, by label
+	heapPeak uint64         // growth of the heap in use at its peak
+	p99      time.Duration  // other clients' p99 latency
+	probes   int            // how many calls the other client made
+}
+
+// hostileEnv is what a scenario works against: one served endpoint with its
+// default bounds, and a state machine the other client describes.
+type hostileEnv struct {
+	t        *testing.T
+	srv      *Server
+	endpoint string
+	addr     string
+	client   *sfn.Client
+	probeArn string
+}
+
+// hostileScenario sends one kind of hostile load and returns how many
+// requests it made and how they were answered; want lists the answers
+// allowed.
+type hostileScenario struct {
+	name string
+	run  func(e *hostileEnv) (requests int, answers map[string]int)
+	want []string
+}
+
+// size picks the short or the full form's figure.
+func size(short, full int) int {
+	if *hostileFull {
+		return full
+	}
+	return short
+}
+
+// TestHostileRequests sends hostile requests to the served endpoint, one
+// kind at a time, while another client describes a state machine on a new
+// connection every 20 ms. Each kind must be answered with the code AWS
+// answers (or the connection closed where AWS would close it), the heap must
+// stay within hostileHeap of where it was, and the other client's p99
+// latency within hostileP99. It prints the table of the README's
+// "Reliability" section. The short form takes a few seconds;
+// -hostile.full sends more and holds slow and idle connections until the
+// server closes them (about a minute).
+func TestHostileRequests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the hostile-request suite opens thousands of connections")
+	}
+	srv := New()
+	endpoint, err := srv.Listen("")
+	if err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	e := &hostileEnv{t: t, srv: srv, endpoint: endpoint, addr: strings.TrimPrefix(endpoint, "http://"),
+		client: wideClient(endpoint)}
+	e.probeArn = createMachine(t, e.client, "probe", passDef, types.StateMachineTypeStandard)
+	var rows []hostileRow
+	for _, sc := range hostileScenarios() {
+		ok := t.Run(sc.name, func(t *testing.T) {
+			e.t = t
+			row := runHostile(e, sc)
+			rows = append(rows, row)
+			for label, n := range row.answers {
+				if !slices.Contains(sc.want, label) {
+					t.Errorf("%d requests answered %q, want only %q", n, label, sc.want)
+				}
+			}
+			if row.heapPeak > hostileHeap {
+				t.Errorf("heap in use grew by %d MiB at its peak, want at most %d MiB", row.heapPeak>>20, hostileHeap>>20)
+			}
+			if row.p99 > hostileP99 {
+				t.Errorf("other client's p99 latency %v over %d calls, want at most %v", row.p99, row.probes, hostileP99)
+			}
+		})
+		if !ok && t.Failed() && testing.Verbose() {
+			t.Logf("scenario %q failed", sc.name)
+		}
+	}
+	t.Log(hostileTable(rows))
+}
+
+// runHostile runs one scenario with the heap watched and the other client
+// calling, then waits for the server to have no execution left running.
+func runHostile(e *hostileEnv, sc hostileScenario) hostileRow {
+	w := watchHeap()
+	p := startProbe(e.endpoint, e.probeArn)
+	n, answers := sc.run(e)
+	p99, probes, failures := p.done()
+	peak, _ := w.done()
+	for _, f := range failures {
+		e.t.Errorf("other client: %s", f)
+	}
+	waitFor(e.t, "the server's executions to end", func() bool {
+		e.srv.mu.Lock()
+		defer e.srv.mu.Unlock()
+		return len(e.srv.running) == 0
+	})
+	return hostileRow{scenario: sc.name, requests: n, answers: answers, heapPeak: peak, p99: p99, probes: probes}
+}
+
+// hostileTable renders rows as the README's Markdown table.
+func hostileTable(rows []hostileRow) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| scenario | requests | answered with | heap growth (peak) | other clients' p99 (calls) |\n|---|---|---|---|---|\n")
+	for _, r := range rows {
+		labels := make([]string, 0, len(r.answers))
+		for l := range r.answers {
+			labels = append(labels, l)
+		}
+		sort.Strings(labels)
+		var parts []string
+		for _, l := range labels {
+			parts = append(parts, fmt.Sprintf("%s × %d", l, r.answers[l]))
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %.0f MiB | %v (%d) |\n", r.scenario, r.requests, strings.Join(parts, ", "),
+			float64(r.heapPeak)/(1<<20), r.p99.Round(time.Millisecond), r.probes)
+	}
+	return b.String()
+}
+
+// latencyProbe is the well-behaved client: it describes a state machine on
+// a new connection every 20 ms and records how long each call took.
+type latencyProbe struct {
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	lat      []time.Duration
+	failures []string
+}
+
+func startProbe(endpoint, arn string) *latencyProbe {
+	c := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDPROBE", "not-a-secret", ""),
+		APIOptions:  []func(*middleware.Stack) error{sdkhttp.DisableHostPrefix},
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.DisableKeepAlives = true // a newcomer every time: it waits for the connection cap like any other
+		})})
+	p := &latencyProbe{stop: make(chan struct{})}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			start := time.Now()
+			_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
+			cancel()
+			p.lat = append(p.lat, time.Since(start))
+			if err != nil && len(p.failures) < 3 {
+				p.failures = append(p.failures, fmt.Sprintf("DescribeStateMachine: %v", err))
+			}
+			select {
+			case <-p.stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return p
+}
+
+// done stops the probe and returns its p99 latency, its number of calls and
+// its failures.
+func (p *latencyProbe) done() (p99 time.Duration, calls int, failures []string) {
+	close(p.stop)
+	p.wg.Wait()
+	slices.Sort(p.lat)
+	return p.lat[(len(p.lat)*99+99)/100-1], len(p.lat), p.failures
+}
+
+// wideClient is an SDK client that keeps up to 4,096 connections, for
+// scenarios that send thousands of requests at once.
+func wideClient(endpoint string) *sfn.Client {
+	return sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDTEST", "not-a-secret", ""),
+		APIOptions:  []func(*middleware.Stack) error{sdkhttp.DisableHostPrefix},
+		HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+			tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 4096, 4096
+		})})
+}
+
+// answerLabel names how an SDK call was answered: "200", or the HTTP status
+// and AWS error code.
+func answerLabel(err error) string {
+	if err == nil {
+		return "200"
+	}
+	var re *awshttp.ResponseError
+	var ae smithy.APIError
+	if errors.As(err, &re) && errors.As(err, &ae) {
+		return fmt.Sprintf("%d %s", re.HTTPStatusCode(), ae.ErrorCode())
+	}
+	return "error: " + err.Error()
+}
+
+// rawHead is the header of a signed-looking request for op, framed by
+// framing ("Content-Length: n" or "Transfer-Encoding: chunked").
+func rawHead(host, op, framing string) string {
+	return "POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/x-amz-json-1.0\r\n" +
+		"X-Amz-Target: AWSStepFunctions." + op + "\r\n" +
+		"Authorization: AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0\r\n" +
+		framing + "\r\n\r\n"
+}
+
+// rawAnswer reads the response on conn for up to d and labels it: the
+// status and X-Amzn-ErrorType, "closed without an answer", or "no answer
+// within d" when the connection is still open.
+func rawAnswer(conn net.Conn, d time.Duration) string {
+	_ = conn.SetReadDeadline(time.Now().Add(d))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return "held open (client left)"
+	case err != nil:
+		return "closed without an answer"
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if code := resp.Header.Get("X-Amzn-ErrorType"); code != "" {
+		return fmt.Sprintf("%d %s", resp.StatusCode, code)
+	}
+	return fmt.Sprint(resp.StatusCode)
+}
+
+// tally counts labels sent on a channel by n goroutines.
+type tally struct {
+	mu sync.Mutex
+	m  map[string]int
+	wg sync.WaitGroup
+}
+
+func newTally() *tally { return &tally{m: map[string]int{}} }
+
+// each runs fn n times at once and counts the labels it returns.
+func (ta *tally) each(n int, fn func(i int) string) map[string]int {
+	ta.wg.Add(n)
+	for i := range n {
+		go func() {
+			defer ta.wg.Done()
+			l := fn(i)
+			ta.mu.Lock()
+			ta.m[l]++
+			ta.mu.Unlock()
+		}()
+	}
+	ta.wg.Wait()
+	return ta.m
+}
