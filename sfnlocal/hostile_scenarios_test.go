@@ -34,23 +34,24 @@ const (
 
 // hostileScenarios lists the scenarios of TestHostileRequests in order.
 func hostileScenarios() []hostileScenario {
+	const conn, body, execution = 64 << 10, 1 << 20, 96 << 20 // heap allowed per connection, body, execution
 	return []hostileScenario{
-		{name: "oversized body (64 MiB declared)", run: oversizedBodies, want: []string{"413 RequestEntityTooLargeException"}},
-		{name: "endless chunked body", run: endlessBodies, want: []string{"413 RequestEntityTooLargeException"}},
-		{name: "request nested 900,000 deep", run: deepRequests, want: []string{"400 SerializationException"}},
-		{name: "execution input nested 100,000 deep", run: deepInputs, want: []string{"400 InvalidExecutionInput"}},
-		{name: "definition nested 100,000 deep (JSON; 70,000 intrinsics)", run: deepDefinitions, want: []string{"400 InvalidDefinition"}},
-		{name: "2,000 concurrent requests", run: concurrentRequests, want: []string{"200"}},
-		{name: "idle connections (new and keep-alive)", run: idleConnections,
-			want: []string{"held open (client left)", "closed without an answer"}},
-		{name: "slow header and slow body (1 byte / 100 ms)", run: slowConnections,
-			want: []string{"held open (client left)", "closed without an answer", "400 SerializationException"}},
-		{name: "Pass loop (Standard)", run: passLoopsStandard, want: []string{"FAILED States.Runtime"}},
-		{name: "Pass loop growing its data (Standard)", run: growLoops, want: []string{"FAILED States.DataLimitExceeded"}},
-		{name: "Pass loop (Express, client leaves)", run: passLoopsExpress, want: []string{"stopped when the client left"}},
-		{name: "Map over 100,000 items (Standard, Express)", run: bigMaps,
-			want: []string{"FAILED States.Runtime", "SUCCEEDED"}},
-		{name: "Map of Maps, 1,000 × 1,000 items (Express)", run: mapOfMaps, want: []string{"SUCCEEDED", "FAILED States.DataLimitExceeded"}},
+		{"oversized body (64 MiB declared)", oversizedBodies, []string{"413 RequestEntityTooLargeException"}, body},
+		{"endless chunked body", endlessBodies, []string{"413 RequestEntityTooLargeException"}, body},
+		{"request nested 900,000 deep", deepRequests, []string{"400 SerializationException"}, body},
+		{"execution input nested 100,000 deep", deepInputs, []string{"400 InvalidExecutionInput"}, body},
+		{"definition nested 100,000 deep (JSON; 70,000 intrinsics)", deepDefinitions, []string{"400 InvalidDefinition"}, 2 * body},
+		{"2,000 concurrent requests", concurrentRequests, []string{"200"}, conn},
+		{"idle connections (new and keep-alive)", idleConnections,
+			[]string{"held open (client left)", "closed without an answer"}, conn},
+		{"slow header and slow body (1 byte / 100 ms)", slowConnections,
+			[]string{"held open (client left)", "closed without an answer", "400 SerializationException"}, conn},
+		{"Pass loop (Standard)", passLoopsStandard, []string{"FAILED States.Runtime"}, execution},
+		{"Pass loop growing its data (Standard)", growLoops, []string{"FAILED States.DataLimitExceeded"}, execution},
+		{"Pass loop (Express, client leaves)", passLoopsExpress, []string{"stopped when the client left"}, execution},
+		{"Map over 100,000 items (Standard, Express)", bigMaps, []string{"FAILED States.Runtime", "SUCCEEDED"}, execution},
+		{"Map of Maps, 1,000 × 1,000 items (Express)", mapOfMaps,
+			[]string{"SUCCEEDED", "FAILED States.DataLimitExceeded"}, execution},
 	}
 }
 

@@ -315,6 +315,11 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 	if err := s.checkCaller(r); err != nil {
 		return nil, err
 	}
+	tooLarge := &apiError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLargeException",
+		Message: fmt.Sprintf("request body exceeds the limit of %d bytes", maxRequestBytes)}
+	if r.ContentLength > maxRequestBytes { // refused unread
+		return nil, tooLarge
+	}
 	readingBody(r.Context(), true)
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
 	readingBody(r.Context(), false)
@@ -322,8 +327,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 		return nil, errf("SerializationException", "read request body: %v", err)
 	}
 	if len(body) > maxRequestBytes {
-		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "RequestEntityTooLargeException",
-			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", maxRequestBytes)}
+		return nil, tooLarge
 	}
 	if err := s.checkDeny(op, body); err != nil {
 		return nil, err

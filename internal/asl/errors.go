@@ -127,9 +127,15 @@ type DefinitionError struct {
 	Problems []string
 }
 
+// maxReportedProblems is how many problems Error lists.
+const maxReportedProblems = 100
+
 // Error joins the problems with ", " as AWS does in its InvalidDefinition
-// message.
+// message; past maxReportedProblems it says how many more there are.
 func (e *DefinitionError) Error() string {
+	if n := len(e.Problems); n > maxReportedProblems {
+		return strings.Join(e.Problems[:maxReportedProblems], ", ") + fmt.Sprintf(", and %d more problems", n-maxReportedProblems)
+	}
 	return strings.Join(e.Problems, ", ")
 }
 

@@ -58,7 +58,24 @@ func (c *checker) problem(where, format string, args ...any) {
 	if where == "" {
 		where = "/"
 	}
-	c.problems = append(c.problems, fmt.Sprintf(format, args...)+" at "+where)
+	c.problems = append(c.problems, clipProblem(fmt.Sprintf(format, args...))+" at "+clipProblem(where))
+}
+
+// maxProblemText is the longest a problem's text, or its location, may be:
+// they may quote the definition, which may be 1 MB long.
+const maxProblemText = 1000
+
+// clipProblem shortens s to maxProblemText bytes (on a character
+// boundary), marking the cut with "...".
+func clipProblem(s string) string {
+	if len(s) <= maxProblemText {
+		return s
+	}
+	cut := maxProblemText
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // Parse parses and validates an ASL definition (JSONPath query language). A

@@ -2,6 +2,7 @@ package asl
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -250,6 +251,37 @@ func TestParseNestingLimit(t *testing.T) {
 		if !errors.As(err, &de) || len(de.Problems) != 1 || !strings.HasPrefix(de.Problems[0], "INVALID_JSON_DESCRIPTION: ") ||
 			!strings.Contains(de.Problems[0], "nested deeper than") {
 			t.Errorf("Parse(nested %d deep) = %v, want one INVALID_JSON_DESCRIPTION about the nesting", depth, err)
+		}
+	}
+}
+
+// TestParseProblemsAreBounded checks that InvalidDefinition's reason stays
+// short however much of the definition its problems would quote: a 900 KB
+// intrinsic call that does not parse, and 5,000 states that each have a
+// problem. Unbounded, each was a message as large as the definition, built
+// for every request that sent it.
+func TestParseProblemsAreBounded(t *testing.T) {
+	badCall := `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"States.Array(` +
+		strings.Repeat("1,", 450_000) + `bogus)"},"End":true}}}`
+	var states []string
+	for i := range 5000 {
+		states = append(states, fmt.Sprintf(`"S%d":{"Type":"Pass","Next":"Nowhere"}`, i))
+	}
+	manyBad := `{"StartAt":"S0","States":{` + strings.Join(states, ",") + `}}`
+	for name, def := range map[string]string{"900 KB intrinsic": badCall, "5,000 bad states": manyBad} {
+		_, err := Parse(def)
+		var de *DefinitionError
+		if !errors.As(err, &de) {
+			t.Fatalf("Parse(%s) = %v, want a DefinitionError", name, err)
+		}
+		if n := len(de.Error()); n > 200_000 {
+			t.Errorf("Parse(%s): the reason is %d bytes long, want at most 200,000", name, n)
+		}
+		for _, p := range de.Problems {
+			if len(p) > 2*maxProblemText+10 {
+				t.Errorf("Parse(%s): a problem is %d bytes long, want at most %d", name, len(p), 2*maxProblemText+10)
+				break
+			}
 		}
 	}
 }
