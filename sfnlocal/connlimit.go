@@ -70,7 +70,7 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 // server work before it may be closed to make room: long enough that a
 // request already sent is read first even on a loaded machine, far shorter
 // than the timeouts that close such connections anyway.
-const evictGrace = time.Second
+const evictGrace = 500 * time.Millisecond
 
 // idlest returns the connection that has waited longest without giving the
 // server work, if it has waited evictGrace; otherwise, when one such

@@ -45,7 +45,7 @@ func hostileScenarios() []hostileScenario {
 		{"idle connections (new and keep-alive)", idleConnections,
 			[]string{"held open (client left)", "closed without an answer"}, conn},
 		{"slow header and slow body (1 byte / 100 ms)", slowConnections,
-			[]string{"held open (client left)", "closed without an answer", "400 SerializationException"}, conn},
+			[]string{"held open (client left)", "closed without an answer", "400 SerializationException", "400 Bad Request (net/http)"}, conn},
 		{"Pass loop (Standard)", passLoopsStandard, []string{"FAILED States.Runtime"}, execution},
 		{"Pass loop growing its data (Standard)", growLoops, []string{"FAILED States.DataLimitExceeded"}, execution},
 		{"Pass loop (Express, client leaves)", passLoopsExpress, []string{"stopped when the client left"}, execution},

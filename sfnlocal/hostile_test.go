@@ -32,9 +32,10 @@ var hostileFull = flag.Bool("hostile.full", false,
 
 // Bounds every scenario of TestHostileRequests must keep.
 const (
-	// hostileP99 bounds the latency of a well-behaved DescribeStateMachine,
-	// on a new connection, while a scenario runs: generous, so that a loaded
-	// 2-core machine does not make it flake.
+	// hostileP99 bounds how much a scenario may add to the p99 latency of a
+	// well-behaved DescribeStateMachine on a new connection (over its p99
+	// measured just before, without the hostile load): generous, so that a
+	// loaded 2-core machine does not make it flake.
 	hostileP99 = 2 * time.Second
 	// hostileHeapBase and a scenario's heapPerRequest bound how much the
 	// process's heap in use may grow at its peak during the scenario
@@ -55,6 +56,7 @@ type hostileRow struct {
 	heapBound uint64         // the most heapPeak may be
 	p99       time.Duration  // other clients' p99 latency
 	probes    int            // how many calls the other clients made
+	idleP99   time.Duration  // their p99 latency just before, without the hostile load
 }
 
 // hostileEnv is what a scenario works against: one served endpoint with its
@@ -93,7 +95,7 @@ func size(short, full int) int {
 // answers (or the connection closed where AWS would close it), the heap must
 // grow by at most hostileHeapBase plus the scenario's heapPerRequest for
 // each request, and the other clients' p99 latency must stay within
-// hostileP99. It prints the table of the README's "Reliability" section.
+// hostileP99 of theirs just before, without the hostile load. It prints the table of the README's "Reliability" section.
 // The short form takes about 15 seconds; -hostile.full sends more and holds
 // slow and idle connections until the server closes them (about 90
 // seconds).
@@ -124,8 +126,9 @@ func TestHostileRequests(t *testing.T) {
 			if row.heapPeak > row.heapBound {
 				t.Errorf("heap in use grew by %d MiB at its peak, want at most %d MiB", row.heapPeak>>20, row.heapBound>>20)
 			}
-			if row.p99 > hostileP99 {
-				t.Errorf("other clients' p99 latency %v over %d calls, want at most %v", row.p99, row.probes, hostileP99)
+			if row.p99 > hostileP99+row.idleP99 {
+				t.Errorf("other clients' p99 latency %v over %d calls, want at most %v more than the %v without the hostile load",
+					row.p99, row.probes, hostileP99, row.idleP99)
 			}
 		})
 		if !ok && t.Failed() && testing.Verbose() {
@@ -138,6 +141,9 @@ func TestHostileRequests(t *testing.T) {
 // runHostile runs one scenario with the heap watched and the other clients
 // calling, then waits for the server to have no execution left running.
 func runHostile(e *hostileEnv, sc hostileScenario) hostileRow {
+	idle := startProbe(e.endpoint, e.probeArn)
+	time.Sleep(200 * time.Millisecond)
+	idleP99, _, _ := idle.done()
 	w := watchHeap()
 	p := startProbe(e.endpoint, e.probeArn)
 	n, answers := sc.run(e)
@@ -151,14 +157,14 @@ func runHostile(e *hostileEnv, sc hostileScenario) hostileRow {
 		defer e.srv.mu.Unlock()
 		return len(e.srv.running) == 0
 	})
-	return hostileRow{scenario: sc.name, requests: n, answers: answers, heapPeak: peak, p99: p99, probes: probes,
+	return hostileRow{scenario: sc.name, requests: n, answers: answers, heapPeak: peak, p99: p99, probes: probes, idleP99: idleP99,
 		heapBound: hostileHeapBase + uint64(n)*sc.heapPerRequest}
 }
 
 // hostileTable renders rows as the README's Markdown table.
 func hostileTable(rows []hostileRow) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n| scenario | requests | answered with | heap growth (peak / bound) | other clients' p99 (calls) |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "\n| scenario | requests | answered with | heap growth (peak / bound) | other clients' p99 (calls) | p99 without the load |\n|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		labels := make([]string, 0, len(r.answers))
 		for l := range r.answers {
@@ -169,8 +175,8 @@ func hostileTable(rows []hostileRow) string {
 		for _, l := range labels {
 			parts = append(parts, fmt.Sprintf("%s × %d", l, r.answers[l]))
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d MiB | %v (%d) |\n", r.scenario, r.requests, strings.Join(parts, ", "),
-			r.heapPeak>>20, r.heapBound>>20, r.p99.Round(time.Millisecond), r.probes)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d MiB | %v (%d) | %v |\n", r.scenario, r.requests, strings.Join(parts, ", "),
+			r.heapPeak>>20, r.heapBound>>20, r.p99.Round(time.Millisecond), r.probes, r.idleP99.Round(time.Millisecond))
 	}
 	return b.String()
 }
@@ -267,8 +273,9 @@ func rawHead(host, op, framing string) string {
 }
 
 // rawAnswer reads the response on conn for up to d and labels it: the
-// status and X-Amzn-ErrorType, "closed without an answer", or "no answer
-// within d" when the connection is still open.
+// status and X-Amzn-ErrorType (or status text, for net/http's own plain
+// answers), "closed without an answer", or "held open (client left)" when
+// the connection is still open after d.
 func rawAnswer(conn net.Conn, d time.Duration) string {
 	_ = conn.SetReadDeadline(time.Now().Add(d))
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -281,8 +288,11 @@ func rawAnswer(conn net.Conn, d time.Duration) string {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
-	if code := resp.Header.Get("X-Amzn-ErrorType"); code != "" {
+	switch code := resp.Header.Get("X-Amzn-ErrorType"); {
+	case code != "":
 		return fmt.Sprintf("%d %s", resp.StatusCode, code)
+	case resp.StatusCode != http.StatusOK: // net/http's own answer, in plain text
+		return fmt.Sprintf("%d %s (net/http)", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
 	return fmt.Sprint(resp.StatusCode)
 }

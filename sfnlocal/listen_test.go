@@ -128,7 +128,7 @@ func TestMaxConnections(t *testing.T) {
 
 // TestIdleConnectionsMakeRoom checks that, with every connection slot held
 // by a connection that sends nothing or idles after its request, a new
-// client is answered at once the oldest has idled a second, and that a
+// client is answered once the oldest has idled half a second, and that a
 // connection waiting for its answer is never closed to make room.
 func TestIdleConnectionsMakeRoom(t *testing.T) {
 	_, addr := listen(t, WithMaxConnections(3))
