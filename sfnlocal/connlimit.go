@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -127,13 +128,25 @@ type limitedConn struct {
 	reading bool      // the server is reading a request body from it
 	since   time.Time // when state or reading last changed
 	once    sync.Once
+	waiting atomic.Int32 // how many reads of the server wait on it
 }
 
-// evictable reports whether the connection may be closed to make room: it
-// has not sent a whole request header yet, sits idle between requests, or
-// is still sending a request body.
+// Read reads from the connection, counting the server as waiting on it
+// while the read blocks.
+func (c *limitedConn) Read(b []byte) (int, error) {
+	c.waiting.Add(1)
+	defer c.waiting.Add(-1)
+	return c.Conn.Read(b)
+}
+
+// evictable reports whether the connection may be closed to make room: the
+// server is waiting to read from it, and it has not sent a whole request
+// header yet, sits idle between requests, or is still sending a request
+// body. A connection whose request the server has not started reading (its
+// goroutine has not run yet) is not: its request may already be there.
 func (c *limitedConn) evictable() bool {
-	return c.state == http.StateNew || c.state == http.StateIdle || c.state == http.StateActive && c.reading
+	return c.waiting.Load() > 0 &&
+		(c.state == http.StateNew || c.state == http.StateIdle || c.state == http.StateActive && c.reading)
 }
 
 // Close closes the connection and frees its slot.

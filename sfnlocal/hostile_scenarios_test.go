@@ -155,11 +155,12 @@ func deepDefinitions(e *hostileEnv) (int, map[string]int) {
 }
 
 // concurrentRequests sends 2,000 requests at once, a mix of describing,
-// listing and starting Express executions, each on its own connection.
+// listing and starting Express executions, each on a new connection: none
+// may be dropped to make room.
 func concurrentRequests(e *hostileEnv) (int, map[string]int) {
 	n := 2000
 	express := createMachine(e.t, e.client, "crowd", passDef, types.StateMachineTypeExpress)
-	c := wideClient(e.endpoint)
+	c := hostileClient(e.endpoint, false) // an idle keep-alive may be closed to make room just as it is reused
 	start := make(chan struct{})
 	time.AfterFunc(50*time.Millisecond, func() { close(start) })
 	return n, newTally().each(n, func(i int) string {
