@@ -179,8 +179,9 @@ func WithMaxFinishedExecutions(n int) Option { return func(c *config) { c.maxFin
 func WithLogDeliveryDelay(d time.Duration) Option { return func(c *config) { c.logDelay = d } }
 
 // WithMaxConnections caps how many connections the listeners of
-// Server.Listen hold at once; more wait to be accepted. Default 1024; n <= 0
-// keeps the default.
+// Server.Listen hold at once. A new connection that finds them all taken
+// takes the slot of one that keeps the server waiting without work (see
+// Listen), or waits to be accepted. Default 1024; n <= 0 keeps the default.
 func WithMaxConnections(n int) Option {
 	return func(c *config) {
 		if n > 0 {
