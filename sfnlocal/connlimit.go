@@ -10,13 +10,12 @@ import (
 )
 
 // connLimiter is a listener that holds at most max connections at once.
-// When a new connection arrives and every slot is taken, it closes the
-// connection that has waited longest without giving the server work (one
-// that has not sent a whole request header yet, sits idle between
-// requests, or is still sending a request body), once it has waited
-// evictGrace, to make room; only when every connection is waiting for the
-// server's own answer does the newcomer wait for a slot. So idle keep-alives and slow clients cannot
-// lock others out for the length of a timeout.
+// When a new connection arrives and every slot is taken, it closes the one
+// furthest past its grace (see idleGrace) in keeping the server waiting
+// without work (it has not sent a whole request header yet, sits idle
+// between requests, or is still sending a request body) to make room; only
+// when none is does the newcomer wait for a slot. So idle keep-alives and
+// slow clients cannot lock others out for the length of a timeout.
 type connLimiter struct {
 	net.Listener
 	max int
@@ -67,29 +66,45 @@ func (l *connLimiter) Accept() (net.Conn, error) {
 	}
 }
 
-// evictGrace is how long a connection must have waited without giving the
-// server work before it may be closed to make room: long enough that a
-// request already sent is read first even on a loaded machine, far shorter
-// than the timeouts that close such connections anyway.
-const evictGrace = 500 * time.Millisecond
+// How long a connection must have kept the server waiting without work
+// before it may be closed to make room: an idle keep-alive has had its
+// answers, so half a second; a new connection, or one sending its body, may
+// belong to a client that is merely slow to write (its process busy), so a
+// second, still far shorter than the timeouts that close it anyway.
+const (
+	idleGrace = 500 * time.Millisecond
+	busyGrace = time.Second
+)
 
-// idlest returns the connection that has waited longest without giving the
-// server work, if it has waited evictGrace; otherwise, when one such
-// connection is younger, how long until it has. The caller holds l.mu.
+// grace is how long c must keep the server waiting before it may be closed.
+// The caller holds l.mu.
+func (c *limitedConn) grace() time.Duration {
+	if c.state == http.StateIdle {
+		return idleGrace
+	}
+	return busyGrace
+}
+
+// idlest returns the connection that is furthest past its grace in keeping
+// the server waiting without work; when none is past it yet, how long until
+// the first is. The caller holds l.mu.
 func (l *connLimiter) idlest(now time.Time) (victim *limitedConn, wait time.Duration) {
-	var oldest *limitedConn
+	var over time.Duration // how far victim is past its grace
 	for c := range l.open {
-		if c.evictable() && (oldest == nil || c.since.Before(oldest.since)) {
-			oldest = c
+		if !c.evictable() {
+			continue
+		}
+		switch d := now.Sub(c.since) - c.grace(); {
+		case d >= 0 && (victim == nil || d > over):
+			victim, over = c, d
+		case d < 0 && (wait == 0 || -d < wait):
+			wait = -d
 		}
 	}
-	if oldest == nil {
-		return nil, 0
+	if victim != nil {
+		return victim, 0
 	}
-	if age := now.Sub(oldest.since); age < evictGrace {
-		return nil, evictGrace - age
-	}
-	return oldest, 0
+	return nil, wait
 }
 
 // Close closes the listener and wakes an Accept waiting for a slot.

@@ -42,7 +42,7 @@ func hostileScenarios() []hostileScenario {
 		{"endless chunked body", endlessBodies, []string{"413 RequestEntityTooLargeException"}, body},
 		{"request nested 900,000 deep", deepRequests, []string{"400 SerializationException"}, body},
 		{"execution input nested 100,000 deep", deepInputs, []string{"400 InvalidExecutionInput"}, body},
-		{"definition nested 100,000 deep (JSON; 70,000 intrinsics)", deepDefinitions, []string{"400 InvalidDefinition"}, body},
+		{"definition nested 100,000 deep (JSON, JSONata; 70,000 intrinsics)", deepDefinitions, []string{"400 InvalidDefinition"}, body},
 		{"2,000 concurrent requests", concurrentRequests, []string{"200"}, conn},
 		{"idle connections (new and keep-alive)", idleConnections,
 			[]string{"held open (client left)", "closed without an answer"}, conn},
@@ -50,6 +50,7 @@ func hostileScenarios() []hostileScenario {
 			[]string{"held open (client left)", "closed without an answer", "400 SerializationException", "400 Bad Request (net/http)"}, conn},
 		{"Pass loop (Standard)", passLoopsStandard, []string{"FAILED States.Runtime"}, execution},
 		{"Pass loop growing its data (Standard)", growLoops, []string{"FAILED States.DataLimitExceeded"}, execution},
+		{"JSONata function calling itself (Standard)", jsonataRecursion, []string{"FAILED States.QueryEvaluationError"}, execution},
 		{"Pass loop (Express, client leaves)", passLoopsExpress, []string{"stopped when the client left"}, execution},
 		{"Map over 100,000 items (Standard, Express)", bigMaps, []string{"FAILED States.Runtime", "SUCCEEDED"}, execution},
 		{"Map of Maps, 1,000 × 1,000 items (Express)", mapOfMaps,
@@ -124,7 +125,7 @@ func deepRequests(e *hostileEnv) (int, map[string]int) {
 // under the 256 KiB input quota).
 func deepInputs(e *hostileEnv) (int, map[string]int) {
 	n := size(20, 200)
-	arn := createMachine(e.t, e.client, "deep-input", passDef, types.StateMachineTypeExpress)
+	arn := e.machine("deep-input", passDef, types.StateMachineTypeExpress)
 	input := strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000)
 	return n, newTally().each(n, func(i int) string {
 		if i%2 == 0 {
@@ -137,19 +138,18 @@ func deepInputs(e *hostileEnv) (int, map[string]int) {
 }
 
 // deepDefinitions creates state machines whose definitions nest 100,000
-// arrays in a Pass state's Result, or 70,000 intrinsic calls (910 KB) in a
-// Parameters field.
+// arrays in a Pass state's Result, 70,000 intrinsic calls (910 KB) in a
+// Parameters field, or 100,000 brackets in a JSONata expression.
 func deepDefinitions(e *hostileEnv) (int, map[string]int) {
-	n := size(10, 100)
+	n := size(12, 120)
 	deepJSON := `{"StartAt":"P","States":{"P":{"Type":"Pass","Result":` + strings.Repeat("[", 100_000) +
 		strings.Repeat("]", 100_000) + `,"End":true}}}`
 	deepCall := `{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"a.$":"` + strings.Repeat("States.Array(", 70_000) +
 		strings.Repeat(")", 70_000) + `"},"End":true}}}`
+	deepJSONata := `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% ` +
+		strings.Repeat("(", 100_000) + "1" + strings.Repeat(")", 100_000) + ` %}","End":true}}}`
 	return n, newTally().each(n, func(i int) string {
-		def := deepJSON
-		if i%2 == 1 {
-			def = deepCall
-		}
+		def := []string{deepJSON, deepCall, deepJSONata}[i%3]
 		_, err := e.client.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{
 			Name: aws.String(fmt.Sprintf("deep-%d", i)), Definition: &def, RoleArn: aws.String(testRole)})
 		return answerLabel(err)
@@ -161,7 +161,7 @@ func deepDefinitions(e *hostileEnv) (int, map[string]int) {
 // may be dropped to make room.
 func concurrentRequests(e *hostileEnv) (int, map[string]int) {
 	n := 2000
-	express := createMachine(e.t, e.client, "crowd", passDef, types.StateMachineTypeExpress)
+	express := e.machine("crowd", passDef, types.StateMachineTypeExpress)
 	c := hostileClient(e.endpoint, false) // an idle keep-alive may be closed to make room just as it is reused
 	start := make(chan struct{})
 	time.AfterFunc(50*time.Millisecond, func() { close(start) })
@@ -268,14 +268,22 @@ func runLabel(e *hostileEnv, sm string, input string) string {
 
 func passLoopsStandard(e *hostileEnv) (int, map[string]int) {
 	n := size(4, 20)
-	sm := createMachine(e.t, e.client, "pass-loop", passLoopDef, types.StateMachineTypeStandard)
+	sm := e.machine("pass-loop", passLoopDef, types.StateMachineTypeStandard)
 	return n, newTally().each(n, func(int) string { return runLabel(e, sm, `{"n":1}`) })
 }
 
 func growLoops(e *hostileEnv) (int, map[string]int) {
 	n := size(4, 20)
-	sm := createMachine(e.t, e.client, "grow-loop", growLoopDef, types.StateMachineTypeStandard)
+	sm := e.machine("grow-loop", growLoopDef, types.StateMachineTypeStandard)
 	return n, newTally().each(n, func(int) string { return runLabel(e, sm, `{"data":"`+strings.Repeat("x", 1000)+`"}`) })
+}
+
+// jsonataRecursion runs a JSONata function that calls itself for ever.
+func jsonataRecursion(e *hostileEnv) (int, map[string]int) {
+	n := size(4, 20)
+	sm := e.machine("jsonata-recursion", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",`+
+		`"Output":"{% ($f := function($x) { $f($x) }; $f(1)) %}","End":true}}}`, types.StateMachineTypeStandard)
+	return n, newTally().each(n, func(int) string { return runLabel(e, sm, `{}`) })
 }
 
 // passLoopsExpress runs Express Pass loops with StartSyncExecution and
@@ -283,7 +291,7 @@ func growLoops(e *hostileEnv) (int, map[string]int) {
 // for it).
 func passLoopsExpress(e *hostileEnv) (int, map[string]int) {
 	n := size(4, 20)
-	sm := createMachine(e.t, e.client, "express-loop", passLoopDef, types.StateMachineTypeExpress)
+	sm := e.machine("express-loop", passLoopDef, types.StateMachineTypeExpress)
 	return n, newTally().each(n, func(int) string {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -307,8 +315,8 @@ func manyItems(n int) string {
 // history cannot hold it) and Express ones.
 func bigMaps(e *hostileEnv) (int, map[string]int) {
 	n := size(4, 20)
-	std := createMachine(e.t, e.client, "big-map", mapDef, types.StateMachineTypeStandard)
-	exp := createMachine(e.t, e.client, "big-map-express", mapDef, types.StateMachineTypeExpress)
+	std := e.machine("big-map", mapDef, types.StateMachineTypeStandard)
+	exp := e.machine("big-map-express", mapDef, types.StateMachineTypeExpress)
 	input := manyItems(100_000)
 	return n, newTally().each(n, func(i int) string {
 		if i%2 == 0 {
@@ -326,7 +334,7 @@ func bigMaps(e *hostileEnv) (int, map[string]int) {
 // over the 1,000 items again: a million iterations.
 func mapOfMaps(e *hostileEnv) (int, map[string]int) {
 	n := size(1, 4)
-	sm := createMachine(e.t, e.client, "map-of-maps", mapOfMapsDef, types.StateMachineTypeExpress)
+	sm := e.machine("map-of-maps", mapOfMapsDef, types.StateMachineTypeExpress)
 	input := manyItems(1000)
 	return n, newTally().each(n, func(int) string {
 		out, err := e.client.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &sm, Input: &input})

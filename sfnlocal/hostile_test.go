@@ -57,6 +57,7 @@ type hostileRow struct {
 	p99       time.Duration  // other clients' p99 latency
 	probes    int            // how many calls the other clients made
 	idleP99   time.Duration  // their p99 latency just before, without the hostile load
+	again     bool           // measured a second time, the first p99 being over the bound
 }
 
 // hostileEnv is what a scenario works against: one served endpoint with its
@@ -68,6 +69,11 @@ type hostileEnv struct {
 	addr     string
 	client   *sfn.Client
 	probeArn string
+}
+
+// machine creates a state machine for a scenario and returns its ARN.
+func (e *hostileEnv) machine(name, def string, typ types.StateMachineType) string {
+	return createMachine(e.t, e.client, name, def, typ)
 }
 
 // hostileScenario sends one kind of hostile load and returns how many
@@ -108,7 +114,9 @@ func size(short, full int) int {
 // answers (or the connection closed where AWS would close it), the heap must
 // grow by at most hostileHeapBase plus the scenario's heapPerRequest for
 // each request, and the other clients' p99 latency must stay within
-// hostileP99 of theirs just before, without the hostile load. It prints the table of the README's "Reliability" section.
+// hostileP99 of theirs just before, without the hostile load (a scenario
+// over it is run again, since the machine is shared, and fails when it is
+// over twice). It prints the table of the README's "Reliability" section.
 // The short form takes about 15 seconds; -hostile.full sends more and holds
 // slow and idle connections until the server closes them (about 90
 // seconds).
@@ -127,29 +135,44 @@ func TestHostileRequests(t *testing.T) {
 	e.probeArn = createMachine(t, e.client, "probe", passDef, types.StateMachineTypeStandard)
 	var rows []hostileRow
 	for _, sc := range hostileScenarios() {
-		ok := t.Run(sc.name, func(t *testing.T) {
+		t.Run(sc.name, func(t *testing.T) {
 			e.t = t
 			row := runHostile(e, sc)
-			rows = append(rows, row)
-			for label, n := range row.answers {
-				if !slices.Contains(sc.want, label) {
-					t.Errorf("%d requests answered %q, want only %q", n, label, sc.want)
+			checkHostile(t, sc, row)
+			if row.slow() {
+				// The machine is shared: a process that runs nothing of
+				// this suite may have taken the cores. Measure again.
+				t.Logf("other clients' p99 latency %v, over the bound: measuring again", row.p99)
+				row = runHostile(e, sc)
+				row.again = true
+				checkHostile(t, sc, row)
+				if row.slow() {
+					t.Errorf("other clients' p99 latency %v over %d calls, twice over the bound of %v more than the %v without the hostile load",
+						row.p99, row.probes, latencyBound(), row.idleP99)
 				}
 			}
-			if row.heapPeak > row.heapBound {
-				t.Errorf("heap in use grew by %d MiB at its peak, want at most %d MiB", row.heapPeak>>20, row.heapBound>>20)
-			}
-			if bound := latencyBound(); row.p99 > bound+row.idleP99 {
-				t.Errorf("other clients' p99 latency %v over %d calls, want at most %v more than the %v without the hostile load",
-					row.p99, row.probes, bound, row.idleP99)
-			}
+			rows = append(rows, row)
 		})
-		if !ok && t.Failed() && testing.Verbose() {
-			t.Logf("scenario %q failed", sc.name)
-		}
 	}
 	t.Log(hostileTable(rows))
 }
+
+// checkHostile fails t when row's requests were answered otherwise than
+// sc allows or its heap grew past its bound.
+func checkHostile(t *testing.T, sc hostileScenario, row hostileRow) {
+	t.Helper()
+	for label, n := range row.answers {
+		if !slices.Contains(sc.want, label) {
+			t.Errorf("%d requests answered %q, want only %q", n, label, sc.want)
+		}
+	}
+	if row.heapPeak > row.heapBound {
+		t.Errorf("heap in use grew by %d MiB at its peak, want at most %d MiB", row.heapPeak>>20, row.heapBound>>20)
+	}
+}
+
+// slow reports whether the other clients' p99 latency is over the bound.
+func (r hostileRow) slow() bool { return r.p99 > latencyBound()+r.idleP99 }
 
 // runHostile runs one scenario with the heap watched and the other clients
 // calling, then waits for the server to have no execution left running.
@@ -188,8 +211,12 @@ func hostileTable(rows []hostileRow) string {
 		for _, l := range labels {
 			parts = append(parts, fmt.Sprintf("%s × %d", l, r.answers[l]))
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d MiB | %v (%d) | %v |\n", r.scenario, r.requests, strings.Join(parts, ", "),
-			r.heapPeak>>20, r.heapBound>>20, r.p99.Round(time.Millisecond), r.probes, r.idleP99.Round(time.Millisecond))
+		again := ""
+		if r.again {
+			again = ", measured twice"
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %d / %d MiB | %v (%d%s) | %v |\n", r.scenario, r.requests, strings.Join(parts, ", "),
+			r.heapPeak>>20, r.heapBound>>20, r.p99.Round(time.Millisecond), r.probes, again, r.idleP99.Round(time.Millisecond))
 	}
 	return b.String()
 }

@@ -102,11 +102,11 @@ func New(opts ...Option) *Server {
 // stops every listener.
 //
 // The listener holds at most WithMaxConnections connections at once. When
-// a new connection finds them all taken, the one that has waited longest
-// without giving the server work (no whole request header yet, idle between
-// requests, or still sending a body) is closed to make room; only when every
-// connection is waiting for its answer does the newcomer wait to be
-// accepted. A client has 10 seconds to send a request's header
+// a new connection finds them all taken, one that has kept the server
+// waiting without work is closed to make room: idle between requests for
+// half a second, or for a second without a whole request header or still
+// sending its body. Only when there is none does the newcomer wait to
+// be accepted. A client has 10 seconds to send a request's header
 // and 30 to send all of it, and 30 to read the response once it is ready; a
 // request may run as long as its operation does (a StartSyncExecution up to
 // the 5-minute Express limit). An idle keep-alive connection is closed after
