@@ -41,7 +41,10 @@
 // indexes only, including negative indexes) yields its value and is a
 // States.Runtime error when it matches nothing; an indefinite path
 // (wildcards, slices, unions, filters, ..) always yields an array of the
-// matches. Indefinite paths are evaluated by github.com/ohler55/ojg.
+// matches. Indefinite paths are evaluated by github.com/ohler55/ojg. A
+// quoted key in brackets is the literal text between its quotes, backslashes
+// included ($['a\\b'] names the key a\\b), as on AWS; a backslash only keeps
+// the quote after it from closing the key.
 //
 // # Query languages
 //

@@ -43,7 +43,7 @@ func compilePath(text string, reference bool) (*path, error) {
 		p.variable = name
 		src = "$" + text[1+len(name):]
 	}
-	x, err := jp.ParseString(bracketDotKeys(src))
+	x, err := jp.ParseString(bracketDotKeys(literalBracketKeys(src)))
 	if err != nil {
 		return nil, fmt.Errorf("path %q is not a valid JSONPath: %w", text, err)
 	}
@@ -203,6 +203,95 @@ func setPath(root any, steps []step, val any) (any, error) {
 	}
 	nm[s.key] = child
 	return nm, nil
+}
+
+// literalBracketKeys rewrites the quoted keys of bracket notation
+// ($['a\\b'], $['x','y']) so that ojg reads each as the literal text
+// between its quotes, backslashes included, as AWS does: a backslash only
+// keeps the next character from closing the key. ojg would read \\ and \'
+// as escapes. Brackets inside filters and text that does not parse as a
+// list of quoted keys are left to ojg.
+func literalBracketKeys(src string) string {
+	if !strings.Contains(src, "\\") {
+		return src
+	}
+	var b strings.Builder
+	depth := 0 // parentheses
+	var quote byte
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case quote != 0:
+			if c == '\\' && i+1 < len(src) {
+				b.WriteByte(c)
+				i++
+				c = src[i]
+			} else if c == quote {
+				quote = 0
+			}
+		case (c == '\'' || c == '"') && depth > 0:
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '[' && depth == 0:
+			if keys, end, ok := quotedKeys(src, i+1); ok {
+				b.WriteByte('[')
+				for k, key := range keys {
+					if k > 0 {
+						b.WriteByte(',')
+					}
+					b.WriteString("'" + strings.ReplaceAll(strings.ReplaceAll(key, "\\", "\\\\"), "'", "\\'") + "'")
+				}
+				b.WriteByte(']')
+				i = end
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// quotedKeys reads a list of quoted keys, separated by commas, from src[i:]
+// up to its closing ']', whose index it returns as end. Each key is the
+// text between its quotes; a backslash keeps the character after it from
+// closing the key and stays part of it. ok is false when src[i:] does not
+// start with such a list.
+func quotedKeys(src string, i int) (keys []string, end int, ok bool) {
+	for {
+		for i < len(src) && src[i] == ' ' {
+			i++
+		}
+		if i >= len(src) || src[i] != '\'' && src[i] != '"' {
+			return nil, 0, false
+		}
+		q := src[i]
+		start := i + 1
+		for i = start; i < len(src) && src[i] != q; i++ {
+			if src[i] == '\\' {
+				i++
+			}
+		}
+		if i >= len(src) {
+			return nil, 0, false
+		}
+		keys = append(keys, src[start:i])
+		for i++; i < len(src) && src[i] == ' '; i++ {
+		}
+		if i >= len(src) {
+			return nil, 0, false
+		}
+		switch src[i] {
+		case ']':
+			return keys, i, true
+		case ',':
+			i++
+		default:
+			return nil, 0, false
+		}
+	}
 }
 
 // bracketDotKeys rewrites dot-notation keys that Jayway JsonPath accepts but

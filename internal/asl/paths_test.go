@@ -69,3 +69,43 @@ func TestCompilePathErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBracketKeysAreLiteral: the text between a bracket key's quotes is the
+// key, backslashes included, as AWS reads it ($['Test\""Name"'] is the key
+// Test\""Name"); a backslash only keeps the next quote from closing it.
+func TestBracketKeysAreLiteral(t *testing.T) {
+	in := map[string]any{`Test\""Name"`: 1, `a\\b`: 2, `it\'s`: 3, `q\"`: 4, "n": map[string]any{`x\y`: 5}, "plain": 6}
+	tests := []struct {
+		path string
+		want string // JSON
+	}{
+		{`$['Test\""Name"']`, `1`},
+		{`$['a\\b']`, `2`},
+		{`$['it\'s']`, `3`},
+		{`$["q\""]`, `4`},
+		{`$.n['x\y']`, `5`},
+		{`$['n']["x\y"]`, `5`},
+	}
+	for _, tc := range tests {
+		p, err := compilePath(tc.path, false)
+		if err != nil {
+			t.Errorf("compilePath(%q): %v", tc.path, err)
+			continue
+		}
+		v, ok := p.get(in, noContext{})
+		if !ok || !jsonEqual(t, marshalString(v), tc.want) {
+			t.Errorf("get(%q) = %s %v, want %s", tc.path, marshal(v), ok, tc.want)
+		}
+	}
+	// Each key of a union is literal too; filters are left to ojg.
+	for src, want := range map[string]string{
+		`$['plain', "a\\b"]`:     `$['plain','a\\\\b']`,
+		`$.x[?(@['a\\b'] == 1)]`: `$.x[?(@['a\\b'] == 1)]`,
+		`$['unterminated\\`:      `$['unterminated\\`,
+		`$['a', 1]`:              `$['a', 1]`,
+	} {
+		if got := literalBracketKeys(src); got != want {
+			t.Errorf("literalBracketKeys(%s) = %s, want %s", src, got, want)
+		}
+	}
+}
