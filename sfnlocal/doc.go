@@ -208,7 +208,16 @@
 //     them there. Activities cannot be tagged (TagResource takes state
 //     machines only), and DeleteActivity of an unknown activity answers {}.
 //   - JSON objects that pass through an execution come out with their keys
-//     in sorted order; AWS keeps the order they had. The values are equal.
+//     in sorted order; AWS keeps the order they had (an input's keys in
+//     input order, a Parameters template's in definition order, a key that
+//     ResultPath adds last). The values are equal. Keeping the order takes
+//     an ordered object type in place of map[string]any for the values of
+//     package internal/asl: parsed through ojg's tokenizer, read by
+//     indefinite paths through ojg's jp.Keyed, and built or switched on at
+//     about 100 places (paths, templates, intrinsics, the context object,
+//     Map and Parallel, Task results, variables, TestState). Objects that a
+//     JSONata expression builds would still come out sorted: the JSONata
+//     evaluator builds Go maps.
 //   - HeartbeatSeconds applies to callback and activity tasks only; a
 //     registered function runs in process and has no heartbeat.
 //   - A redrive re-runs a failed Parallel or Map state whole; AWS re-runs only
