@@ -43,7 +43,7 @@ func compilePath(text string, reference bool) (*path, error) {
 		p.variable = name
 		src = "$" + text[1+len(name):]
 	}
-	x, err := jp.ParseString(bracketDotKeys(literalBracketKeys(src)))
+	x, err := jp.ParseString(ojgPath(src))
 	if err != nil {
 		return nil, fmt.Errorf("path %q is not a valid JSONPath: %w", text, err)
 	}
@@ -205,55 +205,6 @@ func setPath(root any, steps []step, val any) (any, error) {
 	return nm, nil
 }
 
-// literalBracketKeys rewrites the quoted keys of bracket notation
-// ($['a\\b'], $['x','y']) so that ojg reads each as the literal text
-// between its quotes, backslashes included, as AWS does: a backslash only
-// keeps the next character from closing the key. ojg would read \\ and \'
-// as escapes. Brackets inside filters and text that does not parse as a
-// list of quoted keys are left to ojg.
-func literalBracketKeys(src string) string {
-	if !strings.Contains(src, "\\") {
-		return src
-	}
-	var b strings.Builder
-	depth := 0 // parentheses
-	var quote byte
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch {
-		case quote != 0:
-			if c == '\\' && i+1 < len(src) {
-				b.WriteByte(c)
-				i++
-				c = src[i]
-			} else if c == quote {
-				quote = 0
-			}
-		case (c == '\'' || c == '"') && depth > 0:
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == '[' && depth == 0:
-			if keys, end, ok := quotedKeys(src, i+1); ok {
-				b.WriteByte('[')
-				for k, key := range keys {
-					if k > 0 {
-						b.WriteByte(',')
-					}
-					b.WriteString("'" + strings.ReplaceAll(strings.ReplaceAll(key, "\\", "\\\\"), "'", "\\'") + "'")
-				}
-				b.WriteByte(']')
-				i = end
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
 // quotedKeys reads a list of quoted keys, separated by commas, from src[i:]
 // up to its closing ']', whose index it returns as end. Each key is the
 // text between its quotes; a backslash keeps the character after it from
@@ -294,11 +245,21 @@ func quotedKeys(src string, i int) (keys []string, end int, ok bool) {
 	}
 }
 
-// bracketDotKeys rewrites dot-notation keys that Jayway JsonPath accepts but
-// ojg does not (such as $.request-id or $.a:b) into bracket notation
-// ($['request-id']). Text inside brackets and quotes is left alone.
-func bracketDotKeys(src string) string {
+// ojgPath rewrites a path for ojg's parser where Jayway JsonPath, which AWS
+// uses, reads it differently:
+//   - dot-notation keys that ojg does not accept (such as $.request-id or
+//     $.a:b) become bracket notation ($['request-id']);
+//   - the quoted keys of bracket notation ($['a\\b'], $['x','y']) are
+//     re-escaped so that ojg reads each as the literal text between its
+//     quotes, backslashes included, as AWS does ($['Test\""Name"'] is the
+//     key Test\""Name"): a backslash only keeps the next character from
+//     closing the key, where ojg would read \\ and \' as escapes.
+//
+// Text inside filters, and brackets that do not hold a list of quoted keys,
+// are left to ojg.
+func ojgPath(src string) string {
 	var b strings.Builder
+	escapes := strings.Contains(src, "\\") // else ojg reads quoted keys literally
 	changed := false
 	depth := 0
 	var quote byte
@@ -317,6 +278,23 @@ func bracketDotKeys(src string) string {
 			if depth > 0 {
 				quote = c
 			}
+		case c == '[' && depth == 0 && escapes:
+			keys, end, ok := quotedKeys(src, i+1)
+			if !ok {
+				depth++
+				break
+			}
+			b.WriteByte('[')
+			for k, key := range keys {
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("'" + escapeKey(key) + "'")
+			}
+			b.WriteByte(']')
+			changed = true
+			i = end
+			continue
 		case c == '[' || c == '(':
 			depth++
 		case c == ']' || c == ')':
@@ -328,9 +306,7 @@ func bracketDotKeys(src string) string {
 			}
 			key := src[i+1 : end]
 			if needsBrackets(key) {
-				b.WriteString("['")
-				b.WriteString(strings.ReplaceAll(strings.ReplaceAll(key, "\\", "\\\\"), "'", "\\'"))
-				b.WriteString("']")
+				b.WriteString("['" + escapeKey(key) + "']")
 				changed = true
 				i = end - 1
 				continue
@@ -342,6 +318,11 @@ func bracketDotKeys(src string) string {
 		return src
 	}
 	return b.String()
+}
+
+// escapeKey writes a key for a single-quoted bracket key of ojg.
+func escapeKey(key string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(key, "\\", "\\\\"), "'", "\\'")
 }
 
 // needsBrackets reports whether a dot-notation key has characters ojg does

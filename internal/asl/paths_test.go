@@ -104,8 +104,8 @@ func TestBracketKeysAreLiteral(t *testing.T) {
 		`$['unterminated\\`:      `$['unterminated\\`,
 		`$['a', 1]`:              `$['a', 1]`,
 	} {
-		if got := literalBracketKeys(src); got != want {
-			t.Errorf("literalBracketKeys(%s) = %s, want %s", src, got, want)
+		if got := ojgPath(src); got != want {
+			t.Errorf("ojgPath(%s) = %s, want %s", src, got, want)
 		}
 	}
 }
