@@ -107,6 +107,9 @@ func testStandardIdempotency(t *testing.T, h *harness) {
 	if _, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(exArn)}); err != nil {
 		t.Fatalf("StopExecution(%q): %v", exArn, err)
 	}
+	// An endpoint may close the execution a moment after StopExecution answers (moto does): the rule is about a
+	// closed execution.
+	h.awaitClosed(t, exArn)
 	_, err = h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smArn), Name: aws.String(name), Input: aws.String(`{"n":1}`)})
 	wantError[*types.ExecutionAlreadyExists](t, "StartExecution(same name and input) after the execution closed", err)
 
