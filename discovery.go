@@ -20,8 +20,9 @@ const listPageSize = 1000
 // managed KMS key would require kms:Decrypt. A state machine deleted between the two calls is skipped; any
 // other failure fails ListJobs. Jobs carry no parameters.
 //
-// With the default rate limits, discovering N state machines takes about (N-160)/16 seconds once N exceeds the
-// DescribeStateMachine burst of 160 (the documented quota is a bucket of 200 refilled at 20 per second).
+// With the default rate limits, which start at the documented quota (a bucket of 200 DescribeStateMachine calls
+// refilled at 20 per second), discovering N state machines takes about (N-200)/20 seconds once N exceeds the
+// bucket, when no other client of the account spends the same quota.
 func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 	ctx = withOp(ctx, "ListJobs")
 	ctx, span := p.startSpan(ctx, "ListJobs")
