@@ -114,6 +114,17 @@ func refsOf(ids []string, params []Parameter) []RunRef {
 	return refs
 }
 
+// checkAllRunning fails t, naming the results by what, unless every result of p's GetPipelineRunStatuses for ids
+// (without parameters) is Running.
+func checkAllRunning(t *testing.T, p *Provider, what string, ids []string) {
+	t.Helper()
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) {
+		if r.Err != nil || r.Status.State != RunStateRunning {
+			t.Errorf("%s: result %d = %+v, want Running", what, i, r)
+		}
+	}
+}
+
 var outParam = []Parameter{{Name: "total", Direction: DirectionOutput, DataType: DataTypeNumber}}
 
 func TestGetPipelineRunStatusesListsOnceAndDescribesTheEnded(t *testing.T) {
@@ -155,11 +166,7 @@ func TestGetPipelineRunStatusesDescribesFewRuns(t *testing.T) {
 	ids := w.add("orders", 3)
 	f := w.client(&fakeClient{})
 	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
-	for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) {
-		if r.Err != nil || r.Status.State != RunStateRunning {
-			t.Errorf("result = %+v, want Running", r)
-		}
-	}
+	checkAllRunning(t, p, "tracked", ids)
 	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 0 || d != 3 {
 		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 0 and 3", l, d)
 	}
@@ -180,22 +187,14 @@ func TestGetPipelineRunStatusesPagesPastOneThousand(t *testing.T) {
 	f := w.client(&fakeClient{})
 	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
 
-	for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(newest, nil)) {
-		if r.Err != nil || r.Status.State != RunStateRunning {
-			t.Errorf("newest: result = %+v, want Running", r)
-		}
-	}
+	checkAllRunning(t, p, "newest", newest)
 	if l := f.count("ListExecutions"); l != 1 {
 		t.Errorf("tracking the newest runs read %d pages, want 1 (the walk stops once every tracked run is seen)", l)
 	}
 	// The last walk stopped after 1,000 of 2,505 running: the cost model now expects at least one page, and
 	// 10 runs still pay for it.
 	tracked := append(slices.Clone(newest), oldest...)
-	for i, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(tracked, nil)) {
-		if r.Err != nil || r.Status.State != RunStateRunning {
-			t.Errorf("result %d = %+v, want Running", i, r)
-		}
-	}
+	checkAllRunning(t, p, "newest and oldest", tracked)
 	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1+3 || d != 0 {
 		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1+3 pages and 0", l, d)
 	}
@@ -319,12 +318,8 @@ func TestGetPipelineRunStatusesListingRefused(t *testing.T) {
 		return nil, genericErr("AccessDeniedException")
 	}
 	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
-	for range 2 {
-		for _, r := range p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) {
-			if r.Err != nil || r.Status.State != RunStateRunning {
-				t.Errorf("result = %+v, want Running", r)
-			}
-		}
+	for i := range 2 {
+		checkAllRunning(t, p, fmt.Sprintf("sweep %d", i+1), ids)
 	}
 	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 16 {
 		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1 (refused, not tried again) and 16", l, d)
