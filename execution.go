@@ -321,14 +321,11 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 	ctx = withOp(ctx, op)
 	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
-	a, err := p.parseRunID(op, runID)
+	a, err := p.parseStandardRunID(op, runID,
+		errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution "+
+			"for them (an Express run that ExecutePipeline started has already ended when it returned)"), "")
 	if err != nil {
 		return err
-	}
-	if a.Kind == sfnarn.Express {
-		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
-			Err: errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution " +
-				"for them (an Express run that ExecutePipeline started has already ended when it returned)")}
 	}
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
@@ -377,14 +374,11 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 	ctx = withOp(ctx, op)
 	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
-	a, err := p.parseRunID(op, runID)
+	_, err = p.parseStandardRunID(op, runID,
+		errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
+		"start a new run instead (an Express child of a Distributed Map is redriven with its parent run)")
 	if err != nil {
 		return err
-	}
-	if a.Kind == sfnarn.Express {
-		return &Error{Op: op, Kind: ErrNotSupported, Resource: runID,
-			Err:  errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
-			Hint: "start a new run instead (an Express child of a Distributed Map is redriven with its parent run)"}
 	}
 	_, err = callAPI(ctx, p, apiRedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
 		return p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
@@ -433,6 +427,19 @@ func (p *Provider) parseRunID(op, runID string) (sfnarn.ARN, error) {
 	}
 	if a.Region != p.region {
 		return sfnarn.ARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.Region, p.region)
+	}
+	return a, nil
+}
+
+// parseStandardRunID is parseRunID for the calls Step Functions answers for Standard executions only: an Express
+// run is ErrNotSupported, with why and hint.
+func (p *Provider) parseStandardRunID(op, runID string, why error, hint string) (sfnarn.ARN, error) {
+	a, err := p.parseRunID(op, runID)
+	if err != nil {
+		return sfnarn.ARN{}, err
+	}
+	if a.Kind == sfnarn.Express {
+		return sfnarn.ARN{}, &Error{Op: op, Kind: ErrNotSupported, Resource: runID, Err: why, Hint: hint}
 	}
 	return a, nil
 }
