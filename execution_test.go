@@ -589,15 +589,7 @@ func TestCancelPipelineRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stop *sfn.StopExecutionInput
-			f := &fakeClient{
-				stopExecution: func(_ context.Context, in *sfn.StopExecutionInput) (*sfn.StopExecutionOutput, error) {
-					stop = in
-					if tt.stopErr != nil {
-						return nil, tt.stopErr
-					}
-					return &sfn.StopExecutionOutput{StopDate: aws.Time(t0)}, nil
-				},
-			}
+			f := &fakeClient{stopExecution: recordCall(&stop, &sfn.StopExecutionOutput{StopDate: aws.Time(t0)}, tt.stopErr)}
 			if tt.status != "" {
 				f.describeExecution = describeMetadataOnly(&sfn.DescribeExecutionOutput{Status: tt.status})
 			}
@@ -610,6 +602,17 @@ func TestCancelPipelineRun(t *testing.T) {
 				t.Errorf("StopExecution(%+v), want the run with error PolysyncCancellation and cause \"Cancelled by Polysync\"", stop)
 			}
 		})
+	}
+}
+
+// recordCall returns a fake SDK call that keeps its input in *in and answers err, or out when err is nil.
+func recordCall[In, Out any](in **In, out *Out, err error) func(context.Context, *In) (*Out, error) {
+	return func(_ context.Context, got *In) (*Out, error) {
+		*in = got
+		if err != nil {
+			return nil, err
+		}
+		return out, nil
 	}
 }
 
@@ -636,15 +639,7 @@ func TestRedrivePipelineRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got *sfn.RedriveExecutionInput
-			f := &fakeClient{
-				redriveExecution: func(_ context.Context, in *sfn.RedriveExecutionInput) (*sfn.RedriveExecutionOutput, error) {
-					got = in
-					if tt.redriveErr != nil {
-						return nil, tt.redriveErr
-					}
-					return &sfn.RedriveExecutionOutput{RedriveDate: aws.Time(t0)}, nil
-				},
-			}
+			f := &fakeClient{redriveExecution: recordCall(&got, &sfn.RedriveExecutionOutput{RedriveDate: aws.Time(t0)}, tt.redriveErr)}
 			if tt.described != nil {
 				f.describeExecution = describeMetadataOnly(tt.described)
 			}
