@@ -48,6 +48,11 @@ type outputEvent struct {
 	IngestionTime int64  `json:"ingestionTime"`
 }
 
+// output returns e in the OutputLogEvent shape.
+func (e *event) output() outputEvent {
+	return outputEvent{Timestamp: e.timestamp, Message: e.message, IngestionTime: e.ingestion}
+}
+
 func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 	var in struct {
 		groupRef
@@ -123,7 +128,7 @@ func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 		NextBackwardToken string        `json:"nextBackwardToken"`
 	}{Events: []outputEvent{}, NextForwardToken: encodeStreamToken(true, fwd), NextBackwardToken: encodeStreamToken(false, bwd)}
 	for _, e := range page {
-		out.Events = append(out.Events, outputEvent{Timestamp: e.timestamp, Message: e.message, IngestionTime: e.ingestion})
+		out.Events = append(out.Events, e.output())
 	}
 	return out, nil
 }
@@ -152,13 +157,11 @@ func tailPage(events []*event, n int) []*event {
 	return events
 }
 
-// filteredEvent is the FilteredLogEvent shape.
+// filteredEvent is the FilteredLogEvent shape: an OutputLogEvent with its stream and ID.
 type filteredEvent struct {
 	LogStreamName string `json:"logStreamName"`
-	Timestamp     int64  `json:"timestamp"`
-	Message       string `json:"message"`
-	IngestionTime int64  `json:"ingestionTime"`
-	EventID       string `json:"eventId"`
+	outputEvent
+	EventID string `json:"eventId"`
 }
 
 func (s *Service) serveFilterLogEvents(body []byte) (any, error) {
@@ -229,8 +232,7 @@ func (s *Service) serveFilterLogEvents(body []byte) (any, error) {
 	}
 	for _, e := range page {
 		out.Events = append(out.Events, filteredEvent{
-			LogStreamName: e.stream, Timestamp: e.timestamp, Message: e.message, IngestionTime: e.ingestion,
-			EventID: fmt.Sprintf("%020d%020d", e.timestamp, e.seq),
+			LogStreamName: e.stream, outputEvent: e.output(), EventID: fmt.Sprintf("%020d%020d", e.timestamp, e.seq),
 		})
 	}
 	return out, nil
