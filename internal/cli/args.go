@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+
+	sfn "github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
@@ -32,6 +35,25 @@ func jobARN(s string) (sfnarn.ARN, error) {
 			"arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]", s, a.Kind.Indefinite())
 	}
 	return a, nil
+}
+
+// forRun parses the RUN-ARN runID of a command that works on the executions
+// Step Functions keeps (Standard ones and a Distributed Map's Express
+// children), refuses any other Express run with expressRunError(runID, doing),
+// and then makes the provider for the run.
+func (f providerFunc) forRun(ctx context.Context, runID, doing string) (*sfn.Provider, sfnarn.ARN, error) {
+	a, err := runARN(runID)
+	if err != nil {
+		return nil, sfnarn.ARN{}, err
+	}
+	if a.Kind == sfnarn.Express && !a.MapRunChild() {
+		return nil, sfnarn.ARN{}, expressRunError(runID, doing)
+	}
+	p, err := f(ctx, runID)
+	if err != nil {
+		return nil, sfnarn.ARN{}, err
+	}
+	return p, a, nil
 }
 
 // expressRunError is the usage error of a command that Step Functions cannot

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
-	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // cancelOptions are what 'cancel' needs.
@@ -57,14 +56,7 @@ type cancelJSON struct {
 }
 
 func runCancel(ctx context.Context, opts *cancelOptions) error {
-	a, err := runARN(opts.runID)
-	if err != nil {
-		return err
-	}
-	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		return expressRunError(opts.runID, "stop")
-	}
-	p, err := opts.provider(ctx, opts.runID)
+	p, _, err := opts.provider.forRun(ctx, opts.runID, "stop")
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
-	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // historyOptions are what 'history' needs.
@@ -87,14 +86,7 @@ var endEvents = map[string]int{
 }
 
 func runHistory(ctx context.Context, opts *historyOptions) error {
-	a, err := runARN(opts.runID)
-	if err != nil {
-		return err
-	}
-	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		return expressRunError(opts.runID, "keep the history of")
-	}
-	p, err := opts.provider(ctx, opts.runID)
+	p, _, err := opts.provider.forRun(ctx, opts.runID, "keep the history of")
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
-	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // redriveOptions are what 'redrive' needs.
@@ -66,14 +65,7 @@ type redriveJSON struct {
 }
 
 func runRedrive(ctx context.Context, opts *redriveOptions) error {
-	a, err := runARN(opts.runID)
-	if err != nil {
-		return err
-	}
-	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		return expressRunError(opts.runID, "redrive")
-	}
-	p, err := opts.provider(ctx, opts.runID)
+	p, a, err := opts.provider.forRun(ctx, opts.runID, "redrive")
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	sfn "github.com/polysync/stepfunctions"
-	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // statusOptions are what 'status' needs.
@@ -52,14 +51,7 @@ Exit status: 0 running (without --wait) or succeeded, 1 failed, 3 cancelled; an 
 }
 
 func runStatus(ctx context.Context, opts *statusOptions) error {
-	a, err := runARN(opts.runID)
-	if err != nil {
-		return err
-	}
-	if a.Kind == sfnarn.Express && !a.MapRunChild() {
-		return expressRunError(opts.runID, "describe")
-	}
-	p, err := opts.provider(ctx, opts.runID)
+	p, a, err := opts.provider.forRun(ctx, opts.runID, "describe")
 	if err != nil {
 		return err
 	}
