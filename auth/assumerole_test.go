@@ -20,15 +20,8 @@ func TestAssumeRoleChainSignsWithPreviousLink(t *testing.T) {
 	mid := AssumeRole(testRole2ARN, web, WithSTSEndpoint(fake.URL()), WithExternalID(testExternal), WithSessionName("polysync-mid"))
 	leaf := AssumeRole(role3, mid, WithSTSEndpoint(fake.URL()), WithDuration(30*time.Minute))
 
-	p, err := leaf.Credentials(context.Background(), testBase())
-	if err != nil {
-		t.Fatalf("Credentials() error = %v", err)
-	}
+	p, c := mustRetrieve(t, leaf, testBase())
 	assertCachedOnce(t, p)
-	c, err := p.Retrieve(context.Background())
-	if err != nil {
-		t.Fatalf("Retrieve() error = %v", err)
-	}
 
 	calls := fake.Calls()
 	want := []stsCall{
@@ -58,7 +51,7 @@ func TestAssumeRoleChainSignsWithPreviousLink(t *testing.T) {
 	// Each link is cached on its own: refreshing the leaf reuses the middle
 	// link's credentials instead of walking the chain again.
 	p.(*aws.CredentialsCache).Invalidate()
-	c, err = p.Retrieve(context.Background())
+	c, err := p.Retrieve(context.Background())
 	if err != nil {
 		t.Fatalf("Retrieve() after Invalidate error = %v", err)
 	}
@@ -185,13 +178,7 @@ func TestNilOptionsAreIgnored(t *testing.T) {
 	fake := newSTSFake(t)
 	web := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), nil, zeroRole, WithSTSEndpoint(fake.URL()))
 	src := AssumeRole(testRole2ARN, web, nil, zeroRole, WithSTSEndpoint(fake.URL()))
-	p, err := src.Credentials(context.Background(), testBase())
-	if err != nil {
-		t.Fatalf("Credentials() error = %v", err)
-	}
-	if _, err := p.Retrieve(context.Background()); err != nil {
-		t.Fatalf("Retrieve() error = %v", err)
-	}
+	mustRetrieve(t, src, testBase())
 	if n := len(fake.Calls()); n != 2 {
 		t.Errorf("STS calls = %d, want 2", n)
 	}
@@ -220,13 +207,7 @@ func TestAssumeRoleOverForeignSource(t *testing.T) {
 	t.Run("uncached provider is cached once", func(t *testing.T) {
 		fake := newSTSFake(t)
 		base := &foreignSource{}
-		p, err := AssumeRole(testRole2ARN, base, WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-		if err != nil {
-			t.Fatalf("Credentials() error = %v", err)
-		}
-		if _, err := p.Retrieve(context.Background()); err != nil {
-			t.Fatalf("Retrieve() error = %v", err)
-		}
+		mustRetrieve(t, AssumeRole(testRole2ARN, base, WithSTSEndpoint(fake.URL())), testBase())
 		if n := base.n.Load(); n != 1 {
 			t.Errorf("base retrieved %d times for one refresh, want 1", n)
 		}

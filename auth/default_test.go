@@ -68,15 +68,8 @@ func TestDefaultChain(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			p, err := Default().Credentials(context.Background(), aws.Config{Region: "eu-west-1"})
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
+			p, c := mustRetrieve(t, Default(), aws.Config{Region: "eu-west-1"})
 			assertCachedOnce(t, p)
-			c, err := p.Retrieve(context.Background())
-			if err != nil {
-				t.Fatalf("Retrieve() error = %v", err)
-			}
 			if c.AccessKeyID != tt.wantKeyID {
 				t.Errorf("Retrieve().AccessKeyID = %q, want %q", c.AccessKeyID, tt.wantKeyID)
 			}

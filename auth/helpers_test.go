@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -18,6 +19,21 @@ func assertCachedOnce(t *testing.T, p aws.CredentialsProvider) {
 	if inner := innerProviderType(t, p); inner == reflect.TypeOf(&aws.CredentialsCache{}) {
 		t.Fatalf("provider is an aws.CredentialsCache wrapping another aws.CredentialsCache")
 	}
+}
+
+// mustRetrieve makes src's provider from base and retrieves credentials with it
+// once, failing t on either error.
+func mustRetrieve(t *testing.T, src Source, base aws.Config) (aws.CredentialsProvider, aws.Credentials) {
+	t.Helper()
+	p, err := src.Credentials(context.Background(), base)
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	c, err := p.Retrieve(context.Background())
+	if err != nil {
+		t.Fatalf("Retrieve() error = %v", err)
+	}
+	return p, c
 }
 
 // innerProviderType returns the dynamic type of the provider a cache wraps,

@@ -180,13 +180,7 @@ func TestWebIdentityUsesRegionalSTSEndpoint(t *testing.T) {
 			base.HTTPClient = &http.Client{Transport: transport}
 			// The caller's service endpoint must not be used for STS.
 			base.BaseEndpoint = aws.String("http://127.0.0.1:1")
-			p, err := WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return "a.b.c", nil })).Credentials(context.Background(), base)
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			if _, err := p.Retrieve(context.Background()); err != nil {
-				t.Fatalf("Retrieve() error = %v", err)
-			}
+			mustRetrieve(t, WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return "a.b.c", nil })), base)
 			if len(transport.hosts) != 1 || transport.hosts[0] != tt.wantHost {
 				t.Errorf("STS requests went to %q, want [%q]", transport.hosts, tt.wantHost)
 			}
@@ -214,15 +208,8 @@ func TestDefaultChainWebIdentityFromEnvironment(t *testing.T) {
 	base := testBase()
 	base.HTTPClient = &http.Client{Transport: counter}
 
-	p, err := Default().Credentials(context.Background(), base)
-	if err != nil {
-		t.Fatalf("Credentials() error = %v", err)
-	}
+	p, c := mustRetrieve(t, Default(), base)
 	assertCachedOnce(t, p)
-	c, err := p.Retrieve(context.Background())
-	if err != nil {
-		t.Fatalf("Retrieve() error = %v", err)
-	}
 	if c.AccessKeyID != keyID(1) {
 		t.Errorf("Retrieve().AccessKeyID = %q, want %q", c.AccessKeyID, keyID(1))
 	}
@@ -312,13 +299,7 @@ func TestWebIdentityFromEnv(t *testing.T) {
 			if want := "web-identity(role=" + tt.roleARN + ", token=file:" + os.Getenv(EnvAzureFederatedTokenFile) + ")"; src.String() != want {
 				t.Errorf("String() = %q, want %q", src, want)
 			}
-			p, err := src.Credentials(context.Background(), testBase())
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			if _, err := p.Retrieve(context.Background()); err != nil {
-				t.Fatalf("Retrieve() error = %v", err)
-			}
+			mustRetrieve(t, src, testBase())
 			calls := fake.Calls()
 			if len(calls) != 1 || calls[0].RoleSessionName != tt.wantSession || calls[0].WebIdentityToken != token {
 				t.Errorf("STS calls = %d (session %q), want one with session %q and the file's token", len(calls), firstSession(calls), tt.wantSession)
@@ -339,13 +320,7 @@ func TestWebIdentityHonoursSTSEndpointFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	base.BaseEndpoint = aws.String("http://127.0.0.1:1")
-	p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims())))).Credentials(context.Background(), base)
-	if err != nil {
-		t.Fatalf("Credentials() error = %v", err)
-	}
-	if _, err := p.Retrieve(context.Background()); err != nil {
-		t.Fatalf("Retrieve() error = %v", err)
-	}
+	mustRetrieve(t, WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims())))), base)
 	if n := len(fake.Calls()); n != 1 {
 		t.Errorf("calls to the AWS_ENDPOINT_URL_STS endpoint = %d, want 1", n)
 	}
