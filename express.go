@@ -213,25 +213,31 @@ func (p *Provider) startSyncExpress(ctx context.Context, r startRequest, digest 
 	if err != nil {
 		return expressstore.Result{}, err
 	}
-	rec := expressstore.Result{
-		RunID:           aws.ToString(out.ExecutionArn),
-		JobID:           r.job.ID,
-		StateMachineARN: r.sm.Base().String(),
-		Name:            r.name,
-		InputDigest:     digest,
-		Owner:           p.owner,
-		Status:          string(out.Status),
-		Output:          aws.ToString(out.Output),
-		Error:           aws.ToString(out.Error),
-		Cause:           aws.ToString(out.Cause),
-		StartedAt:       aws.ToTime(out.StartDate),
-		StoppedAt:       aws.ToTime(out.StopDate),
-	}
+	rec := p.expressResult(r, digest, out.ExecutionArn, out.StartDate)
+	rec.Status = string(out.Status)
+	rec.Output = aws.ToString(out.Output)
+	rec.Error = aws.ToString(out.Error)
+	rec.Cause = aws.ToString(out.Cause)
+	rec.StoppedAt = aws.ToTime(out.StopDate)
 	p.log.LogAttrs(ctx, slog.LevelInfo, "ran Express execution",
 		slog.String("job", r.job.ID), slog.String("run", rec.RunID), slog.String("status", rec.Status),
 		slog.Int("input_bytes", len(r.input)), slog.Int("output_bytes", len(rec.Output)))
 	p.record(ctx, rec, "could not record an Express result")
 	return rec, nil
+}
+
+// expressResult is the record of r's Express run runID, started at startDate, with what the synchronous and the
+// asynchronous start both know of it; the caller adds its status.
+func (p *Provider) expressResult(r startRequest, digest string, runID *string, startDate *time.Time) expressstore.Result {
+	return expressstore.Result{
+		RunID:           aws.ToString(runID),
+		JobID:           r.job.ID,
+		StateMachineARN: r.sm.Base().String(),
+		Name:            r.name,
+		InputDigest:     digest,
+		Owner:           p.owner,
+		StartedAt:       aws.ToTime(startDate),
+	}
 }
 
 // record puts rec in the result store, even when the caller's ctx has just ended: the run has happened. A failure

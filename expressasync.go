@@ -50,16 +50,8 @@ func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest
 	if err != nil {
 		return expressstore.Result{}, err
 	}
-	rec := expressstore.Result{
-		RunID:           aws.ToString(out.ExecutionArn),
-		JobID:           r.job.ID,
-		StateMachineARN: r.sm.Base().String(),
-		Name:            r.name,
-		InputDigest:     digest,
-		Owner:           p.owner,
-		Status:          expressstore.StatusRunning,
-		StartedAt:       aws.ToTime(out.StartDate),
-	}
+	rec := p.expressResult(r, digest, out.ExecutionArn, out.StartDate)
+	rec.Status = expressstore.StatusRunning
 	if a, err := sfnarn.Parse(rec.RunID); err == nil && a.Kind != sfnarn.Express {
 		// The state machine is Standard now (re-created under the same name): the run is a Standard one, which
 		// GetPipelineRunStatus describes.
