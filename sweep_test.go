@@ -125,6 +125,15 @@ func checkAllRunning(t *testing.T, p *Provider, what string, ids []string) {
 	}
 }
 
+// checkSweepCalls fails t unless f was asked ListExecutions list times and DescribeExecution describe times; what
+// names the calls and want says why those counts.
+func checkSweepCalls(t *testing.T, f *fakeClient, what string, list, describe int, want string) {
+	t.Helper()
+	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != list || d != describe {
+		t.Errorf("%s: %d ListExecutions, %d DescribeExecution; want %s", what, l, d, want)
+	}
+}
+
 var outParam = []Parameter{{Name: "total", Direction: DirectionOutput, DataType: DataTypeNumber}}
 
 func TestGetPipelineRunStatusesListsOnceAndDescribesTheEnded(t *testing.T) {
@@ -155,9 +164,7 @@ func TestGetPipelineRunStatusesListsOnceAndDescribesTheEnded(t *testing.T) {
 	if v := got[3].Status.Parameters[0].Value; v != "3" {
 		t.Errorf("output total of the succeeded run = %q, want 3", v)
 	}
-	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 2 {
-		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1 and 2 (the ended runs)", l, d)
-	}
+	checkSweepCalls(t, f, "calls", 1, 2, "1 and 2 (the ended runs)")
 }
 
 func TestGetPipelineRunStatusesDescribesFewRuns(t *testing.T) {
@@ -167,16 +174,12 @@ func TestGetPipelineRunStatusesDescribesFewRuns(t *testing.T) {
 	f := w.client(&fakeClient{})
 	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
 	checkAllRunning(t, p, "tracked", ids)
-	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 0 || d != 3 {
-		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 0 and 3", l, d)
-	}
+	checkSweepCalls(t, f, "calls", 0, 3, "0 and 3")
 	// Four running runs: one page (1/5 s) beats four describes (4/15 s).
 	more := w.add("orders", 1)
 	ids = append(ids, more...)
 	p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil))
-	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 3 {
-		t.Errorf("calls after a sweep of four: %d ListExecutions, %d DescribeExecution; want 1 and 3", l, d)
-	}
+	checkSweepCalls(t, f, "calls after a sweep of four", 1, 3, "1 and 3")
 }
 
 func TestGetPipelineRunStatusesPagesPastOneThousand(t *testing.T) {
@@ -195,9 +198,7 @@ func TestGetPipelineRunStatusesPagesPastOneThousand(t *testing.T) {
 	// 10 runs still pay for it.
 	tracked := append(slices.Clone(newest), oldest...)
 	checkAllRunning(t, p, "newest and oldest", tracked)
-	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1+3 || d != 0 {
-		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1+3 pages and 0", l, d)
-	}
+	checkSweepCalls(t, f, "calls", 1+3, 0, "1+3 pages and 0")
 }
 
 func TestGetPipelineRunStatusesRunEndingBetweenListAndDescribe(t *testing.T) {
@@ -321,9 +322,7 @@ func TestGetPipelineRunStatusesListingRefused(t *testing.T) {
 	for i := range 2 {
 		checkAllRunning(t, p, fmt.Sprintf("sweep %d", i+1), ids)
 	}
-	if l, d := f.count("ListExecutions"), f.count("DescribeExecution"); l != 1 || d != 16 {
-		t.Errorf("calls: %d ListExecutions, %d DescribeExecution; want 1 (refused, not tried again) and 16", l, d)
-	}
+	checkSweepCalls(t, f, "calls", 1, 16, "1 (refused, not tried again) and 16")
 }
 
 func TestGetPipelineRunStatusesCancelled(t *testing.T) {
