@@ -382,17 +382,24 @@ func TestExecutePipelineExpress(t *testing.T) {
 	}
 }
 
-func TestExpressResultsAreBounded(t *testing.T) {
-	f := &fakeClient{startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, `{}`, "", "")}
-	p := testProvider(t, f, Config{ExpressResultCapacity: 2}, nil)
+// executeTestExpress runs testExpress n times with ExecutePipeline, failing t on an error, and returns the runs.
+func executeTestExpress(t *testing.T, p *Provider, n int) []PipelineRun {
+	t.Helper()
 	var runs []PipelineRun
-	for range 3 {
+	for range n {
 		run, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		runs = append(runs, run)
 	}
+	return runs
+}
+
+func TestExpressResultsAreBounded(t *testing.T) {
+	f := &fakeClient{startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, `{}`, "", "")}
+	p := testProvider(t, f, Config{ExpressResultCapacity: 2}, nil)
+	runs := executeTestExpress(t, p, 3)
 	_, err := p.GetPipelineRunStatus(context.Background(), runs[0].RunID, nil)
 	if !errors.Is(err, ErrRunNotFound) || !strings.Contains(err.Error(), "CloudWatch Logs") {
 		t.Errorf("GetPipelineRunStatus(evicted) error = %v, want ErrRunNotFound pointing at CloudWatch Logs", err)
@@ -411,14 +418,7 @@ func TestExpressResultsAreBoundedInBytes(t *testing.T) {
 	output := `{"blob":"` + strings.Repeat("x", 100_000) + `"}`
 	f := &fakeClient{startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, output, "", "")}
 	p := testProvider(t, f, Config{ExpressResultBytes: 250_000}, nil) // room for two such outputs
-	var runs []PipelineRun
-	for range 3 {
-		run, err := p.ExecutePipeline(context.Background(), Job{ID: testExpress, Type: TypeExpress}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs = append(runs, run)
-	}
+	runs := executeTestExpress(t, p, 3)
 	if _, err := p.GetPipelineRunStatus(context.Background(), runs[0].RunID, nil); !errors.Is(err, ErrRunNotFound) {
 		t.Errorf("GetPipelineRunStatus(oldest) error = %v, want ErrRunNotFound once the byte bound is reached", err)
 	}
