@@ -48,33 +48,18 @@ func TestLocalCheckJob(t *testing.T) {
 		t.Errorf("CheckJob(Express without logging) codes = %v, want %v", got, want)
 	}
 
-	v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &healthy})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
+	v1 := e.publish(healthy, "")
 	if _, err := e.admin.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &healthy,
 		Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`)}); err != nil {
 		t.Fatalf("UpdateStateMachine() error = %v", err)
 	}
-	v2, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &healthy})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
-	split, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("canary"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{
-			{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 50}, {StateMachineVersionArn: v2.StateMachineVersionArn, Weight: 50}}})
-	if err != nil {
-		t.Fatalf("CreateStateMachineAlias() error = %v", err)
-	}
-	if got, want := codes(aws.ToString(split.StateMachineAliasArn)), []string{stepfunctions.FindingAliasSplitsRuns}; !slices.Equal(got, want) {
+	v2 := e.publish(healthy, "")
+	split := e.createAlias("canary", route(v1, 50), route(v2, 50))
+	if got, want := codes(split), []string{stepfunctions.FindingAliasSplitsRuns}; !slices.Equal(got, want) {
 		t.Errorf("CheckJob(alias 50/50) codes = %v, want %v", got, want)
 	}
-	whole, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: v2.StateMachineVersionArn, Weight: 100}}})
-	if err != nil {
-		t.Fatalf("CreateStateMachineAlias() error = %v", err)
-	}
-	if got := codes(aws.ToString(whole.StateMachineAliasArn)); len(got) != 0 {
+	whole := e.createAlias("prod", route(v2, 100))
+	if got := codes(whole); len(got) != 0 {
 		t.Errorf("CheckJob(alias to one version) codes = %v, want none", got)
 	}
 }

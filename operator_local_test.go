@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions"
@@ -146,14 +144,8 @@ func TestLocalDescribeJob(t *testing.T) {
 	ctx := context.Background()
 	def := taskDefinition(echoTask)
 	arn := e.create(machineSpec{name: "deploy", definition: def, logging: types.LogLevelAll})
-	v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
-	if _, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 100}}}); err != nil {
-		t.Fatalf("CreateStateMachineAlias() error = %v", err)
-	}
+	v1 := e.publish(arn, "")
+	e.createAlias("prod", route(v1, 100))
 	p := e.provider(stepfunctions.Config{})
 
 	d, err := p.DescribeJob(ctx, arn, stepfunctions.DescribeJobOptions{})
@@ -164,7 +156,7 @@ func TestLocalDescribeJob(t *testing.T) {
 		!d.IncludeExecutionData || d.Definition != "" {
 		t.Errorf("DescribeJob() = %+v, want STANDARD, the role, logging ALL to the log group, no definition", d)
 	}
-	if len(d.Versions) != 1 || d.Versions[0].Version != 1 || d.Versions[0].ARN != aws.ToString(v1.StateMachineVersionArn) {
+	if len(d.Versions) != 1 || d.Versions[0].Version != 1 || d.Versions[0].ARN != v1 {
 		t.Errorf("DescribeJob().Versions = %+v, want version 1", d.Versions)
 	}
 	if len(d.Aliases) != 1 || d.Aliases[0].Name != "prod" || d.Aliases[0].ARN != arn+":prod" {

@@ -125,6 +125,37 @@ func (e *localEnv) create(spec machineSpec) string {
 	return arn
 }
 
+// publish publishes the state machine arn as it is now, with description (none for ""), and returns the version's
+// ARN.
+func (e *localEnv) publish(arn, description string) string {
+	e.t.Helper()
+	in := &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn}
+	if description != "" {
+		in.Description = &description
+	}
+	out, err := e.admin.PublishStateMachineVersion(context.Background(), in)
+	if err != nil {
+		e.t.Fatalf("PublishStateMachineVersion() error = %v", err)
+	}
+	return aws.ToString(out.StateMachineVersionArn)
+}
+
+// createAlias creates the alias name with routes and returns its ARN.
+func (e *localEnv) createAlias(name string, routes ...types.RoutingConfigurationListItem) string {
+	e.t.Helper()
+	out, err := e.admin.CreateStateMachineAlias(context.Background(), &sfn.CreateStateMachineAliasInput{Name: &name,
+		RoutingConfiguration: routes})
+	if err != nil {
+		e.t.Fatalf("CreateStateMachineAlias() error = %v", err)
+	}
+	return aws.ToString(out.StateMachineAliasArn)
+}
+
+// route sends weight percent of an alias's runs to version.
+func route(version string, weight int32) types.RoutingConfigurationListItem {
+	return types.RoutingConfigurationListItem{StateMachineVersionArn: &version, Weight: weight}
+}
+
 func (e *localEnv) tryCreate(ctx context.Context, spec machineSpec) (string, error) {
 	in := &sfn.CreateStateMachineInput{
 		Name:       aws.String(spec.name),
@@ -864,16 +895,8 @@ func TestLocalVersionsAndAliases(t *testing.T) {
 			name := "deploy-" + strings.ToLower(string(typ))
 			arn := e.create(machineSpec{name: name, typ: typ,
 				definition: taskDefinition("arn:aws:states:::polysync:v1")})
-			v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn,
-				Description: aws.String("first release")})
-			if err != nil {
-				t.Fatalf("PublishStateMachineVersion() error = %v", err)
-			}
-			alias, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
-				RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 100}}})
-			if err != nil {
-				t.Fatalf("CreateStateMachineAlias() error = %v", err)
-			}
+			v1 := e.publish(arn, "first release")
+			alias := e.createAlias("prod", route(v1, 100))
 			if _, err := e.admin.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
 				Definition: aws.String(taskDefinition("arn:aws:states:::polysync:v2"))}); err != nil {
 				t.Fatalf("UpdateStateMachine() error = %v", err)
@@ -882,8 +905,8 @@ func TestLocalVersionsAndAliases(t *testing.T) {
 			tests := []struct {
 				name, jobID, want string
 			}{
-				{"version", aws.ToString(v1.StateMachineVersionArn), "v1"},
-				{"alias", aws.ToString(alias.StateMachineAliasArn), "v1"},
+				{"version", v1, "v1"},
+				{"alias", alias, "v1"},
 				{"latest", arn, "v2"},
 			}
 			for _, tt := range tests {

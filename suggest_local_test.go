@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions"
 )
@@ -59,29 +58,17 @@ func TestLocalSuggestParametersThroughAnAlias(t *testing.T) {
 	e := newLocalEnv(t)
 	ctx := context.Background()
 	arn := e.create(machineSpec{name: "aliased", definition: `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"$.old"},"End":true}}}`})
-	v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
+	v1 := e.publish(arn, "")
 	if _, err := e.admin.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
 		Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"y.$":"$.new"},"End":true}}}`)}); err != nil {
 		t.Fatalf("UpdateStateMachine() error = %v", err)
 	}
-	v2, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
-	alias, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("canary"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{
-			{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 80},
-			{StateMachineVersionArn: v2.StateMachineVersionArn, Weight: 20}}})
-	if err != nil {
-		t.Fatalf("CreateStateMachineAlias() error = %v", err)
-	}
+	v2 := e.publish(arn, "")
+	alias := e.createAlias("canary", route(v1, 80), route(v2, 20))
 	p := e.provider(stepfunctions.Config{})
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	got, err := p.SuggestParameters(ctx, stepfunctions.Job{ID: aws.ToString(alias.StateMachineAliasArn)})
+	got, err := p.SuggestParameters(ctx, stepfunctions.Job{ID: alias})
 	want := []stepfunctions.Parameter{{Name: "old", Direction: stepfunctions.DirectionInput},
 		{Name: "x", Direction: stepfunctions.DirectionOutput}}
 	if err != nil || !reflect.DeepEqual(got, want) {

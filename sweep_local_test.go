@@ -6,10 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-
 	"github.com/polysync/stepfunctions"
 )
 
@@ -23,15 +19,8 @@ func TestLocalSweepVersionsAndAliases(t *testing.T) {
 	arn := e.create(machineSpec{name: "sweep", definition: `{"StartAt":"Block","States":{
 		"Block":{"Type":"Task","Resource":"` + blockTask + `","Next":"Echo"},
 		"Echo":{"Type":"Task","Resource":"` + echoTask + `","End":true}}}`})
-	v1, err := e.admin.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatalf("PublishStateMachineVersion() error = %v", err)
-	}
-	alias, err := e.admin.CreateStateMachineAlias(ctx, &sfn.CreateStateMachineAliasInput{Name: aws.String("prod"),
-		RoutingConfiguration: []types.RoutingConfigurationListItem{{StateMachineVersionArn: v1.StateMachineVersionArn, Weight: 100}}})
-	if err != nil {
-		t.Fatalf("CreateStateMachineAlias() error = %v", err)
-	}
+	v1 := e.publish(arn, "")
+	alias := e.createAlias("prod", route(v1, 100))
 	// The cost model reads the documented rates; the bursts are large enough never to wait.
 	limits := noRateLimits()
 	limits["DescribeExecution"] = stepfunctions.RateLimit{PerSecond: 15, Burst: 1000}
@@ -39,7 +28,7 @@ func TestLocalSweepVersionsAndAliases(t *testing.T) {
 	p := e.provider(stepfunctions.Config{RateLimits: limits})
 	params := []stepfunctions.Parameter{{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber}}
 	var refs []stepfunctions.RunRef
-	for _, job := range []string{arn, aws.ToString(v1.StateMachineVersionArn), aws.ToString(alias.StateMachineAliasArn)} {
+	for _, job := range []string{arn, v1, alias} {
 		for range 2 {
 			run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: job}, params)
 			if err != nil {
@@ -53,10 +42,10 @@ func TestLocalSweepVersionsAndAliases(t *testing.T) {
 	wantDetails := func(i int) stepfunctions.RunDetails {
 		switch i / 2 {
 		case 1:
-			return stepfunctions.RunDetails{StateMachineVersionARN: aws.ToString(v1.StateMachineVersionArn)}
+			return stepfunctions.RunDetails{StateMachineVersionARN: v1}
 		case 2:
-			return stepfunctions.RunDetails{StateMachineVersionARN: aws.ToString(v1.StateMachineVersionArn),
-				StateMachineAliasARN: aws.ToString(alias.StateMachineAliasArn)}
+			return stepfunctions.RunDetails{StateMachineVersionARN: v1,
+				StateMachineAliasARN: alias}
 		}
 		return stepfunctions.RunDetails{}
 	}
