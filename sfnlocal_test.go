@@ -255,6 +255,16 @@ func (e *localEnv) registerTasks(result string, release <-chan struct{}) *taskLo
 }
 
 // waitEnded polls GetPipelineRunStatus until the run is no longer Running.
+// executeToEnd starts job with params, failing t on an error, and waits for the run's end (see waitEnded).
+func executeToEnd(t *testing.T, p *stepfunctions.Provider, job stepfunctions.Job, params []stepfunctions.Parameter) stepfunctions.RunStatus {
+	t.Helper()
+	run, err := p.ExecutePipeline(context.Background(), job, params)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v", err)
+	}
+	return waitEnded(t, p, run.RunID, params)
+}
+
 func waitEnded(t *testing.T, p *stepfunctions.Provider, runID string, params []stepfunctions.Parameter) stepfunctions.RunStatus {
 	t.Helper()
 	deadline := time.Now().Add(statusWithin)
@@ -518,11 +528,7 @@ func TestLocalRunStandard(t *testing.T) {
 	})
 
 	t.Run("failed run carries error and cause", func(t *testing.T) {
-		run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: fail}, nil)
-		if err != nil {
-			t.Fatalf("ExecutePipeline() error = %v", err)
-		}
-		st := waitEnded(t, p, run.RunID, nil)
+		st := executeToEnd(t, p, stepfunctions.Job{ID: fail}, nil)
 		if st.State != stepfunctions.RunStateFailed || st.Error != "Payment.Declined" || st.Cause != "card expired" ||
 			!strings.Contains(st.Message, "Payment.Declined") || !strings.Contains(st.Message, "card expired") {
 			t.Errorf("GetPipelineRunStatus() = %+v, want Failed with Payment.Declined: card expired in Error, Cause and Message", st)
@@ -665,11 +671,7 @@ func TestLocalTimedOut(t *testing.T) {
 	arn := e.create(machineSpec{name: "slow", definition: `{"StartAt":"Nap","TimeoutSeconds":1,
 		"States":{"Nap":{"Type":"Wait","Seconds":3600,"End":true}}}`})
 	p := e.provider(stepfunctions.Config{})
-	run, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn}, nil)
-	if err != nil {
-		t.Fatalf("ExecutePipeline() error = %v", err)
-	}
-	st := waitEnded(t, p, run.RunID, nil)
+	st := executeToEnd(t, p, stepfunctions.Job{ID: arn}, nil)
 	if st.State != stepfunctions.RunStateFailed || !strings.Contains(st.Message, "timed out") || st.Error != "States.Timeout" {
 		t.Errorf("GetPipelineRunStatus() = %+v, want Failed, States.Timeout, with a message that says it timed out", st)
 	}

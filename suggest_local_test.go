@@ -43,11 +43,7 @@ func TestLocalSuggestParameters(t *testing.T) {
 		t.Fatalf("SuggestParameters() = %+v, want %+v", params, want)
 	}
 	params[0].Value, params[1].Value = "12", "A-1"
-	run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn}, params)
-	if err != nil {
-		t.Fatalf("ExecutePipeline() error = %v", err)
-	}
-	st := waitEnded(t, p, run.RunID, params)
+	st := executeToEnd(t, p, stepfunctions.Job{ID: arn}, params)
 	if st.State != stepfunctions.RunStateSuccess || st.Parameters[3].Value != "bulk" || st.Parameters[2].Value != "0.1" {
 		t.Errorf("run = %s %q with %+v, want Success with tier bulk and discount 0.1", st.State, st.Message, st.Parameters)
 	}
@@ -91,11 +87,7 @@ func TestLocalSuggestParametersJSONata(t *testing.T) {
 		t.Fatalf("SuggestParameters() = %+v, %v; want %+v", params, err, want)
 	}
 	params[0].Value = "Ada"
-	run, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn}, params)
-	if err != nil {
-		t.Fatalf("ExecutePipeline() error = %v", err)
-	}
-	st := waitEnded(t, p, run.RunID, params)
+	st := executeToEnd(t, p, stepfunctions.Job{ID: arn}, params)
 	if st.State != stepfunctions.RunStateSuccess || st.Parameters[1].Value != "hello Ada" || st.Parameters[2].Value != "3" {
 		t.Errorf("run = %s %q with %+v, want Success with greeting \"hello Ada\" and length 3", st.State, st.Message, st.Parameters)
 	}
