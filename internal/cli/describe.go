@@ -165,15 +165,9 @@ func printDescription(w io.Writer, d sfn.JobDescription) {
 	}
 	fmt.Fprintf(tw, "Logging\t%s\n", logging)
 	fmt.Fprintf(tw, "Tracing\t%t\n", d.TracingEnabled)
-	if d.RevisionID != "" {
-		fmt.Fprintf(tw, "Revision\t%s\n", d.RevisionID)
-	}
-	if d.Label != "" {
-		fmt.Fprintf(tw, "Label\t%s\n", d.Label)
-	}
-	if d.Description != "" {
-		fmt.Fprintf(tw, "Description\t%s\n", d.Description)
-	}
+	optionalRow(tw, "Revision", d.RevisionID)
+	optionalRow(tw, "Label", d.Label)
+	optionalRow(tw, "Description", d.Description)
 	tw.Flush()
 	fmt.Fprintf(w, "Versions (%d):\n", len(d.Versions))
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)

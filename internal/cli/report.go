@@ -106,18 +106,10 @@ func printStatus(w io.Writer, consoleURL string, st sfn.RunStatus) {
 	if !st.StoppedAt.IsZero() {
 		fmt.Fprintf(tw, "Stopped\t%s (%s)\n", st.StoppedAt.UTC().Format(time.RFC3339), st.StoppedAt.Sub(st.StartedAt).Round(time.Millisecond))
 	}
-	if st.Error != "" {
-		fmt.Fprintf(tw, "Error\t%s\n", st.Error)
-	}
-	if st.Cause != "" {
-		fmt.Fprintf(tw, "Cause\t%s\n", st.Cause)
-	}
-	if st.Message != "" {
-		fmt.Fprintf(tw, "Message\t%s\n", st.Message)
-	}
-	if consoleURL != "" {
-		fmt.Fprintf(tw, "Console\t%s\n", consoleURL)
-	}
+	optionalRow(tw, "Error", st.Error)
+	optionalRow(tw, "Cause", st.Cause)
+	optionalRow(tw, "Message", st.Message)
+	optionalRow(tw, "Console", consoleURL)
 	tw.Flush()
 	var outs []sfn.Parameter
 	for _, p := range st.Parameters {
@@ -132,5 +124,12 @@ func printStatus(w io.Writer, consoleURL string, st sfn.RunStatus) {
 			fmt.Fprintf(tw, "  %s\t(%s)\t= %s\n", p.Name, p.DataType, p.Value)
 		}
 		tw.Flush()
+	}
+}
+
+// optionalRow writes the row label, value to tw when value is not empty.
+func optionalRow(tw io.Writer, label, value string) {
+	if value != "" {
+		fmt.Fprintf(tw, "%s\t%s\n", label, value)
 	}
 }
