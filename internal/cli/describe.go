@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -135,7 +134,7 @@ func runDescribe(ctx context.Context, opts *describeOptions) error {
 // type ("-" when the definition does not tell) and "optional".
 func printSuggested(w io.Writer, params []sfn.Parameter) {
 	fmt.Fprintf(w, "Suggested parameters (%d):\n", len(params))
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	for _, prm := range params {
 		note := ""
 		if prm.Optional {
@@ -147,7 +146,7 @@ func printSuggested(w io.Writer, params []sfn.Parameter) {
 }
 
 func printDescription(w io.Writer, d sfn.JobDescription) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintf(tw, "Name\t%s\n", d.Name)
 	fmt.Fprintf(tw, "ARN\t%s\n", d.ID)
 	fmt.Fprintf(tw, "Type\t%s\n", d.Type)
@@ -170,13 +169,13 @@ func printDescription(w io.Writer, d sfn.JobDescription) {
 	optionalRow(tw, "Description", d.Description)
 	tw.Flush()
 	fmt.Fprintf(w, "Versions (%d):\n", len(d.Versions))
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw = newTable(w)
 	for _, v := range d.Versions {
 		fmt.Fprintf(tw, "  %d\t%s\t%s\n", v.Version, v.CreatedAt.UTC().Format(time.RFC3339), v.ARN)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "Aliases (%d):\n", len(d.Aliases))
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw = newTable(w)
 	for _, a := range d.Aliases {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Name, a.CreatedAt.UTC().Format(time.RFC3339), a.ARN)
 	}

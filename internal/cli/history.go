@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -142,7 +141,7 @@ type historyPrinter struct {
 }
 
 func (h *historyPrinter) add(events []sfn.HistoryEvent) {
-	tw := tabwriter.NewWriter(h.w, 0, 4, 2, ' ', 0)
+	tw := newTable(h.w)
 	for _, e := range events {
 		if e.State == "" {
 			e.State = h.states[e.PreviousID]

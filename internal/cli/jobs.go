@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync/atomic"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,7 +78,7 @@ func printJobs(w io.Writer, jobs []sfn.Job) {
 		fmt.Fprintln(w, "No state machines found in this region.")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "NAME\tTYPE\tLOGS\tARN\tROLE")
 	for _, j := range jobs {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Name, j.Type, resultsInLogs(j), j.ID, orDash(j.RoleARN))

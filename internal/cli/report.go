@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"text/tabwriter"
 	"time"
 
 	sfn "github.com/polysync/stepfunctions"
@@ -97,7 +96,7 @@ func (r runReporter) report(consoleURL string, st sfn.RunStatus) error {
 }
 
 func printStatus(w io.Writer, consoleURL string, st sfn.RunStatus) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintf(tw, "Run\t%s\n", st.RunID)
 	fmt.Fprintf(tw, "State\t%s\n", st.State)
 	if !st.StartedAt.IsZero() {
@@ -119,17 +118,10 @@ func printStatus(w io.Writer, consoleURL string, st sfn.RunStatus) {
 	}
 	if len(outs) > 0 {
 		fmt.Fprintln(w, "Output parameters:")
-		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		tw = newTable(w)
 		for _, p := range outs {
 			fmt.Fprintf(tw, "  %s\t(%s)\t= %s\n", p.Name, p.DataType, p.Value)
 		}
 		tw.Flush()
-	}
-}
-
-// optionalRow writes the row label, value to tw when value is not empty.
-func optionalRow(tw io.Writer, label, value string) {
-	if value != "" {
-		fmt.Fprintf(tw, "%s\t%s\n", label, value)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -173,7 +172,7 @@ func printRuns(w io.Writer, runs []sfn.RunSummary) {
 		fmt.Fprintln(w, "No runs found.")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw := newTable(w)
 	fmt.Fprintln(tw, "STATUS\tSTARTED\tDURATION\tNAME\tRUN-ARN")
 	for _, r := range runs {
 		duration := "-"
