@@ -32,6 +32,8 @@ type execution struct {
 	versionArn  string
 	aliasArn    string
 	roleArn     string
+	rev         *revision // the revision run (revisions are never changed in place)
+	revDate     time.Time // when that revision was made: the machine's update or creation, or the version's
 	express     bool
 	input       json.RawMessage
 	traceHeader string
@@ -125,6 +127,7 @@ type startTarget struct {
 	machine    *stateMachine
 	rev        *revision // the revision to run
 	versionArn string    // the version run, "" for the unqualified ARN
+	revDate    time.Time // when rev was made (see execution.revDate)
 	aliasArn   string    // the alias started, if any
 	testCase   *testCase // the mocks the execution runs with, if any
 }
@@ -160,21 +163,25 @@ func (s *Server) resolveTarget(arn string) (startTarget, error) {
 	}
 	switch {
 	case r.version != nil:
-		return startTarget{machine: r.machine, rev: r.version.rev, versionArn: r.version.arn}, nil
+		return startTarget{machine: r.machine, rev: r.version.rev, versionArn: r.version.arn, revDate: r.version.created}, nil
 	case r.alias != nil:
 		v := s.pickVersion(r.alias)
 		if v == nil {
 			return startTarget{}, errf("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s': the alias routes to a version that no longer exists", arn)
 		}
-		return startTarget{machine: r.machine, rev: v.rev, versionArn: v.arn, aliasArn: r.alias.arn}, nil
+		return startTarget{machine: r.machine, rev: v.rev, versionArn: v.arn, revDate: v.created, aliasArn: r.alias.arn}, nil
 	}
-	return startTarget{machine: r.machine, rev: r.machine.rev}, nil
+	revDate := r.machine.updated
+	if revDate.IsZero() {
+		revDate = r.machine.created
+	}
+	return startTarget{machine: r.machine, rev: r.machine.rev, revDate: revDate}, nil
 }
 
 // newExecution returns a RUNNING execution of t named name, started now.
 func (t startTarget) newExecution(name string, input json.RawMessage, now time.Time) *execution {
 	return &execution{name: name, machine: t.machine, smArn: t.machine.arn, versionArn: t.versionArn,
-		aliasArn: t.aliasArn, roleArn: t.rev.roleArn, input: input, prog: t.rev.prog, start: now,
+		aliasArn: t.aliasArn, roleArn: t.rev.roleArn, rev: t.rev, revDate: t.revDate, input: input, prog: t.rev.prog, start: now,
 		status: statusRunning, testCase: t.testCase}
 }
 

@@ -62,6 +62,15 @@ func (rev *revision) configure(logging *loggingConfig, tracing *tracingConfig) {
 	}
 }
 
+// variableReferences returns the variables each state of the revision's
+// definition reads, leaving out the states that read none; nil when none do.
+func (rev *revision) variableReferences() map[string][]string {
+	if vr, ok := rev.prog.(interface{ VariableReferences() map[string][]string }); ok {
+		return vr.VariableReferences()
+	}
+	return nil
+}
+
 // stateMachine is a stored state machine with its versions, aliases, tags
 // and Standard executions. The server's mutex guards it.
 type stateMachine struct {
@@ -306,9 +315,7 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 	}
 	out.RoleArn, out.CreationDate, out.RevisionID = rev.roleArn, ep(created), rev.id
 	out.LoggingConfiguration, out.TracingConfiguration = rev.logging, rev.tracing
-	if vr, ok := rev.prog.(interface{ VariableReferences() map[string][]string }); ok {
-		out.VariableReferences = vr.VariableReferences()
-	}
+	out.VariableReferences = rev.variableReferences()
 	return out, nil
 }
 

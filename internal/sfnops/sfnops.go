@@ -45,6 +45,12 @@ const (
 	ValidateStateMachineDefinition = "ValidateStateMachineDefinition"
 	// TestState serves sfnlocal only.
 	TestState = "TestState"
+	// DescribeStateMachineForExecution and the Map Run operations serve
+	// sfnlocal only.
+	DescribeStateMachineForExecution = "DescribeStateMachineForExecution"
+	DescribeMapRun                   = "DescribeMapRun"
+	ListMapRuns                      = "ListMapRuns"
+	UpdateMapRun                     = "UpdateMapRun"
 )
 
 // Scope is the set of resource types an operation's IAM action is granted
@@ -199,6 +205,20 @@ var table = []Operation{
 	// resource. UNCONFIRMED: the developer guide's quota table gives it no
 	// bucket that this module has found, so sfnlocal does not throttle it.
 	{Name: TestState, Scope: ScopeAll},
+	// UNCONFIRMED: the buckets below are those the developer guide's API
+	// action throttling table gave when this was written, read from
+	// memory of it rather than a stored copy: 200 at 1 per second for the
+	// two Describe calls, 100 at 1 for the others, in every region. The
+	// Map Run actions may be granted on Map Run ARNs too; this module
+	// grants none of them, so they keep ScopeAll.
+	{Name: DescribeStateMachineForExecution, Scope: executions,
+		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+	{Name: DescribeMapRun, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+	{Name: ListMapRuns, Scope: executions,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+	{Name: UpdateMapRun, Scope: ScopeAll,
+		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
 }
 
 // All returns every operation of the table, in a new slice.

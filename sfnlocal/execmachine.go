@@ -1,0 +1,60 @@
+package sfnlocal
+
+import (
+	"context"
+)
+
+type describeStateMachineForExecutionInput struct {
+	ExecutionArn string       `json:"executionArn" sfn:"required"`
+	IncludedData includedData `json:"includedData"`
+}
+
+func (in *describeStateMachineForExecutionInput) validate() error { return in.IncludedData.check() }
+
+// describeStateMachineForExecutionOutput is the state machine an execution
+// ran, as it was when the execution started.
+type describeStateMachineForExecutionOutput struct {
+	StateMachineArn      string              `json:"stateMachineArn"`
+	Name                 string              `json:"name"`
+	Definition           string              `json:"definition,omitempty"`
+	RoleArn              string              `json:"roleArn"`
+	UpdateDate           *epoch              `json:"updateDate,omitempty"`
+	LoggingConfiguration loggingConfig       `json:"loggingConfiguration"`
+	TracingConfiguration tracingConfig       `json:"tracingConfiguration"`
+	RevisionID           string              `json:"revisionId"`
+	VariableReferences   map[string][]string `json:"variableReferences,omitempty"`
+}
+
+// describeStateMachineForExecution answers DescribeStateMachineForExecution
+// with the revision the execution runs: a later UpdateStateMachine does not
+// change the answer, and the state machine's deletion does not end it. It
+// runs under s.mu (see locked).
+//
+// stateMachineArn is the version ARN when the execution ran a version
+// (started with a version or alias ARN), the state machine's ARN otherwise;
+// UNCONFIRMED: the API reference says only "the state machine associated
+// with the execution". updateDate is when the revision was made: the version's
+// creation, or the state machine's last update (its creation before any).
+// Executions here are never children of a Distributed Map, so mapRunArn and
+// label are never set.
+func (s *Server) describeStateMachineForExecution(_ context.Context, in *describeStateMachineForExecutionInput) (*describeStateMachineForExecutionOutput, error) {
+	ex, err := s.lookupExecution(in.ExecutionArn)
+	if err != nil {
+		return nil, err
+	}
+	if ex.redriveCount == 0 && s.cfg.clock.Now().Before(ex.visibleAt) {
+		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
+	}
+	rev := ex.rev
+	out := &describeStateMachineForExecutionOutput{StateMachineArn: ex.smArn, Name: ex.machine.name,
+		RoleArn: rev.roleArn, UpdateDate: ep(ex.revDate), LoggingConfiguration: rev.logging,
+		TracingConfiguration: rev.tracing, RevisionID: rev.id}
+	if ex.versionArn != "" {
+		out.StateMachineArn = ex.versionArn
+	}
+	if in.IncludedData.withData() {
+		out.Definition = rev.definition
+	}
+	out.VariableReferences = rev.variableReferences()
+	return out, nil
+}
