@@ -22,8 +22,13 @@
 // ListTagsForResource, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
 // CreateActivity, DescribeActivity, DeleteActivity, ListActivities,
 // GetActivityTask, ValidateStateMachineDefinition (the parser's problems
-// as ERROR diagnostics; no warnings) and TestState, with the service's
-// semantics and error codes: Standard
+// as ERROR diagnostics; no warnings), TestState,
+// DescribeStateMachineForExecution (the definition, role, logging, tracing
+// and revision the execution ran, which a later update does not change; the
+// version ARN when it ran a version), and DescribeMapRun, UpdateMapRun and
+// ListMapRuns (no Map Run ever exists, see below: ResourceNotFound, and an
+// empty list). Every operation of the API model is served. All have the
+// service's semantics and error codes: Standard
 // StartExecution is idempotent on name and input while the execution runs,
 // Express executions get unique ARNs and are not visible to
 // DescribeExecution, StopExecution or GetExecutionHistory (InvalidArn),
@@ -190,7 +195,10 @@
 //     aborts its running executions, Standard and Express.
 //   - ListStateMachines lists in name order (AWS does not document its order).
 //   - Distributed Map is refused when a machine is created
-//     (InvalidDefinition, saying so). JSONata and variables run, with the
+//     (InvalidDefinition, saying so), so no Map Run ever exists:
+//     DescribeMapRun and UpdateMapRun answer ResourceNotFound for a
+//     well-formed Map Run ARN, ListMapRuns and ListExecutions by mapRunArn
+//     find none. JSONata and variables run, with the
 //     bounds described in package internal/asl: an expression that runs
 //     longer than 5 seconds fails its state with
 //     States.QueryEvaluationError.
