@@ -14,15 +14,10 @@ func (in *describeStateMachineForExecutionInput) validate() error { return in.In
 // describeStateMachineForExecutionOutput is the state machine an execution
 // ran, as it was when the execution started.
 type describeStateMachineForExecutionOutput struct {
-	StateMachineArn      string              `json:"stateMachineArn"`
-	Name                 string              `json:"name"`
-	Definition           string              `json:"definition,omitempty"`
-	RoleArn              string              `json:"roleArn"`
-	UpdateDate           *epoch              `json:"updateDate,omitempty"`
-	LoggingConfiguration loggingConfig       `json:"loggingConfiguration"`
-	TracingConfiguration tracingConfig       `json:"tracingConfiguration"`
-	RevisionID           string              `json:"revisionId"`
-	VariableReferences   map[string][]string `json:"variableReferences,omitempty"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	UpdateDate      *epoch `json:"updateDate,omitempty"`
+	revisionMembers
 }
 
 // describeStateMachineForExecution answers DescribeStateMachineForExecution
@@ -45,16 +40,10 @@ func (s *Server) describeStateMachineForExecution(_ context.Context, in *describ
 	if ex.redriveCount == 0 && s.cfg.clock.Now().Before(ex.visibleAt) {
 		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
 	}
-	rev := ex.rev
 	out := &describeStateMachineForExecutionOutput{StateMachineArn: ex.smArn, Name: ex.machine.name,
-		RoleArn: rev.roleArn, UpdateDate: ep(ex.revDate), LoggingConfiguration: rev.logging,
-		TracingConfiguration: rev.tracing, RevisionID: rev.id}
+		UpdateDate: ep(ex.revDate), revisionMembers: ex.rev.members(in.IncludedData)}
 	if ex.versionArn != "" {
 		out.StateMachineArn = ex.versionArn
 	}
-	if in.IncludedData.withData() {
-		out.Definition = rev.definition
-	}
-	out.VariableReferences = rev.variableReferences()
 	return out, nil
 }

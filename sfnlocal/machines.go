@@ -281,20 +281,37 @@ type describeStateMachineInput struct {
 func (in *describeStateMachineInput) validate() error { return in.IncludedData.check() }
 
 type describeStateMachineOutput struct {
-	StateMachineArn      string        `json:"stateMachineArn"`
-	Name                 string        `json:"name"`
-	Status               string        `json:"status"`
-	Type                 string        `json:"type"`
-	Description          string        `json:"description,omitempty"`
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	Type            string `json:"type"`
+	Description     string `json:"description,omitempty"`
+	CreationDate    *epoch `json:"creationDate,omitempty"`
+	revisionMembers
+}
+
+// revisionMembers are the members of a description of a state machine that
+// come from the revision described.
+type revisionMembers struct {
 	Definition           string        `json:"definition,omitempty"`
 	RoleArn              string        `json:"roleArn"`
-	CreationDate         *epoch        `json:"creationDate,omitempty"`
 	LoggingConfiguration loggingConfig `json:"loggingConfiguration"`
 	TracingConfiguration tracingConfig `json:"tracingConfiguration"`
 	RevisionID           string        `json:"revisionId"`
 	// VariableReferences lists the variables each state reads; states
 	// that read none are left out, and so is the member when none do.
 	VariableReferences map[string][]string `json:"variableReferences,omitempty"`
+}
+
+// members returns the revision's members of a description, with its
+// definition when data asks for it.
+func (rev *revision) members(data includedData) revisionMembers {
+	out := revisionMembers{RoleArn: rev.roleArn, LoggingConfiguration: rev.logging, TracingConfiguration: rev.tracing,
+		RevisionID: rev.id, VariableReferences: rev.variableReferences()}
+	if data.withData() {
+		out.Definition = rev.definition
+	}
+	return out
 }
 
 // describeStateMachine answers DescribeStateMachine. It runs under s.mu (see locked).
@@ -310,12 +327,7 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 		rev, created = v.rev, v.created
 		out.StateMachineArn, out.Description = v.arn, v.description
 	}
-	if in.IncludedData.withData() {
-		out.Definition = rev.definition
-	}
-	out.RoleArn, out.CreationDate, out.RevisionID = rev.roleArn, ep(created), rev.id
-	out.LoggingConfiguration, out.TracingConfiguration = rev.logging, rev.tracing
-	out.VariableReferences = rev.variableReferences()
+	out.CreationDate, out.revisionMembers = ep(created), rev.members(in.IncludedData)
 	return out, nil
 }
 
