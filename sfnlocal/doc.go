@@ -19,7 +19,7 @@
 // ListStateMachineAliases, StartExecution,
 // StartSyncExecution, DescribeExecution, StopExecution, ListExecutions,
 // GetExecutionHistory, RedriveExecution, TagResource, UntagResource,
-// ListTagsForResource, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
+// ListTagsForResource (of state machines and activities), SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
 // CreateActivity, DescribeActivity, DeleteActivity, ListActivities,
 // GetActivityTask, ValidateStateMachineDefinition (the parser's problems
 // as ERROR diagnostics; no warnings), TestState,

@@ -1,6 +1,10 @@
 package sfnlocal
 
-import "context"
+import (
+	"context"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
+)
 
 // maxTags is the most tags a resource can have.
 const maxTags = 50
@@ -43,11 +47,17 @@ func mergeTags(have, add []tag) []tag {
 	return have
 }
 
-// taggable finds the state machine a tagging call addresses. The caller
-// holds s.mu.
-func (s *Server) taggable(arn string) (*stateMachine, error) {
+// taggable finds the tags of the state machine or activity a tagging call
+// addresses. The caller holds s.mu.
+func (s *Server) taggable(arn string) (*[]tag, error) {
 	if arn == "" {
 		return nil, required("resourceArn")
+	}
+	if a, err := sfnarn.ParseLocal(arn); err == nil && a.Kind == sfnarn.Activity {
+		if act := s.activities[arn]; act != nil {
+			return &act.tags, nil
+		}
+		return nil, errf("ResourceNotFound", "Resource not found: '%s'", arn)
 	}
 	p, ok := parseARN(arn)
 	if !ok || p.kind != kindStateMachine {
@@ -57,7 +67,7 @@ func (s *Server) taggable(arn string) (*stateMachine, error) {
 	if m == nil {
 		return nil, errf("ResourceNotFound", "Resource not found: '%s'", arn)
 	}
-	return m, nil
+	return &m.tags, nil
 }
 
 type tagResourceInput struct {
@@ -69,15 +79,15 @@ func (in *tagResourceInput) validate() error { return checkTags(in.Tags) }
 
 // tagResource answers TagResource. It runs under s.mu (see locked).
 func (s *Server) tagResource(_ context.Context, in *tagResourceInput) (*empty, error) {
-	m, err := s.taggable(in.ResourceArn)
+	tags, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	merged := mergeTags(append([]tag(nil), m.tags...), in.Tags)
+	merged := mergeTags(append([]tag(nil), *tags...), in.Tags)
 	if len(merged) > maxTags {
 		return nil, errf("TooManyTags", "Too many tags on resource '%s': at most %d are allowed", in.ResourceArn, maxTags)
 	}
-	m.tags = merged
+	*tags = merged
 	return &empty{}, nil
 }
 
@@ -88,7 +98,7 @@ type untagResourceInput struct {
 
 // untagResource answers UntagResource. It runs under s.mu (see locked).
 func (s *Server) untagResource(_ context.Context, in *untagResourceInput) (*empty, error) {
-	m, err := s.taggable(in.ResourceArn)
+	tags, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
@@ -96,13 +106,13 @@ func (s *Server) untagResource(_ context.Context, in *untagResourceInput) (*empt
 	for _, k := range in.TagKeys {
 		drop[k] = true
 	}
-	kept := m.tags[:0:0]
-	for _, t := range m.tags {
+	kept := (*tags)[:0:0]
+	for _, t := range *tags {
 		if !drop[t.Key] {
 			kept = append(kept, t)
 		}
 	}
-	m.tags = kept
+	*tags = kept
 	return &empty{}, nil
 }
 
@@ -116,9 +126,9 @@ type listTagsForResourceOutput struct {
 
 // listTagsForResource answers ListTagsForResource. It runs under s.mu (see locked).
 func (s *Server) listTagsForResource(_ context.Context, in *listTagsForResourceInput) (*listTagsForResourceOutput, error) {
-	m, err := s.taggable(in.ResourceArn)
+	tags, err := s.taggable(in.ResourceArn)
 	if err != nil {
 		return nil, err
 	}
-	return &listTagsForResourceOutput{Tags: append([]tag{}, m.tags...)}, nil
+	return &listTagsForResourceOutput{Tags: append([]tag{}, *tags...)}, nil
 }
