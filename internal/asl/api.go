@@ -120,6 +120,44 @@ type Options struct {
 	// TaskToken, when non-nil, makes the task token of each attempt of a
 	// Task state ($$.Task.Token, TaskCall.Token). Nil: a random token.
 	TaskToken func() string
+	// MapRuns, when non-nil, records the Map Run of each Distributed Map
+	// state the run enters (see MapRuns). Nil: Distributed Maps run without
+	// a record, and their MapRunStarted events name no Map Run.
+	MapRuns MapRuns
+}
+
+// MapRuns records the Map Runs of an execution's Distributed Map states.
+// Its methods and those of the MapRun it returns are called from several
+// goroutines at once.
+type MapRuns interface {
+	// Start records that a Distributed Map state started a Map Run and
+	// returns it.
+	Start(MapRunConfig) MapRun
+}
+
+// MapRunConfig is how a Map Run was started.
+type MapRunConfig struct {
+	State         string // the Map state's name
+	Label         string // the state's Label, or its name
+	ExecutionType string // of the child workflows: STANDARD or EXPRESS
+	Children      int    // child workflows to run: the items, or the batches of ItemBatcher
+	Items         int    // items read
+	// MaxConcurrency is the state's MaxConcurrency (0: no limit set).
+	MaxConcurrency             int
+	ToleratedFailureCount      int64
+	ToleratedFailurePercentage float64
+}
+
+// MapRun is one Map Run being recorded.
+type MapRun interface {
+	// ARN returns the Map Run's ARN, which the MapRunStarted event names.
+	ARN() string
+	// ChildEnded records that child workflow index ended with status
+	// (StatusSucceeded, StatusFailed or StatusAborted), started at start,
+	// with its input and its output or error.
+	ChildEnded(index int, start time.Time, status string, input, output json.RawMessage, errName, cause string)
+	// Ended records that the Map Run ended with status.
+	Ended(status string)
 }
 
 // Cancelling the ctx given to Run ends the execution ABORTED.

@@ -168,9 +168,14 @@
 //
 // # Differences from AWS
 //
-//   - Distributed Map (ItemReader, ItemBatcher, ResultWriter,
-//     ToleratedFailure*, Mode DISTRIBUTED) is rejected by Parse with a
-//     problem that says so.
+//   - Distributed Map (ProcessorConfig Mode DISTRIBUTED) runs over the
+//     state's inline items only: ItemReader, ResultWriter, the ...Path forms
+//     of ToleratedFailureCount/Percentage, and ItemBatcher's byte and path
+//     limits are rejected by Parse with a problem that says so. Its child
+//     workflows run inside the execution, at most 40 at once, without
+//     histories of their own (Options.MapRuns is told how each ended), and
+//     they read the parent's variables; a failed child's slot in the output
+//     holds its Error and Cause. See distributed.go.
 //   - A state inside a Map iteration or Parallel branch that assigns a
 //     variable of the outer scope assigns its own copy, which the outer
 //     scope never sees (AWS does not let a branch assign an outer

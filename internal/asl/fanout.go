@@ -82,7 +82,7 @@ func (th *thread) fanOut(ctx context.Context, n, workers int, job func(ctx conte
 			if i >= n || fctx.Err() != nil {
 				return
 			}
-			t := &thread{ex: th.ex, prev: start, vars: th.vars.child()}
+			t := &thread{ex: th.ex, prev: start, vars: th.vars.child(), quiet: th.quiet}
 			if !th.ex.charge(threadCost) {
 				return // the run is ending: fctx is cancelled
 			}
@@ -134,6 +134,7 @@ type mapState struct {
 	items       mapItems
 	processor   *StateMachine // ItemProcessor, or the older Iterator
 	concurrency concurrency
+	distributed *distributedMap // nil for an inline Map
 }
 
 // decodeMap compiles a Map state's items, ItemProcessor and MaxConcurrency.
@@ -161,7 +162,30 @@ func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapS
 		}
 	}
 	ms.concurrency = c.lang.compileMaxConcurrency(c, obj, where)
+	c.decodeDistributed(obj, where, ms)
 	return ms
+}
+
+// selectItems returns the items passed through the state's ItemSelector, if
+// it has one.
+func (r *stateRun) selectItems(eff any, items []any) ([]any, *stateError) {
+	st, ms := r.st, r.st.mapState
+	if !ms.items.hasSelector() {
+		return items, nil
+	}
+	selected := make([]any, len(items))
+	for i, item := range items {
+		sr := &stateRun{th: r.th, st: st, entered: r.entered, retryCount: r.retryCount, mapIndex: i, mapValue: item, inMapItem: true}
+		v, err := ms.items.selectItem(eff, item, sr)
+		if err != nil {
+			return nil, err
+		}
+		if jsonSize(v, MaxPayloadSize) > MaxPayloadSize {
+			return nil, inputLimit(st)
+		}
+		selected[i] = v
+	}
+	return selected, nil
 }
 
 // runMap runs the item processor on every item.
@@ -180,6 +204,14 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 	}
 	if th.history() {
 		th.emit("MapStateStarted", "mapStateStartedEventDetails", map[string]any{"length": len(items)})
+	}
+	if ms.distributed != nil {
+		selected, err := r.selectItems(eff, items)
+		if err != nil {
+			th.emit("MapStateFailed", "", nil)
+			return nil, err
+		}
+		return r.runDistributed(ctx, selected, workers)
 	}
 	results := make([]any, len(items))
 	err = th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {

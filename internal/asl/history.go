@@ -16,7 +16,7 @@ const MaxHistoryEvents = 25000
 // emit sends one event and links the thread's chain to it.
 func (th *thread) emit(typ, key string, details map[string]any) {
 	ex := th.ex
-	if ex.opts.Emit == nil {
+	if ex.opts.Emit == nil || th.quiet {
 		return
 	}
 	ex.emitMu.Lock()
@@ -46,7 +46,7 @@ func (th *thread) syncToLast() {
 	th.ex.emitMu.Unlock()
 }
 
-func (th *thread) history() bool { return th.ex.opts.Emit != nil }
+func (th *thread) history() bool { return th.ex.opts.Emit != nil && !th.quiet }
 
 // emitEntered records that the thread entered st with input (its JSON
 // text) and returns the event's id.

@@ -26,6 +26,10 @@ type StateMachine struct {
 	timeoutSeconds int
 	states         map[string]*state
 	hasTask        bool
+	// distributed is set on the ItemProcessor of a Distributed Map
+	// (ProcessorConfig Mode DISTRIBUTED), with its ExecutionType.
+	distributed   bool
+	executionType string
 }
 
 // StartAt returns the name of the first state.
@@ -202,6 +206,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 			}
 		}
 	}
+	distributed := false
 	if pc, ok := root["ProcessorConfig"]; ok && !top {
 		pcm, ok := pc.(map[string]any)
 		if !ok {
@@ -215,11 +220,22 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 					// state's own items like an inline Map
 					// (recorded); so does this package.
 				case mode == "DISTRIBUTED":
-					c.problem(where+"/ProcessorConfig/Mode", "SCHEMA_VALIDATION_FAILED: Distributed Map (Mode DISTRIBUTED) is not supported by this endpoint; use INLINE")
+					distributed = true
 				default:
 					c.problem(where+"/ProcessorConfig/Mode", "SCHEMA_VALIDATION_FAILED: 'Mode' must be INLINE or DISTRIBUTED")
 				}
 			}
+		}
+	}
+	if distributed {
+		m.distributed = true
+		switch et := root["ProcessorConfig"].(map[string]any)["ExecutionType"]; et {
+		case "STANDARD", "EXPRESS":
+			m.executionType = et.(string)
+		case nil:
+			c.problem(where+"/ProcessorConfig", "SCHEMA_VALIDATION_FAILED: These fields are required: [ExecutionType] when 'Mode' is DISTRIBUTED")
+		default:
+			c.problem(where+"/ProcessorConfig/ExecutionType", "SCHEMA_VALIDATION_FAILED: 'ExecutionType' must be STANDARD or EXPRESS")
 		}
 	}
 	if !hasStates {
@@ -414,10 +430,10 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 	if typ == typeMap {
 		for _, f := range unsupportedMapFields {
 			if _, ok := obj[f]; ok {
-				c.problem(where, "SCHEMA_VALIDATION_FAILED: The field '%s' belongs to Distributed Map, which this endpoint does not support", f)
+				c.problem(where, "SCHEMA_VALIDATION_FAILED: The field '%s' of Distributed Map is not supported by this endpoint (Distributed Map runs over inline items, without ItemReader or ResultWriter)", f)
 			}
 		}
-		allowed = mergeSets(allowed, unsupportedMapFields)
+		allowed = mergeSets(mergeSets(allowed, unsupportedMapFields), distributedMapFields)
 	}
 	extra := []string{"QueryLanguage"}
 	if typ != typeFail && typ != typeSucceed {

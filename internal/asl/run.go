@@ -44,6 +44,9 @@ type thread struct {
 	prev int64
 	held int       // bytes of the thread's current value charged to the budget
 	vars *varScope // the workflow variables the thread reads and assigns
+	// quiet is set on the child workflows of a Distributed Map, whose
+	// events are not the parent's history.
+	quiet bool
 }
 
 // Run runs the state machine on input and reports how it ended. It never

@@ -44,10 +44,15 @@ type state struct {
 	mapState *mapState
 }
 
-// unsupportedMapFields are Distributed Map fields, rejected with a clear
-// message rather than ignored.
-var unsupportedMapFields = []string{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
-	"ToleratedFailurePercentage", "ToleratedFailureCountPath", "ToleratedFailurePercentagePath"}
+// unsupportedMapFields are Distributed Map fields this package does not
+// run, rejected with a clear message rather than ignored.
+var unsupportedMapFields = []string{"ItemReader", "ResultWriter", "ToleratedFailureCountPath",
+	"ToleratedFailurePercentagePath"}
+
+// distributedMapFields are the Distributed Map fields this package runs (see
+// distributed.go); a Map state whose ItemProcessor is not DISTRIBUTED may not
+// have them.
+var distributedMapFields = []string{"ItemBatcher", "ToleratedFailureCount", "ToleratedFailurePercentage"}
 
 func (st *state) computeUsesContext() bool {
 	var qs []query
