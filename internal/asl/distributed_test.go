@@ -85,7 +85,7 @@ func TestDistributedMap(t *testing.T) {
 			wantLabel: "M"},
 		{name: "batches", extra: `"ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"k":1}},"ItemSelector":{"v.$":"$$.Map.Item.Value"},`,
 			input: `{"xs":[1,2,3]}`, wantStatus: StatusSucceeded, wantLabel: "M",
-			wantOutput: `[{"BatchInput":{"k":1},"Items":[{"v":1},{"v":2}]},{"BatchInput":{"k":1},"Items":[{"v":3}]}]`,
+			wantOutput:   `[{"BatchInput":{"k":1},"Items":[{"v":1},{"v":2}]},{"BatchInput":{"k":1},"Items":[{"v":3}]}]`,
 			wantChildren: []string{StatusSucceeded, StatusSucceeded, "run:" + StatusSucceeded}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
