@@ -26,8 +26,8 @@
 // DescribeStateMachineForExecution (the definition, role, logging, tracing
 // and revision the execution ran, which a later update does not change; the
 // version ARN when it ran a version), and DescribeMapRun, UpdateMapRun and
-// ListMapRuns (no Map Run ever exists, see below: ResourceNotFound, and an
-// empty list). Every operation of the API model is served. All have the
+// ListMapRuns (the Map Runs of Distributed Map states, see below). Every
+// operation of the API model is served. All have the
 // service's semantics and error codes: Standard
 // StartExecution is idempotent on name and input while the execution runs,
 // Express executions get unique ARNs and are not visible to
@@ -194,11 +194,23 @@
 //   - DeleteStateMachine removes the machine at once (no DELETING phase) and
 //     aborts its running executions, Standard and Express.
 //   - ListStateMachines lists in name order (AWS does not document its order).
-//   - Distributed Map is refused when a machine is created
-//     (InvalidDefinition, saying so), so no Map Run ever exists:
-//     DescribeMapRun and UpdateMapRun answer ResourceNotFound for a
-//     well-formed Map Run ARN, ListMapRuns and ListExecutions by mapRunArn
-//     find none. JSONata and variables run, with the
+//   - Distributed Map runs over the state's inline items (ItemsPath or
+//     Items, ItemSelector, ItemBatcher by MaxItemsPerBatch with a static
+//     BatchInput, ToleratedFailureCount and ToleratedFailurePercentage,
+//     Label, ExecutionType); ItemReader, ResultWriter and the ...Path forms
+//     are refused when a machine is created (InvalidDefinition, saying so).
+//     The Map Run of a Standard execution is recorded (an Express
+//     execution's is not) until the execution is evicted: the parent's
+//     history has MapRunStarted and MapRunSucceeded or MapRunFailed,
+//     DescribeMapRun answers its counts, ListMapRuns and ListExecutions by
+//     mapRunArn list it and its child workflows once they end. The child
+//     workflows run inside the parent's run (at most 40 at once) and are not
+//     executions of their own: DescribeExecution and GetExecutionHistory
+//     answer ExecutionDoesNotExist for them, they keep no history, and they
+//     read the parent's variables. UpdateMapRun changes what DescribeMapRun
+//     answers, not the run in progress; a Map Run cannot be redriven (a
+//     redrive of the parent runs the Map state again, with a new Map Run).
+//   - JSONata and variables run, with the
 //     bounds described in package internal/asl: an expression that runs
 //     longer than 5 seconds fails its state with
 //     States.QueryEvaluationError.

@@ -50,6 +50,11 @@ func (s *Server) runOptions(ex *execution, resume *asl.Checkpoint) asl.Options {
 			RedriveCount: ex.redriveCount, StateMachineID: smID, StateMachineName: ex.machine.name},
 		ResumeFrom: resume,
 	}
+	if !ex.express {
+		// Express executions are kept nowhere, so neither are their Map
+		// Runs; a Standard execution's go when it is evicted.
+		opts.MapRuns = runMapRuns{s: s, ex: ex}
+	}
 	if ex.express {
 		// An Express execution keeps no history, so it has no history limit;
 		// its events go only to its log group, when it has one.
@@ -134,6 +139,10 @@ func (s *Server) evict(ex *execution) {
 		delete(s.execs, ex.arn)
 	}
 	ex.evicted = true
+	for _, mr := range ex.mapRuns {
+		delete(s.mapRuns, mr.arn)
+	}
+	ex.mapRuns = nil
 	ex.histMu.Lock()
 	ex.hist = nil
 	ex.histMu.Unlock()

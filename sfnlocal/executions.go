@@ -50,6 +50,7 @@ type execution struct {
 	done        chan struct{}
 	evicted     bool
 	testCase    *testCase // the test case of the mock configuration it runs, if any
+	mapRuns     []*mapRun // the Map Runs its Distributed Map states started
 
 	redriveCount  int
 	redriveDate   time.Time
@@ -300,6 +301,8 @@ type executionListItem struct {
 	StateMachineAliasArn   string `json:"stateMachineAliasArn,omitempty"`
 	RedriveCount           int    `json:"redriveCount"`
 	RedriveDate            *epoch `json:"redriveDate,omitempty"`
+	MapRunArn              string `json:"mapRunArn,omitempty"` // of a Map Run's child workflow
+	ItemCount              int    `json:"itemCount,omitempty"` // the items a Map Run's child workflow ran
 }
 
 // summary returns the list item of ex. The caller holds s.mu.
@@ -454,9 +457,7 @@ func (in *listExecutionsInput) validate() error {
 	switch {
 	case in.StateMachineArn != "" && in.MapRunArn != "":
 		return validationf("Only one of stateMachineArn or mapRunArn can be specified")
-	case in.MapRunArn != "":
-		return errf("ResourceNotFound", "Resource not found: '%s': this endpoint runs no Distributed Map runs", in.MapRunArn)
-	case in.StateMachineArn == "":
+	case in.StateMachineArn == "" && in.MapRunArn == "":
 		return validationf("Must provide a StateMachine ARN or MapRun ARN")
 	}
 	switch in.StatusFilter {
@@ -476,6 +477,15 @@ func (in *listExecutionsInput) validate() error {
 
 // listExecutions answers ListExecutions. It runs under s.mu (see locked).
 func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listOutput[executionListItem], error) {
+	if in.MapRunArn != "" {
+		children, err := s.mapRunChildren(in.MapRunArn, in.StatusFilter)
+		if err != nil {
+			return nil, err
+		}
+		scope := "ListExecutions:" + in.MapRunArn + ":" + in.StatusFilter
+		return listPage(s, "executions", scope, children, func(c executionListItem) string { return c.ExecutionArn }, false,
+			in.pageInput, func(c executionListItem) executionListItem { return c })
+	}
 	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	if err != nil {
 		return nil, err

@@ -60,8 +60,8 @@ var operations = map[string]handler{
 	"ValidateStateMachineDefinition":   handle((*Server).validateDefinition),
 	"TestState":                        handle((*Server).testState),
 	"DescribeStateMachineForExecution": handle(locked((*Server).describeStateMachineForExecution)),
-	"DescribeMapRun":                   handle((*Server).describeMapRun),
-	"UpdateMapRun":                     handle((*Server).updateMapRun),
+	"DescribeMapRun":                   handle(locked((*Server).describeMapRun)),
+	"UpdateMapRun":                     handle(locked((*Server).updateMapRun)),
 	"ListMapRuns":                      handle(locked((*Server).listMapRuns)),
 }
 

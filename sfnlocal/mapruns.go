@@ -2,33 +2,189 @@ package sfnlocal
 
 import (
 	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
-// Map Runs. This endpoint refuses a Distributed Map when a state machine is
-// created (see the package doc), so there is never a Map Run to describe,
-// update or list: DescribeMapRun and UpdateMapRun
-// answer ResourceNotFound for a well-formed Map Run ARN, and ListMapRuns an
-// empty page for an execution that exists, with AWS's errors for the rest.
+// Map Runs. A Distributed Map over inline items (see package internal/asl)
+// starts a Map Run, recorded here through asl.Options.MapRuns: DescribeMapRun
+// answers its configuration and counts, UpdateMapRun changes the stored
+// configuration (the run in progress keeps the one it started with),
+// ListMapRuns lists an execution's, and ListExecutions by mapRunArn lists the
+// child workflows that have ended. The child workflows run inside their
+// parent's run, so DescribeExecution and GetExecutionHistory do not know
+// them (ExecutionDoesNotExist).
 
-// lookupMapRun checks a Map Run ARN and finds its Map Run, of which there
-// are none.
-func lookupMapRun(arn string) error {
+// mapRun is a recorded Map Run. The server's mutex guards it.
+type mapRun struct {
+	arn, execArn, smArn string
+	seq                 int64
+	start, stop         time.Time
+	status              string
+	cfg                 asl.MapRunConfig
+	children            []*mapChild // by index; nil until the child ends
+}
+
+// mapChild is a child workflow of a Map Run that has ended.
+type mapChild struct {
+	arn, name   string
+	items       int
+	start, stop time.Time
+	status      string
+}
+
+// runMapRuns is the asl.MapRuns of one execution.
+type runMapRuns struct {
+	s  *Server
+	ex *execution
+}
+
+// Start records a new Map Run of the execution.
+func (r runMapRuns) Start(cfg asl.MapRunConfig) asl.MapRun {
+	s, ex := r.s, r.ex
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := uuid.NewString()
+	mr := &mapRun{arn: s.executionARN("mapRun", ex.machine.name+"/"+cfg.Label, id), execArn: ex.arn, smArn: ex.smArn,
+		seq: s.nextSeq(), start: s.cfg.clock.Now(), status: statusRunning, cfg: cfg,
+		children: make([]*mapChild, cfg.Children)}
+	s.mapRuns[mr.arn] = mr
+	ex.mapRuns = append(ex.mapRuns, mr)
+	return &mapRunRecorder{s: s, run: mr, label: ex.machine.name + "/" + cfg.Label}
+}
+
+// mapRunRecorder is the asl.MapRun of a recorded Map Run.
+type mapRunRecorder struct {
+	s     *Server
+	run   *mapRun
+	label string // <state machine>/<label>, the stem of its children's ARNs
+}
+
+func (m *mapRunRecorder) ARN() string { return m.run.arn }
+
+// ChildEnded records a child workflow that ended.
+func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) {
+	s := m.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	name := uuid.NewString()
+	arn := s.executionARN("execution", m.label, name)
+	if m.run.cfg.ExecutionType == typeExpress {
+		arn = s.expressARN(m.label, name)
+	}
+	if index >= 0 && index < len(m.run.children) {
+		m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
+	}
+}
+
+// Ended records the end of the Map Run.
+func (m *mapRunRecorder) Ended(status string) {
+	s := m.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m.run.status, m.run.stop = status, s.cfg.clock.Now()
+}
+
+// lookupMapRun checks a Map Run ARN and finds its Map Run. The caller holds
+// s.mu.
+func (s *Server) lookupMapRun(arn string) (*mapRun, error) {
 	a, err := sfnarn.ParseLocal(arn)
 	if err != nil || a.Kind != sfnarn.MapRun {
-		return invalidArn(arn)
+		return nil, invalidArn(arn)
 	}
-	return errf("ResourceNotFound", "Resource not found: '%s': this endpoint runs no Distributed Map, so it has no Map Run", arn)
+	mr := s.mapRuns[arn]
+	if mr == nil {
+		return nil, errf("ResourceNotFound", "Resource not found: '%s'", arn)
+	}
+	return mr, nil
 }
 
 type describeMapRunInput struct {
 	MapRunArn string `json:"mapRunArn" sfn:"required"`
 }
 
-// describeMapRun answers DescribeMapRun.
-func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*empty, error) {
-	return nil, lookupMapRun(in.MapRunArn)
+// mapRunCounts is the wire form of MapRunExecutionCounts and
+// MapRunItemCounts.
+type mapRunCounts struct {
+	Pending               int `json:"pending"`
+	Running               int `json:"running"`
+	Succeeded             int `json:"succeeded"`
+	Failed                int `json:"failed"`
+	TimedOut              int `json:"timedOut"`
+	Aborted               int `json:"aborted"`
+	Total                 int `json:"total"`
+	ResultsWritten        int `json:"resultsWritten"`
+	FailuresNotRedrivable int `json:"failuresNotRedrivable"`
+	PendingRedrive        int `json:"pendingRedrive"`
+}
+
+// add counts n children or items of status.
+func (c *mapRunCounts) add(status string, n int) {
+	c.Total += n
+	switch status {
+	case asl.StatusSucceeded:
+		c.Succeeded += n
+	case asl.StatusFailed:
+		c.Failed += n
+	case asl.StatusTimedOut:
+		c.TimedOut += n
+	case asl.StatusAborted:
+		c.Aborted += n
+	default:
+		c.Running += n
+	}
+}
+
+type describeMapRunOutput struct {
+	MapRunArn                  string       `json:"mapRunArn"`
+	ExecutionArn               string       `json:"executionArn"`
+	Status                     string       `json:"status"`
+	StartDate                  *epoch       `json:"startDate,omitempty"`
+	StopDate                   *epoch       `json:"stopDate,omitempty"`
+	MaxConcurrency             int          `json:"maxConcurrency"`
+	ToleratedFailureCount      int64        `json:"toleratedFailureCount"`
+	ToleratedFailurePercentage float64      `json:"toleratedFailurePercentage"`
+	ExecutionCounts            mapRunCounts `json:"executionCounts"`
+	ItemCounts                 mapRunCounts `json:"itemCounts"`
+	RedriveCount               int          `json:"redriveCount"`
+}
+
+// describeMapRun answers DescribeMapRun. It runs under s.mu (see locked).
+// Children that have not ended count as running while the Map Run runs, and
+// as aborted once it has ended.
+func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*describeMapRunOutput, error) {
+	mr, err := s.lookupMapRun(in.MapRunArn)
+	if err != nil {
+		return nil, err
+	}
+	out := &describeMapRunOutput{MapRunArn: mr.arn, ExecutionArn: mr.execArn, Status: mr.status, StartDate: ep(mr.start),
+		MaxConcurrency: mr.cfg.MaxConcurrency, ToleratedFailureCount: mr.cfg.ToleratedFailureCount,
+		ToleratedFailurePercentage: mr.cfg.ToleratedFailurePercentage}
+	if mr.status != statusRunning {
+		out.StopDate = ep(mr.stop)
+	}
+	unended, itemsEnded := statusRunning, 0
+	if mr.status != statusRunning {
+		unended = asl.StatusAborted
+	}
+	for _, c := range mr.children {
+		if c == nil {
+			out.ExecutionCounts.add(unended, 1)
+			continue
+		}
+		out.ExecutionCounts.add(c.status, 1)
+		out.ItemCounts.add(c.status, c.items)
+		itemsEnded += c.items
+	}
+	out.ItemCounts.add(unended, mr.cfg.Items-itemsEnded)
+	return out, nil
 }
 
 type updateMapRunInput struct {
@@ -54,9 +210,24 @@ func (in *updateMapRunInput) validate() error {
 	return nil
 }
 
-// updateMapRun answers UpdateMapRun.
+// updateMapRun answers UpdateMapRun: it changes what DescribeMapRun
+// answers; the run in progress keeps the settings it started with. It runs
+// under s.mu (see locked).
 func (s *Server) updateMapRun(_ context.Context, in *updateMapRunInput) (*empty, error) {
-	return nil, lookupMapRun(in.MapRunArn)
+	mr, err := s.lookupMapRun(in.MapRunArn)
+	if err != nil {
+		return nil, err
+	}
+	if in.MaxConcurrency != nil {
+		mr.cfg.MaxConcurrency = int(*in.MaxConcurrency)
+	}
+	if in.ToleratedFailureCount != nil {
+		mr.cfg.ToleratedFailureCount = *in.ToleratedFailureCount
+	}
+	if in.ToleratedFailurePercentage != nil {
+		mr.cfg.ToleratedFailurePercentage = *in.ToleratedFailurePercentage
+	}
+	return &empty{}, nil
 }
 
 type listMapRunsInput struct {
@@ -73,13 +244,38 @@ type mapRunListItem struct {
 	StopDate        *epoch `json:"stopDate,omitempty"`
 }
 
-// listMapRuns answers ListMapRuns: an empty page for an execution that
-// exists. It runs under s.mu (see locked).
+// listMapRuns answers ListMapRuns with the execution's Map Runs, oldest
+// first (AWS does not document its order). It runs under s.mu (see locked).
 func (s *Server) listMapRuns(_ context.Context, in *listMapRunsInput) (*listOutput[mapRunListItem], error) {
-	if _, err := s.lookupExecution(in.ExecutionArn); err != nil {
+	ex, err := s.lookupExecution(in.ExecutionArn)
+	if err != nil {
 		return nil, err
 	}
-	var none []mapRunListItem
-	return listPage(s, "mapRuns", "mapRuns "+in.ExecutionArn, none, func(mapRunListItem) string { return "" }, false, in.pageInput,
-		func(m mapRunListItem) mapRunListItem { return m })
+	return listPage(s, "mapRuns", "ListMapRuns:"+in.ExecutionArn, ex.mapRuns, func(mr *mapRun) string { return seqKey(mr.seq) }, false,
+		in.pageInput, func(mr *mapRun) mapRunListItem {
+			item := mapRunListItem{ExecutionArn: mr.execArn, MapRunArn: mr.arn, StateMachineArn: mr.smArn, StartDate: ep(mr.start)}
+			if mr.status != statusRunning {
+				item.StopDate = ep(mr.stop)
+			}
+			return item
+		})
+}
+
+// mapRunChildren returns the list items of the Map Run's ended children
+// whose status is status (any when ""), in the order of their ARNs. The caller holds s.mu.
+func (s *Server) mapRunChildren(arn, status string) ([]executionListItem, error) {
+	mr, err := s.lookupMapRun(arn)
+	if err != nil {
+		return nil, err
+	}
+	var items []executionListItem
+	for _, c := range mr.children {
+		if c == nil || status != "" && c.status != status {
+			continue
+		}
+		items = append(items, executionListItem{executionHead: executionHead{ExecutionArn: c.arn, StateMachineArn: mr.smArn,
+			Name: c.name, Status: c.status, StartDate: ep(c.start), StopDate: ep(c.stop)}, MapRunArn: mr.arn, ItemCount: c.items})
+	}
+	slices.SortFunc(items, func(a, b executionListItem) int { return strings.Compare(a.ExecutionArn, b.ExecutionArn) })
+	return items, nil
 }

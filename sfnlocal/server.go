@@ -47,6 +47,7 @@ type Server struct {
 
 	callbacks  *callbacks           // task tokens of running callback and activity tasks
 	activities map[string]*activity // by ARN; s.mu guards it
+	mapRuns    map[string]*mapRun   // by ARN; s.mu guards it
 	closing    chan struct{}        // closed by Close, ends long polls
 
 	logs *cwlogs.Service // the CloudWatch Logs API served beside Step Functions
@@ -71,6 +72,7 @@ func New(opts ...Option) *Server {
 		key:      key,
 		machines: map[string]*stateMachine{},
 		execs:    map[string]*execution{},
+		mapRuns:  map[string]*mapRun{},
 		running:  map[*execution]context.CancelFunc{},
 		calls:    map[string]int{},
 		tasks:    map[string]TaskFunc{},

@@ -152,10 +152,11 @@ type MapRunConfig struct {
 type MapRun interface {
 	// ARN returns the Map Run's ARN, which the MapRunStarted event names.
 	ARN() string
-	// ChildEnded records that child workflow index ended with status
-	// (StatusSucceeded, StatusFailed or StatusAborted), started at start,
-	// with its input and its output or error.
-	ChildEnded(index int, start time.Time, status string, input, output json.RawMessage, errName, cause string)
+	// ChildEnded records that child workflow index, which ran items items
+	// (one, or a batch's), ended with status (StatusSucceeded, StatusFailed
+	// or StatusAborted), started at start, with its input and its output or
+	// error.
+	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string)
 	// Ended records that the Map Run ended with status.
 	Ended(status string)
 }

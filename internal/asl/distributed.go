@@ -128,6 +128,15 @@ func (d *distributedMap) childInputs(items []any) []any {
 	return inputs
 }
 
+// itemsOf returns how many items the child input in holds.
+func (d *distributedMap) itemsOf(in any) int {
+	if d.batchSize == 0 {
+		return 1
+	}
+	items, _ := in.(map[string]any)["Items"].([]any)
+	return len(items)
+}
+
 // exceeded reports whether failed child workflows out of total exceed the
 // tolerated failures: more than ToleratedFailureCount, or a larger share than
 // ToleratedFailurePercentage (both 0 by default: any failure).
@@ -181,7 +190,7 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, workers int)
 			if err == nil {
 				output = marshal(out)
 			}
-			run.ChildEnded(i, start, status, marshal(inputs[i]), output, name, cause)
+			run.ChildEnded(i, d.itemsOf(inputs[i]), start, status, marshal(inputs[i]), output, name, cause)
 		}
 		switch {
 		case err == nil:

@@ -31,7 +31,7 @@ func (recordedRun) ARN() string {
 	return "arn:aws:states:us-east-1:123456789012:mapRun:Machine/items:1"
 }
 
-func (rr recordedRun) ChildEnded(i int, _ time.Time, status string, _, _ json.RawMessage, _, _ string) {
+func (rr recordedRun) ChildEnded(i, _ int, _ time.Time, status string, _, _ json.RawMessage, _, _ string) {
 	rr.r.mu.Lock()
 	defer rr.r.mu.Unlock()
 	rr.r.ended[i] = status
