@@ -463,7 +463,9 @@ func (in *listExecutionsInput) validate() error {
 	switch in.StatusFilter {
 	case "", statusRunning, asl.StatusSucceeded, asl.StatusFailed, asl.StatusTimedOut, asl.StatusAborted:
 	case "PENDING_REDRIVE":
-		return validationf("PENDING_REDRIVE status filter requires a mapRunArn")
+		if in.MapRunArn == "" {
+			return validationf("PENDING_REDRIVE status filter requires a mapRunArn")
+		}
 	default:
 		return validationf("1 validation error detected: Value '%s' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]", in.StatusFilter)
 	}
