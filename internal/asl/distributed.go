@@ -149,10 +149,11 @@ func (d *distributedMap) exceeded(failed int64, total int) bool {
 const errToleratedFailure = "States.ExceedToleratedFailureThreshold"
 
 // runDistributed runs a Distributed Map's child workflows on the selected
-// items and returns their outputs in item order. A failed child's slot holds
-// {"Error": ..., "Cause": ...}; UNCONFIRMED: what AWS puts there without a
-// ResultWriter.
-func (r *stateRun) runDistributed(ctx context.Context, items []any, workers int) (any, *stateError) {
+// items, at most maxConcurrency (the state's MaxConcurrency, 0 for no limit)
+// and at most maxInlineConcurrency at once, and returns their outputs in item
+// order. A failed child's slot holds {"Error": ..., "Cause": ...};
+// UNCONFIRMED: what AWS puts there without a ResultWriter.
+func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurrency int) (any, *stateError) {
 	st, ms, th := r.st, r.st.mapState, r.th
 	d := ms.distributed
 	inputs := d.childInputs(items)
@@ -160,6 +161,7 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, workers int)
 	if label == "" {
 		label = st.name
 	}
+	workers := maxConcurrency
 	if workers == 0 || workers > maxInlineConcurrency {
 		workers = maxInlineConcurrency
 	}
@@ -167,7 +169,7 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, workers int)
 	details := map[string]any{}
 	if mr := th.ex.opts.MapRuns; mr != nil {
 		run = mr.Start(MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
-			Children: len(inputs), Items: len(items), MaxConcurrency: workers, ToleratedFailureCount: d.toleratedCount,
+			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: d.toleratedCount,
 			ToleratedFailurePercentage: d.toleratedPercent})
 		details["mapRunArn"] = run.ARN()
 	}

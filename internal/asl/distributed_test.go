@@ -109,8 +109,13 @@ func TestDistributedMap(t *testing.T) {
 			if tt.wantOutput != "" && !jsonEqual(t, string(res.Output), tt.wantOutput) {
 				t.Errorf("output = %s, want %s", res.Output, tt.wantOutput)
 			}
-			if len(runs.starts) != 1 || runs.starts[0].Label != tt.wantLabel || runs.starts[0].ExecutionType != "EXPRESS" {
-				t.Errorf("Map Runs started = %+v, want one labelled %q of EXPRESS children", runs.starts, tt.wantLabel)
+			wantMax := 0
+			if strings.Contains(tt.extra, `"MaxConcurrency":1`) {
+				wantMax = 1
+			}
+			if len(runs.starts) != 1 || runs.starts[0].Label != tt.wantLabel || runs.starts[0].ExecutionType != "EXPRESS" ||
+				runs.starts[0].MaxConcurrency != wantMax {
+				t.Errorf("Map Runs started = %+v, want one labelled %q of EXPRESS children, MaxConcurrency %d", runs.starts, tt.wantLabel, wantMax)
 			}
 			if tt.wantChildren != nil && !slices.Equal(runs.ended, tt.wantChildren) {
 				t.Errorf("recorded ends = %v, want %v", runs.ended, tt.wantChildren)

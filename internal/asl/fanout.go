@@ -199,6 +199,7 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 	if err != nil {
 		return nil, err
 	}
+	requested := workers
 	if workers == 0 || workers > maxInlineConcurrency {
 		workers = maxInlineConcurrency
 	}
@@ -211,7 +212,7 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 			th.emit("MapStateFailed", "", nil)
 			return nil, err
 		}
-		return r.runDistributed(ctx, selected, workers)
+		return r.runDistributed(ctx, selected, requested)
 	}
 	results := make([]any, len(items))
 	err = th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {
