@@ -272,6 +272,8 @@ func permissionResources() map[string]string {
 			m[op.Name] = `on resource "*"`
 		case op.Scope&sfnops.ScopeStateMachine != 0:
 			m[op.Name] = "on the state machine ARN %s (for a version or alias ARN, on that qualified ARN)"
+		case op.Scope&sfnops.ScopeMapRun != 0:
+			m[op.Name] = "on the map run ARN %s"
 		default:
 			m[op.Name] = "on the execution ARN %s"
 		}

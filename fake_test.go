@@ -30,6 +30,8 @@ type fakeClient struct {
 	listAliases          func(context.Context, *sfn.ListStateMachineAliasesInput) (*sfn.ListStateMachineAliasesOutput, error)
 	describeAlias        func(context.Context, *sfn.DescribeStateMachineAliasInput) (*sfn.DescribeStateMachineAliasOutput, error)
 	validateDefinition   func(context.Context, *sfn.ValidateStateMachineDefinitionInput) (*sfn.ValidateStateMachineDefinitionOutput, error)
+	listMapRuns          func(context.Context, *sfn.ListMapRunsInput) (*sfn.ListMapRunsOutput, error)
+	describeMapRun       func(context.Context, *sfn.DescribeMapRunInput) (*sfn.DescribeMapRunOutput, error)
 
 	mu    sync.Mutex
 	calls map[string]int
@@ -108,6 +110,14 @@ func (f *fakeClient) DescribeStateMachineAlias(ctx context.Context, in *sfn.Desc
 
 func (f *fakeClient) ValidateStateMachineDefinition(ctx context.Context, in *sfn.ValidateStateMachineDefinitionInput, _ ...func(*sfn.Options)) (*sfn.ValidateStateMachineDefinitionOutput, error) {
 	return call(f, "ValidateStateMachineDefinition", f.validateDefinition, ctx, in)
+}
+
+func (f *fakeClient) ListMapRuns(ctx context.Context, in *sfn.ListMapRunsInput, _ ...func(*sfn.Options)) (*sfn.ListMapRunsOutput, error) {
+	return call(f, "ListMapRuns", f.listMapRuns, ctx, in)
+}
+
+func (f *fakeClient) DescribeMapRun(ctx context.Context, in *sfn.DescribeMapRunInput, _ ...func(*sfn.Options)) (*sfn.DescribeMapRunOutput, error) {
+	return call(f, "DescribeMapRun", f.describeMapRun, ctx, in)
 }
 
 // genericErr returns an API error with code, as the SDK returns for codes it does not model.

@@ -51,6 +51,7 @@ func TestDefaultRateLimitsFollowTheOperationsTable(t *testing.T) {
 func TestAccessDeniedHintsFollowTheOperationsTable(t *testing.T) {
 	const machine = "arn:aws:states:eu-west-1:123456789012:stateMachine:orders"
 	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
+	const mapRun = "arn:aws:states:eu-west-1:123456789012:mapRun:orders/items:7d3e"
 	for _, op := range sfnops.All() {
 		resource, where := "", `on resource "*"`
 		switch {
@@ -58,6 +59,8 @@ func TestAccessDeniedHintsFollowTheOperationsTable(t *testing.T) {
 			resource, where = machine, "on the state machine ARN "+machine
 		case op.Scope&sfnops.ScopeExecution != 0:
 			resource, where = run, "on the execution ARN "+run
+		case op.Scope&sfnops.ScopeMapRun != 0:
+			resource, where = mapRun, "on the map run ARN "+mapRun
 		}
 		err := classify(op.Name, resource, "eu-west-1", genericErr("AccessDeniedException"))
 		e, ok := err.(*Error)

@@ -357,6 +357,9 @@ const (
 	apiDescribeStateMachineAlias = sfnops.DescribeStateMachineAlias
 	// apiValidateStateMachineDefinition reads the diagnostics of a definition (CheckJob).
 	apiValidateStateMachineDefinition = sfnops.ValidateStateMachineDefinition
+	// apiListMapRuns and apiDescribeMapRun read the progress of a run's Distributed Maps (MapRunProgress).
+	apiListMapRuns    = sfnops.ListMapRuns
+	apiDescribeMapRun = sfnops.DescribeMapRun
 	// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs.
 	apiFilterLogEvents = "FilterLogEvents"
 )

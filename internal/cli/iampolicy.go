@@ -50,10 +50,14 @@ func parseStateMachineARN(s string) (stateMachineRef, error) {
 }
 
 // arn returns the ARN of kind for the state machine, with name (an execution
-// name, an alias or "*") where kind has one.
+// name, an alias, a Map Run label or "*") where kind has one.
 func (r stateMachineRef) arn(kind sfnarn.Kind, name string) string {
-	return sfnarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Kind: kind,
-		StateMachine: r.Name, Name: name, Alias: name}.String()
+	a := sfnarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Kind: kind,
+		StateMachine: r.Name, Name: name, Alias: name}
+	if kind == sfnarn.MapRun {
+		a.Name, a.Label = "", name
+	}
+	return a.String()
 }
 
 // permissionsPolicy returns the least-privilege identity policy that lets
@@ -62,12 +66,13 @@ func (r stateMachineRef) arn(kind sfnarn.Kind, name string) string {
 // ListStateMachines cannot be scoped to a resource, so it is granted on "*".
 // Starting is granted on each state machine and on its versions and aliases
 // (name:*); tracking and cancelling on that machine's executions, Standard
-// and Express alike.
+// and Express alike; describing the Map Runs of its Distributed Maps on
+// mapRun:<name>/*.
 func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 	if len(stateMachineARNs) == 0 {
 		return policyDocument{}, fmt.Errorf("at least one --state-machine ARN is required")
 	}
-	var machines, executions []string
+	var machines, executions, mapRuns []string
 	seen := map[string]bool{}
 	for _, s := range stateMachineARNs {
 		ref, err := parseStateMachineARN(s)
@@ -82,15 +87,19 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 		machines = append(machines, base, ref.arn(sfnarn.Alias, "*"))
 		// An Express ARN ends in <name>:<id>; "*" matches across the colon.
 		executions = append(executions, ref.arn(sfnarn.Execution, "*"), strings.TrimSuffix(ref.arn(sfnarn.Express, "*"), ":"))
+		// A Map Run ARN is mapRun:<name>/<label>:<id>; "*" matches the label, the colon and the ID.
+		mapRuns = append(mapRuns, strings.TrimSuffix(ref.arn(sfnarn.MapRun, "*"), ":"))
 	}
 	sort.Strings(machines)
 	sort.Strings(executions)
+	sort.Strings(mapRuns)
 	return policyDocument{
 		Version: "2012-10-17",
 		Statement: []policyStatement{
 			{Sid: "PolysyncDiscoverStateMachines", Effect: "Allow", Action: providerActions(sfnops.ScopeAll), Resource: "*"},
 			{Sid: "PolysyncDescribeAndStart", Effect: "Allow", Action: providerActions(sfnops.ScopeStateMachine), Resource: machines},
 			{Sid: "PolysyncTrackAndCancel", Effect: "Allow", Action: providerActions(executionScope), Resource: executions},
+			{Sid: "PolysyncReadMapRuns", Effect: "Allow", Action: providerActions(sfnops.ScopeMapRun), Resource: mapRuns},
 		},
 	}, nil
 }

@@ -30,6 +30,8 @@ func TestPermissionsPolicyFollowsTheOperationsTable(t *testing.T) {
 				scope |= sfnops.ScopeExecution
 			case strings.Contains(r, ":express:"):
 				scope |= sfnops.ScopeExpressExecution
+			case strings.Contains(r, ":mapRun:"):
+				scope |= sfnops.ScopeMapRun
 			default:
 				t.Errorf("statement %s: unexpected resource %q", st.Sid, r)
 			}

@@ -38,6 +38,10 @@ type Client interface {
 	ListStateMachineAliases(ctx context.Context, params *sfn.ListStateMachineAliasesInput, optFns ...func(*sfn.Options)) (*sfn.ListStateMachineAliasesOutput, error)
 	// DescribeStateMachineAlias describes an alias: the versions it routes runs to.
 	DescribeStateMachineAlias(ctx context.Context, params *sfn.DescribeStateMachineAliasInput, optFns ...func(*sfn.Options)) (*sfn.DescribeStateMachineAliasOutput, error)
+	// ListMapRuns lists the Map Runs of an execution's Distributed Maps, one page per call.
+	ListMapRuns(ctx context.Context, params *sfn.ListMapRunsInput, optFns ...func(*sfn.Options)) (*sfn.ListMapRunsOutput, error)
+	// DescribeMapRun describes a Map Run: its status and its item and child execution counts.
+	DescribeMapRun(ctx context.Context, params *sfn.DescribeMapRunInput, optFns ...func(*sfn.Options)) (*sfn.DescribeMapRunOutput, error)
 	// ValidateStateMachineDefinition checks a definition and returns its errors and warnings.
 	ValidateStateMachineDefinition(ctx context.Context, params *sfn.ValidateStateMachineDefinitionInput, optFns ...func(*sfn.Options)) (*sfn.ValidateStateMachineDefinitionOutput, error)
 }

@@ -45,8 +45,9 @@ const (
 	ValidateStateMachineDefinition = "ValidateStateMachineDefinition"
 	// TestState serves sfnlocal only.
 	TestState = "TestState"
-	// DescribeStateMachineForExecution and the Map Run operations serve
-	// sfnlocal only.
+	// DescribeStateMachineForExecution and UpdateMapRun serve sfnlocal
+	// only; ListMapRuns and DescribeMapRun also the provider's progress of
+	// a run's Distributed Maps.
 	DescribeStateMachineForExecution = "DescribeStateMachineForExecution"
 	DescribeMapRun                   = "DescribeMapRun"
 	ListMapRuns                      = "ListMapRuns"
@@ -69,6 +70,9 @@ const (
 	// ScopeExpressExecution is an Express execution ARN
 	// (express:<stateMachineName>:<executionName>:<id>).
 	ScopeExpressExecution
+	// ScopeMapRun is a Distributed Map's Map Run ARN
+	// (mapRun:<stateMachineName>/<label>:<id>).
+	ScopeMapRun
 )
 
 // ScopeAll is the empty set: the action is granted on resource "*".
@@ -84,7 +88,8 @@ func (s Scope) String() string {
 	for _, t := range []struct {
 		bit  Scope
 		name string
-	}{{ScopeStateMachine, "state machine"}, {ScopeExecution, "execution"}, {ScopeExpressExecution, "express execution"}} {
+	}{{ScopeStateMachine, "state machine"}, {ScopeExecution, "execution"}, {ScopeExpressExecution, "express execution"},
+		{ScopeMapRun, "map run"}} {
 		if s&t.bit != 0 {
 			names = append(names, t.name)
 		}
@@ -208,16 +213,16 @@ var table = []Operation{
 	// UNCONFIRMED: the buckets below are those the developer guide's API
 	// action throttling table gave when this was written, read from
 	// memory of it rather than a stored copy: 200 at 1 per second for the
-	// two Describe calls, 100 at 1 for the others, in every region. The
-	// Map Run actions may be granted on Map Run ARNs too; this module
-	// grants none of them, so they keep ScopeAll.
+	// two Describe calls, 100 at 1 for the others, in every region.
+	// ListMapRuns is granted on the parent execution, DescribeMapRun and
+	// UpdateMapRun on the Map Run.
 	{Name: DescribeStateMachineForExecution, Scope: executions,
 		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
-	{Name: DescribeMapRun, Scope: ScopeAll,
+	{Name: DescribeMapRun, Scope: ScopeMapRun, Provider: true,
 		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
-	{Name: ListMapRuns, Scope: executions,
+	{Name: ListMapRuns, Scope: executions, Provider: true,
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
-	{Name: UpdateMapRun, Scope: ScopeAll,
+	{Name: UpdateMapRun, Scope: ScopeMapRun,
 		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
 }
 

@@ -95,6 +95,7 @@ func TestScopeString(t *testing.T) {
 		{ScopeAll, "*"},
 		{ScopeStateMachine, "state machine"},
 		{ScopeExecution | ScopeExpressExecution, "execution|express execution"},
+		{ScopeMapRun, "map run"},
 	} {
 		if got := tt.s.String(); got != tt.want {
 			t.Errorf("Scope(%d).String() = %q, want %q", tt.s, got, tt.want)
