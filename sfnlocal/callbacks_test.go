@@ -286,7 +286,12 @@ func TestCallbackIntegrations(t *testing.T) {
 				typ = types.StateMachineTypeExpress
 			}
 			arn := createMachine(t, c, strings.ReplaceAll(tt.name, " ", "-")[:20], def, typ)
+			// The callback answers from its own goroutine; the subtest waits for it, so that its answer (which may
+			// come after the execution has already ended) is checked before the subtest and its server end.
+			sent := make(chan struct{})
+			defer func() { <-sent }()
 			go func() {
+				defer close(sent)
 				token := receive(t, tokens)
 				if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String(`{"done":true}`)}); err != nil {
 					t.Errorf("SendTaskSuccess: %v", err)
