@@ -73,7 +73,9 @@ type TaskCall struct {
 	Resource string
 	// Input is the state's effective input (after InputPath and Parameters).
 	Input json.RawMessage
-	// Token is the attempt's task token, which $$.Task.Token reads.
+	// Token is the attempt's task token, which $$.Task.Token reads. It is made
+	// only for the tasks that hand it out (activities and .waitForTaskToken
+	// integrations) or whose fields read it; empty otherwise.
 	Token string
 	// Heartbeat is the state's HeartbeatSeconds; 0 when it has none.
 	Heartbeat time.Duration
@@ -122,7 +124,10 @@ func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError
 	if th.history() {
 		t.emitScheduled(th, payload, timeout, timeoutSet, heartbeat, heartbeatSet)
 	}
-	call := &TaskCall{State: r.st.name, Resource: t.resource, Input: payload, Token: r.taskToken()}
+	call := &TaskCall{State: r.st.name, Resource: t.resource, Input: payload}
+	if t.takesToken() || (r.token != "" && r.tokenAttempt == r.retryCount) {
+		call.Token = r.taskToken()
+	}
 	if heartbeatSet {
 		call.Heartbeat = seconds(heartbeat)
 	}
@@ -159,6 +164,14 @@ func (r *stateRun) runTask(ctx context.Context, eff, args any) (any, *stateError
 		t.emitEnded(th, "Succeeded", "output", string(out), "outputDetails", map[string]any{"truncated": false})
 	}
 	return result, nil
+}
+
+// takesToken reports whether the task hands its attempt's token to a worker:
+// an activity, or a .waitForTaskToken integration. Other tasks get a token
+// only when their fields read $$.Task.Token, so that an ordinary task does
+// not pay for making one.
+func (t *taskState) takesToken() bool {
+	return t.isActivity() || strings.HasSuffix(t.resource, ".waitForTaskToken")
 }
 
 // isActivity reports whether the task runs an activity, whose history events
