@@ -22,12 +22,11 @@ const callbackDef = `{"StartAt":"Ask","States":{"Ask":{"Type":"Task",
 	"Parameters":{"QueueUrl":"q","MessageBody":{"token.$":"$$.Task.Token","order.$":"$.order"}},
 	TIMEOUTS "End":true}}}`
 
-// callbackServer serves callbackDef with the given timeout fields; the
-// returned channel receives each task token the queue gets.
-func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client, string, <-chan string) {
-	t.Helper()
-	srv, c := startServer(t, opts...)
-	tokens := make(chan string, 4)
+// registerQueue registers sqs:sendMessage as a queue that passes on the task
+// token in MessageBody.token, and returns the channel (of capacity n) that
+// receives each token.
+func registerQueue(t *testing.T, srv *Server, n int) <-chan string {
+	tokens := make(chan string, n)
 	srv.RegisterTask("arn:aws:states:::sqs:sendMessage", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
 		var msg struct {
 			MessageBody struct {
@@ -40,6 +39,15 @@ func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client,
 		tokens <- msg.MessageBody.Token
 		return json.RawMessage(`{"MessageId":"m-1"}`), nil
 	})
+	return tokens
+}
+
+// callbackServer serves callbackDef with the given timeout fields; the
+// returned channel receives each task token the queue gets.
+func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client, string, <-chan string) {
+	t.Helper()
+	srv, c := startServer(t, opts...)
+	tokens := registerQueue(t, srv, 4)
 	arn := createMachine(t, c, "approval", strings.Replace(callbackDef, "TIMEOUTS", timeouts, 1), "")
 	return c, arn, tokens
 }

@@ -2,7 +2,6 @@ package sfnlocal
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -102,19 +101,7 @@ func TestJSONataValidation(t *testing.T) {
 // and its Output shapes the callback's result.
 func TestJSONataCallback(t *testing.T) {
 	srv, c := startServer(t)
-	tokens := make(chan string, 1)
-	srv.RegisterTask("arn:aws:states:::sqs:sendMessage", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
-		var msg struct {
-			MessageBody struct {
-				Token string `json:"token"`
-			} `json:"MessageBody"`
-		}
-		if err := json.Unmarshal(in, &msg); err != nil || msg.MessageBody.Token == "" {
-			t.Errorf("the queue got %s, want a task token in MessageBody.token", in)
-		}
-		tokens <- msg.MessageBody.Token
-		return json.RawMessage(`{"MessageId":"m-1"}`), nil
-	})
+	tokens := registerQueue(t, srv, 1)
 	arn := createMachine(t, c, "jsonata-callback", `{"QueryLanguage":"JSONata","StartAt":"Ask","States":{"Ask":{"Type":"Task",
 		"Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
 		"Arguments":{"QueueUrl":"q","MessageBody":{"token":"{% $states.context.Task.Token %}","order":"{% $states.input.order %}"}},
