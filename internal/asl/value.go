@@ -32,18 +32,58 @@ const MaxPayloadSize = 262144
 // used without Reuse, so every document gets fresh maps and slices.
 var parsers = sync.Pool{New: func() any { return &oj.Parser{} }}
 
-// parseJSON parses one JSON document.
+// parseJSON parses one JSON document. It accepts exactly what
+// encoding/json accepts (RFC 8259: no empty document, no "1.", no trailing
+// data), which ojg alone does not, and it never panics: a document that
+// makes ojg panic is parsed again with encoding/json, as is one with
+// invalid UTF-8 (which encoding/json turns into U+FFFD).
 func parseJSON(data []byte) (any, error) {
-	if hasSurrogateEscape(data) {
+	if !json.Valid(data) || !utf8.Valid(data) || hasSurrogateEscape(data) || hasLargeExponent(data) {
 		return parseJSONStd(data)
 	}
-	p := parsers.Get().(*oj.Parser)
-	v, err := p.Parse(data)
-	parsers.Put(p)
-	if err != nil {
-		return nil, err
+	if v, ok := parseJSONFast(data); ok {
+		return v, nil
 	}
-	return v, nil
+	return parseJSONStd(data)
+}
+
+// hasLargeExponent reports whether data may hold a number with an exponent
+// of three digits or more, which ojg turns into +Inf or 0 where it is out of
+// float64's range; encoding/json keeps such a number as json.Number. A
+// string that merely looks like one costs only the slower parse.
+func hasLargeExponent(data []byte) bool {
+	for i := bytes.IndexAny(data, "eE"); i >= 0; {
+		j := i + 1
+		if j < len(data) && (data[j] == '+' || data[j] == '-') {
+			j++
+		}
+		if j+2 < len(data) && isDigit(data[j]) && isDigit(data[j+1]) && isDigit(data[j+2]) {
+			return true
+		}
+		k := bytes.IndexAny(data[i+1:], "eE")
+		if k < 0 {
+			return false
+		}
+		i += 1 + k
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// parseJSONFast parses valid JSON with a pooled ojg parser. It reports
+// false when ojg fails or panics; a parser that panicked is not reused.
+func parseJSONFast(data []byte) (v any, ok bool) {
+	p := parsers.Get().(*oj.Parser)
+	defer func() {
+		if recover() != nil {
+			v, ok = nil, false
+			return
+		}
+		parsers.Put(p)
+	}()
+	v, err := p.Parse(data)
+	return v, err == nil
 }
 
 // hasSurrogateEscape reports whether data holds a \uD800-\uDBFF escape,
@@ -88,8 +128,10 @@ func fromStdNumbers(v any) any {
 		if !strings.ContainsAny(string(tv), ".eE") {
 			return tv
 		}
-		f, _ := tv.Float64()
-		return f
+		if f, err := tv.Float64(); err == nil {
+			return f
+		}
+		return tv // beyond float64, as ojg keeps it
 	case map[string]any:
 		for k, e := range tv {
 			tv[k] = fromStdNumbers(e)
@@ -425,6 +467,11 @@ func deepEqual(a, b any) bool {
 		}
 		return true
 	default:
+		if na, ok := a.(json.Number); ok {
+			if nb, ok := b.(json.Number); ok && strings.EqualFold(string(na), string(nb)) {
+				return true // beyond float64, as 1e400 is: equal when spelt alike
+			}
+		}
 		if ia, ok := toInt(a); ok {
 			if ib, ok := toInt(b); ok {
 				return ia == ib
