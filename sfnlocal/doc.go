@@ -227,17 +227,13 @@
 //   - Express state machines may use callbacks and activities; AWS refuses
 //     them there. Activities cannot be tagged (TagResource takes state
 //     machines only), and DeleteActivity of an unknown activity answers {}.
-//   - JSON objects that pass through an execution come out with their keys
-//     in sorted order; AWS keeps the order they had (an input's keys in
-//     input order, a Parameters template's in definition order, a key that
-//     ResultPath adds last). The values are equal. Keeping the order takes
-//     an ordered object type in place of map[string]any for the values of
-//     package internal/asl: parsed through ojg's tokenizer, read by
-//     indefinite paths through ojg's jp.Keyed, and built or switched on at
-//     about 100 places (paths, templates, intrinsics, the context object,
-//     Map and Parallel, Task results, variables, TestState). Objects that a
-//     JSONata expression builds would still come out sorted: the JSONata
-//     evaluator builds Go maps.
+//   - JSON objects keep their keys in the order AWS keeps them (an input's
+//     and a task result's in document order, a template's in definition
+//     order, a key that ResultPath adds last), except objects that a JSONata
+//     expression builds itself, such as {% {'b': 1, 'a': 2} %} or the result
+//     of $merge, and the context object ($$): their keys come out sorted
+//     (the JSONata evaluator builds Go maps, which keep no order; AWS's
+//     order there is UNCONFIRMED).
 //   - HeartbeatSeconds applies to callback and activity tasks only; a
 //     registered function runs in process and has no heartbeat.
 //   - A redrive re-runs a failed Parallel or Map state whole; AWS re-runs only

@@ -71,7 +71,7 @@ func Example_testState() {
 	}
 	fmt.Println(failed.Status, aws.ToString(failed.NextState), aws.ToString(failed.Output))
 	// Output:
-	// SUCCEEDED Ship {"charge":{"chargeId":"ch-1"},"order":{"total":42}}
+	// SUCCEEDED Ship {"order":{"total":42},"charge":{"chargeId":"ch-1"}}
 	// afterParameters: {"FunctionName":"charge","Payload":{"total":42}}
-	// CAUGHT_ERROR Refund {"error":{"Cause":"no answer","Error":"Payment.Timeout"},"order":{"total":42}}
+	// CAUGHT_ERROR Refund {"order":{"total":42},"error":{"Error":"Payment.Timeout","Cause":"no answer"}}
 }

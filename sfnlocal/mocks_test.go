@@ -221,7 +221,7 @@ func TestMockedCallbackAndActivity(t *testing.T) {
 		"Activity":{"Type":"Task","Resource":"arn:aws:states:us-east-1:123456789012:activity:nobody","ResultPath":"$.activity","End":true}}}`
 	arn := createMachine(t, c, "Waits", def, "")
 	d, _ := runCase(t, c, arn, "T")
-	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"activity":{"done":1},"callback":{"approved":true},"order":7}` {
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"order":7,"callback":{"approved":true},"activity":{"done":1}}` {
 		t.Errorf("mocked callback and activity = %s %s %s, want both answered by their mocks", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}
 }

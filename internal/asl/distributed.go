@@ -107,7 +107,7 @@ func (c *checker) decodeItemBatcher(v any, where string, d *distributedMap) {
 		if _, isObj := bi.(map[string]any); !isObj {
 			c.problem(where+"/BatchInput", "SCHEMA_VALIDATION_FAILED: 'BatchInput' must be an object")
 		}
-		d.batchInput = bi
+		d.batchInput = c.order.value(bi)
 	}
 }
 
@@ -119,10 +119,11 @@ func (d *distributedMap) childInputs(items []any) []any {
 	}
 	var inputs []any
 	for start := 0; start < len(items); start += d.batchSize {
-		batch := map[string]any{"Items": items[start:min(start+d.batchSize, len(items))]}
+		batch := newObject(2)
 		if d.batchInput != nil {
-			batch["BatchInput"] = d.batchInput
+			batch.set("BatchInput", d.batchInput)
 		}
+		batch.set("Items", items[start:min(start+d.batchSize, len(items))])
 		inputs = append(inputs, batch)
 	}
 	return inputs
@@ -133,7 +134,8 @@ func (d *distributedMap) itemsOf(in any) int {
 	if d.batchSize == 0 {
 		return 1
 	}
-	items, _ := in.(map[string]any)["Items"].([]any)
+	v, _ := field(in, "Items")
+	items, _ := v.([]any)
 	return len(items)
 }
 
@@ -201,7 +203,7 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurren
 		case err.abort:
 			return err
 		}
-		results[i] = map[string]any{"Error": err.Name, "Cause": err.Cause}
+		results[i] = objectOf("Error", err.Name, "Cause", err.Cause)
 		if d.exceeded(failed.Add(1), len(inputs)) {
 			return newError(errToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}

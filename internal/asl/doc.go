@@ -35,7 +35,17 @@
 // function calls and Choice rules. A StateMachine is immutable; any number of
 // Runs may share it. JSON values flow between states as parsed Go values and
 // are copied, never modified in place, when ResultPath writes into them.
-// Output objects are written with their keys sorted.
+//
+// Objects keep their keys in the order AWS keeps them (object.go): an
+// input's or a task result's in document order, a template's (Parameters,
+// ResultSelector, ItemSelector, Result, Arguments, Output, Assign) in
+// definition order, and a key that ResultPath adds comes last while one it
+// replaces keeps its place. The definition is read by the checker as Go
+// maps, with each map's key order beside it (deforder.go). Objects that a
+// JSONata expression builds itself come out with their keys sorted, as do
+// the context object ($$) and the event details: the JSONata evaluator
+// builds Go maps, which keep no order (an object it passes through from its
+// input keeps the input's order).
 //
 // Paths follow Jayway JsonPath, which AWS uses: a definite path (keys and
 // indexes only, including negative indexes) yields its value and is a

@@ -49,7 +49,7 @@ func FuzzTemplate(f *testing.F) {
 	}
 	ctx := staticContext{map[string]any{"Execution": map[string]any{"Id": "id"}}}
 	f.Fuzz(func(t *testing.T, tmpl, input string) {
-		tv, err := parseJSON([]byte(tmpl))
+		tv, order, err := parseDefinition(tmpl)
 		if err != nil {
 			return
 		}
@@ -57,9 +57,9 @@ func FuzzTemplate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		problems := 0
-		compiled := compileTemplate(tv, "/Parameters", func(string, string, ...any) { problems++ })
-		if problems > 0 {
+		c := &checker{order: order}
+		compiled := compileTemplate(tv, "/Parameters", c)
+		if len(c.problems) > 0 {
 			return
 		}
 		v, serr := compiled.eval(in, ctx)

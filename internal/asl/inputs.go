@@ -117,7 +117,7 @@ func ExecutionIO(definition string) (*IORefs, error) {
 	if !json.Valid([]byte(definition)) {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: The definition is not valid JSON"}}
 	}
-	v, err := parseJSON([]byte(definition))
+	v, _, err := parseDefinition(definition)
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
 	}

@@ -110,10 +110,11 @@ func formatValueSize(v any, limit int) int {
 			}
 		}
 		return n
-	case map[string]any:
-		n := 2 + 2*max(len(tv)-1, 0)
-		for k, e := range tv {
-			if n += len(k) + 1 + formatValueSize(e, limit-n); n > limit {
+	case *object, map[string]any:
+		o, _ := asObject(tv)
+		n := 2 + 2*max(o.len()-1, 0)
+		for i, k := range o.keys {
+			if n += len(k) + 1 + formatValueSize(o.vals[i], limit-n); n > limit {
 				return n
 			}
 		}
@@ -227,8 +228,8 @@ func sizeHash(*intrinsicCall, []any, int) int { return maxHashSize }
 // sizeJSONMerge is the length of the merged object: the first object's
 // members that the second does not replace, and the second's.
 func sizeJSONMerge(_ *intrinsicCall, args []any, limit int) int {
-	a, okA := args[0].(map[string]any)
-	b, okB := args[1].(map[string]any)
+	a, okA := asObject(args[0])
+	b, okB := asObject(args[1])
 	if !okA || !okB {
 		return 0
 	}
@@ -238,13 +239,13 @@ func sizeJSONMerge(_ *intrinsicCall, args []any, limit int) int {
 		n += stringSize(k) + 2 + jsonSize(v, limit-n)
 		return n <= limit
 	}
-	for k, v := range a {
-		if _, replaced := b[k]; !replaced && !add(k, v) {
+	for i, k := range a.keys {
+		if _, replaced := b.get(k); !replaced && !add(k, a.vals[i]) {
 			return n
 		}
 	}
-	for k, v := range b {
-		if !add(k, v) {
+	for i, k := range b.keys {
+		if !add(k, b.vals[i]) {
 			return n
 		}
 	}

@@ -108,16 +108,16 @@ func writeFormatValue(b *strings.Builder, v any) {
 			writeFormatValue(b, e)
 		}
 		b.WriteByte(']')
-	case map[string]any:
-		keys := sortedKeys(tv)
+	case *object, map[string]any:
+		o, _ := asObject(tv)
 		b.WriteByte('{')
-		for i, k := range keys {
+		for i, k := range o.keys {
 			if i > 0 {
 				b.WriteString(", ")
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeFormatValue(b, tv[k])
+			writeFormatValue(b, o.vals[i])
 		}
 		b.WriteByte('}')
 	default:
@@ -291,7 +291,8 @@ func fnArrayUnique(_ *intrinsicCall, args []any) (any, error) {
 	return out, nil
 }
 
-// canonicalKey returns a text that is equal for equal JSON values.
+// canonicalKey returns a text that is equal for equal JSON values: objects
+// are equal whatever the order of their keys, as in AWS.
 func canonicalKey(v any) string {
 	if f, ok := toFloat(v); ok {
 		if i, ok := toInt(v); ok {
@@ -299,7 +300,7 @@ func canonicalKey(v any) string {
 		}
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
-	return marshalString(v)
+	return marshalString(plain(v)) // a map's keys come out sorted
 }
 
 func fnBase64Encode(_ *intrinsicCall, args []any) (any, error) {
@@ -362,11 +363,11 @@ func fnHash(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
-	a, ok := args[0].(map[string]any)
+	a, ok := asObject(args[0])
 	if !ok {
 		return nil, fmt.Errorf("argument 1 must be an object, got %s", typeName(args[0]))
 	}
-	b, ok := args[1].(map[string]any)
+	b, ok := asObject(args[1])
 	if !ok {
 		return nil, fmt.Errorf("argument 2 must be an object, got %s", typeName(args[1]))
 	}
@@ -377,12 +378,11 @@ func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
 	if deep {
 		return nil, fmt.Errorf("deep merging is not supported; argument 3 must be false")
 	}
-	out := make(map[string]any, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+	// The first object's keys in their order, each replaced in place by
+	// the second's value where it has one, then the second's new keys.
+	out := a.clone(b.len())
+	for i, k := range b.keys {
+		out.set(k, b.vals[i])
 	}
 	return out, nil
 }

@@ -44,16 +44,22 @@ type jsonataTemplate struct {
 	field   string // for errors: "Output/result"
 	src     string // the expression, without {% %}
 	expr    compiledExpr
-	obj     map[string]*jsonataTemplate
+	obj     []jsonataField
 	arr     []*jsonataTemplate
 	literal any
 	context bool // some expression reads $states.context
 }
 
+// jsonataField is one member of an object template, in definition order.
+type jsonataField struct {
+	name string
+	sub  *jsonataTemplate
+}
+
 // compileTemplate compiles the field value v found at where; field names
 // it in runtime errors.
 func (c *checker) jsonataTemplate(v any, field, where string) *jsonataTemplate {
-	t := &jsonataTemplate{field: field, literal: v}
+	t := &jsonataTemplate{field: field, literal: c.order.value(v)}
 	switch tv := v.(type) {
 	case string:
 		src, ok := jsonataSource(tv)
@@ -68,10 +74,10 @@ func (c *checker) jsonataTemplate(v any, field, where string) *jsonataTemplate {
 		t.src, t.expr = src, e
 		t.context = strings.Contains(src, "$states") && strings.Contains(src, "context")
 	case map[string]any:
-		t.obj = make(map[string]*jsonataTemplate, len(tv))
-		for _, k := range sortedKeys(tv) {
+		t.obj = make([]jsonataField, 0, len(tv))
+		for _, k := range c.order.keys(tv) {
 			sub := c.jsonataTemplate(tv[k], field+"/"+k, where+"/"+k)
-			t.obj[k] = sub
+			t.obj = append(t.obj, jsonataField{name: k, sub: sub})
 			t.context = t.context || sub.context
 		}
 	case []any:
@@ -124,13 +130,13 @@ func (t *jsonataTemplate) eval(sv statesVars, cx contextSource) (any, *stateErro
 		}
 		return v, nil
 	case t.obj != nil:
-		out := make(map[string]any, len(t.obj))
-		for k, sub := range t.obj {
-			v, err := sub.eval(sv, cx)
+		out := newObject(len(t.obj))
+		for _, f := range t.obj {
+			v, err := f.sub.eval(sv, cx)
 			if err != nil {
 				return nil, err
 			}
-			out[k] = v
+			out.set(f.name, v)
 		}
 		return out, nil
 	case t.arr != nil:

@@ -448,13 +448,15 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	for k, v := range x.static {
 		reg[k] = privateCopy(v)
 	}
+	ko := keyOrder{}
 	for k, v := range vars {
-		reg[k] = reflect.ValueOf(toJSONata(v))
+		reg[k] = reflect.ValueOf(ko.toJSONata(v))
 	}
+	in := ko.toJSONata(input)
 	e := *x.expr
 	*(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(&e), layout.registry)) = reg
 	if !x.loops {
-		return evalInline(&e, input)
+		return evalInline(&e, in, ko)
 	}
 	if runaway.Load() >= maxRunaway {
 		return nil, errors.New("too many expressions are still running past their time limit")
@@ -493,41 +495,42 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 				runaway.Add(-1)
 			}
 		}()
-		out.v, out.err = e.Eval(toJSONata(input))
+		out.v, out.err = e.Eval(in)
 	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case out := <-done:
-		return evalResult(out.v, out.err)
+		return evalResult(out.v, out.err, ko)
 	case <-timer.C:
 		if state.CompareAndSwap(evalRunning, evalLate) {
 			runaway.Add(1)
 			return nil, errEvalTimeout
 		}
 		out := <-done // it ended at the same moment
-		return evalResult(out.v, out.err)
+		return evalResult(out.v, out.err, ko)
 	}
 }
 
 // evalInline evaluates e in the calling goroutine.
-func evalInline(e *jsonata.Expr, input any) (v any, err error) {
+func evalInline(e *jsonata.Expr, input any, ko keyOrder) (v any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			v, err = nil, fmt.Errorf("%v", r)
 		}
 	}()
-	v, err = e.Eval(toJSONata(input))
-	return evalResult(v, err)
+	v, err = e.Eval(input)
+	return evalResult(v, err, ko)
 }
 
-// evalResult converts the library's result and error.
-func evalResult(v any, err error) (any, error) {
+// evalResult converts the library's result and error; ko is the key order
+// of the objects given to it.
+func evalResult(v any, err error, ko keyOrder) (any, error) {
 	if err != nil {
 		if errors.Is(err, jsonata.ErrUndefined) {
 			return nil, errUndefined
 		}
 		return nil, err
 	}
-	return fromJSONata(v)
+	return ko.fromJSONata(v)
 }

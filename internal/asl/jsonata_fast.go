@@ -85,11 +85,10 @@ func (f fastPath) eval(vars map[string]any) (any, bool, bool) {
 		return nil, false, false // a function, or undefined: the library knows
 	}
 	for _, k := range f.keys {
-		m, isObj := v.(map[string]any)
-		if !isObj {
+		if !isObject(v) {
 			return nil, false, false
 		}
-		if v, ok = m[k]; !ok {
+		if v, ok = field(v, k); !ok {
 			return nil, false, true
 		}
 	}
@@ -148,9 +147,8 @@ func (f fastCompare) eval(vars map[string]any) (any, bool, bool) {
 // unequal answers = and != for operands that are not two numbers or two
 // strings; ordering them is the library's (it raises an error).
 func (f fastCompare) unequal(l, r any) (any, bool, bool) {
-	_, lc := l.(map[string]any)
+	lc, rc := isObject(l), isObject(r)
 	_, la := l.([]any)
-	_, rc := r.(map[string]any)
 	_, ra := r.([]any)
 	if lc || la || rc || ra {
 		return nil, false, false

@@ -31,7 +31,7 @@ func awsFunctions() map[string]jsonata.Extension {
 			if err != nil {
 				return nil, fmt.Errorf("$parse: the string is not valid JSON: %w", err)
 			}
-			return toJSONata(v), nil
+			return keyOrder(nil).toJSONata(v), nil
 		}},
 	}
 }
@@ -40,7 +40,7 @@ func awsFunctions() map[string]jsonata.Extension {
 // arguments from the JSONata library and returns its result to it.
 func callIntrinsic(fn func(*intrinsicCall, []any) (any, error), args ...any) (any, error) {
 	for i, a := range args {
-		v, err := fromJSONata(a)
+		v, err := keyOrder(nil).fromJSONata(a)
 		if err != nil {
 			return nil, fmt.Errorf("argument %d is not a JSON value", i+1)
 		}
@@ -50,7 +50,7 @@ func callIntrinsic(fn func(*intrinsicCall, []any) (any, error), args ...any) (an
 	if err != nil {
 		return nil, err
 	}
-	return toJSONata(out), nil
+	return keyOrder(nil).toJSONata(out), nil
 }
 
 // jsonataRange is $range(start, end, step): the integers from start to end

@@ -15,10 +15,11 @@ import (
 // undefined to it.
 var null *any
 
-// toJSONata converts a JSON value for the library: null becomes the
-// library's null and json.Number a float64. Values without either are
-// returned as they are.
-func toJSONata(v any) any {
+// toJSONata converts a JSON value for the library: objects become Go maps,
+// whose key order ko records (when ko is not nil) so that fromJSONata can
+// restore it; null becomes the library's null and json.Number a float64.
+// Values that need none of this are returned as they are.
+func (ko keyOrder) toJSONata(v any) any {
 	if !needsConversion(v) {
 		return v
 	}
@@ -28,16 +29,25 @@ func toJSONata(v any) any {
 	case json.Number:
 		f, _ := tv.Float64()
 		return f
+	case *object:
+		m := make(map[string]any, tv.len())
+		for i, k := range tv.keys {
+			m[k] = ko.toJSONata(tv.vals[i])
+		}
+		if ko != nil {
+			ko[mapID(m)] = tv.keys
+		}
+		return m
 	case map[string]any:
 		m := make(map[string]any, len(tv))
 		for k, e := range tv {
-			m[k] = toJSONata(e)
+			m[k] = ko.toJSONata(e)
 		}
 		return m
 	case []any:
 		a := make([]any, len(tv))
 		for i, e := range tv {
-			a[i] = toJSONata(e)
+			a[i] = ko.toJSONata(e)
 		}
 		return a
 	}
@@ -46,7 +56,7 @@ func toJSONata(v any) any {
 
 func needsConversion(v any) bool {
 	switch tv := v.(type) {
-	case nil, json.Number:
+	case nil, json.Number, *object:
 		return true
 	case map[string]any:
 		for _, e := range tv {
@@ -64,8 +74,10 @@ func needsConversion(v any) bool {
 	return false
 }
 
-// fromJSONata converts a result of the library to a JSON value.
-func fromJSONata(v any) (any, error) {
+// fromJSONata converts a result of the library to a JSON value. An object
+// that toJSONata made for ko keeps the order it had; one the library built
+// has its keys sorted (the library builds Go maps, which keep no order).
+func (ko keyOrder) fromJSONata(v any) (any, error) {
 	switch tv := v.(type) {
 	case nil, string, bool, int64:
 		return tv, nil
@@ -78,21 +90,22 @@ func fromJSONata(v any) (any, error) {
 		if tv == nil {
 			return nil, nil
 		}
-		return fromJSONata(*tv)
+		return ko.fromJSONata(*tv)
 	case map[string]any:
-		m := make(map[string]any, len(tv))
-		for k, e := range tv {
-			c, err := fromJSONata(e)
+		keys := ko.keys(tv)
+		o := newObject(len(keys))
+		for _, k := range keys {
+			c, err := ko.fromJSONata(tv[k])
 			if err != nil {
 				return nil, err
 			}
-			m[k] = c
+			o.set(k, c)
 		}
-		return m, nil
+		return o, nil
 	case []any:
 		a := make([]any, len(tv))
 		for i, e := range tv {
-			c, err := fromJSONata(e)
+			c, err := ko.fromJSONata(e)
 			if err != nil {
 				return nil, err
 			}
@@ -108,9 +121,9 @@ func fromJSONata(v any) (any, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return rv.Int(), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return fromJSONata(float64(rv.Uint()))
+		return ko.fromJSONata(float64(rv.Uint()))
 	case reflect.Float32:
-		return fromJSONata(rv.Float())
+		return ko.fromJSONata(rv.Float())
 	case reflect.String:
 		return rv.String(), nil
 	case reflect.Bool:
@@ -118,7 +131,7 @@ func fromJSONata(v any) (any, error) {
 	case reflect.Slice, reflect.Array:
 		a := make([]any, rv.Len())
 		for i := range a {
-			c, err := fromJSONata(rv.Index(i).Interface())
+			c, err := ko.fromJSONata(rv.Index(i).Interface())
 			if err != nil {
 				return nil, err
 			}
@@ -132,18 +145,14 @@ func fromJSONata(v any) (any, error) {
 		m := make(map[string]any, rv.Len())
 		it := rv.MapRange()
 		for it.Next() {
-			c, err := fromJSONata(it.Value().Interface())
-			if err != nil {
-				return nil, err
-			}
-			m[it.Key().String()] = c
+			m[it.Key().String()] = it.Value().Interface()
 		}
-		return m, nil
+		return ko.fromJSONata(m)
 	case reflect.Pointer, reflect.Interface:
 		if rv.IsNil() {
 			return nil, nil
 		}
-		return fromJSONata(rv.Elem().Interface())
+		return ko.fromJSONata(rv.Elem().Interface())
 	}
 	return nil, errUnsupportedResult
 }

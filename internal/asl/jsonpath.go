@@ -74,7 +74,7 @@ func (jsonPath) compileIO(c *checker, typ string, obj map[string]any, where stri
 		}
 	case typePass:
 		if r, ok := obj["Result"]; ok {
-			io.result, io.hasResult = r, true
+			io.result, io.hasResult = c.order.value(r), true
 		}
 	}
 	return io
@@ -517,5 +517,5 @@ func (c *checker) template(v any, where string) *template {
 	if _, ok := v.(map[string]any); !ok {
 		c.problem(where, "SCHEMA_VALIDATION_FAILED: The value must be an object")
 	}
-	return compileTemplate(v, where, c.problem)
+	return compileTemplate(v, where, c)
 }

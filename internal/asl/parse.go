@@ -56,6 +56,9 @@ type checker struct {
 	// legacyIterator is set while the next machine compiled is a Map
 	// state's Iterator (see machine).
 	legacyIterator bool
+	// order is the key order of the definition's objects, for the
+	// templates and literals compiled from them.
+	order keyOrder
 }
 
 func (c *checker) problem(where, format string, args ...any) {
@@ -95,11 +98,11 @@ func Parse(definition string) (m *StateMachine, err error) {
 		return nil, &DefinitionError{Problems: []string{fmt.Sprintf(
 			"INVALID_JSON_DESCRIPTION: The definition is nested deeper than %d levels of JSON objects and arrays", maxDefinitionDepth)}}
 	}
-	v, err := parseJSON([]byte(definition))
+	v, order, err := parseDefinition(definition)
 	if err != nil {
 		return nil, &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
 	}
-	c := &checker{lang: languages["JSONPath"]}
+	c := &checker{lang: languages["JSONPath"], order: order}
 	root, ok := v.(map[string]any)
 	if !ok {
 		c.problem("", "SCHEMA_VALIDATION_FAILED: The definition must be a JSON object, not %s", typeName(v))

@@ -142,11 +142,8 @@ func getSteps(v any, steps []step) (any, bool) {
 			v = a[i]
 			continue
 		}
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if v, ok = m[s.key]; !ok {
+		var ok bool
+		if v, ok = field(v, s.key); !ok {
 			return nil, false
 		}
 	}
@@ -182,13 +179,13 @@ func setPath(root any, steps []step, val any) (any, error) {
 		na[i] = child
 		return na, nil
 	}
-	m, ok := root.(map[string]any)
+	o, ok := asObject(root)
 	if !ok {
 		return nil, fmt.Errorf("cannot set field %q on %s", s.key, typeName(root))
 	}
-	cur, exists := m[s.key]
+	cur, exists := o.get(s.key)
 	if !exists {
-		cur = map[string]any{}
+		cur = newObject(0)
 		if len(steps) > 1 && steps[1].isIndex {
 			return nil, fmt.Errorf("field %q does not exist", s.key)
 		}
@@ -197,12 +194,9 @@ func setPath(root any, steps []step, val any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	nm := make(map[string]any, len(m)+1)
-	for k, v := range m {
-		nm[k] = v
-	}
-	nm[s.key] = child
-	return nm, nil
+	no := o.clone(1)
+	no.set(s.key, child) // in place when the key exists, last when it is new
+	return no, nil
 }
 
 // quotedKeys reads a list of quoted keys, separated by commas, from src[i:]
@@ -349,7 +343,7 @@ func needsBrackets(key string) bool {
 
 func applyPath(p *path, null bool, v any, cx contextSource) (any, *stateError) {
 	if null {
-		return map[string]any{}, nil
+		return newObject(0), nil
 	}
 	if p == nil {
 		return v, nil

@@ -190,7 +190,7 @@ func (r *stateRun) runWithRetry(ctx context.Context, input any) (string, any, *s
 			if !matchesError(ct.errorEquals, err.Name) {
 				continue
 			}
-			errOut := map[string]any{"Error": err.Name, "Cause": err.Cause}
+			errOut := objectOf("Error", err.Name, "Cause", err.Cause)
 			out, perr := ct.output.output(input, errOut, r.ctx())
 			if perr != nil {
 				return "", nil, r.fail(perr)

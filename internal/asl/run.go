@@ -62,7 +62,7 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	if opts.Clock == nil {
 		opts.Clock = RealClock{}
 	}
-	in := any(map[string]any{})
+	in := any(newObject(0))
 	if len(bytes.TrimSpace(input)) > 0 {
 		v, err := parseJSON(input)
 		if err != nil {

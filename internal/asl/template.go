@@ -26,13 +26,15 @@ type templateField struct {
 	value bool // sub is set
 }
 
-// compileTemplate compiles v; problems are reported through report with the
-// JSON pointer of the bad field.
-func compileTemplate(v any, where string, report func(where, format string, args ...any)) *template {
+// compileTemplate compiles v, a part of c's definition, keeping its keys in
+// definition order; problems are reported to c with the JSON pointer of the
+// bad field.
+func compileTemplate(v any, where string, c *checker) *template {
+	report := c.problem
 	switch tv := v.(type) {
 	case map[string]any:
 		t := &template{}
-		keys := sortedKeys(tv)
+		keys := c.order.keys(tv)
 		for _, k := range keys {
 			val := tv[k]
 			if strings.HasSuffix(k, ".$") {
@@ -63,29 +65,29 @@ func compileTemplate(v any, where string, report func(where, format string, args
 				t.fields = append(t.fields, f)
 				continue
 			}
-			sub := compileTemplate(val, where+"/"+k, report)
+			sub := compileTemplate(val, where+"/"+k, c)
 			t.fields = append(t.fields, templateField{name: k, key: k, sub: sub, value: true})
 			t.dynamic = t.dynamic || sub.dynamic
 			t.context = t.context || sub.context
 		}
 		if !t.dynamic {
-			return &template{static: v}
+			return &template{static: c.order.value(v)}
 		}
 		return t
 	case []any:
 		t := &template{isArray: true}
 		for i, e := range tv {
-			sub := compileTemplate(e, fmt.Sprintf("%s[%d]", where, i), report)
+			sub := compileTemplate(e, fmt.Sprintf("%s[%d]", where, i), c)
 			t.elems = append(t.elems, sub)
 			t.dynamic = t.dynamic || sub.dynamic
 			t.context = t.context || sub.context
 		}
 		if !t.dynamic {
-			return &template{static: v}
+			return &template{static: c.order.value(v)}
 		}
 		return t
 	default:
-		return &template{static: v}
+		return &template{static: c.order.value(v)}
 	}
 }
 
@@ -114,7 +116,7 @@ func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (
 		}
 		return out, nil
 	}
-	out := make(map[string]any, len(t.fields))
+	out := newObject(len(t.fields))
 	for i := range t.fields {
 		f := &t.fields[i]
 		switch {
@@ -123,20 +125,20 @@ func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (
 			if err != nil {
 				return nil, err
 			}
-			out[f.name] = v
+			out.set(f.name, v)
 		case f.call != nil:
 			v, err := f.call.evalWithin(input, cx, b)
 			if err != nil {
 				return nil, err
 			}
-			out[f.name] = v
+			out.set(f.name, v)
 		default:
 			v, ok := f.path.get(input, cx)
 			if !ok {
 				// AWS says "input" for a context path too (recorded).
 				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", f.path.text, f.key, truncate(marshalString(input)))
 			}
-			out[f.name] = v
+			out.set(f.name, v)
 		}
 	}
 	return out, nil

@@ -147,7 +147,7 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 	if err := checkTestMock(st, in.Mock, in.Context != nil); err != nil {
 		return nil, err
 	}
-	input := any(map[string]any{})
+	input := any(newObject(0))
 	if len(bytes.TrimSpace(in.Input)) > 0 {
 		if input, err = parseJSON(in.Input); err != nil {
 			return nil, &TestStateError{Code: "InvalidExecutionInput", Message: fmt.Sprintf("Invalid State Machine Execution Input: %v", err)}
@@ -167,11 +167,12 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 	vars := &varScope{}
 	if len(in.Variables) > 0 {
 		v, err := parseJSON(in.Variables)
-		obj, ok := v.(map[string]any)
+		o, ok := v.(*object)
 		if err != nil || !ok {
 			return nil, validationError("variables must be a JSON object")
 		}
-		for name := range obj {
+		obj := o.fields()
+		for _, name := range o.keys {
 			if variableName(name) != name || name == "" || name == "states" {
 				return nil, validationError("variables: %q is not a valid variable name", name)
 			}
@@ -245,8 +246,11 @@ func testStateMachine(definition, stateName string) (*StateMachine, string, erro
 	if err != nil {
 		return nil, "", &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
 	}
-	obj, _ := v.(map[string]any)
-	_, isMachine := obj["States"]
+	var isMachine bool
+	obj, _ := v.(*object)
+	if obj != nil {
+		_, isMachine = obj.get("States")
+	}
 	if stateName != "" {
 		if !isMachine {
 			return nil, "", validationError("stateName is set but the definition is not a state machine (it has no States)")
@@ -266,13 +270,13 @@ func testStateMachine(definition, stateName string) (*StateMachine, string, erro
 	if obj == nil {
 		return nil, "", &DefinitionError{Problems: []string{"SCHEMA_VALIDATION_FAILED: The definition must be a JSON object at /"}}
 	}
-	states := map[string]any{testStateName: obj}
-	for _, target := range transitionTargets(obj) {
+	states := objectOf(testStateName, obj)
+	for _, target := range transitionTargets(plain(obj).(map[string]any)) {
 		if target != testStateName {
-			states[target] = map[string]any{"Type": typeSucceed}
+			states.set(target, objectOf("Type", typeSucceed))
 		}
 	}
-	m, err := Parse(marshalString(map[string]any{"StartAt": testStateName, "States": states}))
+	m, err := Parse(marshalString(objectOf("StartAt", testStateName, "States", states)))
 	if err != nil {
 		return nil, "", err
 	}
@@ -501,7 +505,7 @@ func (t *testRun) failure(input any, serr *stateError) *TestStateOutput {
 		if !matchesError(ct.errorEquals, serr.Name) {
 			continue
 		}
-		errOut := map[string]any{"Error": serr.Name, "Cause": serr.Cause}
+		errOut := objectOf("Error", serr.Name, "Cause", serr.Cause)
 		caught, perr := ct.output.output(input, errOut, r.ctx())
 		if perr == nil {
 			r.assigned = nil

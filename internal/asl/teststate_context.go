@@ -38,7 +38,7 @@ func parseTestContext(text []byte, st *state) (*mockedContext, error) {
 	if err != nil {
 		return nil, invalid("not valid JSON: %v", err)
 	}
-	obj, ok := v.(map[string]any)
+	obj, ok := plain(v).(map[string]any)
 	if !ok {
 		return nil, invalid("it must be a JSON object")
 	}
@@ -82,8 +82,9 @@ func parseTestContext(text []byte, st *state) (*mockedContext, error) {
 		}
 		cx.fields[key] = members
 	}
-	if in, ok := cx.fields["Execution"]["Input"]; ok {
-		cx.execInput = in
+	exec, _ := field(v, "Execution")
+	if in, ok := field(exec, "Input"); ok {
+		cx.execInput = in // as given, its keys in order
 	}
 	return cx, nil
 }

@@ -106,7 +106,7 @@ func (sh *shape) check(name string, v any, presentOnly bool) string {
 		}
 		return ""
 	case "object":
-		obj, ok := v.(map[string]any)
+		o, ok := asObject(v)
 		if !ok {
 			if name == "" {
 				return "The mocked result must be a JSON object"
@@ -115,14 +115,14 @@ func (sh *shape) check(name string, v any, presentOnly bool) string {
 		}
 		if !presentOnly {
 			for _, req := range sh.required {
-				if _, ok := obj[req]; !ok {
+				if _, ok := o.get(req); !ok {
 					return fmt.Sprintf("Required field '%s' is missing", req)
 				}
 			}
 		}
-		for _, k := range sortedKeys(obj) {
+		for i, k := range o.keys {
 			if f := sh.fields[k]; f != nil {
-				if msg := f.check(k, obj[k], presentOnly); msg != "" {
+				if msg := f.check(k, o.vals[i], presentOnly); msg != "" {
 					return msg
 				}
 			}
@@ -135,7 +135,7 @@ func (sh *shape) check(name string, v any, presentOnly bool) string {
 		ok = sh.kind == "string"
 	case bool:
 		ok = sh.kind == "boolean"
-	case nil, map[string]any, []any:
+	case nil, *object, map[string]any, []any:
 	default: // a number, whichever Go type the parser gave it
 		ok = sh.kind == "number"
 	}

@@ -1,20 +1,14 @@
 package asl
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/ohler55/ojg/oj"
 )
 
 // MaxPayloadSize is the largest state input or output, in bytes, that an
@@ -22,130 +16,14 @@ import (
 // execution with States.DataLimitExceeded.
 const MaxPayloadSize = 262144
 
-// JSON values inside an execution are plain Go values as produced by the ojg
-// parser: map[string]any, []any, string, int64, float64, json.Number (for
-// numbers that do not fit either), bool and nil. Values are never mutated in
-// place once they have been shared: code that changes a container copies it
-// first (see setPath).
+// JSON values inside an execution are plain Go values: *object (see
+// object.go), []any, string, int64, float64, json.Number (for numbers that
+// do not fit either), bool and nil; a map[string]any is read as an object
+// too. Values are never mutated in place once they have been shared: code
+// that changes a container copies it first (see setPath).
 
-// parsers keeps ojg parsers, whose buffers are worth reusing. Parsers are
-// used without Reuse, so every document gets fresh maps and slices.
-var parsers = sync.Pool{New: func() any { return &oj.Parser{} }}
-
-// parseJSON parses one JSON document. It accepts exactly what
-// encoding/json accepts (RFC 8259: no empty document, no "1.", no trailing
-// data), which ojg alone does not, and it never panics: a document that
-// makes ojg panic is parsed again with encoding/json, as is one with
-// invalid UTF-8 (which encoding/json turns into U+FFFD).
-func parseJSON(data []byte) (any, error) {
-	if !json.Valid(data) || !utf8.Valid(data) || hasSurrogateEscape(data) || hasLargeExponent(data) {
-		return parseJSONStd(data)
-	}
-	if v, ok := parseJSONFast(data); ok {
-		return v, nil
-	}
-	return parseJSONStd(data)
-}
-
-// hasLargeExponent reports whether data may hold a number with an exponent
-// of three digits or more, which ojg turns into +Inf or 0 where it is out of
-// float64's range; encoding/json keeps such a number as json.Number. A
-// string that merely looks like one costs only the slower parse.
-func hasLargeExponent(data []byte) bool {
-	for i := bytes.IndexAny(data, "eE"); i >= 0; {
-		j := i + 1
-		if j < len(data) && (data[j] == '+' || data[j] == '-') {
-			j++
-		}
-		if j+2 < len(data) && isDigit(data[j]) && isDigit(data[j+1]) && isDigit(data[j+2]) {
-			return true
-		}
-		k := bytes.IndexAny(data[i+1:], "eE")
-		if k < 0 {
-			return false
-		}
-		i += 1 + k
-	}
-	return false
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// parseJSONFast parses valid JSON with a pooled ojg parser. It reports
-// false when ojg fails or panics; a parser that panicked is not reused.
-func parseJSONFast(data []byte) (v any, ok bool) {
-	p := parsers.Get().(*oj.Parser)
-	defer func() {
-		if recover() != nil {
-			v, ok = nil, false
-			return
-		}
-		parsers.Put(p)
-	}()
-	v, err := p.Parse(data)
-	return v, err == nil
-}
-
-// hasSurrogateEscape reports whether data holds a \uD800-\uDBFF escape,
-// the first half of a UTF-16 surrogate pair, which ojg decodes as two
-// U+FFFD instead of the character the pair encodes.
-func hasSurrogateEscape(data []byte) bool {
-	for i := bytes.Index(data, []byte(`\u`)); i >= 0 && i+3 < len(data); {
-		if c, d := data[i+2], data[i+3]; (c == 'd' || c == 'D') && strings.ContainsRune("89abAB", rune(d)) {
-			return true
-		}
-		j := bytes.Index(data[i+2:], []byte(`\u`))
-		if j < 0 {
-			return false
-		}
-		i += 2 + j
-	}
-	return false
-}
-
-// parseJSONStd parses data with encoding/json, which decodes surrogate
-// pairs, into the values ojg produces: int64 where an integer fits,
-// json.Number where it does not, float64 for the rest.
-func parseJSONStd(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("unexpected data after the JSON value")
-	}
-	return fromStdNumbers(v), nil
-}
-
-func fromStdNumbers(v any) any {
-	switch tv := v.(type) {
-	case json.Number:
-		if i, err := tv.Int64(); err == nil {
-			return i
-		}
-		if !strings.ContainsAny(string(tv), ".eE") {
-			return tv
-		}
-		if f, err := tv.Float64(); err == nil {
-			return f
-		}
-		return tv // beyond float64, as ojg keeps it
-	case map[string]any:
-		for k, e := range tv {
-			tv[k] = fromStdNumbers(e)
-		}
-	case []any:
-		for i, e := range tv {
-			tv[i] = fromStdNumbers(e)
-		}
-	}
-	return v
-}
-
-// marshal returns the compact JSON text of v with object keys sorted and
-// without HTML escaping.
+// marshal returns the compact JSON text of v without HTML escaping, the
+// keys of an *object in order and those of a map[string]any sorted.
 func marshal(v any) []byte {
 	return appendJSON(make([]byte, 0, 64), v)
 }
@@ -184,6 +62,20 @@ func appendJSON(buf []byte, v any) []byte {
 		return appendFloat(buf, tv)
 	case json.Number:
 		return append(buf, tv...)
+	case *object:
+		if len(tv.keys) == 0 {
+			return append(buf, "{}"...)
+		}
+		buf = append(buf, '{')
+		for i, k := range tv.keys {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, k)
+			buf = append(buf, ':')
+			buf = appendJSON(buf, tv.vals[i])
+		}
+		return append(buf, '}')
 	case map[string]any:
 		if len(tv) == 0 {
 			return append(buf, "{}"...)
@@ -314,8 +206,20 @@ func jsonSize(v any, limit int) int {
 		return len(appendFloat(tmp[:0], tv))
 	case json.Number:
 		return len(tv)
-	case map[string]any:
+	case *object:
 		n := 1 // '{', then each entry with its ':' and a ',' or the '}'
+		for i, k := range tv.keys {
+			n += stringSize(k) + 2 + jsonSize(tv.vals[i], limit-n)
+			if n > limit {
+				return n
+			}
+		}
+		if len(tv.keys) == 0 {
+			n++
+		}
+		return n
+	case map[string]any:
+		n := 1
 		for k, e := range tv {
 			n += stringSize(k) + 2 + jsonSize(e, limit-n)
 			if n > limit {
@@ -443,14 +347,15 @@ func deepEqual(a, b any) bool {
 	case string:
 		tb, ok := b.(string)
 		return ok && ta == tb
-	case map[string]any:
-		tb, ok := b.(map[string]any)
-		if !ok || len(ta) != len(tb) {
+	case *object, map[string]any:
+		oa, _ := asObject(ta)
+		ob, ok := asObject(b)
+		if !ok || oa.len() != ob.len() {
 			return false
 		}
-		for k, av := range ta {
-			bv, ok := tb[k]
-			if !ok || !deepEqual(av, bv) {
+		for i, k := range oa.keys {
+			bv, ok := ob.get(k)
+			if !ok || !deepEqual(oa.vals[i], bv) {
 				return false
 			}
 		}
@@ -492,7 +397,7 @@ func typeName(v any) string {
 		return "boolean"
 	case string:
 		return "string"
-	case map[string]any:
+	case *object, map[string]any:
 		return "object"
 	case []any:
 		return "array"

@@ -11,7 +11,9 @@ func TestMarshalAndSize(t *testing.T) {
 		in   string
 		want string
 	}{
-		{`{"b":1,"a":[true,false,null]}`, `{"a":[true,false,null],"b":1}`},
+		{`{"b":1,"a":[true,false,null]}`, `{"b":1,"a":[true,false,null]}`}, // keys in document order
+		{`{"b":1,"a":2,"b":3}`, `{"b":3,"a":2}`},                           // a repeated key keeps its place, takes the last value
+		{"{\"z\":\"\\ud83c\\udd97\",\"y\":1}", `{"z":"🆗","y":1}`},          // the encoding/json path keeps the order too
 		{`"<tag> & \"q\" \\ \n\t\u0001 é ✓"`, `"<tag> & \"q\" \\ \n\t\u0001 é ✓"`},
 		{`[1.5,-0.25,1e300,12345678901234567890123,-9223372036854775808,0]`, `[1.5,-0.25,1e+300,12345678901234567890123,-9223372036854775808,0]`},
 		{`{}`, `{}`},

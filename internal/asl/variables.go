@@ -128,7 +128,7 @@ func (c *checker) compileAssign(obj map[string]any, where string) assignment {
 type jsonPathAssign struct{ t *template }
 
 func (jsonPath) compileAssign(c *checker, m map[string]any, where string) assignment {
-	return &jsonPathAssign{t: compileTemplate(m, where, c.problem)}
+	return &jsonPathAssign{t: compileTemplate(m, where, c)}
 }
 
 func (a *jsonPathAssign) usesContext() bool { return a.t.context }
@@ -145,8 +145,7 @@ func (a *jsonPathAssign) values(in statesVars, cx contextSource) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	m, _ := v.(map[string]any)
-	return m, nil
+	return assignedValues(v), nil
 }
 
 // jsonataAssign is a JSONata Assign: an object whose values may be
@@ -164,8 +163,16 @@ func (a *jsonataAssign) values(in statesVars, cx contextSource) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	m, _ := v.(map[string]any)
-	return m, nil
+	return assignedValues(v), nil
+}
+
+// assignedValues returns the variables an evaluated Assign object sets.
+func assignedValues(v any) map[string]any {
+	o, ok := asObject(v)
+	if !ok {
+		return nil
+	}
+	return o.fields()
 }
 
 // VariableReferences returns, for every state (in any branch) that reads
