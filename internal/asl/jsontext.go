@@ -23,7 +23,7 @@ var tokenizers = sync.Pool{New: func() any { return &oj.Tokenizer{} }}
 // makes ojg panic is parsed again with encoding/json, as is one with
 // invalid UTF-8 (which encoding/json turns into U+FFFD).
 func parseJSON(data []byte) (any, error) {
-	if !json.Valid(data) || !utf8.Valid(data) || hasSurrogateEscape(data) || hasLargeExponent(data) {
+	if !json.Valid(data) || !utf8.Valid(data) || hasSurrogateEscape(data) || hasLargeExponent(data) || hasLongDigitRun(data) {
 		return parseJSONStd(data)
 	}
 	if v, ok := parseJSONFast(data); ok {
@@ -50,6 +50,25 @@ func hasLargeExponent(data []byte) bool {
 			return false
 		}
 		i += 1 + k
+	}
+	return false
+}
+
+// hasLongDigitRun reports whether data holds 16 or more digits in a row:
+// an integer that may not fit int64, which ojg's tokenizer wraps around
+// (20000000000000000000 became 1553255926290448384), or a mantissa longer
+// than float64 holds. encoding/json parses those exactly; a long digit
+// string costs only the slower parse.
+func hasLongDigitRun(data []byte) bool {
+	run := 0
+	for _, c := range data {
+		if !isDigit(c) {
+			run = 0
+			continue
+		}
+		if run++; run >= 16 {
+			return true
+		}
 	}
 	return false
 }
