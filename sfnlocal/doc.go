@@ -154,10 +154,39 @@
 // afterInputPath, afterParameters, result, afterResultSelector,
 // afterResultPath (for a Pass state with a Result, only result and the
 // result side, as AWS answers; for a JSONata state afterArguments and
-// result), afterItemsPath and maxConcurrency for a Map state, variables
+// result), for a Map state afterItemsPath (JSONPath only, as on AWS),
+// maxConcurrency and the toleratedFailureCount and
+// toleratedFailurePercentage it declares, variables
 // (those given, and those the state or its catcher assigned), and
 // errorDetails (retryIndex with retryBackoffIntervalSeconds, or
-// catchIndex). The SDK sends TestState to
+// catchIndex).
+//
+// A mocked Map result must be an array and a mocked Parallel result an array
+// with one result per branch, in AWS's words; revealSecrets with a mock is
+// refused, as AWS refuses it. stateConfiguration takes, besides
+// retrierRetryCount:
+//   - mapIterationFailureCount (a mocked Map state only, at most its number
+//     of items): beyond the ToleratedFailureCount or
+//     ToleratedFailurePercentage the state declares, the state fails with
+//     States.ExceedToleratedFailureThreshold ("The specified tolerated
+//     failure threshold was exceeded"), which its Retry and Catch see. A Map
+//     that declares neither succeeds whatever the count, and a mocked error
+//     stays the Map's error, as recorded AWS answers show.
+//   - errorCausedByState (a Map or Parallel state with a mocked errorOutput):
+//     must name a state of its ItemProcessor or branches, at any depth; the
+//     state then fails with the mocked error, as on AWS.
+//   - mapItemReaderData (a Map state with an ItemReader): JSON (the text of
+//     the file for a CSV reader); refused, naming the member, for a state
+//     without an ItemReader, and so today for every state, as this endpoint
+//     does not run ItemReader yet.
+//
+// The messages for the rules AWS's answers were not recorded for
+// (mapIterationFailureCount on a state that is not a Map, errorCausedByState
+// on a state that is not a Map or Parallel, without a mocked error, or
+// naming no state inside, mapItemReaderData without an ItemReader or not
+// JSON) are this package's, in the form of AWS's ValidationException: "1
+// validation error detected: Value at 'stateConfiguration.X' failed to
+// satisfy constraint: ...". The SDK sends TestState to
 // "sync-<endpoint host>" too: disable the host prefix as for
 // StartSyncExecution.
 //
@@ -246,9 +275,8 @@
 //     putItem, events:putEvents and states:startExecution, against shapes
 //     written from their API models; AWS validates every integration, the
 //     AWS SDK ones included. TRACE adds nothing to DEBUG (there are no
-//     HTTP Tasks); revealSecrets, errorCausedByState,
-//     mapIterationFailureCount and mapItemReaderData are accepted and
-//     ignored; a Wait state is not waited for, and the state
+//     HTTP Tasks); revealSecrets is accepted and ignored; a Wait state is not
+//     waited for, and the state
 //     machine in the context object is named TestStateMachine (both
 //     UNCONFIRMED against AWS); TestState has no throttling bucket.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -41,7 +42,7 @@ type testStateMock struct {
 // testStateConfigure is the request's stateConfiguration.
 type testStateConfigure struct {
 	RetrierRetryCount        *int    `json:"retrierRetryCount"`
-	ErrorCausedByState       string  `json:"errorCausedByState"`
+	ErrorCausedByState       *string `json:"errorCausedByState"`
 	MapIterationFailureCount *int    `json:"mapIterationFailureCount"`
 	MapItemReaderData        *string `json:"mapItemReaderData"`
 }
@@ -64,8 +65,8 @@ func (in *testStateInput) validate() error {
 			return tooLong(f.name, maxPayloadBytes)
 		}
 	}
-	if len(in.StateName) > 80 {
-		return tooLong("stateName", 80)
+	if len(in.StateName) > maxStateNameLength {
+		return tooLong("stateName", maxStateNameLength)
 	}
 	if m := in.Mock; m != nil {
 		switch m.FieldValidationMode {
@@ -83,14 +84,46 @@ func (in *testStateInput) validate() error {
 			return tooLong("mock.result", maxPayloadBytes)
 		}
 	}
+	if in.RevealSecrets && in.Mock != nil { // AWS's message, recorded
+		return validationf("TestState does not support RevealSecrets when a mock is specified.")
+	}
 	if c := in.StateConfiguration; c != nil {
-		if n := c.RetrierRetryCount; n != nil && *n < 0 {
-			return validationf("1 validation error detected: Value '%d' at 'stateConfiguration.retrierRetryCount' "+
-				"failed to satisfy constraint: Member must have value greater than or equal to 0", *n)
-		}
+		return c.validate()
 	}
 	return nil
 }
+
+// validate checks the stateConfiguration members against the API model's
+// constraints, in the service's words. The rules that depend on the state
+// are the interpreter's (asl.RunTestState).
+func (c *testStateConfigure) validate() error {
+	const prefix = "1 validation error detected: Value '%d' at 'stateConfiguration.%s' failed to satisfy constraint: "
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{"retrierRetryCount", c.RetrierRetryCount}, {"mapIterationFailureCount", c.MapIterationFailureCount}} {
+		if f.n != nil && *f.n < 0 {
+			return validationf(prefix+"Member must have value greater than or equal to 0", *f.n, f.name)
+		}
+	}
+	if s := c.ErrorCausedByState; s != nil {
+		switch n := utf8.RuneCountInString(*s); {
+		case n == 0:
+			return validationf("1 validation error detected: Value at 'stateConfiguration.errorCausedByState' " +
+				"failed to satisfy constraint: Member must have length greater than or equal to 1")
+		case n > maxStateNameLength:
+			return tooLong("stateConfiguration.errorCausedByState", maxStateNameLength)
+		}
+	}
+	if s := c.MapItemReaderData; s != nil && len(*s) > maxPayloadBytes {
+		return tooLong("stateConfiguration.mapItemReaderData", maxPayloadBytes)
+	}
+	return nil
+}
+
+// maxStateNameLength is the longest state name TestState's members take
+// (stateName, stateConfiguration.errorCausedByState).
+const maxStateNameLength = 80
 
 // testStateOutput is the TestState response.
 type testStateOutput struct {
@@ -116,6 +149,10 @@ type inspectionData struct {
 	Variables           *string                 `json:"variables,omitempty"`
 	MaxConcurrency      *int                    `json:"maxConcurrency,omitempty"`
 	ErrorDetails        *inspectionErrorDetails `json:"errorDetails,omitempty"`
+	// ToleratedFailureCount and ToleratedFailurePercentage are a Map
+	// state's, when it declares them.
+	ToleratedFailureCount      *int64   `json:"toleratedFailureCount,omitempty"`
+	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage,omitempty"`
 }
 
 type inspectionErrorDetails struct {
@@ -149,8 +186,14 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 			req.Mock.Result = json.RawMessage(*m.Result)
 		}
 	}
-	if c := in.StateConfiguration; c != nil && c.RetrierRetryCount != nil {
-		req.RetrierRetryCount = *c.RetrierRetryCount
+	if c := in.StateConfiguration; c != nil {
+		if c.RetrierRetryCount != nil {
+			req.RetrierRetryCount = *c.RetrierRetryCount
+		}
+		if c.ErrorCausedByState != nil {
+			req.ErrorCausedByState = *c.ErrorCausedByState
+		}
+		req.MapIterationFailureCount, req.MapItemReaderData = c.MapIterationFailureCount, c.MapItemReaderData
 	}
 	now := s.cfg.clock.Now()
 	name := uuid.NewString()
@@ -186,7 +229,8 @@ func wireTestState(res *asl.TestStateOutput) *testStateOutput {
 			AfterItemsPath: rawString(i.AfterItemsPath),
 			Result:         rawString(i.Result), AfterResultSelector: rawString(i.AfterResultSelector),
 			AfterResultPath: rawString(i.AfterResultPath), Variables: rawString(i.Variables),
-			MaxConcurrency: i.MaxConcurrency,
+			MaxConcurrency: i.MaxConcurrency, ToleratedFailureCount: i.ToleratedFailureCount,
+			ToleratedFailurePercentage: i.ToleratedFailurePercentage,
 		}
 		if d := i.ErrorDetails; d != nil {
 			out.InspectionData.ErrorDetails = &inspectionErrorDetails{CatchIndex: d.CatchIndex,

@@ -52,6 +52,19 @@ type TestStateInput struct {
 	// RetrierRetryCount is how many times the retrier that matches the
 	// error has already retried ($$.State.RetryCount too).
 	RetrierRetryCount int
+	// ErrorCausedByState, for a Map or Parallel state whose Mock is an
+	// error, names the state of its ItemProcessor or branches that raised
+	// it (stateConfiguration.errorCausedByState). It is checked; the state
+	// fails with the mocked error either way, as recorded AWS answers show.
+	ErrorCausedByState string
+	// MapIterationFailureCount, when set, is how many of a mocked Map
+	// state's iterations failed: beyond the state's ToleratedFailureCount or
+	// ToleratedFailurePercentage the state fails with
+	// States.ExceedToleratedFailureThreshold.
+	MapIterationFailureCount *int
+	// MapItemReaderData, when set, is what a Map state's ItemReader would
+	// read (stateConfiguration.mapItemReaderData).
+	MapItemReaderData *string
 	// Inspect asks for the intermediate values (DEBUG and TRACE).
 	Inspect bool
 	// Options are the interpreter options: Clock, Invoke, Task, TaskToken
@@ -99,6 +112,10 @@ type Inspection struct {
 	Variables           json.RawMessage
 	// MaxConcurrency is set for a Map state.
 	MaxConcurrency *int
+	// ToleratedFailureCount and ToleratedFailurePercentage are set for a
+	// Map state that declares them.
+	ToleratedFailureCount      *int64
+	ToleratedFailurePercentage *float64
 	// ErrorDetails is set when a retrier or catcher handled the error.
 	ErrorDetails *InspectionErrorDetails
 }
@@ -139,11 +156,15 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 				Cause: fmt.Sprintf("internal error in the state machine interpreter: %v", r)}, nil
 		}
 	}()
-	m, name, err := testStateMachine(in.Definition, in.StateName)
+	m, name, raw, err := testStateMachine(in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
 	}
 	st := m.states[name]
+	cfg, err := checkStateConfig(&in, st, raw)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkTestMock(st, in.Mock, in.Context != nil); err != nil {
 		return nil, err
 	}
@@ -162,6 +183,9 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 			if err := validateMockResult(st.task.resource, mockResult, in.Mock.FieldValidationMode); err != nil {
 				return nil, err
 			}
+		}
+		if err := checkFanOutMock(st, mockResult); err != nil {
+			return nil, err
 		}
 	}
 	vars := &varScope{}
@@ -215,11 +239,14 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 
 	r := &stateRun{th: &thread{ex: ex, vars: vars}, st: st, entered: ex.clock.Now(), retryCount: in.RetrierRetryCount}
 	cx.applyState(r)
-	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult}
+	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult, cfg: cfg}
 	if in.Inspect {
 		t.insp = &Inspection{Input: marshal(input)}
 	}
 	out := t.run(runCtx, input)
+	if t.refusal != nil {
+		return nil, t.refusal
+	}
 	if t.insp != nil && len(vars.vals) > 0 {
 		t.insp.Variables = marshal(vars.vals)
 	}
@@ -234,10 +261,25 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 	return out, nil
 }
 
-// testStateMachine parses definition and returns the machine and the name of
-// the state to run. A state given alone is wrapped in a machine whose other
-// states are the targets it names, as Succeed states.
-func testStateMachine(definition, stateName string) (*StateMachine, string, error) {
+// testStateMachine parses definition and returns the machine, the name of
+// the state to run and that state's definition as written. A state given
+// alone is wrapped in a machine whose other states are the targets it names,
+// as Succeed states.
+func testStateMachine(definition, stateName string) (*StateMachine, string, map[string]any, error) {
+	m, name, err := testMachine(definition, stateName)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	v, _ := parseJSON([]byte(definition)) // valid: Parse took it
+	raw, _ := plain(v).(map[string]any)
+	if states, ok := raw["States"].(map[string]any); ok && stateName != "" {
+		raw, _ = states[stateName].(map[string]any)
+	}
+	return m, name, raw, nil
+}
+
+// testMachine is testStateMachine without the state's definition.
+func testMachine(definition, stateName string) (*StateMachine, string, error) {
 	if nestedDeeper(definition, maxDefinitionDepth) {
 		_, err := Parse(definition) // which says so
 		return nil, "", err
@@ -335,7 +377,11 @@ type testRun struct {
 	r          *stateRun
 	mock       *TestStateMock
 	mockResult any
+	cfg        *stateConfig
 	insp       *Inspection // nil at INFO
+	// refusal, when set, is a request error found while running (the
+	// Map's iterations are known only then): RunTestState returns it.
+	refusal error
 }
 
 // note records a value of the inspection, when inspecting.
@@ -437,6 +483,7 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	case st.typ != typePass:
 		t.note(&t.insp.AfterArguments, args)
 	}
+	var iterations int
 	if ms := st.mapState; ms != nil {
 		items, err := ms.items.items(eff, r.ctx())
 		if err != nil {
@@ -447,8 +494,19 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 			return nil, err
 		}
 		if t.insp != nil {
-			t.note(&t.insp.AfterItemsPath, items)
+			if isJSONPath(st) { // AWS leaves it out for JSONata
+				t.note(&t.insp.AfterItemsPath, items)
+			}
 			t.insp.MaxConcurrency = &n
+			t.insp.ToleratedFailureCount, t.insp.ToleratedFailurePercentage = t.cfg.toleratedCount, t.cfg.toleratedPercent
+		}
+		iterations = len(items)
+		if t.cfg.readerItems >= 0 {
+			iterations = t.cfg.readerItems
+		}
+		if f := t.cfg.failures; f != nil && *f > iterations {
+			t.refusal = validationError("Map iteration failure count must be less than or equal to the number of Map iterations")
+			return nil, errAborted
 		}
 	}
 	var result any
@@ -457,6 +515,9 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, &stateError{Name: t.mock.ErrorName, Cause: t.mock.Cause, located: true}
 	case t.mock != nil:
 		result = t.mockResult
+		if err := t.cfg.failedIterations(st, iterations); err != nil {
+			return nil, err
+		}
 	case st.typ == typePass:
 		result = args
 	case st.typ == typeTask:
