@@ -186,7 +186,29 @@
 // naming no state inside, mapItemReaderData without an ItemReader or not
 // JSON) are this package's, in the form of AWS's ValidationException: "1
 // validation error detected: Value at 'stateConfiguration.X' failed to
-// satisfy constraint: ...". The SDK sends TestState to
+// satisfy constraint: ...".
+//
+// An HTTP Task (Resource arn:aws:states:::http:invoke) gets its request
+// built from its Parameters or Arguments as AWS builds it: ApiEndpoint,
+// Method (GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD) and
+// Authentication.ConnectionArn are required; Headers and QueryParameters
+// (strings, numbers or booleans) are added, then the parameters of the
+// connection registered with WithHTTPConnection, whose values take
+// precedence; RequestBody is sent as JSON, or with Transform's
+// RequestBodyEncoding URL_ENCODED as a form, its arrays encoded as
+// RequestEncodingOptions.ArrayFormat says (INDICES, the default, BRACKETS,
+// REPEAT or COMMAS). Arguments that make no request fail the state with
+// States.Runtime. No network call is ever made: the mock's result is the
+// response ({"StatusCode", "StatusText", "Headers", "ResponseBody"}, checked
+// as other integrations' mocks are), or without a mock the function
+// registered for the resource with RegisterTask answers; with neither,
+// TestState answers a ValidationException saying a mock is needed. At TRACE,
+// inspectionData adds request (protocol, method, url, headers, body) and,
+// when there is a result, response (protocol, statusCode, statusMessage,
+// headers, body). What the connection adds (its headers, query parameters
+// and body parameters) is left out of request unless revealSecrets is set,
+// which AWS allows only without a mock, and so here only with a registered
+// function. The SDK sends TestState to
 // "sync-<endpoint host>" too: disable the host prefix as for
 // StartSyncExecution.
 //
@@ -274,11 +296,23 @@
 //     lambda:invoke, sqs:sendMessage, sns:publish, dynamodb:getItem and
 //     putItem, events:putEvents and states:startExecution, against shapes
 //     written from their API models; AWS validates every integration, the
-//     AWS SDK ones included. TRACE adds nothing to DEBUG (there are no
-//     HTTP Tasks); revealSecrets is accepted and ignored; a Wait state is not
-//     waited for, and the state
+//     AWS SDK ones included. A Wait state is not waited for, and the state
 //     machine in the context object is named TestStateMachine (both
 //     UNCONFIRMED against AWS); TestState has no throttling bucket.
+//   - TestState's HTTP Task: a connection ARN that WithHTTPConnection did
+//     not register adds nothing (AWS would fail the call); the headers
+//     Step Functions adds (User-Agent: Amazon|StepFunctions|HttpInvoke|
+//     <region>, Range: bytes=0-262144, a Content-Type), their order and the
+//     "[Name: value, ...]" text of inspection headers, the form encoding of
+//     nested objects (key[sub]=value), the error of bad arguments
+//     (States.Runtime) and leaving the connection's values out rather than
+//     masking them are UNCONFIRMED against AWS. A body that is not a JSON
+//     object takes no body parameters. A mocked response whose StatusCode
+//     is not 2xx is the task's result, not a States.Http.StatusCode.<code>
+//     error: mock that error with errorOutput. Headers AWS forbids in a
+//     definition are not refused, and executions do not apply connections
+//     (a function registered for the resource gets the arguments as
+//     written).
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit), and a definition nested deeper than 1,000 levels is
 //     refused.

@@ -75,3 +75,54 @@ func Example_testState() {
 	// afterParameters: {"FunctionName":"charge","Payload":{"total":42}}
 	// CAUGHT_ERROR Refund {"order":{"total":42},"error":{"Error":"Payment.Timeout","Cause":"no answer"}}
 }
+
+// ExampleWithHTTPConnection tests an HTTP Task with a mocked response: at
+// TRACE the answer shows the request the task would send and the response.
+// The connection's API key is sent but not shown, as revealSecrets is not
+// set (and AWS refuses revealSecrets together with a mock).
+func ExampleWithHTTPConnection() {
+	ctx := context.Background()
+	conn := "arn:aws:events:us-east-1:123456789012:connection/orders/0f7c"
+	srv := sfnlocal.New(sfnlocal.WithHTTPConnection(conn, sfnlocal.HTTPConnection{
+		Headers: map[string]string{"x-api-key": "k-secret"},
+	}))
+	defer srv.Close()
+	endpoint, err := srv.Listen("")
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
+		APIOptions: []func(*middleware.Stack) error{func(stack *middleware.Stack) error {
+			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
+				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+				}), middleware.Before)
+		}},
+	})
+
+	out, err := client.TestState(ctx, &sfn.TestStateInput{
+		Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
+		  "Parameters":{"ApiEndpoint":"https://api.example.com/orders","Method":"POST",
+		    "Authentication":{"ConnectionArn":"` + conn + `"},
+		    "QueryParameters":{"dryRun":"true"},"RequestBody":{"sku.$":"$.sku"}},
+		  "ResultSelector":{"orderId.$":"$.ResponseBody.id"},"End":true}`),
+		Input: aws.String(`{"sku":"tea"}`),
+		Mock: &types.MockInput{Result: aws.String(
+			`{"StatusCode":201,"StatusText":"Created","Headers":{"content-type":["application/json"]},"ResponseBody":{"id":"o-7"}}`)},
+		InspectionLevel: types.InspectionLevelTrace,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	req, resp := out.InspectionData.Request, out.InspectionData.Response
+	fmt.Println(out.Status, aws.ToString(out.Output))
+	fmt.Println(aws.ToString(req.Method), aws.ToString(req.Url), aws.ToString(req.Body))
+	fmt.Println(aws.ToString(req.Headers))
+	fmt.Println(aws.ToString(resp.StatusCode), aws.ToString(resp.StatusMessage), aws.ToString(resp.Body))
+	// Output:
+	// SUCCEEDED {"orderId":"o-7"}
+	// POST https://api.example.com/orders?dryRun=true {"sku":"tea"}
+	// [User-Agent: Amazon|StepFunctions|HttpInvoke|us-east-1, Range: bytes=0-262144, Content-Type: application/json; charset=UTF-8]
+	// 201 Created {"id":"o-7"}
+}

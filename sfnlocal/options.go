@@ -57,6 +57,7 @@ type config struct {
 	compile     compiler
 	logDelay    time.Duration
 	maxConns    int
+	httpConns   map[string]HTTPConnection // WithHTTPConnection's, by ARN
 	timeouts    serveTimeouts
 	mocksPath   string
 	mocks       *MockConfig

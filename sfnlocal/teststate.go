@@ -153,6 +153,9 @@ type inspectionData struct {
 	// state's, when it declares them.
 	ToleratedFailureCount      *int64   `json:"toleratedFailureCount,omitempty"`
 	ToleratedFailurePercentage *float64 `json:"toleratedFailurePercentage,omitempty"`
+	// Request and Response are an HTTP Task's, at TRACE.
+	Request  *inspectionHTTPRequest  `json:"request,omitempty"`
+	Response *inspectionHTTPResponse `json:"response,omitempty"`
 }
 
 type inspectionErrorDetails struct {
@@ -162,7 +165,9 @@ type inspectionErrorDetails struct {
 }
 
 // testState runs one state once (the TestState operation). An unmocked
-// Task state calls what an execution's would: the registered function.
+// Task state calls what an execution's would: the registered function. An
+// HTTP Task's request is built from its arguments and the connection it
+// names (WithHTTPConnection), and shown at TRACE; no network call is made.
 func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateOutput, error) {
 	req := asl.TestStateInput{
 		Definition: in.Definition,
@@ -197,9 +202,11 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 	}
 	now := s.cfg.clock.Now()
 	name := uuid.NewString()
+	h := &testHTTPTask{s: s}
+	req.MockedTask = h.mocked
 	req.Options = asl.Options{
 		Clock:     s.cfg.clock,
-		Invoke:    s.invoke,
+		Invoke:    h.invoke,
 		TaskToken: s.callbacks.newToken,
 		Context: asl.ExecutionContext{ID: s.expressARN(testStateMachineName, name), Name: name, RoleARN: in.RoleArn,
 			StartTime: now, StateMachineID: s.machineARN(testStateMachineName), StateMachineName: testStateMachineName},
@@ -215,7 +222,18 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 	case err != nil:
 		return nil, err
 	}
-	return wireTestState(res), nil
+	httpReq, needsMock := h.result()
+	if needsMock != "" {
+		return nil, errHTTPTaskNeedsMock(needsMock)
+	}
+	out := wireTestState(res)
+	if d := out.InspectionData; d != nil && httpReq != nil && in.InspectionLevel == "TRACE" {
+		d.Request = httpReq.inspection(in.RevealSecrets)
+		if res.Inspection.Result != nil {
+			d.Response = httpResponseInspection(httpReq.protocol, res.Inspection.Result)
+		}
+	}
+	return out, nil
 }
 
 // wireTestState converts the interpreter's answer to the wire form.

@@ -67,6 +67,12 @@ type TestStateInput struct {
 	MapItemReaderData *string
 	// Inspect asks for the intermediate values (DEBUG and TRACE).
 	Inspect bool
+	// MockedTask, when set, is called for a Task state the Mock answers
+	// for, with its Resource and its arguments (the JSON its call would
+	// get), before the mock answers: an error it returns fails the state
+	// instead, as the call would have (an ErrorNamer gives the error's
+	// name). sfnlocal builds an HTTP Task's request this way.
+	MockedTask func(resource string, args json.RawMessage) error
 	// Options are the interpreter options: Clock, Invoke, Task, TaskToken
 	// and Context are used; Emit is ignored (a test keeps no history).
 	Options Options
@@ -239,7 +245,7 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 
 	r := &stateRun{th: &thread{ex: ex, vars: vars}, st: st, entered: ex.clock.Now(), retryCount: in.RetrierRetryCount}
 	cx.applyState(r)
-	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult, cfg: cfg}
+	t := &testRun{r: r, mock: in.Mock, mockResult: mockResult, cfg: cfg, mockedTask: in.MockedTask}
 	if in.Inspect {
 		t.insp = &Inspection{Input: marshal(input)}
 	}
@@ -261,123 +267,13 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 	return out, nil
 }
 
-// testStateMachine parses definition and returns the machine, the name of
-// the state to run and that state's definition as written. A state given
-// alone is wrapped in a machine whose other states are the targets it names,
-// as Succeed states.
-func testStateMachine(definition, stateName string) (*StateMachine, string, map[string]any, error) {
-	m, name, err := testMachine(definition, stateName)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	v, _ := parseJSON([]byte(definition)) // valid: Parse took it
-	raw, _ := plain(v).(map[string]any)
-	if states, ok := raw["States"].(map[string]any); ok && stateName != "" {
-		raw, _ = states[stateName].(map[string]any)
-	}
-	return m, name, raw, nil
-}
-
-// testMachine is testStateMachine without the state's definition.
-func testMachine(definition, stateName string) (*StateMachine, string, error) {
-	if nestedDeeper(definition, maxDefinitionDepth) {
-		_, err := Parse(definition) // which says so
-		return nil, "", err
-	}
-	v, err := parseJSON([]byte(definition))
-	if err != nil {
-		return nil, "", &DefinitionError{Problems: []string{"INVALID_JSON_DESCRIPTION: " + err.Error()}}
-	}
-	var isMachine bool
-	obj, _ := v.(*object)
-	if obj != nil {
-		_, isMachine = obj.get("States")
-	}
-	if stateName != "" {
-		if !isMachine {
-			return nil, "", validationError("stateName is set but the definition is not a state machine (it has no States)")
-		}
-		m, err := Parse(definition)
-		if err != nil {
-			return nil, "", err
-		}
-		if _, ok := m.states[stateName]; !ok {
-			return nil, "", validationError("the state machine has no top-level state named %q", stateName)
-		}
-		return m, stateName, nil
-	}
-	if isMachine {
-		return nil, "", validationError("the definition is a state machine: set stateName to the state to test")
-	}
-	if obj == nil {
-		return nil, "", &DefinitionError{Problems: []string{"SCHEMA_VALIDATION_FAILED: The definition must be a JSON object at /"}}
-	}
-	states := objectOf(testStateName, obj)
-	for _, target := range transitionTargets(plain(obj).(map[string]any)) {
-		if target != testStateName {
-			states.set(target, objectOf("Type", typeSucceed))
-		}
-	}
-	m, err := Parse(marshalString(objectOf("StartAt", testStateName, "States", states)))
-	if err != nil {
-		return nil, "", err
-	}
-	return m, testStateName, nil
-}
-
-// transitionTargets lists the state names a state's Next, Default, Choices
-// and Catch fields name.
-func transitionTargets(obj map[string]any) []string {
-	var out []string
-	add := func(v any) {
-		if s, ok := v.(string); ok && s != "" {
-			out = append(out, s)
-		}
-	}
-	add(obj["Next"])
-	add(obj["Default"])
-	for _, field := range []string{"Choices", "Catch"} {
-		list, _ := obj[field].([]any)
-		for _, e := range list {
-			if rule, ok := e.(map[string]any); ok {
-				add(rule["Next"])
-			}
-		}
-	}
-	return out
-}
-
-// checkTestMock applies AWS's rules on which states a mock may or must
-// answer for.
-func checkTestMock(st *state, mock *TestStateMock, hasContext bool) error {
-	if mock != nil {
-		switch st.typ {
-		case typeTask, typeMap, typeParallel:
-		default:
-			return validationError("State type '%s' is not supported when a mock is specified", st.typ)
-		}
-		return nil
-	}
-	if hasContext {
-		return validationError("context may only be specified together with a mock")
-	}
-	switch st.typ {
-	case typeMap, typeParallel:
-		return validationError("State type '%s' is only supported when a mock is specified", st.typ)
-	case typeTask:
-		if st.task.isActivity() || isCallbackTask(st) {
-			return validationError("Activity tasks and the .sync and .waitForTaskToken integration patterns are only supported when a mock is specified")
-		}
-	}
-	return nil
-}
-
 // testRun is one TestState run of a state.
 type testRun struct {
 	r          *stateRun
 	mock       *TestStateMock
 	mockResult any
 	cfg        *stateConfig
+	mockedTask func(resource string, args json.RawMessage) error
 	insp       *Inspection // nil at INFO
 	// refusal, when set, is a request error found while running (the
 	// Map's iterations are known only then): RunTestState returns it.
@@ -512,8 +408,14 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	var result any
 	switch {
 	case t.mock != nil && t.mock.ErrorName != "":
+		if err := t.callMockedTask(args); err != nil {
+			return nil, err
+		}
 		return nil, &stateError{Name: t.mock.ErrorName, Cause: t.mock.Cause, located: true}
 	case t.mock != nil:
+		if err := t.callMockedTask(args); err != nil {
+			return nil, err
+		}
 		result = t.mockResult
 		if err := t.cfg.failedIterations(st, iterations); err != nil {
 			return nil, err
@@ -542,6 +444,17 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		return nil, err
 	}
 	return r.endAttempt(input, result, out)
+}
+
+// callMockedTask calls the MockedTask hook for a mocked Task state.
+func (t *testRun) callMockedTask(args any) *stateError {
+	if t.mockedTask == nil || t.r.st.task == nil {
+		return nil
+	}
+	if err := t.mockedTask(t.r.st.task.resource, marshal(args)); err != nil {
+		return fromTaskError(err)
+	}
+	return nil
 }
 
 // failure is the outcome of a state whose attempt failed with serr: a

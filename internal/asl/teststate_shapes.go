@@ -67,6 +67,10 @@ var responseShapes = map[string]*shape{
 			"EventId": str, "ErrorCode": str, "ErrorMessage": str,
 		}}},
 	}},
+	// The HTTP Task's result (UNCONFIRMED: which fields AWS requires).
+	"arn:aws:states:::http:invoke": {kind: "object", fields: map[string]*shape{
+		"StatusCode": num, "StatusText": str, "Headers": anyObject, "ResponseBody": anyValue,
+	}},
 	"arn:aws:states:::states:startExecution": {kind: "object", required: []string{"ExecutionArn", "StartDate"},
 		fields: map[string]*shape{"ExecutionArn": str, "StartDate": str}},
 }
