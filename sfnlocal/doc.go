@@ -171,7 +171,9 @@
 //     States.ExceedToleratedFailureThreshold ("The specified tolerated
 //     failure threshold was exceeded"), which its Retry and Catch see. A Map
 //     that declares neither succeeds whatever the count, and a mocked error
-//     stays the Map's error, as recorded AWS answers show.
+//     stays the Map's error, as recorded AWS answers show (LocalStack's
+//     parity snapshots of real TestState calls, which also give the
+//     messages quoted here).
 //   - errorCausedByState (a Map or Parallel state with a mocked errorOutput):
 //     must name a state of its ItemProcessor or branches, at any depth; the
 //     state then fails with the mocked error, as on AWS.
@@ -189,7 +191,8 @@
 // satisfy constraint: ...".
 //
 // An HTTP Task (Resource arn:aws:states:::http:invoke) gets its request
-// built from its Parameters or Arguments as AWS builds it: ApiEndpoint,
+// built from its Parameters or Arguments, per AWS's documented fields
+// (what Differences from AWS marks UNCONFIRMED aside): ApiEndpoint,
 // Method (GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD) and
 // Authentication.ConnectionArn are required; Headers and QueryParameters
 // (strings, numbers or booleans) are added, then the parameters of the

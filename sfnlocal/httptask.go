@@ -2,6 +2,7 @@ package sfnlocal
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -116,7 +117,11 @@ func httpTaskFailure(format string, args ...any) error {
 func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, region string) (*httpRequest, error) {
 	var a httpTaskArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, httpTaskFailure("they must be a JSON object with ApiEndpoint, Method and Authentication: %v", err)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return nil, httpTaskFailure("%s must not be a JSON %s", typeErr.Field, typeErr.Value)
+		}
+		return nil, httpTaskFailure("they must be a JSON object with ApiEndpoint, Method and Authentication")
 	}
 	switch {
 	case a.APIEndpoint == nil:

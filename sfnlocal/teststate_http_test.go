@@ -175,6 +175,9 @@ func TestTestStateHTTPTaskRefusals(t *testing.T) {
 			`,"RequestBody":[1],"Transform":{"RequestBodyEncoding":"URL_ENCODED"}}`, "a URL_ENCODED RequestBody must be a JSON object"},
 		{"bad array format", `{"ApiEndpoint":"https://a.example.com","Method":"POST",` + auth +
 			`,"Transform":{"RequestBodyEncoding":"URL_ENCODED","RequestEncodingOptions":{"ArrayFormat":"PIPES"}}}`, "ArrayFormat 'PIPES'"},
+		{"endpoint not a string", `{"ApiEndpoint":7,"Method":"GET",` + auth + `}`, "ApiEndpoint must not be a JSON number"},
+		{"headers not an object", `{"ApiEndpoint":"https://a.example.com","Method":"GET",` + auth + `,"Headers":[1]}`,
+			"Headers must not be a JSON array"},
 		{"header not a scalar", `{"ApiEndpoint":"https://a.example.com","Method":"GET",` + auth + `,"Headers":{"X":{}}}`,
 			"Headers.X must be a string, a number or a boolean"},
 	} {
