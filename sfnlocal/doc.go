@@ -178,9 +178,12 @@
 //     must name a state of its ItemProcessor or branches, at any depth; the
 //     state then fails with the mocked error, as on AWS.
 //   - mapItemReaderData (a Map state with an ItemReader): JSON (the text of
-//     the file for a CSV reader); refused, naming the member, for a state
-//     without an ItemReader, and so today for every state, as this endpoint
-//     does not run ItemReader yet.
+//     the file for a CSV reader); a JSON array is then the Map's items. It
+//     is refused, naming the member, for a state without an ItemReader, and
+//     so today for every state, as this endpoint does not parse ItemReader
+//     yet. The rules for a Map with an ItemReader, and AWS's "Mocked result
+//     must be a JSON object." for one with a ResultWriter, read the state's
+//     definition as written, ready for when those fields are parsed.
 //
 // The messages for the rules AWS's answers were not recorded for
 // (mapIterationFailureCount on a state that is not a Map, errorCausedByState

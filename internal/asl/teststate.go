@@ -190,7 +190,7 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 				return nil, err
 			}
 		}
-		if err := checkFanOutMock(st, mockResult); err != nil {
+		if err := checkFanOutMock(st, raw, mockResult); err != nil {
 			return nil, err
 		}
 	}
@@ -381,26 +381,29 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	}
 	var iterations int
 	if ms := st.mapState; ms != nil {
-		items, err := ms.items.items(eff, r.ctx())
-		if err != nil {
-			return nil, err
+		// With an ItemReader the items are what it reads: the given
+		// mapItemReaderData, not the state's input.
+		items := t.cfg.readerData
+		known := items != nil // the number of iterations
+		if !t.cfg.reader {
+			if items, err = ms.items.items(eff, r.ctx()); err != nil {
+				return nil, err
+			}
+			known = true
 		}
 		n, err := ms.concurrency.maxConcurrency(eff, r.ctx())
 		if err != nil {
 			return nil, err
 		}
 		if t.insp != nil {
-			if isJSONPath(st) { // AWS leaves it out for JSONata
+			if isJSONPath(st) && !t.cfg.reader { // AWS leaves it out for JSONata
 				t.note(&t.insp.AfterItemsPath, items)
 			}
 			t.insp.MaxConcurrency = &n
 			t.insp.ToleratedFailureCount, t.insp.ToleratedFailurePercentage = t.cfg.toleratedCount, t.cfg.toleratedPercent
 		}
 		iterations = len(items)
-		if t.cfg.readerItems >= 0 {
-			iterations = t.cfg.readerItems
-		}
-		if f := t.cfg.failures; f != nil && *f > iterations {
+		if f := t.cfg.failures; f != nil && known && *f > iterations {
 			t.refusal = validationError("Map iteration failure count must be less than or equal to the number of Map iterations")
 			return nil, errAborted
 		}

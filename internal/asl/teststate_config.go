@@ -10,9 +10,10 @@ import (
 type stateConfig struct {
 	// failures is mapIterationFailureCount, nil when not given.
 	failures *int
-	// readerItems is how many items mapItemReaderData holds when it is a
-	// JSON array, else -1 (the Map's ItemsPath or Items count then).
-	readerItems int
+	// reader is set for a Map state with an ItemReader; readerData is
+	// then mapItemReaderData when it is a JSON array: the Map's items.
+	reader     bool
+	readerData []any
 	// toleratedCount and toleratedPercent are the Map state's
 	// ToleratedFailureCount and ToleratedFailurePercentage, nil when it
 	// does not declare them.
@@ -38,7 +39,8 @@ func configError(member, constraint string) error {
 // configuration the run uses. Checked before the mock rules, as AWS answers
 // for mapIterationFailureCount on an unmocked Map before refusing the Map.
 func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*stateConfig, error) {
-	cfg := &stateConfig{failures: in.MapIterationFailureCount, readerItems: -1}
+	_, hasReader := raw["ItemReader"].(map[string]any)
+	cfg := &stateConfig{failures: in.MapIterationFailureCount, reader: st.typ == typeMap && hasReader}
 	if ms := st.mapState; ms != nil && ms.distributed != nil {
 		cfg.distributed = ms.distributed
 		if _, ok := raw["ToleratedFailureCount"]; ok {
@@ -69,8 +71,8 @@ func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*state
 		}
 	}
 	if data := in.MapItemReaderData; data != nil {
-		reader, hasReader := raw["ItemReader"].(map[string]any)
-		if st.typ != typeMap || !hasReader {
+		reader, _ := raw["ItemReader"].(map[string]any)
+		if !cfg.reader {
 			return nil, configError("mapItemReaderData", "Member is only supported for a Map state with an ItemReader")
 		}
 		// The data is "as found in its original source": JSON, but for a
@@ -80,9 +82,7 @@ func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*state
 			if err != nil {
 				return nil, configError("mapItemReaderData", "Member must be valid JSON")
 			}
-			if list, ok := v.([]any); ok {
-				cfg.readerItems = len(list)
-			}
+			cfg.readerData, _ = v.([]any)
 		}
 	}
 	return cfg, nil
@@ -131,10 +131,17 @@ func containsState(st *state, name string) bool {
 }
 
 // checkFanOutMock applies AWS's rules on a mocked result of a Map or
-// Parallel state: an array, with one result per branch for Parallel (the
-// messages are AWS's, recorded).
-func checkFanOutMock(st *state, result any) error {
+// Parallel state (raw is its definition as written): an array, with one
+// result per branch for Parallel, but for a Map with a ResultWriter an
+// object (the messages are AWS's, recorded).
+func checkFanOutMock(st *state, raw map[string]any, result any) error {
 	if st.typ != typeMap && st.typ != typeParallel {
+		return nil
+	}
+	if _, ok := raw["ResultWriter"]; ok && st.typ == typeMap {
+		if _, isObject := asObject(result); !isObject {
+			return validationError("Mocked result must be a JSON object.")
+		}
 		return nil
 	}
 	list, ok := result.([]any)
