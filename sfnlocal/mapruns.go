@@ -13,7 +13,7 @@ import (
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
-// Map Runs. A Distributed Map over inline items (see package internal/asl)
+// Map Runs. A Distributed Map (see package internal/asl)
 // starts a Map Run, recorded here through asl.Options.MapRuns: DescribeMapRun
 // answers its configuration and counts, UpdateMapRun changes the stored
 // configuration (the run in progress keeps the one it started with),
@@ -69,8 +69,8 @@ type mapRunRecorder struct {
 
 func (m *mapRunRecorder) ARN() string { return m.run.arn }
 
-// ChildEnded records a child workflow that ended.
-func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) {
+// ChildEnded records a child workflow that ended and returns its ARN.
+func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) string {
 	s := m.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,6 +82,7 @@ func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status st
 	if index >= 0 && index < len(m.run.children) {
 		m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
 	}
+	return arn
 }
 
 // Ended records the end of the Map Run.

@@ -155,8 +155,9 @@ type MapRun interface {
 	// ChildEnded records that child workflow index, which ran items items
 	// (one, or a batch's), ended with status (StatusSucceeded, StatusFailed
 	// or StatusAborted), started at start, with its input and its output or
-	// error.
-	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string)
+	// error. It returns the child workflow's execution ARN, which a
+	// ResultWriter writes.
+	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string) (childARN string)
 	// Ended records that the Map Run ended with status.
 	Ended(status string)
 }
