@@ -208,7 +208,9 @@
 //     response. A ResultWriter writes SUCCEEDED_0.json, FAILED_0.json and
 //     manifest.json under <Prefix>/<Map Run id>/ through
 //     arn:aws:states:::s3:putObject ({"Bucket", "Key", "Body"}), and the
-//     state's result is {"MapRunArn", "ResultWriterDetails"}. InputType
+//     state's result is {"MapRunArn", "ResultWriterDetails"}; DescribeMapRun
+//     counts every child as resultsWritten once such a Map Run succeeded
+//     (UNCONFIRMED: AWS counts them as it writes). InputType
 //     MANIFEST and PARQUET, WriterConfig and ItemBatcher's byte limits are
 //     refused when a machine is created (InvalidDefinition, saying so).
 //     The Map Run of a Standard execution is recorded (an Express

@@ -115,8 +115,10 @@ func TestItemReaderAndResultWriterOnTheWire(t *testing.T) {
 		t.Errorf("output = %s, want the Map Run %s and the manifest out/%smanifest.json", aws.ToString(d.Output), mapRun, dir)
 	}
 	dm, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRun})
-	if err != nil || dm.ItemCounts == nil || dm.ItemCounts.Total != 3 || dm.ItemCounts.Failed != 1 || dm.ToleratedFailureCount != 1 {
-		t.Errorf("DescribeMapRun = %+v, %v; want 3 items read from the CSV object, 1 failed, 1 tolerated from the input", dm, err)
+	if err != nil || dm.ItemCounts == nil || dm.ItemCounts.Total != 3 || dm.ItemCounts.Failed != 1 || dm.ToleratedFailureCount != 1 ||
+		dm.ItemCounts.ResultsWritten != 3 || dm.ExecutionCounts == nil || dm.ExecutionCounts.ResultsWritten != 3 {
+		t.Errorf("DescribeMapRun = %+v, %v; want 3 items read from the CSV object, 1 failed, 1 tolerated from the input, "+
+			"3 results written", dm, err)
 	}
 	var succeeded []struct{ ExecutionArn, Input, Output, Status string }
 	if err := json.Unmarshal([]byte(bucket.get("out/"+dir+"SUCCEEDED_0.json")), &succeeded); err != nil || len(succeeded) != 2 {

@@ -159,7 +159,9 @@ type describeMapRunOutput struct {
 
 // describeMapRun answers DescribeMapRun. It runs under s.mu (see locked).
 // Children that have not ended count as running while the Map Run runs, and
-// as aborted once it has ended.
+// as aborted once it has ended. resultsWritten counts the children (and
+// their items) whose results a ResultWriter wrote: all of them once the Map
+// Run succeeded.
 func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*describeMapRunOutput, error) {
 	mr, err := s.lookupMapRun(in.MapRunArn)
 	if err != nil {
@@ -185,6 +187,12 @@ func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*de
 		itemsEnded += c.items
 	}
 	out.ItemCounts.add(unended, mr.cfg.Items-itemsEnded)
+	if mr.cfg.WritesResults && mr.status == asl.StatusSucceeded {
+		// The ResultWriter wrote every child's result before the run ended
+		// (UNCONFIRMED: AWS counts them as it writes).
+		out.ExecutionCounts.ResultsWritten = out.ExecutionCounts.Succeeded + out.ExecutionCounts.Failed
+		out.ItemCounts.ResultsWritten = out.ItemCounts.Succeeded + out.ItemCounts.Failed
+	}
 	return out, nil
 }
 

@@ -146,6 +146,9 @@ type MapRunConfig struct {
 	MaxConcurrency             int
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
+	// WritesResults is set when the state has a ResultWriter: a Map Run
+	// that ends SUCCEEDED has written the results of all its children.
+	WritesResults bool
 }
 
 // MapRun is one Map Run being recorded.

@@ -227,7 +227,7 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 	if mr := th.ex.opts.MapRuns; mr != nil {
 		run = mr.Start(MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
 			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
-			ToleratedFailurePercentage: tol.percent})
+			ToleratedFailurePercentage: tol.percent, WritesResults: d.writer != nil})
 		details["mapRunArn"] = run.ARN()
 	}
 	th.emit("MapRunStarted", "mapRunStartedEventDetails", details)

@@ -383,3 +383,34 @@ func TestDistributedReaderWriterProblems(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReadObject checks that reading any object text as CSV or JSON Lines
+// never panics, that a CSV item has exactly the given header's members and
+// that MaxItems bounds the items.
+func FuzzReadObject(f *testing.F) {
+	f.Add("id,name\n1,\"a, b\"\n2\n3,x,y\n", 2)
+	f.Add("{\"a\":1}\n\n[2]\r\n", 0)
+	f.Add("a|\"unterminated\n", 1)
+	f.Fuzz(func(t *testing.T, text string, max int) {
+		if max < 0 || max > 1000 {
+			return
+		}
+		headers := []string{"h1", "h2"}
+		items, err := csvItems(text, ',', headers, max)
+		if err == nil {
+			for _, it := range items {
+				if o, ok := asObject(it); !ok || o.len() != len(headers) {
+					t.Fatalf("csvItems(%q) item %v, want an object of %d members", text, it, len(headers))
+				}
+			}
+			if max > 0 && len(items) > max {
+				t.Fatalf("csvItems(%q, max %d) = %d items", text, max, len(items))
+			}
+		}
+		_, _ = csvItems(text, '\t', nil, max) // the first row as header: must not panic
+		lines, err := jsonLinesItems(text, max)
+		if err == nil && max > 0 && len(lines) > max {
+			t.Fatalf("jsonLinesItems(%q, max %d) = %d items", text, max, len(lines))
+		}
+	})
+}
