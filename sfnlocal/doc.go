@@ -207,12 +207,17 @@
 //     {"Body": "<the object's text>"}, listObjectsV2 the ListObjectsV2
 //     response. A ResultWriter writes SUCCEEDED_0.json, FAILED_0.json and
 //     manifest.json under <Prefix>/<Map Run id>/ through
-//     arn:aws:states:::s3:putObject ({"Bucket", "Key", "Body"}), and the
-//     state's result is {"MapRunArn", "ResultWriterDetails"}; DescribeMapRun
+//     arn:aws:states:::s3:putObject ({"Bucket", "Key", "Body"}), formatted
+//     by its WriterConfig (Transformation NONE, COMPACT or FLATTEN;
+//     OutputType JSON or JSONL), and the state's result is {"MapRunArn",
+//     "ResultWriterDetails"}; a WriterConfig alone transforms the state's
+//     result instead. A test case that mocks the Map state answers its S3
+//     calls in order, the ItemReader's first. DescribeMapRun
 //     counts every child as resultsWritten once such a Map Run succeeded
 //     (UNCONFIRMED: AWS counts them as it writes). InputType
-//     MANIFEST and PARQUET, WriterConfig and ItemBatcher's byte limits are
-//     refused when a machine is created (InvalidDefinition, saying so).
+//     MANIFEST and PARQUET, OutputType JSONL without a Resource and
+//     ItemBatcher's byte limits are refused when a machine is created
+//     (InvalidDefinition, saying so).
 //     The Map Run of a Standard execution is recorded (an Express
 //     execution's is not) until the execution is evicted: the parent's
 //     history has MapRunStarted and MapRunSucceeded or MapRunFailed,

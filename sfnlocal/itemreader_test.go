@@ -236,3 +236,60 @@ func TestItemReaderMocked(t *testing.T) {
 			aws.ToString(d.Error), aws.ToString(d.Output))
 	}
 }
+
+// TestReaderAndWriterMocked serves both the ItemReader's getObject and the
+// ResultWriter's putObject calls from one mocked Map state, in order.
+func TestReaderAndWriterMocked(t *testing.T) {
+	ctx := context.Background()
+	mock := filepath.Join(t.TempDir(), "mock.json")
+	config := `{"StateMachines":{"both":{"TestCases":{"Export":{"M":"ReadThenWrite"}}}},
+		"MockedResponses":{"ReadThenWrite":{"0":{"Return":{"Body":"{\"n\":1}\n{\"n\":2}\n"}},"1-2":{"Return":{"ETag":"\"x\""}}}}}`
+	if err := os.WriteFile(mock, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv, c := startServer(t, WithMockConfig(mock))
+	if err := srv.ConfigErr(); err != nil {
+		t.Fatalf("ConfigErr() = %v", err)
+	}
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket":"b","Key":"k"}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"p/"},
+			"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSONL"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P",
+			"States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
+	arn := createMachine(t, c, "both", def, types.StateMachineTypeStandard)
+	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Export")})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	var output struct {
+		MapRunArn           string
+		ResultWriterDetails struct{ Bucket, Key string }
+	}
+	_ = json.Unmarshal([]byte(aws.ToString(d.Output)), &output)
+	if d.Status != types.ExecutionStatusSucceeded || output.ResultWriterDetails.Bucket != "out" ||
+		!strings.HasPrefix(output.ResultWriterDetails.Key, "p/") || !strings.HasSuffix(output.ResultWriterDetails.Key, "/manifest.json") {
+		t.Errorf("execution = %s %s %q, want SUCCEEDED with the manifest under p/ in out (the read mocked by invocation 0, "+
+			"the two writes by 1-2)", d.Status, aws.ToString(d.Error), aws.ToString(d.Output))
+	}
+}
+
+// TestWriterConfigOnTheWire checks that a ResultWriter with a WriterConfig
+// alone flattens the state's result.
+func TestWriterConfigOnTheWire(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
+		"ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P",
+			"States":{"P":{"Type":"Pass","Parameters":{"pair.$":"States.Array($, $)"},"OutputPath":"$.pair","End":true}}},"End":true}}}`
+	arn := createMachine(t, c, "flat", def, types.StateMachineTypeStandard)
+	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[1,2]}`)})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	if d := waitDone(t, c, aws.ToString(out.ExecutionArn)); d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[1,1,2,2]` {
+		t.Errorf("execution = %s %s %q, want SUCCEEDED [1,1,2,2]", d.Status, aws.ToString(d.Error), aws.ToString(d.Output))
+	}
+}

@@ -30,7 +30,7 @@ type distributedMap struct {
 
 // callsS3 reports whether the state makes S3 calls (an ItemReader or a
 // ResultWriter), which need Options.Invoke. d may be nil.
-func (d *distributedMap) callsS3() bool { return d != nil && (d.reader != nil || d.writer != nil) }
+func (d *distributedMap) callsS3() bool { return d != nil && (d.reader != nil || d.writer.exports()) }
 
 // queries returns the state's fields that are evaluated at run time. d may
 // be nil.
@@ -227,7 +227,7 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 	if mr := th.ex.opts.MapRuns; mr != nil {
 		run = mr.Start(MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
 			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
-			ToleratedFailurePercentage: tol.percent, WritesResults: d.writer != nil})
+			ToleratedFailurePercentage: tol.percent, WritesResults: d.writer.exports()})
 		details["mapRunArn"] = run.ARN()
 	}
 	th.emit("MapRunStarted", "mapRunStartedEventDetails", details)

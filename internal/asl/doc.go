@@ -186,12 +186,12 @@
 //     (Arguments) as input; getObject must answer {"Body": text}. JSON,
 //     JSONL and CSV objects are read (CSV as RFC 4180 says, without AWS's
 //     backslash escapes); InputType MANIFEST and PARQUET, ReaderConfig's
-//     ManifestType, ResultWriter's WriterConfig, ItemsPath or Items beside
-//     an ItemReader, and ItemBatcher's byte and path limits are rejected by
-//     Parse with a problem that says so. The result files' entries leave
-//     out AWS's redrive fields and are written only when the Map Run
-//     succeeded (see itemreader.go and resultwriter.go for what is
-//     UNCONFIRMED). The child workflows run inside the execution, at most
+//     ManifestType, WriterConfig's OutputType JSONL without a Resource,
+//     ItemsPath or Items beside an ItemReader, and ItemBatcher's byte and
+//     path limits are rejected by Parse with a problem that says so. The
+//     result files' entries leave out AWS's redrive fields and are written
+//     only when the Map Run succeeded (see itemreader.go and resultwriter.go
+//     for what is UNCONFIRMED). The child workflows run inside the execution, at most
 //     40 at once, without histories of their own (Options.MapRuns is told
 //     how each ended), and they read the parent's variables; without a
 //     ResultWriter a failed child's slot in the output holds its Error and

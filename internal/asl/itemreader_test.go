@@ -308,6 +308,72 @@ func TestResultWriter(t *testing.T) {
 	}
 }
 
+// TestWriterConfig checks the transformations: of the state's result
+// without a Resource, and of the files written with one.
+func TestWriterConfig(t *testing.T) {
+	pairs := map[string]taskFunc{"pair": func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		var n int
+		if json.Unmarshal(in, &n) == nil && n%2 != 0 {
+			return nil, &namedError{name: "Odd", cause: "odd item"}
+		}
+		return json.RawMessage("[" + string(in) + "," + string(in) + "]"), nil
+	}}
+	def := func(writer string) string {
+		return `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","ToleratedFailureCount":5,"ResultWriter":` + writer + `,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"T",
+			"States":{"T":{"Type":"Task","Resource":"pair","End":true}}},"End":true}}}`
+	}
+	for _, tt := range []struct {
+		name, writer, want string
+	}{
+		{"FLATTEN spreads array outputs", `{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}}`, `[2,2,4,4]`},
+		{"COMPACT keeps them", `{"WriterConfig":{"Transformation":"COMPACT"}}`, `[[2,2],[4,4]]`},
+		{"COMPACT is the default without a Resource", `{"WriterConfig":{}}`, `[[2,2],[4,4]]`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := mustParse(t, def(tt.writer)).Run(context.Background(), json.RawMessage(`{"xs":[2,4]}`),
+				Options{Clock: newFakeClock(time.Hour), Invoke: tasks(pairs), Context: testContext()})
+			if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), tt.want) {
+				t.Errorf("Run = %s %s (%s) %s, want SUCCEEDED %s", res.Status, res.Error, res.Cause, res.Output, tt.want)
+			}
+		})
+	}
+	t.Run("a failed child keeps its entry", func(t *testing.T) {
+		res := mustParse(t, def(`{"WriterConfig":{"Transformation":"FLATTEN"}}`)).Run(context.Background(), json.RawMessage(`{"xs":[2,3]}`),
+			Options{Clock: newFakeClock(time.Hour), Invoke: tasks(pairs), Context: testContext()})
+		var out []any
+		_ = json.Unmarshal(res.Output, &out)
+		entry, _ := out[len(out)-1].(map[string]any)
+		if res.Status != StatusSucceeded || len(out) != 3 || entry["Status"] != StatusFailed || entry["Error"] != "Odd" || entry["Input"] != "3" {
+			t.Errorf("Run = %s %s, want [2,2,<the failed child's entry with its Error and Input>]", res.Status, res.Output)
+		}
+	})
+	t.Run("JSONL files with a Resource", func(t *testing.T) {
+		var mu sync.Mutex
+		puts := map[string]string{}
+		s := &s3Calls{fns: map[string]taskFunc{"pair": pairs["pair"], s3PutObject: func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+			var p struct{ Key, Body string }
+			_ = json.Unmarshal(in, &p)
+			mu.Lock()
+			defer mu.Unlock()
+			puts[p.Key[strings.LastIndexByte(p.Key, '/')+1:]] = p.Body
+			return nil, nil
+		}}}
+		writer := `{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},"WriterConfig":{"Transformation":"COMPACT","OutputType":"JSONL"}}`
+		res := mustParse(t, def(writer)).Run(context.Background(), json.RawMessage(`{"xs":[2,3,4]}`),
+			Options{Clock: newFakeClock(time.Hour), Invoke: tasks(nil), Task: s.run, Context: testContext()})
+		if res.Status != StatusSucceeded || !strings.Contains(string(res.Output), `"ResultWriterDetails"`) {
+			t.Fatalf("Run = %s %s (%s) %s, want SUCCEEDED with the ResultWriterDetails", res.Status, res.Error, res.Cause, res.Output)
+		}
+		if got := puts["SUCCEEDED_0.json"]; got != "[2,2]\n[4,4]\n" {
+			t.Errorf("SUCCEEDED_0.json = %q, want the compact outputs as JSON Lines", got)
+		}
+		if got := puts["FAILED_0.json"]; strings.Count(got, "\n") != 1 || !strings.Contains(got, `"Error":"Odd"`) {
+			t.Errorf("FAILED_0.json = %q, want one line: the failed child's entry", got)
+		}
+	})
+}
+
 func TestResultWriterFailure(t *testing.T) {
 	def := distributedDef(`"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out"}},`)
 	s := &s3Calls{fns: map[string]taskFunc{s3PutObject: failing("S3.AccessDenied", "denied"), "check": checkTask["check"]}}
@@ -365,9 +431,16 @@ func TestDistributedReaderWriterProblems(t *testing.T) {
 			"SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailureCountPath' is not supported in JSONata"},
 		{"count and its path", dm("", `"ToleratedFailureCount":1,"ToleratedFailureCountPath":"$.n"`),
 			"SCHEMA_VALIDATION_FAILED: Only one of 'ToleratedFailureCount' or 'ToleratedFailureCountPath' may be set"},
-		{"WriterConfig", dm("", `"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"b"},
-			"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}}`),
-			"SCHEMA_VALIDATION_FAILED: The field 'WriterConfig' of ResultWriter is not supported by this endpoint"},
+		{"empty ResultWriter", dm("", `"ResultWriter":{}`),
+			"SCHEMA_VALIDATION_FAILED: 'ResultWriter' needs a WriterConfig, a Resource with its Parameters, or both"},
+		{"Parameters without Resource", dm("", `"ResultWriter":{"Parameters":{"Bucket":"b"}}`),
+			"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] when the ResultWriter has Parameters or Arguments"},
+		{"Resource without Parameters", dm("", `"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject"}`),
+			"SCHEMA_VALIDATION_FAILED: The ResultWriter's Resource needs Parameters"},
+		{"bad Transformation", dm("", `"ResultWriter":{"WriterConfig":{"Transformation":"SQUASH"}}`),
+			"SCHEMA_VALIDATION_FAILED: 'Transformation' must be NONE, COMPACT or FLATTEN"},
+		{"JSONL without Resource", dm("", `"ResultWriter":{"WriterConfig":{"OutputType":"JSONL"}}`),
+			"SCHEMA_VALIDATION_FAILED: 'OutputType' JSONL without a Resource is not supported by this endpoint"},
 		{"writer resource", dm("", `"ResultWriter":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b"}}`),
 			"SCHEMA_VALIDATION_FAILED: The ResultWriter's 'Resource' \"arn:aws:states:::s3:getObject\" is not supported"},
 		{"reader on an inline Map", strings.Replace(dm("", `"ItemReader":{`+get+`,"ReaderConfig":{"InputType":"JSON"}}`),
