@@ -86,7 +86,7 @@ type Result struct {
 // Options configure one run of a StateMachine.
 type Options struct {
 	Clock   Clock   // required
-	Invoke  Invoker // required when the definition has Task states
+	Invoke  Invoker // required when the definition has Task states or Distributed Maps that call S3
 	Context ExecutionContext
 	// Emit, when non-nil, receives every state-level history event in order
 	// and returns the id the server assigned to it. Nil means no history is

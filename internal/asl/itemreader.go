@@ -29,7 +29,8 @@ import (
 //     "" for its missing fields and a long row loses the extra ones, as the
 //     developer guide says. CSVDelimiter is COMMA (default), PIPE,
 //     SEMICOLON, SPACE or TAB. Fields are read as RFC 4180 says
-//     (encoding/csv); AWS's backslash escapes are not emulated.
+//     (encoding/csv); AWS's backslash escapes are not emulated. A header
+//     of more than 10 KiB fails the read, as AWS documents its limit.
 //   - listObjectsV2 must return the S3 ListObjectsV2 response; each of its
 //     Contents becomes the item {"Etag", "Key", "LastModified", "Size",
 //     "StorageClass"} (LastModified in epoch seconds when given as a
@@ -56,6 +57,10 @@ const (
 
 // maxItemsLimit is the largest MaxItems AWS documents.
 const maxItemsLimit = 100_000_000
+
+// maxCSVHeaderBytes is the largest CSV header AWS reads (10 KiB, counted
+// here as the bytes of the header's names; UNCONFIRMED: how AWS counts).
+const maxCSVHeaderBytes = 10 * 1024
 
 // maxListPages bounds the listObjectsV2 calls of one read, so that a
 // function that always answers IsTruncated cannot loop forever.
@@ -198,9 +203,9 @@ func (r *stateRun) readItems(ctx context.Context, eff any) ([]any, *stateError) 
 	if err != nil {
 		return nil, err
 	}
-	max := int(limitF)
+	maxItems := int(limitF)
 	if ir.action == s3ListObjectsV2 {
-		return r.listObjects(ctx, ir, args, max)
+		return r.listObjects(ctx, ir, args, maxItems)
 	}
 	out, err := r.callS3(ctx, ir.task, args)
 	if err != nil {
@@ -217,15 +222,15 @@ func (r *stateRun) readItems(ctx context.Context, eff any) ([]any, *stateError) 
 	case "JSON":
 		items, perr = jsonArrayItems(text)
 	case "JSONL":
-		items, perr = jsonLinesItems(text, max)
+		items, perr = jsonLinesItems(text, maxItems)
 	default:
-		items, perr = csvItems(text, ir.delimiter, ir.csvHeaders, max)
+		items, perr = csvItems(text, ir.delimiter, ir.csvHeaders, maxItems)
 	}
 	if perr != nil {
 		return nil, newError(ErrItemReaderFailed, "The ItemReader could not read the object as %s: %v", ir.inputType, perr)
 	}
-	if max > 0 && len(items) > max {
-		items = items[:max]
+	if maxItems > 0 && len(items) > maxItems {
+		items = items[:maxItems]
 	}
 	return items, nil
 }
@@ -257,8 +262,8 @@ func (r *stateRun) callS3(ctx context.Context, t *taskState, payload any) (any, 
 }
 
 // listObjects reads the items of a listObjectsV2 ItemReader: the objects
-// listed, page after page, at most max of them (0: all).
-func (r *stateRun) listObjects(ctx context.Context, ir *itemReader, args any, max int) ([]any, *stateError) {
+// listed, page after page, at most maxItems of them (0: all).
+func (r *stateRun) listObjects(ctx context.Context, ir *itemReader, args any, maxItems int) ([]any, *stateError) {
 	items := []any{}
 	params, _ := asObject(args)
 	for page := 0; page < maxListPages; page++ {
@@ -272,12 +277,12 @@ func (r *stateRun) listObjects(ctx context.Context, ir *itemReader, args any, ma
 			return nil, newError(ErrItemReaderFailed, "The ItemReader's listObjectsV2 call returned Contents that are not an array: %s", truncate(marshalString(contents)))
 		}
 		for _, o := range list {
-			if max > 0 && len(items) == max {
+			if maxItems > 0 && len(items) == maxItems {
 				break
 			}
 			items = append(items, listedObject(o))
 		}
-		if max > 0 && len(items) == max {
+		if maxItems > 0 && len(items) == maxItems {
 			return items, nil
 		}
 		truncated, _ := field(out, "IsTruncated")
@@ -332,11 +337,11 @@ func jsonArrayItems(text string) ([]any, error) {
 	return items, nil
 }
 
-// jsonLinesItems reads a JSON Lines object, at most max items (0: all).
-func jsonLinesItems(text string, max int) ([]any, error) {
+// jsonLinesItems reads a JSON Lines object, at most maxItems items (0: all).
+func jsonLinesItems(text string, maxItems int) ([]any, error) {
 	items := []any{}
 	for i, line := range strings.Split(text, "\n") {
-		if max > 0 && len(items) == max {
+		if maxItems > 0 && len(items) == maxItems {
 			break
 		}
 		line = strings.TrimSpace(line)
@@ -352,9 +357,9 @@ func jsonLinesItems(text string, max int) ([]any, error) {
 	return items, nil
 }
 
-// csvItems reads a CSV object, at most max items (0: all): one object a
+// csvItems reads a CSV object, at most maxItems items (0: all): one object a
 // record, named by headers or, when headers is nil, by the first record.
-func csvItems(text string, delimiter rune, headers []string, max int) ([]any, error) {
+func csvItems(text string, delimiter rune, headers []string, maxItems int) ([]any, error) {
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = delimiter
 	cr.FieldsPerRecord = -1
@@ -368,8 +373,15 @@ func csvItems(text string, delimiter rune, headers []string, max int) ([]any, er
 		}
 		headers = first
 	}
+	size := 0
+	for _, h := range headers {
+		size += len(h)
+	}
+	if size > maxCSVHeaderBytes {
+		return nil, fmt.Errorf("the CSV header is larger than %d bytes", maxCSVHeaderBytes)
+	}
 	items := []any{}
-	for max == 0 || len(items) < max {
+	for maxItems == 0 || len(items) < maxItems {
 		rec, err := cr.Read()
 		switch {
 		case errors.Is(err, io.EOF):

@@ -175,6 +175,8 @@ func TestItemReaderFailures(t *testing.T) {
 		{"not an array", getJSON, body(`{"a":1}`), ErrItemReaderFailed, "not a JSON array"},
 		{"bad JSON line", strings.Replace(getJSON, `"JSON"`, `"JSONL"`, 1), body("1\n{\n"), ErrItemReaderFailed, "line 2"},
 		{"bad CSV", strings.Replace(getJSON, `"JSON"`, `"CSV"`, 1), body("a,b\n\"x,1\n"), ErrItemReaderFailed, "CSV"},
+		{"CSV header over 10 KiB", strings.Replace(getJSON, `"JSON"`, `"CSV"`, 1), body(strings.Repeat("h", 10241) + "\n1\n"),
+			ErrItemReaderFailed, "larger than 10240 bytes"},
 		{"MaxItemsPath not an integer", strings.Replace(getJSON, `"JSON"`, `"JSON","MaxItemsPath":"$.n"`, 1), body(`[1]`), ErrRuntime,
 			`The MaxItemsPath field refers to value "x"`},
 		{"caught", getJSON + `,"Catch":[{"ErrorEquals":["States.ItemReaderFailed"],"Next":"Caught"}]`, failing("X", "y"), "", ""},
