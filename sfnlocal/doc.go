@@ -252,10 +252,29 @@
 //     aborts its running executions, Standard and Express.
 //   - ListStateMachines lists in name order (AWS does not document its order).
 //   - Distributed Map runs over the state's inline items (ItemsPath or
-//     Items, ItemSelector, ItemBatcher by MaxItemsPerBatch with a static
-//     BatchInput, ToleratedFailureCount and ToleratedFailurePercentage,
-//     Label, ExecutionType); ItemReader, ResultWriter and the ...Path forms
-//     are refused when a machine is created (InvalidDefinition, saying so).
+//     Items) or the items its ItemReader reads, with ItemSelector,
+//     ItemBatcher by MaxItemsPerBatch with a static BatchInput,
+//     ToleratedFailureCount and ToleratedFailurePercentage (or their ...Path
+//     forms, or JSONata expressions), Label, ExecutionType and a
+//     ResultWriter. The S3 calls are served as Task states are: a Map
+//     state's ItemReader calls the function registered (RegisterTask) for
+//     arn:aws:states:::s3:getObject or arn:aws:states:::s3:listObjectsV2,
+//     or the mocked response of its test case for the Map state, with the
+//     ItemReader's Parameters (Arguments) as input; getObject must answer
+//     {"Body": "<the object's text>"}, listObjectsV2 the ListObjectsV2
+//     response. A ResultWriter writes SUCCEEDED_0.json, FAILED_0.json and
+//     manifest.json under <Prefix>/<Map Run id>/ through
+//     arn:aws:states:::s3:putObject ({"Bucket", "Key", "Body"}), formatted
+//     by its WriterConfig (Transformation NONE, COMPACT or FLATTEN;
+//     OutputType JSON or JSONL), and the state's result is {"MapRunArn",
+//     "ResultWriterDetails"}; a WriterConfig alone transforms the state's
+//     result instead. A test case that mocks the Map state answers its S3
+//     calls in order, the ItemReader's first. DescribeMapRun
+//     counts every child as resultsWritten once such a Map Run succeeded
+//     (UNCONFIRMED: AWS counts them as it writes). InputType
+//     MANIFEST and PARQUET, OutputType JSONL without a Resource and
+//     ItemBatcher's byte limits are refused when a machine is created
+//     (InvalidDefinition, saying so).
 //     The Map Run of a Standard execution is recorded (an Express
 //     execution's is not) until the execution is evicted: the parent's
 //     history has MapRunStarted and MapRunSucceeded or MapRunFailed,

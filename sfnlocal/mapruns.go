@@ -13,7 +13,7 @@ import (
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
-// Map Runs. A Distributed Map over inline items (see package internal/asl)
+// Map Runs. A Distributed Map (see package internal/asl)
 // starts a Map Run, recorded here through asl.Options.MapRuns: DescribeMapRun
 // answers its configuration and counts, UpdateMapRun changes the stored
 // configuration (the run in progress keeps the one it started with),
@@ -69,8 +69,8 @@ type mapRunRecorder struct {
 
 func (m *mapRunRecorder) ARN() string { return m.run.arn }
 
-// ChildEnded records a child workflow that ended.
-func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) {
+// ChildEnded records a child workflow that ended and returns its ARN.
+func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) string {
 	s := m.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -82,6 +82,7 @@ func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status st
 	if index >= 0 && index < len(m.run.children) {
 		m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
 	}
+	return arn
 }
 
 // Ended records the end of the Map Run.
@@ -158,7 +159,9 @@ type describeMapRunOutput struct {
 
 // describeMapRun answers DescribeMapRun. It runs under s.mu (see locked).
 // Children that have not ended count as running while the Map Run runs, and
-// as aborted once it has ended.
+// as aborted once it has ended. resultsWritten counts the children (and
+// their items) whose results a ResultWriter wrote: all of them once the Map
+// Run succeeded.
 func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*describeMapRunOutput, error) {
 	mr, err := s.lookupMapRun(in.MapRunArn)
 	if err != nil {
@@ -184,6 +187,12 @@ func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*de
 		itemsEnded += c.items
 	}
 	out.ItemCounts.add(unended, mr.cfg.Items-itemsEnded)
+	if mr.cfg.WritesResults && mr.status == asl.StatusSucceeded {
+		// The ResultWriter wrote every child's result before the run ended
+		// (UNCONFIRMED: AWS counts them as it writes).
+		out.ExecutionCounts.ResultsWritten = out.ExecutionCounts.Succeeded + out.ExecutionCounts.Failed
+		out.ItemCounts.ResultsWritten = out.ItemCounts.Succeeded + out.ItemCounts.Failed
+	}
 	return out, nil
 }
 

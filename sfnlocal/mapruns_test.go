@@ -123,9 +123,9 @@ func TestDistributedMapRecordsItsMapRun(t *testing.T) {
 	ec := d.ExecutionCounts
 	if d.Status != types.MapRunStatusSucceeded || aws.ToString(d.ExecutionArn) != run || d.ToleratedFailureCount != 1 ||
 		ec == nil || ec.Total != 3 || ec.Succeeded != 2 || ec.Failed != 1 || ec.Running != 0 ||
-		d.ItemCounts == nil || d.ItemCounts.Total != 3 || d.ItemCounts.Failed != 1 {
+		d.ItemCounts == nil || d.ItemCounts.Total != 3 || d.ItemCounts.Failed != 1 || ec.ResultsWritten != 0 || d.ItemCounts.ResultsWritten != 0 {
 		t.Errorf("DescribeMapRun = status %s, execution %s, tolerated %d, executions %+v, items %+v; "+
-			"want SUCCEEDED, %s, 1, 3 total (2 succeeded, 1 failed) of each", d.Status, aws.ToString(d.ExecutionArn),
+			"want SUCCEEDED, %s, 1, 3 total (2 succeeded, 1 failed, none written: no ResultWriter) of each", d.Status, aws.ToString(d.ExecutionArn),
 			d.ToleratedFailureCount, ec, d.ItemCounts, run)
 	}
 

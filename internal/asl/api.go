@@ -86,7 +86,7 @@ type Result struct {
 // Options configure one run of a StateMachine.
 type Options struct {
 	Clock   Clock   // required
-	Invoke  Invoker // required when the definition has Task states
+	Invoke  Invoker // required when the definition has Task states or Distributed Maps that call S3
 	Context ExecutionContext
 	// Emit, when non-nil, receives every state-level history event in order
 	// and returns the id the server assigned to it. Nil means no history is
@@ -146,6 +146,9 @@ type MapRunConfig struct {
 	MaxConcurrency             int
 	ToleratedFailureCount      int64
 	ToleratedFailurePercentage float64
+	// WritesResults is set when the state has a ResultWriter: a Map Run
+	// that ends SUCCEEDED has written the results of all its children.
+	WritesResults bool
 }
 
 // MapRun is one Map Run being recorded.
@@ -155,8 +158,9 @@ type MapRun interface {
 	// ChildEnded records that child workflow index, which ran items items
 	// (one, or a batch's), ended with status (StatusSucceeded, StatusFailed
 	// or StatusAborted), started at start, with its input and its output or
-	// error.
-	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string)
+	// error. It returns the child workflow's execution ARN, which a
+	// ResultWriter writes.
+	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string) (childARN string)
 	// Ended records that the Map Run ended with status.
 	Ended(status string)
 }

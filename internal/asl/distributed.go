@@ -2,28 +2,57 @@ package asl
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"sync/atomic"
 )
 
-// Distributed Map over inline items: the items the state's ItemsPath (or
-// Items) selects, each passed through ItemSelector, are grouped by ItemBatcher
-// when it is set, and each item or batch is the input of one child workflow
-// of a Map Run. Unlike AWS, the child workflows run inside the parent's run
-// (at most maxInlineConcurrency at once) and keep no history of their own;
-// the parent's history has the Map Run's events (MapRunStarted,
-// MapRunSucceeded or MapRunFailed) and no iteration events, as on AWS.
-// ItemReader, ResultWriter and the ...Path forms of the tolerated failure
-// fields are refused when the definition is parsed.
+// Distributed Map: the items the state's ItemReader reads (itemreader.go),
+// or else those its ItemsPath (or Items) selects, each passed through
+// ItemSelector, are grouped by ItemBatcher when it is set, and each item or
+// batch is the input of one child workflow of a Map Run. Unlike AWS, the
+// child workflows run inside the parent's run (at most maxInlineConcurrency
+// at once) and keep no history of their own; the parent's history has the
+// Map Run's events (MapRunStarted, MapRunSucceeded or MapRunFailed) and no
+// iteration events, as on AWS. With a ResultWriter the results are written
+// through S3 putObject calls instead of being the state's result
+// (resultwriter.go).
 
 // distributedMap is what a Distributed Map state has beyond an inline Map.
 type distributedMap struct {
 	label            string
-	toleratedCount   int64
-	toleratedPercent float64
-	batchSize        int // ItemBatcher's MaxItemsPerBatch; 0 without ItemBatcher
-	batchInput       any // ItemBatcher's BatchInput, nil when unset
+	toleratedCount   limit
+	toleratedPercent limit
+	batchSize        int           // ItemBatcher's MaxItemsPerBatch; 0 without ItemBatcher
+	batchInput       any           // ItemBatcher's BatchInput, nil when unset
+	reader           *itemReader   // nil: the items are in the state's input
+	writer           *resultWriter // nil: the results are the state's result
+}
+
+// callsS3 reports whether the state makes S3 calls (an ItemReader or a
+// ResultWriter), which need Options.Invoke. d may be nil.
+func (d *distributedMap) callsS3() bool { return d != nil && (d.reader != nil || d.writer.exports()) }
+
+// queries returns the state's fields that are evaluated at run time. d may
+// be nil.
+func (d *distributedMap) queries() []query {
+	if d == nil {
+		return nil
+	}
+	qs := []query{d.toleratedCount, d.toleratedPercent}
+	if d.reader != nil {
+		qs = append(qs, d.reader.args, d.reader.maxItems)
+	}
+	if d.writer != nil {
+		qs = append(qs, d.writer.args)
+	}
+	return qs
+}
+
+// tolerance is how many child workflows of a Map Run may fail: the
+// resolved ToleratedFailureCount and ToleratedFailurePercentage.
+type tolerance struct {
+	count   int64
+	percent float64
 }
 
 // maxLabelLength is the longest Label AWS accepts.
@@ -40,20 +69,11 @@ func (c *checker) decodeDistributed(obj map[string]any, where string, ms *mapSta
 		}
 		return
 	}
-	d := &distributedMap{}
-	if v, ok := obj["ToleratedFailureCount"]; ok {
-		n, isInt := toInt(v)
-		if !isInt || n < 0 {
-			c.problem(where+"/ToleratedFailureCount", "SCHEMA_VALIDATION_FAILED: 'ToleratedFailureCount' must be a non-negative integer")
-		}
-		d.toleratedCount = n
-	}
-	if v, ok := obj["ToleratedFailurePercentage"]; ok {
-		f, isNum := toFloat(v)
-		if !isNum || f < 0 || f > 100 || math.IsNaN(f) {
-			c.problem(where+"/ToleratedFailurePercentage", "SCHEMA_VALIDATION_FAILED: 'ToleratedFailurePercentage' must be a number between 0 and 100")
-		}
-		d.toleratedPercent = f
+	d := &distributedMap{
+		toleratedCount: c.lang.compileLimit(c, obj, "ToleratedFailureCount", where,
+			numRange{lo: 0, hi: 1 << 53, integer: true, desc: "a non-negative integer"}),
+		toleratedPercent: c.lang.compileLimit(c, obj, "ToleratedFailurePercentage", where,
+			numRange{lo: 0, hi: 100, desc: "a number between 0 and 100"}),
 	}
 	if v, ok := obj["Label"]; ok {
 		l, isString := v.(string)
@@ -64,6 +84,19 @@ func (c *checker) decodeDistributed(obj map[string]any, where string, ms *mapSta
 	}
 	if v, ok := obj["ItemBatcher"]; ok {
 		c.decodeItemBatcher(v, where+"/ItemBatcher", d)
+	}
+	if v, ok := obj["ItemReader"]; ok {
+		d.reader = c.decodeItemReader(v, where+"/ItemReader")
+		// UNCONFIRMED: whether AWS applies ItemsPath (or Items) to what an
+		// ItemReader read; refused rather than guessed.
+		for _, f := range []string{"ItemsPath", "Items"} {
+			if _, has := obj[f]; has {
+				c.problem(where+"/"+f, "SCHEMA_VALIDATION_FAILED: The field '%s' cannot be used with 'ItemReader' by this endpoint: the ItemReader's items are the state's items", f)
+			}
+		}
+	}
+	if v, ok := obj["ResultWriter"]; ok {
+		d.writer = c.decodeResultWriter(v, where+"/ResultWriter")
 	}
 	ms.distributed = d
 }
@@ -139,11 +172,26 @@ func (d *distributedMap) itemsOf(in any) int {
 	return len(items)
 }
 
+// tolerance resolves the state's ToleratedFailureCount(Path) and
+// ToleratedFailurePercentage(Path) against eff.
+func (r *stateRun) tolerance(eff any) (tolerance, *stateError) {
+	d := r.st.mapState.distributed
+	n, _, err := d.toleratedCount.value(eff, r.ctx())
+	if err != nil {
+		return tolerance{}, err
+	}
+	p, _, err := d.toleratedPercent.value(eff, r.ctx())
+	if err != nil {
+		return tolerance{}, err
+	}
+	return tolerance{count: int64(n), percent: p}, nil
+}
+
 // exceeded reports whether failed child workflows out of total exceed the
 // tolerated failures: more than ToleratedFailureCount, or a larger share than
 // ToleratedFailurePercentage (both 0 by default: any failure).
-func (d *distributedMap) exceeded(failed int64, total int) bool {
-	return failed > d.toleratedCount && float64(failed)*100 > d.toleratedPercent*float64(total)
+func (tol tolerance) exceeded(failed int64, total int) bool {
+	return failed > tol.count && float64(failed)*100 > tol.percent*float64(total)
 }
 
 // errToleratedFailure is the error of a Map Run whose failures exceed its
@@ -153,11 +201,18 @@ const errToleratedFailure = "States.ExceedToleratedFailureThreshold"
 // runDistributed runs a Distributed Map's child workflows on the selected
 // items, at most maxConcurrency (the state's MaxConcurrency, 0 for no limit)
 // and at most maxInlineConcurrency at once, and returns their outputs in item
-// order. A failed child's slot holds {"Error": ..., "Cause": ...};
-// UNCONFIRMED: what AWS puts there without a ResultWriter.
-func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurrency int) (any, *stateError) {
+// order, or with a ResultWriter what it returns. A failed child's slot holds
+// {"Error": ..., "Cause": ...}; UNCONFIRMED: what AWS puts there without a
+// ResultWriter. eff is the state's effective input, against which the
+// tolerated failures and the ResultWriter's payload are evaluated.
+func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, maxConcurrency int) (any, *stateError) {
 	st, ms, th := r.st, r.st.mapState, r.th
 	d := ms.distributed
+	tol, err := r.tolerance(eff)
+	if err != nil {
+		th.emit("MapStateFailed", "", nil)
+		return nil, err
+	}
 	inputs := d.childInputs(items)
 	label := d.label
 	if label == "" {
@@ -171,30 +226,38 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurren
 	details := map[string]any{}
 	if mr := th.ex.opts.MapRuns; mr != nil {
 		run = mr.Start(MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
-			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: d.toleratedCount,
-			ToleratedFailurePercentage: d.toleratedPercent})
+			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
+			ToleratedFailurePercentage: tol.percent, WritesResults: d.writer.exports()})
 		details["mapRunArn"] = run.ARN()
 	}
 	th.emit("MapRunStarted", "mapRunStartedEventDetails", details)
 	var failed atomic.Int64
 	results := make([]any, len(inputs))
-	err := th.fanOut(ctx, len(inputs), workers, func(ctx context.Context, i int, ct *thread) *stateError {
+	var children []childRecord // what a ResultWriter writes
+	if d.writer != nil {
+		children = make([]childRecord, len(inputs))
+	}
+	err = th.fanOut(ctx, len(inputs), workers, func(ctx context.Context, i int, ct *thread) *stateError {
 		ct.quiet = true
 		start := th.ex.clock.Now()
 		out, err := ct.runMachineSafe(ctx, ms.processor, inputs[i])
-		if run != nil {
-			status, name, cause := StatusSucceeded, "", ""
+		if run != nil || children != nil {
+			rec := childRecord{start: start, status: StatusSucceeded, input: marshal(inputs[i])}
 			switch {
 			case err != nil && err.abort:
-				status = StatusAborted
+				rec.status = StatusAborted
 			case err != nil:
-				status, name, cause = StatusFailed, err.Name, err.Cause
+				rec.status, rec.errName, rec.cause = StatusFailed, err.Name, err.Cause
+			default:
+				rec.output = marshal(out)
 			}
-			var output json.RawMessage
-			if err == nil {
-				output = marshal(out)
+			if run != nil {
+				rec.arn = run.ChildEnded(i, d.itemsOf(inputs[i]), start, rec.status, rec.input, rec.output, rec.errName, rec.cause)
 			}
-			run.ChildEnded(i, d.itemsOf(inputs[i]), start, status, marshal(inputs[i]), output, name, cause)
+			if children != nil {
+				rec.stop = th.ex.clock.Now()
+				children[i] = rec
+			}
 		}
 		switch {
 		case err == nil:
@@ -204,11 +267,21 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurren
 			return err
 		}
 		results[i] = objectOf("Error", err.Name, "Cause", err.Cause)
-		if d.exceeded(failed.Add(1), len(inputs)) {
+		if tol.exceeded(failed.Add(1), len(inputs)) {
 			return newError(errToleratedFailure, "The specified tolerated failure threshold was exceeded")
 		}
 		return nil
 	})
+	var written any
+	if err == nil && d.writer != nil {
+		runARN := ""
+		if run != nil {
+			runARN = run.ARN()
+		} else {
+			runARN = unrecordedMapRunARN(th.ex.opts.Context, label)
+		}
+		written, err = r.writeResults(ctx, eff, runARN, children)
+	}
 	th.syncToLast()
 	switch {
 	case err == nil:
@@ -227,8 +300,11 @@ func (r *stateRun) runDistributed(ctx context.Context, items []any, maxConcurren
 		}
 	}
 	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
+	case d.writer != nil:
+		return written, nil
 	}
 	return results, nil
 }

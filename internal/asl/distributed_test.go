@@ -3,6 +3,7 @@ package asl
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -31,10 +32,11 @@ func (recordedRun) ARN() string {
 	return "arn:aws:states:us-east-1:123456789012:mapRun:Machine/items:1"
 }
 
-func (rr recordedRun) ChildEnded(i, _ int, _ time.Time, status string, _, _ json.RawMessage, _, _ string) {
+func (rr recordedRun) ChildEnded(i, _ int, _ time.Time, status string, _, _ json.RawMessage, _, _ string) string {
 	rr.r.mu.Lock()
 	defer rr.r.mu.Unlock()
 	rr.r.ended[i] = status
+	return fmt.Sprintf("arn:aws:states:us-east-1:123456789012:execution:Machine/items:child-%d", i)
 }
 
 func (rr recordedRun) Ended(status string) {

@@ -178,14 +178,24 @@
 //
 // # Differences from AWS
 //
-//   - Distributed Map (ProcessorConfig Mode DISTRIBUTED) runs over the
-//     state's inline items only: ItemReader, ResultWriter, the ...Path forms
-//     of ToleratedFailureCount/Percentage, and ItemBatcher's byte and path
-//     limits are rejected by Parse with a problem that says so. Its child
-//     workflows run inside the execution, at most 40 at once, without
-//     histories of their own (Options.MapRuns is told how each ended), and
-//     they read the parent's variables; a failed child's slot in the output
-//     holds its Error and Cause. See distributed.go.
+//   - Distributed Map (ProcessorConfig Mode DISTRIBUTED) makes no S3 call
+//     of its own: an ItemReader's getObject or listObjectsV2 call and a
+//     ResultWriter's putObject calls go to Options.Task (or Options.Invoke)
+//     as Task work would, named by the Map state and the integration's
+//     Resource, with the ItemReader's or ResultWriter's Parameters
+//     (Arguments) as input; getObject must answer {"Body": text}. JSON,
+//     JSONL and CSV objects are read (CSV as RFC 4180 says, without AWS's
+//     backslash escapes); InputType MANIFEST and PARQUET, ReaderConfig's
+//     ManifestType, WriterConfig's OutputType JSONL without a Resource,
+//     ItemsPath or Items beside an ItemReader, and ItemBatcher's byte and
+//     path limits are rejected by Parse with a problem that says so. The
+//     result files' entries leave out AWS's redrive fields and are written
+//     only when the Map Run succeeded (see itemreader.go and resultwriter.go
+//     for what is UNCONFIRMED). The child workflows run inside the execution, at most
+//     40 at once, without histories of their own (Options.MapRuns is told
+//     how each ended), and they read the parent's variables; without a
+//     ResultWriter a failed child's slot in the output holds its Error and
+//     Cause. See distributed.go.
 //   - A state inside a Map iteration or Parallel branch that assigns a
 //     variable of the outer scope assigns its own copy, which the outer
 //     scope never sees (AWS does not let a branch assign an outer

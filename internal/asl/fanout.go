@@ -191,7 +191,13 @@ func (r *stateRun) selectItems(eff any, items []any) ([]any, *stateError) {
 // runMap runs the item processor on every item.
 func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 	st, ms, th := r.st, r.st.mapState, r.th
-	items, err := ms.items.items(eff, r.ctx())
+	var items []any
+	var err *stateError
+	if d := ms.distributed; d != nil && d.reader != nil {
+		items, err = r.readItems(ctx, eff)
+	} else {
+		items, err = ms.items.items(eff, r.ctx())
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +218,7 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 			th.emit("MapStateFailed", "", nil)
 			return nil, err
 		}
-		return r.runDistributed(ctx, selected, requested)
+		return r.runDistributed(ctx, eff, selected, requested)
 	}
 	results := make([]any, len(items))
 	err = th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {

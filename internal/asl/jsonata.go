@@ -30,7 +30,10 @@ var jsonataStateFields = map[string]map[string]bool{
 	typeFail:     fieldSet("Type", "Comment", "Error", "Cause"),
 	typeParallel: fieldSet("Type", "Comment", "Next", "End", "Output", "Arguments", "Retry", "Catch", "Branches"),
 	typeMap: fieldSet("Type", "Comment", "Next", "End", "Output", "Retry", "Catch", "Items", "ItemSelector",
-		"ItemProcessor", "Iterator", "MaxConcurrency", "Label"),
+		"ItemProcessor", "Iterator", "MaxConcurrency", "Label", "ItemReader", "ItemBatcher", "ResultWriter",
+		"ToleratedFailureCount", "ToleratedFailurePercentage",
+		// refused by compileLimit with a message naming the JSONata form
+		"ToleratedFailureCountPath", "ToleratedFailurePercentagePath"),
 }
 
 var jsonataCatcherFields = fieldSet("ErrorEquals", "Next", "Output", "Assign", "Comment")

@@ -26,7 +26,8 @@ var jsonPathStateFields = map[string]map[string]bool{
 		"ResultSelector", "Retry", "Catch", "Branches"),
 	typeMap: fieldSet("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters",
 		"ResultSelector", "Retry", "Catch", "ItemsPath", "ItemSelector", "ItemProcessor", "Iterator", "MaxConcurrency",
-		"MaxConcurrencyPath", "Label"),
+		"MaxConcurrencyPath", "Label", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
+		"ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
 }
 
 var jsonPathCatcherFields = fieldSet("ErrorEquals", "Next", "ResultPath", "Assign", "Comment")

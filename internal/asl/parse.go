@@ -284,7 +284,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 				}
 			}
 			if st.mapState != nil && st.mapState.processor != nil {
-				m.hasTask = m.hasTask || st.mapState.processor.hasTask
+				m.hasTask = m.hasTask || st.mapState.processor.hasTask || st.mapState.distributed.callsS3()
 			}
 		}
 	}
@@ -430,14 +430,6 @@ func (c *checker) state(name string, obj map[string]any, where string) *state {
 		return nil
 	}
 	st.typ = typ
-	if typ == typeMap {
-		for _, f := range unsupportedMapFields {
-			if _, ok := obj[f]; ok {
-				c.problem(where, "SCHEMA_VALIDATION_FAILED: The field '%s' of Distributed Map is not supported by this endpoint (Distributed Map runs over inline items, without ItemReader or ResultWriter)", f)
-			}
-		}
-		allowed = mergeSets(mergeSets(allowed, unsupportedMapFields), distributedMapFields)
-	}
 	extra := []string{"QueryLanguage"}
 	if typ != typeFail && typ != typeSucceed {
 		extra = append(extra, "Assign")

@@ -167,12 +167,12 @@ func TestParseProblems(t *testing.T) {
 			"ToleratedFailurePercentage":101,"ItemBatcher":{"MaxInputBytesPerBatch":10},
 			"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"QUICK"},"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}}}}`,
 			[]string{
-				"SCHEMA_VALIDATION_FAILED: The field 'ItemReader' of Distributed Map is not supported by this endpoint (Distributed Map runs over inline items, without ItemReader or ResultWriter) at /States/M",
 				"SCHEMA_VALIDATION_FAILED: 'ExecutionType' must be STANDARD or EXPRESS at /States/M/ItemProcessor/ProcessorConfig/ExecutionType",
 				"SCHEMA_VALIDATION_FAILED: 'ToleratedFailurePercentage' must be a number between 0 and 100 at /States/M/ToleratedFailurePercentage",
 				"SCHEMA_VALIDATION_FAILED: 'Label' must be 1 to 40 characters, without whitespace or any of ? * < > { } [ ] : ; , \\ | ^ ~ $ # % & ` \" / at /States/M/Label",
 				"SCHEMA_VALIDATION_FAILED: The field 'MaxInputBytesPerBatch' of ItemBatcher is not supported by this endpoint at /States/M/ItemBatcher/MaxInputBytesPerBatch",
 				"SCHEMA_VALIDATION_FAILED: 'MaxItemsPerBatch' must be a positive integer (this endpoint batches by count only) at /States/M/ItemBatcher",
+				"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/M/ItemReader",
 			}},
 		{"distributed fields on an inline map", `{"StartAt":"M","States":{"M":{"Type":"Map","End":true,"ToleratedFailureCount":1,
 			"ItemProcessor":{"StartAt":"Y","States":{"Y":{"Type":"Pass","End":true}}}}}}`,

@@ -1,6 +1,9 @@
 package asl
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // queryLanguage is one of the languages in which a state's fields are
 // written (ASL's QueryLanguage). Every field that the languages write
@@ -42,6 +45,15 @@ type queryLanguage interface {
 	compileItems(c *checker, obj map[string]any, where string, io dataFlow) mapItems
 	// compileMaxConcurrency compiles a Map state's MaxConcurrency fields.
 	compileMaxConcurrency(c *checker, obj map[string]any, where string) concurrency
+	// compileResourceArgs compiles the payload of the S3 call that obj, a
+	// Distributed Map's ItemReader or ResultWriter found at where, makes:
+	// its Parameters (JSONPath) or Arguments (JSONata).
+	compileResourceArgs(c *checker, obj map[string]any, where string) resourceArgs
+	// compileLimit compiles a number field of a Distributed Map (MaxItems,
+	// ToleratedFailureCount, ToleratedFailurePercentage) that must lie in
+	// rng. JSONPath writes it as a number or reads it from the input with
+	// the field named field+"Path"; JSONata as a number or an expression.
+	compileLimit(c *checker, obj map[string]any, field, where string, rng numRange) limit
 	// compileAssign compiles an Assign object m (of a state, a catcher or
 	// a Choice rule) found at where; checker.compileAssign has checked
 	// its variable names.
@@ -164,6 +176,42 @@ type concurrency interface {
 	// maxConcurrency returns the most iterations to run at once, evaluated
 	// against eff; 0 means no limit.
 	maxConcurrency(eff any, cx contextSource) (int, *stateError)
+}
+
+// resourceArgs is the payload of an ItemReader's or ResultWriter's S3 call.
+type resourceArgs interface {
+	query
+	// args returns the payload evaluated against eff; nil when the
+	// definition gave none.
+	args(eff any, cx contextSource) (any, *stateError)
+}
+
+// numRange is the range of a limit: lo to hi, integral when integer is
+// set; desc says so in problems and errors ("a non-negative integer").
+type numRange struct {
+	lo, hi  float64
+	integer bool
+	desc    string
+}
+
+// contains reports whether v is a JSON number in the range, and returns it.
+func (rng numRange) contains(v any) (float64, bool) {
+	f, ok := toFloat(v)
+	if !ok || f < rng.lo || f > rng.hi || math.IsNaN(f) {
+		return 0, false
+	}
+	if _, isInt := toInt(v); rng.integer && !isInt {
+		return 0, false
+	}
+	return f, true
+}
+
+// limit is a number field of a Distributed Map.
+type limit interface {
+	query
+	// value returns the number evaluated against eff and whether the
+	// definition set the field (0 when it did not).
+	value(eff any, cx contextSource) (n float64, set bool, err *stateError)
 }
 
 // languages are the query languages Parse knows, by QueryLanguage value.

@@ -62,6 +62,34 @@ func (t tracing) compileMaxConcurrency(c *checker, obj map[string]any, where str
 	return tracedConcurrency{t, jsonPath{}.compileMaxConcurrency(c, obj, where)}
 }
 
+func (t tracing) compileResourceArgs(c *checker, obj map[string]any, where string) resourceArgs {
+	return tracedArgs{t, jsonPath{}.compileResourceArgs(c, obj, where)}
+}
+
+func (t tracing) compileLimit(c *checker, obj map[string]any, field, where string, rng numRange) limit {
+	return tracedLimit{t, jsonPath{}.compileLimit(c, obj, field, where, rng)}
+}
+
+type tracedArgs struct {
+	t tracing
+	resourceArgs
+}
+
+func (x tracedArgs) args(eff any, cx contextSource) (any, *stateError) {
+	x.t.count("resourceArgs.args")
+	return x.resourceArgs.args(eff, cx)
+}
+
+type tracedLimit struct {
+	t tracing
+	limit
+}
+
+func (x tracedLimit) value(eff any, cx contextSource) (float64, bool, *stateError) {
+	x.t.count("limit.value")
+	return x.limit.value(eff, cx)
+}
+
 func (t tracing) compileAssign(c *checker, m map[string]any, where string) assignment {
 	return tracedAssign{t, jsonPath{}.compileAssign(c, m, where)}
 }

@@ -44,15 +44,11 @@ type state struct {
 	mapState *mapState
 }
 
-// unsupportedMapFields are Distributed Map fields this package does not
-// run, rejected with a clear message rather than ignored.
-var unsupportedMapFields = []string{"ItemReader", "ResultWriter", "ToleratedFailureCountPath",
-	"ToleratedFailurePercentagePath"}
-
-// distributedMapFields are the Distributed Map fields this package runs (see
-// distributed.go); a Map state whose ItemProcessor is not DISTRIBUTED may not
-// have them.
-var distributedMapFields = []string{"ItemBatcher", "ToleratedFailureCount", "ToleratedFailurePercentage"}
+// distributedMapFields are the fields only a Distributed Map state may have
+// (see distributed.go): a Map state whose ItemProcessor is not DISTRIBUTED
+// may not have them.
+var distributedMapFields = []string{"ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
+	"ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath"}
 
 func (st *state) computeUsesContext() bool {
 	var qs []query
@@ -84,6 +80,7 @@ func (st *state) computeUsesContext() bool {
 		qs = append(qs, st.fail)
 	case st.mapState != nil:
 		qs = append(qs, st.mapState.items, st.mapState.concurrency)
+		qs = append(qs, st.mapState.distributed.queries()...)
 	}
 	for _, q := range qs {
 		if q.usesContext() {
