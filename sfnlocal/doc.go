@@ -177,13 +177,15 @@
 //   - errorCausedByState (a Map or Parallel state with a mocked errorOutput):
 //     must name a state of its ItemProcessor or branches, at any depth; the
 //     state then fails with the mocked error, as on AWS.
-//   - mapItemReaderData (a Map state with an ItemReader): JSON (the text of
-//     the file for a CSV reader); a JSON array is then the Map's items. It
-//     is refused, naming the member, for a state without an ItemReader, and
-//     so today for every state, as this endpoint does not parse ItemReader
-//     yet. The rules for a Map with an ItemReader, and AWS's "Mocked result
-//     must be a JSON object." for one with a ResultWriter, read the state's
-//     definition as written, ready for when those fields are parsed.
+//   - mapItemReaderData (a Map state with an ItemReader): the object "as
+//     found in its original source", read as the state's ItemReader reads
+//     it from S3 (a JSON array; the text of the file for a CSV or JSON Lines
+//     reader, with the reader's headers, delimiter and MaxItems; a JSON
+//     array of listed objects for listObjectsV2): its items are the Map's
+//     iterations, and data the reader cannot read fails the state with
+//     States.ItemReaderFailed. It is refused, naming the member, for a state
+//     without an ItemReader. A Map with a ResultWriter needs an object mock
+//     (AWS's "Mocked result must be a JSON object.").
 //
 // The messages for the rules AWS's answers were not recorded for
 // (mapIterationFailureCount on a state that is not a Map, errorCausedByState

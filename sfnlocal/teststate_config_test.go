@@ -183,3 +183,61 @@ func TestTestStateJSONataMapHasNoItemsPath(t *testing.T) {
 	assert.Nil(t, out.InspectionData.AfterItemsPath, "AWS leaves afterItemsPath out for JSONata")
 	assert.Nil(t, out.InspectionData.ToleratedFailureCount, "an inline Map declares no tolerated failures")
 }
+
+// TestTestStateMapItemReaderData: a Map with an ItemReader takes its
+// iterations from mapItemReaderData (not its input, and without calling S3),
+// and a ToleratedFailureCountPath is read from the state's input.
+func TestTestStateMapItemReaderData(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	def := `{"Type":"Map","ToleratedFailureCountPath":"$.tolerate",
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON"},
+			"Parameters":{"Bucket":"b","Key":"items.json"}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"HandleItem","States":{"HandleItem":{"Type":"Pass","End":true}}},"End":true}`
+	run := func(failures int32, data string) (*sfn.TestStateOutput, error) {
+		return c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), Input: aws.String(`{"tolerate":1}`),
+			Mock: &types.MockInput{Result: aws.String(`[1,1,1,1]`)}, InspectionLevel: types.InspectionLevelDebug,
+			StateConfiguration: &types.TestStateConfiguration{MapIterationFailureCount: aws.Int32(failures),
+				MapItemReaderData: aws.String(data)}})
+	}
+	out, err := run(1, `[{"id":1},{"id":2},{"id":3},{"id":4}]`)
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status, "one failure of four, one tolerated")
+	assert.Equal(t, aws.Int32(1), out.InspectionData.ToleratedFailureCount, "from ToleratedFailureCountPath")
+	out, err = run(2, `[{"id":1},{"id":2},{"id":3},{"id":4}]`)
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.ExceedToleratedFailureThreshold", aws.ToString(out.Error))
+	// Four failures of the two items the reader data holds: more than its iterations.
+	_, err = run(4, `[{"id":1},{"id":2}]`)
+	require.ErrorContains(t, err, "Map iteration failure count must be less than or equal to the number of Map iterations")
+}
+
+// TestTestStateMapItemReaderDataCSV: CSV data is the file's text, read with
+// the reader's headers and MaxItems; data it cannot read fails the state.
+func TestTestStateMapItemReaderDataCSV(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	def := `{"Type":"Map","ToleratedFailureCount":0,
+		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","Parameters":{"Bucket":"b","Key":"k.csv"},
+			"ReaderConfig":{"InputType":"CSV","CSVHeaderLocation":"FIRST_ROW","MaxItems":2}},
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
+			"StartAt":"HandleItem","States":{"HandleItem":{"Type":"Pass","End":true}}},"End":true}`
+	run := func(failures int32, data string) (*sfn.TestStateOutput, error) {
+		return c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def), Input: aws.String(`{}`),
+			Mock: &types.MockInput{Result: aws.String(`[1,1]`)},
+			StateConfiguration: &types.TestStateConfiguration{MapIterationFailureCount: aws.Int32(failures),
+				MapItemReaderData: aws.String(data)}})
+	}
+	// Three rows, MaxItems 2: two iterations, so three failures are too many.
+	_, err := run(3, "id,total\n1,20\n2,35\n3,50\n")
+	require.ErrorContains(t, err, "Map iteration failure count must be less than or equal to the number of Map iterations")
+	out, err := run(2, "id,total\n1,20\n2,35\n3,50\n")
+	require.NoError(t, err)
+	assert.Equal(t, "States.ExceedToleratedFailureThreshold", aws.ToString(out.Error))
+	out, err = run(0, "id,\"total\n")
+	require.NoError(t, err)
+	assert.Equal(t, types.TestExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.ItemReaderFailed", aws.ToString(out.Error))
+}

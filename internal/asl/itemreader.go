@@ -216,18 +216,28 @@ func (r *stateRun) readItems(ctx context.Context, eff any) ([]any, *stateError) 
 	if !ok || !isString {
 		return nil, newError(ErrItemReaderFailed, "The ItemReader's %s call returned %s, which has no string Body", ir.action, truncate(marshalString(out)))
 	}
-	var items []any
-	var perr error
-	switch ir.inputType {
-	case "JSON":
-		items, perr = jsonArrayItems(text)
-	case "JSONL":
-		items, perr = jsonLinesItems(text, maxItems)
-	default:
-		items, perr = csvItems(text, ir.delimiter, ir.csvHeaders, maxItems)
-	}
+	items, perr := ir.objectItems(text, maxItems)
 	if perr != nil {
 		return nil, newError(ErrItemReaderFailed, "The ItemReader could not read the object as %s: %v", ir.inputType, perr)
+	}
+	return items, nil
+}
+
+// objectItems reads the items of an object's text as the reader's
+// InputType says, at most maxItems of them (0: all).
+func (ir *itemReader) objectItems(text string, maxItems int) ([]any, error) {
+	var items []any
+	var err error
+	switch ir.inputType {
+	case "JSON":
+		items, err = jsonArrayItems(text)
+	case "JSONL":
+		items, err = jsonLinesItems(text, maxItems)
+	default:
+		items, err = csvItems(text, ir.delimiter, ir.csvHeaders, maxItems)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if maxItems > 0 && len(items) > maxItems {
 		items = items[:maxItems]

@@ -383,8 +383,10 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 	if ms := st.mapState; ms != nil {
 		// With an ItemReader the items are what it reads: the given
 		// mapItemReaderData, not the state's input.
-		items := t.cfg.readerData
-		known := items != nil // the number of iterations
+		items, known, err := t.cfg.readerItems(r, eff) // known: the number of iterations
+		if err != nil {
+			return nil, err
+		}
 		if !t.cfg.reader {
 			if items, err = ms.items.items(eff, r.ctx()); err != nil {
 				return nil, err
@@ -393,6 +395,9 @@ func (t *testRun) attempt(ctx context.Context, input any) (any, *stateError) {
 		}
 		n, err := ms.concurrency.maxConcurrency(eff, r.ctx())
 		if err != nil {
+			return nil, err
+		}
+		if err := t.cfg.setTolerance(r, eff); err != nil {
 			return nil, err
 		}
 		if t.insp != nil {

@@ -11,15 +11,16 @@ type stateConfig struct {
 	// failures is mapIterationFailureCount, nil when not given.
 	failures *int
 	// reader is set for a Map state with an ItemReader; readerData is
-	// then mapItemReaderData when it is a JSON array: the Map's items.
+	// then mapItemReaderData, nil when not given: the text of the object
+	// the reader reads (readerItems).
 	reader     bool
-	readerData []any
+	readerData *string
 	// toleratedCount and toleratedPercent are the Map state's
-	// ToleratedFailureCount and ToleratedFailurePercentage, nil when it
-	// does not declare them.
+	// ToleratedFailureCount(Path) and ToleratedFailurePercentage(Path) as
+	// resolved against the state's input (setTolerance), nil when it does
+	// not declare them.
 	toleratedCount   *int64
 	toleratedPercent *float64
-	distributed      *distributedMap
 }
 
 // configError is a ValidationException about stateConfiguration.member, in
@@ -41,15 +42,6 @@ func configError(member, constraint string) error {
 func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*stateConfig, error) {
 	_, hasReader := raw["ItemReader"].(map[string]any)
 	cfg := &stateConfig{failures: in.MapIterationFailureCount, reader: st.typ == typeMap && hasReader}
-	if ms := st.mapState; ms != nil && ms.distributed != nil {
-		cfg.distributed = ms.distributed
-		if _, ok := raw["ToleratedFailureCount"]; ok {
-			cfg.toleratedCount = &ms.distributed.toleratedCount
-		}
-		if _, ok := raw["ToleratedFailurePercentage"]; ok {
-			cfg.toleratedPercent = &ms.distributed.toleratedPercent
-		}
-	}
 	if n := in.MapIterationFailureCount; n != nil {
 		switch {
 		case in.Mock == nil: // AWS's message, recorded
@@ -76,14 +68,13 @@ func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*state
 			return nil, configError("mapItemReaderData", "Member is only supported for a Map state with an ItemReader")
 		}
 		// The data is "as found in its original source": JSON, but for a
-		// CSV file the text of the file.
-		if conf, _ := reader["ReaderConfig"].(map[string]any); conf["InputType"] != "CSV" {
-			v, err := parseJSON([]byte(*data))
-			if err != nil {
+		// CSV or JSON Lines file the text of the file.
+		if conf, _ := reader["ReaderConfig"].(map[string]any); conf["InputType"] != "CSV" && conf["InputType"] != "JSONL" {
+			if _, err := parseJSON([]byte(*data)); err != nil {
 				return nil, configError("mapItemReaderData", "Member must be valid JSON")
 			}
-			cfg.readerData, _ = v.([]any)
 		}
+		cfg.readerData = data
 	}
 	return cfg, nil
 }
@@ -94,14 +85,79 @@ func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*state
 // ToleratedFailureCount nor ToleratedFailurePercentage succeeds whatever the
 // count: recorded AWS answers do.
 func (cfg *stateConfig) failedIterations(st *state, iterations int) *stateError {
-	if st.typ != typeMap || cfg.failures == nil || cfg.distributed == nil ||
-		cfg.toleratedCount == nil && cfg.toleratedPercent == nil {
+	if st.typ != typeMap || cfg.failures == nil || cfg.toleratedCount == nil && cfg.toleratedPercent == nil {
 		return nil
 	}
-	if !cfg.distributed.exceeded(int64(*cfg.failures), iterations) {
+	var tol tolerance
+	if cfg.toleratedCount != nil {
+		tol.count = *cfg.toleratedCount
+	}
+	if cfg.toleratedPercent != nil {
+		tol.percent = *cfg.toleratedPercent
+	}
+	if !tol.exceeded(int64(*cfg.failures), iterations) {
 		return nil
 	}
 	return newError(errToleratedFailure, "The specified tolerated failure threshold was exceeded")
+}
+
+// readerItems returns the items a Map state's ItemReader reads from
+// mapItemReaderData, as it reads them from S3 (InputType, CSV headers and
+// delimiter, MaxItems), with known false when no data was given or the
+// reader's object is not one this package parses. Data it cannot read fails
+// the state with States.ItemReaderFailed, as a bad object does.
+func (cfg *stateConfig) readerItems(r *stateRun, eff any) (items []any, known bool, err *stateError) {
+	d := r.st.mapState.distributed
+	if cfg.readerData == nil || d == nil || d.reader == nil {
+		return nil, false, nil
+	}
+	ir := d.reader
+	n, _, err := ir.maxItems.value(eff, r.ctx())
+	if err != nil {
+		return nil, false, err
+	}
+	text := *cfg.readerData
+	if ir.action == s3ListObjectsV2 { // the listed objects, as a JSON array
+		items, perr := jsonArrayItems(text)
+		if perr != nil {
+			return nil, false, newError(ErrItemReaderFailed, "The ItemReader could not read mapItemReaderData as a JSON array: %v", perr)
+		}
+		if n > 0 && len(items) > int(n) {
+			items = items[:int(n)]
+		}
+		return items, true, nil
+	}
+	items, perr := ir.objectItems(text, int(n))
+	if perr != nil {
+		return nil, false, newError(ErrItemReaderFailed, "The ItemReader could not read mapItemReaderData as %s: %v", ir.inputType, perr)
+	}
+	return items, true, nil
+}
+
+// setTolerance resolves the Distributed Map's ToleratedFailureCount(Path)
+// and ToleratedFailurePercentage(Path) against eff, keeping those the state
+// declares.
+func (cfg *stateConfig) setTolerance(r *stateRun, eff any) *stateError {
+	d := r.st.mapState.distributed
+	if d == nil {
+		return nil
+	}
+	n, set, err := d.toleratedCount.value(eff, r.ctx())
+	if err != nil {
+		return err
+	}
+	if set {
+		c := int64(n)
+		cfg.toleratedCount = &c
+	}
+	p, set, err := d.toleratedPercent.value(eff, r.ctx())
+	if err != nil {
+		return err
+	}
+	if set {
+		cfg.toleratedPercent = &p
+	}
+	return nil
 }
 
 // containsState reports whether a state named name is in st's ItemProcessor
