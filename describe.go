@@ -76,7 +76,7 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 	if opts.Definition {
 		in.IncludedData = types.IncludedDataAllData
 	}
-	d, err := callAPI(ctx, p, apiDescribeStateMachine, target, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+	d, err := callAPI(ctx, p, sfnops.DescribeStateMachine, target, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
 		return p.client.DescribeStateMachine(ctx, in)
 	})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // listPageSize is the largest ListStateMachines page Step Functions returns.
@@ -30,7 +32,7 @@ func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 	var items []types.StateMachineListItem
 	pager := sfn.NewListStateMachinesPaginator(p.client, &sfn.ListStateMachinesInput{MaxResults: listPageSize})
 	for pager.HasMorePages() {
-		out, err := callAPI(ctx, p, apiListStateMachines, "*", func(ctx context.Context) (*sfn.ListStateMachinesOutput, error) {
+		out, err := callAPI(ctx, p, sfnops.ListStateMachines, "*", func(ctx context.Context) (*sfn.ListStateMachinesOutput, error) {
 			return pager.NextPage(ctx)
 		})
 		if err != nil {
@@ -49,7 +51,7 @@ func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 			break
 		}
 		g.Go(func() error {
-			d, err := callAPI(gctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+			d, err := callAPI(gctx, p, sfnops.DescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
 				return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
 					IncludedData: types.IncludedDataMetadataOnly})
 			})

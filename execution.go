@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Cancellation markers StopExecution records on runs cancelled by this package.
@@ -62,12 +63,9 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 	ctx = withOp(ctx, op)
 	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, &run)
-	sm, err := parseStateMachineARN(job.ID)
+	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
-		return PipelineRun{}, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return PipelineRun{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
+		return PipelineRun{}, err
 	}
 	var o executeOptions
 	for _, opt := range opts {
@@ -178,7 +176,7 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 	}
 	t := string(out.Type)
 	if t != TypeStandard && t != TypeExpress {
-		return "", &Error{Op: opOf(ctx), API: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
+		return "", &Error{Op: opOf(ctx), API: sfnops.DescribeStateMachine, Kind: ErrNotSupported, Resource: base,
 			Err: fmt.Errorf("unknown state machine type %q", t)}
 	}
 	return t, nil
@@ -186,7 +184,7 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
-	out, err := callAPI(ctx, p, apiStartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
+	out, err := callAPI(ctx, p, sfnops.StartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
 		return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
 			StateMachineArn: aws.String(r.job.ID),
 			Name:            aws.String(r.name),
@@ -273,7 +271,7 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 func (p *Provider) describeExisting(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
 	deadline := p.now().Add(max(p.notFoundGrace, 0))
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+		d, err := callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
 			return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
 		})
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" {
@@ -281,7 +279,7 @@ func (p *Provider) describeExisting(ctx context.Context, runID string) (*sfn.Des
 		}
 		left := deadline.Sub(p.now())
 		if left <= 0 {
-			return nil, &Error{Op: "ExecutePipeline", API: apiDescribeExecution, Resource: runID,
+			return nil, &Error{Op: "ExecutePipeline", API: sfnops.DescribeExecution, Resource: runID,
 				Err: fmt.Errorf("an execution with this idempotency key exists (ExecutionAlreadyExists), but "+
 					"DescribeExecution did not show it within %s: %w", max(p.notFoundGrace, 0), context.DeadlineExceeded),
 				Hint: "the run exists: retry with the same idempotency key to get it"}
@@ -330,7 +328,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		_, err = callAPI(ctx, p, apiStopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
+		_, err = callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
 			return p.client.StopExecution(ctx, &sfn.StopExecutionInput{
 				ExecutionArn: aws.String(runID),
 				Error:        aws.String(CancelError),
@@ -380,7 +378,7 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 	if err != nil {
 		return err
 	}
-	_, err = callAPI(ctx, p, apiRedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
+	_, err = callAPI(ctx, p, sfnops.RedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
 		return p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
 	})
 	if err == nil {
@@ -410,25 +408,13 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 // describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an
 // encrypted execution.
 func (p *Provider) describeMetadata(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
-	return callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+	return callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
 		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
 	})
 }
 
 func isOpen(s types.ExecutionStatus) bool {
 	return s == types.ExecutionStatusRunning || s == types.ExecutionStatusPendingRedrive
-}
-
-// parseRunID validates a run ID: an execution ARN in the Provider's region.
-func (p *Provider) parseRunID(op, runID string) (sfnarn.ARN, error) {
-	a, err := parseExecutionARN(runID)
-	if err != nil {
-		return sfnarn.ARN{}, invalid(op, "run ID: %w", err)
-	}
-	if a.Region != p.region {
-		return sfnarn.ARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.Region, p.region)
-	}
-	return a, nil
 }
 
 // parseStandardRunID is parseRunID for the calls Step Functions answers for Standard executions only: an Express

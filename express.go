@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Express results are kept in a Store (Config.ExpressResults): the bounded in-memory one by default, or one the
@@ -201,7 +202,7 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 
 // startSyncExpress runs one Express execution with StartSyncExecution and records its result.
 func (p *Provider) startSyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, apiStartSyncExecution,
+	out, err := sendExpressStart(ctx, p, r, sfnops.StartSyncExecution,
 		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error) {
 			return p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
 				StateMachineArn: aws.String(r.job.ID),

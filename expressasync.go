@@ -10,6 +10,7 @@ import (
 
 	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // checkAsyncLogging refuses an ExpressAsync start of r's state machine when its runs' ends cannot be read back
@@ -38,7 +39,7 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 //
 // Its call is made as StartSyncExecution's is (see sendExpressStart).
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, apiStartExecution,
+	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution,
 		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
 			return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
 				StateMachineArn: aws.String(r.job.ID),

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // machineInfoTTL is how long the logging configuration a Provider learnt of a state machine is trusted before the
@@ -101,7 +103,7 @@ func (p *Provider) rememberMachine(base string, d *sfn.DescribeStateMachineOutpu
 func (p *Provider) describeMachine(ctx context.Context, base string) (*sfn.DescribeStateMachineOutput, error) {
 	// The type and logging are the same for every version and alias, and DescribeStateMachine does not take alias
 	// ARNs.
-	out, err := callAPI(ctx, p, apiDescribeStateMachine, base, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+	out, err := callAPI(ctx, p, sfnops.DescribeStateMachine, base, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
 		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
 			IncludedData: types.IncludedDataMetadataOnly})
 	})

@@ -199,28 +199,9 @@ const (
 	startedCapacity = 10000
 )
 
-// APIs the provider calls, which are the keys of Config.RateLimits: the operations of internal/sfnops's table
-// marked Provider.
-const (
-	apiListStateMachines    = sfnops.ListStateMachines
-	apiDescribeStateMachine = sfnops.DescribeStateMachine
-	apiStartExecution       = sfnops.StartExecution
-	apiStartSyncExecution   = sfnops.StartSyncExecution
-	apiDescribeExecution    = sfnops.DescribeExecution
-	apiStopExecution        = sfnops.StopExecution
-	apiGetExecutionHistory  = sfnops.GetExecutionHistory
-	apiRedriveExecution     = sfnops.RedriveExecution
-	apiListExecutions       = sfnops.ListExecutions
-	// apiDescribeStateMachineAlias reads where an alias routes runs (SuggestParameters, CheckJob).
-	apiDescribeStateMachineAlias = sfnops.DescribeStateMachineAlias
-	// apiValidateStateMachineDefinition reads the diagnostics of a definition (CheckJob).
-	apiValidateStateMachineDefinition = sfnops.ValidateStateMachineDefinition
-	// apiListMapRuns and apiDescribeMapRun read the progress of a run's Distributed Maps (MapRunProgress).
-	apiListMapRuns    = sfnops.ListMapRuns
-	apiDescribeMapRun = sfnops.DescribeMapRun
-	// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs.
-	apiFilterLogEvents = "FilterLogEvents"
-)
+// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs, a key of Config.RateLimits
+// beside the Step Functions operations of internal/sfnops's table marked Provider.
+const apiFilterLogEvents = "FilterLogEvents"
 
 // withDefaults returns cfg with every zero field that has a default set to it: the one place defaults are
 // applied, for New and NewWithClient alike.
