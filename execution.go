@@ -60,8 +60,7 @@ const namePrefix = "Polysync-"
 // has started already.
 func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (run PipelineRun, err error) {
 	const op = "ExecutePipeline"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, &run)
 	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
@@ -142,6 +141,23 @@ type startRequest struct {
 	typeGiven  bool // the type came from job.Type, not from the Provider's cache or a lookup
 }
 
+// startInput is the StartExecution request of r: a Standard start, or an Express one made asynchronously.
+func (r startRequest) startInput() *sfn.StartExecutionInput {
+	return &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(r.job.ID),
+		Name:            aws.String(r.name),
+		Input:           aws.String(r.input),
+		TraceHeader:     optional(r.trace),
+	}
+}
+
+// syncInput is the StartSyncExecution request of r, with the members of startInput.
+func (r startRequest) syncInput() *sfn.StartSyncExecutionInput {
+	in := r.startInput()
+	return &sfn.StartSyncExecutionInput{StateMachineArn: in.StateMachineArn, Name: in.Name, Input: in.Input,
+		TraceHeader: in.TraceHeader}
+}
+
 // idempotentName derives a valid execution name (Polysync- and 64 hex digits, 73 characters) from the
 // unqualified state machine ARN and the key, so that one key names one run per state machine.
 func idempotentName(machineARN, key string) string {
@@ -185,12 +201,7 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
 	out, err := callAPI(ctx, p, sfnops.StartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
-		return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-			StateMachineArn: aws.String(r.job.ID),
-			Name:            aws.String(r.name),
-			Input:           aws.String(r.input),
-			TraceHeader:     optional(r.trace),
-		})
+		return p.client.StartExecution(ctx, r.startInput())
 	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionAlreadyExists" {
@@ -271,9 +282,7 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 func (p *Provider) describeExisting(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
 	deadline := p.now().Add(max(p.notFoundGrace, 0))
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		d, err := callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-			return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
-		})
+		d, err := p.describeExecution(ctx, runID, "")
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" {
 			return d, err
 		}
@@ -316,8 +325,7 @@ func decodeJSON(s string) (any, error) {
 // ended when it returns).
 func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "CancelPipelineRun"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	ctx, span := p.beginOp(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
 	a, err := p.parseStandardRunID(op, runID,
 		errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution "+
@@ -369,8 +377,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 // The SDK sends one client token with every attempt of a call, so its retries never redrive twice.
 func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "RedrivePipelineRun"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	ctx, span := p.beginOp(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
 	_, err = p.parseStandardRunID(op, runID,
 		errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
@@ -408,9 +415,7 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 // describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an
 // encrypted execution.
 func (p *Provider) describeMetadata(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
-	return callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
-	})
+	return p.describeExecution(ctx, runID, types.IncludedDataMetadataOnly)
 }
 
 func isOpen(s types.ExecutionStatus) bool {

@@ -204,12 +204,7 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 func (p *Provider) startSyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
 	out, err := sendExpressStart(ctx, p, r, sfnops.StartSyncExecution,
 		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error) {
-			return p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
-				StateMachineArn: aws.String(r.job.ID),
-				Name:            aws.String(r.name),
-				Input:           aws.String(r.input),
-				TraceHeader:     optional(r.trace),
-			}, optFns...)
+			return p.client.StartSyncExecution(ctx, r.syncInput(), optFns...)
 		})
 	if err != nil {
 		return expressstore.Result{}, err

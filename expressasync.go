@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/polysync/stepfunctions/expressstore"
@@ -41,12 +40,7 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
 	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution,
 		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
-			return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-				StateMachineArn: aws.String(r.job.ID),
-				Name:            aws.String(r.name),
-				Input:           aws.String(r.input),
-				TraceHeader:     optional(r.trace),
-			}, optFns...)
+			return p.client.StartExecution(ctx, r.startInput(), optFns...)
 		})
 	if err != nil {
 		return expressstore.Result{}, err

@@ -56,8 +56,7 @@ const (
 // imports, or one job when a user asks.
 func (p *Provider) CheckJob(ctx context.Context, job Job) (findings []Finding, err error) {
 	const op = "CheckJob"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
 	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
@@ -141,10 +140,7 @@ func (p *Provider) checkMachine(ctx context.Context, arn, version string) ([]Fin
 
 // describeMachineMetadata describes the state machine or version with ARN arn without its definition.
 func (p *Provider) describeMachineMetadata(ctx context.Context, arn string) (*sfn.DescribeStateMachineOutput, error) {
-	return callAPI(ctx, p, sfnops.DescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-			IncludedData: types.IncludedDataMetadataOnly})
-	})
+	return p.describeStateMachine(ctx, arn, types.IncludedDataMetadataOnly)
 }
 
 // expressFindings reports an Express machine whose logging keeps results out of CloudWatch Logs.

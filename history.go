@@ -80,9 +80,7 @@ func (p *Provider) RunHistory(ctx context.Context, runID string, afterID int64) 
 	})
 	var events []HistoryEvent
 	for pages.HasMorePages() {
-		out, err := callAPI(ctx, p, sfnops.GetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
-			return pages.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.GetExecutionHistory, runID, pages)
 		if err != nil {
 			return nil, err
 		}

@@ -93,9 +93,7 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	})
 	var page RunPage
 	for pages.HasMorePages() {
-		out, err := callAPI(ctx, p, sfnops.ListExecutions, jobID, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
-			return pages.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.ListExecutions, jobID, pages)
 		if err != nil {
 			return RunPage{}, withListHint(err)
 		}

@@ -115,9 +115,7 @@ func (v runView) status(params []Parameter) RunStatus {
 // describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
 // run's history when DescribeExecution gives no error and cause.
 func (p *Provider) describeRun(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
-	d, err := callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
-	})
+	d, err := p.describeExecution(ctx, runID, "")
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionDoesNotExist" && p.inGrace(runID, a) {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "execution not visible yet, reporting it running", slog.String("run", runID))

@@ -46,8 +46,7 @@ import (
 // error is ErrAccessDenied, saying so).
 func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Parameter, err error) {
 	const op = "SuggestParameters"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
 	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
@@ -95,10 +94,7 @@ func (p *Provider) definitionTarget(ctx context.Context, sm sfnarn.ARN) (string,
 
 // describeDefinition describes the state machine or version with ARN arn, with its definition.
 func (p *Provider) describeDefinition(ctx context.Context, arn string) (*sfn.DescribeStateMachineOutput, error) {
-	d, err := callAPI(ctx, p, sfnops.DescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-			IncludedData: types.IncludedDataAllData})
-	})
+	d, err := p.describeStateMachine(ctx, arn, types.IncludedDataAllData)
 	var e *Error
 	if errors.As(err, &e) && apiErrorCode(err) == "KmsAccessDeniedException" {
 		e.Hint = "the definition is encrypted with a customer managed KMS key: grant the caller kms:Decrypt on that key"

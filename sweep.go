@@ -261,9 +261,7 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	})
 	seen, found := 0, 0
 	for pager.HasMorePages() {
-		page, err := callAPI(ctx, p, sfnops.ListExecutions, machine, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
-			return pager.NextPage(ctx)
-		})
+		page, err := callPage(ctx, p, sfnops.ListExecutions, machine, pager)
 		if err != nil {
 			if ctx.Err() == nil && !IsRetryable(err) {
 				// A permanent refusal: describe this machine's runs one by one from now on.
