@@ -129,14 +129,7 @@ func (s *assumeRoleSource) Format(f fmt.State, verb rune) { format(f, verb, s.St
 
 // LogValue implements slog.LogValuer without revealing secrets.
 func (s *assumeRoleSource) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("type", "assume-role"),
-		slog.String("role_arn", s.roleARN),
-		slog.Bool("external_id", s.cfg.externalID != ""),
-	}
-	if s.cfg.sessionName != "" {
-		attrs = append(attrs, slog.String("session_name", s.cfg.sessionName))
-	}
+	attrs := s.cfg.logAttrs("assume-role", s.roleARN, slog.Bool("external_id", s.cfg.externalID != ""))
 	switch b := s.base.(type) {
 	case nil:
 	case slog.LogValuer:

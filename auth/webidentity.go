@@ -134,15 +134,7 @@ func (s *webIdentitySource) Format(f fmt.State, verb rune) { format(f, verb, s.S
 
 // LogValue implements slog.LogValuer without revealing the token.
 func (s *webIdentitySource) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("type", "web-identity"),
-		slog.String("role_arn", s.roleARN),
-		slog.String("token_source", describeToken(s.token)),
-	}
-	if s.cfg.sessionName != "" {
-		attrs = append(attrs, slog.String("session_name", s.cfg.sessionName))
-	}
-	return slog.GroupValue(attrs...)
+	return slog.GroupValue(s.cfg.logAttrs("web-identity", s.roleARN, slog.String("token_source", describeToken(s.token)))...)
 }
 
 // webIdentityProvider is the aws.CredentialsProvider behind WebIdentity.
