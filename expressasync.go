@@ -5,8 +5,6 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-
 	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
 	"github.com/polysync/stepfunctions/internal/sfnops"
@@ -38,10 +36,7 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 //
 // Its call is made as StartSyncExecution's is (see sendExpressStart).
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution,
-		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
-			return p.client.StartExecution(ctx, r.startInput(), optFns...)
-		})
+	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution, p.client.StartExecution, r.startInput())
 	if err != nil {
 		return expressstore.Result{}, err
 	}
