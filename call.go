@@ -3,6 +3,12 @@ package stepfunctions
 import (
 	"context"
 	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // opKey is the context key of the Provider method on whose behalf calls to AWS are made.
@@ -32,6 +38,32 @@ func callAPI[Out any](ctx context.Context, p *Provider, api, resource string, fn
 		return zero, p.classify(ctx, api, resource, err)
 	}
 	return out, nil
+}
+
+// paginator is the shape of the SDK's paginators (sfn.NewListExecutionsPaginator, ...).
+type paginator[Out any] interface {
+	HasMorePages() bool
+	NextPage(ctx context.Context, optFns ...func(*sfn.Options)) (Out, error)
+}
+
+// callPage reads the next page of pages through callAPI: the paginated calls' one path.
+func callPage[Out any](ctx context.Context, p *Provider, api, resource string, pages paginator[Out]) (Out, error) {
+	return callAPI(ctx, p, api, resource, func(ctx context.Context) (Out, error) { return pages.NextPage(ctx) })
+}
+
+// describeStateMachine calls DescribeStateMachine on arn, a state machine or version ARN, with data: metadata only
+// needs no kms:Decrypt on an encrypted definition.
+func (p *Provider) describeStateMachine(ctx context.Context, arn string, data types.IncludedData) (*sfn.DescribeStateMachineOutput, error) {
+	return callAPI(ctx, p, sfnops.DescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
+		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn), IncludedData: data})
+	})
+}
+
+// describeExecution calls DescribeExecution on runID with data ("" for the service's default, all data).
+func (p *Provider) describeExecution(ctx context.Context, runID string, data types.IncludedData) (*sfn.DescribeExecutionOutput, error) {
+	return callAPI(ctx, p, sfnops.DescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
+		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID), IncludedData: data})
+	})
 }
 
 // wait blocks until the rate limiter of api allows a call, or ctx ends.

@@ -72,13 +72,11 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 	if sm.Kind == sfnarn.Alias {
 		target = sm.Base().String()
 	}
-	in := &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(target), IncludedData: types.IncludedDataMetadataOnly}
+	data := types.IncludedDataMetadataOnly
 	if opts.Definition {
-		in.IncludedData = types.IncludedDataAllData
+		data = types.IncludedDataAllData
 	}
-	d, err := callAPI(ctx, p, apiDescribeStateMachine, target, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, in)
-	})
+	d, err := p.describeStateMachine(ctx, target, data)
 	if err != nil {
 		return JobDescription{}, err
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // listPageSize is the largest ListStateMachines page Step Functions returns.
@@ -24,15 +26,12 @@ const listPageSize = 1000
 // refilled at 20 per second), discovering N state machines takes about (N-200)/20 seconds once N exceeds the
 // bucket, when no other client of the account spends the same quota.
 func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
-	ctx = withOp(ctx, "ListJobs")
-	ctx, span := p.startSpan(ctx, "ListJobs")
+	ctx, span := p.beginOp(ctx, "ListJobs")
 	defer span.end(&err, &result)
 	var items []types.StateMachineListItem
 	pager := sfn.NewListStateMachinesPaginator(p.client, &sfn.ListStateMachinesInput{MaxResults: listPageSize})
 	for pager.HasMorePages() {
-		out, err := callAPI(ctx, p, apiListStateMachines, "*", func(ctx context.Context) (*sfn.ListStateMachinesOutput, error) {
-			return pager.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.ListStateMachines, "*", pager)
 		if err != nil {
 			return nil, err
 		}
@@ -49,10 +48,7 @@ func (p *Provider) ListJobs(ctx context.Context) (result []Job, err error) {
 			break
 		}
 		g.Go(func() error {
-			d, err := callAPI(gctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-				return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-					IncludedData: types.IncludedDataMetadataOnly})
-			})
+			d, err := p.describeStateMachine(gctx, arn, types.IncludedDataMetadataOnly)
 			if err != nil {
 				if code := apiErrorCode(err); code == "StateMachineDoesNotExist" {
 					p.log.LogAttrs(gctx, slog.LevelDebug, "state machine deleted during discovery, skipped", slog.String("job", arn))

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 func machineARN(i int) string {
@@ -229,7 +231,7 @@ func TestListJobsErrors(t *testing.T) {
 	t.Run("rate limited wait honours the context", func(t *testing.T) {
 		f := discoveryFake(5, 1000, describeOK)
 		limits := unlimited()
-		limits[apiDescribeStateMachine] = RateLimit{PerSecond: 0.001, Burst: 1}
+		limits[sfnops.DescribeStateMachine] = RateLimit{PerSecond: 0.001, Burst: 1}
 		p := testProvider(t, f, Config{RateLimits: limits}, nil)
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()

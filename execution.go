@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Cancellation markers StopExecution records on runs cancelled by this package.
@@ -59,15 +60,11 @@ const namePrefix = "Polysync-"
 // has started already.
 func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parameter, opts ...ExecuteOption) (run PipelineRun, err error) {
 	const op = "ExecutePipeline"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, &run)
-	sm, err := parseStateMachineARN(job.ID)
+	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
-		return PipelineRun{}, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return PipelineRun{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
+		return PipelineRun{}, err
 	}
 	var o executeOptions
 	for _, opt := range opts {
@@ -144,6 +141,23 @@ type startRequest struct {
 	typeGiven  bool // the type came from job.Type, not from the Provider's cache or a lookup
 }
 
+// startInput is the StartExecution request of r: a Standard start, or an Express one made asynchronously.
+func (r startRequest) startInput() *sfn.StartExecutionInput {
+	return &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(r.job.ID),
+		Name:            aws.String(r.name),
+		Input:           aws.String(r.input),
+		TraceHeader:     optional(r.trace),
+	}
+}
+
+// syncInput is the StartSyncExecution request of r, with the members of startInput.
+func (r startRequest) syncInput() *sfn.StartSyncExecutionInput {
+	in := r.startInput()
+	return &sfn.StartSyncExecutionInput{StateMachineArn: in.StateMachineArn, Name: in.Name, Input: in.Input,
+		TraceHeader: in.TraceHeader}
+}
+
 // idempotentName derives a valid execution name (Polysync- and 64 hex digits, 73 characters) from the
 // unqualified state machine ARN and the key, so that one key names one run per state machine.
 func idempotentName(machineARN, key string) string {
@@ -178,7 +192,7 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 	}
 	t := string(out.Type)
 	if t != TypeStandard && t != TypeExpress {
-		return "", &Error{Op: opOf(ctx), API: apiDescribeStateMachine, Kind: ErrNotSupported, Resource: base,
+		return "", &Error{Op: opOf(ctx), API: sfnops.DescribeStateMachine, Kind: ErrNotSupported, Resource: base,
 			Err: fmt.Errorf("unknown state machine type %q", t)}
 	}
 	return t, nil
@@ -186,13 +200,8 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
-	out, err := callAPI(ctx, p, apiStartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
-		return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-			StateMachineArn: aws.String(r.job.ID),
-			Name:            aws.String(r.name),
-			Input:           aws.String(r.input),
-			TraceHeader:     optional(r.trace),
-		})
+	out, err := callAPI(ctx, p, sfnops.StartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
+		return p.client.StartExecution(ctx, r.startInput())
 	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionAlreadyExists" {
@@ -273,15 +282,13 @@ func (p *Provider) adopt(ctx context.Context, r startRequest, startErr error) (P
 func (p *Provider) describeExisting(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
 	deadline := p.now().Add(max(p.notFoundGrace, 0))
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-			return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID})
-		})
+		d, err := p.describeExecution(ctx, runID, "")
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" {
 			return d, err
 		}
 		left := deadline.Sub(p.now())
 		if left <= 0 {
-			return nil, &Error{Op: "ExecutePipeline", API: apiDescribeExecution, Resource: runID,
+			return nil, &Error{Op: "ExecutePipeline", API: sfnops.DescribeExecution, Resource: runID,
 				Err: fmt.Errorf("an execution with this idempotency key exists (ExecutionAlreadyExists), but "+
 					"DescribeExecution did not show it within %s: %w", max(p.notFoundGrace, 0), context.DeadlineExceeded),
 				Hint: "the run exists: retry with the same idempotency key to get it"}
@@ -318,8 +325,7 @@ func decodeJSON(s string) (any, error) {
 // ended when it returns).
 func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "CancelPipelineRun"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	ctx, span := p.beginOp(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
 	a, err := p.parseStandardRunID(op, runID,
 		errors.New("an Express execution cannot be cancelled: Step Functions does not support StopExecution "+
@@ -330,7 +336,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		_, err = callAPI(ctx, p, apiStopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
+		_, err = callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
 			return p.client.StopExecution(ctx, &sfn.StopExecutionInput{
 				ExecutionArn: aws.String(runID),
 				Error:        aws.String(CancelError),
@@ -371,8 +377,7 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 // The SDK sends one client token with every attempt of a call, so its retries never redrive twice.
 func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err error) {
 	const op = "RedrivePipelineRun"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	ctx, span := p.beginOp(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
 	_, err = p.parseStandardRunID(op, runID,
 		errors.New("an Express execution cannot be redriven: Step Functions redrives Standard executions only"),
@@ -380,7 +385,7 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 	if err != nil {
 		return err
 	}
-	_, err = callAPI(ctx, p, apiRedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
+	_, err = callAPI(ctx, p, sfnops.RedriveExecution, runID, func(ctx context.Context) (*sfn.RedriveExecutionOutput, error) {
 		return p.client.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: aws.String(runID)})
 	})
 	if err == nil {
@@ -410,25 +415,11 @@ func (p *Provider) RedrivePipelineRun(ctx context.Context, runID string) (err er
 // describeMetadata describes a Standard run without its input and output, which needs no kms:Decrypt for an
 // encrypted execution.
 func (p *Provider) describeMetadata(ctx context.Context, runID string) (*sfn.DescribeExecutionOutput, error) {
-	return callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: &runID, IncludedData: types.IncludedDataMetadataOnly})
-	})
+	return p.describeExecution(ctx, runID, types.IncludedDataMetadataOnly)
 }
 
 func isOpen(s types.ExecutionStatus) bool {
 	return s == types.ExecutionStatusRunning || s == types.ExecutionStatusPendingRedrive
-}
-
-// parseRunID validates a run ID: an execution ARN in the Provider's region.
-func (p *Provider) parseRunID(op, runID string) (sfnarn.ARN, error) {
-	a, err := parseExecutionARN(runID)
-	if err != nil {
-		return sfnarn.ARN{}, invalid(op, "run ID: %w", err)
-	}
-	if a.Region != p.region {
-		return sfnarn.ARN{}, invalid(op, "run %s is in region %s but the provider's region is %s", runID, a.Region, p.region)
-	}
-	return a, nil
 }
 
 // parseStandardRunID is parseRunID for the calls Step Functions answers for Standard executions only: an Express

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Express results are kept in a Store (Config.ExpressResults): the bounded in-memory one by default, or one the
@@ -201,15 +202,7 @@ func (p *Provider) runExpress(ctx context.Context, r startRequest, digest string
 
 // startSyncExpress runs one Express execution with StartSyncExecution and records its result.
 func (p *Provider) startSyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, apiStartSyncExecution,
-		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartSyncExecutionOutput, error) {
-			return p.client.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{
-				StateMachineArn: aws.String(r.job.ID),
-				Name:            aws.String(r.name),
-				Input:           aws.String(r.input),
-				TraceHeader:     optional(r.trace),
-			}, optFns...)
-		})
+	out, err := sendExpressStart(ctx, p, r, sfnops.StartSyncExecution, p.client.StartSyncExecution, r.syncInput())
 	if err != nil {
 		return expressstore.Result{}, err
 	}
@@ -248,18 +241,18 @@ func (p *Provider) record(ctx context.Context, rec expressstore.Result, msg stri
 	}
 }
 
-// sendExpressStart makes the call (of api, StartSyncExecution or StartExecution) that starts the Express execution
-// of r. Step Functions does not deduplicate Express names, so the call's retries are limited to throttling (see
+// sendExpressStart makes the call (of api, StartSyncExecution or StartExecution, with in) that starts the Express
+// execution of r. Step Functions does not deduplicate Express names, so the call's retries are limited to throttling (see
 // retryThrottlesOnly), and a request that may have been processed and whose answer was lost is ErrOutcomeUnknown
 // (see outcomeUnknown).
-func sendExpressStart[Out any](ctx context.Context, p *Provider, r startRequest, api string,
-	call func(ctx context.Context, optFns ...func(*sfn.Options)) (Out, error)) (Out, error) {
+func sendExpressStart[In, Out any](ctx context.Context, p *Provider, r startRequest, api string,
+	call func(context.Context, In, ...func(*sfn.Options)) (Out, error), in In) (Out, error) {
 	var zero Out
 	if err := p.wait(ctx, api, r.job.ID); err != nil {
 		return zero, err
 	}
 	var sent sendTracker
-	out, err := call(ctx, retryThrottlesOnly, sent.install)
+	out, err := call(ctx, in, retryThrottlesOnly, sent.install)
 	switch {
 	case err == nil:
 		return out, nil

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"log/slog"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-
 	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // checkAsyncLogging refuses an ExpressAsync start of r's state machine when its runs' ends cannot be read back
@@ -38,15 +36,7 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 //
 // Its call is made as StartSyncExecution's is (see sendExpressStart).
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, apiStartExecution,
-		func(ctx context.Context, optFns ...func(*sfn.Options)) (*sfn.StartExecutionOutput, error) {
-			return p.client.StartExecution(ctx, &sfn.StartExecutionInput{
-				StateMachineArn: aws.String(r.job.ID),
-				Name:            aws.String(r.name),
-				Input:           aws.String(r.input),
-				TraceHeader:     optional(r.trace),
-			}, optFns...)
-		})
+	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution, p.client.StartExecution, r.startInput())
 	if err != nil {
 		return expressstore.Result{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // Finding is one thing CheckJob found that can make a job's runs fail, or behave other than a host expects.
@@ -55,10 +56,9 @@ const (
 // imports, or one job when a user asks.
 func (p *Provider) CheckJob(ctx context.Context, job Job) (findings []Finding, err error) {
 	const op = "CheckJob"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
-	sm, err := p.jobARN(op, job)
+	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -140,10 +140,7 @@ func (p *Provider) checkMachine(ctx context.Context, arn, version string) ([]Fin
 
 // describeMachineMetadata describes the state machine or version with ARN arn without its definition.
 func (p *Provider) describeMachineMetadata(ctx context.Context, arn string) (*sfn.DescribeStateMachineOutput, error) {
-	return callAPI(ctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-			IncludedData: types.IncludedDataMetadataOnly})
-	})
+	return p.describeStateMachine(ctx, arn, types.IncludedDataMetadataOnly)
 }
 
 // expressFindings reports an Express machine whose logging keeps results out of CloudWatch Logs.
@@ -169,7 +166,7 @@ func (p *Provider) validateDefinition(ctx context.Context, arn string, d *sfn.De
 	if typ == "" {
 		typ = types.StateMachineTypeStandard
 	}
-	out, err := callAPI(ctx, p, apiValidateStateMachineDefinition, arn, func(ctx context.Context) (*sfn.ValidateStateMachineDefinitionOutput, error) {
+	out, err := callAPI(ctx, p, sfnops.ValidateStateMachineDefinition, arn, func(ctx context.Context) (*sfn.ValidateStateMachineDefinitionOutput, error) {
 		return p.client.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{
 			Definition: d.Definition, Type: typ, Severity: types.ValidateStateMachineDefinitionSeverityWarning})
 	})

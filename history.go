@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // historyPageSize is the largest GetExecutionHistory page.
@@ -79,9 +80,7 @@ func (p *Provider) RunHistory(ctx context.Context, runID string, afterID int64) 
 	})
 	var events []HistoryEvent
 	for pages.HasMorePages() {
-		out, err := callAPI(ctx, p, apiGetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
-			return pages.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.GetExecutionHistory, runID, pages)
 		if err != nil {
 			return nil, err
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
@@ -23,7 +24,7 @@ func TestThrottledAttemptsFeedTheLimiter(t *testing.T) {
 	limits := DefaultRateLimits("eu-west-1")
 	// A bucket of one token (two less the spare) refilled at 2/s: the first attempt takes the token, the
 	// throttle cuts the rate to 1.4/s, and a retry that waits on the limiter waits about 0.7 s for the next.
-	limits[apiListStateMachines] = RateLimit{PerSecond: 2, Burst: 2}
+	limits[sfnops.ListStateMachines] = RateLimit{PerSecond: 2, Burst: 2}
 	p, err := New(context.Background(), Config{Region: "eu-west-1", Endpoint: url, RateLimits: limits,
 		Credentials: auth.Static("AKIDEXAMPLE", "secret", ""), MaxBackoff: 1})
 	if err != nil {
@@ -36,7 +37,7 @@ func TestThrottledAttemptsFeedTheLimiter(t *testing.T) {
 	if elapsed := time.Since(start); elapsed < 500*time.Millisecond {
 		t.Errorf("ListJobs() took %v, want at least 0.5 s: the retry must wait on the limiter the throttle emptied", elapsed)
 	}
-	if s := p.limiters[apiListStateMachines].Stats(); s.Throttles != 1 || s.Decreases != 1 || s.Rate < 1.4 || s.Rate > 1.5 {
+	if s := p.limiters[sfnops.ListStateMachines].Stats(); s.Throttles != 1 || s.Decreases != 1 || s.Rate < 1.4 || s.Rate > 1.5 {
 		t.Errorf("ListStateMachines limiter after one throttled attempt: %+v, want 1 throttle, 1 decrease and a rate of about 1.4/s (cut from 2/s, growing back)", s)
 	}
 	if got := srv.Calls("ListStateMachines"); got != 2 {

@@ -101,10 +101,7 @@ func (p *Provider) rememberMachine(base string, d *sfn.DescribeStateMachineOutpu
 func (p *Provider) describeMachine(ctx context.Context, base string) (*sfn.DescribeStateMachineOutput, error) {
 	// The type and logging are the same for every version and alias, and DescribeStateMachine does not take alias
 	// ARNs.
-	out, err := callAPI(ctx, p, apiDescribeStateMachine, base, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &base,
-			IncludedData: types.IncludedDataMetadataOnly})
-	})
+	out, err := p.describeStateMachine(ctx, base, types.IncludedDataMetadataOnly)
 	if err != nil {
 		return nil, err
 	}

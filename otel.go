@@ -163,6 +163,12 @@ type opSpan struct {
 	tel *telemetry
 }
 
+// beginOp begins Provider method op: it names op in ctx for the errors of the calls op makes (withOp) and starts
+// op's span with attrs (startSpan). The caller defers span.end.
+func (p *Provider) beginOp(ctx context.Context, op string, attrs ...attribute.KeyValue) (context.Context, opSpan) {
+	return p.startSpan(withOp(ctx, op), op, attrs...)
+}
+
 // startSpan starts the span of Provider method op, a child of ctx's span, with attrs. Without tracing it
 // returns ctx as it is, so that the caller's span stays the current one for anything below (such as an
 // instrumented Config.HTTPClient), and costs nothing.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // mapRunPageSize is the most Map Runs ListMapRuns returns per call.
@@ -50,8 +52,7 @@ type MapRunItemCounts struct {
 // executions, nor list their Map Runs.
 func (p *Provider) RunProgress(ctx context.Context, runID string) (progress []MapRunProgress, err error) {
 	const op = "RunProgress"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrRun.String(runID))
+	ctx, span := p.beginOp(ctx, op, attrRun.String(runID))
 	defer span.end(&err, nil)
 	if _, err := p.parseStandardRunID(op, runID,
 		errors.New("the Map Runs of an Express execution cannot be listed: Step Functions lists those of Standard executions only"),
@@ -61,9 +62,7 @@ func (p *Provider) RunProgress(ctx context.Context, runID string) (progress []Ma
 	pages := sfn.NewListMapRunsPaginator(p.client, &sfn.ListMapRunsInput{ExecutionArn: aws.String(runID)},
 		func(o *sfn.ListMapRunsPaginatorOptions) { o.Limit = mapRunPageSize })
 	for pages.HasMorePages() {
-		out, err := callAPI(ctx, p, apiListMapRuns, runID, func(ctx context.Context) (*sfn.ListMapRunsOutput, error) {
-			return pages.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.ListMapRuns, runID, pages)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +79,7 @@ func (p *Provider) RunProgress(ctx context.Context, runID string) (progress []Ma
 
 // describeMapRun reads one Map Run's progress with DescribeMapRun.
 func (p *Provider) describeMapRun(ctx context.Context, mapRunARN string) (MapRunProgress, error) {
-	d, err := callAPI(ctx, p, apiDescribeMapRun, mapRunARN, func(ctx context.Context) (*sfn.DescribeMapRunOutput, error) {
+	d, err := callAPI(ctx, p, sfnops.DescribeMapRun, mapRunARN, func(ctx context.Context) (*sfn.DescribeMapRunOutput, error) {
 		return p.client.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(mapRunARN)})
 	})
 	if err != nil {

@@ -199,28 +199,9 @@ const (
 	startedCapacity = 10000
 )
 
-// APIs the provider calls, which are the keys of Config.RateLimits: the operations of internal/sfnops's table
-// marked Provider.
-const (
-	apiListStateMachines    = sfnops.ListStateMachines
-	apiDescribeStateMachine = sfnops.DescribeStateMachine
-	apiStartExecution       = sfnops.StartExecution
-	apiStartSyncExecution   = sfnops.StartSyncExecution
-	apiDescribeExecution    = sfnops.DescribeExecution
-	apiStopExecution        = sfnops.StopExecution
-	apiGetExecutionHistory  = sfnops.GetExecutionHistory
-	apiRedriveExecution     = sfnops.RedriveExecution
-	apiListExecutions       = sfnops.ListExecutions
-	// apiDescribeStateMachineAlias reads where an alias routes runs (SuggestParameters, CheckJob).
-	apiDescribeStateMachineAlias = sfnops.DescribeStateMachineAlias
-	// apiValidateStateMachineDefinition reads the diagnostics of a definition (CheckJob).
-	apiValidateStateMachineDefinition = sfnops.ValidateStateMachineDefinition
-	// apiListMapRuns and apiDescribeMapRun read the progress of a run's Distributed Maps (MapRunProgress).
-	apiListMapRuns    = sfnops.ListMapRuns
-	apiDescribeMapRun = sfnops.DescribeMapRun
-	// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs.
-	apiFilterLogEvents = "FilterLogEvents"
-)
+// apiFilterLogEvents is CloudWatch Logs' operation that reads the ends of Express runs, a key of Config.RateLimits
+// beside the Step Functions operations of internal/sfnops's table marked Provider.
+const apiFilterLogEvents = "FilterLogEvents"
 
 // withDefaults returns cfg with every zero field that has a default set to it: the one place defaults are
 // applied, for New and NewWithClient alike.
@@ -342,20 +323,25 @@ func validateConfig(cfg Config) error {
 		return invalid(op, "Config.Region is required")
 	case regionErr != nil:
 		return invalid(op, "Config.Region %q: %w", cfg.Region, regionErr)
-	case cfg.MaxAttempts < 0:
-		return invalid(op, "Config.MaxAttempts %d is negative", cfg.MaxAttempts)
-	case cfg.CredentialTimeout < 0:
-		return invalid(op, "Config.CredentialTimeout %v is negative", cfg.CredentialTimeout)
-	case cfg.MaxBackoff < 0:
-		return invalid(op, "Config.MaxBackoff %v is negative", cfg.MaxBackoff)
-	case cfg.DiscoveryConcurrency < 0:
-		return invalid(op, "Config.DiscoveryConcurrency %d is negative", cfg.DiscoveryConcurrency)
-	case cfg.ExpressResultCapacity < 0:
-		return invalid(op, "Config.ExpressResultCapacity %d is negative", cfg.ExpressResultCapacity)
-	case cfg.ExpressResultBytes < 0:
-		return invalid(op, "Config.ExpressResultBytes %d is negative", cfg.ExpressResultBytes)
-	case cfg.LogDeliveryAllowance < 0:
-		return invalid(op, "Config.LogDeliveryAllowance %v is negative", cfg.LogDeliveryAllowance)
+	}
+	for _, f := range []struct {
+		name     string
+		negative bool
+		value    any
+	}{
+		{"MaxAttempts", cfg.MaxAttempts < 0, cfg.MaxAttempts},
+		{"CredentialTimeout", cfg.CredentialTimeout < 0, cfg.CredentialTimeout},
+		{"MaxBackoff", cfg.MaxBackoff < 0, cfg.MaxBackoff},
+		{"DiscoveryConcurrency", cfg.DiscoveryConcurrency < 0, cfg.DiscoveryConcurrency},
+		{"ExpressResultCapacity", cfg.ExpressResultCapacity < 0, cfg.ExpressResultCapacity},
+		{"ExpressResultBytes", cfg.ExpressResultBytes < 0, cfg.ExpressResultBytes},
+		{"LogDeliveryAllowance", cfg.LogDeliveryAllowance < 0, cfg.LogDeliveryAllowance},
+	} {
+		if f.negative {
+			return invalid(op, "Config.%s %v is negative", f.name, f.value)
+		}
+	}
+	switch {
 	case cfg.ExpressMode != ExpressSync && cfg.ExpressMode != ExpressAsync:
 		return invalid(op, "Config.ExpressMode %d is neither ExpressSync nor ExpressAsync", int(cfg.ExpressMode))
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/time/rate"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 func TestRateLimits(t *testing.T) {
@@ -15,15 +17,15 @@ func TestRateLimits(t *testing.T) {
 		wantRate  rate.Limit
 		wantBurst int
 	}{
-		{"us-east-1", nil, apiDescribeExecution, 15, 300},
-		{"eu-central-1", nil, apiDescribeExecution, 10, 250},
-		{"eu-west-1", nil, apiStartExecution, 300, 1300},
-		{"ap-south-1", nil, apiStopExecution, 25, 500},
-		{"us-west-2", nil, apiDescribeStateMachine, 20, 200},
-		{"us-west-2", nil, apiListStateMachines, 5, 100},
-		{"eu-west-1", map[string]RateLimit{apiDescribeStateMachine: {PerSecond: 2, Burst: 3}}, apiDescribeStateMachine, 2, 3},
-		{"eu-west-1", map[string]RateLimit{apiStopExecution: {}}, apiStopExecution, rate.Inf, 1},
-		{"eu-west-1", map[string]RateLimit{apiStopExecution: {PerSecond: 5}}, apiDescribeExecution, 15, 300}, // others keep defaults
+		{"us-east-1", nil, sfnops.DescribeExecution, 15, 300},
+		{"eu-central-1", nil, sfnops.DescribeExecution, 10, 250},
+		{"eu-west-1", nil, sfnops.StartExecution, 300, 1300},
+		{"ap-south-1", nil, sfnops.StopExecution, 25, 500},
+		{"us-west-2", nil, sfnops.DescribeStateMachine, 20, 200},
+		{"us-west-2", nil, sfnops.ListStateMachines, 5, 100},
+		{"eu-west-1", map[string]RateLimit{sfnops.DescribeStateMachine: {PerSecond: 2, Burst: 3}}, sfnops.DescribeStateMachine, 2, 3},
+		{"eu-west-1", map[string]RateLimit{sfnops.StopExecution: {}}, sfnops.StopExecution, rate.Inf, 1},
+		{"eu-west-1", map[string]RateLimit{sfnops.StopExecution: {PerSecond: 5}}, sfnops.DescribeExecution, 15, 300}, // others keep defaults
 	}
 	for _, tt := range tests {
 		t.Run(tt.region+"/"+tt.api, func(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // MaxRunsPerPage is the largest RunFilter.Limit: the largest page ListExecutions returns.
@@ -91,9 +93,7 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	})
 	var page RunPage
 	for pages.HasMorePages() {
-		out, err := callAPI(ctx, p, apiListExecutions, jobID, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
-			return pages.NextPage(ctx)
-		})
+		out, err := callPage(ctx, p, sfnops.ListExecutions, jobID, pages)
 		if err != nil {
 			return RunPage{}, withListHint(err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // MapStatus maps a Step Functions execution status (case-insensitively) to a RunState:
@@ -114,9 +115,7 @@ func (v runView) status(params []Parameter) RunStatus {
 // describeRun describes a Standard run (or a Distributed Map child) with DescribeExecution, and a timed-out
 // run's history when DescribeExecution gives no error and cause.
 func (p *Provider) describeRun(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
-	d, err := callAPI(ctx, p, apiDescribeExecution, runID, func(ctx context.Context) (*sfn.DescribeExecutionOutput, error) {
-		return p.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(runID)})
-	})
+	d, err := p.describeExecution(ctx, runID, "")
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionDoesNotExist" && p.inGrace(runID, a) {
 			p.log.LogAttrs(ctx, slog.LevelDebug, "execution not visible yet, reporting it running", slog.String("run", runID))
@@ -156,7 +155,7 @@ func (p *Provider) inGrace(runID string, a sfnarn.ARN) bool {
 // timeoutDetail looks up the error and cause of a timed-out execution in its newest history events. It is
 // best effort: failures (such as a missing states:GetExecutionHistory permission) leave both empty.
 func (p *Provider) timeoutDetail(ctx context.Context, runID string) (errName, cause string) {
-	h, err := callAPI(ctx, p, apiGetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
+	h, err := callAPI(ctx, p, sfnops.GetExecutionHistory, runID, func(ctx context.Context) (*sfn.GetExecutionHistoryOutput, error) {
 		return p.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{
 			ExecutionArn: aws.String(runID), ReverseOrder: true, MaxResults: 10,
 		})

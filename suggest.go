@@ -11,6 +11,7 @@ import (
 
 	"github.com/polysync/stepfunctions/internal/asl"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // SuggestParameters reads the job's definition and returns the parameters it suggests: the top-level properties of
@@ -45,10 +46,9 @@ import (
 // error is ErrAccessDenied, saying so).
 func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Parameter, err error) {
 	const op = "SuggestParameters"
-	ctx = withOp(ctx, op)
-	ctx, span := p.startSpan(ctx, op, attrJob.String(job.ID))
+	ctx, span := p.beginOp(ctx, op, attrJob.String(job.ID))
 	defer span.end(&err, nil)
-	sm, err := p.jobARN(op, job)
+	sm, err := p.parseJobID(op, job.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 	}
 	params, problems, err := suggestParameters(aws.ToString(d.Definition))
 	if err != nil {
-		return nil, &Error{Op: op, API: apiDescribeStateMachine, Resource: job.ID, Kind: ErrInvalidInput, Err: err,
+		return nil, &Error{Op: op, API: sfnops.DescribeStateMachine, Resource: job.ID, Kind: ErrInvalidInput, Err: err,
 			Hint: "the definition Step Functions returned is not an Amazon States Language document"}
 	}
 	if len(problems) > 0 {
@@ -70,18 +70,6 @@ func (p *Provider) SuggestParameters(ctx context.Context, job Job) (params []Par
 			slog.String("job", job.ID), slog.Int("problems", len(problems)))
 	}
 	return params, nil
-}
-
-// jobARN parses job.ID for op: a state machine, version or alias ARN in the Provider's region.
-func (p *Provider) jobARN(op string, job Job) (sfnarn.ARN, error) {
-	sm, err := parseStateMachineARN(job.ID)
-	if err != nil {
-		return sfnarn.ARN{}, invalid(op, "job ID: %w", err)
-	}
-	if sm.Region != p.region {
-		return sfnarn.ARN{}, invalid(op, "job %s is in region %s but the provider's region is %s", job.ID, sm.Region, p.region)
-	}
-	return sm, nil
 }
 
 // definitionTarget returns the ARN whose definition SuggestParameters reads: sm itself, or for an alias the version
@@ -106,10 +94,7 @@ func (p *Provider) definitionTarget(ctx context.Context, sm sfnarn.ARN) (string,
 
 // describeDefinition describes the state machine or version with ARN arn, with its definition.
 func (p *Provider) describeDefinition(ctx context.Context, arn string) (*sfn.DescribeStateMachineOutput, error) {
-	d, err := callAPI(ctx, p, apiDescribeStateMachine, arn, func(ctx context.Context) (*sfn.DescribeStateMachineOutput, error) {
-		return p.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(arn),
-			IncludedData: types.IncludedDataAllData})
-	})
+	d, err := p.describeStateMachine(ctx, arn, types.IncludedDataAllData)
 	var e *Error
 	if errors.As(err, &e) && apiErrorCode(err) == "KmsAccessDeniedException" {
 		e.Hint = "the definition is encrypted with a customer managed KMS key: grant the caller kms:Decrypt on that key"
@@ -119,7 +104,7 @@ func (p *Provider) describeDefinition(ctx context.Context, arn string) (*sfn.Des
 
 // describeAlias describes the alias with ARN arn.
 func (p *Provider) describeAlias(ctx context.Context, arn string) (*sfn.DescribeStateMachineAliasOutput, error) {
-	return callAPI(ctx, p, apiDescribeStateMachineAlias, arn, func(ctx context.Context) (*sfn.DescribeStateMachineAliasOutput, error) {
+	return callAPI(ctx, p, sfnops.DescribeStateMachineAlias, arn, func(ctx context.Context) (*sfn.DescribeStateMachineAliasOutput, error) {
 		return p.client.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(arn)})
 	})
 }

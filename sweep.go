@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // RunRef names a run to look up, with the parameters its outputs are applied to.
@@ -203,7 +204,7 @@ func (p *Provider) sweep(ctx context.Context, views map[string]*runLookup, order
 // listCostRatio is how many DescribeExecution calls one ListExecutions page costs in quota time, at the
 // client-side rates in force.
 func (p *Provider) listCostRatio() float64 {
-	d, l := p.limiters[apiDescribeExecution].Limit(), p.limiters[apiListExecutions].Limit()
+	d, l := p.limiters[sfnops.DescribeExecution].Limit(), p.limiters[sfnops.ListExecutions].Limit()
 	if math.IsInf(float64(l), 1) || l <= 0 {
 		return 0 // unlimited listing: a page costs no quota time
 	}
@@ -260,9 +261,7 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	})
 	seen, found := 0, 0
 	for pager.HasMorePages() {
-		page, err := callAPI(ctx, p, apiListExecutions, machine, func(ctx context.Context) (*sfn.ListExecutionsOutput, error) {
-			return pager.NextPage(ctx)
-		})
+		page, err := callPage(ctx, p, sfnops.ListExecutions, machine, pager)
 		if err != nil {
 			if ctx.Err() == nil && !IsRetryable(err) {
 				// A permanent refusal: describe this machine's runs one by one from now on.

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // executionWorld is a fake account's executions for sweep tests: ListExecutions pages through the running
@@ -101,8 +103,8 @@ func (w *executionWorld) client(f *fakeClient) *fakeClient {
 // the cost model reads the rates.
 func quotaLimits() map[string]RateLimit {
 	m := unlimited()
-	m[apiDescribeExecution] = RateLimit{PerSecond: 15, Burst: 1 << 20}
-	m[apiListExecutions] = RateLimit{PerSecond: 5, Burst: 1 << 20}
+	m[sfnops.DescribeExecution] = RateLimit{PerSecond: 15, Burst: 1 << 20}
+	m[sfnops.ListExecutions] = RateLimit{PerSecond: 5, Burst: 1 << 20}
 	return m
 }
 

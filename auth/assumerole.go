@@ -60,29 +60,29 @@ func (s *assumeRoleSource) chained() bool {
 // Credentials implements Source.
 func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := validateRoleARN(s.roleARN); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if isNil(s.base) {
-		return nil, fmt.Errorf("auth: %s: base source is nil", s)
+		return nil, sourceErrorf(s.String(), "base source is nil")
 	}
 	if err := s.cfg.validate(s.chained()); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := validateExternalID(s.cfg.externalID); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := validateRegion(base.Region); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	baseCreds, err := s.base.Credentials(ctx, base)
 	if err != nil {
-		return nil, fmt.Errorf("auth: %s: base: %w", s, err)
+		return nil, sourceErrorf(s.String(), "base: %w", err)
 	}
 	if baseCreds == nil {
-		return nil, fmt.Errorf("auth: %s: base source returned no credentials provider", s)
+		return nil, sourceErrorf(s.String(), "base source returned no credentials provider")
 	}
 	// Sources of this package return a cache already; a foreign one might not,
 	// and its credentials are retrieved twice per refresh (see Retrieve).
@@ -129,14 +129,7 @@ func (s *assumeRoleSource) Format(f fmt.State, verb rune) { format(f, verb, s.St
 
 // LogValue implements slog.LogValuer without revealing secrets.
 func (s *assumeRoleSource) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("type", "assume-role"),
-		slog.String("role_arn", s.roleARN),
-		slog.Bool("external_id", s.cfg.externalID != ""),
-	}
-	if s.cfg.sessionName != "" {
-		attrs = append(attrs, slog.String("session_name", s.cfg.sessionName))
-	}
+	attrs := s.cfg.logAttrs("assume-role", s.roleARN, slog.Bool("external_id", s.cfg.externalID != ""))
 	switch b := s.base.(type) {
 	case nil:
 	case slog.LogValuer:
@@ -166,7 +159,7 @@ type assumeRoleProvider struct {
 // Retrieve implements aws.CredentialsProvider.
 func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
 	if _, err := p.base.Retrieve(ctx); err != nil {
-		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: base credentials: %w", p.src, err))
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "base credentials: %w", err))
 	}
 	creds, err := p.sdk.Retrieve(ctx)
 	if err != nil {

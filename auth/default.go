@@ -41,7 +41,7 @@ type defaultSource struct{}
 func (s defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
 	client, err := chainHTTPClient(ctx, base.HTTPClient)
 	if err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	opts := []func(*config.LoadOptions) error{config.WithHTTPClient(client)}
 	if base.Region != "" {
@@ -58,10 +58,10 @@ func (s defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.Cr
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("auth: %s: load shared config: %w", s, err)
+		return nil, sourceErrorf(s.String(), "load shared config: %w", err)
 	}
 	if cfg.Credentials == nil {
-		return nil, fmt.Errorf("auth: %s: the SDK resolved no credential provider", s)
+		return nil, sourceErrorf(s.String(), "the SDK resolved no credential provider")
 	}
 	return newCache(&defaultProvider{
 		refreshGuard: refreshGuard{src: s.String(), logger: base.Logger},
@@ -116,7 +116,7 @@ func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 		if inner := errors.Unwrap(err); inner != nil && strings.HasPrefix(err.Error(), sdkCacheError) {
 			err = inner
 		}
-		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: %w", p.src, err))
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
 	}
 	p.issued(creds)
 	return creds, nil

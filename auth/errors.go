@@ -30,6 +30,9 @@ const (
 	codeRegionDisabled        = "RegionDisabledException"
 )
 
+// regionDisabledHint is the remediation for RegionDisabledException.
+const regionDisabledHint = "Activate STS in this region (IAM console, Account settings) or use another region"
+
 // entraChecklist is the set-up that an Entra ID token must match.
 const entraChecklist = "check that (1) an IAM OIDC identity provider exists whose URL is exactly the token's issuer " +
 	"(for Microsoft Entra ID v2.0 tokens https://login.microsoftonline.com/<tenant-id>/v2.0); " +
@@ -45,33 +48,32 @@ const entraChecklist = "check that (1) an IAM OIDC identity provider exists whos
 func webIdentityError(src, roleARN string, err error, token string) error {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		return fmt.Errorf("auth: %s: %w", src, err)
+		return sourceErrorf(src, "%w", err)
 	}
 	claims := describeClaims(token, roleARN)
 	switch ae.ErrorCode() {
 	case codeInvalidIdentityToken:
-		return fmt.Errorf("auth: %s: %w: %w. STS could not validate the token: %s. %s",
-			src, ErrInvalidIdentityToken, err, entraChecklist, claims)
+		return sourceErrorf(src, "%w: %w. STS could not validate the token: %s. %s",
+			ErrInvalidIdentityToken, err, entraChecklist, claims)
 	case codeIDPRejectedClaim:
-		return fmt.Errorf("auth: %s: %w: %w. A claim of the token was rejected: %s. %s",
-			src, ErrInvalidIdentityToken, err, entraChecklist, claims)
+		return sourceErrorf(src, "%w: %w. A claim of the token was rejected: %s. %s",
+			ErrInvalidIdentityToken, err, entraChecklist, claims)
 	case codeExpiredToken:
-		return fmt.Errorf("auth: %s: %w: %w. The token has expired: its writer must rotate it "+
+		return sourceErrorf(src, "%w: %w. The token has expired: its writer must rotate it "+
 			"(Azure Workload Identity rewrites AZURE_FEDERATED_TOKEN_FILE before expiry) and this host's clock must be "+
 			"right (IAM tolerates 5 minutes of skew); otherwise %s. %s",
-			src, ErrInvalidIdentityToken, err, entraChecklist, claims)
+			ErrInvalidIdentityToken, err, entraChecklist, claims)
 	case codeIDPCommunicationError:
-		return fmt.Errorf("auth: %s: %w. STS could not reach the identity provider's OpenID configuration "+
-			"(<issuer>/.well-known/openid-configuration and its JWKS); this is usually transient and was retried. %s",
-			src, err, claims)
+		return sourceErrorf(src, "%w. STS could not reach the identity provider's OpenID configuration "+
+			"(<issuer>/.well-known/openid-configuration and its JWKS); this is usually transient and was retried. %s", err, claims)
 	case codeAccessDenied:
-		return fmt.Errorf("auth: %s: %w. The role's trust policy does not allow this token: it must allow "+
+		return sourceErrorf(src, "%w. The role's trust policy does not allow this token: it must allow "+
 			"sts:AssumeRoleWithWebIdentity for the IAM OIDC provider of the token's issuer, and its conditions "+
-			"on <issuer>:aud and <issuer>:sub must match the token. %s", src, err, claims)
+			"on <issuer>:aud and <issuer>:sub must match the token. %s", err, claims)
 	case codeRegionDisabled:
-		return fmt.Errorf("auth: %s: %w. Activate STS in this region (IAM console, Account settings) or use another region", src, err)
+		return sourceErrorf(src, "%w. "+regionDisabledHint, err)
 	}
-	return fmt.Errorf("auth: %s: %w", src, err)
+	return sourceErrorf(src, "%w", err)
 }
 
 // assumeRoleError wraps an error of AssumeRole with what the operator needs
@@ -79,7 +81,7 @@ func webIdentityError(src, roleARN string, err error, token string) error {
 func assumeRoleError(src, base string, err error, externalID bool) error {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		return fmt.Errorf("auth: %s: %w", src, err)
+		return sourceErrorf(src, "%w", err)
 	}
 	switch ae.ErrorCode() {
 	case codeAccessDenied:
@@ -87,12 +89,12 @@ func assumeRoleError(src, base string, err error, externalID bool) error {
 		if externalID {
 			ext = ", with an sts:ExternalId condition equal to the configured external ID"
 		}
-		return fmt.Errorf("auth: %s: %w. The base credentials (%s) need sts:AssumeRole on the role in their "+
-			"identity policy, and the role's trust policy must trust their principal%s", src, err, base, ext)
+		return sourceErrorf(src, "%w. The base credentials (%s) need sts:AssumeRole on the role in their "+
+			"identity policy, and the role's trust policy must trust their principal%s", err, base, ext)
 	case codeRegionDisabled:
-		return fmt.Errorf("auth: %s: %w. Activate STS in this region (IAM console, Account settings) or use another region", src, err)
+		return sourceErrorf(src, "%w. "+regionDisabledHint, err)
 	}
-	return fmt.Errorf("auth: %s: %w", src, err)
+	return sourceErrorf(src, "%w", err)
 }
 
 // tokenClaims are the public claims of an identity token that help set up

@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"time"
@@ -82,6 +83,16 @@ type roleConfig struct {
 	stsEndpoint string
 	policyARNs  []string
 	stsOptions  []func(*sts.Options)
+}
+
+// logAttrs are what a role source logs: its type, its role, own (the one
+// attribute of its type) and the session name when one is set.
+func (c *roleConfig) logAttrs(typ, roleARN string, own slog.Attr) []slog.Attr {
+	attrs := []slog.Attr{slog.String("type", typ), slog.String("role_arn", roleARN), own}
+	if c.sessionName != "" {
+		attrs = append(attrs, slog.String("session_name", c.sessionName))
+	}
+	return attrs
 }
 
 // WithSessionName sets the role session name that CloudTrail records and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -78,6 +79,14 @@ func format(s fmt.State, verb rune, describe string) {
 // the safe description.
 func goString(describe string) string {
 	return fmt.Sprintf("auth.Source(%q)", describe)
+}
+
+// sourceErrorf returns an error that names the source it comes from, the one
+// prefix every error of this package carries: "auth: <src>: <message>".
+// format and args are as for fmt.Errorf, so %w wraps; a % in src is
+// printed as is.
+func sourceErrorf(src, format string, args ...any) error {
+	return fmt.Errorf("auth: "+strings.ReplaceAll(src, "%", "%%")+": "+format, args...)
 }
 
 // maskKeyID shows the first and last four characters of an access key ID,

@@ -40,10 +40,10 @@ type staticKeys struct {
 // Credentials implements Source.
 func (s *staticSource) Credentials(ctx context.Context, _ aws.Config) (aws.CredentialsProvider, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := validateAccessKeys(s.accessKeyID, s.secretAccessKey, s.sessionToken); err != nil {
-		return nil, fmt.Errorf("auth: static credentials: %w", err)
+		return nil, sourceErrorf("static credentials", "%w", err)
 	}
 	// A pointer, so that fmt shows an address rather than the keys if the
 	// cache is printed before its first Retrieve.

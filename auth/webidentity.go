@@ -50,10 +50,10 @@ func WebIdentity(roleARN string, token TokenSource, opts ...WebIdentityOption) S
 func WebIdentityFromEnv(opts ...WebIdentityOption) (Source, error) {
 	roleARN := strings.TrimSpace(os.Getenv(EnvAWSRoleARN))
 	if roleARN == "" {
-		return nil, fmt.Errorf("auth: web identity from environment: %s is not set", EnvAWSRoleARN)
+		return nil, sourceErrorf("web identity from environment", "%s is not set", EnvAWSRoleARN)
 	}
 	if err := validateRoleARN(roleARN); err != nil {
-		return nil, fmt.Errorf("auth: web identity from environment: %s: %w", EnvAWSRoleARN, err)
+		return nil, sourceErrorf("web identity from environment", "%s: %w", EnvAWSRoleARN, err)
 	}
 	token, err := TokenFileFromEnv()
 	if err != nil {
@@ -98,13 +98,13 @@ func (s *webIdentitySource) validate() error {
 // Credentials implements Source.
 func (s *webIdentitySource) Credentials(ctx context.Context, base aws.Config) (aws.CredentialsProvider, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := s.validate(); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	if err := validateRegion(base.Region); err != nil {
-		return nil, fmt.Errorf("auth: %s: %w", s, err)
+		return nil, sourceErrorf(s.String(), "%w", err)
 	}
 	sessionName, duration := s.cfg.resolved(time.Now())
 	return newCache(&webIdentityProvider{
@@ -134,15 +134,7 @@ func (s *webIdentitySource) Format(f fmt.State, verb rune) { format(f, verb, s.S
 
 // LogValue implements slog.LogValuer without revealing the token.
 func (s *webIdentitySource) LogValue() slog.Value {
-	attrs := []slog.Attr{
-		slog.String("type", "web-identity"),
-		slog.String("role_arn", s.roleARN),
-		slog.String("token_source", describeToken(s.token)),
-	}
-	if s.cfg.sessionName != "" {
-		attrs = append(attrs, slog.String("session_name", s.cfg.sessionName))
-	}
-	return slog.GroupValue(attrs...)
+	return slog.GroupValue(s.cfg.logAttrs("web-identity", s.roleARN, slog.String("token_source", describeToken(s.token)))...)
 }
 
 // webIdentityProvider is the aws.CredentialsProvider behind WebIdentity.
@@ -173,11 +165,11 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 	token, err := p.token.Token(tctx)
 	cancel()
 	if err != nil {
-		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: get identity token: %w", p.src, err))
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "get identity token: %w", err))
 	}
 	token = strings.TrimSpace(token)
 	if token == "" {
-		return aws.Credentials{}, notRetryable(fmt.Errorf("auth: %s: token source returned an empty token", p.src))
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "token source returned an empty token"))
 	}
 	sdk := stscreds.NewWebIdentityRoleProvider(p.client, p.roleARN, fixedToken(token),
 		func(o *stscreds.WebIdentityRoleOptions) {

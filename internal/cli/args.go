@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	sfn "github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/internal/sfnarn"
@@ -12,27 +13,27 @@ import (
 
 // runARN parses a RUN-ARN argument: a Standard or Express execution ARN.
 func runARN(s string) (sfnarn.ARN, error) {
-	a, err := sfnarn.Parse(s)
-	if err != nil {
-		return sfnarn.ARN{}, usageError("RUN-ARN %v", err)
-	}
-	if a.Kind != sfnarn.Execution && a.Kind != sfnarn.Express {
-		return sfnarn.ARN{}, usageError("RUN-ARN %s names %s: want an execution ARN, "+
-			"arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>", s, a.Kind.Indefinite())
-	}
-	return a, nil
+	return argARN("RUN-ARN", s, sfnarn.ParseExecution,
+		"arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>")
 }
 
 // jobARN parses a JOB-ARN argument: a state machine ARN, or one of its
 // version or alias ARNs.
 func jobARN(s string) (sfnarn.ARN, error) {
-	a, err := sfnarn.Parse(s)
-	if err != nil {
-		return sfnarn.ARN{}, usageError("JOB-ARN %v", err)
-	}
-	if a.Kind != sfnarn.StateMachine && a.Kind != sfnarn.Version && a.Kind != sfnarn.Alias {
-		return sfnarn.ARN{}, usageError("JOB-ARN %s names %s: want a state machine ARN, "+
-			"arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]", s, a.Kind.Indefinite())
+	return argARN("JOB-ARN", s, sfnarn.ParseStateMachine, sfnarn.StateMachineForm)
+}
+
+// argARN parses s, the argument called arg, with parse (sfnarn.ParseExecution
+// or sfnarn.ParseStateMachine); a usage error names the argument and, for an
+// ARN of another kind, the form wanted.
+func argARN(arg, s string, parse func(string) (sfnarn.ARN, error), form string) (sfnarn.ARN, error) {
+	a, err := parse(s)
+	var kind *sfnarn.KindError
+	switch {
+	case errors.As(err, &kind):
+		return sfnarn.ARN{}, usageError("%s %s names %s: want %s, %s", arg, s, kind.Kind.Indefinite(), kind.Want, form)
+	case err != nil:
+		return sfnarn.ARN{}, usageError("%s %v", arg, err)
 	}
 	return a, nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/spf13/pflag"
 
 	sfn "github.com/polysync/stepfunctions"
@@ -118,15 +117,6 @@ func (a *app) newProvider(ctx context.Context, resourceARN string) (*sfn.Provide
 		return nil, err
 	}
 	return p, nil
-}
-
-// arnRegion returns the region an ARN names, or "" if s is not an ARN.
-func arnRegion(s string) string {
-	parsed, err := arn.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return parsed.Region
 }
 
 func parseEndpoint(s string) (*url.URL, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -134,15 +135,13 @@ func runDescribe(ctx context.Context, opts *describeOptions) error {
 // type ("-" when the definition does not tell) and "optional".
 func printSuggested(w io.Writer, params []sfn.Parameter) {
 	fmt.Fprintf(w, "Suggested parameters (%d):\n", len(params))
-	tw := newTable(w)
-	for _, prm := range params {
+	printList(w, "", "", params, func(prm sfn.Parameter) []string {
 		note := ""
 		if prm.Optional {
 			note = "optional"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", prm.Name, prm.Direction, orDash(string(prm.DataType)), note)
-	}
-	tw.Flush()
+		return []string{"  " + prm.Name, string(prm.Direction), orDash(string(prm.DataType)), note}
+	})
 }
 
 func printDescription(w io.Writer, d sfn.JobDescription) {
@@ -169,17 +168,13 @@ func printDescription(w io.Writer, d sfn.JobDescription) {
 	optionalRow(tw, "Description", d.Description)
 	tw.Flush()
 	fmt.Fprintf(w, "Versions (%d):\n", len(d.Versions))
-	tw = newTable(w)
-	for _, v := range d.Versions {
-		fmt.Fprintf(tw, "  %d\t%s\t%s\n", v.Version, v.CreatedAt.UTC().Format(time.RFC3339), v.ARN)
-	}
-	tw.Flush()
+	printList(w, "", "", d.Versions, func(v sfn.JobVersion) []string {
+		return []string{"  " + strconv.Itoa(v.Version), v.CreatedAt.UTC().Format(time.RFC3339), v.ARN}
+	})
 	fmt.Fprintf(w, "Aliases (%d):\n", len(d.Aliases))
-	tw = newTable(w)
-	for _, a := range d.Aliases {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", a.Name, a.CreatedAt.UTC().Format(time.RFC3339), a.ARN)
-	}
-	tw.Flush()
+	printList(w, "", "", d.Aliases, func(a sfn.JobAlias) []string {
+		return []string{"  " + a.Name, a.CreatedAt.UTC().Format(time.RFC3339), a.ARN}
+	})
 	if d.Definition != "" {
 		fmt.Fprintln(w, "Definition:")
 		var pretty bytes.Buffer

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -27,37 +28,21 @@ type policyStatement struct {
 	Condition map[string]any `json:"Condition,omitempty"`
 }
 
-// stateMachineRef is a parsed state machine ARN (base, version or alias).
-type stateMachineRef struct {
-	Partition, Region, Account, Name string
-}
-
 var tenantRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // parseStateMachineARN accepts a state machine, version or alias ARN and
 // returns the base state machine it belongs to. It accepts and refuses what
-// the provider does (package sfnarn).
-func parseStateMachineARN(s string) (stateMachineRef, error) {
-	a, err := sfnarn.Parse(s)
-	if err != nil {
-		return stateMachineRef{}, fmt.Errorf("state machine %w", err)
+// the provider does (sfnarn.ParseStateMachine).
+func parseStateMachineARN(s string) (sfnarn.ARN, error) {
+	a, err := sfnarn.ParseStateMachine(s)
+	var kind *sfnarn.KindError
+	switch {
+	case errors.As(err, &kind):
+		return sfnarn.ARN{}, fmt.Errorf("state machine ARN %q names %s: want %s", s, kind.Kind.Indefinite(), sfnarn.StateMachineForm)
+	case err != nil:
+		return sfnarn.ARN{}, fmt.Errorf("state machine %w", err)
 	}
-	if a.Kind != sfnarn.StateMachine && a.Kind != sfnarn.Version && a.Kind != sfnarn.Alias {
-		return stateMachineRef{}, fmt.Errorf("state machine ARN %q names %s: want arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]",
-			s, a.Kind.Indefinite())
-	}
-	return stateMachineRef{Partition: a.Partition, Region: a.Region, Account: a.Account, Name: a.StateMachine}, nil
-}
-
-// arn returns the ARN of kind for the state machine, with name (an execution
-// name, an alias, a Map Run label or "*") where kind has one.
-func (r stateMachineRef) arn(kind sfnarn.Kind, name string) string {
-	a := sfnarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Kind: kind,
-		StateMachine: r.Name, Name: name, Alias: name}
-	if kind == sfnarn.MapRun {
-		a.Name, a.Label = "", name
-	}
-	return a.String()
+	return a.Base(), nil
 }
 
 // permissionsPolicy returns the least-privilege identity policy that lets
@@ -79,16 +64,16 @@ func permissionsPolicy(stateMachineARNs []string) (policyDocument, error) {
 		if err != nil {
 			return policyDocument{}, err
 		}
-		base := ref.arn(sfnarn.StateMachine, "")
+		base := ref.String()
 		if seen[base] {
 			continue
 		}
 		seen[base] = true
-		machines = append(machines, base, ref.arn(sfnarn.Alias, "*"))
+		machines = append(machines, base, ref.Related(sfnarn.Alias, "*").String())
 		// An Express ARN ends in <name>:<id>; "*" matches across the colon.
-		executions = append(executions, ref.arn(sfnarn.Execution, "*"), strings.TrimSuffix(ref.arn(sfnarn.Express, "*"), ":"))
+		executions = append(executions, ref.Related(sfnarn.Execution, "*").String(), strings.TrimSuffix(ref.Related(sfnarn.Express, "*").String(), ":"))
 		// A Map Run ARN is mapRun:<name>/<label>:<id>; "*" matches the label, the colon and the ID.
-		mapRuns = append(mapRuns, strings.TrimSuffix(ref.arn(sfnarn.MapRun, "*"), ":"))
+		mapRuns = append(mapRuns, strings.TrimSuffix(ref.Related(sfnarn.MapRun, "*").String(), ":"))
 	}
 	sort.Strings(machines)
 	sort.Strings(executions)

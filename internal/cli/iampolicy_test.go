@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
@@ -89,5 +90,34 @@ func TestIAMPolicyLogGroup(t *testing.T) {
 	code, _, stderr = runCLI(t, nil, "iam-policy", "--state-machine", orders, "--log-group", orders)
 	if code != ExitUsage || !strings.Contains(stderr, "want a log group ARN") {
 		t.Errorf("iam-policy --log-group <state machine ARN>: exit %d, %s; want a usage error", code, stderr)
+	}
+}
+
+// TestPermissionsPolicyAcceptsWhatTheProviderAccepts checks that iam-policy
+// reads state machine ARNs as the provider does (sfnarn): a name with a dot,
+// such as orders.v2, is valid, and so are its versions and aliases.
+func TestPermissionsPolicyAcceptsWhatTheProviderAccepts(t *testing.T) {
+	const machine = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders.v2"
+	for _, in := range []string{machine, machine + ":3", machine + ":prod"} {
+		if _, err := sfnarn.ParseStateMachine(in); err != nil {
+			t.Fatalf("sfnarn.ParseStateMachine(%q) = %v, want no error", in, err)
+		}
+		doc, err := permissionsPolicy([]string{in})
+		if err != nil {
+			t.Errorf("permissionsPolicy(%q) = %v, want no error", in, err)
+			continue
+		}
+		got, _ := json.Marshal(doc)
+		for _, want := range []string{
+			`"` + machine + `"`,
+			`"` + machine + `:*"`,
+			`"arn:aws:states:eu-west-1:111122223333:execution:orders.v2:*"`,
+			`"arn:aws:states:eu-west-1:111122223333:express:orders.v2:*"`,
+			`"arn:aws:states:eu-west-1:111122223333:mapRun:orders.v2/*"`,
+		} {
+			if !strings.Contains(string(got), want) {
+				t.Errorf("permissionsPolicy(%q) = %s, want it to contain %s", in, got, want)
+			}
+		}
 	}
 }

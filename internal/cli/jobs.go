@@ -74,16 +74,9 @@ func runJobs(ctx context.Context, opts *jobsOptions) error {
 }
 
 func printJobs(w io.Writer, jobs []sfn.Job) {
-	if len(jobs) == 0 {
-		fmt.Fprintln(w, "No state machines found in this region.")
-		return
-	}
-	tw := newTable(w)
-	fmt.Fprintln(tw, "NAME\tTYPE\tLOGS\tARN\tROLE")
-	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", j.Name, j.Type, resultsInLogs(j), j.ID, orDash(j.RoleARN))
-	}
-	tw.Flush()
+	printList(w, "NAME\tTYPE\tLOGS\tARN\tROLE", "No state machines found in this region.", jobs, func(j sfn.Job) []string {
+		return []string{j.Name, string(j.Type), resultsInLogs(j), j.ID, orDash(j.RoleARN)}
+	})
 }
 
 // resultsInLogs is the LOGS column: whether an Express job's results can be

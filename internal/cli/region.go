@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // The region rule, which README.md and every command's --region help state:
@@ -28,7 +30,7 @@ const (
 func (a *app) resolveRegion(ctx context.Context, resourceARN string) (setting, error) {
 	flag := setting{a.conn.region, "--region"}
 	if resourceARN != "" {
-		fromARN := arnRegion(resourceARN)
+		fromARN := sfnarn.RegionOf(resourceARN)
 		if flag.value != "" && flag.value != fromARN {
 			return setting{}, usageError("--region %s differs from the region of %s, %s: a resource is called in the "+
 				"region its ARN names; drop --region", flag.value, resourceARN, fromARN)

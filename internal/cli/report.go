@@ -118,10 +118,8 @@ func printStatus(w io.Writer, consoleURL string, st sfn.RunStatus) {
 	}
 	if len(outs) > 0 {
 		fmt.Fprintln(w, "Output parameters:")
-		tw = newTable(w)
-		for _, p := range outs {
-			fmt.Fprintf(tw, "  %s\t(%s)\t= %s\n", p.Name, p.DataType, p.Value)
-		}
-		tw.Flush()
+		printList(w, "", "", outs, func(p sfn.Parameter) []string {
+			return []string{"  " + p.Name, "(" + string(p.DataType) + ")", "= " + p.Value}
+		})
 	}
 }

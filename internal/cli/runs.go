@@ -168,18 +168,11 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 }
 
 func printRuns(w io.Writer, runs []sfn.RunSummary) {
-	if len(runs) == 0 {
-		fmt.Fprintln(w, "No runs found.")
-		return
-	}
-	tw := newTable(w)
-	fmt.Fprintln(tw, "STATUS\tSTARTED\tDURATION\tNAME\tRUN-ARN")
-	for _, r := range runs {
+	printList(w, "STATUS\tSTARTED\tDURATION\tNAME\tRUN-ARN", "No runs found.", runs, func(r sfn.RunSummary) []string {
 		duration := "-"
 		if !r.StoppedAt.IsZero() {
 			duration = r.StoppedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Status, r.StartedAt.UTC().Format(time.RFC3339), duration, r.Name, r.RunID)
-	}
-	tw.Flush()
+		return []string{r.Status, r.StartedAt.UTC().Format(time.RFC3339), duration, r.Name, r.RunID}
+	})
 }

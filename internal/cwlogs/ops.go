@@ -68,6 +68,26 @@ func limit(v *int, maxLimit, def int) (int, error) {
 	return *v, nil
 }
 
+// pageRequest holds the paging members of the Describe*, GetLogEvents and
+// FilterLogEvents requests.
+type pageRequest struct {
+	NextToken string `json:"nextToken"`
+	Limit     *int   `json:"limit"`
+}
+
+// readPage checks r's page size against 1..maxLimit (absent: maxLimit) and
+// decodes its token with decode, called only when a token is given. It
+// returns the page size and the token's position (the zero P without one).
+func readPage[P any](r pageRequest, maxLimit int, decode func(string) (P, error)) (n int, pos P, err error) {
+	if n, err = limit(r.Limit, maxLimit, maxLimit); err != nil {
+		return 0, pos, err
+	}
+	if r.NextToken != "" {
+		pos, err = decode(r.NextToken)
+	}
+	return n, pos, err
+}
+
 // groupARN returns a group's ARN (without the ":*" suffix).
 func (s *Service) groupARN(name string) string {
 	o := s.opts
@@ -111,8 +131,7 @@ func (s *Service) serveDescribeLogGroups(body []byte) (any, error) {
 		LogGroupNamePrefix  string   `json:"logGroupNamePrefix"`
 		LogGroupNamePattern string   `json:"logGroupNamePattern"`
 		LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
-		NextToken           string   `json:"nextToken"`
-		Limit               *int     `json:"limit"`
+		pageRequest
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -120,11 +139,7 @@ func (s *Service) serveDescribeLogGroups(body []byte) (any, error) {
 	if in.LogGroupNamePrefix != "" && in.LogGroupNamePattern != "" {
 		return nil, invalidParam("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive: give one")
 	}
-	n, err := limit(in.Limit, maxDescribeLimit, maxDescribeLimit)
-	if err != nil {
-		return nil, err
-	}
-	after, err := decodeNameToken(in.NextToken)
+	n, after, err := readPage(in.pageRequest, maxDescribeLimit, decodeNameToken)
 	if err != nil {
 		return nil, err
 	}
@@ -184,8 +199,7 @@ func (s *Service) serveDescribeLogStreams(body []byte) (any, error) {
 		LogStreamNamePrefix string `json:"logStreamNamePrefix"`
 		OrderBy             string `json:"orderBy"`
 		Descending          bool   `json:"descending"`
-		NextToken           string `json:"nextToken"`
-		Limit               *int   `json:"limit"`
+		pageRequest
 	}
 	groupName, err := decodeNamingGroup(body, &in)
 	if err != nil {
@@ -200,11 +214,7 @@ func (s *Service) serveDescribeLogStreams(body []byte) (any, error) {
 	default:
 		return nil, invalidParam("orderBy %q is not LogStreamName or LastEventTime", in.OrderBy)
 	}
-	n, err := limit(in.Limit, maxDescribeLimit, maxDescribeLimit)
-	if err != nil {
-		return nil, err
-	}
-	offset, err := decodeOffsetToken(in.NextToken)
+	n, offset, err := readPage(in.pageRequest, maxDescribeLimit, decodeOffsetToken)
 	if err != nil {
 		return nil, err
 	}

@@ -57,9 +57,8 @@ func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 	var in struct {
 		groupRef
 		window
+		pageRequest
 		LogStreamName string `json:"logStreamName"`
-		NextToken     string `json:"nextToken"`
-		Limit         *int   `json:"limit"`
 		StartFromHead bool   `json:"startFromHead"`
 	}
 	groupName, err := decodeNamingGroup(body, &in)
@@ -72,15 +71,13 @@ func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	n, err := limit(in.Limit, maxEventsLimit, maxEventsLimit)
+	n, tok, err := readPage(in.pageRequest, maxEventsLimit, decodeStreamToken)
 	if err != nil {
 		return nil, err
 	}
-	forward, pos, hasToken := in.StartFromHead, position{}, in.NextToken != ""
+	forward, pos, hasToken := in.StartFromHead, tok.position, in.NextToken != ""
 	if hasToken {
-		if forward, pos, err = decodeStreamToken(in.NextToken); err != nil {
-			return nil, err
-		}
+		forward = tok.forward
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,8 +168,7 @@ func (s *Service) serveFilterLogEvents(body []byte) (any, error) {
 		LogStreamNames      []string `json:"logStreamNames"`
 		LogStreamNamePrefix string   `json:"logStreamNamePrefix"`
 		FilterPattern       string   `json:"filterPattern"`
-		NextToken           string   `json:"nextToken"`
-		Limit               *int     `json:"limit"`
+		pageRequest
 	}
 	groupName, err := decodeNamingGroup(body, &in)
 	if err != nil {
@@ -187,19 +183,13 @@ func (s *Service) serveFilterLogEvents(body []byte) (any, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	n, err := limit(in.Limit, maxEventsLimit, maxEventsLimit)
+	n, pos, err := readPage(in.pageRequest, maxEventsLimit, decodeFilterToken)
 	if err != nil {
 		return nil, err
 	}
 	match, err := parseFilterPattern(in.FilterPattern)
 	if err != nil {
 		return nil, err
-	}
-	var pos position
-	if in.NextToken != "" {
-		if pos, err = decodeFilterToken(in.NextToken); err != nil {
-			return nil, err
-		}
 	}
 	names := map[string]bool{}
 	for _, name := range in.LogStreamNames {
@@ -248,18 +238,25 @@ func encodeStreamToken(forward bool, p position) string {
 	return dir + strconv.FormatInt(p.ts, 10) + "/" + strconv.FormatInt(p.seq, 10)
 }
 
+// streamToken is what a GetLogEvents token holds: the direction of reading
+// and the position reached.
+type streamToken struct {
+	forward bool
+	position
+}
+
 // decodeStreamToken reads a token of encodeStreamToken.
-func decodeStreamToken(tok string) (forward bool, p position, err error) {
+func decodeStreamToken(tok string) (streamToken, error) {
 	parts := strings.Split(tok, "/")
 	if len(parts) != 3 || (parts[0] != "f" && parts[0] != "b") {
-		return false, p, invalidParam("The specified nextToken is invalid.")
+		return streamToken{}, invalidParam("The specified nextToken is invalid.")
 	}
 	ts, err1 := strconv.ParseInt(parts[1], 10, 64)
 	seq, err2 := strconv.ParseInt(parts[2], 10, 64)
 	if err1 != nil || err2 != nil {
-		return false, p, invalidParam("The specified nextToken is invalid.")
+		return streamToken{}, invalidParam("The specified nextToken is invalid.")
 	}
-	return parts[0] == "f", position{ts, seq}, nil
+	return streamToken{parts[0] == "f", position{ts, seq}}, nil
 }
 
 // encodeFilterToken returns an opaque FilterLogEvents token.

@@ -318,3 +318,75 @@ func (a ARN) Execution(name string) ARN {
 func (a ARN) MapRunChild() bool {
 	return (a.Kind == Execution || a.Kind == Express) && a.Label != ""
 }
+
+// Forms of the ARNs ParseStateMachine and ParseExecution read, for messages.
+const (
+	StateMachineForm = "arn:<partition>:states:<region>:<account>:stateMachine:<name>[:<version or alias>]"
+	ExecutionForm    = "arn:<partition>:states:<region>:<account>:execution:<stateMachine>:<name>, " +
+		"or :express:<stateMachine>:<name>:<id> for Express"
+)
+
+// KindError is the error of ParseStateMachine and ParseExecution for an ARN that parses but names another kind of
+// resource than the one wanted.
+type KindError struct {
+	ARN  string // the ARN given
+	Kind Kind   // what it names
+	Want string // what was wanted, with its article: "a state machine ARN", "an execution ARN"
+	Form string // the form of the ARN wanted
+}
+
+// Error implements error: `"<arn>" is not a state machine ARN (<form>): it names an execution`.
+func (e *KindError) Error() string {
+	return fmt.Sprintf("%q is not %s (%s): it names %s", e.ARN, e.Want, e.Form, e.Kind.Indefinite())
+}
+
+// ParseStateMachine is Parse for a reference to a state machine: the machine, one of its versions or one of its
+// aliases. An ARN of another kind is a *KindError.
+func ParseStateMachine(s string) (ARN, error) {
+	return parseKind(s, "a state machine ARN", StateMachineForm, StateMachine, Version, Alias)
+}
+
+// ParseExecution is Parse for a Standard or Express execution ARN, the children of a Distributed Map included. An
+// ARN of another kind is a *KindError.
+func ParseExecution(s string) (ARN, error) {
+	return parseKind(s, "an execution ARN", ExecutionForm, Execution, Express)
+}
+
+func parseKind(s, want, form string, kinds ...Kind) (ARN, error) {
+	a, err := Parse(s)
+	if err != nil {
+		return ARN{}, err
+	}
+	for _, k := range kinds {
+		if a.Kind == k {
+			return a, nil
+		}
+	}
+	return ARN{}, &KindError{ARN: s, Kind: a.Kind, Want: want, Form: form}
+}
+
+// Related returns the ARN of kind that belongs to a's state machine, with name where kind has one: an execution's
+// name, a version's alias, a map run's label. A name of "*" builds an IAM resource pattern.
+func (a ARN) Related(kind Kind, name string) ARN {
+	r := a.Base()
+	r.Kind = kind
+	switch kind {
+	case Execution, Express, Activity:
+		r.Name = name
+	case Alias:
+		r.Alias = name
+	case MapRun:
+		r.Label = name
+	}
+	return r
+}
+
+// RegionOf returns the region an ARN of any service names (its fourth part), or "" if s is not an ARN of the
+// form arn:<partition>:<service>:<region>:<account>:<resource>.
+func RegionOf(s string) string {
+	parts := strings.SplitN(s, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[3]
+}

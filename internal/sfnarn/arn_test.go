@@ -1,6 +1,7 @@
 package sfnarn
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -214,6 +215,60 @@ func TestKindString(t *testing.T) {
 		Execution: "an execution", Express: "an Express execution", MapRun: "a map run", Activity: "an activity"} {
 		if got := k.Indefinite(); got != want {
 			t.Errorf("Kind(%d).Indefinite() = %q, want %q", int(k), got, want)
+		}
+	}
+}
+
+func TestParseKinds(t *testing.T) {
+	const machine = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders.v2"
+	const execution = "arn:aws:states:eu-west-1:111122223333:execution:orders.v2:r1"
+	for _, tc := range []struct {
+		parse func(string) (ARN, error)
+		name  string
+		in    string
+		kind  Kind // 0: a *KindError
+	}{
+		{ParseStateMachine, "ParseStateMachine", machine, StateMachine},
+		{ParseStateMachine, "ParseStateMachine", machine + ":2", Version},
+		{ParseStateMachine, "ParseStateMachine", machine + ":prod", Alias},
+		{ParseStateMachine, "ParseStateMachine", execution, 0},
+		{ParseExecution, "ParseExecution", execution, Execution},
+		{ParseExecution, "ParseExecution", machine, 0},
+	} {
+		a, err := tc.parse(tc.in)
+		var ke *KindError
+		switch {
+		case tc.kind == 0 && !errors.As(err, &ke):
+			t.Errorf("%s(%q) = %v, want a *KindError", tc.name, tc.in, err)
+		case tc.kind != 0 && (err != nil || a.Kind != tc.kind):
+			t.Errorf("%s(%q) = %v, %v, want kind %v", tc.name, tc.in, a.Kind, err, tc.kind)
+		}
+	}
+}
+
+func TestRelatedAndRegionOf(t *testing.T) {
+	a, err := Parse("arn:aws:states:eu-west-1:111122223333:stateMachine:orders:prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind, want := range map[Kind]string{
+		StateMachine: "arn:aws:states:eu-west-1:111122223333:stateMachine:orders",
+		Alias:        "arn:aws:states:eu-west-1:111122223333:stateMachine:orders:*",
+		Execution:    "arn:aws:states:eu-west-1:111122223333:execution:orders:*",
+		MapRun:       "arn:aws:states:eu-west-1:111122223333:mapRun:orders/*:",
+	} {
+		if got := a.Related(kind, "*").String(); got != want {
+			t.Errorf("Related(%v, \"*\") = %s, want %s", kind, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"arn:aws:logs:us-east-1:111122223333:log-group:x": "us-east-1",
+		"arn:aws:states:eu-west-1:1:stateMachine:m":       "eu-west-1",
+		"arn:aws:states:eu-west-1":                        "",
+		"urn:aws:states:eu-west-1:1:stateMachine:m":       "",
+	} {
+		if got := RegionOf(in); got != want {
+			t.Errorf("RegionOf(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -125,6 +125,12 @@ func (q Quota) In(region string) Bucket {
 	}
 }
 
+// uniform is the Quota of an operation whose bucket is the same in every
+// region.
+func uniform(burst, refill float64) Quota {
+	return Quota{High: Bucket{burst, refill}, Other: Bucket{burst, refill}}
+}
+
 // Operation is one Step Functions API operation.
 type Operation struct {
 	// Name is the API name, such as "StartExecution".
@@ -158,19 +164,19 @@ const executions = ScopeExecution | ScopeExpressExecution
 // machine's versions and aliases (DescribeJob).
 var table = []Operation{
 	{Name: ListStateMachines, Scope: ScopeAll, Provider: true,
-		Quota: Quota{High: Bucket{100, 5}, Other: Bucket{100, 5}}},
+		Quota: uniform(100, 5)},
 	{Name: DescribeStateMachine, Scope: ScopeStateMachine, Provider: true,
-		Quota: Quota{High: Bucket{200, 20}, Other: Bucket{200, 20}}},
+		Quota: uniform(200, 20)},
 	{Name: StartExecution, Scope: ScopeStateMachine, Provider: true,
 		Quota:        Quota{High: Bucket{1300, 300}, Other: Bucket{800, 150}},
-		ExpressQuota: Quota{High: Bucket{6000, 6000}, Other: Bucket{6000, 6000}}},
+		ExpressQuota: uniform(6000, 6000)},
 	{Name: StartSyncExecution, Scope: ScopeStateMachine, Provider: true},
 	{Name: DescribeExecution, Scope: executions, Provider: true,
 		Quota: Quota{High: Bucket{300, 15}, Other: Bucket{250, 10}}},
 	{Name: ListExecutions, Scope: ScopeStateMachine, Provider: true,
 		Quota: Quota{High: Bucket{200, 5}, Other: Bucket{100, 2}}},
 	{Name: GetExecutionHistory, Scope: executions, Provider: true,
-		Quota: Quota{High: Bucket{400, 20}, Other: Bucket{400, 20}}},
+		Quota: uniform(400, 20)},
 	{Name: StopExecution, Scope: executions, Provider: true,
 		Quota: Quota{High: Bucket{1000, 200}, Other: Bucket{500, 25}}},
 	{Name: RedriveExecution, Scope: executions, Provider: true,
@@ -180,13 +186,13 @@ var table = []Operation{
 	// smallest documented, so that a provider cannot exceed the real one
 	// by much.
 	{Name: DescribeStateMachineAlias, Scope: ScopeStateMachine, Provider: true,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: ValidateStateMachineDefinition, Scope: ScopeAll, Provider: true,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: ListStateMachineVersions, Scope: ScopeStateMachine, Provider: true,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: ListStateMachineAliases, Scope: ScopeStateMachine, Provider: true,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	// Callbacks and activities. The activity actions may be granted on
 	// activity ARNs too; this module grants none of them, so they keep
 	// ScopeAll.
@@ -197,11 +203,11 @@ var table = []Operation{
 	{Name: SendTaskHeartbeat, Scope: ScopeAll,
 		Quota: Quota{High: Bucket{3000, 500}, Other: Bucket{1500, 300}}},
 	{Name: CreateActivity, Scope: ScopeAll,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: DescribeActivity, Scope: ScopeAll,
-		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+		Quota: uniform(200, 1)},
 	{Name: DeleteActivity, Scope: ScopeAll,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: ListActivities, Scope: ScopeAll,
 		Quota: Quota{High: Bucket{100, 10}, Other: Bucket{100, 5}}},
 	{Name: GetActivityTask, Scope: ScopeAll,
@@ -217,13 +223,13 @@ var table = []Operation{
 	// ListMapRuns is granted on the parent execution, DescribeMapRun and
 	// UpdateMapRun on the Map Run.
 	{Name: DescribeStateMachineForExecution, Scope: executions,
-		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+		Quota: uniform(200, 1)},
 	{Name: DescribeMapRun, Scope: ScopeMapRun, Provider: true,
-		Quota: Quota{High: Bucket{200, 1}, Other: Bucket{200, 1}}},
+		Quota: uniform(200, 1)},
 	{Name: ListMapRuns, Scope: executions, Provider: true,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 	{Name: UpdateMapRun, Scope: ScopeMapRun,
-		Quota: Quota{High: Bucket{100, 1}, Other: Bucket{100, 1}}},
+		Quota: uniform(100, 1)},
 }
 
 // All returns every operation of the table, in a new slice.
