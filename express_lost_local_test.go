@@ -3,6 +3,7 @@ package stepfunctions_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -168,9 +169,11 @@ func TestLocalExpressLostStartSpentKeyAsksTheLogsAgain(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fault.Operation, tt.fault.Call = "StartSyncExecution", 1
 			e, job, tasks := lostStartEnv(t, types.LogLevelAll, tt.fault)
-			p := e.lostStartProvider(stepfunctions.Config{})
-			short, cancel := context.WithTimeout(context.Background(), lostLogDelay/3)
+			// The caller gives up the moment the start's answer is lost, long before the logs can tell
+			// (lostLogDelay); a fixed short timeout could end before the request was even sent on a loaded machine.
+			short, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
+			p := e.lostStartProvider(stepfunctions.Config{Logger: slog.New(cancelOnLost{cancel})})
 			_, err := p.ExecutePipeline(short, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
 			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) {
 				t.Fatalf("ExecutePipeline(ctx ending before the logs can tell) error = %v; want ErrOutcomeUnknown", err)
@@ -185,6 +188,23 @@ func TestLocalExpressLostStartSpentKeyAsksTheLogsAgain(t *testing.T) {
 		})
 	}
 }
+
+// cancelOnLost is a slog.Handler that calls cancel when the Provider logs that it lost the answer of an Express
+// start.
+type cancelOnLost struct{ cancel context.CancelFunc }
+
+func (h cancelOnLost) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h cancelOnLost) Handle(_ context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "lost the answer of ") {
+		h.cancel()
+	}
+	return nil
+}
+
+func (h cancelOnLost) WithAttrs([]slog.Attr) slog.Handler { return h }
+
+func (h cancelOnLost) WithGroup(string) slog.Handler { return h }
 
 // With ExpressAsync, a StartExecution whose connection dropped after the run started is found in the logs and
 // returned (as it is when found: here it has ended by then), and its key is bound to it.
