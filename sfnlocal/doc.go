@@ -210,7 +210,12 @@
 // response ({"StatusCode", "StatusText", "Headers", "ResponseBody"}, checked
 // as other integrations' mocks are), or without a mock the function
 // registered for the resource with RegisterTask answers; with neither,
-// TestState answers a ValidationException saying a mock is needed. At TRACE,
+// TestState answers a ValidationException saying a mock is needed (an
+// execution fails the state with States.TaskFailed naming both ways to
+// provide one). Executions check an HTTP Task's arguments the same way
+// before the function registered for the resource answers; it gets the
+// arguments as written, not the request with the connection merged in. At
+// TRACE,
 // inspectionData adds request (protocol, method, url, headers, body) and,
 // when there is a result, response (protocol, statusCode, statusMessage,
 // headers, body). What the connection adds (its headers, query parameters

@@ -133,6 +133,14 @@ func (s *Server) invoke(ctx context.Context, resource string, input json.RawMess
 	if isLambdaInvoke(resource) {
 		return s.invokeLambda(ctx, input)
 	}
+	if isHTTPInvoke(resource) {
+		// The request is checked as TestState checks it; the function
+		// registered for the resource then answers for the endpoint, with
+		// the task's arguments as written.
+		if _, err := buildHTTPRequest(input, s.cfg.httpConns, s.cfg.region); err != nil {
+			return nil, err
+		}
+	}
 	fn := s.lookupTask(resource)
 	if fn == nil {
 		return nil, &TaskError{Name: "States.TaskFailed",

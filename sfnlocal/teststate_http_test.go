@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -204,4 +205,37 @@ func TestHTTPConnectionLogValueHidesSecrets(t *testing.T) {
 	}
 	assert.Contains(t, b.String(), "Authorization")
 	assert.Contains(t, b.String(), "api_key")
+}
+
+// TestHTTPTaskInExecution: an execution's HTTP Task has its arguments
+// checked as TestState checks them (a missing Method fails the state with
+// States.Runtime naming it), and the function registered for the resource
+// answers a valid one.
+func TestHTTPTaskInExecution(t *testing.T) {
+	srv, c := startServer(t)
+	var calls atomic.Int32
+	srv.RegisterTask("arn:aws:states:::http:invoke", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		calls.Add(1)
+		return json.RawMessage(`{"StatusCode":200,"StatusText":"OK","ResponseBody":{"ok":true}}`), nil
+	})
+	def := func(args string) string {
+		return `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
+			"Parameters":` + args + `,"OutputPath":"$.ResponseBody","End":true}}}`
+	}
+	const conn = `"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c/1"}`
+	good := createMachine(t, c, "http-good", def(`{"ApiEndpoint":"https://api.example.com/x","Method":"GET",`+conn+`}`),
+		types.StateMachineTypeExpress)
+	out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &good})
+	require.NoError(t, err)
+	assert.Equal(t, types.SyncExecutionStatusSucceeded, out.Status, aws.ToString(out.Cause))
+	assert.JSONEq(t, `{"ok":true}`, aws.ToString(out.Output))
+
+	bad := createMachine(t, c, "http-bad", def(`{"ApiEndpoint":"https://api.example.com/x",`+conn+`}`),
+		types.StateMachineTypeExpress)
+	out, err = c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &bad})
+	require.NoError(t, err)
+	assert.Equal(t, types.SyncExecutionStatusFailed, out.Status)
+	assert.Equal(t, "States.Runtime", aws.ToString(out.Error))
+	assert.Contains(t, aws.ToString(out.Cause), "Method is required")
+	assert.Equal(t, int32(1), calls.Load(), "the function answers the valid request only")
 }
