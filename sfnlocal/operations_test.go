@@ -9,6 +9,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/polysync/stepfunctions/internal/sfnops"
 )
 
 // TestEveryModelOperationAnswers calls every operation of the API model (the
@@ -52,5 +54,19 @@ func TestEveryModelOperationAnswers(t *testing.T) {
 	}
 	if len(called) < 37 {
 		t.Errorf("found %d operations on *sfn.Client (%v), want the model's 37 or more", len(called), called)
+	}
+}
+
+// TestOperationsTableIsComplete: the operations the server serves are
+// exactly those of the one operations table (internal/sfnops), so that its
+// IAM scopes and quotas cover each of them.
+func TestOperationsTableIsComplete(t *testing.T) {
+	var table []string
+	for _, op := range sfnops.All() {
+		table = append(table, op.Name)
+	}
+	slices.Sort(table)
+	if served := Operations(); !slices.Equal(served, table) {
+		t.Errorf("served operations %v, want the sfnops table's %v", served, table)
 	}
 }

@@ -52,6 +52,19 @@ const (
 	DescribeMapRun                   = "DescribeMapRun"
 	ListMapRuns                      = "ListMapRuns"
 	UpdateMapRun                     = "UpdateMapRun"
+	// The operations that manage state machines, their versions and
+	// aliases, and tags serve sfnlocal only.
+	CreateStateMachine         = "CreateStateMachine"
+	UpdateStateMachine         = "UpdateStateMachine"
+	DeleteStateMachine         = "DeleteStateMachine"
+	PublishStateMachineVersion = "PublishStateMachineVersion"
+	DeleteStateMachineVersion  = "DeleteStateMachineVersion"
+	CreateStateMachineAlias    = "CreateStateMachineAlias"
+	UpdateStateMachineAlias    = "UpdateStateMachineAlias"
+	DeleteStateMachineAlias    = "DeleteStateMachineAlias"
+	TagResource                = "TagResource"
+	UntagResource              = "UntagResource"
+	ListTagsForResource        = "ListTagsForResource"
 )
 
 // Scope is the set of resource types an operation's IAM action is granted
@@ -230,6 +243,21 @@ var table = []Operation{
 		Quota: uniform(100, 1)},
 	{Name: UpdateMapRun, Scope: ScopeMapRun,
 		Quota: uniform(100, 1)},
+	// UNCONFIRMED: no bucket of this module's sources for the operations
+	// below, so sfnlocal does not throttle them. Tags may be granted on
+	// state machines and activities; this module grants none of them, so
+	// they keep ScopeAll, as the activity actions do.
+	{Name: CreateStateMachine, Scope: ScopeStateMachine},
+	{Name: UpdateStateMachine, Scope: ScopeStateMachine},
+	{Name: DeleteStateMachine, Scope: ScopeStateMachine},
+	{Name: PublishStateMachineVersion, Scope: ScopeStateMachine},
+	{Name: DeleteStateMachineVersion, Scope: ScopeStateMachine},
+	{Name: CreateStateMachineAlias, Scope: ScopeStateMachine},
+	{Name: UpdateStateMachineAlias, Scope: ScopeStateMachine},
+	{Name: DeleteStateMachineAlias, Scope: ScopeStateMachine},
+	{Name: TagResource, Scope: ScopeAll},
+	{Name: UntagResource, Scope: ScopeAll},
+	{Name: ListTagsForResource, Scope: ScopeAll},
 }
 
 // All returns every operation of the table, in a new slice.
