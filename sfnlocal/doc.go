@@ -325,8 +325,10 @@
 //     Resource; AWS uses the LambdaFunction* family for a plain Lambda ARN.
 //   - TestState validates a mocked result (fieldValidationMode STRICT, the
 //     default, or PRESENT) only for the request-response integrations
-//     lambda:invoke, sqs:sendMessage, sns:publish, dynamodb:getItem and
-//     putItem, events:putEvents and states:startExecution, against shapes
+//     lambda:invoke, sqs:sendMessage, sns:publish, dynamodb:getItem,
+//     putItem, updateItem and deleteItem, events:putEvents,
+//     glue:startJobRun, athena:startQueryExecution, states:startExecution
+//     and http:invoke, against shapes
 //     written from their API models; AWS validates every integration, the
 //     AWS SDK ones included. A Wait state is not waited for, and the state
 //     machine in the context object is named TestStateMachine (both

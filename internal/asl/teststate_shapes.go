@@ -39,6 +39,12 @@ var consumedCapacity = &shape{kind: "object", fields: map[string]*shape{
 	"Table": anyObject, "LocalSecondaryIndexes": anyObject, "GlobalSecondaryIndexes": anyObject,
 }}
 
+// dynamoDBWrite is the response of DynamoDB's PutItem, UpdateItem and
+// DeleteItem.
+var dynamoDBWrite = &shape{kind: "object", fields: map[string]*shape{
+	"Attributes": anyObject, "ConsumedCapacity": consumedCapacity, "ItemCollectionMetrics": anyObject,
+}}
+
 // responseShapes are the response shapes, from the services' API models, of
 // the request-response integrations whose mocks TestState validates here.
 // The optimised Lambda integration's Payload may be any JSON value, as Step
@@ -58,8 +64,14 @@ var responseShapes = map[string]*shape{
 	"arn:aws:states:::dynamodb:getItem": {kind: "object", fields: map[string]*shape{
 		"Item": anyObject, "ConsumedCapacity": consumedCapacity,
 	}},
-	"arn:aws:states:::dynamodb:putItem": {kind: "object", fields: map[string]*shape{
-		"Attributes": anyObject, "ConsumedCapacity": consumedCapacity, "ItemCollectionMetrics": anyObject,
+	"arn:aws:states:::dynamodb:putItem":    dynamoDBWrite,
+	"arn:aws:states:::dynamodb:updateItem": dynamoDBWrite,
+	"arn:aws:states:::dynamodb:deleteItem": dynamoDBWrite,
+	"arn:aws:states:::glue:startJobRun": {kind: "object", fields: map[string]*shape{
+		"JobRunId": str,
+	}},
+	"arn:aws:states:::athena:startQueryExecution": {kind: "object", fields: map[string]*shape{
+		"QueryExecutionId": str,
 	}},
 	"arn:aws:states:::events:putEvents": {kind: "object", fields: map[string]*shape{
 		"FailedEntryCount": num,
