@@ -292,9 +292,9 @@
 //     results of the others, and records a MapRunRedriven event (where
 //     MapRunStarted was); DescribeMapRun answers its redriveCount and
 //     redriveDate, and ListExecutions by mapRunArn a redriven STANDARD
-//     child's redriveCount. A STANDARD child resumes from the state it
+//     child's redriveCount (and filters by redriveFilter). A STANDARD child resumes from the state it
 //     failed in and keeps its ARN; an EXPRESS child starts again with a new
-//     ARN. Until it runs again a child counts as pendingRedrive (not as
+//     ARN. Until it ends again a child counts as pendingRedrive (not as
 //     failed), in both executionCounts and itemCounts; failuresNotRedrivable
 //     is always 0 (UNCONFIRMED: how AWS moves the counts during a redrive).
 //     A Map Run that AWS would not redrive (it was still running its

@@ -318,15 +318,18 @@ func (s *Server) listMapRuns(_ context.Context, in *listMapRunsInput) (*listOutp
 }
 
 // mapRunChildren returns the list items of the Map Run's ended children
-// whose status is status (any when ""), in the order of their ARNs. The caller holds s.mu.
-func (s *Server) mapRunChildren(arn, status string) ([]executionListItem, error) {
+// whose status is status (any when "") and that a redrive ran again or not
+// (redrive REDRIVEN or NOT_REDRIVEN; either when ""), in the order of their
+// ARNs. The caller holds s.mu.
+func (s *Server) mapRunChildren(arn, status, redrive string) ([]executionListItem, error) {
 	mr, err := s.lookupMapRun(arn)
 	if err != nil {
 		return nil, err
 	}
 	var items []executionListItem
 	for _, c := range mr.children {
-		if c == nil || status != "" && c.status != status {
+		if c == nil || status != "" && c.status != status ||
+			redrive == "REDRIVEN" && c.redriveCount == 0 || redrive == "NOT_REDRIVEN" && c.redriveCount > 0 {
 			continue
 		}
 		item := executionListItem{executionHead: executionHead{ExecutionArn: c.arn, StateMachineArn: mr.smArn,

@@ -147,6 +147,11 @@ func TestRedriveDistributedMapRedrivesItsMapRun(t *testing.T) {
 	if redriven != 2 {
 		t.Errorf("child workflows redriven %d times in all, want 2 (the two that failed; the unstarted ones started)", redriven)
 	}
+	for filter, want := range map[types.ExecutionRedriveFilter]int{types.ExecutionRedriveFilterRedriven: 2, types.ExecutionRedriveFilterNotRedriven: 4} {
+		if l, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: &mapRun, RedriveFilter: filter}); err != nil || len(l.Executions) != want {
+			t.Errorf("ListExecutions(mapRunArn, %s) = %+v, %v; want %d child workflows", filter, l, err, want)
+		}
+	}
 
 	var seen []string
 	for _, e := range history(t, c, run) {
