@@ -72,3 +72,54 @@ func TestRedriveNestedFanOutTwice(t *testing.T) {
 		t.Errorf("output = %s, want %s", res.Output, want)
 	}
 }
+
+// TestRedriveAbortedParallelKeepsEndedBranches aborts a Parallel state once
+// one branch has ended and the other is running: the redrive must run only
+// the aborted branch.
+func TestRedriveAbortedParallelKeepsEndedBranches(t *testing.T) {
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"a","End":true}}},
+		{"StartAt":"B","States":{"B":{"Type":"Task","Resource":"b","End":true}}}]}}}`
+	var aCalls, bCalls atomic.Int32
+	aEnded, bStarted := make(chan struct{}), make(chan struct{})
+	inv := tasks(map[string]taskFunc{
+		"a": func(context.Context, json.RawMessage) (json.RawMessage, error) {
+			aCalls.Add(1)
+			return json.RawMessage(`"a"`), nil
+		},
+		"b": func(ctx context.Context, _ json.RawMessage) (json.RawMessage, error) {
+			if bCalls.Add(1) > 1 {
+				return json.RawMessage(`"b"`), nil
+			}
+			<-aEnded
+			close(bStarted)
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+	})
+	var ids atomic.Int64
+	var once sync.Once
+	emit := func(e Event) int64 {
+		if e.Type == "TaskStateExited" && e.Details["name"] == "A" {
+			once.Do(func() { close(aEnded) })
+		}
+		return ids.Add(1)
+	}
+	m := mustParse(t, def)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan Result)
+	go func() { done <- m.Run(ctx, nil, Options{Clock: newFakeClock(0), Invoke: inv, Emit: emit}) }()
+	<-bStarted
+	cancel()
+	res := <-done
+	if res.Status != StatusAborted || res.Resume == nil || res.Resume.State != "P" {
+		t.Fatalf("first run = %s, resume %+v; want ABORTED at P", res.Status, res.Resume)
+	}
+	res = m.Run(context.Background(), nil, Options{Clock: newFakeClock(0), Invoke: inv, Emit: emit, ResumeFrom: res.Resume})
+	if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), `["a","b"]`) {
+		t.Errorf("redrive = %s %s, want SUCCEEDED [\"a\",\"b\"]", res.Status, res.Output)
+	}
+	if a, b := aCalls.Load(), bCalls.Load(); a != 1 || b != 2 {
+		t.Errorf("task a ran %d times and b %d, want 1 and 2 (only the aborted branch again)", a, b)
+	}
+}
