@@ -120,7 +120,7 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	if serr == nil {
 		return Result{Status: StatusSucceeded, Output: marshal(out)}
 	}
-	if resume.State == "" {
+	if resume == nil { // ResumeFrom could not be read
 		return Result{Status: StatusFailed, Error: serr.Name, Cause: serr.Cause}
 	}
 	res.Resume = resume
@@ -151,7 +151,8 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 // machine ends. On error it also returns where a redrive would resume: the
 // state that failed, the input it received and, for a Parallel or Map
 // state, how its branches or iterations ended. A resume point that cannot
-// be read fails with an empty State.
+// be read fails with no checkpoint (a run of a branch or iteration then
+// starts it again from its start).
 func (th *thread) runMachine(ctx context.Context, m *StateMachine, input any, resume *Checkpoint) (out any, serr *stateError, failed *Checkpoint) {
 	name := m.startAt
 	if resume != nil {
@@ -159,12 +160,12 @@ func (th *thread) runMachine(ctx context.Context, m *StateMachine, input any, re
 		if len(resume.Input) > 0 {
 			v, err := parseJSON(resume.Input)
 			if err != nil {
-				return nil, runtimeError("cannot resume: the checkpoint input is not valid JSON: %v", err), &Checkpoint{}
+				return nil, runtimeError("cannot resume: the checkpoint input is not valid JSON: %v", err), nil
 			}
 			input = v
 		}
 		if _, ok := m.states[name]; !ok {
-			return nil, runtimeError("cannot resume: the state machine has no state %q", name), &Checkpoint{}
+			return nil, runtimeError("cannot resume: the state machine has no state %q", name), nil
 		}
 		th.resume = resume.runs
 	}
