@@ -291,8 +291,20 @@
 //     executions of their own: DescribeExecution and GetExecutionHistory
 //     answer ExecutionDoesNotExist for them, they keep no history, and they
 //     read the parent's variables. UpdateMapRun changes what DescribeMapRun
-//     answers, not the run in progress; a Map Run cannot be redriven (a
-//     redrive of the parent runs the Map state again, with a new Map Run).
+//     answers, not the run in progress. A redrive of the parent redrives
+//     its Map Run, as on AWS: the same Map Run runs again only the child
+//     workflows that failed, were aborted or never started, keeps the
+//     results of the others, and records a MapRunRedriven event (where
+//     MapRunStarted was); DescribeMapRun answers its redriveCount and
+//     redriveDate, and ListExecutions by mapRunArn a redriven STANDARD
+//     child's redriveCount (and filters by redriveFilter). A STANDARD child resumes from the state it
+//     failed in and keeps its ARN; an EXPRESS child starts again with a new
+//     ARN. Until it ends again a child counts as pendingRedrive (not as
+//     failed), in both executionCounts and itemCounts; failuresNotRedrivable
+//     is always 0 (UNCONFIRMED: how AWS moves the counts during a redrive).
+//     A Map Run that AWS would not redrive (it was still running its
+//     children when the parent stopped, or it has been redriven 1,000
+//     times) is redriven all the same.
 //   - JSONata and variables run, with the
 //     bounds described in package internal/asl: an expression that runs
 //     longer than 5 seconds fails its state with
@@ -319,8 +331,11 @@
 //     order there is UNCONFIRMED).
 //   - HeartbeatSeconds applies to callback and activity tasks only; a
 //     registered function runs in process and has no heartbeat.
-//   - A redrive re-runs a failed Parallel or Map state whole; AWS re-runs only
-//     the branches or iterations that failed.
+//   - A redrive of a failed Parallel or inline Map state runs again only
+//     the branches or iterations that failed, were aborted or never started,
+//     as AWS does, each from the state it failed in (UNCONFIRMED: AWS may
+//     start a branch or iteration again from its start); the iterations it
+//     keeps record no iteration events in the redrive (UNCONFIRMED).
 //   - Task states record the Task event family (TaskScheduled, ...) for every
 //     Resource; AWS uses the LambdaFunction* family for a plain Lambda ARN.
 //   - TestState validates a mocked result (fieldValidationMode STRICT, the

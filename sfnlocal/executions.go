@@ -480,11 +480,11 @@ func (in *listExecutionsInput) validate() error {
 // listExecutions answers ListExecutions. It runs under s.mu (see locked).
 func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listOutput[executionListItem], error) {
 	if in.MapRunArn != "" {
-		children, err := s.mapRunChildren(in.MapRunArn, in.StatusFilter)
+		children, err := s.mapRunChildren(in.MapRunArn, in.StatusFilter, in.RedriveFilter)
 		if err != nil {
 			return nil, err
 		}
-		scope := "ListExecutions:" + in.MapRunArn + ":" + in.StatusFilter
+		scope := "ListExecutions:" + in.MapRunArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
 		return listPage(s, "executions", scope, children, func(c executionListItem) string { return c.ExecutionArn }, false,
 			in.pageInput, func(c executionListItem) executionListItem { return c })
 	}

@@ -30,6 +30,8 @@ type mapRun struct {
 	status              string
 	cfg                 asl.MapRunConfig
 	children            []*mapChild // by index; nil until the child ends
+	redriveCount        int
+	redriveDate         time.Time
 }
 
 // mapChild is a child workflow of a Map Run that has ended.
@@ -37,8 +39,16 @@ type mapChild struct {
 	arn, name   string
 	items       int
 	start, stop time.Time
-	status      string
+	status      string // or statusPendingRedrive
+	// redriveCount and redriveDate tell how often and when last a redrive of
+	// the Map Run ran this Standard child workflow again.
+	redriveCount int
+	redriveDate  time.Time
 }
+
+// statusPendingRedrive is the status of a child workflow that a redrive of
+// its Map Run has yet to run again.
+const statusPendingRedrive = "PENDING_REDRIVE"
 
 // runMapRuns is the asl.MapRuns of one execution.
 type runMapRuns struct {
@@ -60,6 +70,29 @@ func (r runMapRuns) Start(cfg asl.MapRunConfig) asl.MapRun {
 	return &mapRunRecorder{s: s, run: mr, label: ex.machine.name + "/" + cfg.Label}
 }
 
+// Redrive records that a redrive of the execution redrives its Map Run
+// arn: the Map Run runs again, and its children that did not succeed wait to
+// be redriven (PENDING_REDRIVE) until they end again. It returns nil when
+// the execution has no such Map Run.
+func (r runMapRuns) Redrive(arn string) (asl.MapRun, int) {
+	s, ex := r.s, r.ex
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mr := s.mapRuns[arn]
+	if mr == nil || mr.execArn != ex.arn {
+		return nil, 0
+	}
+	mr.redriveCount++
+	mr.redriveDate = s.cfg.clock.Now()
+	mr.status, mr.stop = statusRunning, time.Time{}
+	for _, c := range mr.children {
+		if c != nil && c.status != asl.StatusSucceeded {
+			c.status = statusPendingRedrive
+		}
+	}
+	return &mapRunRecorder{s: s, run: mr, label: ex.machine.name + "/" + mr.cfg.Label}, mr.redriveCount
+}
+
 // mapRunRecorder is the asl.MapRun of a recorded Map Run.
 type mapRunRecorder struct {
 	s     *Server
@@ -74,14 +107,22 @@ func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status st
 	s := m.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if index < 0 || index >= len(m.run.children) {
+		return ""
+	}
+	if c := m.run.children[index]; c != nil && m.run.cfg.ExecutionType != typeExpress {
+		// A redriven Standard child workflow is the same execution,
+		// redriven; an Express one is started again, with a new ARN.
+		c.status, c.stop = status, s.cfg.clock.Now()
+		c.redriveCount, c.redriveDate = c.redriveCount+1, start
+		return c.arn
+	}
 	name := uuid.NewString()
 	arn := s.executionARN("execution", m.label, name)
 	if m.run.cfg.ExecutionType == typeExpress {
 		arn = s.expressARN(m.label, name)
 	}
-	if index >= 0 && index < len(m.run.children) {
-		m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
-	}
+	m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
 	return arn
 }
 
@@ -138,6 +179,8 @@ func (c *mapRunCounts) add(status string, n int) {
 		c.TimedOut += n
 	case asl.StatusAborted:
 		c.Aborted += n
+	case statusPendingRedrive:
+		c.PendingRedrive += n
 	default:
 		c.Running += n
 	}
@@ -155,6 +198,7 @@ type describeMapRunOutput struct {
 	ExecutionCounts            mapRunCounts `json:"executionCounts"`
 	ItemCounts                 mapRunCounts `json:"itemCounts"`
 	RedriveCount               int          `json:"redriveCount"`
+	RedriveDate                *epoch       `json:"redriveDate,omitempty"`
 }
 
 // describeMapRun answers DescribeMapRun. It runs under s.mu (see locked).
@@ -169,7 +213,10 @@ func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*de
 	}
 	out := &describeMapRunOutput{MapRunArn: mr.arn, ExecutionArn: mr.execArn, Status: mr.status, StartDate: ep(mr.start),
 		MaxConcurrency: mr.cfg.MaxConcurrency, ToleratedFailureCount: mr.cfg.ToleratedFailureCount,
-		ToleratedFailurePercentage: mr.cfg.ToleratedFailurePercentage}
+		ToleratedFailurePercentage: mr.cfg.ToleratedFailurePercentage, RedriveCount: mr.redriveCount}
+	if mr.redriveCount > 0 {
+		out.RedriveDate = ep(mr.redriveDate)
+	}
 	if mr.status != statusRunning {
 		out.StopDate = ep(mr.stop)
 	}
@@ -271,19 +318,27 @@ func (s *Server) listMapRuns(_ context.Context, in *listMapRunsInput) (*listOutp
 }
 
 // mapRunChildren returns the list items of the Map Run's ended children
-// whose status is status (any when ""), in the order of their ARNs. The caller holds s.mu.
-func (s *Server) mapRunChildren(arn, status string) ([]executionListItem, error) {
+// whose status is status (any when "") and that a redrive ran again or not
+// (redrive REDRIVEN or NOT_REDRIVEN; either when ""), in the order of their
+// ARNs. The caller holds s.mu.
+func (s *Server) mapRunChildren(arn, status, redrive string) ([]executionListItem, error) {
 	mr, err := s.lookupMapRun(arn)
 	if err != nil {
 		return nil, err
 	}
 	var items []executionListItem
 	for _, c := range mr.children {
-		if c == nil || status != "" && c.status != status {
+		if c == nil || status != "" && c.status != status ||
+			redrive == "REDRIVEN" && c.redriveCount == 0 || redrive == "NOT_REDRIVEN" && c.redriveCount > 0 {
 			continue
 		}
-		items = append(items, executionListItem{executionHead: executionHead{ExecutionArn: c.arn, StateMachineArn: mr.smArn,
-			Name: c.name, Status: c.status, StartDate: ep(c.start), StopDate: ep(c.stop)}, MapRunArn: mr.arn, ItemCount: c.items})
+		item := executionListItem{executionHead: executionHead{ExecutionArn: c.arn, StateMachineArn: mr.smArn,
+			Name: c.name, Status: c.status, StartDate: ep(c.start), StopDate: ep(c.stop)}, MapRunArn: mr.arn, ItemCount: c.items,
+			RedriveCount: c.redriveCount}
+		if c.redriveCount > 0 {
+			item.RedriveDate = ep(c.redriveDate)
+		}
+		items = append(items, item)
 	}
 	slices.SortFunc(items, func(a, b executionListItem) int { return strings.Compare(a.ExecutionArn, b.ExecutionArn) })
 	return items, nil

@@ -59,10 +59,15 @@ type Event struct {
 }
 
 // Checkpoint is where an execution stopped, so that a redrive can resume from
-// the state that failed with the input that state received.
+// the state that failed with the input that state received. When that state
+// is a Parallel or Map state, the checkpoint also holds how each of its
+// branches, iterations or child workflows ended, so that a redrive runs
+// again only those that did not succeed (see redrive.go); such a checkpoint
+// is only meaningful to the StateMachine that made it.
 type Checkpoint struct {
 	State string
 	Input json.RawMessage
+	runs  *fanoutRuns
 }
 
 // Status values of a Result.
@@ -98,8 +103,9 @@ type Options struct {
 	// TIMED_OUT with States.Timeout.
 	Timeout time.Duration
 	// ResumeFrom, when non-nil, starts at that state with that input instead
-	// of StartAt (redrive). A Parallel or Map state is re-run whole: unlike
-	// AWS, its branches or iterations that had succeeded run again.
+	// of StartAt (redrive). A Parallel or Map state there runs again only
+	// the branches, iterations or child workflows that did not succeed, and
+	// a Distributed Map redrives its Map Run (MapRuns.Redrive).
 	ResumeFrom *Checkpoint
 	// NoHistoryLimit lifts the MaxHistoryEvents limit, for executions that
 	// emit events without keeping a history (Express executions that log).
@@ -133,6 +139,12 @@ type MapRuns interface {
 	// Start records that a Distributed Map state started a Map Run and
 	// returns it.
 	Start(MapRunConfig) MapRun
+	// Redrive records that a redrive of the execution runs the unsuccessful
+	// child workflows of the Map Run arn again and returns it with the
+	// number of times it has been redriven, this time included. It returns
+	// nil when it no longer knows the Map Run; the state then starts a new
+	// one.
+	Redrive(arn string) (MapRun, int)
 }
 
 // MapRunConfig is how a Map Run was started.
@@ -159,7 +171,8 @@ type MapRun interface {
 	// (one, or a batch's), ended with status (StatusSucceeded, StatusFailed
 	// or StatusAborted), started at start, with its input and its output or
 	// error. It returns the child workflow's execution ARN, which a
-	// ResultWriter writes.
+	// ResultWriter writes. After a Redrive it is called again for the
+	// children that ran again only.
 	ChildEnded(index, items int, start time.Time, status string, input, output json.RawMessage, errName, cause string) (childARN string)
 	// Ended records that the Map Run ended with status.
 	Ended(status string)

@@ -222,25 +222,37 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 	if workers == 0 || workers > maxInlineConcurrency {
 		workers = maxInlineConcurrency
 	}
-	var run MapRun
-	details := map[string]any{}
-	if mr := th.ex.opts.MapRuns; mr != nil {
-		run = mr.Start(MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
-			Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
-			ToleratedFailurePercentage: tol.percent, WritesResults: d.writer.exports()})
-		details["mapRunArn"] = run.ARN()
-	}
-	th.emit("MapRunStarted", "mapRunStartedEventDetails", details)
+	prior := r.takeResume(len(inputs))
+	ends := runEnds(prior, len(inputs))
+	run := r.startMapRun(prior, MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
+		Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
+		ToleratedFailurePercentage: tol.percent, WritesResults: d.writer.exports()})
 	var failed atomic.Int64
 	results := make([]any, len(inputs))
 	var children []childRecord // what a ResultWriter writes
 	if d.writer != nil {
 		children = make([]childRecord, len(inputs))
 	}
+	express := ms.processor.executionType == "EXPRESS"
 	err = th.fanOut(ctx, len(inputs), workers, func(ctx context.Context, i int, ct *thread) *stateError {
+		if e := ends[i]; e.succeeded {
+			results[i] = e.output // a redrive keeps it
+			if children != nil && e.child != nil {
+				children[i] = *e.child
+			}
+			return nil
+		}
 		ct.quiet = true
 		start := th.ex.clock.Now()
-		out, err := ct.runMachineSafe(ctx, ms.processor, inputs[i])
+		resume := ends[i].resume
+		if express {
+			resume = nil // AWS starts an Express child workflow again
+		}
+		out, err, cp := ct.runMachineSafe(ctx, ms.processor, inputs[i], resume)
+		ends[i] = runEnd{resume: cp}
+		if err == nil {
+			ends[i] = runEnd{succeeded: true, output: out}
+		}
 		if run != nil || children != nil {
 			rec := childRecord{start: start, status: StatusSucceeded, input: marshal(inputs[i])}
 			switch {
@@ -257,6 +269,9 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 			if children != nil {
 				rec.stop = th.ex.clock.Now()
 				children[i] = rec
+				if err == nil {
+					ends[i].child = &rec
+				}
 			}
 		}
 		switch {
@@ -302,9 +317,36 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
 	switch {
 	case err != nil:
+		th.failedRuns = &fanoutRuns{runs: ends}
+		if run != nil {
+			th.failedRuns.mapRunARN = run.ARN()
+		}
 		return nil, err
 	case d.writer != nil:
 		return written, nil
 	}
 	return results, nil
+}
+
+// startMapRun records the Map Run of a Distributed Map state and records
+// its start in the history: MapRunStarted, or MapRunRedriven when a redrive
+// resumes in the state (prior is how its child workflows ended) and the
+// Map Run it started before is still known. It returns nil when the
+// execution records no Map Runs.
+func (r *stateRun) startMapRun(prior *fanoutRuns, cfg MapRunConfig) MapRun {
+	th := r.th
+	mr := th.ex.opts.MapRuns
+	if mr == nil {
+		th.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{})
+		return nil
+	}
+	if prior != nil && prior.mapRunARN != "" {
+		if run, count := mr.Redrive(prior.mapRunARN); run != nil {
+			th.emit("MapRunRedriven", "mapRunRedrivenEventDetails", map[string]any{"mapRunArn": run.ARN(), "redriveCount": count})
+			return run
+		}
+	}
+	run := mr.Start(cfg)
+	th.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": run.ARN()})
+	return run
 }

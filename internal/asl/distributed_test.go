@@ -16,6 +16,8 @@ type recordedMapRuns struct {
 	mu     sync.Mutex
 	starts []MapRunConfig
 	ended  []string // child statuses by index, then "run:"+the run's status
+	// redrives counts the calls of Redrive.
+	redrives int
 }
 
 func (r *recordedMapRuns) Start(cfg MapRunConfig) MapRun {
@@ -24,6 +26,14 @@ func (r *recordedMapRuns) Start(cfg MapRunConfig) MapRun {
 	r.starts = append(r.starts, cfg)
 	r.ended = make([]string, cfg.Children)
 	return recordedRun{r}
+}
+
+// Redrive counts the redrives; the run keeps its children's statuses.
+func (r *recordedMapRuns) Redrive(string) (MapRun, int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.redrives++
+	return recordedRun{r}, r.redrives
 }
 
 type recordedRun struct{ r *recordedMapRuns }

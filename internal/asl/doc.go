@@ -203,8 +203,15 @@
 //     States.Runtime (an assumption) as the error.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit); MaxConcurrency 0 means 40.
-//   - A redrive (Options.ResumeFrom) re-runs a failed Parallel or Map state
-//     whole; AWS re-runs only the branches or iterations that failed.
+//   - A redrive (Options.ResumeFrom) of a failed Parallel or Map state runs
+//     again only the branches, iterations or child workflows that failed,
+//     were aborted or never started, and keeps the outputs of the others,
+//     as AWS does; a Distributed Map redrives the same Map Run
+//     (MapRuns.Redrive, a MapRunRedriven event). A branch, an iteration and
+//     a STANDARD child resume from the state they failed in, an EXPRESS
+//     child from its start (UNCONFIRMED for branches and iterations: AWS
+//     may start them again from their start); the iterations that are not
+//     run again record no iteration events (UNCONFIRMED). See redrive.go.
 //   - Task functions run in-process, so there are no heartbeats: HeartbeatSeconds
 //     is accepted and reported in TaskScheduled but never fires.
 //   - History events use the Task event family (TaskScheduled, TaskStarted,

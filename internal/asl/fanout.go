@@ -29,13 +29,23 @@ func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError
 		return nil, inputLimit(r.st)
 	}
 	results := make([]any, len(branches))
+	ends := runEnds(r.takeResume(len(branches)), len(branches))
 	err := th.fanOut(ctx, len(branches), len(branches), func(ctx context.Context, i int, bt *thread) *stateError {
-		out, err := bt.runMachineSafe(ctx, branches[i], input)
-		results[i] = out
-		return err
+		if ends[i].succeeded {
+			results[i] = ends[i].output // a redrive keeps it
+			return nil
+		}
+		out, err, cp := bt.runMachineSafe(ctx, branches[i], input, ends[i].resume)
+		if err != nil {
+			ends[i] = runEnd{resume: cp}
+			return err
+		}
+		results[i], ends[i] = out, runEnd{succeeded: true, output: out}
+		return nil
 	})
 	th.joinFanOut(err, "ParallelStateSucceeded", "ParallelStateFailed")
 	if err != nil {
+		th.failedRuns = &fanoutRuns{runs: ends}
 		return nil, err
 	}
 	return results, nil
@@ -221,7 +231,12 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 		return r.runDistributed(ctx, eff, selected, requested)
 	}
 	results := make([]any, len(items))
+	ends := runEnds(r.takeResume(len(items)), len(items))
 	err = th.fanOut(ctx, len(items), workers, func(ctx context.Context, i int, it *thread) *stateError {
+		if ends[i].succeeded {
+			results[i] = ends[i].output // a redrive keeps it
+			return nil
+		}
 		if it.history() {
 			it.emit("MapIterationStarted", "mapIterationStartedEventDetails", map[string]any{"name": st.name, "index": i})
 		}
@@ -238,8 +253,9 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 			}
 			item = v
 		}
-		out, err := it.runMachineSafe(ctx, ms.processor, item)
+		out, err, cp := it.runMachineSafe(ctx, ms.processor, item, ends[i].resume)
 		if err != nil {
+			ends[i] = runEnd{resume: cp}
 			if it.history() {
 				typ, key := "MapIterationFailed", "mapIterationFailedEventDetails"
 				if err.abort {
@@ -249,7 +265,7 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 			}
 			return err
 		}
-		results[i] = out
+		results[i], ends[i] = out, runEnd{succeeded: true, output: out}
 		if it.history() {
 			it.emit("MapIterationSucceeded", "mapIterationSucceededEventDetails", map[string]any{"name": st.name, "index": i})
 		}
@@ -257,6 +273,7 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 	})
 	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
 	if err != nil {
+		th.failedRuns = &fanoutRuns{runs: ends}
 		return nil, err
 	}
 	return results, nil

@@ -47,6 +47,12 @@ type thread struct {
 	// quiet is set on the child workflows of a Distributed Map, whose
 	// events are not the parent's history.
 	quiet bool
+	// resume, while a redrive runs the state it resumes in, is how that
+	// Parallel or Map state's runs ended before (see redrive.go).
+	resume *fanoutRuns
+	// failedRuns, after a Parallel or Map state's runs failed, is how each
+	// ended, for the checkpoint of the thread.
+	failedRuns *fanoutRuns
 }
 
 // Run runs the state machine on input and reports how it ended. It never
@@ -75,21 +81,6 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	if ex.budget.limit <= 0 {
 		ex.budget.limit = DefaultMemoryBudget
 	}
-	start, startInput := m.startAt, in
-	if rf := opts.ResumeFrom; rf != nil {
-		if _, ok := m.states[rf.State]; !ok {
-			return Result{Status: StatusFailed, Error: ErrRuntime, Cause: fmt.Sprintf("cannot resume: the state machine has no state %q", rf.State)}
-		}
-		start = rf.State
-		if len(rf.Input) > 0 {
-			v, err := parseJSON(rf.Input)
-			if err != nil {
-				return Result{Status: StatusFailed, Error: ErrRuntime, Cause: fmt.Sprintf("cannot resume: the checkpoint input is not valid JSON: %v", err)}
-			}
-			startInput = v
-		}
-	}
-
 	timeout := opts.Timeout
 	if m.timeoutSeconds > 0 {
 		if d := time.Duration(m.timeoutSeconds) * time.Second; timeout <= 0 || d < timeout {
@@ -125,11 +116,14 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 
 	th := &thread{ex: ex, prev: opts.PreviousEventID, vars: &varScope{}}
 	ex.lastID = opts.PreviousEventID
-	out, serr, failed, failedInput := th.runMachine(ctx, m, start, startInput)
+	out, serr, resume := th.runMachine(ctx, m, in, opts.ResumeFrom)
 	if serr == nil {
 		return Result{Status: StatusSucceeded, Output: marshal(out)}
 	}
-	res.Resume = &Checkpoint{State: failed, Input: marshal(failedInput)}
+	if resume == nil { // ResumeFrom could not be read
+		return Result{Status: StatusFailed, Error: serr.Name, Cause: serr.Cause}
+	}
+	res.Resume = resume
 	switch {
 	case serr.abort && errors.Is(context.Cause(ctx), errHistoryFull):
 		res.Status, res.Error = StatusFailed, ErrRuntime
@@ -152,40 +146,65 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 	return res
 }
 
-// runMachine runs states from start until the machine ends. On error it also
-// returns the state that failed and the input it received.
-func (th *thread) runMachine(ctx context.Context, m *StateMachine, start string, input any) (out any, serr *stateError, failed string, failedInput any) {
-	name := start
+// runMachine runs states from the machine's StartAt on input, or, when
+// resume is non-nil, from resume's state on its input (a redrive), until the
+// machine ends. On error it also returns where a redrive would resume: the
+// state that failed, the input it received and, for a Parallel or Map
+// state, how its branches or iterations ended. A resume point that cannot
+// be read fails with no checkpoint (a run of a branch or iteration then
+// starts it again from its start).
+func (th *thread) runMachine(ctx context.Context, m *StateMachine, input any, resume *Checkpoint) (out any, serr *stateError, failed *Checkpoint) {
+	name := m.startAt
+	if resume != nil {
+		name = resume.State
+		if len(resume.Input) > 0 {
+			v, err := parseJSON(resume.Input)
+			if err != nil {
+				return nil, runtimeError("cannot resume: the checkpoint input is not valid JSON: %v", err), nil
+			}
+			input = v
+		}
+		if _, ok := m.states[name]; !ok {
+			return nil, runtimeError("cannot resume: the state machine has no state %q", name), nil
+		}
+		th.resume = resume.runs
+	}
 	for {
 		st := m.states[name]
 		if ctx.Err() != nil {
-			return nil, errAborted, name, input
+			th.resume = nil
+			if resume != nil {
+				return nil, errAborted, resume // nothing ran: resume there again
+			}
+			return nil, errAborted, &Checkpoint{State: name, Input: marshal(input)}
 		}
+		th.failedRuns = nil
 		next, output, size, err := th.runState(ctx, st, input)
+		th.resume = nil
 		if err != nil {
 			th.drop()
-			return nil, err, name, input
+			return nil, err, th.checkpoint(name, input)
 		}
 		if size >= 0 && !th.hold(size) {
 			th.drop()
-			return nil, errAborted, name, input
+			return nil, errAborted, th.checkpoint(name, input)
 		}
 		if next == "" {
-			return output, nil, "", nil
+			return output, nil, nil
 		}
-		name, input = next, output
+		name, input, resume = next, output, nil
 	}
 }
 
 // runMachineSafe is runMachine for goroutines: a panic becomes States.Runtime.
-func (th *thread) runMachineSafe(ctx context.Context, m *StateMachine, input any) (out any, serr *stateError) {
+func (th *thread) runMachineSafe(ctx context.Context, m *StateMachine, input any, resume *Checkpoint) (out any, serr *stateError, failed *Checkpoint) {
 	defer func() {
 		if r := recover(); r != nil {
 			serr = runtimeError("internal error in the state machine interpreter: %v\n%s", r, debug.Stack())
+			failed = nil
 		}
 	}()
-	out, serr, _, _ = th.runMachine(ctx, m, m.startAt, input)
-	return out, serr
+	return th.runMachine(ctx, m, input, resume)
 }
 
 // stateRun is the per-entry context of one state.

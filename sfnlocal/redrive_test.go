@@ -1,0 +1,259 @@
+package sfnlocal
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+)
+
+// callLog records the inputs a registered task was called with.
+type callLog struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (l *callLog) add(in json.RawMessage) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.calls = append(l.calls, string(in))
+}
+
+// take returns the calls so far, sorted, and forgets them.
+func (l *callLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := slices.Sorted(slices.Values(l.calls))
+	l.calls = nil
+	return out
+}
+
+// registerTens registers a task that answers ten times its number input and,
+// until healthy is set, fails with Item.Odd for odd numbers.
+func registerTens(srv *Server, resource string, healthy *atomic.Bool, log *callLog) {
+	srv.RegisterTask(resource, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		var n int
+		if err := json.Unmarshal(in, &n); err != nil {
+			return nil, err
+		}
+		if n%2 == 1 && !healthy.Load() {
+			return nil, &TaskError{Name: "Item.Odd", Cause: fmt.Sprintf("item %d is odd", n)}
+		}
+		return json.RawMessage(fmt.Sprint(n * 10)), nil
+	})
+}
+
+// startFailed starts an execution of machine on input and waits until it has
+// failed with wantError.
+func startFailed(t *testing.T, c *sfn.Client, machine, input, wantError string) string {
+	t.Helper()
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &machine, Input: &input})
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	run := aws.ToString(out.ExecutionArn)
+	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != wantError {
+		t.Fatalf("first run = %s %q (%q), want FAILED %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), wantError)
+	}
+	return run
+}
+
+// redrive redrives run and waits until it has ended.
+func redrive(t *testing.T, c *sfn.Client, run string) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	if _, err := c.RedriveExecution(context.Background(), &sfn.RedriveExecutionInput{ExecutionArn: &run}); err != nil {
+		t.Fatalf("RedriveExecution: %v", err)
+	}
+	return waitDone(t, c, run)
+}
+
+// TestRedriveDistributedMapRedrivesItsMapRun fails a Distributed Map whose
+// Map Run tolerates one failure and runs one child at a time: items 0 and 2
+// succeed, 1 and 3 fail (the second failure fails the Map Run), 4 and 5 never
+// start. The redrive must redrive the same Map Run and run the children of
+// items 1, 3, 4 and 5 only, keeping the results of 0 and 2.
+func TestRedriveDistributedMapRedrivesItsMapRun(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t)
+	var healthy atomic.Bool
+	var log callLog
+	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","Label":"items","MaxConcurrency":1,"ToleratedFailureCount":1,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":"arn:aws:states:::demo:tens","End":true}}},"End":true}}}`
+	machine := createMachine(t, c, "dm-redrive", def, types.StateMachineTypeStandard)
+	run := startFailed(t, c, machine, `{"xs":[0,1,2,3,4,5]}`, "States.ExceedToleratedFailureThreshold")
+	if got, want := log.take(), []string{"0", "1", "2", "3"}; !slices.Equal(got, want) {
+		t.Fatalf("first run called the task with %v, want %v", got, want)
+	}
+	runs, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns after the first run = %+v, %v; want one Map Run", runs, err)
+	}
+	mapRun := aws.ToString(runs.MapRuns[0].MapRunArn)
+	if d, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRun}); err != nil ||
+		d.Status != types.MapRunStatusFailed || d.RedriveCount == nil || *d.RedriveCount != 0 || d.RedriveDate != nil ||
+		d.ExecutionCounts.Succeeded != 2 || d.ExecutionCounts.Failed != 2 {
+		t.Fatalf("DescribeMapRun after the first run = %+v, %v; want FAILED, not redriven, 2 succeeded and 2 failed", d, err)
+	}
+
+	healthy.Store(true)
+	d := redrive(t, c, run)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[0,10,20,30,40,50]` {
+		t.Errorf("after the redrive = %s %s, want SUCCEEDED [0,10,20,30,40,50]", d.Status, aws.ToString(d.Output))
+	}
+	if got, want := log.take(), []string{"1", "3", "4", "5"}; !slices.Equal(got, want) {
+		t.Errorf("the redrive called the task with %v, want %v (the failed and unstarted items only)", got, want)
+	}
+
+	runs, err = c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run})
+	if err != nil || len(runs.MapRuns) != 1 || aws.ToString(runs.MapRuns[0].MapRunArn) != mapRun {
+		t.Fatalf("ListMapRuns after the redrive = %+v, %v; want the same single Map Run %s", runs, err, mapRun)
+	}
+	mr, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &mapRun})
+	if err != nil {
+		t.Fatalf("DescribeMapRun: %v", err)
+	}
+	ec := mr.ExecutionCounts
+	if mr.Status != types.MapRunStatusSucceeded || aws.ToInt32(mr.RedriveCount) != 1 || mr.RedriveDate == nil ||
+		mr.RedriveDate.Before(*mr.StartDate) || ec.Total != 6 || ec.Succeeded != 6 || ec.Failed != 0 || ec.Aborted != 0 ||
+		aws.ToInt64(ec.PendingRedrive) != 0 || mr.ItemCounts.Succeeded != 6 {
+		t.Errorf("DescribeMapRun after the redrive = status %s, redriveCount %d, redriveDate %v (start %v), executions %+v, items %+v; "+
+			"want SUCCEEDED, redriven once after its start, all 6 succeeded", mr.Status, aws.ToInt32(mr.RedriveCount), mr.RedriveDate,
+			mr.StartDate, ec, mr.ItemCounts)
+	}
+
+	children, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: &mapRun})
+	if err != nil || len(children.Executions) != 6 {
+		t.Fatalf("ListExecutions(mapRunArn) = %+v, %v; want 6 child workflows", children, err)
+	}
+	redriven := 0
+	for _, e := range children.Executions {
+		if e.Status != types.ExecutionStatusSucceeded {
+			t.Errorf("child %s is %s, want SUCCEEDED", aws.ToString(e.ExecutionArn), e.Status)
+		}
+		redriven += int(aws.ToInt32(e.RedriveCount))
+	}
+	if redriven != 2 {
+		t.Errorf("child workflows redriven %d times in all, want 2 (the two that failed; the unstarted ones started)", redriven)
+	}
+	for filter, want := range map[types.ExecutionRedriveFilter]int{types.ExecutionRedriveFilterRedriven: 2, types.ExecutionRedriveFilterNotRedriven: 4} {
+		if l, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{MapRunArn: &mapRun, RedriveFilter: filter}); err != nil || len(l.Executions) != want {
+			t.Errorf("ListExecutions(mapRunArn, %s) = %+v, %v; want %d child workflows", filter, l, err, want)
+		}
+	}
+
+	var seen []string
+	for _, e := range history(t, c, run) {
+		seen = append(seen, string(e.Type))
+		if e.Type == types.HistoryEventTypeMapRunRedriven {
+			if det := e.MapRunRedrivenEventDetails; det == nil || aws.ToString(det.MapRunArn) != mapRun || aws.ToInt32(det.RedriveCount) != 1 {
+				t.Errorf("MapRunRedriven details = %+v, want mapRunArn %s, redriveCount 1", det, mapRun)
+			}
+		}
+	}
+	got := strings.Join(seen, " ")
+	if strings.Count(got, "MapRunStarted") != 1 ||
+		!strings.Contains(got, "ExecutionRedriven MapStateEntered MapStateStarted MapRunRedriven MapRunSucceeded MapStateSucceeded") {
+		t.Errorf("history = %s; want one MapRunStarted, and MapRunRedriven after ExecutionRedriven", got)
+	}
+}
+
+// TestRedriveInlineMapRunsFailedIterationsOnly fails an inline Map, one
+// iteration at a time, at item 1: item 0 succeeded and 2 and 3 never
+// started. The redrive must run items 1, 2 and 3 only.
+func TestRedriveInlineMapRunsFailedIterationsOnly(t *testing.T) {
+	srv, c := startServer(t)
+	var healthy atomic.Bool
+	var log callLog
+	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":1,"End":true,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":"arn:aws:states:::demo:tens","End":true}}}}}}`
+	machine := createMachine(t, c, "map-redrive", def, types.StateMachineTypeStandard)
+	run := startFailed(t, c, machine, `{"xs":[0,1,2,3]}`, "Item.Odd")
+	if got, want := log.take(), []string{"0", "1"}; !slices.Equal(got, want) {
+		t.Fatalf("first run called the task with %v, want %v", got, want)
+	}
+	healthy.Store(true)
+	d := redrive(t, c, run)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[0,10,20,30]` {
+		t.Errorf("after the redrive = %s %s, want SUCCEEDED [0,10,20,30]", d.Status, aws.ToString(d.Output))
+	}
+	if got, want := log.take(), []string{"1", "2", "3"}; !slices.Equal(got, want) {
+		t.Errorf("the redrive called the task with %v, want %v (the failed and unstarted iterations only)", got, want)
+	}
+}
+
+// TestRedriveParallelRunsFailedBranchesOnly fails one of three Parallel
+// branches at its second state, once the other two have ended. The redrive
+// must run only that branch, from the state it failed in.
+func TestRedriveParallelRunsFailedBranchesOnly(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t)
+	var healthy atomic.Bool
+	var log callLog
+	srv.RegisterTask("arn:aws:states:::demo:echo", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		return in, nil
+	})
+	const run = "arn:aws:states:us-east-1:123456789012:execution:par-redrive:first"
+	srv.RegisterTask("arn:aws:states:::demo:flaky", func(ctx context.Context, in json.RawMessage) (json.RawMessage, error) {
+		log.add(in)
+		if healthy.Load() {
+			return json.RawMessage(`"fixed"`), nil
+		}
+		// Fail only once the other branches have ended, so that they
+		// succeeded before the failure cancels them.
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(run), MaxResults: 1000})
+			if err != nil {
+				return nil, err
+			}
+			exited := 0
+			for _, e := range h.Events {
+				if det := e.StateExitedEventDetails; det != nil && (aws.ToString(det.Name) == "A" || aws.ToString(det.Name) == "C") {
+					exited++
+				}
+			}
+			if exited == 2 {
+				break
+			}
+		}
+		return nil, &TaskError{Name: "Flaky.Down", Cause: "not yet"}
+	})
+	def := `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+		{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::demo:echo","Parameters":{"k":"a"},"End":true}}},
+		{"StartAt":"Prep","States":{
+			"Prep":{"Type":"Task","Resource":"arn:aws:states:::demo:echo","Parameters":{"k":"prep"},"Next":"Flaky"},
+			"Flaky":{"Type":"Task","Resource":"arn:aws:states:::demo:flaky","Parameters":{"k":"flaky"},"End":true}}},
+		{"StartAt":"C","States":{"C":{"Type":"Task","Resource":"arn:aws:states:::demo:echo","Parameters":{"k":"c"},"End":true}}}]}}}`
+	machine := createMachine(t, c, "par-redrive", def, types.StateMachineTypeStandard)
+	if _, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &machine, Name: aws.String("first")}); err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "Flaky.Down" {
+		t.Fatalf("first run = %s %q, want FAILED Flaky.Down", d.Status, aws.ToString(d.Error))
+	}
+	if got, want := log.take(), []string{`{"k":"a"}`, `{"k":"c"}`, `{"k":"flaky"}`, `{"k":"prep"}`}; !slices.Equal(got, want) {
+		t.Fatalf("first run called the tasks with %v, want %v", got, want)
+	}
+	healthy.Store(true)
+	d := redrive(t, c, run)
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[{"k":"a"},"fixed",{"k":"c"}]` {
+		t.Errorf("after the redrive = %s %s, want SUCCEEDED [{\"k\":\"a\"},\"fixed\",{\"k\":\"c\"}]", d.Status, aws.ToString(d.Output))
+	}
+	if got, want := log.take(), []string{`{"k":"flaky"}`}; !slices.Equal(got, want) {
+		t.Errorf("the redrive called the tasks with %v, want %v (the failed branch, from its failed state)", got, want)
+	}
+}
