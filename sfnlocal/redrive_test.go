@@ -257,3 +257,54 @@ func TestRedriveParallelRunsFailedBranchesOnly(t *testing.T) {
 		t.Errorf("the redrive called the tasks with %v, want %v (the failed branch, from its failed state)", got, want)
 	}
 }
+
+// TestRedriveMapRunWithResultWriter: a Map Run that failed (so wrote no
+// results) and is redriven writes every child's result once it succeeds:
+// those of the children that succeeded the first time, kept, and those of
+// the children the redrive ran.
+func TestRedriveMapRunWithResultWriter(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t)
+	var healthy atomic.Bool
+	var log callLog
+	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	bucket := &s3Objects{objects: map[string]string{}}
+	bucket.register(srv)
+	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":1,
+		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
+			"T":{"Type":"Task","Resource":"arn:aws:states:::demo:tens","End":true}}},
+		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"r"}},"End":true}}}`
+	machine := createMachine(t, c, "dm-redrive-writer", def, types.StateMachineTypeStandard)
+	run := startFailed(t, c, machine, `{"xs":[0,1,2]}`, "States.ExceedToleratedFailureThreshold")
+	if got := log.take(); !slices.Equal(got, []string{"0", "1"}) {
+		t.Fatalf("first run called the task with %v, want [0 1]", got)
+	}
+	healthy.Store(true)
+	if d := redrive(t, c, run); d.Status != types.ExecutionStatusSucceeded {
+		t.Fatalf("after the redrive = %s %s, want SUCCEEDED", d.Status, aws.ToString(d.Cause))
+	}
+	if got := log.take(); !slices.Equal(got, []string{"1", "2"}) {
+		t.Errorf("the redrive called the task with %v, want [1 2]", got)
+	}
+	runs, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run})
+	if err != nil || len(runs.MapRuns) != 1 {
+		t.Fatalf("ListMapRuns = %+v, %v; want one Map Run", runs, err)
+	}
+	mapRun := aws.ToString(runs.MapRuns[0].MapRunArn)
+	dir := "out/r/" + mapRun[strings.LastIndexByte(mapRun, ':')+1:] + "/"
+	var succeeded []struct{ Input, Output string }
+	if err := json.Unmarshal([]byte(bucket.get(dir+"SUCCEEDED_0.json")), &succeeded); err != nil {
+		t.Fatalf("SUCCEEDED_0.json = %q: %v", bucket.get(dir+"SUCCEEDED_0.json"), err)
+	}
+	var outputs []string
+	for _, e := range succeeded {
+		outputs = append(outputs, e.Output)
+	}
+	slices.Sort(outputs)
+	if want := []string{"0", "10", "20"}; !slices.Equal(outputs, want) {
+		t.Errorf("SUCCEEDED_0.json outputs = %v, want %v (the kept child's and the redriven ones')", outputs, want)
+	}
+	if failed := bucket.get(dir + "FAILED_0.json"); failed != "" && failed != "[]" {
+		t.Errorf("FAILED_0.json = %q, want no failed entry after the redrive", failed)
+	}
+}
