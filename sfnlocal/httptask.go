@@ -180,19 +180,19 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 		return nil, err
 	}
 
+	var connHeaders [][2]string
+	for _, k := range slices.Sorted(maps.Keys(conn.Headers)) {
+		connHeaders = append(connHeaders, [2]string{k, conn.Headers[k]})
+	}
 	var taskHeaders [][2]string
 	for _, k := range slices.Sorted(maps.Keys(a.Headers)) {
 		v, err := scalarText(a.Headers[k])
 		if err != nil {
 			return nil, httpTaskFailure("Headers.%s %v", k, err)
 		}
-		if _, overridden := headerValue(conn.Headers, k); !overridden {
+		if !hasHeader(k, connHeaders) { // the connection's value wins
 			taskHeaders = append(taskHeaders, [2]string{k, v})
 		}
-	}
-	var connHeaders [][2]string
-	for _, k := range slices.Sorted(maps.Keys(conn.Headers)) {
-		connHeaders = append(connHeaders, [2]string{k, conn.Headers[k]})
 	}
 	sfnHeaders := [][2]string{{"User-Agent", "Amazon|StepFunctions|HttpInvoke|" + region}, {"Range", "bytes=0-262144"}}
 	if req.body != "" && !hasHeader("Content-Type", taskHeaders, connHeaders) {
@@ -205,16 +205,6 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 	req.headers = slices.Concat(taskHeaders, connHeaders, sfnHeaders)
 	req.shown = slices.Concat(taskHeaders, sfnHeaders)
 	return req, nil
-}
-
-// headerValue looks name up in headers case-insensitively.
-func headerValue(headers map[string]string, name string) (string, bool) {
-	for k, v := range headers {
-		if strings.EqualFold(k, name) {
-			return v, true
-		}
-	}
-	return "", false
 }
 
 // hasHeader reports whether any of the lists has the header name.

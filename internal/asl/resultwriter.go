@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/polysync/stepfunctions/internal/sfnarn"
 )
 
 // A Distributed Map's ResultWriter exports the results of its child
@@ -133,17 +135,17 @@ func (c *checker) decodeResultWriter(v any, where string) *resultWriter {
 }
 
 // unrecordedMapRunARN makes the ARN of a Map Run that no MapRuns records,
-// from the execution's state machine ARN, for a ResultWriter to name.
+// from the execution's state machine ARN (or one of its versions or
+// aliases), for a ResultWriter to name.
 func unrecordedMapRunARN(ec ExecutionContext, label string) string {
 	id := uuid.NewString()
-	prefix, name, ok := strings.Cut(ec.StateMachineID, ":stateMachine:")
-	if !ok {
+	sm, err := sfnarn.Parse(ec.StateMachineID)
+	if err != nil {
 		return "arn:aws:states:::mapRun:" + label + ":" + id
 	}
-	if i := strings.IndexByte(name, ':'); i >= 0 {
-		name = name[:i] // a version or alias
-	}
-	return prefix + ":mapRun:" + name + "/" + label + ":" + id
+	run := sm.Related(sfnarn.MapRun, label)
+	run.Name = id
+	return run.String()
 }
 
 // writeResults writes the results of a Map Run's children through the

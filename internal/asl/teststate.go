@@ -162,12 +162,12 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 				Cause: fmt.Sprintf("internal error in the state machine interpreter: %v", r)}, nil
 		}
 	}()
-	m, name, raw, err := testStateMachine(in.Definition, in.StateName)
+	m, name, err := testMachine(in.Definition, in.StateName)
 	if err != nil {
 		return nil, err
 	}
 	st := m.states[name]
-	cfg, err := checkStateConfig(&in, st, raw)
+	cfg, err := checkStateConfig(&in, st)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +190,7 @@ func RunTestState(ctx context.Context, in TestStateInput) (res *TestStateOutput,
 				return nil, err
 			}
 		}
-		if err := checkFanOutMock(st, raw, mockResult); err != nil {
+		if err := checkFanOutMock(st, mockResult); err != nil {
 			return nil, err
 		}
 	}

@@ -36,12 +36,12 @@ func configError(member, constraint string) error {
 }
 
 // checkStateConfig applies the rules on in's stateConfiguration fields that
-// depend on the state st (raw is its definition as written) and returns the
-// configuration the run uses. Checked before the mock rules, as AWS answers
-// for mapIterationFailureCount on an unmocked Map before refusing the Map.
-func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*stateConfig, error) {
-	_, hasReader := raw["ItemReader"].(map[string]any)
-	cfg := &stateConfig{failures: in.MapIterationFailureCount, reader: st.typ == typeMap && hasReader}
+// depend on the state st and returns the configuration the run uses. Checked
+// before the mock rules, as AWS answers for mapIterationFailureCount on an
+// unmocked Map before refusing the Map.
+func checkStateConfig(in *TestStateInput, st *state) (*stateConfig, error) {
+	reader := st.itemReader()
+	cfg := &stateConfig{failures: in.MapIterationFailureCount, reader: reader != nil}
 	if n := in.MapIterationFailureCount; n != nil {
 		switch {
 		case in.Mock == nil: // AWS's message, recorded
@@ -63,13 +63,12 @@ func checkStateConfig(in *TestStateInput, st *state, raw map[string]any) (*state
 		}
 	}
 	if data := in.MapItemReaderData; data != nil {
-		reader, _ := raw["ItemReader"].(map[string]any)
-		if !cfg.reader {
+		if reader == nil {
 			return nil, configError("mapItemReaderData", "Member is only supported for a Map state with an ItemReader")
 		}
 		// The data is "as found in its original source": JSON, but for a
 		// CSV or JSON Lines file the text of the file.
-		if conf, _ := reader["ReaderConfig"].(map[string]any); conf["InputType"] != "CSV" && conf["InputType"] != "JSONL" {
+		if reader.inputType != "CSV" && reader.inputType != "JSONL" {
 			if _, err := parseJSON([]byte(*data)); err != nil {
 				return nil, configError("mapItemReaderData", "Member must be valid JSON")
 			}
@@ -107,11 +106,10 @@ func (cfg *stateConfig) failedIterations(st *state, iterations int) *stateError 
 // reader's object is not one this package parses. Data it cannot read fails
 // the state with States.ItemReaderFailed, as a bad object does.
 func (cfg *stateConfig) readerItems(r *stateRun, eff any) (items []any, known bool, err *stateError) {
-	d := r.st.mapState.distributed
-	if cfg.readerData == nil || d == nil || d.reader == nil {
+	ir := r.st.itemReader()
+	if cfg.readerData == nil || ir == nil {
 		return nil, false, nil
 	}
-	ir := d.reader
 	n, _, err := ir.maxItems.value(eff, r.ctx())
 	if err != nil {
 		return nil, false, err
@@ -134,11 +132,28 @@ func (cfg *stateConfig) readerItems(r *stateRun, eff any) (items []any, known bo
 	return items, true, nil
 }
 
+// distributed returns the Distributed Map part of st, nil for any other
+// state.
+func (st *state) distributed() *distributedMap {
+	if st.mapState == nil {
+		return nil
+	}
+	return st.mapState.distributed
+}
+
+// itemReader returns the ItemReader of st, nil when it has none.
+func (st *state) itemReader() *itemReader {
+	if d := st.distributed(); d != nil {
+		return d.reader
+	}
+	return nil
+}
+
 // setTolerance resolves the Distributed Map's ToleratedFailureCount(Path)
 // and ToleratedFailurePercentage(Path) against eff, keeping those the state
 // declares.
 func (cfg *stateConfig) setTolerance(r *stateRun, eff any) *stateError {
-	d := r.st.mapState.distributed
+	d := r.st.distributed()
 	if d == nil {
 		return nil
 	}
@@ -187,14 +202,14 @@ func containsState(st *state, name string) bool {
 }
 
 // checkFanOutMock applies AWS's rules on a mocked result of a Map or
-// Parallel state (raw is its definition as written): an array, with one
-// result per branch for Parallel, but for a Map with a ResultWriter an
-// object (the messages are AWS's, recorded).
-func checkFanOutMock(st *state, raw map[string]any, result any) error {
+// Parallel state: an array, with one result per branch for Parallel, but
+// for a Map with a ResultWriter an object (the messages are AWS's,
+// recorded).
+func checkFanOutMock(st *state, result any) error {
 	if st.typ != typeMap && st.typ != typeParallel {
 		return nil
 	}
-	if _, ok := raw["ResultWriter"]; ok && st.typ == typeMap {
+	if d := st.distributed(); d != nil && d.writer != nil {
 		if _, isObject := asObject(result); !isObject {
 			return validationError("Mocked result must be a JSON object.")
 		}

@@ -1,23 +1,8 @@
 package asl
 
-// testStateMachine parses definition and returns the machine, the name of
-// the state to run and that state's definition as written. A state given
-// alone is wrapped in a machine whose other states are the targets it names,
-// as Succeed states.
-func testStateMachine(definition, stateName string) (*StateMachine, string, map[string]any, error) {
-	m, name, err := testMachine(definition, stateName)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	v, _ := parseJSON([]byte(definition)) // valid: Parse took it
-	raw, _ := plain(v).(map[string]any)
-	if states, ok := raw["States"].(map[string]any); ok && stateName != "" {
-		raw, _ = states[stateName].(map[string]any)
-	}
-	return m, name, raw, nil
-}
-
-// testMachine is testStateMachine without the state's definition.
+// testMachine parses definition and returns the machine and the name of
+// the state to run. A state given alone is wrapped in a machine whose other
+// states are the targets it names, as Succeed states.
 func testMachine(definition, stateName string) (*StateMachine, string, error) {
 	if nestedDeeper(definition, maxDefinitionDepth) {
 		_, err := Parse(definition) // which says so
