@@ -68,7 +68,7 @@ func BenchmarkRun(b *testing.B) {
 		for i := range items {
 			items[i] = `{"id":` + strings.Repeat("7", i%5+1) + `}`
 		}
-		benchRun(b, map1000Machine, `{"items":[`+strings.Join(items, ",")+`]}`, `[{"done":true,"i":0,"n":{"id":7}}`)
+		benchRun(b, map1000Machine, `{"items":[`+strings.Join(items, ",")+`]}`, `[{"n":{"id":7},"i":0,"done":true}`) // the template's key order
 	})
 }
 
