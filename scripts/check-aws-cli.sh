@@ -238,15 +238,15 @@ activity_exec="$(jv "$workdir/start-activity.json" 'd["executionArn"]')"
 sfn get-activity-task --activity-arn "$activity_arn" --worker-name cli-worker >"$workdir/task.json"
 expect "get-activity-task input" "$(json_same "$(jv "$workdir/task.json" 'd["input"]')" '{"order":7}')" "same"
 task_token="$(jv "$workdir/task.json" 'd["taskToken"]')"
-sfn send-task-heartbeat --task-token "$task_token" >/dev/null
-sfn send-task-success --task-token "$task_token" --task-output '{"approved":true}' >/dev/null
+sfn send-task-heartbeat --task-token="$task_token" >/dev/null
+sfn send-task-success --task-token="$task_token" --task-output '{"approved":true}' >/dev/null
 wait_done "$activity_exec" "$workdir/describe-activity.json"
 expect "describe-execution (activity) status" "$(jv "$workdir/describe-activity.json" 'd["status"]')" "SUCCEEDED"
 expect "describe-execution (activity) output" "$(json_same "$(jv "$workdir/describe-activity.json" 'd["output"]')" '{"approved":true}')" "same"
 sfn get-execution-history --execution-arn "$activity_exec" >"$workdir/history-activity.json"
 expect "get-execution-history (activity) types" "$(jv "$workdir/history-activity.json" '[e["type"] for e in d["events"]]')" \
   '["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]'
-if sfn send-task-success --task-token "$task_token" --task-output '{}' >/dev/null 2>"$workdir/token-error.txt"; then
+if sfn send-task-success --task-token="$task_token" --task-output '{}' >/dev/null 2>"$workdir/token-error.txt"; then
   fail "send-task-success with a used token succeeded, want TaskTimedOut"
 fi
 grep -q TaskTimedOut "$workdir/token-error.txt" || fail "send-task-success with a used token: $(cat "$workdir/token-error.txt"), want TaskTimedOut"

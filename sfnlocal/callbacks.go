@@ -64,10 +64,17 @@ func newCallbacks(key []byte) *callbacks {
 	return &callbacks{key: key, open: map[string]*pendingTask{}, closed: map[string]bool{}}
 }
 
-// newToken makes a task token: 24 random bytes and their signature.
+// tokenVersion is a task token's first byte. Its top six bits are zero, so
+// every token begins with 'A' (as AWS's do) and never with '-', which a
+// command line such as the AWS CLI's would read as an option.
+const tokenVersion = 1
+
+// newToken makes a task token: a version byte, 24 random bytes and a
+// signature of both.
 func (c *callbacks) newToken() string {
-	b := make([]byte, 24, 24+16)
-	_, _ = rand.Read(b)
+	b := make([]byte, 25, 25+16)
+	b[0] = tokenVersion
+	_, _ = rand.Read(b[1:])
 	return base64.RawURLEncoding.EncodeToString(append(b, c.sign(b)...))
 }
 
@@ -80,7 +87,7 @@ func (c *callbacks) sign(b []byte) []byte {
 // authentic reports whether token is one this server made.
 func (c *callbacks) authentic(token string) bool {
 	b, err := base64.RawURLEncoding.DecodeString(token)
-	return err == nil && len(b) == 40 && hmac.Equal(b[24:], c.sign(b[:24]))
+	return err == nil && len(b) == 41 && b[0] == tokenVersion && hmac.Equal(b[25:], c.sign(b[:25]))
 }
 
 // add registers a task waiting on token until ended is closed, started now

@@ -327,3 +327,21 @@ func TestCallbackIntegrations(t *testing.T) {
 		})
 	}
 }
+
+// TestTaskTokensAreSafeOnACommandLine checks that no task token begins with
+// '-': the AWS CLI reads such a token given to --task-token as an option and
+// fails ("expected one argument"). With 6 random bits in the first character,
+// one token in 64 did before tokens began with a version byte.
+func TestTaskTokensAreSafeOnACommandLine(t *testing.T) {
+	c := newCallbacks([]byte("key"))
+	for range 2000 {
+		tok := c.newToken()
+		if strings.HasPrefix(tok, "-") || !c.authentic(tok) {
+			t.Fatalf("token %q: starts with '-' or is not authentic", tok)
+		}
+	}
+	other := newCallbacks([]byte("other key"))
+	if tok := other.newToken(); c.authentic(tok) {
+		t.Errorf("a token signed with another key was taken as authentic")
+	}
+}
