@@ -286,7 +286,10 @@
 //     execution's is not) until the execution is evicted: the parent's
 //     history has MapRunStarted and MapRunSucceeded or MapRunFailed,
 //     DescribeMapRun answers its counts, ListMapRuns and ListExecutions by
-//     mapRunArn list it and its child workflows once they end. The child
+//     mapRunArn list it and its child workflows once they start (a child
+//     not yet started counts as pending, one started as running, until it
+//     ends; those never started count as aborted once the Map Run has
+//     ended). The child
 //     workflows run inside the parent's run (at most 40 at once) and are not
 //     executions of their own: DescribeExecution and GetExecutionHistory
 //     answer ExecutionDoesNotExist for them, they keep no history, and they
@@ -297,14 +300,17 @@
 //     results of the others, and records a MapRunRedriven event (where
 //     MapRunStarted was); DescribeMapRun answers its redriveCount and
 //     redriveDate, and ListExecutions by mapRunArn a redriven STANDARD
-//     child's redriveCount (and filters by redriveFilter). A STANDARD child resumes from the state it
-//     failed in and keeps its ARN; an EXPRESS child starts again with a new
-//     ARN. Until it ends again a child counts as pendingRedrive (not as
-//     failed), in both executionCounts and itemCounts; failuresNotRedrivable
-//     is always 0 (UNCONFIRMED: how AWS moves the counts during a redrive).
-//     A Map Run that AWS would not redrive (it was still running its
-//     children when the parent stopped, or it has been redriven 1,000
-//     times) is redriven all the same.
+//     child's redriveCount (and filters by redriveFilter). A STANDARD child
+//     resumes from the state it failed in and keeps its ARN; an EXPRESS
+//     child starts again with a new ARN. Until it starts again a child
+//     counts as pendingRedrive (not as failed), in both executionCounts and
+//     itemCounts, and as aborted if the Map Run ends first;
+//     failuresNotRedrivable is always 0 (UNCONFIRMED: how AWS moves the
+//     counts during a redrive). A Map Run redriven 1,000 times is not
+//     redriven again: the redrive fails the Map state with States.Runtime,
+//     as AWS's hard limit does. A Map Run that AWS would not redrive
+//     because it was still running its children when the parent stopped is
+//     redriven all the same.
 //   - JSONata and variables run, with the
 //     bounds described in package internal/asl: an expression that runs
 //     longer than 5 seconds fails its state with

@@ -18,7 +18,7 @@ import (
 // answers its configuration and counts, UpdateMapRun changes the stored
 // configuration (the run in progress keeps the one it started with),
 // ListMapRuns lists an execution's, and ListExecutions by mapRunArn lists the
-// child workflows that have ended. The child workflows run inside their
+// child workflows that have started. The child workflows run inside their
 // parent's run, so DescribeExecution and GetExecutionHistory do not know
 // them (ExecutionDoesNotExist).
 
@@ -29,17 +29,17 @@ type mapRun struct {
 	start, stop         time.Time
 	status              string
 	cfg                 asl.MapRunConfig
-	children            []*mapChild // by index; nil until the child ends
+	children            []*mapChild // by index; nil until the child starts
 	redriveCount        int
 	redriveDate         time.Time
 }
 
-// mapChild is a child workflow of a Map Run that has ended.
+// mapChild is a child workflow of a Map Run that has started.
 type mapChild struct {
 	arn, name   string
 	items       int
-	start, stop time.Time
-	status      string // or statusPendingRedrive
+	start, stop time.Time // stop: zero while it runs
+	status      string    // statusRunning, an end status, or statusPendingRedrive
 	// redriveCount and redriveDate tell how often and when last a redrive of
 	// the Map Run ran this Standard child workflow again.
 	redriveCount int
@@ -49,6 +49,10 @@ type mapChild struct {
 // statusPendingRedrive is the status of a child workflow that a redrive of
 // its Map Run has yet to run again.
 const statusPendingRedrive = "PENDING_REDRIVE"
+
+// countPending is the count (not a status) of the child workflows a Map Run
+// has yet to start.
+const countPending = "pending"
 
 // runMapRuns is the asl.MapRuns of one execution.
 type runMapRuns struct {
@@ -72,8 +76,9 @@ func (r runMapRuns) Start(cfg asl.MapRunConfig) asl.MapRun {
 
 // Redrive records that a redrive of the execution redrives its Map Run
 // arn: the Map Run runs again, and its children that did not succeed wait to
-// be redriven (PENDING_REDRIVE) until they end again. It returns nil when
-// the execution has no such Map Run.
+// be redriven (PENDING_REDRIVE) until they start again. It returns nil when
+// the execution has no such Map Run, and leaves a Map Run redriven
+// asl.MaxMapRunRedrives times as it is.
 func (r runMapRuns) Redrive(arn string) (asl.MapRun, int) {
 	s, ex := r.s, r.ex
 	s.mu.Lock()
@@ -81,6 +86,10 @@ func (r runMapRuns) Redrive(arn string) (asl.MapRun, int) {
 	mr := s.mapRuns[arn]
 	if mr == nil || mr.execArn != ex.arn {
 		return nil, 0
+	}
+	rec := &mapRunRecorder{s: s, run: mr, label: ex.machine.name + "/" + mr.cfg.Label}
+	if mr.redriveCount >= asl.MaxMapRunRedrives {
+		return rec, mr.redriveCount + 1
 	}
 	mr.redriveCount++
 	mr.redriveDate = s.cfg.clock.Now()
@@ -90,7 +99,7 @@ func (r runMapRuns) Redrive(arn string) (asl.MapRun, int) {
 			c.status = statusPendingRedrive
 		}
 	}
-	return &mapRunRecorder{s: s, run: mr, label: ex.machine.name + "/" + mr.cfg.Label}, mr.redriveCount
+	return rec, mr.redriveCount
 }
 
 // mapRunRecorder is the asl.MapRun of a recorded Map Run.
@@ -102,6 +111,35 @@ type mapRunRecorder struct {
 
 func (m *mapRunRecorder) ARN() string { return m.run.arn }
 
+// ChildStarted records a child workflow that started: a new one, or, after a
+// redrive, a Standard one redriven (the same execution) or an Express one
+// started again (a new execution, with a new ARN).
+func (m *mapRunRecorder) ChildStarted(index, items int, start time.Time) {
+	s := m.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if index < 0 || index >= len(m.run.children) {
+		return
+	}
+	if c := m.run.children[index]; c != nil && m.run.cfg.ExecutionType != typeExpress {
+		c.status, c.stop = statusRunning, time.Time{}
+		c.redriveCount, c.redriveDate = c.redriveCount+1, start
+		return
+	}
+	m.run.children[index] = m.newChild(items, start, statusRunning)
+}
+
+// newChild makes the record of a child workflow with a new ARN. The caller
+// holds s.mu.
+func (m *mapRunRecorder) newChild(items int, start time.Time, status string) *mapChild {
+	name := uuid.NewString()
+	arn := m.s.executionARN("execution", m.label, name)
+	if m.run.cfg.ExecutionType == typeExpress {
+		arn = m.s.expressARN(m.label, name)
+	}
+	return &mapChild{arn: arn, name: name, items: items, start: start, status: status}
+}
+
 // ChildEnded records a child workflow that ended and returns its ARN.
 func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status string, _, _ json.RawMessage, _, _ string) string {
 	s := m.s
@@ -110,20 +148,13 @@ func (m *mapRunRecorder) ChildEnded(index, items int, start time.Time, status st
 	if index < 0 || index >= len(m.run.children) {
 		return ""
 	}
-	if c := m.run.children[index]; c != nil && m.run.cfg.ExecutionType != typeExpress {
-		// A redriven Standard child workflow is the same execution,
-		// redriven; an Express one is started again, with a new ARN.
-		c.status, c.stop = status, s.cfg.clock.Now()
-		c.redriveCount, c.redriveDate = c.redriveCount+1, start
-		return c.arn
+	c := m.run.children[index]
+	if c == nil { // not recorded as started: record it now
+		c = m.newChild(items, start, status)
+		m.run.children[index] = c
 	}
-	name := uuid.NewString()
-	arn := s.executionARN("execution", m.label, name)
-	if m.run.cfg.ExecutionType == typeExpress {
-		arn = s.expressARN(m.label, name)
-	}
-	m.run.children[index] = &mapChild{arn: arn, name: name, items: items, start: start, stop: s.cfg.clock.Now(), status: status}
-	return arn
+	c.status, c.stop = status, s.cfg.clock.Now()
+	return c.arn
 }
 
 // Ended records the end of the Map Run.
@@ -132,6 +163,13 @@ func (m *mapRunRecorder) Ended(status string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m.run.status, m.run.stop = status, s.cfg.clock.Now()
+	for _, c := range m.run.children {
+		// A child a redrive did not get to run again was stopped with
+		// the Map Run (UNCONFIRMED: how AWS counts it then).
+		if c != nil && c.status == statusPendingRedrive {
+			c.status, c.stop = asl.StatusAborted, m.run.stop
+		}
+	}
 }
 
 // lookupMapRun checks a Map Run ARN and finds its Map Run. The caller holds
@@ -181,6 +219,8 @@ func (c *mapRunCounts) add(status string, n int) {
 		c.Aborted += n
 	case statusPendingRedrive:
 		c.PendingRedrive += n
+	case countPending:
+		c.Pending += n
 	default:
 		c.Running += n
 	}
@@ -202,10 +242,11 @@ type describeMapRunOutput struct {
 }
 
 // describeMapRun answers DescribeMapRun. It runs under s.mu (see locked).
-// Children that have not ended count as running while the Map Run runs, and
-// as aborted once it has ended. resultsWritten counts the children (and
-// their items) whose results a ResultWriter wrote: all of them once the Map
-// Run succeeded.
+// Children that have not started count as pending while the Map Run runs,
+// and as aborted once it has ended; those a redrive has yet to run again
+// as pendingRedrive. resultsWritten counts the children (and their items)
+// whose results a ResultWriter wrote: all of them once the Map Run
+// succeeded.
 func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*describeMapRunOutput, error) {
 	mr, err := s.lookupMapRun(in.MapRunArn)
 	if err != nil {
@@ -220,20 +261,20 @@ func (s *Server) describeMapRun(_ context.Context, in *describeMapRunInput) (*de
 	if mr.status != statusRunning {
 		out.StopDate = ep(mr.stop)
 	}
-	unended, itemsEnded := statusRunning, 0
+	unstarted, itemsStarted := countPending, 0
 	if mr.status != statusRunning {
-		unended = asl.StatusAborted
+		unstarted = asl.StatusAborted
 	}
 	for _, c := range mr.children {
 		if c == nil {
-			out.ExecutionCounts.add(unended, 1)
+			out.ExecutionCounts.add(unstarted, 1)
 			continue
 		}
 		out.ExecutionCounts.add(c.status, 1)
 		out.ItemCounts.add(c.status, c.items)
-		itemsEnded += c.items
+		itemsStarted += c.items
 	}
-	out.ItemCounts.add(unended, mr.cfg.Items-itemsEnded)
+	out.ItemCounts.add(unstarted, mr.cfg.Items-itemsStarted)
 	if mr.cfg.WritesResults && mr.status == asl.StatusSucceeded {
 		// The ResultWriter wrote every child's result before the run ended
 		// (UNCONFIRMED: AWS counts them as it writes).

@@ -143,9 +143,16 @@ type MapRuns interface {
 	// child workflows of the Map Run arn again and returns it with the
 	// number of times it has been redriven, this time included. It returns
 	// nil when it no longer knows the Map Run; the state then starts a new
-	// one.
-	Redrive(arn string) (MapRun, int)
+	// one. A Map Run already redriven MaxMapRunRedrives times is left as it
+	// is: Redrive returns it with count MaxMapRunRedrives+1, and the state
+	// fails with States.Runtime.
+	Redrive(arn string) (run MapRun, count int)
 }
+
+// MaxMapRunRedrives is how many times a Map Run may be redriven: AWS's hard
+// limit of 1,000 redrives of a given Map Run, past which the redrive fails
+// with States.Runtime (the Developer Guide's "Redriving Map Runs").
+const MaxMapRunRedrives = 1000
 
 // MapRunConfig is how a Map Run was started.
 type MapRunConfig struct {
@@ -167,6 +174,10 @@ type MapRunConfig struct {
 type MapRun interface {
 	// ARN returns the Map Run's ARN, which the MapRunStarted event names.
 	ARN() string
+	// ChildStarted records that child workflow index, which runs items
+	// items (one, or a batch's), started at start: it is running (after a
+	// Redrive, no longer waiting to be redriven).
+	ChildStarted(index, items int, start time.Time)
 	// ChildEnded records that child workflow index, which ran items items
 	// (one, or a batch's), ended with status (StatusSucceeded, StatusFailed
 	// or StatusAborted), started at start, with its input and its output or

@@ -224,9 +224,14 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 	}
 	prior := r.takeResume(len(inputs))
 	ends := runEnds(prior, len(inputs))
-	run := r.startMapRun(prior, MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
+	run, err := r.startMapRun(prior, MapRunConfig{State: st.name, Label: label, ExecutionType: ms.processor.executionType,
 		Children: len(inputs), Items: len(items), MaxConcurrency: maxConcurrency, ToleratedFailureCount: tol.count,
 		ToleratedFailurePercentage: tol.percent, WritesResults: d.writer.exports()})
+	if err != nil {
+		th.emit("MapStateFailed", "", nil)
+		th.failedRuns = prior // the next redrive meets the same limit
+		return nil, err
+	}
 	var failed atomic.Int64
 	results := make([]any, len(inputs))
 	var children []childRecord // what a ResultWriter writes
@@ -244,6 +249,9 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 		}
 		ct.quiet = true
 		start := th.ex.clock.Now()
+		if run != nil {
+			run.ChildStarted(i, d.itemsOf(inputs[i]), start)
+		}
 		resume := ends[i].resume
 		if express {
 			resume = nil // AWS starts an Express child workflow again
@@ -332,21 +340,26 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 // its start in the history: MapRunStarted, or MapRunRedriven when a redrive
 // resumes in the state (prior is how its child workflows ended) and the
 // Map Run it started before is still known. It returns nil when the
-// execution records no Map Runs.
-func (r *stateRun) startMapRun(prior *fanoutRuns, cfg MapRunConfig) MapRun {
+// execution records no Map Runs, and States.Runtime when the Map Run has
+// been redriven MaxMapRunRedrives times already.
+func (r *stateRun) startMapRun(prior *fanoutRuns, cfg MapRunConfig) (MapRun, *stateError) {
 	th := r.th
 	mr := th.ex.opts.MapRuns
 	if mr == nil {
 		th.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{})
-		return nil
+		return nil, nil
 	}
 	if prior != nil && prior.mapRunARN != "" {
 		if run, count := mr.Redrive(prior.mapRunARN); run != nil {
+			if count > MaxMapRunRedrives {
+				return nil, newError(ErrRuntime, "The Map Run %s has been redriven %d times, the most Step Functions allows",
+					run.ARN(), MaxMapRunRedrives)
+			}
 			th.emit("MapRunRedriven", "mapRunRedrivenEventDetails", map[string]any{"mapRunArn": run.ARN(), "redriveCount": count})
-			return run
+			return run, nil
 		}
 	}
 	run := mr.Start(cfg)
 	th.emit("MapRunStarted", "mapRunStartedEventDetails", map[string]any{"mapRunArn": run.ARN()})
-	return run
+	return run, nil
 }

@@ -42,6 +42,8 @@ func (recordedRun) ARN() string {
 	return "arn:aws:states:us-east-1:123456789012:mapRun:Machine/items:1"
 }
 
+func (recordedRun) ChildStarted(int, int, time.Time) {}
+
 func (rr recordedRun) ChildEnded(i, _ int, _ time.Time, status string, _, _ json.RawMessage, _, _ string) string {
 	rr.r.mu.Lock()
 	defer rr.r.mu.Unlock()
