@@ -372,8 +372,8 @@
 //     reports AWS keeps no more of the response), refusing both
 //     Authentication and InvocationConfig, and leaving the connection's
 //     values out rather than masking them are UNCONFIRMED against AWS.
-//     Content-Length is refused in Headers too, and an array or scalar
-//     body takes no body parameters. A mocked TestState does not need its
+//     A task may set Content-Length (AWS's list lacks it), and an array or
+//     scalar body takes no body parameters. A mocked TestState does not need its
 //     connection (AWS may read it anyway). Forbidden headers fail the state
 //     at run time, as AWS documents, not when the definition is created.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented

@@ -168,11 +168,11 @@ var (
 )
 
 // isForbiddenHeader reports whether an HTTP Task may not set the header
-// name. AWS's list lacks Content-Length, which HTTP computes (UNCONFIRMED:
-// AWS lets a task set it); sfnlocal refuses it too.
+// name, compared without case. AWS's list lacks Content-Length, so a task
+// may set it here too (UNCONFIRMED: what AWS sends then).
 func isForbiddenHeader(name string) bool {
 	n := strings.ToLower(name)
-	return n == "content-length" || slices.Contains(forbiddenHeaders, n) ||
+	return slices.Contains(forbiddenHeaders, n) ||
 		slices.ContainsFunc(forbiddenHeaderPrefixes, func(p string) bool { return strings.HasPrefix(n, p) })
 }
 

@@ -135,7 +135,7 @@ func TestHTTPTaskForbiddenHeaders(t *testing.T) {
 	}
 	ctx := context.Background()
 	mock := &types.MockInput{Result: aws.String(`{"StatusCode":200}`)}
-	for _, h := range []string{"Host", "authorization", "Content-Length", "Transfer-Encoding", "If-Match", "Cache-Control",
+	for _, h := range []string{"Host", "authorization", "Transfer-Encoding", "If-Match", "Cache-Control",
 		"X-Amz-Date", "x-amzn-trace-id", "X-Forwarded-For", "Proxy-Authorization", "HTTP2-Settings"} {
 		out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(task(h)), Mock: mock})
 		require.NoError(t, err, h)
@@ -143,7 +143,8 @@ func TestHTTPTaskForbiddenHeaders(t *testing.T) {
 		assert.Equal(t, "States.Runtime", aws.ToString(out.Error), h)
 		assert.Contains(t, aws.ToString(out.Cause), "'"+h+"'", h)
 	}
-	for _, h := range []string{"Content-Type", "X-Request-Id", "X-Amzfoo", "Accept", "Forwarded-For"} {
+	// Not on AWS's list: Content-Length, and names that only look alike.
+	for _, h := range []string{"Content-Type", "Content-Length", "X-Request-Id", "X-Amzfoo", "Accept", "Forwarded-For"} {
 		out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(task(h)), Mock: mock})
 		require.NoError(t, err, h)
 		assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status, "%s: %s", h, aws.ToString(out.Cause))
@@ -188,7 +189,8 @@ func TestHTTPTaskStringBodyWithConnectionBody(t *testing.T) {
 }
 
 // TestHTTPTaskInvocationConfig: InvocationConfig.ConnectionArn names the
-// connection as Authentication.ConnectionArn does (AWS recommends it).
+// connection as Authentication.ConnectionArn does (AWS recommends it). The
+// headers Step Functions sets replace the task's of the same name.
 func TestHTTPTaskInvocationConfig(t *testing.T) {
 	srv, c := startServer(t, WithHTTPConnection(testConnection, ordersConnection))
 	var got atomic.Value
@@ -199,7 +201,8 @@ func TestHTTPTaskInvocationConfig(t *testing.T) {
 	out, err := c.TestState(context.Background(), &sfn.TestStateInput{RoleArn: aws.String(testRole),
 		Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke","End":true,
 			"Parameters":{"ApiEndpoint":"https://api.example.com/x","Method":"GET",
-				"InvocationConfig":{"ConnectionArn":"` + testConnection + `"}}}`)})
+				"InvocationConfig":{"ConnectionArn":"` + testConnection + `"},
+				"Headers":{"user-agent":"mine","Range":"bytes=0-1"}}}`)})
 	require.NoError(t, err)
 	assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status, aws.ToString(out.Cause))
 	var req HTTPTaskRequest
@@ -207,6 +210,9 @@ func TestHTTPTaskInvocationConfig(t *testing.T) {
 	assert.Equal(t, testConnection, req.InvocationConfig.ConnectionArn)
 	assert.Nil(t, req.Authentication)
 	assert.Equal(t, "Basic c2VjcmV0", req.Headers["Authorization"])
+	assert.NotContains(t, req.Headers, "user-agent")
+	assert.Equal(t, "Amazon|StepFunctions|HttpInvoke|us-east-1", req.Headers["User-Agent"])
+	assert.Equal(t, "bytes=0-262144", req.Headers["Range"])
 }
 
 // TestHTTPTaskStatusCodeError: a response whose StatusCode is not 2xx fails
