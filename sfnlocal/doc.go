@@ -198,30 +198,42 @@
 // An HTTP Task (Resource arn:aws:states:::http:invoke) gets its request
 // built from its Parameters or Arguments, per AWS's documented fields
 // (what Differences from AWS marks UNCONFIRMED aside): ApiEndpoint,
-// Method (GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD) and
-// Authentication.ConnectionArn are required; Headers and QueryParameters
-// (strings, numbers or booleans) are added, then the parameters of the
-// connection registered with WithHTTPConnection, whose values take
-// precedence; RequestBody is sent as JSON, or with Transform's
-// RequestBodyEncoding URL_ENCODED as a form, its arrays encoded as
-// RequestEncodingOptions.ArrayFormat says (INDICES, the default, BRACKETS,
-// REPEAT or COMMAS). Arguments that make no request fail the state with
-// States.Runtime. No network call is ever made: the mock's result is the
-// response ({"StatusCode", "StatusText", "Headers", "ResponseBody"}, checked
-// as other integrations' mocks are), or without a mock the function
-// registered for the resource with RegisterTask answers; with neither,
-// TestState answers a ValidationException saying a mock is needed (an
-// execution fails the state with States.TaskFailed naming both ways to
-// provide one). Executions check an HTTP Task's arguments the same way
-// before the function registered for the resource answers; it gets the
-// arguments as written, not the request with the connection merged in. At
-// TRACE,
-// inspectionData adds request (protocol, method, url, headers, body) and,
-// when there is a result, response (protocol, statusCode, statusMessage,
+// Method (GET, POST, PUT, DELETE, PATCH, OPTIONS or HEAD) and the
+// connection, Authentication.ConnectionArn or InvocationConfig.ConnectionArn,
+// are required; Headers and QueryParameters (strings, numbers or booleans)
+// are added, then the parameters of the connection registered with
+// WithHTTPConnection, whose values take precedence; RequestBody is sent as
+// JSON, or with Transform's RequestBodyEncoding URL_ENCODED as a form, its
+// arrays encoded as RequestEncodingOptions.ArrayFormat says (INDICES, the
+// default, BRACKETS, REPEAT or COMMAS). As AWS documents, a header the task
+// may not set (Authorization, Host, Cache-Control, If-Match and the rest of
+// AWS's list, and any x-amz-, x-amzn- or x-forwarded- header) and a string
+// RequestBody with a connection that has body parameters fail the state
+// with States.Runtime, as do arguments that make no request; a connection
+// ARN that WithHTTPConnection did not register fails it with
+// Events.ConnectionResource.ResourceNotFound. No network call is ever made:
+// the mock's result is the response ({"StatusCode", "StatusText",
+// "Headers", "ResponseBody"}, checked as other integrations' mocks are),
+// or without a mock the function registered for the resource with
+// RegisterTask answers; with neither, TestState answers a
+// ValidationException saying a mock is needed (an execution fails the
+// state with States.TaskFailed naming both ways to provide one). The
+// function gets the request as sent, an HTTPTaskRequest: the task's
+// argument names with the connection's headers, query parameters and body
+// parameters merged in and the headers Step Functions adds, so a fake
+// endpoint sees the connection's Authorization or API key header. A
+// response whose StatusCode is not 2xx, mocked (in TestState or a mock
+// configuration file) or the function's, fails the state with
+// States.Http.StatusCode.<code>, its cause the response's StatusText, so
+// Retry and Catch match it. At TRACE, inspectionData adds request
+// (protocol, method, url, headers, body) and, when there is a response
+// (a non-2xx one too), response (protocol, statusCode, statusMessage,
 // headers, body). What the connection adds (its headers, query parameters
 // and body parameters) is left out of request unless revealSecrets is set,
 // which AWS allows only without a mock, and so here only with a registered
-// function. The SDK sends TestState to
+// function; history events keep the task's arguments as written, without
+// the connection's values. A mocked TestState sends nothing, so its
+// connection need not be registered. The SDK sends TestState to
 // "sync-<endpoint host>" too: disable the host prefix as for
 // StartSyncExecution.
 //
@@ -354,20 +366,22 @@
 //     AWS SDK ones included. A Wait state is not waited for, and the state
 //     machine in the context object is named TestStateMachine (both
 //     UNCONFIRMED against AWS); TestState has no throttling bucket.
-//   - TestState's HTTP Task: a connection ARN that WithHTTPConnection did
-//     not register adds nothing (AWS would fail the call); the headers
-//     Step Functions adds (User-Agent: Amazon|StepFunctions|HttpInvoke|
-//     <region>, Range: bytes=0-262144, a Content-Type), their order and the
-//     "[Name: value, ...]" text of inspection headers, the form encoding of
-//     nested objects (key[sub]=value), the error of bad arguments
-//     (States.Runtime) and leaving the connection's values out rather than
-//     masking them are UNCONFIRMED against AWS. A body that is not a JSON
-//     object takes no body parameters. A mocked response whose StatusCode
-//     is not 2xx is the task's result, not a States.Http.StatusCode.<code>
-//     error: mock that error with errorOutput. Headers AWS forbids in a
-//     definition are not refused, and executions do not apply connections
-//     (a function registered for the resource gets the arguments as
-//     written).
+//   - The HTTP Task: the headers Step Functions adds (User-Agent:
+//     Amazon|StepFunctions|HttpInvoke|<region>, Range: bytes=0-262144, a
+//     Content-Type), that they replace a task's or connection's of the same
+//     name, their order and the "[Name: value, ...]" text of inspection
+//     headers, the form encoding of nested objects (key[sub]=value), the
+//     error of bad arguments other than AWS's documented ones
+//     (States.Runtime), the causes of States.Runtime and of
+//     Events.ConnectionResource.ResourceNotFound, the cause of
+//     States.Http.StatusCode.<code> (the response's StatusText; a user
+//     reports AWS keeps no more of the response), refusing both
+//     Authentication and InvocationConfig, and leaving the connection's
+//     values out rather than masking them are UNCONFIRMED against AWS.
+//     A task may set Content-Length (AWS's list lacks it), and an array or
+//     scalar body takes no body parameters. A mocked TestState does not need its
+//     connection (AWS may read it anyway). Forbidden headers fail the state
+//     at run time, as AWS documents, not when the definition is created.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit), and a definition nested deeper than 1,000 levels is
 //     refused.

@@ -1,6 +1,7 @@
 package sfnlocal
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,9 +15,12 @@ import (
 
 // HTTPConnection stands for an EventBridge connection: what it adds to the
 // request of every HTTP Task (Resource arn:aws:states:::http:invoke) whose
-// Authentication.ConnectionArn names it. Its values are secrets (an
-// Authorization header, an API key): TestState's TRACE inspection data
-// leaves them out unless the request sets revealSecrets, and logging an
+// Authentication.ConnectionArn or InvocationConfig.ConnectionArn names it.
+// The function registered for the resource with Server.RegisterTask gets
+// the request with these values merged in (an HTTPTaskRequest). They are
+// secrets (an Authorization header, an API key): TestState's TRACE
+// inspection data leaves them out unless the request sets revealSecrets,
+// history events and failure causes never hold them, and logging an
 // HTTPConnection prints its names only.
 type HTTPConnection struct {
 	// Headers are added to the request's headers. A header the task sets
@@ -44,9 +48,12 @@ func (c HTTPConnection) LogValue() slog.Value {
 
 // WithHTTPConnection registers the connection arn
 // (arn:aws:events:<region>:<account>:connection/<name>/<id>) for the HTTP
-// Tasks TestState runs: its parameters merge into their requests. By
-// default no connection is registered, and an HTTP Task's request has only
-// what its definition sets. The server keeps a copy of c.
+// Tasks that name it, in executions and TestState: its parameters merge
+// into their requests. By default no connection is registered, and an HTTP
+// Task that sends a request (an execution's, or an unmocked TestState's)
+// fails with Events.ConnectionResource.ResourceNotFound, as on AWS when the
+// connection does not exist; a mocked TestState sends nothing and builds
+// its request from the definition alone. The server keeps a copy of c.
 func WithHTTPConnection(arn string, c HTTPConnection) Option {
 	c = HTTPConnection{Headers: maps.Clone(c.Headers), QueryParameters: maps.Clone(c.QueryParameters),
 		BodyParameters: maps.Clone(c.BodyParameters)}
@@ -77,20 +84,24 @@ var arrayFormats = []string{"BRACKETS", "COMMAS", "INDICES", "REPEAT"}
 
 // httpTaskArgs are an HTTP Task's arguments (Parameters or Arguments).
 type httpTaskArgs struct {
-	APIEndpoint    *string `json:"ApiEndpoint"`
-	Method         *string `json:"Method"`
-	Authentication *struct {
-		ConnectionArn *string `json:"ConnectionArn"`
-	} `json:"Authentication"`
-	Headers         map[string]any  `json:"Headers"`
-	QueryParameters map[string]any  `json:"QueryParameters"`
-	RequestBody     json.RawMessage `json:"RequestBody"`
-	Transform       *struct {
+	APIEndpoint      *string            `json:"ApiEndpoint"`
+	Method           *string            `json:"Method"`
+	Authentication   *httpConnectionRef `json:"Authentication"`
+	InvocationConfig *httpConnectionRef `json:"InvocationConfig"`
+	Headers          map[string]any     `json:"Headers"`
+	QueryParameters  map[string]any     `json:"QueryParameters"`
+	RequestBody      json.RawMessage    `json:"RequestBody"`
+	Transform        *struct {
 		RequestBodyEncoding    string `json:"RequestBodyEncoding"`
 		RequestEncodingOptions *struct {
 			ArrayFormat string `json:"ArrayFormat"`
 		} `json:"RequestEncodingOptions"`
 	} `json:"Transform"`
+}
+
+// httpConnectionRef is an HTTP Task's Authentication or InvocationConfig.
+type httpConnectionRef struct {
+	ConnectionArn *string `json:"ConnectionArn"`
 }
 
 // httpRequest is the request an HTTP Task sends: each part as sent, and as
@@ -100,20 +111,78 @@ type httpRequest struct {
 	url, shownURL    string
 	headers, shown   [][2]string // in order: the task's, then the connection's, then Step Functions'
 	body, shownBody  string
+	// sent is what the function registered for the resource gets.
+	sent HTTPTaskRequest
+	// connection is the ARN of the connection the task names; known is
+	// whether the server has it.
+	connection string
+	known      bool
 }
 
 // httpTaskFailure is the error of an HTTP Task whose arguments make no
-// request. UNCONFIRMED: the error AWS raises for arguments it cannot use at
-// run time (it refuses most when the definition is created).
+// request: States.Runtime, as AWS documents for a forbidden header and for
+// a string RequestBody with a connection's body parameters. UNCONFIRMED:
+// the error AWS raises at run time for the other arguments it cannot use
+// (it refuses most when the definition is created), and the wording of
+// every cause.
 func httpTaskFailure(format string, args ...any) error {
 	return &TaskError{Name: "States.Runtime", Cause: "The HTTP Task's arguments are not valid: " + fmt.Sprintf(format, args...)}
 }
 
+// errConnectionNotFound names AWS's error for an HTTP Task whose connection
+// does not exist, one of the Events.ConnectionResource errors the developer
+// guide lists ("Call HTTPS APIs in Step Functions workflows", Connection
+// errors). UNCONFIRMED: the cause AWS gives with it.
+const errConnectionNotFound = "Events.ConnectionResource.ResourceNotFound"
+
+// connectionErr is the failure of sending req: nil when the server has the
+// connection the task names (WithHTTPConnection).
+func (req *httpRequest) connectionErr() error {
+	if req.known {
+		return nil
+	}
+	return &TaskError{Name: errConnectionNotFound, Cause: fmt.Sprintf(
+		"Connection '%s' does not exist (sfnlocal: register it with WithHTTPConnection)", req.connection)}
+}
+
+// sentJSON is the JSON the function registered for the resource gets.
+func (req *httpRequest) sentJSON() json.RawMessage {
+	b, err := json.Marshal(req.sent)
+	if err != nil { // cannot happen: strings, maps of strings and valid JSON
+		panic("sfnlocal: HTTPTaskRequest: " + err.Error())
+	}
+	return b
+}
+
+// forbiddenHeaders are the headers AWS does not let an HTTP Task's Headers
+// set (lower case), and forbiddenHeaderPrefixes the prefixes of more
+// ("Call HTTPS APIs in Step Functions workflows", HTTP Task fields,
+// Headers): the task fails with States.Runtime.
+var (
+	forbiddenHeaders = []string{"a-im", "accept-charset", "accept-datetime", "accept-encoding", "authorization",
+		"cache-control", "connection", "content-encoding", "content-md5", "date", "expect", "forwarded", "from", "host",
+		"http2-settings", "if-match", "if-modified-since", "if-none-match", "if-range", "if-unmodified-since",
+		"max-forwards", "origin", "pragma", "proxy-authorization", "referer", "server", "te", "trailer",
+		"transfer-encoding", "upgrade", "via", "warning"}
+	forbiddenHeaderPrefixes = []string{"x-forwarded-", "x-amz-", "x-amzn-"}
+)
+
+// isForbiddenHeader reports whether an HTTP Task may not set the header
+// name, compared without case. AWS's list lacks Content-Length, so a task
+// may set it here too (UNCONFIRMED: what AWS sends then).
+func isForbiddenHeader(name string) bool {
+	n := strings.ToLower(name)
+	return slices.Contains(forbiddenHeaders, n) ||
+		slices.ContainsFunc(forbiddenHeaderPrefixes, func(p string) bool { return strings.HasPrefix(n, p) })
+}
+
 // buildHTTPRequest builds the request of an HTTP Task from its arguments,
-// merging in the connection it names when the server has one (conns).
-// UNCONFIRMED against AWS: the headers Step Functions adds (User-Agent,
-// Range, Content-Type), their order, and the encoding of nested objects in
-// a URL-encoded body (key[sub]=value).
+// merging in the connection it names when the server has one (conns); the
+// request's connectionErr says when it does not. The headers Step
+// Functions sets (User-Agent, Range, and Content-Type when the request has
+// a body and no Content-Type) replace a task's or connection's of the same
+// name. UNCONFIRMED against AWS: the values of those headers, their order,
+// and the encoding of nested objects in a URL-encoded body (key[sub]=value).
 func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, region string) (*httpRequest, error) {
 	var a httpTaskArgs
 	if err := json.Unmarshal(raw, &a); err != nil {
@@ -121,15 +190,23 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
 			return nil, httpTaskFailure("%s must not be a JSON %s", typeErr.Field, typeErr.Value)
 		}
-		return nil, httpTaskFailure("they must be a JSON object with ApiEndpoint, Method and Authentication")
+		return nil, httpTaskFailure("they must be a JSON object with ApiEndpoint, Method and Authentication or InvocationConfig")
+	}
+	ref, field := a.Authentication, "Authentication"
+	if a.InvocationConfig != nil {
+		ref, field = a.InvocationConfig, "InvocationConfig"
 	}
 	switch {
 	case a.APIEndpoint == nil:
 		return nil, httpTaskFailure("ApiEndpoint is required")
 	case a.Method == nil:
 		return nil, httpTaskFailure("Method is required")
-	case a.Authentication == nil || a.Authentication.ConnectionArn == nil:
-		return nil, httpTaskFailure("Authentication.ConnectionArn is required")
+	case a.Authentication != nil && a.InvocationConfig != nil:
+		return nil, httpTaskFailure("set Authentication or InvocationConfig, not both")
+	case ref == nil:
+		return nil, httpTaskFailure("InvocationConfig.ConnectionArn or Authentication.ConnectionArn is required")
+	case ref.ConnectionArn == nil:
+		return nil, httpTaskFailure("%s.ConnectionArn is required", field)
 	case !slices.Contains(httpMethods, *a.Method):
 		return nil, httpTaskFailure("Method '%s' is not one of %s", *a.Method, strings.Join(httpMethods, ", "))
 	}
@@ -137,10 +214,18 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, httpTaskFailure("ApiEndpoint '%s' is not an http or https URL", *a.APIEndpoint)
 	}
-	conn := conns[*a.Authentication.ConnectionArn]
-	req := &httpRequest{protocol: u.Scheme, method: *a.Method}
+	conn, known := conns[*ref.ConnectionArn]
+	req := &httpRequest{protocol: u.Scheme, method: *a.Method, connection: *ref.ConnectionArn, known: known}
+	req.sent = HTTPTaskRequest{APIEndpoint: *a.APIEndpoint, Method: *a.Method, Headers: map[string]string{}}
+	connRef := &HTTPConnectionRef{ConnectionArn: *ref.ConnectionArn}
+	if a.InvocationConfig != nil {
+		req.sent.InvocationConfig = connRef
+	} else {
+		req.sent.Authentication = connRef
+	}
 
 	query, shownQuery := u.Query(), u.Query()
+	sentQuery := map[string]string{}
 	for _, k := range slices.Sorted(maps.Keys(a.QueryParameters)) {
 		v, err := scalarText(a.QueryParameters[k])
 		if err != nil {
@@ -148,15 +233,20 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 		}
 		query.Set(k, v)
 		shownQuery.Set(k, v)
+		sentQuery[k] = v
 	}
 	for _, k := range slices.Sorted(maps.Keys(conn.QueryParameters)) {
 		query.Set(k, conn.QueryParameters[k])
 		shownQuery.Del(k)
+		sentQuery[k] = conn.QueryParameters[k]
 	}
 	u.RawQuery = query.Encode()
 	req.url = u.String()
 	u.RawQuery = shownQuery.Encode()
 	req.shownURL = u.String()
+	if len(sentQuery) > 0 {
+		req.sent.QueryParameters = sentQuery
+	}
 
 	format := "INDICES"
 	encoded := false
@@ -175,26 +265,36 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 			}
 			format = o.ArrayFormat
 		}
+		if req.sent.Transform, err = json.Marshal(tr); err != nil {
+			return nil, err
+		}
 	}
-	if req.body, req.shownBody, err = httpBody(a.RequestBody, conn.BodyParameters, encoded, format); err != nil {
+	body, err := httpBody(a.RequestBody, conn.BodyParameters, encoded, format)
+	if err != nil {
 		return nil, err
 	}
+	req.body, req.shownBody, req.sent.RequestBody = body.sent, body.shown, body.merged
 
+	sfnHeaders := [][2]string{{"User-Agent", "Amazon|StepFunctions|HttpInvoke|" + region}, {"Range", "bytes=0-262144"}}
 	var connHeaders [][2]string
 	for _, k := range slices.Sorted(maps.Keys(conn.Headers)) {
-		connHeaders = append(connHeaders, [2]string{k, conn.Headers[k]})
+		if !hasHeader(k, sfnHeaders) { // Step Functions' value wins
+			connHeaders = append(connHeaders, [2]string{k, conn.Headers[k]})
+		}
 	}
 	var taskHeaders [][2]string
 	for _, k := range slices.Sorted(maps.Keys(a.Headers)) {
+		if isForbiddenHeader(k) {
+			return nil, httpTaskFailure("Headers: an HTTP Task cannot set the header '%s'", k)
+		}
 		v, err := scalarText(a.Headers[k])
 		if err != nil {
 			return nil, httpTaskFailure("Headers.%s %v", k, err)
 		}
-		if !hasHeader(k, connHeaders) { // the connection's value wins
+		if !hasHeader(k, connHeaders, sfnHeaders) { // the connection's value wins
 			taskHeaders = append(taskHeaders, [2]string{k, v})
 		}
 	}
-	sfnHeaders := [][2]string{{"User-Agent", "Amazon|StepFunctions|HttpInvoke|" + region}, {"Range", "bytes=0-262144"}}
 	if req.body != "" && !hasHeader("Content-Type", taskHeaders, connHeaders) {
 		ct := "application/json; charset=UTF-8"
 		if encoded {
@@ -204,6 +304,9 @@ func buildHTTPRequest(raw json.RawMessage, conns map[string]HTTPConnection, regi
 	}
 	req.headers = slices.Concat(taskHeaders, connHeaders, sfnHeaders)
 	req.shown = slices.Concat(taskHeaders, sfnHeaders)
+	for _, h := range req.headers {
+		req.sent.Headers[h[0]] = h[1]
+	}
 	return req, nil
 }
 
@@ -231,15 +334,27 @@ func scalarText(v any) (string, error) {
 	return "", fmt.Errorf("must be a string, a number or a boolean")
 }
 
-// httpBody is the request body, as sent and as shown without the
-// connection's body parameters. A body that is not a JSON object takes no
-// connection parameters (UNCONFIRMED: what AWS does then).
-func httpBody(raw json.RawMessage, params map[string]string, encoded bool, format string) (sent, shown string, err error) {
+// requestBody is an HTTP Task's request body: the text sent, the text
+// TestState shows without the connection's body parameters, and the merged
+// JSON value (nil when there is no body).
+type requestBody struct {
+	sent, shown string
+	merged      json.RawMessage
+}
+
+// httpBody is the request body, the connection's body parameters merged
+// into a JSON object body (or making up the body when the task sets none).
+// A string body with body parameters fails, as AWS documents; an array or
+// scalar body takes no body parameters (UNCONFIRMED: what AWS does then).
+func httpBody(raw json.RawMessage, params map[string]string, encoded bool, format string) (requestBody, error) {
 	var body any
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &body); err != nil {
-			return "", "", httpTaskFailure("RequestBody: %v", err)
+			return requestBody{}, httpTaskFailure("RequestBody: %v", err)
 		}
+	}
+	if _, isString := body.(string); isString && len(params) > 0 {
+		return requestBody{}, httpTaskFailure("RequestBody is a string, so the connection's body parameters cannot be merged into it")
 	}
 	obj, isObject := body.(map[string]any)
 	if body == nil && len(params) > 0 {
@@ -261,23 +376,40 @@ func httpBody(raw json.RawMessage, params map[string]string, encoded bool, forma
 	}
 	if !isObject {
 		s, err := render(body)
-		return s, s, err
+		return requestBody{sent: s, shown: s, merged: compactJSON(raw)}, err
 	}
 	withParams := maps.Clone(obj)
 	for k, v := range params {
 		withParams[k] = v
 	}
-	if sent, err = render(withParams); err != nil {
-		return "", "", err
+	var b requestBody
+	var err error
+	if b.sent, err = render(withParams); err != nil {
+		return requestBody{}, err
+	}
+	if len(params) == 0 {
+		b.merged = compactJSON(raw) // as written, in its key order
+	} else if b.merged, err = json.Marshal(withParams); err != nil {
+		return requestBody{}, err
 	}
 	for k := range params {
 		delete(obj, k)
 	}
 	if len(obj) == 0 && body == nil {
-		return sent, "", nil
+		return b, nil
 	}
-	shown, err = render(obj)
-	return sent, shown, err
+	b.shown, err = render(obj)
+	return b, err
+}
+
+// compactJSON is raw without insignificant space; nil when raw is empty or
+// null.
+func compactJSON(raw json.RawMessage) json.RawMessage {
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil || b.String() == "null" {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // urlEncode encodes obj as a form, its keys sorted, arrays as format says:

@@ -45,8 +45,14 @@ var _ asl.ErrorNamer = (*TaskError)(nil)
 // "arn:aws:lambda:us-east-1:123456789012:function:charge" or
 // "arn:aws:states:::my:task"). Tasks using the optimised Lambda integration
 // "arn:aws:states:::lambda:invoke" find fn by their FunctionName parameter,
-// which may be the function's name or ARN: register either. A later call for
-// the same resource replaces fn. RegisterTask panics if resource is empty or
+// which may be the function's name or ARN: register either. A function
+// registered for the HTTP Task, "arn:aws:states:::http:invoke", answers for
+// every HTTP Task's endpoint: it gets the request as Step Functions sends it,
+// the connection named by the task merged in (an HTTPTaskRequest as JSON,
+// secrets included), and returns the response ({"StatusCode", "StatusText",
+// "Headers", "ResponseBody"}); a StatusCode that is not 2xx fails the task
+// with States.Http.StatusCode.<code>. A later call for the same resource
+// replaces fn. RegisterTask panics if resource is empty or
 // fn is nil, like http.HandleFunc.
 func (s *Server) RegisterTask(resource string, fn TaskFunc) {
 	if resource == "" {
@@ -111,7 +117,13 @@ func isLambdaInvoke(resource string) bool {
 func (s *Server) taskRunner(ex *execution) asl.TaskRunner {
 	return func(ctx context.Context, call *asl.TaskCall) (json.RawMessage, error) {
 		if out, ok, err := ex.testCase.mocked(call.State); ok {
-			return out, err
+			if err == nil && isHTTPInvoke(call.Resource) {
+				err = statusCodeErr(out) // the mocked response, as the endpoint's
+			}
+			if err != nil {
+				return nil, err
+			}
+			return out, nil
 		}
 		if isActivityARN(call.Resource) {
 			return s.runActivity(ctx, call)
@@ -133,20 +145,33 @@ func (s *Server) invoke(ctx context.Context, resource string, input json.RawMess
 	if isLambdaInvoke(resource) {
 		return s.invokeLambda(ctx, input)
 	}
+	fn := s.lookupTask(resource)
 	if isHTTPInvoke(resource) {
-		// The request is checked as TestState checks it; the function
-		// registered for the resource then answers for the endpoint, with
-		// the task's arguments as written.
-		if _, err := buildHTTPRequest(input, s.cfg.httpConns, s.cfg.region); err != nil {
+		// The request is built as TestState builds it, with the connection
+		// the task names; the function registered for the resource then
+		// answers for the endpoint.
+		req, err := buildHTTPRequest(input, s.cfg.httpConns, s.cfg.region)
+		if err != nil {
 			return nil, err
 		}
+		if err := req.connectionErr(); err != nil {
+			return nil, err
+		}
+		if fn == nil {
+			return nil, errNotProvided(resource)
+		}
+		return callHTTPTask(ctx, fn, req)
 	}
-	fn := s.lookupTask(resource)
 	if fn == nil {
-		return nil, &TaskError{Name: "States.TaskFailed",
-			Cause: fmt.Sprintf("sfnlocal: nothing answers the resource %q: %s", resource, notProvided)}
+		return nil, errNotProvided(resource)
 	}
 	return fn(ctx, input)
+}
+
+// errNotProvided is the failure of a Task whose resource nothing answers.
+func errNotProvided(resource string) error {
+	return &TaskError{Name: "States.TaskFailed",
+		Cause: fmt.Sprintf("sfnlocal: nothing answers the resource %q: %s", resource, notProvided)}
 }
 
 // invokeLambda runs an arn:aws:states:::lambda:invoke task: it calls the

@@ -222,15 +222,15 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 	case err != nil:
 		return nil, err
 	}
-	httpReq, needsMock := h.result()
+	httpReq, httpResp, needsMock := h.result()
 	if needsMock != "" {
 		return nil, errHTTPTaskNeedsMock(needsMock)
 	}
 	out := wireTestState(res)
 	if d := out.InspectionData; d != nil && httpReq != nil && in.InspectionLevel == "TRACE" {
 		d.Request = httpReq.inspection(in.RevealSecrets)
-		if res.Inspection.Result != nil {
-			d.Response = httpResponseInspection(httpReq.protocol, res.Inspection.Result)
+		if httpResp != nil { // a non-2xx response too, which failed the state
+			d.Response = httpResponseInspection(httpReq.protocol, httpResp)
 		}
 	}
 	return out, nil

@@ -7,45 +7,65 @@ import (
 )
 
 // testHTTPTask follows the HTTP Task of one TestState run: the request it
-// built, and whether it had nothing to answer for it. TestState makes no
-// network call: a mock, or a function registered for the resource with
-// Server.RegisterTask, answers for the endpoint.
+// built, the response it got, and whether it had nothing to answer for it.
+// TestState makes no network call: a mock, or a function registered for
+// the resource with Server.RegisterTask, answers for the endpoint.
 type testHTTPTask struct {
 	s         *Server
 	mu        sync.Mutex
 	req       *httpRequest
-	needsMock string // the resource of an HTTP Task nothing answered for
+	resp      json.RawMessage // the response, mocked or the function's
+	needsMock string          // the resource of an HTTP Task nothing answered for
 }
 
 // mocked is asl.TestStateInput.MockedTask: it builds a mocked HTTP Task's
-// request, failing the state when its arguments make none.
-func (h *testHTTPTask) mocked(resource string, args json.RawMessage) error {
+// request, failing the state when its arguments make none, and fails it
+// with States.Http.StatusCode.<code> when the mocked response is not 2xx.
+// The request is not sent, so the connection need not exist
+// (UNCONFIRMED: whether AWS reads the connection for a mocked TestState).
+func (h *testHTTPTask) mocked(resource string, args, result json.RawMessage) error {
 	if !isHTTPInvoke(resource) {
 		return nil
 	}
-	return h.build(args)
+	if _, err := h.build(args); err != nil {
+		return err
+	}
+	if result == nil { // a mocked error
+		return nil
+	}
+	h.keep(result)
+	return statusCodeErr(result)
 }
 
 // build builds the request from the task's arguments and keeps it.
-func (h *testHTTPTask) build(args json.RawMessage) error {
+func (h *testHTTPTask) build(args json.RawMessage) (*httpRequest, error) {
 	req, err := buildHTTPRequest(args, h.s.cfg.httpConns, h.s.cfg.region)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.req = req
-	return nil
+	return req, nil
+}
+
+// keep keeps the response for TRACE's inspection data.
+func (h *testHTTPTask) keep(resp json.RawMessage) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.resp = compactJSON(resp)
 }
 
 // invoke is the run's asl.Invoker: an unmocked HTTP Task builds its request
-// and calls the function registered for its resource; without one the
-// request is refused (testState answers a ValidationException).
+// and calls the function registered for its resource, as an execution
+// does; without one the request is refused (testState answers a
+// ValidationException).
 func (h *testHTTPTask) invoke(ctx context.Context, resource string, input json.RawMessage) (json.RawMessage, error) {
 	if !isHTTPInvoke(resource) {
 		return h.s.invoke(ctx, resource, input)
 	}
-	if err := h.build(input); err != nil {
+	req, err := h.build(input)
+	if err != nil {
 		return nil, err
 	}
 	fn := h.s.lookupTask(resource)
@@ -55,15 +75,26 @@ func (h *testHTTPTask) invoke(ctx context.Context, resource string, input json.R
 		h.mu.Unlock()
 		return nil, &TaskError{Name: "States.Runtime", Cause: "no mock"} // replaced by testState
 	}
-	return fn(ctx, input) // the request is built: Server.invoke would build it again
+	if err := req.connectionErr(); err != nil {
+		return nil, err
+	}
+	out, err := fn(ctx, req.sentJSON())
+	if err != nil {
+		return nil, err
+	}
+	h.keep(out)
+	if err := statusCodeErr(out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// result returns the request built and, when nothing answered for an HTTP
-// Task, its resource.
-func (h *testHTTPTask) result() (*httpRequest, string) {
+// result returns the request built, the response, and, when nothing
+// answered for an HTTP Task, its resource.
+func (h *testHTTPTask) result() (*httpRequest, json.RawMessage, string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.req, h.needsMock
+	return h.req, h.resp, h.needsMock
 }
 
 // errHTTPTaskNeedsMock is the answer to TestState of an unmocked HTTP Task

@@ -101,10 +101,16 @@ func TestTestStateHTTPTaskRevealSecrets(t *testing.T) {
 			RoleArn: aws.String(testRole), RevealSecrets: reveal, InspectionLevel: types.InspectionLevelTrace})
 		require.NoError(t, err, "reveal=%v", reveal)
 		assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+		// The function answers for the endpoint: it gets the request as
+		// sent, secrets included, whatever revealSecrets says.
 		assert.JSONEq(t, `{"ApiEndpoint":"https://api.example.com/orders","Method":"POST",
-			"Authentication":{"ConnectionArn":"`+testConnection+`"},"Headers":{"X-Trace":"from-task","X-Order":"o-7"},
-			"QueryParameters":{"page":1,"sort":"asc"},"RequestBody":{"id":"o-7","note":"from-task"}}`, string(got),
-			"the registered function gets the task's arguments")
+			"Authentication":{"ConnectionArn":"`+testConnection+`"},
+			"Headers":{"X-Order":"o-7","Authorization":"Basic c2VjcmV0","X-Trace":"from-connection",
+				"User-Agent":"Amazon|StepFunctions|HttpInvoke|us-east-1","Range":"bytes=0-262144",
+				"Content-Type":"application/json; charset=UTF-8"},
+			"QueryParameters":{"api_key":"k-secret","page":"9","sort":"asc"},
+			"RequestBody":{"id":"o-7","note":"from-connection","client_secret":"s-secret"}}`, string(got),
+			"the registered function gets the request with the connection merged in")
 		req := out.InspectionData.Request
 		require.NotNil(t, req)
 		if !reveal {
@@ -169,7 +175,12 @@ func TestTestStateHTTPTaskRefusals(t *testing.T) {
 	for _, tt := range []struct{ name, args, cause string }{
 		{"no endpoint", `{"Method":"GET",` + auth + `}`, "ApiEndpoint is required"},
 		{"no method", `{"ApiEndpoint":"https://a.example.com",` + auth + `}`, "Method is required"},
-		{"no connection", `{"ApiEndpoint":"https://a.example.com","Method":"GET"}`, "Authentication.ConnectionArn is required"},
+		{"no connection", `{"ApiEndpoint":"https://a.example.com","Method":"GET"}`,
+			"InvocationConfig.ConnectionArn or Authentication.ConnectionArn is required"},
+		{"no connection ARN", `{"ApiEndpoint":"https://a.example.com","Method":"GET","InvocationConfig":{}}`,
+			"InvocationConfig.ConnectionArn is required"},
+		{"two connections", `{"ApiEndpoint":"https://a.example.com","Method":"GET",` + auth +
+			`,"InvocationConfig":{"ConnectionArn":"x"}}`, "set Authentication or InvocationConfig, not both"},
 		{"bad method", `{"ApiEndpoint":"https://a.example.com","Method":"FETCH",` + auth + `}`, "Method 'FETCH' is not one of"},
 		{"bad URL", `{"ApiEndpoint":"ftp://a.example.com","Method":"GET",` + auth + `}`, "is not an http or https URL"},
 		{"bad encoding", `{"ApiEndpoint":"https://a.example.com","Method":"POST",` + auth +
@@ -210,9 +221,11 @@ func TestHTTPConnectionLogValueHidesSecrets(t *testing.T) {
 // TestHTTPTaskInExecution: an execution's HTTP Task has its arguments
 // checked as TestState checks them (a missing Method fails the state with
 // States.Runtime naming it), and the function registered for the resource
-// answers a valid one.
+// answers a valid one. The connection is registered: an execution's HTTP
+// Task fails without it, as on AWS (TestHTTPTaskUnknownConnection).
 func TestHTTPTaskInExecution(t *testing.T) {
-	srv, c := startServer(t)
+	const connARN = "arn:aws:events:us-east-1:123456789012:connection/c/1"
+	srv, c := startServer(t, WithHTTPConnection(connARN, HTTPConnection{}))
 	var calls atomic.Int32
 	srv.RegisterTask("arn:aws:states:::http:invoke", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
 		calls.Add(1)
@@ -222,7 +235,7 @@ func TestHTTPTaskInExecution(t *testing.T) {
 		return `{"StartAt":"Call","States":{"Call":{"Type":"Task","Resource":"arn:aws:states:::http:invoke",
 			"Parameters":` + args + `,"OutputPath":"$.ResponseBody","End":true}}}`
 	}
-	const conn = `"Authentication":{"ConnectionArn":"arn:aws:events:us-east-1:123456789012:connection/c/1"}`
+	const conn = `"Authentication":{"ConnectionArn":"` + connARN + `"}`
 	good := createMachine(t, c, "http-good", def(`{"ApiEndpoint":"https://api.example.com/x","Method":"GET",`+conn+`}`),
 		types.StateMachineTypeExpress)
 	out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &good})

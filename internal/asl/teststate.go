@@ -68,11 +68,12 @@ type TestStateInput struct {
 	// Inspect asks for the intermediate values (DEBUG and TRACE).
 	Inspect bool
 	// MockedTask, when set, is called for a Task state the Mock answers
-	// for, with its Resource and its arguments (the JSON its call would
-	// get), before the mock answers: an error it returns fails the state
-	// instead, as the call would have (an ErrorNamer gives the error's
-	// name). sfnlocal builds an HTTP Task's request this way.
-	MockedTask func(resource string, args json.RawMessage) error
+	// for, with its Resource, its arguments (the JSON its call would get)
+	// and the mocked result (nil for a mocked error), before the mock
+	// answers: an error it returns fails the state instead, as the call
+	// would have (an ErrorNamer gives the error's name). sfnlocal builds an
+	// HTTP Task's request and checks its mocked response this way.
+	MockedTask func(resource string, args, result json.RawMessage) error
 	// Options are the interpreter options: Clock, Invoke, Task, TaskToken
 	// and Context are used; Emit is ignored (a test keeps no history).
 	Options Options
@@ -273,7 +274,7 @@ type testRun struct {
 	mock       *TestStateMock
 	mockResult any
 	cfg        *stateConfig
-	mockedTask func(resource string, args json.RawMessage) error
+	mockedTask func(resource string, args, result json.RawMessage) error
 	insp       *Inspection // nil at INFO
 	// refusal, when set, is a request error found while running (the
 	// Map's iterations are known only then): RunTestState returns it.
@@ -459,7 +460,11 @@ func (t *testRun) callMockedTask(args any) *stateError {
 	if t.mockedTask == nil || t.r.st.task == nil {
 		return nil
 	}
-	if err := t.mockedTask(t.r.st.task.resource, marshal(args)); err != nil {
+	var result json.RawMessage
+	if t.mock.ErrorName == "" {
+		result = t.mock.Result
+	}
+	if err := t.mockedTask(t.r.st.task.resource, marshal(args), result); err != nil {
 		return fromTaskError(err)
 	}
 	return nil
