@@ -190,7 +190,6 @@ func goCommand(args ...string) ([]byte, error) {
 // reader turns one service package's Go types into the document's notation.
 type reader struct {
 	decls map[string]*ast.TypeSpec // the types package's declarations
-	docs  map[*ast.Field]string    // field documentation
 	out   map[string]string        // the types written so far
 	todo  []string                 // types referred to, not yet written
 }
