@@ -2,6 +2,7 @@ package asl
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 )
 
@@ -132,10 +133,7 @@ func sdkShapeWithAnyFields(o sdkOperation) (*shape, error) {
 		return sh, err
 	}
 	c := *sh
-	c.fields = make(map[string]*shape, len(sh.fields))
-	for k, v := range sh.fields {
-		c.fields[k] = v
-	}
+	c.fields = maps.Clone(sh.fields)
 	for _, f := range o.anyFields {
 		c.fields[f] = anyValue
 	}
