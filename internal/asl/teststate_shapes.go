@@ -134,6 +134,9 @@ func sdkShapeWithAnyFields(o sdkOperation) (*shape, error) {
 	}
 	c := *sh
 	c.fields = maps.Clone(sh.fields)
+	if c.fields == nil {
+		c.fields = map[string]*shape{}
+	}
 	for _, f := range o.anyFields {
 		c.fields[f] = anyValue
 	}
