@@ -144,7 +144,9 @@
 // need one, Pass, Choice, Wait, Succeed and Fail states refuse one. A
 // mocked result of a wrong type ("Mock result schema validation error:
 // Field 'StatusCode' must be a number") or, in STRICT mode, without a
-// required field is refused as AWS refuses it. An
+// required field is refused as AWS refuses it, for the AWS SDK integrations
+// of 27 services and the optimized integrations whose result is an AWS API
+// response (see the differences below). An
 // unmocked Task state calls its registered function, and needs a roleArn.
 // The answer has the state's output, error and cause, status (SUCCEEDED;
 // FAILED; RETRIABLE when a retrier matches the error and
@@ -357,13 +359,24 @@
 //   - Task states record the Task event family (TaskScheduled, ...) for every
 //     Resource; AWS uses the LambdaFunction* family for a plain Lambda ARN.
 //   - TestState validates a mocked result (fieldValidationMode STRICT, the
-//     default, or PRESENT) only for the request-response integrations
-//     lambda:invoke, sqs:sendMessage, sns:publish, dynamodb:getItem,
-//     putItem, updateItem and deleteItem, events:putEvents,
-//     glue:startJobRun, athena:startQueryExecution, states:startExecution
-//     and http:invoke, against shapes
-//     written from their API models; AWS validates every integration, the
-//     AWS SDK ones included. A Wait state is not waited for, and the state
+//     default, or PRESENT) against the response shapes of the AWS SDK for Go
+//     v2's models (the service module versions are in
+//     internal/asl/internal/genshapes/go.mod) for every operation of the
+//     AWS SDK integrations of athena, batch, bedrockruntime, cloudwatch,
+//     cloudwatchlogs, dynamodb, ec2, ecr, ecs, eks, eventbridge, firehose,
+//     glue, iam, kinesis, kms, lambda, rds, s3, secretsmanager, ses, sesv2,
+//     sfn, sns, sqs, ssm and sts (arn:aws:states:::aws-sdk:s3:getObject),
+//     and for the request-response integrations lambda:invoke,
+//     sqs:sendMessage, sns:publish, dynamodb:getItem, putItem, updateItem and
+//     deleteItem, events:putEvents, glue:startJobRun, athena's
+//     startQueryExecution, stopQueryExecution, getQueryExecution and
+//     getQueryResults, states:startExecution, ecs:runTask, batch:submitJob,
+//     codebuild's build and report calls, bedrock:invokeModel and
+//     http:invoke. AWS validates every integration; here other services,
+//     .sync and .waitForTaskToken patterns are not validated. Timestamps
+//     pass as strings or numbers, blobs as strings, and Lambda's Payload and
+//     Bedrock's Body as any JSON value (UNCONFIRMED which forms AWS
+//     accepts). A Wait state is not waited for, and the state
 //     machine in the context object is named TestStateMachine (both
 //     UNCONFIRMED against AWS); TestState has no throttling bucket.
 //   - The HTTP Task: the headers Step Functions adds (User-Agent:

@@ -226,6 +226,42 @@
 //     is set; the error name States.Runtime is an assumption, AWS documents
 //     only the cause text.
 //
+// # TestState's mock validation
+//
+// TestState checks a Task's mocked result against the response shape of the
+// integration (teststate_shapes.go), in the mock's fieldValidationMode:
+// STRICT (the default) refuses a field of the wrong type and a missing
+// required one, PRESENT only the former, NONE nothing; a field the shape does
+// not have is accepted, as on AWS. The shapes are the AWS API models' output
+// shapes, as the AWS SDK for Go v2 has them: responseshapes.json.gz
+// (responseshapes.go), written by internal/genshapes from the SDK's service
+// modules at the versions its go.mod requires (each service's entry records
+// its module and version; go generate ./internal/asl regenerates it). They
+// cover:
+//
+//   - every operation of the AWS SDK integrations
+//     (arn:aws:states:::aws-sdk:<service>:<apiAction>) of athena, batch,
+//     bedrockruntime, cloudwatch, cloudwatchlogs, dynamodb, ec2, ecr, ecs,
+//     eks, eventbridge, firehose, glue, iam, kinesis, kms, lambda, rds, s3,
+//     secretsmanager, ses, sesv2, sfn, sns, sqs, ssm and sts;
+//   - the optimized request-response integrations whose result is the API's
+//     response (optimizedIntegrations): lambda:invoke, sqs:sendMessage,
+//     sns:publish, dynamodb getItem, putItem, updateItem and deleteItem,
+//     glue:startJobRun, athena start, stop and getQueryExecution and
+//     getQueryResults, events:putEvents, states:startExecution, ecs:runTask,
+//     batch:submitJob, codebuild's build and report calls and
+//     bedrock:invokeModel.
+//
+// Exceptions written by hand: Lambda's Payload and Bedrock's Body may be any
+// JSON value (Step Functions parses them; the model says blob), and the HTTP
+// Task's result has its own shape. Other integrations, .sync and
+// .waitForTaskToken patterns, Lambda function and activity ARNs are not
+// validated. Field names are the SDK's (the model's member names with the
+// first letter in upper case), which is how Step Functions names a result's
+// fields. A timestamp may be a string or a number and a blob or streaming
+// body a string (UNCONFIRMED: which form AWS gives); an enum is a string; a
+// union is an object; a recursive shape is checked to maxShapeDepth levels.
+//
 // # Bounds
 //
 // No definition and input may make one execution exhaust the process:

@@ -1,0 +1,5 @@
+package broken
+
+type OddOutput struct {
+	Feed chan int
+}

@@ -1,0 +1,7 @@
+package broken
+
+type Kind []string
+
+type BadOutput struct {
+	K Kind
+}

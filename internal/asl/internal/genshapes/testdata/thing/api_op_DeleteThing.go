@@ -1,0 +1,7 @@
+package thing
+
+type DeleteThingOutput struct {
+	ResultMetadata middleware.Metadata
+
+	noSmithyDocumentSerde
+}
