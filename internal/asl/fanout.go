@@ -163,10 +163,7 @@ func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapS
 		pv, field = iv, "Iterator"
 	}
 	if pv != nil {
-		pm, ok := pv.(map[string]any)
-		if !ok {
-			c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be an object", field)
-		} else {
+		if pm, ok := c.object(pv, field, where+"/"+field); ok {
 			c.legacyIterator = field == "Iterator"
 			ms.processor = c.machine(pm, where+"/"+field, false)
 		}
