@@ -311,10 +311,9 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 			run.Ended(StatusFailed)
 		}
 	}
-	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
+	th.joinFanOut(err, ends, "MapStateSucceeded", "MapStateFailed")
 	switch {
 	case err != nil:
-		th.failedRuns = &fanoutRuns{runs: ends}
 		if run != nil {
 			th.failedRuns.mapRunARN = run.ARN()
 		}
