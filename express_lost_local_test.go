@@ -46,6 +46,11 @@ var lostParams = []stepfunctions.Parameter{
 	{Name: "total", Direction: stepfunctions.DirectionOutput, DataType: stepfunctions.DataTypeNumber},
 }
 
+// executeInvoice executes job with lostParams under the idempotency key of every test here.
+func executeInvoice(ctx context.Context, p *stepfunctions.Provider, job stepfunctions.Job) (stepfunctions.PipelineRun, error) {
+	return p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+}
+
 // Each fault sfnlocal injects into StartSyncExecution, against a state machine logging at level ALL: a dropped
 // connection (the execution ran) is found in the logs and returned as the run; a 500 or 503 (sfnlocal answers
 // them before anything runs) leaves no ExecutionStarted in the logs, so the execution is started once more. Either
@@ -66,7 +71,7 @@ func TestLocalExpressLostStartResolvedFromLogs(t *testing.T) {
 			e, job, tasks := lostStartEnv(t, types.LogLevelAll, tt.fault)
 			p := e.lostStartProvider(stepfunctions.Config{})
 			ctx := context.Background()
-			run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			run, err := executeInvoice(ctx, p, job)
 			if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess ||
 				paramValues(run.Status.Parameters)["total"] != "42" {
 				t.Fatalf("ExecutePipeline() = %+v, %v; want Success with total 42", run, err)
@@ -74,7 +79,7 @@ func TestLocalExpressLostStartResolvedFromLogs(t *testing.T) {
 			if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != tt.wantCalls {
 				t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and %d", ran, calls, tt.wantCalls)
 			}
-			again, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			again, err := executeInvoice(ctx, p, job)
 			if err != nil || again.RunID != run.RunID || e.calls("StartSyncExecution") != tt.wantCalls {
 				t.Errorf("ExecutePipeline(same key) = %+v, %v; want run %s without a new start", again, err, run.RunID)
 			}
@@ -106,7 +111,7 @@ func TestLocalExpressLostStartWithoutLogs(t *testing.T) {
 			e, job, _ := lostStartEnv(t, tt.level, tt.fault)
 			p := e.lostStartProvider(stepfunctions.Config{})
 			ctx := context.Background()
-			_, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			_, err := executeInvoice(ctx, p, job)
 			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) || stepfunctions.IsRetryable(err) {
 				t.Fatalf("ExecutePipeline() error = %v; want ErrOutcomeUnknown, not retryable", err)
 			}
@@ -115,7 +120,7 @@ func TestLocalExpressLostStartWithoutLogs(t *testing.T) {
 					t.Errorf("ExecutePipeline() error = %v; want it to say %q", err, s)
 				}
 			}
-			_, err = p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			_, err = executeInvoice(ctx, p, job)
 			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "new idempotency key") {
 				t.Errorf("ExecutePipeline(same key) error = %v; want ErrOutcomeUnknown naming a new idempotency key", err)
 			}
@@ -136,7 +141,7 @@ func TestLocalExpressLostStartNotStartedTwice(t *testing.T) {
 		sfnlocal.Fault{Operation: "StartSyncExecution", Call: 2, Code: "ServiceUnavailable", Status: 503})
 	p := e.lostStartProvider(stepfunctions.Config{})
 	ctx := context.Background()
-	_, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	_, err := executeInvoice(ctx, p, job)
 	if !errors.Is(err, stepfunctions.ErrNotStarted) || errors.Is(err, stepfunctions.ErrOutcomeUnknown) ||
 		!stepfunctions.IsRetryable(err) || !strings.Contains(err.Error(), "did not run") {
 		t.Fatalf("ExecutePipeline() error = %v; want ErrNotStarted, retryable, saying it did not run", err)
@@ -144,7 +149,7 @@ func TestLocalExpressLostStartNotStartedTwice(t *testing.T) {
 	if ran := len(tasks.all()); ran != 0 {
 		t.Fatalf("the task ran %d times, want 0", ran)
 	}
-	run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	run, err := executeInvoice(ctx, p, job)
 	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
 		t.Fatalf("ExecutePipeline() again = %+v, %v; want Success", run, err)
 	}
@@ -174,11 +179,11 @@ func TestLocalExpressLostStartSpentKeyAsksTheLogsAgain(t *testing.T) {
 			short, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			p := e.lostStartProvider(stepfunctions.Config{Logger: slog.New(cancelOnLost{cancel})})
-			_, err := p.ExecutePipeline(short, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			_, err := executeInvoice(short, p, job)
 			if !errors.Is(err, stepfunctions.ErrOutcomeUnknown) {
 				t.Fatalf("ExecutePipeline(ctx ending before the logs can tell) error = %v; want ErrOutcomeUnknown", err)
 			}
-			run, err := p.ExecutePipeline(context.Background(), job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+			run, err := executeInvoice(context.Background(), p, job)
 			if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
 				t.Fatalf("ExecutePipeline(same key) = %+v, %v; want Success", run, err)
 			}
@@ -213,11 +218,11 @@ func TestLocalExpressLostAsyncStartResolvedFromLogs(t *testing.T) {
 		sfnlocal.Fault{Operation: "StartExecution", Call: 1, DropConnection: true})
 	p := e.lostStartProvider(stepfunctions.Config{ExpressMode: stepfunctions.ExpressAsync})
 	ctx := context.Background()
-	run, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	run, err := executeInvoice(ctx, p, job)
 	if err != nil || !strings.Contains(run.RunID, ":express:invoices:") {
 		t.Fatalf("ExecutePipeline(async) = %+v, %v; want the Express run", run, err)
 	}
-	again, err := p.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	again, err := executeInvoice(ctx, p, job)
 	if err != nil || again.RunID != run.RunID {
 		t.Errorf("ExecutePipeline(same key) = %+v, %v; want run %s", again, err, run.RunID)
 	}
@@ -260,11 +265,11 @@ func TestLocalExpressLostStartOutlivesItsClaim(t *testing.T) {
 	}
 	done := make(chan result)
 	go func() {
-		run, err := first.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+		run, err := executeInvoice(ctx, first, job)
 		done <- result{run, err}
 	}()
 	time.Sleep(lostLogAllowance / 2) // the first start failed, its claim expired, and the logs cannot tell yet
-	run, err := second.ExecutePipeline(ctx, job, lostParams, stepfunctions.WithIdempotencyKey("invoice-I-7"))
+	run, err := executeInvoice(ctx, second, job)
 	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
 		t.Fatalf("ExecutePipeline() on the second replica = %+v, %v; want Success", run, err)
 	}

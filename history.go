@@ -135,41 +135,40 @@ func historyEvent(e types.HistoryEvent) HistoryEvent {
 
 // eventFailure returns the error name and cause of a failure event.
 func eventFailure(e types.HistoryEvent) (errName, cause string, ok bool) {
+	failure := func(errName, cause *string) (string, string, bool) {
+		return aws.ToString(errName), aws.ToString(cause), true
+	}
 	switch {
 	case e.ExecutionFailedEventDetails != nil:
-		return aws.ToString(e.ExecutionFailedEventDetails.Error), aws.ToString(e.ExecutionFailedEventDetails.Cause), true
+		return failure(e.ExecutionFailedEventDetails.Error, e.ExecutionFailedEventDetails.Cause)
 	case e.ExecutionAbortedEventDetails != nil:
-		return aws.ToString(e.ExecutionAbortedEventDetails.Error), aws.ToString(e.ExecutionAbortedEventDetails.Cause), true
+		return failure(e.ExecutionAbortedEventDetails.Error, e.ExecutionAbortedEventDetails.Cause)
 	case e.ExecutionTimedOutEventDetails != nil:
-		return aws.ToString(e.ExecutionTimedOutEventDetails.Error), aws.ToString(e.ExecutionTimedOutEventDetails.Cause), true
+		return failure(e.ExecutionTimedOutEventDetails.Error, e.ExecutionTimedOutEventDetails.Cause)
 	case e.TaskFailedEventDetails != nil:
-		return aws.ToString(e.TaskFailedEventDetails.Error), aws.ToString(e.TaskFailedEventDetails.Cause), true
+		return failure(e.TaskFailedEventDetails.Error, e.TaskFailedEventDetails.Cause)
 	case e.TaskStartFailedEventDetails != nil:
-		return aws.ToString(e.TaskStartFailedEventDetails.Error), aws.ToString(e.TaskStartFailedEventDetails.Cause), true
+		return failure(e.TaskStartFailedEventDetails.Error, e.TaskStartFailedEventDetails.Cause)
 	case e.TaskSubmitFailedEventDetails != nil:
-		return aws.ToString(e.TaskSubmitFailedEventDetails.Error), aws.ToString(e.TaskSubmitFailedEventDetails.Cause), true
+		return failure(e.TaskSubmitFailedEventDetails.Error, e.TaskSubmitFailedEventDetails.Cause)
 	case e.TaskTimedOutEventDetails != nil:
-		return aws.ToString(e.TaskTimedOutEventDetails.Error), aws.ToString(e.TaskTimedOutEventDetails.Cause), true
+		return failure(e.TaskTimedOutEventDetails.Error, e.TaskTimedOutEventDetails.Cause)
 	case e.LambdaFunctionFailedEventDetails != nil:
-		return aws.ToString(e.LambdaFunctionFailedEventDetails.Error), aws.ToString(e.LambdaFunctionFailedEventDetails.Cause), true
+		return failure(e.LambdaFunctionFailedEventDetails.Error, e.LambdaFunctionFailedEventDetails.Cause)
 	case e.LambdaFunctionScheduleFailedEventDetails != nil:
-		d := e.LambdaFunctionScheduleFailedEventDetails
-		return aws.ToString(d.Error), aws.ToString(d.Cause), true
+		return failure(e.LambdaFunctionScheduleFailedEventDetails.Error, e.LambdaFunctionScheduleFailedEventDetails.Cause)
 	case e.LambdaFunctionStartFailedEventDetails != nil:
-		d := e.LambdaFunctionStartFailedEventDetails
-		return aws.ToString(d.Error), aws.ToString(d.Cause), true
+		return failure(e.LambdaFunctionStartFailedEventDetails.Error, e.LambdaFunctionStartFailedEventDetails.Cause)
 	case e.LambdaFunctionTimedOutEventDetails != nil:
-		d := e.LambdaFunctionTimedOutEventDetails
-		return aws.ToString(d.Error), aws.ToString(d.Cause), true
+		return failure(e.LambdaFunctionTimedOutEventDetails.Error, e.LambdaFunctionTimedOutEventDetails.Cause)
 	case e.ActivityFailedEventDetails != nil:
-		return aws.ToString(e.ActivityFailedEventDetails.Error), aws.ToString(e.ActivityFailedEventDetails.Cause), true
+		return failure(e.ActivityFailedEventDetails.Error, e.ActivityFailedEventDetails.Cause)
 	case e.ActivityScheduleFailedEventDetails != nil:
-		d := e.ActivityScheduleFailedEventDetails
-		return aws.ToString(d.Error), aws.ToString(d.Cause), true
+		return failure(e.ActivityScheduleFailedEventDetails.Error, e.ActivityScheduleFailedEventDetails.Cause)
 	case e.ActivityTimedOutEventDetails != nil:
-		return aws.ToString(e.ActivityTimedOutEventDetails.Error), aws.ToString(e.ActivityTimedOutEventDetails.Cause), true
+		return failure(e.ActivityTimedOutEventDetails.Error, e.ActivityTimedOutEventDetails.Cause)
 	case e.MapRunFailedEventDetails != nil:
-		return aws.ToString(e.MapRunFailedEventDetails.Error), aws.ToString(e.MapRunFailedEventDetails.Cause), true
+		return failure(e.MapRunFailedEventDetails.Error, e.MapRunFailedEventDetails.Cause)
 	}
 	return "", "", false
 }

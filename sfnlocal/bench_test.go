@@ -74,10 +74,7 @@ func BenchmarkExecutions(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		waitIdle(b, srv)
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
-		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
-		requireAllSucceeded(b, srv)
+		reportStandard(b, srv, before)
 	})
 	b.Run("inprocess/express-sync/pass-choice", func(b *testing.B) {
 		srv := New()
@@ -115,10 +112,7 @@ func BenchmarkExecutions(b *testing.B) {
 				b.Fatalf("StartExecution = %d %s", rec.Code, rec.Body.String())
 			}
 		}
-		waitIdle(b, srv)
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
-		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
-		requireAllSucceeded(b, srv)
+		reportStandard(b, srv, before)
 	})
 	b.Run("inprocess/express-sync/map-1000", func(b *testing.B) {
 		srv := New()
@@ -149,9 +143,7 @@ func BenchmarkExecutions(b *testing.B) {
 			}
 			waitIdle(b, srv) // one at a time: a Map of 1,000 is heavy
 		}
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
-		b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
-		requireAllSucceeded(b, srv)
+		reportStandard(b, srv, before)
 	})
 }
 
@@ -185,6 +177,17 @@ func waitIdle(b *testing.B, srv *Server) {
 		defer srv.mu.Unlock()
 		return len(srv.running) == 0
 	})
+}
+
+// reportStandard waits for the Standard executions of srv to end, reports
+// executions per second and the heap each keeps (B/exec, measured from
+// before), and fails b unless all of them succeeded.
+func reportStandard(b *testing.B, srv *Server, before int64) {
+	b.Helper()
+	waitIdle(b, srv)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
+	b.ReportMetric(float64(heapInUse()-before)/float64(b.N), "B/exec")
+	requireAllSucceeded(b, srv)
 }
 
 // requireAllSucceeded fails b unless every Standard execution of srv

@@ -123,22 +123,17 @@ func newInstantClock() *ManualClock {
 }
 
 func TestASLWaitWithTimeScale(t *testing.T) {
-	ctx := context.Background()
 	_, c := startServer(t, WithTimeScale(1e5))
 	def := `{"StartAt":"Nap","States":{"Nap":{"Type":"Wait","Seconds":3600,"Next":"Done"},"Done":{"Type":"Succeed"}}}`
 	arn := createMachine(t, c, "napper", def, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn})
 	if d.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("status = %s, want SUCCEEDED", d.Status)
 	}
 	if took := d.StopDate.Sub(*d.StartDate); took < time.Hour {
 		t.Errorf("execution took %v on the scaled clock, want at least the 1h Wait", took)
 	}
-	got := strings.Join(eventTypes(history(t, c, aws.ToString(out.ExecutionArn))), " ")
+	got := strings.Join(eventTypes(history(t, c, aws.ToString(d.ExecutionArn))), " ")
 	if !strings.Contains(got, "WaitStateEntered WaitStateExited") {
 		t.Errorf("history %s lacks the Wait state events", got)
 	}

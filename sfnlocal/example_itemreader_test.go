@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
@@ -69,17 +67,8 @@ func Example_itemReader() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for {
-		out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
-		if err != nil {
-			log.Fatal(err)
-		}
-		if out.Status != types.ExecutionStatusRunning {
-			fmt.Println(out.Status, aws.ToString(out.Output))
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	ended := awaitEnd(ctx, client, started.ExecutionArn)
+	fmt.Println(ended.Status, aws.ToString(ended.Output))
 	// Output:
 	// SUCCEEDED [{"cents":20},{"cents":35}]
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
-	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
@@ -53,17 +52,8 @@ func ExampleWithMockConfig() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		for {
-			out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
-			if err != nil {
-				log.Fatal(err)
-			}
-			if out.Status != types.ExecutionStatusRunning {
-				fmt.Println(testCase, out.Status, aws.ToString(out.Output)+aws.ToString(out.Error))
-				break
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+		ended := awaitEnd(ctx, client, started.ExecutionArn)
+		fmt.Println(testCase, ended.Status, aws.ToString(ended.Output)+aws.ToString(ended.Error))
 	}
 	// Output:
 	// HappyPath SUCCEEDED {"MD5OfMessageBody":"3bcb6e8e-7h85-4375-b0bc-1a59812c6e51","MessageId":"3bcb6e8e-8b51-4375-b0bc-1a59812c6e51"}

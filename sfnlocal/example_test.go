@@ -77,17 +77,8 @@ func Example() {
 	}
 	fmt.Println(aws.ToString(started.ExecutionArn))
 
-	for {
-		out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
-		if err != nil {
-			log.Fatal(err)
-		}
-		if out.Status != types.ExecutionStatusRunning {
-			fmt.Println(out.Status, aws.ToString(out.Output))
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	ended := awaitEnd(ctx, client, started.ExecutionArn)
+	fmt.Println(ended.Status, aws.ToString(ended.Output))
 	// Output:
 	// arn:aws:states:us-east-1:123456789012:execution:hello:first
 	// SUCCEEDED "Hello, world!"
@@ -122,17 +113,23 @@ func ExampleManualClock() {
 	}
 	clk.Advance(24 * time.Hour)
 
+	ended := awaitEnd(ctx, client, started.ExecutionArn)
+	fmt.Println(ended.Status, ended.StopDate.Sub(*ended.StartDate))
+	// Output:
+	// SUCCEEDED 24h0m0s
+}
+
+// awaitEnd describes the execution every 10ms until it has ended, as a
+// caller of StartExecution would, and returns the last description.
+func awaitEnd(ctx context.Context, client *sfn.Client, executionArn *string) *sfn.DescribeExecutionOutput {
 	for {
-		out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: started.ExecutionArn})
+		out, err := client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: executionArn})
 		if err != nil {
 			log.Fatal(err)
 		}
 		if out.Status != types.ExecutionStatusRunning {
-			fmt.Println(out.Status, out.StopDate.Sub(*out.StartDate))
-			break
+			return out
 		}
-		time.Sleep(time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
-	// Output:
-	// SUCCEEDED 24h0m0s
 }

@@ -6,13 +6,11 @@ import (
 	"log"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
+	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 // Example_testState tests one state of a state machine with TestState, as
@@ -27,17 +25,9 @@ func Example_testState() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		// TestState goes to "sync-<host>", as StartSyncExecution does,
-		// unless the prefix is off.
-		APIOptions: []func(*middleware.Stack) error{func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-				}), middleware.Before)
-		}},
-	})
+	// TestState goes to "sync-<host>", as StartSyncExecution does; this
+	// client turns the prefix off.
+	client := sfnlocaltest.NewClient(endpoint, "us-east-1")
 
 	definition := `{"StartAt":"Charge","States":{
 	  "Charge":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke",
@@ -91,15 +81,7 @@ func ExampleWithHTTPConnection() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		APIOptions: []func(*middleware.Stack) error{func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-				}), middleware.Before)
-		}},
-	})
+	client := sfnlocaltest.NewClient(endpoint, "us-east-1")
 
 	out, err := client.TestState(ctx, &sfn.TestStateInput{
 		Definition: aws.String(`{"Type":"Task","Resource":"arn:aws:states:::http:invoke",

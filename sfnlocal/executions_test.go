@@ -27,7 +27,17 @@ func describe(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOut
 	return out
 }
 
-// waitStatus waits until the execution is no longer RUNNING.
+// startAndWait starts the execution in asks for and waits for its end.
+func startAndWait(t *testing.T, c *sfn.Client, in *sfn.StartExecutionInput) *sfn.DescribeExecutionOutput {
+	t.Helper()
+	out, err := c.StartExecution(context.Background(), in)
+	if err != nil {
+		t.Fatalf("StartExecution: %v", err)
+	}
+	return waitDone(t, c, aws.ToString(out.ExecutionArn))
+}
+
+// waitDone waits until the execution is no longer RUNNING.
 func waitDone(t *testing.T, c *sfn.Client, arn string) *sfn.DescribeExecutionOutput {
 	t.Helper()
 	var out *sfn.DescribeExecutionOutput

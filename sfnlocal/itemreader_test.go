@@ -187,7 +187,6 @@ func TestItemReaderListObjectsJSONata(t *testing.T) {
 // TestItemReaderFailedOnTheWire checks that a getObject that fails fails the
 // execution with States.ItemReaderFailed, naming the function's error.
 func TestItemReaderFailedOnTheWire(t *testing.T) {
-	ctx := context.Background()
 	srv, c := startServer(t)
 	(&s3Objects{objects: map[string]string{}}).register(srv)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
@@ -195,11 +194,7 @@ func TestItemReaderFailedOnTheWire(t *testing.T) {
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P",
 			"States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
 	arn := createMachine(t, c, "missing", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn})
 	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.ItemReaderFailed" ||
 		!strings.Contains(aws.ToString(d.Cause), "S3.NoSuchKeyException") {
 		t.Errorf("execution = %s %s %q, want FAILED States.ItemReaderFailed naming S3.NoSuchKeyException", d.Status,
@@ -207,13 +202,11 @@ func TestItemReaderFailedOnTheWire(t *testing.T) {
 	}
 }
 
-// TestItemReaderMocked serves the getObject call of a Distributed Map from a
-// mock configuration's test case that mocks the Map state.
-func TestItemReaderMocked(t *testing.T) {
-	ctx := context.Background()
+// startMocking starts a server with the mock configuration config, and
+// returns its client.
+func startMocking(t *testing.T, config string) *sfn.Client {
+	t.Helper()
 	mock := filepath.Join(t.TempDir(), "mock.json")
-	config := `{"StateMachines":{"mocked":{"TestCases":{"Read":{"M":"ThreeItems"}}}},
-		"MockedResponses":{"ThreeItems":{"0":{"Return":{"Body":"[\"a\",\"b\",\"c\"]"}}}}}`
 	if err := os.WriteFile(mock, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -221,16 +214,20 @@ func TestItemReaderMocked(t *testing.T) {
 	if err := srv.ConfigErr(); err != nil {
 		t.Fatalf("ConfigErr() = %v", err)
 	}
+	return c
+}
+
+// TestItemReaderMocked serves the getObject call of a Distributed Map from a
+// mock configuration's test case that mocks the Map state.
+func TestItemReaderMocked(t *testing.T) {
+	c := startMocking(t, `{"StateMachines":{"mocked":{"TestCases":{"Read":{"M":"ThreeItems"}}}},
+		"MockedResponses":{"ThreeItems":{"0":{"Return":{"Body":"[\"a\",\"b\",\"c\"]"}}}}}`)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
 		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSON","MaxItems":2},"Parameters":{"Bucket":"b","Key":"k"}},
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P",
 			"States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
 	arn := createMachine(t, c, "mocked", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Read")})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Read")})
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `["a","b"]` {
 		t.Errorf("execution = %s %s %q, want SUCCEEDED with the mocked object's first two items", d.Status,
 			aws.ToString(d.Error), aws.ToString(d.Output))
@@ -240,17 +237,8 @@ func TestItemReaderMocked(t *testing.T) {
 // TestReaderAndWriterMocked serves both the ItemReader's getObject and the
 // ResultWriter's putObject calls from one mocked Map state, in order.
 func TestReaderAndWriterMocked(t *testing.T) {
-	ctx := context.Background()
-	mock := filepath.Join(t.TempDir(), "mock.json")
-	config := `{"StateMachines":{"both":{"TestCases":{"Export":{"M":"ReadThenWrite"}}}},
-		"MockedResponses":{"ReadThenWrite":{"0":{"Return":{"Body":"{\"n\":1}\n{\"n\":2}\n"}},"1-2":{"Return":{"ETag":"\"x\""}}}}}`
-	if err := os.WriteFile(mock, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	srv, c := startServer(t, WithMockConfig(mock))
-	if err := srv.ConfigErr(); err != nil {
-		t.Fatalf("ConfigErr() = %v", err)
-	}
+	c := startMocking(t, `{"StateMachines":{"both":{"TestCases":{"Export":{"M":"ReadThenWrite"}}}},
+		"MockedResponses":{"ReadThenWrite":{"0":{"Return":{"Body":"{\"n\":1}\n{\"n\":2}\n"}},"1-2":{"Return":{"ETag":"\"x\""}}}}}`)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map",
 		"ItemReader":{"Resource":"arn:aws:states:::s3:getObject","ReaderConfig":{"InputType":"JSONL"},"Parameters":{"Bucket":"b","Key":"k"}},
 		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"p/"},
@@ -258,11 +246,7 @@ func TestReaderAndWriterMocked(t *testing.T) {
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"P",
 			"States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
 	arn := createMachine(t, c, "both", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Export")})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#Export")})
 	var output struct {
 		MapRunArn           string
 		ResultWriterDetails struct{ Bucket, Key string }

@@ -63,11 +63,7 @@ func TestJSONataHazardsKeepTheEndpointUp(t *testing.T) {
 		"$eval('1')",
 	} {
 		arn := createMachine(t, c, "hazard", `{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass","Output":"{% `+expr+` %}","End":true}}}`, "")
-		out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn})
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+		d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn})
 		if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.QueryEvaluationError" {
 			t.Errorf("%s: execution = %s %s %s, want FAILED with States.QueryEvaluationError", expr, d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 		}

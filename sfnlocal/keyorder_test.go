@@ -44,15 +44,11 @@ func TestKeyOrderOnTheWire(t *testing.T) {
 	ctx := context.Background()
 
 	std := createMachine(t, c, "key-order", keyOrderMachine, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &std, Input: aws.String(keyOrderInput)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &std, Input: aws.String(keyOrderInput)})
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != keyOrderWant {
 		t.Errorf("Standard execution = %s %s: %s\nwant %s", d.Status, aws.ToString(d.Cause), aws.ToString(d.Output), keyOrderWant)
 	}
-	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn})
+	h, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: d.ExecutionArn})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,11 +37,7 @@ func (ko keyOrder) maps(v any) any {
 		ko[mapID(m)] = tv.keys
 		return m
 	case []any:
-		a := make([]any, len(tv))
-		for i, e := range tv {
-			a[i] = ko.maps(e)
-		}
-		return a
+		return mapArray(tv, ko.maps)
 	}
 	return v
 }
@@ -69,11 +65,7 @@ func (ko keyOrder) value(v any) any {
 		}
 		return o
 	case []any:
-		a := make([]any, len(tv))
-		for i, e := range tv {
-			a[i] = ko.value(e)
-		}
-		return a
+		return mapArray(tv, ko.value)
 	}
 	return v
 }

@@ -119,9 +119,8 @@ func validLabel(l string) bool {
 // decodeItemBatcher compiles an ItemBatcher: MaxItemsPerBatch (required
 // here) and an optional static BatchInput object.
 func (c *checker) decodeItemBatcher(v any, where string, d *distributedMap) {
-	ib, ok := v.(map[string]any)
+	ib, ok := c.object(v, "ItemBatcher", where)
 	if !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: 'ItemBatcher' must be an object")
 		return
 	}
 	unsupported := []string{"MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"}
@@ -137,9 +136,7 @@ func (c *checker) decodeItemBatcher(v any, where string, d *distributedMap) {
 	}
 	d.batchSize = int(n)
 	if bi, has := ib["BatchInput"]; has {
-		if _, isObj := bi.(map[string]any); !isObj {
-			c.problem(where+"/BatchInput", "SCHEMA_VALIDATION_FAILED: 'BatchInput' must be an object")
-		}
+		c.object(bi, "BatchInput", where+"/BatchInput")
 		d.batchInput = c.order.value(bi)
 	}
 }
@@ -322,10 +319,9 @@ func (r *stateRun) runDistributed(ctx context.Context, eff any, items []any, max
 			run.Ended(StatusFailed)
 		}
 	}
-	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
+	th.joinFanOut(err, ends, "MapStateSucceeded", "MapStateFailed")
 	switch {
 	case err != nil:
-		th.failedRuns = &fanoutRuns{runs: ends}
 		if run != nil {
 			th.failedRuns.mapRunARN = run.ARN()
 		}

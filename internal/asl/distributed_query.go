@@ -88,23 +88,16 @@ func (l *jsonPathLimit) value(eff any, cx contextSource) (float64, bool, *stateE
 		if !isString {
 			raw = marshalString(v)
 		}
-		return 0, true, runtimeError("The %sPath field refers to value \"%s\" which is not %s: %s", l.field, truncate(raw), l.rng.desc, l.path.text)
+		return 0, true, runtimeError("The %sPath field refers to value \"%s\" which is not %s: %s", l.field, truncate(raw), l.rng.pathDesc(), l.path.text)
 	}
 	return n, true, nil
-}
-
-// jsonataLimit is a number field written as a number or an expression.
-type jsonataLimit struct {
-	t       *jsonataTemplate
-	literal float64
-	rng     numRange
 }
 
 func (jsonataLang) compileLimit(c *checker, obj map[string]any, field, where string, rng numRange) limit {
 	if _, has := obj[field+"Path"]; has {
 		c.problem(where+"/"+field+"Path", "SCHEMA_VALIDATION_FAILED: The field '%sPath' is not supported in JSONata; write '%s' as a JSONata expression", field, field)
 	}
-	l := &jsonataLimit{t: c.optTemplate(obj, field, where), rng: rng}
+	l := &jsonataNumber{t: c.optTemplate(obj, field, where), rng: rng}
 	if l.t != nil && l.t.expr == nil {
 		n, ok := rng.contains(obj[field])
 		if !ok {
@@ -113,28 +106,4 @@ func (jsonataLang) compileLimit(c *checker, obj map[string]any, field, where str
 		l.literal = n
 	}
 	return l
-}
-
-func (l *jsonataLimit) usesContext() bool { return l.t.usesContext() }
-
-func (l *jsonataLimit) value(eff any, cx contextSource) (float64, bool, *stateError) {
-	switch {
-	case l.t == nil:
-		return 0, false, nil
-	case l.t.expr == nil:
-		return l.literal, true, nil
-	}
-	v, err := l.t.eval(statesVars{input: eff}, cx)
-	if err != nil {
-		return 0, true, err
-	}
-	n, ok := l.rng.contains(v)
-	if !ok {
-		want := "number"
-		if l.rng.integer {
-			want = "integer"
-		}
-		return 0, true, l.t.typeError(want, v)
-	}
-	return n, true, nil
 }

@@ -43,9 +43,8 @@ func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError
 		results[i], ends[i] = out, runEnd{succeeded: true, output: out}
 		return nil
 	})
-	th.joinFanOut(err, "ParallelStateSucceeded", "ParallelStateFailed")
+	th.joinFanOut(err, ends, "ParallelStateSucceeded", "ParallelStateFailed")
 	if err != nil {
-		th.failedRuns = &fanoutRuns{runs: ends}
 		return nil, err
 	}
 	return results, nil
@@ -53,13 +52,18 @@ func (r *stateRun) runParallel(ctx context.Context, input any) (any, *stateError
 
 // joinFanOut continues the thread's history after its fan-out ended with
 // err, recording succeeded or failed (nothing when the run was aborted).
-func (th *thread) joinFanOut(err *stateError, succeeded, failed string) {
+// A fan-out that did not succeed keeps ends, how each of its runs ended,
+// for a redrive.
+func (th *thread) joinFanOut(err *stateError, ends []runEnd, succeeded, failed string) {
 	th.syncToLast()
 	switch {
 	case err == nil:
 		th.emit(succeeded, "", nil)
 	case !err.abort:
 		th.emit(failed, "", nil)
+	}
+	if err != nil {
+		th.failedRuns = &fanoutRuns{runs: ends}
 	}
 }
 
@@ -163,10 +167,7 @@ func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapS
 		pv, field = iv, "Iterator"
 	}
 	if pv != nil {
-		pm, ok := pv.(map[string]any)
-		if !ok {
-			c.problem(where+"/"+field, "SCHEMA_VALIDATION_FAILED: '%s' must be an object", field)
-		} else {
+		if pm, ok := c.object(pv, field, where+"/"+field); ok {
 			c.legacyIterator = field == "Iterator"
 			ms.processor = c.machine(pm, where+"/"+field, false)
 		}
@@ -271,9 +272,8 @@ func (r *stateRun) runMap(ctx context.Context, eff any) (any, *stateError) {
 		}
 		return nil
 	})
-	th.joinFanOut(err, "MapStateSucceeded", "MapStateFailed")
+	th.joinFanOut(err, ends, "MapStateSucceeded", "MapStateFailed")
 	if err != nil {
-		th.failedRuns = &fanoutRuns{runs: ends}
 		return nil, err
 	}
 	return results, nil

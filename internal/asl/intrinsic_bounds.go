@@ -162,15 +162,11 @@ func sizeArrayContains(*intrinsicCall, []any, int) int { return boolSize }
 // sizeArrayRange is the length of the range, counted without building it;
 // fnArrayRange refuses ranges of more than maxArrayRange elements.
 func sizeArrayRange(_ *intrinsicCall, args []any, _ int) int {
-	var n [3]int64
-	for i := range n {
-		v, err := intArg(args, i)
-		if err != nil {
-			return 0
-		}
-		n[i] = v
+	ca := callArgs{args: args}
+	start, end, stepBy := ca.integer(0), ca.integer(1), ca.integer(2)
+	if ca.err != nil {
+		return 0
 	}
-	start, end, stepBy := n[0], n[1], n[2]
 	if stepBy <= 0 || start > end {
 		return 2
 	}
@@ -188,12 +184,9 @@ func sizeArrayRange(_ *intrinsicCall, args []any, _ int) int {
 // sizeArrayGetItem is the item's length; the item is the argument's own,
 // not a copy.
 func sizeArrayGetItem(_ *intrinsicCall, args []any, limit int) int {
-	a, err := arrayArg(args, 0)
-	if err != nil {
-		return 0
-	}
-	i, err := intArg(args, 1)
-	if err != nil || i < 0 || i >= int64(len(a)) {
+	ca := callArgs{args: args}
+	a, i := ca.array(0), ca.integer(1)
+	if ca.err != nil || i < 0 || i >= int64(len(a)) {
 		return 0
 	}
 	return jsonSize(a[i], limit)

@@ -186,14 +186,68 @@ func stringArg(args []any, i int) (string, error) {
 	return s, nil
 }
 
-func fnArrayPartition(_ *intrinsicCall, args []any) (any, error) {
-	a, err := arrayArg(args, 0)
-	if err != nil {
-		return nil, err
+func objectArg(args []any, i int) (*object, error) {
+	o, ok := asObject(args[i])
+	if !ok {
+		return nil, fmt.Errorf("argument %d must be an object, got %s", i+1, typeName(args[i]))
 	}
-	size, err := intArg(args, 1)
+	return o, nil
+}
+
+func boolArg(args []any, i int) (bool, error) {
+	b, ok := args[i].(bool)
+	if !ok {
+		return false, fmt.Errorf("argument %d must be a boolean, got %s", i+1, typeName(args[i]))
+	}
+	return b, nil
+}
+
+// callArgs reads a call's arguments by position and keeps the first error:
+// a function reads all it needs, then checks err once. A read after an
+// error returns the zero value.
+type callArgs struct {
+	args []any
+	err  error
+}
+
+func (c *callArgs) array(i int) []any    { return readArg(c, i, arrayArg) }
+func (c *callArgs) integer(i int) int64  { return readArg(c, i, intArg) }
+func (c *callArgs) str(i int) string     { return readArg(c, i, stringArg) }
+func (c *callArgs) object(i int) *object { return readArg(c, i, objectArg) }
+func (c *callArgs) boolean(i int) bool   { return readArg(c, i, boolArg) }
+
+func readArg[T any](c *callArgs, i int, read func(args []any, i int) (T, error)) T {
+	var v T
+	if c.err == nil {
+		v, c.err = read(c.args, i)
+	}
+	return v
+}
+
+// shortStringArg returns a string argument of at most maxIntrinsicString
+// characters.
+func shortStringArg(args []any, i int) (string, error) {
+	s, err := stringArg(args, i)
 	if err != nil {
-		return nil, err
+		return "", err
+	}
+	return s, checkLength("string", s)
+}
+
+// checkLength refuses a string of more than maxIntrinsicString characters;
+// what names it in the error.
+func checkLength(what, s string) error {
+	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
+		return fmt.Errorf("the %s has %d characters, more than the limit of %d", what, n, maxIntrinsicString)
+	}
+	return nil
+}
+
+func fnArrayPartition(_ *intrinsicCall, args []any) (any, error) {
+	ca := callArgs{args: args}
+	a, size := ca.array(0), ca.integer(1)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	if size <= 0 {
 		return nil, fmt.Errorf("the chunk size must be positive, got %d", size)
@@ -223,15 +277,11 @@ func fnArrayContains(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
-	var n [3]int64
-	for i := range n {
-		v, err := intArg(args, i)
-		if err != nil {
-			return nil, err
-		}
-		n[i] = v
+	ca := callArgs{args: args}
+	start, end, stepBy := ca.integer(0), ca.integer(1), ca.integer(2)
+	if ca.err != nil {
+		return nil, ca.err
 	}
-	start, end, stepBy := n[0], n[1], n[2]
 	if stepBy <= 0 {
 		return nil, fmt.Errorf("the step must be positive, got %d", stepBy)
 	}
@@ -250,13 +300,10 @@ func fnArrayRange(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnArrayGetItem(_ *intrinsicCall, args []any) (any, error) {
-	a, err := arrayArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	i, err := intArg(args, 1)
-	if err != nil {
-		return nil, err
+	ca := callArgs{args: args}
+	a, i := ca.array(0), ca.integer(1)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	if i < 0 || i >= int64(len(a)) {
 		return nil, fmt.Errorf("index %d is out of bounds for an array of length %d", i, len(a))
@@ -304,23 +351,17 @@ func canonicalKey(v any) string {
 }
 
 func fnBase64Encode(_ *intrinsicCall, args []any) (any, error) {
-	s, err := stringArg(args, 0)
+	s, err := shortStringArg(args, 0)
 	if err != nil {
 		return nil, err
-	}
-	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
-		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
 	}
 	return base64.StdEncoding.EncodeToString([]byte(s)), nil
 }
 
 func fnBase64Decode(_ *intrinsicCall, args []any) (any, error) {
-	s, err := stringArg(args, 0)
+	s, err := shortStringArg(args, 0)
 	if err != nil {
 		return nil, err
-	}
-	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
-		return nil, fmt.Errorf("the string has %d characters, more than the limit of %d", n, maxIntrinsicString)
 	}
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
@@ -346,8 +387,8 @@ func fnHash(_ *intrinsicCall, args []any) (any, error) {
 	if !ok {
 		s = marshalString(data)
 	}
-	if n := utf8.RuneCountInString(s); n > maxIntrinsicString {
-		return nil, fmt.Errorf("the data has %d characters, more than the limit of %d", n, maxIntrinsicString)
+	if err := checkLength("data", s); err != nil {
+		return nil, err
 	}
 	alg, err := stringArg(args, 1)
 	if err != nil {
@@ -363,17 +404,10 @@ func fnHash(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
-	a, ok := asObject(args[0])
-	if !ok {
-		return nil, fmt.Errorf("argument 1 must be an object, got %s", typeName(args[0]))
-	}
-	b, ok := asObject(args[1])
-	if !ok {
-		return nil, fmt.Errorf("argument 2 must be an object, got %s", typeName(args[1]))
-	}
-	deep, ok := args[2].(bool)
-	if !ok {
-		return nil, fmt.Errorf("argument 3 must be a boolean, got %s", typeName(args[2]))
+	ca := callArgs{args: args}
+	a, b, deep := ca.object(0), ca.object(1), ca.boolean(2)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	if deep {
 		return nil, fmt.Errorf("deep merging is not supported; argument 3 must be false")
@@ -388,13 +422,10 @@ func fnJSONMerge(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
-	start, err := intArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	end, err := intArg(args, 1)
-	if err != nil {
-		return nil, err
+	ca := callArgs{args: args}
+	start, end := ca.integer(0), ca.integer(1)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	if end < start {
 		return nil, fmt.Errorf("the end (%d) must not be less than the start (%d)", end, start)
@@ -422,13 +453,10 @@ func fnMathRandom(_ *intrinsicCall, args []any) (any, error) {
 // fnMathAdd adds two integers; like AWS, numbers with a fraction are
 // rounded first.
 func fnMathAdd(_ *intrinsicCall, args []any) (any, error) {
-	a, err := intArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	b, err := intArg(args, 1)
-	if err != nil {
-		return nil, err
+	ca := callArgs{args: args}
+	a, b := ca.integer(0), ca.integer(1)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	s := a + b
 	if (s > a) != (b > 0) {
@@ -438,13 +466,10 @@ func fnMathAdd(_ *intrinsicCall, args []any) (any, error) {
 }
 
 func fnStringSplit(_ *intrinsicCall, args []any) (any, error) {
-	s, err := stringArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	delims, err := stringArg(args, 1)
-	if err != nil {
-		return nil, err
+	ca := callArgs{args: args}
+	s, delims := ca.str(0), ca.str(1)
+	if ca.err != nil {
+		return nil, ca.err
 	}
 	var parts []string
 	if delims == "" {

@@ -99,9 +99,8 @@ var csvDelimiters = map[string]rune{"COMMA": ',', "PIPE": '|', "SEMICOLON": ';',
 
 // decodeItemReader compiles an ItemReader found at where.
 func (c *checker) decodeItemReader(v any, where string) *itemReader {
-	obj, ok := v.(map[string]any)
+	obj, ok := c.object(v, "ItemReader", where)
 	if !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: 'ItemReader' must be an object")
 		return nil
 	}
 	c.unknownFields(obj, fieldSet("Resource", "Parameters", "Arguments", "ReaderConfig"), where)
@@ -116,8 +115,7 @@ func (c *checker) decodeItemReader(v any, where string) *itemReader {
 	ir.args = c.lang.compileResourceArgs(c, obj, where)
 	rc := map[string]any{}
 	if rv, has := obj["ReaderConfig"]; has {
-		if rc, ok = rv.(map[string]any); !ok {
-			c.problem(where+"/ReaderConfig", "SCHEMA_VALIDATION_FAILED: 'ReaderConfig' must be an object")
+		if rc, ok = c.object(rv, "ReaderConfig", where+"/ReaderConfig"); !ok {
 			rc = map[string]any{}
 		}
 	}

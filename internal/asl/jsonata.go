@@ -271,46 +271,63 @@ func (jc *jsonataCondition) eval(eff any, cx contextSource) (bool, *stateError) 
 	return b, nil
 }
 
-// jsonataInt is an integer field: a number or an expression.
-type jsonataInt struct {
+// jsonataNumber is a number field written as a number or an expression,
+// whose value must lie in rng.
+type jsonataNumber struct {
 	t       *jsonataTemplate
-	lo, hi  int64
-	literal int64
+	literal float64
+	rng     numRange
 }
 
 // intTemplate compiles obj's integer field, checking a literal against
-// lo..hi at once.
-func (c *checker) intTemplate(obj map[string]any, field, where string, lo, hi int64) *jsonataInt {
+// lo..hi at once; nil when obj has no such field.
+func (c *checker) intTemplate(obj map[string]any, field, where string, lo, hi int64) *jsonataNumber {
 	t := c.optTemplate(obj, field, where)
 	if t == nil {
 		return nil
 	}
-	ji := &jsonataInt{t: t, lo: lo, hi: hi}
+	ji := &jsonataNumber{t: t, rng: numRange{lo: float64(lo), hi: float64(hi), integer: true}}
 	if t.expr == nil {
-		ji.literal, _ = c.intField(obj[field], field, where, lo, hi)
+		n, _ := c.intField(obj[field], field, where, lo, hi)
+		ji.literal = float64(n)
 	}
 	return ji
 }
 
-func (ji *jsonataInt) value(eff any, cx contextSource) (int64, *stateError) {
-	if ji.t.expr == nil {
-		return ji.literal, nil
+func (l *jsonataNumber) usesContext() bool { return l != nil && l.t.usesContext() }
+
+// value returns the number and whether the definition set the field; a
+// nil l is a field it did not set.
+func (l *jsonataNumber) value(eff any, cx contextSource) (float64, bool, *stateError) {
+	switch {
+	case l == nil || l.t == nil:
+		return 0, false, nil
+	case l.t.expr == nil:
+		return l.literal, true, nil
 	}
-	v, err := ji.t.eval(statesVars{input: eff}, cx)
+	v, err := l.t.eval(statesVars{input: eff}, cx)
 	if err != nil {
-		return 0, err
+		return 0, true, err
 	}
-	n, ok := toInt(v)
-	if !ok || n < ji.lo || n > ji.hi {
-		return 0, ji.t.typeError("integer", v)
+	n, ok := l.rng.contains(v)
+	if !ok {
+		want := "number"
+		if l.rng.integer {
+			want = "integer"
+		}
+		return 0, true, l.t.typeError(want, v)
 	}
-	return n, nil
+	return n, true, nil
 }
 
-func (ji *jsonataInt) usesContext() bool { return ji != nil && ji.t.usesContext() }
+// intValue is value for a field intTemplate compiled.
+func (l *jsonataNumber) intValue(eff any, cx contextSource) (int64, *stateError) {
+	n, _, err := l.value(eff, cx)
+	return int64(n), err
+}
 
 // jsonataTimeouts are a Task's TimeoutSeconds and HeartbeatSeconds.
-type jsonataTimeouts struct{ timeoutT, heartbeatT *jsonataInt }
+type jsonataTimeouts struct{ timeoutT, heartbeatT *jsonataNumber }
 
 func (jsonataLang) compileTaskTimeouts(c *checker, obj map[string]any, where string) taskTimeouts {
 	return &jsonataTimeouts{
@@ -327,7 +344,7 @@ func (t *jsonataTimeouts) timeout(eff any, cx contextSource) (int64, bool, *stat
 	if t.timeoutT == nil {
 		return defaultTaskTimeout, false, nil
 	}
-	n, err := t.timeoutT.value(eff, cx)
+	n, err := t.timeoutT.intValue(eff, cx)
 	return n, true, err
 }
 
@@ -335,13 +352,13 @@ func (t *jsonataTimeouts) heartbeat(eff any, cx contextSource) (int64, bool, *st
 	if t.heartbeatT == nil {
 		return 0, false, nil
 	}
-	n, err := t.heartbeatT.value(eff, cx)
+	n, err := t.heartbeatT.intValue(eff, cx)
 	return n, true, err
 }
 
 // jsonataWait is a Wait state's Seconds or Timestamp.
 type jsonataWait struct {
-	seconds   *jsonataInt
+	seconds   *jsonataNumber
 	timestamp *jsonataTemplate
 }
 
@@ -370,7 +387,7 @@ func (w *jsonataWait) usesContext() bool { return w.seconds.usesContext() || w.t
 
 func (w *jsonataWait) duration(eff any, clock Clock, cx contextSource) (time.Duration, *stateError) {
 	if w.seconds != nil {
-		n, err := w.seconds.value(eff, cx)
+		n, err := w.seconds.intValue(eff, cx)
 		return seconds(n), err
 	}
 	v, err := w.timestamp.eval(statesVars{input: eff}, cx)
@@ -466,19 +483,7 @@ func (it *jsonataItems) selectItem(eff, item any, cx contextSource) (any, *state
 	return it.selector.eval(statesVars{input: eff}, cx)
 }
 
-// jsonataConcurrency is a Map state's MaxConcurrency.
-type jsonataConcurrency struct{ n *jsonataInt }
-
+// compileMaxConcurrency compiles MaxConcurrency as a number field.
 func (jsonataLang) compileMaxConcurrency(c *checker, obj map[string]any, where string) concurrency {
-	return &jsonataConcurrency{n: c.intTemplate(obj, "MaxConcurrency", where, 0, math.MaxInt32)}
-}
-
-func (mc *jsonataConcurrency) usesContext() bool { return mc.n.usesContext() }
-
-func (mc *jsonataConcurrency) maxConcurrency(eff any, cx contextSource) (int, *stateError) {
-	if mc.n == nil {
-		return 0, nil
-	}
-	n, err := mc.n.value(eff, cx)
-	return int(n), err
+	return limitConcurrency{c.intTemplate(obj, "MaxConcurrency", where, 0, math.MaxInt32)}
 }

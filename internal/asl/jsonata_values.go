@@ -45,11 +45,7 @@ func (ko keyOrder) toJSONata(v any) any {
 		}
 		return m
 	case []any:
-		a := make([]any, len(tv))
-		for i, e := range tv {
-			a[i] = ko.toJSONata(e)
-		}
-		return a
+		return mapArray(tv, ko.toJSONata)
 	}
 	return v
 }

@@ -432,49 +432,14 @@ func (it *jsonPathItems) selectItem(eff, item any, cx contextSource) (any, *stat
 	return it.itemSelector.eval(eff, cx)
 }
 
-// jsonPathConcurrency is a Map state's MaxConcurrency or MaxConcurrencyPath.
-type jsonPathConcurrency struct {
-	literal            int
-	maxConcurrencyPath *path
-}
+// maxConcurrencyRange is the range of a Map state's MaxConcurrency.
+var maxConcurrencyRange = numRange{lo: 0, hi: math.MaxInt32, integer: true,
+	desc: "a non-negative integer", pathValueDesc: "a valid integer"}
 
+// compileMaxConcurrency compiles MaxConcurrency or MaxConcurrencyPath as a
+// limit.
 func (jsonPath) compileMaxConcurrency(c *checker, obj map[string]any, where string) concurrency {
-	mc := &jsonPathConcurrency{}
-	hasMC, hasMCP := c.exclusive(obj, where, "MaxConcurrency", "MaxConcurrencyPath")
-	if hasMC {
-		n, ok := toInt(obj["MaxConcurrency"])
-		if !ok || n < 0 || n > math.MaxInt32 {
-			c.problem(where+"/MaxConcurrency", "SCHEMA_VALIDATION_FAILED: 'MaxConcurrency' must be a non-negative integer")
-		}
-		mc.literal = int(n)
-	}
-	if hasMCP {
-		mc.maxConcurrencyPath = c.reqPath(obj["MaxConcurrencyPath"], "MaxConcurrencyPath", where, true)
-	}
-	return mc
-}
-
-func (mc *jsonPathConcurrency) usesContext() bool {
-	return mc.maxConcurrencyPath != nil && mc.maxConcurrencyPath.context
-}
-
-func (mc *jsonPathConcurrency) maxConcurrency(eff any, cx contextSource) (int, *stateError) {
-	if mc.maxConcurrencyPath == nil {
-		return mc.literal, nil
-	}
-	v, err := getDefinite(mc.maxConcurrencyPath, eff, cx)
-	if err != nil {
-		return 0, err
-	}
-	n, isInt := toInt(v)
-	if !isInt || n < 0 || n > math.MaxInt32 {
-		raw, isString := v.(string)
-		if !isString {
-			raw = marshalString(v)
-		}
-		return 0, runtimeError("The MaxConcurrencyPath field refers to value \"%s\" which is not a valid integer: %s", truncate(raw), mc.maxConcurrencyPath.text)
-	}
-	return int(n), nil
+	return limitConcurrency{jsonPath{}.compileLimit(c, obj, "MaxConcurrency", where, maxConcurrencyRange)}
 }
 
 // optPath compiles an optional path field. null is allowed (nullOK).

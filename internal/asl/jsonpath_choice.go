@@ -323,69 +323,60 @@ func (r *rule) eval(input any, cx contextSource) (bool, *stateError) {
 	}
 	switch r.op.kind {
 	case cmpString:
-		s, ok := v.(string)
-		if !ok {
-			return false, nil
-		}
-		want := r.str
-		if r.op.path {
-			if want, ok = operand.(string); !ok {
-				return false, nil
-			}
-		}
-		return compareResult(strings.Compare(s, want), r.op.op), nil
+		return compareAs(r, v, operand, r.str, asString, strings.Compare), nil
 	case cmpNumeric:
-		f, ok := toFloat(v)
-		if !ok {
-			return false, nil
-		}
-		want := r.num
-		if r.op.path {
-			if want, ok = toFloat(operand); !ok {
-				return false, nil
-			}
-		}
-		cmp := 0
-		if f < want {
-			cmp = -1
-		} else if f > want {
-			cmp = 1
-		}
-		return compareResult(cmp, r.op.op), nil
+		return compareAs(r, v, operand, r.num, toFloat, compareOrdered[float64]), nil
 	case cmpBoolean:
-		b, ok := v.(bool)
-		if !ok {
-			return false, nil
-		}
-		want := r.boolean
-		if r.op.path {
-			if want, ok = operand.(bool); !ok {
-				return false, nil
-			}
-		}
-		return b == want, nil
+		return compareAs(r, v, operand, r.boolean, asBool, compareBools), nil
 	case cmpTimestamp:
-		s, ok := v.(string)
-		if !ok {
-			return false, nil
-		}
-		t, ok := parseTimestamp(s)
-		if !ok {
-			return false, nil
-		}
-		want := r.ts
-		if r.op.path {
-			ws, ok := operand.(string)
-			if !ok {
-				return false, nil
-			}
-			if want, ok = parseTimestamp(ws); !ok {
-				return false, nil
-			}
-		}
-		return compareResult(t.Compare(want), r.op.op), nil
+		return compareAs(r, v, operand, r.ts, asTimestamp, time.Time.Compare), nil
 	}
 	return false, nil
+}
+
+// compareAs applies r's comparison to the value v and r's literal, or the
+// value operand that r's Path read: as, which reads each as the type the
+// comparison is of, and cmp, which orders two of them. A value as refuses
+// makes the comparison false.
+func compareAs[T any](r *rule, v, operand any, literal T, as func(any) (T, bool), cmp func(a, b T) int) bool {
+	got, ok := as(v)
+	if !ok {
+		return false
+	}
+	want := literal
+	if r.op.path {
+		if want, ok = as(operand); !ok {
+			return false
+		}
+	}
+	return compareResult(cmp(got, want), r.op.op)
+}
+
+func asString(v any) (string, bool) {
+	s, ok := v.(string)
+	return s, ok
+}
+
+func asBool(v any) (bool, bool) {
+	b, ok := v.(bool)
+	return b, ok
+}
+
+func asTimestamp(v any) (time.Time, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	return parseTimestamp(s)
+}
+
+// compareBools is 0 when a and b are equal, 1 otherwise: booleans are only
+// compared for equality.
+func compareBools(a, b bool) int {
+	if a == b {
+		return 0
+	}
+	return 1
 }
 
 func compareResult(cmp int, op compareOp) bool {

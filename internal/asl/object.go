@@ -189,13 +189,18 @@ func plain(v any) any {
 		}
 		return m
 	case []any:
-		a := make([]any, len(tv))
-		for i, e := range tv {
-			a[i] = plain(e)
-		}
-		return a
+		return mapArray(tv, plain)
 	}
 	return v
+}
+
+// mapArray returns a new array of f applied to each element of a.
+func mapArray(a []any, f func(any) any) []any {
+	out := make([]any, len(a))
+	for i, e := range a {
+		out[i] = f(e)
+	}
+	return out
 }
 
 var _ json.Marshaler = (*object)(nil)

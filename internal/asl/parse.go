@@ -211,10 +211,7 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	}
 	distributed := false
 	if pc, ok := root["ProcessorConfig"]; ok && !top {
-		pcm, ok := pc.(map[string]any)
-		if !ok {
-			c.problem(where+"/ProcessorConfig", "SCHEMA_VALIDATION_FAILED: 'ProcessorConfig' must be an object")
-		} else {
+		if pcm, ok := c.object(pc, "ProcessorConfig", where+"/ProcessorConfig"); ok {
 			c.unknownFields(pcm, fieldSet("Mode", "ExecutionType"), where+"/ProcessorConfig")
 			if mode, ok := pcm["Mode"]; ok && mode != "INLINE" {
 				switch {
@@ -244,9 +241,8 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	if !hasStates {
 		return m
 	}
-	sm, ok := statesV.(map[string]any)
+	sm, ok := c.object(statesV, "States", where+"/States")
 	if !ok {
-		c.problem(where+"/States", "SCHEMA_VALIDATION_FAILED: 'States' must be an object")
 		return m
 	}
 	if len(sm) == 0 {
@@ -364,6 +360,16 @@ func (c *checker) intField(v any, field, where string, lo, hi int64) (n int64, o
 		return n, false
 	}
 	return n, true
+}
+
+// object returns v as an object, or records the problem that the field
+// named field, found at where, must be one.
+func (c *checker) object(v any, field, where string) (map[string]any, bool) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		c.problem(where, "SCHEMA_VALIDATION_FAILED: '%s' must be an object", field)
+	}
+	return obj, ok
 }
 
 // objectList reads the field of obj that must be a non-empty array of

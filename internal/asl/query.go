@@ -178,6 +178,15 @@ type concurrency interface {
 	maxConcurrency(eff any, cx contextSource) (int, *stateError)
 }
 
+// limitConcurrency is a MaxConcurrency compiled as a limit whose range
+// holds only integers.
+type limitConcurrency struct{ limit }
+
+func (mc limitConcurrency) maxConcurrency(eff any, cx contextSource) (int, *stateError) {
+	n, _, err := mc.value(eff, cx)
+	return int(n), err
+}
+
 // resourceArgs is the payload of an ItemReader's or ResultWriter's S3 call.
 type resourceArgs interface {
 	query
@@ -187,11 +196,22 @@ type resourceArgs interface {
 }
 
 // numRange is the range of a limit: lo to hi, integral when integer is
-// set; desc says so in problems and errors ("a non-negative integer").
+// set; desc says so in problems and errors ("a non-negative integer"),
+// pathValueDesc, when set, in the error about a value read by a Path field.
 type numRange struct {
-	lo, hi  float64
-	integer bool
-	desc    string
+	lo, hi        float64
+	integer       bool
+	desc          string
+	pathValueDesc string
+}
+
+// pathDesc is what a value read by a Path field is not when it lies
+// outside rng.
+func (rng numRange) pathDesc() string {
+	if rng.pathValueDesc != "" {
+		return rng.pathValueDesc
+	}
+	return rng.desc
 }
 
 // contains reports whether v is a JSON number in the range, and returns it.
@@ -206,7 +226,8 @@ func (rng numRange) contains(v any) (float64, bool) {
 	return f, true
 }
 
-// limit is a number field of a Distributed Map.
+// limit is a number field of a Distributed Map, or a Map state's
+// MaxConcurrency.
 type limit interface {
 	query
 	// value returns the number evaluated against eff and whether the

@@ -74,9 +74,8 @@ type childRecord struct {
 // decodeResultWriter compiles a ResultWriter found at where: a WriterConfig,
 // a Resource with its Parameters (Arguments), or both.
 func (c *checker) decodeResultWriter(v any, where string) *resultWriter {
-	obj, ok := v.(map[string]any)
+	obj, ok := c.object(v, "ResultWriter", where)
 	if !ok {
-		c.problem(where, "SCHEMA_VALIDATION_FAILED: 'ResultWriter' must be an object")
 		return nil
 	}
 	c.unknownFields(obj, fieldSet("Resource", "Parameters", "Arguments", "WriterConfig"), where)
@@ -102,9 +101,8 @@ func (c *checker) decodeResultWriter(v any, where string) *resultWriter {
 		}
 		return w
 	}
-	cfg, ok := wc.(map[string]any)
+	cfg, ok := c.object(wc, "WriterConfig", where+"/WriterConfig")
 	if !ok {
-		c.problem(where+"/WriterConfig", "SCHEMA_VALIDATION_FAILED: 'WriterConfig' must be an object")
 		return w
 	}
 	c.unknownFields(cfg, fieldSet("Transformation", "OutputType"), where+"/WriterConfig")

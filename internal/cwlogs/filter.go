@@ -161,24 +161,25 @@ func (p *condParser) eat(tok string) bool {
 }
 
 func (p *condParser) or() (condition, error) {
-	left, err := p.and()
-	for err == nil && p.eat("||") {
-		var right condition
-		if right, err = p.and(); err == nil {
-			l, r := left, right
-			left = func(d any) bool { return l(d) || r(d) }
-		}
-	}
-	return left, err
+	return p.chain("||", p.and, func(l, r condition) condition {
+		return func(d any) bool { return l(d) || r(d) }
+	})
 }
 
 func (p *condParser) and() (condition, error) {
-	left, err := p.primary()
-	for err == nil && p.eat("&&") {
+	return p.chain("&&", p.primary, func(l, r condition) condition {
+		return func(d any) bool { return l(d) && r(d) }
+	})
+}
+
+// chain parses operands read by operand and separated by op, joining them
+// from the left with join.
+func (p *condParser) chain(op string, operand func() (condition, error), join func(l, r condition) condition) (condition, error) {
+	left, err := operand()
+	for err == nil && p.eat(op) {
 		var right condition
-		if right, err = p.primary(); err == nil {
-			l, r := left, right
-			left = func(d any) bool { return l(d) && r(d) }
+		if right, err = operand(); err == nil {
+			left = join(left, right)
 		}
 	}
 	return left, err

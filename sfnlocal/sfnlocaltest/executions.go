@@ -187,11 +187,7 @@ func testExecutionErrors(t *testing.T, h *harness) {
 			return err
 		}
 	}
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, call string, err error)
-	}{
+	runErrorCases(t, []errorCase{
 		{"StartExecutionMissingMachine", start(missingMachine, h.name("x"), `{}`), wantError[*types.StateMachineDoesNotExist]},
 		{"StartExecutionNameWithSpace", start(smArn, "bad name", `{}`), wantError[*types.InvalidName]},
 		{"StartExecutionNameTooLong", start(smArn, strings.Repeat("n", 81), `{}`), wantNameTooLong},
@@ -212,12 +208,7 @@ func testExecutionErrors(t *testing.T, h *harness) {
 			_, err := h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(missingExecution)})
 			return err
 		}, wantError[*types.ExecutionDoesNotExist]},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.check(t, tt.name, tt.call())
-		})
-	}
+	})
 }
 
 // testInputSizeLimit checks the 262,144-byte input limit, counted in UTF-8

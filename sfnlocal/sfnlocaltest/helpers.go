@@ -200,6 +200,24 @@ func eventTypes(events []types.HistoryEvent) []string {
 	return s
 }
 
+// errorCase is a call that must fail, and check, which fails t unless the
+// error is the one expected.
+type errorCase struct {
+	name  string
+	call  func() error
+	check func(t *testing.T, call string, err error)
+}
+
+// runErrorCases runs each case as a subtest named after it.
+func runErrorCases(t *testing.T, cases []errorCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, tt.name, tt.call())
+		})
+	}
+}
+
 // wantError fails t unless err is, or wraps, the SDK's typed error T (for
 // example *types.InvalidArn).
 func wantError[T error](t *testing.T, call string, err error) {

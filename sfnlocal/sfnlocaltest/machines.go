@@ -236,11 +236,7 @@ func testListStateMachinesPagination(t *testing.T, h *harness) {
 func testMachineErrors(t *testing.T, h *harness) {
 	missing := h.arn("stateMachine:" + h.name("missing"))
 	ctx := h.ctx(t)
-	tests := []struct {
-		name  string
-		call  func() error
-		check func(t *testing.T, call string, err error)
-	}{
+	runErrorCases(t, []errorCase{
 		{"DescribeStateMachineMissing", func() error {
 			_, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(missing)})
 			return err
@@ -273,12 +269,7 @@ func testMachineErrors(t *testing.T, h *harness) {
 			_, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String("forged-token")})
 			return err
 		}, wantError[*types.InvalidToken]},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tt.check(t, tt.name, tt.call())
-		})
-	}
+	})
 }
 
 // testInvalidDefinition checks that definitions that cannot run are
