@@ -19,8 +19,6 @@ const (
 	maxActivityPollers = 1000
 	// activityPollTime is how long GetActivityTask waits for a task.
 	activityPollTime = 60 * time.Second
-	// maxWorkerName is the longest workerName GetActivityTask takes.
-	maxWorkerName = 80
 )
 
 // activity is an activity: a queue of tasks that workers take with
@@ -145,14 +143,7 @@ func (s *Server) listActivities(_ context.Context, in *listActivitiesInput) (*li
 
 type getActivityTaskInput struct {
 	ActivityArn string `json:"activityArn" sfn:"required"`
-	WorkerName  string `json:"workerName"`
-}
-
-func (in *getActivityTaskInput) validate() error {
-	if len(in.WorkerName) > maxWorkerName {
-		return tooLong("workerName", maxWorkerName)
-	}
-	return nil
+	WorkerName  string `json:"workerName" sfn:"max=80"`
 }
 
 type getActivityTaskOutput struct {

@@ -92,16 +92,13 @@ func (s *Server) routedMachine(routes []route) (*stateMachine, error) {
 
 type createStateMachineAliasInput struct {
 	Name                 string  `json:"name" sfn:"required"`
-	Description          string  `json:"description"`
+	Description          string  `json:"description" sfn:"max=256"`
 	RoutingConfiguration []route `json:"routingConfiguration"`
 }
 
 func (in *createStateMachineAliasInput) validate() error {
 	if reason := checkAliasName(in.Name); reason != "" {
 		return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
-	}
-	if len(in.Description) > maxDescription {
-		return tooLong("description", maxDescription)
 	}
 	return checkRoutes(in.RoutingConfiguration)
 }
@@ -160,16 +157,13 @@ func (s *Server) describeStateMachineAlias(_ context.Context, in *aliasInput) (*
 
 type updateStateMachineAliasInput struct {
 	StateMachineAliasArn string  `json:"stateMachineAliasArn" sfn:"required"`
-	Description          *string `json:"description"`
+	Description          *string `json:"description" sfn:"max=256"`
 	RoutingConfiguration []route `json:"routingConfiguration"`
 }
 
 func (in *updateStateMachineAliasInput) validate() error {
 	if in.Description == nil && in.RoutingConfiguration == nil {
 		return validationf("Either the description or the routingConfiguration must be specified")
-	}
-	if in.Description != nil && len(*in.Description) > maxDescription {
-		return tooLong("description", maxDescription)
 	}
 	if in.RoutingConfiguration != nil {
 		return checkRoutes(in.RoutingConfiguration)

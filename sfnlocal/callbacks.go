@@ -16,8 +16,6 @@ import (
 )
 
 const (
-	// maxTaskToken is the longest taskToken the API takes.
-	maxTaskToken = 2048
 	// maxClosedTokens is how many tokens of ended tasks the server
 	// remembers, to answer TaskTimedOut rather than TaskDoesNotExist.
 	maxClosedTokens = 100_000
@@ -257,28 +255,15 @@ func (s *Server) runCallback(ctx context.Context, call *asl.TaskCall, base strin
 // taskTokenInput is the token member of SendTaskSuccess, SendTaskFailure and
 // SendTaskHeartbeat.
 type taskTokenInput struct {
-	TaskToken string `json:"taskToken" sfn:"required"`
-}
-
-func (in *taskTokenInput) validate() error {
-	if len(in.TaskToken) > maxTaskToken {
-		return tooLong("taskToken", maxTaskToken)
-	}
-	return nil
+	TaskToken string `json:"taskToken" sfn:"required,max=2048"`
 }
 
 type sendTaskSuccessInput struct {
-	TaskToken string `json:"taskToken" sfn:"required"`
-	Output    string `json:"output" sfn:"required"`
+	TaskToken string `json:"taskToken" sfn:"required,max=2048"`
+	Output    string `json:"output" sfn:"required,max=262144"`
 }
 
 func (in *sendTaskSuccessInput) validate() error {
-	if err := (&taskTokenInput{TaskToken: in.TaskToken}).validate(); err != nil {
-		return err
-	}
-	if len(in.Output) > maxPayloadBytes {
-		return tooLong("output", maxPayloadBytes)
-	}
 	if !json.Valid([]byte(in.Output)) {
 		return errf("InvalidOutput", "Invalid Output: 'the output is not valid JSON'")
 	}
@@ -291,16 +276,9 @@ func (s *Server) sendTaskSuccess(_ context.Context, in *sendTaskSuccessInput) (*
 }
 
 type sendTaskFailureInput struct {
-	TaskToken string `json:"taskToken" sfn:"required"`
-	Error     string `json:"error"`
-	Cause     string `json:"cause"`
-}
-
-func (in *sendTaskFailureInput) validate() error {
-	if err := (&taskTokenInput{TaskToken: in.TaskToken}).validate(); err != nil {
-		return err
-	}
-	return (&stopExecutionInput{Error: in.Error, Cause: in.Cause}).validate()
+	TaskToken string `json:"taskToken" sfn:"required,max=2048"`
+	Error     string `json:"error" sfn:"max=256"`
+	Cause     string `json:"cause" sfn:"max=32768"`
 }
 
 // sendTaskFailure answers SendTaskFailure: the task fails with error and

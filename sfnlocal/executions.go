@@ -393,18 +393,8 @@ func truncate(s string, n int) string {
 
 type stopExecutionInput struct {
 	ExecutionArn string `json:"executionArn" sfn:"required"`
-	Error        string `json:"error"`
-	Cause        string `json:"cause"`
-}
-
-func (in *stopExecutionInput) validate() error {
-	if len(in.Error) > 256 {
-		return tooLong("error", 256)
-	}
-	if len(in.Cause) > 32768 {
-		return tooLong("cause", 32768)
-	}
-	return nil
+	Error        string `json:"error" sfn:"max=256"`
+	Cause        string `json:"cause" sfn:"max=32768"`
 }
 
 type stopExecutionOutput struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/polysync/stepfunctions/internal/sfnops"
@@ -91,23 +92,23 @@ type empty struct{}
 // response, to a handler. The handler decodes the request body (which
 // readRequest has bounded to the service's 1 MB) into a new Req (an empty
 // body counts as {}; unknown members are ignored, as the service does),
-// answers the service's ValidationException for the first
-// member tagged `sfn:"required"` that is unset ("" or null; in field order),
-// then applies Req's validate method if it has one, and only then calls fn.
-// The *Resp fn returns is encoded with its json tags: AWS's member names,
-// timestamps as epoch seconds (type epoch).
+// checks the members Req's tags constrain (see requestMembers), answering
+// the service's ValidationException for the first that fails (in field
+// order), then applies Req's validate method if it has one, and only then
+// calls fn. The *Resp fn returns is encoded with its json tags: AWS's member
+// names, timestamps as epoch seconds (type epoch).
 func handle[Req, Resp any](fn operation[Req, Resp]) handler {
-	mandatory := requiredMembers(reflect.TypeFor[Req]())
+	constrained := requestMembers(reflect.TypeFor[Req]())
 	return func(s *Server, ctx context.Context, c *call) (any, error) {
 		in := new(Req)
 		if err := decodeJSON(c.body, in); err != nil {
 			return nil, err
 		}
-		if len(mandatory) > 0 {
+		if len(constrained) > 0 {
 			v := reflect.ValueOf(in).Elem()
-			for _, m := range mandatory {
-				if v.Field(m.index).IsZero() {
-					return nil, required(m.name)
+			for _, m := range constrained {
+				if err := m.check(v.Field(m.index)); err != nil {
+					return nil, err
 				}
 			}
 		}
@@ -138,28 +139,65 @@ func locked[Req, Resp any](fn operation[Req, Resp]) operation[Req, Resp] {
 	}
 }
 
-// member is a required member of a request struct: its wire name and the
-// index of its field.
+// member is a member of a request struct that its sfn tag constrains: its
+// wire name, the index of its field, whether it is required, and the most
+// bytes it may hold (0: no limit).
 type member struct {
-	name  string
-	index int
+	name     string
+	index    int
+	required bool
+	max      int
 }
 
-// requiredMembers lists the fields of the struct type t tagged
-// `sfn:"required"`, in order. It panics when such a field has no JSON name,
-// a mistake in the request type that the package's tests would meet first.
-func requiredMembers(t reflect.Type) []member {
+// check answers the service's ValidationException when the member's value
+// f breaks its constraints: unset ("" or null) when it is required, or
+// longer than its maximum.
+func (m member) check(f reflect.Value) error {
+	if m.required && f.IsZero() {
+		return required(m.name)
+	}
+	if m.max > 0 {
+		if f.Kind() == reflect.Pointer && !f.IsNil() {
+			f = f.Elem()
+		}
+		if f.Kind() == reflect.String && f.Len() > m.max {
+			return tooLong(m.name, m.max)
+		}
+	}
+	return nil
+}
+
+// requestMembers lists the fields of the struct type t with an sfn tag, in
+// order. The tag holds comma-separated constraints from the API model:
+// "required", and "max=N" (a string or *string member of at most N
+// bytes), as in `sfn:"required,max=2048"`. It panics on a tag it cannot
+// read or a tagged field without a JSON name: mistakes in the request type
+// that the package's tests would meet first.
+func requestMembers(t reflect.Type) []member {
 	var out []member
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if f.Tag.Get("sfn") != "required" {
+		tag, ok := f.Tag.Lookup("sfn")
+		if !ok {
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
-			panic(fmt.Sprintf("sfnlocal: required field %s.%s has no JSON member name", t.Name(), f.Name))
+			panic(fmt.Sprintf("sfnlocal: constrained field %s.%s has no JSON member name", t.Name(), f.Name))
 		}
-		out = append(out, member{name: name, index: i})
+		m := member{name: name, index: i}
+		for c := range strings.SplitSeq(tag, ",") {
+			n, err := strconv.Atoi(strings.TrimPrefix(c, "max="))
+			switch {
+			case c == "required":
+				m.required = true
+			case strings.HasPrefix(c, "max=") && err == nil && n > 0:
+				m.max = n
+			default:
+				panic(fmt.Sprintf("sfnlocal: field %s.%s has the constraint %q, want required or max=N", t.Name(), f.Name, c))
+			}
+		}
+		out = append(out, m)
 	}
 	return out
 }

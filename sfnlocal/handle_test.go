@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -78,4 +80,69 @@ func TestRequiredMembersNeedNames(t *testing.T) {
 		}
 	}()
 	handle(func(*Server, context.Context, *bad) (*empty, error) { return &empty{}, nil })
+}
+
+// TestMemberLengthLimits sends each member the API model bounds with one
+// byte more than its limit, and then with its limit: the first answers the
+// service's ValidationException naming the member and the limit, the second
+// gets past that check (whatever the operation then answers).
+func TestMemberLengthLimits(t *testing.T) {
+	srv := New(withCompiler(fakeCompiler))
+	t.Cleanup(func() { _ = srv.Close() })
+	const arn = `"arn:aws:states:us-east-1:123456789012:execution:m:e"`
+	tests := []struct {
+		op, member string
+		limit      int
+		body       string // MEMBER stands for the member's value
+	}{
+		{"GetActivityTask", "workerName", 80, `{"activityArn":"arn:aws:states:us-east-1:123456789012:activity:a","workerName":MEMBER}`},
+		{"SendTaskSuccess", "taskToken", 2048, `{"taskToken":MEMBER,"output":"{}"}`},
+		{"SendTaskSuccess", "output", 262144, `{"taskToken":"t","output":MEMBER}`},
+		{"SendTaskFailure", "taskToken", 2048, `{"taskToken":MEMBER}`},
+		{"SendTaskFailure", "error", 256, `{"taskToken":"t","error":MEMBER}`},
+		{"SendTaskFailure", "cause", 32768, `{"taskToken":"t","cause":MEMBER}`},
+		{"SendTaskHeartbeat", "taskToken", 2048, `{"taskToken":MEMBER}`},
+		{"StopExecution", "error", 256, `{"executionArn":` + arn + `,"error":MEMBER}`},
+		{"StopExecution", "cause", 32768, `{"executionArn":` + arn + `,"cause":MEMBER}`},
+		{"RedriveExecution", "clientToken", 64, `{"executionArn":` + arn + `,"clientToken":MEMBER}`},
+		{"PublishStateMachineVersion", "description", 256,
+			`{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m","description":MEMBER}`},
+		{"CreateStateMachineAlias", "description", 256, `{"name":"live","description":MEMBER,"routingConfiguration":
+			[{"stateMachineVersionArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m:1","weight":100}]}`},
+		{"UpdateStateMachineAlias", "description", 256,
+			`{"stateMachineAliasArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m:live","description":MEMBER}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+"/"+tt.member, func(t *testing.T) {
+			want := "Value at '" + tt.member + "' failed to satisfy constraint: Member must have length less than or equal to " +
+				strconv.Itoa(tt.limit)
+			for _, n := range []int{tt.limit + 1, tt.limit} {
+				value, _ := json.Marshal(strings.Repeat("x", n))
+				rec := httptestPost(srv, tt.op, strings.Replace(tt.body, "MEMBER", string(value), 1))
+				refused := strings.Contains(rec.Body.String(), want)
+				if n > tt.limit && (rec.Code != 400 || !strings.Contains(rec.Body.String(), `#ValidationException"`) || !refused) {
+					t.Errorf("%s with %d bytes = %d %s, want 400 ValidationException %q", tt.member, n, rec.Code, rec.Body, want)
+				}
+				if n == tt.limit && refused {
+					t.Errorf("%s with %d bytes (the limit) was refused: %s", tt.member, n, rec.Body)
+				}
+			}
+		})
+	}
+}
+
+// TestConstraintTagsAreChecked checks that a constraint the adapter cannot
+// read is refused when the operation is registered.
+func TestConstraintTagsAreChecked(t *testing.T) {
+	for _, tag := range []string{"max=0", "max=x", "required,min=1", ""} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("handle accepted the constraint %q", tag)
+				}
+			}()
+			requestMembers(reflect.StructOf([]reflect.StructField{{Name: "Arn", Type: reflect.TypeFor[string](),
+				Tag: reflect.StructTag(`json:"arn" sfn:"` + tag + `"`)}}))
+		}()
+	}
 }

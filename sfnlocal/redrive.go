@@ -33,14 +33,7 @@ func (s *Server) redrivable(ex *execution, now time.Time) (string, string) {
 
 type redriveExecutionInput struct {
 	ExecutionArn string `json:"executionArn" sfn:"required"`
-	ClientToken  string `json:"clientToken"`
-}
-
-func (in *redriveExecutionInput) validate() error {
-	if len(in.ClientToken) > 64 {
-		return tooLong("clientToken", 64)
-	}
-	return nil
+	ClientToken  string `json:"clientToken" sfn:"max=64"`
 }
 
 type redriveExecutionOutput struct {

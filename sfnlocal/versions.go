@@ -77,14 +77,7 @@ func (s *Server) deleteVersion(v *version) error {
 type publishStateMachineVersionInput struct {
 	StateMachineArn string `json:"stateMachineArn" sfn:"required"`
 	RevisionID      string `json:"revisionId"`
-	Description     string `json:"description"`
-}
-
-func (in *publishStateMachineVersionInput) validate() error {
-	if len(in.Description) > maxDescription {
-		return tooLong("description", maxDescription)
-	}
-	return nil
+	Description     string `json:"description" sfn:"max=256"`
 }
 
 // versionRef is the wire form of a StateMachineVersionListItem, which
