@@ -46,14 +46,7 @@ func isActivityARN(arn string) bool {
 
 // lookupActivity finds an activity. The caller holds s.mu.
 func (s *Server) lookupActivity(arn string) (*activity, error) {
-	if !isActivityARN(arn) {
-		return nil, invalidArn(arn)
-	}
-	a := s.activities[arn]
-	if a == nil {
-		return nil, errf("ActivityDoesNotExist", "Activity Does Not Exist: '%s'", arn)
-	}
-	return a, nil
+	return lookup(s.activities, arn, isActivityARN(arn), "ActivityDoesNotExist", "Activity Does Not Exist")
 }
 
 type createActivityInput struct {

@@ -273,14 +273,7 @@ func (s *Server) lookupExecution(arn string) (*execution, error) {
 	if ok && p.kind == kindExpress {
 		return nil, errf("InvalidArn", errExpressNotValid)
 	}
-	if !ok || p.kind != kindExecution {
-		return nil, invalidArn(arn)
-	}
-	ex := s.execs[arn]
-	if ex == nil {
-		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
-	}
-	return ex, nil
+	return lookup(s.execs, arn, ok && p.kind == kindExecution, "ExecutionDoesNotExist", "Execution Does Not Exist")
 }
 
 // executionHead is the members every answer about one execution has.

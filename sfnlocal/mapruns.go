@@ -176,14 +176,7 @@ func (m *mapRunRecorder) Ended(status string) {
 // s.mu.
 func (s *Server) lookupMapRun(arn string) (*mapRun, error) {
 	a, err := sfnarn.ParseLocal(arn)
-	if err != nil || a.Kind != sfnarn.MapRun {
-		return nil, invalidArn(arn)
-	}
-	mr := s.mapRuns[arn]
-	if mr == nil {
-		return nil, errf("ResourceNotFound", "Resource not found: '%s'", arn)
-	}
-	return mr, nil
+	return lookup(s.mapRuns, arn, err == nil && a.Kind == sfnarn.MapRun, "ResourceNotFound", "Resource not found")
 }
 
 type describeMapRunInput struct {

@@ -63,6 +63,20 @@ func invalidArn(arn string) *apiError {
 	return errf("InvalidArn", "Invalid Arn: '%s'", arn)
 }
 
+// lookup finds the resource of ARN arn in byARN: InvalidArn when wellFormed
+// is false, and code with the message "<missing>: '<arn>'" when byARN has no
+// such resource. The caller holds the lock that guards byARN.
+func lookup[T any](byARN map[string]*T, arn string, wellFormed bool, code, missing string) (*T, error) {
+	if !wellFormed {
+		return nil, invalidArn(arn)
+	}
+	r := byARN[arn]
+	if r == nil {
+		return nil, errf(code, "%s: '%s'", missing, arn)
+	}
+	return r, nil
+}
+
 // writeError answers err in the AWS JSON 1.0 error shape. Anything that is
 // not an *apiError is an internal fault (500) whose detail is not exposed.
 func writeError(w http.ResponseWriter, err error) {
