@@ -138,6 +138,13 @@ type followFlags struct {
 	waitFlags
 }
 
+// register adds --out and the wait flags; a command that starts a run adds
+// --param too (registerInputs).
+func (f *followFlags) register(cmd *cobra.Command) {
+	f.registerOutputs(cmd)
+	f.waitFlags.register(cmd)
+}
+
 // parse parses the parameters, then refuses a --poll-interval below
 // minPollInterval.
 func (f *followFlags) parse() error {

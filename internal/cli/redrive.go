@@ -43,8 +43,7 @@ Express run 2.`,
 			return runWith(runF, runRedrive)(cmd.Context(), opts)
 		}),
 	}
-	opts.registerOutputs(cmd)
-	opts.waitFlags.register(cmd)
+	opts.followFlags.register(cmd)
 	opts.awsOptions.register(cmd, f)
 	return cmd
 }

@@ -65,8 +65,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
 		}),
 	}
 	opts.registerInputs(cmd)
-	opts.registerOutputs(cmd)
-	opts.waitFlags.register(cmd)
+	opts.followFlags.register(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&opts.input, "input", "", "JSON object file (- for stdin) whose properties are input parameters")
 	fs.StringVar(&opts.name, "name", "", "execution name (default Polysync-<UUIDv7>)")

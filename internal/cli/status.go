@@ -13,10 +13,9 @@ type statusOptions struct {
 	awsOptions
 
 	runID string
-	// paramFlags are --out: the output parameters.
-	paramFlags
-	// waitFlags are --wait and --poll-interval.
-	waitFlags
+	// followFlags are --out (no --param: status maps outputs; it takes no
+	// input) and the wait flags.
+	followFlags
 }
 
 // newCmdStatus returns the status command, which calls runStatus (or runF: see
@@ -35,17 +34,13 @@ Exit status: 0 running (without --wait) or succeeded, 1 failed, 3 cancelled; an 
 		Args:    exactArgs(1, "one RUN-ARN"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			opts.runID = args[0]
-			if err := opts.paramFlags.parse(); err != nil {
-				return err
-			}
-			if err := checkPollInterval(opts.pollInterval); err != nil {
+			if err := opts.parse(); err != nil {
 				return err
 			}
 			return runWith(runF, runStatus)(cmd.Context(), opts)
 		}),
 	}
-	opts.registerOutputs(cmd)
-	opts.waitFlags.register(cmd)
+	opts.followFlags.register(cmd)
 	opts.awsOptions.register(cmd, f)
 	return cmd
 }
