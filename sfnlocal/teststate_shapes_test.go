@@ -1,32 +1,21 @@
 package sfnlocal
 
 import (
-	"context"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestTestStateSDKMockValidation checks mocked results of AWS SDK
 // integrations, and of optimized integrations whose shapes come from the
 // SDK's models, on the wire.
 func TestTestStateSDKMockValidation(t *testing.T) {
-	_, c := startServer(t)
-	ctx := context.Background()
 	const (
 		strict  = types.MockResponseValidationModeStrict
 		present = types.MockResponseValidationModePresent
 		none    = types.MockResponseValidationModeNone
 	)
-	tests := []struct {
-		name, resource, result string
-		mode                   types.MockResponseValidationMode
-		wantErr                string // "" when the mock is accepted
-	}{
+	testMockValidation(t, "arn:aws:states:::", []mockValidationCase{
 		{"s3 getObject STRICT: wrong type", "aws-sdk:s3:getObject", `{"ContentLength":"x"}`, strict,
 			"Mock result schema validation error: Field 'ContentLength' must be a number"},
 		{"s3 getObject PRESENT: wrong type", "aws-sdk:s3:getObject", `{"ContentLength":"x"}`, present,
@@ -50,19 +39,5 @@ func TestTestStateSDKMockValidation(t *testing.T) {
 			"Required field 'JobId' is missing"},
 		{"unknown service", "aws-sdk:nosuchservice:getThing", `{"ContentLength":"x"}`, strict, ""},
 		{"unknown action", "aws-sdk:s3:noSuchAction", `{"ContentLength":"x"}`, strict, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			def := `{"Type":"Task","Resource":"arn:aws:states:::` + tt.resource + `","End":true}`
-			out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def),
-				Mock: &types.MockInput{Result: aws.String(tt.result), FieldValidationMode: tt.mode}})
-			if tt.wantErr != "" {
-				assertAPIError(t, err, "ValidationException", tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
-			jsonEq(t, tt.result, out.Output, "output")
-		})
-	}
+	})
 }

@@ -421,17 +421,40 @@ func TestTestStateDeepDefinition(t *testing.T) {
 	assertAPIError(t, err, "InvalidDefinition", "nested deeper than 1000 levels")
 }
 
-func TestTestStateMockFieldValidation(t *testing.T) {
+// mockValidationCase is a Task's mocked result and the field validation mode
+// it is checked in.
+type mockValidationCase struct {
+	name, resource, result string
+	mode                   types.MockResponseValidationMode
+	wantErr                string // "" when the mock is accepted
+}
+
+// testMockValidation runs TestState on a Task state of each case's resource
+// (prefix + resource) with its mocked result: the call must fail with a
+// ValidationException carrying wantErr, or succeed with the result as the
+// output.
+func testMockValidation(t *testing.T, prefix string, tests []mockValidationCase) {
+	t.Helper()
 	_, c := startServer(t)
 	ctx := context.Background()
-	task := func(resource string) *string {
-		return aws.String(`{"Type":"Task","Resource":"` + resource + `","End":true}`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			def := `{"Type":"Task","Resource":"` + prefix + tt.resource + `","End":true}`
+			out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: aws.String(def),
+				Mock: &types.MockInput{Result: aws.String(tt.result), FieldValidationMode: tt.mode}})
+			if tt.wantErr != "" {
+				assertAPIError(t, err, "ValidationException", tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
+			jsonEq(t, tt.result, out.Output, "output")
+		})
 	}
-	tests := []struct {
-		name, resource, result string
-		mode                   types.MockResponseValidationMode
-		wantErr                string // "" when the mock is accepted
-	}{
+}
+
+func TestTestStateMockFieldValidation(t *testing.T) {
+	testMockValidation(t, "", []mockValidationCase{
 		{"lambda: wrong type", "arn:aws:states:::lambda:invoke", `{"StatusCode":"200"}`, "",
 			"Mock result schema validation error: Field 'StatusCode' must be a number"},
 		{"lambda: any payload, fields outside the model accepted", "arn:aws:states:::lambda:invoke",
@@ -455,18 +478,5 @@ func TestTestStateMockFieldValidation(t *testing.T) {
 			`{"StartDate":true}`, types.MockResponseValidationModePresent, "Field 'StartDate' must be a string"},
 		{"NONE checks nothing", "arn:aws:states:::lambda:invoke", `{"StatusCode":"x"}`, types.MockResponseValidationModeNone, ""},
 		{"another partition", "arn:aws-cn:states:::sns:publish", `{"MessageId":1}`, "", "Field 'MessageId' must be a string"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			out, err := c.TestState(ctx, &sfn.TestStateInput{Definition: task(tt.resource),
-				Mock: &types.MockInput{Result: aws.String(tt.result), FieldValidationMode: tt.mode}})
-			if tt.wantErr != "" {
-				assertAPIError(t, err, "ValidationException", tt.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, types.TestExecutionStatusSucceeded, out.Status)
-			jsonEq(t, tt.result, out.Output, "output")
-		})
-	}
+	})
 }
