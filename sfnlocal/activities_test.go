@@ -54,11 +54,7 @@ func TestActivityCRUD(t *testing.T) {
 	if _, err := c.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String(want)}); err != nil {
 		t.Fatalf("DeleteActivity: %v", err)
 	}
-	for _, tt := range []struct {
-		name string
-		call func() error
-		want string
-	}{
+	checkErrorCodes(t, []errorCase{
 		{"describe deleted", func() error {
 			_, err := c.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(want)})
 			return err
@@ -83,11 +79,7 @@ func TestActivityCRUD(t *testing.T) {
 			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(want), WorkerName: aws.String(string(make([]byte, 81)))})
 			return err
 		}, "ValidationException"},
-	} {
-		if got := apiCode(tt.call()); got != tt.want {
-			t.Errorf("%s: error %q, want %q", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 // activityDef runs the activity approve; TIMEOUTS is replaced by the state's

@@ -146,11 +146,7 @@ func TestSendTaskErrors(t *testing.T) {
 	c2, arn2, tokens := callbackServer(t, "")
 	start(t, c2, arn2)
 	live := receive(t, tokens)
-	for _, tt := range []struct {
-		name string
-		call func() error
-		want string
-	}{
+	checkErrorCodes(t, []errorCase{
 		{"garbage token", func() error {
 			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("not-a-token"), Output: aws.String("{}")})
 			return err
@@ -179,11 +175,7 @@ func TestSendTaskErrors(t *testing.T) {
 			_, err := c2.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live})
 			return err
 		}, ""},
-	} {
-		if got := apiCode(tt.call()); got != tt.want {
-			t.Errorf("%s: error %q, want %q", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestCallbackHeartbeat(t *testing.T) {

@@ -48,6 +48,27 @@ func startServer(t testing.TB, opts ...Option) (*Server, *sfn.Client) {
 	return srv, newClient(endpoint, "AKIDTEST")
 }
 
+// errorCase is an API call and the error code it must fail with ("" when it
+// must succeed).
+type errorCase struct {
+	name string
+	call func() error
+	want string
+}
+
+// checkErrorCodes makes each case's call, in order, and checks its error
+// code (apiCode).
+func checkErrorCodes(t *testing.T, cases []errorCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := apiCode(tt.call()); got != tt.want {
+				t.Errorf("%s: error %q, want %q", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
 // testStart is where the tests' ManualClocks start.
 var testStart = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 

@@ -22,11 +22,7 @@ func TestMapRunOperations(t *testing.T) {
 	if err != nil || len(list.MapRuns) != 0 || list.NextToken != nil {
 		t.Errorf("ListMapRuns(an execution without a Distributed Map) = %+v, %v; want no Map Runs", list, err)
 	}
-	for _, tt := range []struct {
-		name string
-		call func() error
-		want string
-	}{
+	checkErrorCodes(t, []errorCase{
 		{"DescribeMapRun unknown", func() error {
 			_, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(mapRun)})
 			return err
@@ -67,13 +63,7 @@ func TestMapRunOperations(t *testing.T) {
 			_, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run, NextToken: aws.String("forged")})
 			return err
 		}, "InvalidToken"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := errorCode(tt.call()); got != tt.want {
-				t.Errorf("%s: error code %q, want %q", tt.name, got, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // distributedDefinition is a Distributed Map over $.xs labelled "items"
