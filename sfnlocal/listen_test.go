@@ -40,6 +40,18 @@ func listen(t *testing.T, opts ...Option) (*Server, string) {
 	return srv, strings.TrimPrefix(endpoint, "http://")
 }
 
+// dial connects to addr over TCP; the connection is closed when the test
+// ends.
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
 // closedWithin reports whether the server closes conn within d, reading
 // (and discarding) whatever it answers first.
 func closedWithin(t *testing.T, conn net.Conn, d time.Duration) bool {
@@ -57,11 +69,7 @@ func closedWithin(t *testing.T, conn net.Conn, d time.Duration) bool {
 // after a request is closed by the server.
 func TestIdleKeepAliveIsClosed(t *testing.T) {
 	_, addr := listen(t, withServeTimeouts(shortTimeouts))
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dial(t, addr)
 	if _, err := io.WriteString(conn, rawRequest(addr, 2, "{}")); err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +87,7 @@ func TestIdleKeepAliveIsClosed(t *testing.T) {
 // loses the connection.
 func TestSlowBodyIsCutOff(t *testing.T) {
 	_, addr := listen(t, withServeTimeouts(shortTimeouts))
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := dial(t, addr)
 	if _, err := io.WriteString(conn, rawRequest(addr, 100, "{")); err != nil { // 99 bytes never come
 		t.Fatal(err)
 	}
@@ -109,10 +113,7 @@ func TestLongSyncExecutionOutlastsReadTimeout(t *testing.T) {
 // accepted until one closes.
 func TestMaxConnections(t *testing.T) {
 	_, addr := listen(t, WithMaxConnections(1))
-	hold, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	hold := dial(t, addr)
 	c := newClient("http://"+addr, "AKIDTEST")
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
@@ -140,16 +141,8 @@ func TestIdleConnectionsMakeRoom(t *testing.T) {
 		_, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
 		busy <- err
 	}()
-	silent, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	idle, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer idle.Close()
+	dial(t, addr) // holds a slot, sending nothing
+	idle := dial(t, addr)
 	if _, err := io.WriteString(idle, rawRequest(addr, 2, "{}")); err != nil {
 		t.Fatal(err)
 	}
