@@ -77,10 +77,7 @@ func BenchmarkExecutions(b *testing.B) {
 		reportStandard(b, srv, before)
 	})
 	b.Run("inprocess/express-sync/pass-choice", func(b *testing.B) {
-		srv := New()
-		defer srv.Close()
-		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeExpress)
-		body := `{"stateMachineArn":"` + arn + `","input":"{}"}`
+		srv, body := inProcess(b, "pc", benchPassChoice, typeExpress, `{}`)
 		benchSyncInProcess(b, srv, body)
 	})
 	b.Run("inprocess/express-sync/pass-choice/logged", func(b *testing.B) {
@@ -101,10 +98,7 @@ func BenchmarkExecutions(b *testing.B) {
 		benchSyncInProcess(b, srv, body)
 	})
 	b.Run("inprocess/standard/pass-choice", func(b *testing.B) {
-		srv := New()
-		defer srv.Close()
-		arn := createBenchMachine(b, srv, "pc", benchPassChoice, typeStandard)
-		body := `{"stateMachineArn":"` + arn + `","input":"{}"}`
+		srv, body := inProcess(b, "pc", benchPassChoice, typeStandard, `{}`)
 		before := heapInUse()
 		b.ResetTimer()
 		for b.Loop() {
@@ -115,10 +109,7 @@ func BenchmarkExecutions(b *testing.B) {
 		reportStandard(b, srv, before)
 	})
 	b.Run("inprocess/express-sync/map-1000", func(b *testing.B) {
-		srv := New()
-		defer srv.Close()
-		arn := createBenchMachine(b, srv, "map", benchMap, typeExpress)
-		body := `{"stateMachineArn":"` + arn + `","input":` + jsonString(mapInput) + `}`
+		srv, body := inProcess(b, "map", benchMap, typeExpress, mapInput)
 		b.ReportAllocs()
 		b.ResetTimer()
 		for b.Loop() {
@@ -131,10 +122,7 @@ func BenchmarkExecutions(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "execs/s")
 	})
 	b.Run("inprocess/standard/map-1000", func(b *testing.B) {
-		srv := New()
-		defer srv.Close()
-		arn := createBenchMachine(b, srv, "map", benchMap, typeStandard)
-		body := `{"stateMachineArn":"` + arn + `","input":` + jsonString(mapInput) + `}`
+		srv, body := inProcess(b, "map", benchMap, typeStandard, mapInput)
 		before := heapInUse()
 		b.ResetTimer()
 		for b.Loop() {
@@ -145,6 +133,17 @@ func BenchmarkExecutions(b *testing.B) {
 		}
 		reportStandard(b, srv, before)
 	})
+}
+
+// inProcess makes a Server, closed when the benchmark ends, with the state
+// machine name (definition def, type typ), and returns it with the body of a
+// request that starts that machine with input.
+func inProcess(b *testing.B, name, def, typ, input string) (*Server, string) {
+	b.Helper()
+	srv := New()
+	b.Cleanup(func() { _ = srv.Close() })
+	arn := createBenchMachine(b, srv, name, def, typ)
+	return srv, `{"stateMachineArn":"` + arn + `","input":` + jsonString(input) + `}`
 }
 
 // benchSyncInProcess measures StartSyncExecution calls of body that
