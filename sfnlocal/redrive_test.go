@@ -37,20 +37,32 @@ func (l *callLog) take() []string {
 	return out
 }
 
-// registerTens registers a task that answers ten times its number input and,
-// until healthy is set, fails with Item.Odd for odd numbers.
-func registerTens(srv *Server, resource string, healthy *atomic.Bool, log *callLog) {
-	srv.RegisterTask(resource, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
-		log.add(in)
+// tensTask answers ten times its number input and, until healthy is set,
+// fails with Item.Odd for odd numbers; log has the inputs it was called
+// with.
+type tensTask struct {
+	healthy atomic.Bool
+	log     callLog
+}
+
+// startTens starts a server with a tensTask registered for
+// arn:aws:states:::demo:tens and returns them with a client.
+func startTens(t *testing.T) (*Server, *sfn.Client, *tensTask) {
+	t.Helper()
+	srv, c := startServer(t)
+	tens := &tensTask{}
+	srv.RegisterTask("arn:aws:states:::demo:tens", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		tens.log.add(in)
 		var n int
 		if err := json.Unmarshal(in, &n); err != nil {
 			return nil, err
 		}
-		if n%2 == 1 && !healthy.Load() {
+		if n%2 == 1 && !tens.healthy.Load() {
 			return nil, &TaskError{Name: "Item.Odd", Cause: fmt.Sprintf("item %d is odd", n)}
 		}
 		return json.RawMessage(fmt.Sprint(n * 10)), nil
 	})
+	return srv, c, tens
 }
 
 // startFailed starts an execution of machine on input and waits until it has
@@ -84,16 +96,13 @@ func redrive(t *testing.T, c *sfn.Client, run string) *sfn.DescribeExecutionOutp
 // items 1, 3, 4 and 5 only, keeping the results of 0 and 2.
 func TestRedriveDistributedMapRedrivesItsMapRun(t *testing.T) {
 	ctx := context.Background()
-	srv, c := startServer(t)
-	var healthy atomic.Bool
-	var log callLog
-	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	_, c, tens := startTens(t)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","Label":"items","MaxConcurrency":1,"ToleratedFailureCount":1,
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
 			"T":{"Type":"Task","Resource":"arn:aws:states:::demo:tens","End":true}}},"End":true}}}`
 	machine := createMachine(t, c, "dm-redrive", def, types.StateMachineTypeStandard)
 	run := startFailed(t, c, machine, `{"xs":[0,1,2,3,4,5]}`, "States.ExceedToleratedFailureThreshold")
-	if got, want := log.take(), []string{"0", "1", "2", "3"}; !slices.Equal(got, want) {
+	if got, want := tens.log.take(), []string{"0", "1", "2", "3"}; !slices.Equal(got, want) {
 		t.Fatalf("first run called the task with %v, want %v", got, want)
 	}
 	runs, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run})
@@ -107,12 +116,12 @@ func TestRedriveDistributedMapRedrivesItsMapRun(t *testing.T) {
 		t.Fatalf("DescribeMapRun after the first run = %+v, %v; want FAILED, not redriven, 2 succeeded and 2 failed", d, err)
 	}
 
-	healthy.Store(true)
+	tens.healthy.Store(true)
 	d := redrive(t, c, run)
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[0,10,20,30,40,50]` {
 		t.Errorf("after the redrive = %s %s, want SUCCEEDED [0,10,20,30,40,50]", d.Status, aws.ToString(d.Output))
 	}
-	if got, want := log.take(), []string{"1", "3", "4", "5"}; !slices.Equal(got, want) {
+	if got, want := tens.log.take(), []string{"1", "3", "4", "5"}; !slices.Equal(got, want) {
 		t.Errorf("the redrive called the task with %v, want %v (the failed and unstarted items only)", got, want)
 	}
 
@@ -173,24 +182,21 @@ func TestRedriveDistributedMapRedrivesItsMapRun(t *testing.T) {
 // iteration at a time, at item 1: item 0 succeeded and 2 and 3 never
 // started. The redrive must run items 1, 2 and 3 only.
 func TestRedriveInlineMapRunsFailedIterationsOnly(t *testing.T) {
-	srv, c := startServer(t)
-	var healthy atomic.Bool
-	var log callLog
-	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	_, c, tens := startTens(t)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":1,"End":true,
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"INLINE"},"StartAt":"T","States":{
 			"T":{"Type":"Task","Resource":"arn:aws:states:::demo:tens","End":true}}}}}}`
 	machine := createMachine(t, c, "map-redrive", def, types.StateMachineTypeStandard)
 	run := startFailed(t, c, machine, `{"xs":[0,1,2,3]}`, "Item.Odd")
-	if got, want := log.take(), []string{"0", "1"}; !slices.Equal(got, want) {
+	if got, want := tens.log.take(), []string{"0", "1"}; !slices.Equal(got, want) {
 		t.Fatalf("first run called the task with %v, want %v", got, want)
 	}
-	healthy.Store(true)
+	tens.healthy.Store(true)
 	d := redrive(t, c, run)
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[0,10,20,30]` {
 		t.Errorf("after the redrive = %s %s, want SUCCEEDED [0,10,20,30]", d.Status, aws.ToString(d.Output))
 	}
-	if got, want := log.take(), []string{"1", "2", "3"}; !slices.Equal(got, want) {
+	if got, want := tens.log.take(), []string{"1", "2", "3"}; !slices.Equal(got, want) {
 		t.Errorf("the redrive called the task with %v, want %v (the failed and unstarted iterations only)", got, want)
 	}
 }
@@ -264,10 +270,7 @@ func TestRedriveParallelRunsFailedBranchesOnly(t *testing.T) {
 // the children the redrive ran.
 func TestRedriveMapRunWithResultWriter(t *testing.T) {
 	ctx := context.Background()
-	srv, c := startServer(t)
-	var healthy atomic.Bool
-	var log callLog
-	registerTens(srv, "arn:aws:states:::demo:tens", &healthy, &log)
+	srv, c, tens := startTens(t)
 	bucket := &s3Objects{objects: map[string]string{}}
 	bucket.register(srv)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs","MaxConcurrency":1,
@@ -276,14 +279,14 @@ func TestRedriveMapRunWithResultWriter(t *testing.T) {
 		"ResultWriter":{"Resource":"arn:aws:states:::s3:putObject","Parameters":{"Bucket":"out","Prefix":"r"}},"End":true}}}`
 	machine := createMachine(t, c, "dm-redrive-writer", def, types.StateMachineTypeStandard)
 	run := startFailed(t, c, machine, `{"xs":[0,1,2]}`, "States.ExceedToleratedFailureThreshold")
-	if got := log.take(); !slices.Equal(got, []string{"0", "1"}) {
+	if got := tens.log.take(); !slices.Equal(got, []string{"0", "1"}) {
 		t.Fatalf("first run called the task with %v, want [0 1]", got)
 	}
-	healthy.Store(true)
+	tens.healthy.Store(true)
 	if d := redrive(t, c, run); d.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("after the redrive = %s %s, want SUCCEEDED", d.Status, aws.ToString(d.Cause))
 	}
-	if got := log.take(); !slices.Equal(got, []string{"1", "2"}) {
+	if got := tens.log.take(); !slices.Equal(got, []string{"1", "2"}) {
 		t.Errorf("the redrive called the task with %v, want [1 2]", got)
 	}
 	runs, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run})
