@@ -100,15 +100,23 @@ const oneAtATimeDef = `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$
 	"ToleratedFailureCount":1,"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},
 	"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::demo:gated","End":true}}},"End":true}}}`
 
+// startGated starts a server with a gatedTask registered for
+// arn:aws:states:::demo:gated and creates oneAtATimeDef as the Standard
+// state machine name; it returns them with a client and the machine's ARN.
+func startGated(t *testing.T, name string) (*Server, *sfn.Client, *gatedTask, string) {
+	t.Helper()
+	srv, c := startServer(t)
+	g := registerGated(srv, "arn:aws:states:::demo:gated")
+	return srv, c, g, createMachine(t, c, name, oneAtATimeDef, types.StateMachineTypeStandard)
+}
+
 // TestMapRunCountsPendingAndRunning checks DescribeMapRun and
 // ListExecutions(mapRunArn) while a Map Run runs one child of three at a
 // time: the child that started is running and listed without a stop date,
 // the two that have not started are pending, and not listed.
 func TestMapRunCountsPendingAndRunning(t *testing.T) {
 	ctx := context.Background()
-	srv, c := startServer(t)
-	g := registerGated(srv, "arn:aws:states:::demo:gated")
-	machine := createMachine(t, c, "counts", oneAtATimeDef, types.StateMachineTypeStandard)
+	_, c, g, machine := startGated(t, "counts")
 	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &machine, Input: aws.String(`{"xs":[2,4,6]}`)})
 	if err != nil {
 		t.Fatalf("StartExecution: %v", err)
@@ -148,10 +156,8 @@ func TestMapRunCountsPendingAndRunning(t *testing.T) {
 // be redriven, and the one never started as pending.
 func TestMapRunRedriveCountsPendingRedrive(t *testing.T) {
 	ctx := context.Background()
-	srv, c := startServer(t)
-	g := registerGated(srv, "arn:aws:states:::demo:gated")
+	_, c, g, machine := startGated(t, "redrive-counts")
 	g.setFailing(true)
-	machine := createMachine(t, c, "redrive-counts", oneAtATimeDef, types.StateMachineTypeStandard)
 	run := startFailed(t, c, machine, `{"xs":[1,3,5]}`, "States.ExceedToleratedFailureThreshold")
 	if got, want := executionCounts(describeMapRunOf(t, c, run).ExecutionCounts), countsOf(0, 0, 0, 2, 1, 0, 3); got != want {
 		t.Fatalf("execution counts after the first run = %s, want %s (the unstarted child aborted)", got, want)
@@ -181,11 +187,9 @@ func TestMapRunRedriveCountsPendingRedrive(t *testing.T) {
 // and leaves the Map Run as it was.
 func TestMapRunRedriveLimit(t *testing.T) {
 	ctx := context.Background()
-	srv, c := startServer(t)
-	g := registerGated(srv, "arn:aws:states:::demo:gated")
+	srv, c, g, machine := startGated(t, "redrive-limit")
 	g.setFailing(true)
 	close(g.release)
-	machine := createMachine(t, c, "redrive-limit", oneAtATimeDef, types.StateMachineTypeStandard)
 	run := startFailed(t, c, machine, `{"xs":[1,3]}`, "States.ExceedToleratedFailureThreshold")
 	mapRun := aws.ToString(describeMapRunOf(t, c, run).MapRunArn)
 	srv.mu.Lock()
