@@ -231,8 +231,7 @@ func definitionScenarios() []scenario {
 			needs = append(needs, jsonataQueries)
 		}
 		scenarios = append(scenarios, scenario{name: tt.name, needs: needs, run: func(t *testing.T, h *harness) {
-			smArn := aws.ToString(h.createMachine(t, h.name("asl"), tt.definition, machineOptions{}).StateMachineArn)
-			exArn := aws.ToString(h.start(t, smArn, h.name("run"), tt.input).ExecutionArn)
+			exArn := h.startNew(t, "asl", tt.definition, "run", tt.input)
 			d := h.awaitClosed(t, exArn)
 			if tt.failure != "" {
 				if got := aws.ToString(d.Error) + ": " + aws.ToString(d.Cause); d.Status != types.ExecutionStatusFailed || got != tt.failure {

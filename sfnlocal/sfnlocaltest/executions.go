@@ -274,8 +274,7 @@ func testPassSucceeds(t *testing.T, h *harness) {
 // testFailFails checks that a Fail state ends the execution FAILED with the
 // state's error and cause.
 func testFailFails(t *testing.T, h *harness) {
-	smArn := aws.ToString(h.createMachine(t, h.name("fail"), failDefinition, machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("ko"), `{}`).ExecutionArn)
+	exArn := h.startNew(t, "fail", failDefinition, "ko", `{}`)
 	d := h.awaitClosed(t, exArn)
 	if d.Status != types.ExecutionStatusFailed {
 		t.Fatalf("DescribeExecution.status = %q, want FAILED", d.Status)

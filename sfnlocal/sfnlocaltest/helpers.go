@@ -88,6 +88,15 @@ func (h *harness) start(t *testing.T, machineArn, name, input string) *sfn.Start
 	return out
 }
 
+// startNew creates a Standard state machine of definition named after
+// machineBase (h.name) and starts an execution of it named after runBase
+// with input; it returns the execution's ARN.
+func (h *harness) startNew(t *testing.T, machineBase, definition, runBase, input string) string {
+	t.Helper()
+	smArn := aws.ToString(h.createMachine(t, h.name(machineBase), definition, machineOptions{}).StateMachineArn)
+	return aws.ToString(h.start(t, smArn, h.name(runBase), input).ExecutionArn)
+}
+
 // stopOnCleanup stops the execution when t ends, so that Wait executions do
 // not outlive their scenario on a long-lived endpoint.
 func (h *harness) stopOnCleanup(t *testing.T, executionArn string) {

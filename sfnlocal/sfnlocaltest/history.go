@@ -13,8 +13,7 @@ import (
 // order, ids counting from 1, each event following an earlier one, the
 // recorded input and output, and reverseOrder.
 func testHistoryPass(t *testing.T, h *harness) {
-	smArn := aws.ToString(h.createMachine(t, h.name("hpass"), passDefinition(`{"k":"v"}`), machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{"in":1}`).ExecutionArn)
+	exArn := h.startNew(t, "hpass", passDefinition(`{"k":"v"}`), "h", `{"in":1}`)
 	h.awaitClosed(t, exArn)
 	events := h.history(t, exArn)
 
@@ -72,8 +71,7 @@ func testHistoryPass(t *testing.T, h *harness) {
 // execution has previousEventId 0, as AWS records it (the state is entered
 // from no earlier event of the execution's state graph), not 1.
 func testHistoryFirstPrevious(t *testing.T, h *harness) {
-	smArn := aws.ToString(h.createMachine(t, h.name("hprev"), passDefinition(`{}`), machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	exArn := h.startNew(t, "hprev", passDefinition(`{}`), "h", `{}`)
 	h.awaitClosed(t, exArn)
 	events := h.history(t, exArn)
 	if len(events) < 2 || events[1].Type != types.HistoryEventTypePassStateEntered {
@@ -87,8 +85,7 @@ func testHistoryFirstPrevious(t *testing.T, h *harness) {
 // testHistoryStopped checks the events of an execution stopped during a
 // Wait state, and the error and cause StopExecution gave.
 func testHistoryStopped(t *testing.T, h *harness) {
-	smArn := aws.ToString(h.createMachine(t, h.name("hstop"), waitDefinition, machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	exArn := h.startNew(t, "hstop", waitDefinition, "h", `{}`)
 	h.stopOnCleanup(t, exArn)
 	// Stopped right after the start, an execution may not have entered its
 	// first state yet.
@@ -119,8 +116,7 @@ func testHistoryStopped(t *testing.T, h *harness) {
 // testHistoryFailed checks the events of an execution ended by a Fail
 // state, with the state's error and cause.
 func testHistoryFailed(t *testing.T, h *harness) {
-	smArn := aws.ToString(h.createMachine(t, h.name("hfail"), failDefinition, machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	exArn := h.startNew(t, "hfail", failDefinition, "h", `{}`)
 	h.awaitClosed(t, exArn)
 	events := h.history(t, exArn)
 	want := []string{"ExecutionStarted", "FailStateEntered", "ExecutionFailed"}
@@ -137,8 +133,7 @@ func testHistoryFailed(t *testing.T, h *harness) {
 // maxResults and nextToken, and that the pages add up to the whole history.
 func testHistoryPagination(t *testing.T, h *harness) {
 	ctx := h.ctx(t)
-	smArn := aws.ToString(h.createMachine(t, h.name("hpage"), passDefinition(`{}`), machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{}`).ExecutionArn)
+	exArn := h.startNew(t, "hpage", passDefinition(`{}`), "h", `{}`)
 	h.awaitClosed(t, exArn)
 	whole := eventTypes(h.history(t, exArn))
 
@@ -177,8 +172,7 @@ func testHistoryChoiceParallelMap(t *testing.T, h *harness) {
 		"Par":{"Type":"Parallel","Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}}],"ResultPath":null,"Next":"M"},
 		"M":{"Type":"Map","ItemsPath":"$.xs","ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"ResultPath":null,"Next":"Done"},
 		"Done":{"Type":"Succeed"}}}`
-	smArn := aws.ToString(h.createMachine(t, h.name("hflow"), definition, machineOptions{}).StateMachineArn)
-	exArn := aws.ToString(h.start(t, smArn, h.name("h"), `{"go":true,"xs":[1]}`).ExecutionArn)
+	exArn := h.startNew(t, "hflow", definition, "h", `{"go":true,"xs":[1]}`)
 	if d := h.awaitClosed(t, exArn); d.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("status = %q (error %q, cause %q), want SUCCEEDED", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
 	}

@@ -14,8 +14,7 @@ import (
 func testRedrive(t *testing.T, h *harness) {
 	ctx := h.ctx(t)
 	t.Run("Failed", func(t *testing.T) {
-		smArn := aws.ToString(h.createMachine(t, h.name("redrive"), failDefinition, machineOptions{}).StateMachineArn)
-		exArn := aws.ToString(h.start(t, smArn, h.name("r"), `{}`).ExecutionArn)
+		exArn := h.startNew(t, "redrive", failDefinition, "r", `{}`)
 		d := h.awaitClosed(t, exArn)
 		if d.Status != types.ExecutionStatusFailed {
 			t.Fatalf("DescribeExecution.status = %q, want FAILED before the redrive", d.Status)
@@ -38,8 +37,7 @@ func testRedrive(t *testing.T, h *harness) {
 		}
 	})
 	t.Run("Succeeded", func(t *testing.T) {
-		smArn := aws.ToString(h.createMachine(t, h.name("noredrive"), passDefinition(`{}`), machineOptions{}).StateMachineArn)
-		exArn := aws.ToString(h.start(t, smArn, h.name("r"), `{}`).ExecutionArn)
+		exArn := h.startNew(t, "noredrive", passDefinition(`{}`), "r", `{}`)
 		if d := h.awaitClosed(t, exArn); d.Status != types.ExecutionStatusSucceeded {
 			t.Fatalf("DescribeExecution.status = %q, want SUCCEEDED", d.Status)
 		}
