@@ -1362,8 +1362,9 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 	// put the server clock 2x faster (refill 40 calls/s). Under the client's limits the scenario takes 2.5 s.
 	// Without them it also runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
 	// them faster than that, so it is throttled for sure and must retry. With a short MaxBackoff the eight
-	// workers retry faster than the bucket refills and a call may lose several times in a row: they get more
-	// attempts than the default.
+	// workers retry faster than the bucket refills: about 160 attempts/s for 40 tokens/s, so an attempt wins about
+	// one time in four, and a call may lose many times in a row. At 30 attempts one call in about 5,600 ran out
+	// (0.75^30), which failed this test about once in 30 runs; at 100 attempts it is 0.75^100, about 3e-13.
 	const machines = 300
 	tests := []struct {
 		name          string
@@ -1374,7 +1375,7 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 		wantThrottles bool
 	}{
 		{"adaptive client limits at the quota", 2, scaledRateLimits(2), 0, 0, false},
-		{"client limits off", 2, noRateLimits(), 100 * time.Millisecond, 30, true},
+		{"client limits off", 2, noRateLimits(), 100 * time.Millisecond, 100, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
