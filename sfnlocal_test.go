@@ -1364,7 +1364,8 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 	// them faster than that, so it is throttled for sure and must retry. With a short MaxBackoff the eight
 	// workers retry faster than the bucket refills: about 160 attempts/s for 40 tokens/s, so an attempt wins about
 	// one time in four, and a call may lose many times in a row. At 30 attempts one call in about 5,600 ran out
-	// (0.75^30), which failed this test about once in 30 runs; at 100 attempts it is 0.75^100, about 3e-13.
+	// (0.75^30): with a hundred or more contended calls, a few runs in a hundred failed. At 100 attempts it is
+	// 0.75^100 per call, about 3e-13.
 	const machines = 300
 	tests := []struct {
 		name          string
