@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 // HTTPConnection stands for an EventBridge connection: what it adds to the
@@ -65,14 +67,11 @@ func WithHTTPConnection(arn string, c HTTPConnection) Option {
 	}
 }
 
-// httpInvoke is the HTTP Task's resource, partition aside.
-const httpInvoke = "states:::http:invoke"
-
 // isHTTPInvoke reports whether resource is the HTTP Task's, in any
 // partition.
 func isHTTPInvoke(resource string) bool {
-	parts := strings.SplitN(resource, ":", 3)
-	return len(parts) == 3 && parts[0] == "arn" && parts[2] == httpInvoke
+	integration, _ := asl.Integration(resource)
+	return integration == "http:invoke"
 }
 
 // httpMethods are the methods an HTTP Task may use.

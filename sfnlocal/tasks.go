@@ -106,8 +106,8 @@ func lambdaFunctionName(ref string) string {
 
 // isLambdaInvoke reports whether resource is the optimised Lambda integration.
 func isLambdaInvoke(resource string) bool {
-	p := strings.Split(resource, ":")
-	return len(p) == 7 && p[0] == "arn" && p[2] == "states" && p[3] == "" && p[4] == "" && p[5] == "lambda" && p[6] == "invoke"
+	integration, _ := asl.Integration(resource)
+	return integration == "lambda:invoke"
 }
 
 // taskRunner returns how the Task states of ex run (asl.TaskRunner): with

@@ -97,6 +97,28 @@ func TestSplitResource(t *testing.T) {
 	}
 }
 
+func TestIntegration(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"arn:aws:states:::lambda:invoke", "lambda:invoke", true},
+		{"arn:aws-cn:states:::http:invoke", "http:invoke", true},
+		{"arn:aws-us-gov:states:::aws-sdk:s3:getObject", "aws-sdk:s3:getObject", true},
+		{"arn:aws:states:::sqs:sendMessage.waitForTaskToken", "sqs:sendMessage.waitForTaskToken", true},
+		{"arn:aws:states:us-east-1:123456789012:activity:Act", "", false},
+		{"arn:aws:lambda:us-east-1:123456789012:function:MyFn", "", false},
+		{"arn:aws:states::123456789012:lambda:invoke", "", false},
+		{"arn:aws:states::", "", false},
+		{"my-task", "", false},
+	}
+	for _, tc := range tests {
+		if got, ok := Integration(tc.in); got != tc.want || ok != tc.ok {
+			t.Errorf("Integration(%q) = %q, %v, want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
 // TestEventsForCaughtDataLimit mirrors a history recorded against AWS: a
 // Task result over the limit is a TaskFailed with States.DataLimitExceeded,
 // States.ALL catches it, and the Task state still exits with the catcher's

@@ -80,11 +80,12 @@ type itemReader struct {
 // s3Action returns the action of an optimised S3 integration resource
 // (arn:<partition>:states:::s3:<action>), or "" for any other resource.
 func s3Action(res string) string {
-	p := strings.Split(res, ":")
-	if len(p) != 7 || p[0] != "arn" || p[2] != "states" || p[3] != "" || p[4] != "" || p[5] != "s3" {
+	integration, _ := Integration(res)
+	action, ok := strings.CutPrefix(integration, "s3:")
+	if !ok || strings.Contains(action, ":") {
 		return ""
 	}
-	return p[6]
+	return action
 }
 
 // s3Task is the taskState of an S3 call's Resource.

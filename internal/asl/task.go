@@ -32,6 +32,19 @@ func (c *checker) decodeTask(obj map[string]any, where string) *taskState {
 	return t
 }
 
+// Integration returns the integration a Task resource of Step Functions'
+// service integrations names, in any partition: "lambda:invoke" for
+// arn:aws:states:::lambda:invoke, "aws-sdk:s3:getObject" for
+// arn:aws-cn:states:::aws-sdk:s3:getObject, with any suffix
+// (".waitForTaskToken", ".sync") kept. ok is false for any other resource.
+func Integration(resource string) (integration string, ok bool) {
+	parts := strings.SplitN(resource, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "states" || parts[3] != "" || parts[4] != "" {
+		return "", false
+	}
+	return parts[5], true
+}
+
 // splitResource splits a Task's Resource into the resourceType and resource
 // reported in history events:
 //   - arn:aws:states:::lambda:invoke        -> "lambda", "invoke"

@@ -101,15 +101,14 @@ const sdkIntegrationPrefix = "aws-sdk:"
 // partition) that TestState validates a mocked result against, or nil when
 // it validates none.
 func responseShape(resource string) (*shape, error) {
-	parts := strings.SplitN(resource, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || parts[2] != "states" || parts[3] != "" || parts[4] != "" {
+	integration, ok := Integration(resource)
+	switch {
+	case !ok:
 		return nil, nil
-	}
-	integration := parts[5]
-	if integration == "http:invoke" {
+	case integration == "http:invoke":
 		return httpInvokeShape, nil
 	}
-	if o, ok := optimizedIntegrations[integration]; ok {
+	if o, found := optimizedIntegrations[integration]; found {
 		return sdkShapeWithAnyFields(o)
 	}
 	rest, ok := strings.CutPrefix(integration, sdkIntegrationPrefix)
