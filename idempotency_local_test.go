@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/sfnlocal"
@@ -93,7 +94,18 @@ func TestLocalAdoptNeverReportsNotFound(t *testing.T) {
 	if _, err := p.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("hidden")); err != nil {
 		t.Fatalf("ExecutePipeline() error = %v", err)
 	}
-	time.Sleep(50 * time.Millisecond) // the Pass run ends
+	// The Pass run must have ended: a start of a running execution with the same name and input is answered
+	// with that execution, not ExecutionAlreadyExists. ListExecutions sees it (only DescribeExecution is kept
+	// from seeing it), so wait for it there rather than for a fixed time a loaded machine may overrun.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out, err := e.admin.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, StatusFilter: types.ExecutionStatusSucceeded})
+		if err == nil && len(out.Executions) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the Pass run did not end within 10 s: %v", err)
+		}
+	}
 	began := time.Now()
 	_, err := p.ExecutePipeline(ctx, job, params, stepfunctions.WithIdempotencyKey("hidden"))
 	if err == nil || errors.Is(err, stepfunctions.ErrRunNotFound) || !stepfunctions.IsRetryable(err) {
