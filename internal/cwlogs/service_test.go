@@ -43,6 +43,18 @@ func start(t *testing.T, svc *Service) *cloudwatchlogs.Client {
 	})
 }
 
+// startWithGroup makes a Service with opts, creates the log group group in it
+// and serves it as start does; it returns the Service and its SDK client.
+func startWithGroup(t *testing.T, opts Options, group string) (*Service, *cloudwatchlogs.Client) {
+	t.Helper()
+	svc := NewService(opts)
+	c := start(t, svc)
+	if err := svc.CreateLogGroup(group); err != nil {
+		t.Fatalf("CreateLogGroup(%q): %v", group, err)
+	}
+	return svc, c
+}
+
 // wantAPIError fails t unless err is an API error with code and HTTP status.
 func wantAPIError(t *testing.T, err error, code string, status int) {
 	t.Helper()
@@ -154,11 +166,7 @@ func putEvents(t *testing.T, c *cloudwatchlogs.Client, group, stream string, t0 
 
 func TestPutAndGetLogEvents(t *testing.T) {
 	ctx := context.Background()
-	svc := NewService(Options{})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("g"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{}, "g")
 	if err := svc.CreateLogStream("g", "s"); err != nil {
 		t.Fatal(err)
 	}
@@ -219,11 +227,7 @@ func TestPutAndGetLogEvents(t *testing.T) {
 func TestPutLogEventsRefusesAndRejects(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{now: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
-	svc := NewService(Options{Now: clk.Now})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("g"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{Now: clk.Now}, "g")
 	put := func(stream string, ts ...time.Time) (*cloudwatchlogs.PutLogEventsOutput, error) {
 		var events []types.InputLogEvent
 		for _, x := range ts {
@@ -263,11 +267,7 @@ func terminal(typ, arn string) string {
 
 func TestFilterLogEventsOnTheWire(t *testing.T) {
 	ctx := context.Background()
-	svc := NewService(Options{})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("sfn"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{}, "sfn")
 	t0 := time.Now().Add(-10 * time.Minute).Truncate(time.Millisecond)
 	var events []Event
 	for i := range 30 {
@@ -335,11 +335,7 @@ func TestFilterLogEventsOnTheWire(t *testing.T) {
 
 func TestFilterLogEventsPagesAtOneMegabyte(t *testing.T) {
 	ctx := context.Background()
-	svc := NewService(Options{})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("g"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{}, "g")
 	big := strings.Repeat("x", 300<<10)
 	t0 := time.Now().Add(-time.Minute)
 	for i := range 5 {
@@ -359,11 +355,7 @@ func TestFilterLogEventsPagesAtOneMegabyte(t *testing.T) {
 func TestDeliveryDelay(t *testing.T) {
 	ctx := context.Background()
 	clk := &clock{now: time.Now()}
-	svc := NewService(Options{Now: clk.Now, DeliveryDelay: 5 * time.Second})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("g"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{Now: clk.Now, DeliveryDelay: 5 * time.Second}, "g")
 	if err := svc.Append("g", "s", Event{Timestamp: clk.Now(), Message: "late"}); err != nil {
 		t.Fatal(err)
 	}
@@ -387,11 +379,7 @@ func TestDeliveryDelay(t *testing.T) {
 }
 
 func TestGroupsAreBounded(t *testing.T) {
-	svc := NewService(Options{MaxEventsPerGroup: 3, MaxBytesPerGroup: 10, MaxGroups: 1, MaxStreamsPerGroup: 1})
-	c := start(t, svc)
-	if err := svc.CreateLogGroup("g"); err != nil {
-		t.Fatal(err)
-	}
+	svc, c := startWithGroup(t, Options{MaxEventsPerGroup: 3, MaxBytesPerGroup: 10, MaxGroups: 1, MaxStreamsPerGroup: 1}, "g")
 	var apiErr *Error
 	if err := svc.CreateLogGroup("h"); !errors.As(err, &apiErr) || apiErr.Code != CodeLimitExceeded {
 		t.Errorf("a group beyond MaxGroups: error = %v, want LimitExceededException", err)
