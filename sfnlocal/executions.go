@@ -80,8 +80,8 @@ type startInput struct {
 // validate checks the members and sets the input document.
 func (in *startInput) validate() error {
 	if in.Name != "" {
-		if reason := checkName(in.Name); reason != "" {
-			return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+		if err := invalidName(in.Name, checkName); err != nil {
+			return err
 		}
 	}
 	if in.TraceHeader != nil {
