@@ -55,8 +55,8 @@ type createActivityInput struct {
 }
 
 func (in *createActivityInput) validate() error {
-	if reason := checkName(in.Name); reason != "" {
-		return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+	if err := invalidName(in.Name, checkName); err != nil {
+		return err
 	}
 	return checkTags(in.Tags)
 }

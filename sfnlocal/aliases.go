@@ -97,8 +97,8 @@ type createStateMachineAliasInput struct {
 }
 
 func (in *createStateMachineAliasInput) validate() error {
-	if reason := checkAliasName(in.Name); reason != "" {
-		return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+	if err := invalidName(in.Name, checkAliasName); err != nil {
+		return err
 	}
 	return checkRoutes(in.RoutingConfiguration)
 }

@@ -92,6 +92,15 @@ func checkAliasName(name string) string {
 	return reason(sfnarn.CheckAliasName(name))
 }
 
+// invalidName answers the service's InvalidName when check (checkName or
+// checkAliasName) finds name invalid, and nil when it is valid.
+func invalidName(name string, check func(string) string) error {
+	if reason := check(name); reason != "" {
+		return errf("InvalidName", "Invalid Name: '%s' (%s)", name, reason)
+	}
+	return nil
+}
+
 // reason returns err's message, or "" for nil.
 func reason(err error) string {
 	if err == nil {

@@ -33,12 +33,9 @@ type describeStateMachineForExecutionOutput struct {
 // Executions here are never children of a Distributed Map, so mapRunArn and
 // label are never set.
 func (s *Server) describeStateMachineForExecution(_ context.Context, in *describeStateMachineForExecutionInput) (*describeStateMachineForExecutionOutput, error) {
-	ex, err := s.lookupExecution(in.ExecutionArn)
+	ex, err := s.lookupVisibleExecution(in.ExecutionArn, s.cfg.clock.Now())
 	if err != nil {
 		return nil, err
-	}
-	if ex.redriveCount == 0 && s.cfg.clock.Now().Before(ex.visibleAt) {
-		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
 	}
 	out := &describeStateMachineForExecutionOutput{StateMachineArn: ex.smArn, Name: ex.machine.name,
 		UpdateDate: ep(ex.revDate), revisionMembers: ex.rev.members(in.IncludedData)}

@@ -80,8 +80,8 @@ type startInput struct {
 // validate checks the members and sets the input document.
 func (in *startInput) validate() error {
 	if in.Name != "" {
-		if reason := checkName(in.Name); reason != "" {
-			return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+		if err := invalidName(in.Name, checkName); err != nil {
+			return err
 		}
 	}
 	if in.TraceHeader != nil {
@@ -276,6 +276,21 @@ func (s *Server) lookupExecution(arn string) (*execution, error) {
 	return lookup(s.execs, arn, ok && p.kind == kindExecution, "ExecutionDoesNotExist", "Execution Does Not Exist")
 }
 
+// lookupVisibleExecution finds a Standard execution for an operation that
+// describes it: until its visibleAt (see WithEventualConsistency) a new
+// execution answers ExecutionDoesNotExist, as on AWS; a redriven one is
+// visible at once. The caller holds s.mu.
+func (s *Server) lookupVisibleExecution(arn string, now time.Time) (*execution, error) {
+	ex, err := s.lookupExecution(arn)
+	if err != nil {
+		return nil, err
+	}
+	if ex.redriveCount == 0 && now.Before(ex.visibleAt) {
+		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", arn)
+	}
+	return ex, nil
+}
+
 // executionHead is the members every answer about one execution has.
 type executionHead struct {
 	ExecutionArn    string `json:"executionArn"`
@@ -360,12 +375,9 @@ type describeExecutionOutput struct {
 // describeExecution answers DescribeExecution. It runs under s.mu (see locked).
 func (s *Server) describeExecution(_ context.Context, in *describeExecutionInput) (*describeExecutionOutput, error) {
 	now := s.cfg.clock.Now()
-	ex, err := s.lookupExecution(in.ExecutionArn)
+	ex, err := s.lookupVisibleExecution(in.ExecutionArn, now)
 	if err != nil {
 		return nil, err
-	}
-	if ex.redriveCount == 0 && now.Before(ex.visibleAt) {
-		return nil, errf("ExecutionDoesNotExist", "Execution Does Not Exist: '%s'", in.ExecutionArn)
 	}
 	out := &describeExecutionOutput{executionListItem: ex.summary(),
 		executionData: newExecutionData(ex.input, ex.output, ex.status == asl.StatusSucceeded, in.IncludedData),

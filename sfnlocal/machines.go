@@ -192,8 +192,8 @@ type createStateMachineInput struct {
 }
 
 func (in *createStateMachineInput) validate() error {
-	if reason := checkName(in.Name); reason != "" {
-		return errf("InvalidName", "Invalid Name: '%s' (%s)", in.Name, reason)
+	if err := invalidName(in.Name, checkName); err != nil {
+		return err
 	}
 	if in.Type == "" {
 		in.Type = typeStandard

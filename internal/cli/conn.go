@@ -112,11 +112,7 @@ func (a *app) newProvider(ctx context.Context, resourceARN string) (*sfn.Provide
 	if err != nil {
 		return nil, err
 	}
-	p, err := sfn.New(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
+	return sfn.New(ctx, cfg)
 }
 
 func parseEndpoint(s string) (*url.URL, error) {
