@@ -1,10 +1,10 @@
 package sfnlocal
 
 import (
-	"sync"
 	"time"
 
 	"github.com/polysync/stepfunctions/internal/asl"
+	"github.com/polysync/stepfunctions/internal/manualclock"
 )
 
 // Clock is the time source of a Server: timestamps, execution ids, Wait
@@ -19,12 +19,6 @@ type Clock interface {
 }
 
 var _ asl.Clock = Clock(nil)
-
-// realClock is the wall clock.
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // scaledClock is a clock on which time runs factor times faster than the
 // wall clock, starting from the wall-clock time at which it was made.
@@ -57,17 +51,7 @@ var _ Clock = (*ManualClock)(nil)
 // states, timeouts, the eventual-consistency window and the throttling
 // buckets deterministically. Its methods are safe for concurrent use.
 type ManualClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	auto    time.Duration
-	waits   []time.Duration
-	pending []manualTimer
-}
-
-// manualTimer is a timer of a ManualClock that has not fired yet.
-type manualTimer struct {
-	at time.Time
-	ch chan time.Time
+	clock manualclock.Clock
 }
 
 // defaultManualStart is where a ManualClock made with a zero start begins.
@@ -80,77 +64,34 @@ func NewManualClock(start time.Time) *ManualClock {
 	if start.IsZero() {
 		start = defaultManualStart
 	}
-	return &ManualClock{now: start}
+	c := new(ManualClock)
+	c.clock.Set(start)
+	return c
 }
 
 // Now returns the clock's current time.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
+func (c *ManualClock) Now() time.Time { return c.clock.Now() }
 
 // After returns a channel that receives the clock's time once Advance has
 // moved the clock d past the present. A d of zero or less fires at once, and
 // so does a d shorter than the limit set with AutoAdvance, which moves the
 // clock forward by d as it fires.
-func (c *ManualClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.waits = append(c.waits, d)
-	ch := make(chan time.Time, 1)
-	switch {
-	case d <= 0:
-		ch <- c.now
-	case d < c.auto:
-		c.now = c.now.Add(d)
-		ch <- c.now
-	default:
-		c.pending = append(c.pending, manualTimer{at: c.now.Add(d), ch: ch})
-	}
-	return ch
-}
+func (c *ManualClock) After(d time.Duration) <-chan time.Time { return c.clock.After(d) }
 
 // Advance moves the clock forward by d and fires the timers that are then
 // due.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.pending[:0]
-	for _, t := range c.pending {
-		if t.at.After(c.now) {
-			kept = append(kept, t)
-			continue
-		}
-		t.ch <- c.now
-	}
-	clear(c.pending[len(kept):])
-	c.pending = kept
-}
+func (c *ManualClock) Advance(d time.Duration) { c.clock.Advance(d) }
 
 // AutoAdvance makes every later timer shorter than limit fire at once,
 // moving the clock forward by its duration, so that short waits and retry
 // back-offs take no real time while longer ones (timeouts, say) still wait
 // for Advance. Zero, the default, turns it off.
-func (c *ManualClock) AutoAdvance(limit time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.auto = limit
-}
+func (c *ManualClock) AutoAdvance(limit time.Duration) { c.clock.AutoAdvance(limit) }
 
 // Pending returns how many timers wait for Advance: a test can poll it to
 // know that the code under test has armed its timer before advancing.
-func (c *ManualClock) Pending() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.pending)
-}
+func (c *ManualClock) Pending() int { return c.clock.Pending() }
 
 // Waits returns the duration of every timer asked for with After so far, in
 // order, including those that have fired.
-func (c *ManualClock) Waits() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.waits...)
-}
+func (c *ManualClock) Waits() []time.Duration { return c.clock.Waits() }

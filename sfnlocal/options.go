@@ -3,6 +3,8 @@ package sfnlocal
 import (
 	"log/slog"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 // Option configures a Server made by New.
@@ -218,7 +220,7 @@ func defaultConfig() config {
 	return config{
 		region:    "us-east-1",
 		accountID: "123456789012",
-		clock:     realClock{},
+		clock:     asl.RealClock{},
 		logger:    slog.New(slog.DiscardHandler),
 		compile:   defaultCompiler,
 		maxConns:  defaultMaxConnections,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/polysync/stepfunctions/internal/asl"
 	"github.com/polysync/stepfunctions/internal/cwlogs"
 )
 
@@ -60,7 +61,7 @@ func New(opts ...Option) *Server {
 		o(&cfg)
 	}
 	if cfg.clock == nil {
-		cfg.clock = realClock{}
+		cfg.clock = asl.RealClock{}
 	}
 	if cfg.logger == nil {
 		cfg.logger = slog.New(slog.DiscardHandler)

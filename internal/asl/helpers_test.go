@@ -8,65 +8,27 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/manualclock"
 )
 
-// fakeClock is a Clock for tests. Timers of at most auto fire at once and
-// advance the clock (so waits and retry back-offs take no real time and are
-// recorded); longer timers fire only when Advance passes their deadline.
+// fakeClock is the tests' Clock: a manual clock that fires every timer of at
+// most auto at once, moving the clock forward (so waits and retry back-offs
+// take no real time and are recorded); longer timers fire only when Advance
+// passes their deadline.
 type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	auto    time.Duration
-	sleeps  []time.Duration
-	pending []fakeTimer
-}
-
-type fakeTimer struct {
-	at time.Time
-	ch chan time.Time
-	d  time.Duration
+	*manualclock.Clock
+	auto time.Duration
 }
 
 var epoch = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 
 func newFakeClock(auto time.Duration) *fakeClock {
-	return &fakeClock{now: epoch, auto: auto}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= c.auto {
-		c.sleeps = append(c.sleeps, d)
-		c.now = c.now.Add(d)
-		ch <- c.now
-		return ch
+	c := manualclock.New(epoch)
+	if auto > 0 {
+		c.AutoAdvance(auto + 1) // manualclock fires the timers shorter than its limit
 	}
-	c.pending = append(c.pending, fakeTimer{at: c.now.Add(d), ch: ch, d: d})
-	return ch
-}
-
-// Advance moves the clock and fires the timers that are due.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.pending[:0]
-	for _, t := range c.pending {
-		if !t.at.After(c.now) {
-			t.ch <- c.now
-			continue
-		}
-		kept = append(kept, t)
-	}
-	c.pending = kept
+	return &fakeClock{Clock: c, auto: auto}
 }
 
 // waitPending blocks until at least n long timers are pending.
@@ -74,10 +36,7 @@ func (c *fakeClock) waitPending(t *testing.T, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		c.mu.Lock()
-		got := len(c.pending)
-		c.mu.Unlock()
-		if got >= n {
+		if c.Pending() >= n {
 			return
 		}
 		time.Sleep(time.Millisecond)
@@ -85,10 +44,16 @@ func (c *fakeClock) waitPending(t *testing.T, n int) {
 	t.Fatalf("timed out waiting for %d pending timers", n)
 }
 
+// Sleeps returns the timers that fired at once, in order: the waits and
+// back-offs the run took.
 func (c *fakeClock) Sleeps() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.sleeps...)
+	var fired []time.Duration
+	for _, d := range c.Waits() {
+		if d <= c.auto {
+			fired = append(fired, d)
+		}
+	}
+	return fired
 }
 
 // taskFunc is a test task.
