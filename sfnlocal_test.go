@@ -1024,6 +1024,10 @@ func TestLocalErrors(t *testing.T) {
 		_, err := p.ListJobs(ctx)
 		return err
 	}
+	startJobs := func(ctx context.Context, p *stepfunctions.Provider) error {
+		_, err := start(ctx, p, jobs)
+		return err
+	}
 	tests := []struct {
 		name      string
 		opts      []sfnlocal.Option
@@ -1035,12 +1039,9 @@ func TestLocalErrors(t *testing.T) {
 		wantCalls map[string]int
 	}{
 		{
-			name: "start denied",
-			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "states:StartExecution", Resource: jobs})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "start denied",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "states:StartExecution", Resource: jobs})},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:StartExecution", "on the state machine ARN " + jobs},
 		},
@@ -1130,10 +1131,7 @@ func TestLocalErrors(t *testing.T) {
 			name: "input rejected by the service",
 			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "InvalidExecutionInput",
 				Message: "Invalid State Machine Execution Input: 'Unexpected character'"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrInvalidInput, wantCode: "InvalidExecutionInput",
 			wantHint: []string{"data type json"},
 		},
@@ -1148,24 +1146,18 @@ func TestLocalErrors(t *testing.T) {
 			wantCalls: map[string]int{"StartExecution": 0},
 		},
 		{
-			name: "open execution quota reached",
-			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ExecutionLimitExceeded"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "open execution quota reached",
+			opts:     []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ExecutionLimitExceeded"})},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrExecutionLimitExceeded, wantCode: "ExecutionLimitExceeded",
 			wantHint:  []string{"1,000,000"},
 			wantCalls: map[string]int{"StartExecution": 1},
 		},
 		{
-			name: "throttled on every attempt",
-			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ThrottlingException", Message: "Rate exceeded"})},
-			cfg:  stepfunctions.Config{MaxAttempts: 3},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "throttled on every attempt",
+			opts:     []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ThrottlingException", Message: "Rate exceeded"})},
+			cfg:      stepfunctions.Config{MaxAttempts: 3},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrThrottled, wantCode: "ThrottlingException",
 			wantHint:  []string{"Config.RateLimits"},
 			wantCalls: map[string]int{"StartExecution": 3},
