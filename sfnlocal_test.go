@@ -22,7 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polysync/stepfunctions"
@@ -303,15 +302,6 @@ func paramValues(params []stepfunctions.Parameter) map[string]string {
 		m[p.Name] = p.Value
 	}
 	return m
-}
-
-// apiCode returns the smithy API error code in err's chain, or "".
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
 }
 
 func TestLocalListJobs(t *testing.T) {
@@ -972,8 +962,8 @@ func TestLocalIdempotencyKey(t *testing.T) {
 	t.Run("same key, other parameters", func(t *testing.T) {
 		other := []stepfunctions.Parameter{{Name: "invoice", Value: "INV-7"}, {Name: "amount", DataType: "number", Value: "99"}}
 		_, err := p.ExecutePipeline(ctx, job, other, key)
-		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) || apiCode(err) != "ExecutionAlreadyExists" {
-			t.Errorf("ExecutePipeline() error = %v (code %q), want ErrIdempotencyConflict from ExecutionAlreadyExists", err, apiCode(err))
+		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) || stepfunctions.APIErrorCode(err) != "ExecutionAlreadyExists" {
+			t.Errorf("ExecutePipeline() error = %v (code %q), want ErrIdempotencyConflict from ExecutionAlreadyExists", err, stepfunctions.APIErrorCode(err))
 		}
 		if got := executions(); len(got) != 1 {
 			t.Errorf("the server has %d executions, want 1", len(got))
@@ -1204,7 +1194,7 @@ func TestLocalErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a *stepfunctions.Error", err)
 			}
-			if got := apiCode(err); got != tt.wantCode {
+			if got := stepfunctions.APIErrorCode(err); got != tt.wantCode {
 				t.Errorf("API error code = %q, want %q (error %v)", got, tt.wantCode, err)
 			}
 			for _, h := range tt.wantHint {
@@ -1235,7 +1225,7 @@ func TestLocalEventualConsistency(t *testing.T) {
 		t.Fatalf("ExecutePipeline() error = %v", err)
 	}
 	// The server really does not show the execution yet.
-	if _, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID}); apiCode(err) != "ExecutionDoesNotExist" {
+	if _, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID}); stepfunctions.APIErrorCode(err) != "ExecutionDoesNotExist" {
 		t.Fatalf("DescribeExecution() right after the start error = %v, want ExecutionDoesNotExist", err)
 	}
 	tests := []struct {
