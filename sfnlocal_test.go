@@ -1018,6 +1018,19 @@ func TestLocalErrors(t *testing.T) {
 		_, err := start(ctx, p, jobs)
 		return err
 	}
+	// startThen is a call that starts id, which must succeed, and then calls then with the run.
+	startThen := func(id string, then func(ctx context.Context, p *stepfunctions.Provider, runID string) error) func(context.Context, *stepfunctions.Provider) error {
+		return func(ctx context.Context, p *stepfunctions.Provider) error {
+			runID, err := start(ctx, p, id)
+			if err != nil {
+				return fmt.Errorf("unexpected: %w", err)
+			}
+			return then(ctx, p, runID)
+		}
+	}
+	cancel := func(ctx context.Context, p *stepfunctions.Provider, runID string) error {
+		return p.CancelPipelineRun(ctx, runID)
+	}
 	tests := []struct {
 		name      string
 		opts      []sfnlocal.Option
@@ -1052,27 +1065,17 @@ func TestLocalErrors(t *testing.T) {
 		{
 			name: "status denied",
 			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "DescribeExecution", Resource: "arn:aws:states:*:execution:jobs:*"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, jobs)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				_, err = p.GetPipelineRunStatus(ctx, runID, nil)
+			call: startThen(jobs, func(ctx context.Context, p *stepfunctions.Provider, runID string) error {
+				_, err := p.GetPipelineRunStatus(ctx, runID, nil)
 				return err
-			},
+			}),
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:DescribeExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
 		},
 		{
-			name: "cancel denied",
-			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StopExecution", Resource: "*"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, jobs)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				return p.CancelPipelineRun(ctx, runID)
-			},
+			name:     "cancel denied",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StopExecution", Resource: "*"})},
+			call:     startThen(jobs, cancel),
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:StopExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
 		},
@@ -1153,14 +1156,8 @@ func TestLocalErrors(t *testing.T) {
 			wantCalls: map[string]int{"StartExecution": 3},
 		},
 		{
-			name: "cancel of an Express run",
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, fast)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				return p.CancelPipelineRun(ctx, runID)
-			},
+			name:      "cancel of an Express run",
+			call:      startThen(fast, cancel),
 			wantKind:  stepfunctions.ErrNotSupported,
 			wantCalls: map[string]int{"StopExecution": 0},
 		},
