@@ -7,3 +7,6 @@ func FixRateLimits(p *Provider) {
 		l.Fix()
 	}
 }
+
+// APIErrorCode is apiErrorCode, the smithy API error code in err's chain or "", for the external tests.
+var APIErrorCode = apiErrorCode

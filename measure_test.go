@@ -184,7 +184,7 @@ func (e *localEnv) spendQuota(arn string, perSecond float64) (stop func(), stats
 				return
 			case <-tick.C:
 				calls.Add(1)
-				if _, err := e.admin.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn}); apiCode(err) == "ThrottlingException" {
+				if _, err := e.admin.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn}); stepfunctions.APIErrorCode(err) == "ThrottlingException" {
 					throttled.Add(1)
 				}
 			}

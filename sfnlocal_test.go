@@ -22,7 +22,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/polysync/stepfunctions"
@@ -303,15 +302,6 @@ func paramValues(params []stepfunctions.Parameter) map[string]string {
 		m[p.Name] = p.Value
 	}
 	return m
-}
-
-// apiCode returns the smithy API error code in err's chain, or "".
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
 }
 
 func TestLocalListJobs(t *testing.T) {
@@ -972,8 +962,8 @@ func TestLocalIdempotencyKey(t *testing.T) {
 	t.Run("same key, other parameters", func(t *testing.T) {
 		other := []stepfunctions.Parameter{{Name: "invoice", Value: "INV-7"}, {Name: "amount", DataType: "number", Value: "99"}}
 		_, err := p.ExecutePipeline(ctx, job, other, key)
-		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) || apiCode(err) != "ExecutionAlreadyExists" {
-			t.Errorf("ExecutePipeline() error = %v (code %q), want ErrIdempotencyConflict from ExecutionAlreadyExists", err, apiCode(err))
+		if !errors.Is(err, stepfunctions.ErrIdempotencyConflict) || stepfunctions.APIErrorCode(err) != "ExecutionAlreadyExists" {
+			t.Errorf("ExecutePipeline() error = %v (code %q), want ErrIdempotencyConflict from ExecutionAlreadyExists", err, stepfunctions.APIErrorCode(err))
 		}
 		if got := executions(); len(got) != 1 {
 			t.Errorf("the server has %d executions, want 1", len(got))
@@ -1024,6 +1014,23 @@ func TestLocalErrors(t *testing.T) {
 		_, err := p.ListJobs(ctx)
 		return err
 	}
+	startJobs := func(ctx context.Context, p *stepfunctions.Provider) error {
+		_, err := start(ctx, p, jobs)
+		return err
+	}
+	// startThen is a call that starts id, which must succeed, and then calls then with the run.
+	startThen := func(id string, then func(ctx context.Context, p *stepfunctions.Provider, runID string) error) func(context.Context, *stepfunctions.Provider) error {
+		return func(ctx context.Context, p *stepfunctions.Provider) error {
+			runID, err := start(ctx, p, id)
+			if err != nil {
+				return fmt.Errorf("unexpected: %w", err)
+			}
+			return then(ctx, p, runID)
+		}
+	}
+	cancel := func(ctx context.Context, p *stepfunctions.Provider, runID string) error {
+		return p.CancelPipelineRun(ctx, runID)
+	}
 	tests := []struct {
 		name      string
 		opts      []sfnlocal.Option
@@ -1035,12 +1042,9 @@ func TestLocalErrors(t *testing.T) {
 		wantCalls map[string]int
 	}{
 		{
-			name: "start denied",
-			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "states:StartExecution", Resource: jobs})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "start denied",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "states:StartExecution", Resource: jobs})},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:StartExecution", "on the state machine ARN " + jobs},
 		},
@@ -1061,27 +1065,17 @@ func TestLocalErrors(t *testing.T) {
 		{
 			name: "status denied",
 			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "DescribeExecution", Resource: "arn:aws:states:*:execution:jobs:*"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, jobs)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				_, err = p.GetPipelineRunStatus(ctx, runID, nil)
+			call: startThen(jobs, func(ctx context.Context, p *stepfunctions.Provider, runID string) error {
+				_, err := p.GetPipelineRunStatus(ctx, runID, nil)
 				return err
-			},
+			}),
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:DescribeExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
 		},
 		{
-			name: "cancel denied",
-			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StopExecution", Resource: "*"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, jobs)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				return p.CancelPipelineRun(ctx, runID)
-			},
+			name:     "cancel denied",
+			opts:     []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "StopExecution", Resource: "*"})},
+			call:     startThen(jobs, cancel),
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:StopExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
 		},
@@ -1130,10 +1124,7 @@ func TestLocalErrors(t *testing.T) {
 			name: "input rejected by the service",
 			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "InvalidExecutionInput",
 				Message: "Invalid State Machine Execution Input: 'Unexpected character'"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrInvalidInput, wantCode: "InvalidExecutionInput",
 			wantHint: []string{"data type json"},
 		},
@@ -1148,37 +1139,25 @@ func TestLocalErrors(t *testing.T) {
 			wantCalls: map[string]int{"StartExecution": 0},
 		},
 		{
-			name: "open execution quota reached",
-			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ExecutionLimitExceeded"})},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "open execution quota reached",
+			opts:     []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ExecutionLimitExceeded"})},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrExecutionLimitExceeded, wantCode: "ExecutionLimitExceeded",
 			wantHint:  []string{"1,000,000"},
 			wantCalls: map[string]int{"StartExecution": 1},
 		},
 		{
-			name: "throttled on every attempt",
-			opts: []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ThrottlingException", Message: "Rate exceeded"})},
-			cfg:  stepfunctions.Config{MaxAttempts: 3},
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, jobs)
-				return err
-			},
+			name:     "throttled on every attempt",
+			opts:     []sfnlocal.Option{sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", Code: "ThrottlingException", Message: "Rate exceeded"})},
+			cfg:      stepfunctions.Config{MaxAttempts: 3},
+			call:     startJobs,
 			wantKind: stepfunctions.ErrThrottled, wantCode: "ThrottlingException",
 			wantHint:  []string{"Config.RateLimits"},
 			wantCalls: map[string]int{"StartExecution": 3},
 		},
 		{
-			name: "cancel of an Express run",
-			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				runID, err := start(ctx, p, fast)
-				if err != nil {
-					return fmt.Errorf("unexpected: %w", err)
-				}
-				return p.CancelPipelineRun(ctx, runID)
-			},
+			name:      "cancel of an Express run",
+			call:      startThen(fast, cancel),
 			wantKind:  stepfunctions.ErrNotSupported,
 			wantCalls: map[string]int{"StopExecution": 0},
 		},
@@ -1212,7 +1191,7 @@ func TestLocalErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("error %v is not a *stepfunctions.Error", err)
 			}
-			if got := apiCode(err); got != tt.wantCode {
+			if got := stepfunctions.APIErrorCode(err); got != tt.wantCode {
 				t.Errorf("API error code = %q, want %q (error %v)", got, tt.wantCode, err)
 			}
 			for _, h := range tt.wantHint {
@@ -1243,7 +1222,7 @@ func TestLocalEventualConsistency(t *testing.T) {
 		t.Fatalf("ExecutePipeline() error = %v", err)
 	}
 	// The server really does not show the execution yet.
-	if _, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID}); apiCode(err) != "ExecutionDoesNotExist" {
+	if _, err := e.admin.DescribeExecution(context.Background(), &sfn.DescribeExecutionInput{ExecutionArn: &run.RunID}); stepfunctions.APIErrorCode(err) != "ExecutionDoesNotExist" {
 		t.Fatalf("DescribeExecution() right after the start error = %v, want ExecutionDoesNotExist", err)
 	}
 	tests := []struct {

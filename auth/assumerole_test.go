@@ -97,11 +97,7 @@ func TestAssumeRoleErrors(t *testing.T) {
 		fake := newSTSFake(t)
 		fake.failAlways(stsError{Status: 400, Code: "InvalidIdentityToken", Message: "Incorrect token audience"})
 		web := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), WithSTSEndpoint(fake.URL()))
-		p, err := AssumeRole(testRole2ARN, web, WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-		if err != nil {
-			t.Fatalf("Credentials() error = %v", err)
-		}
-		_, err = p.Retrieve(context.Background())
+		err := retrieveErr(t, AssumeRole(testRole2ARN, web, WithSTSEndpoint(fake.URL())), testBase())
 		if !errors.Is(err, ErrInvalidIdentityToken) {
 			t.Fatalf("Retrieve() error = %v, want ErrInvalidIdentityToken from the base", err)
 		}
@@ -121,12 +117,8 @@ func TestAssumeRoleErrors(t *testing.T) {
 	t.Run("access denied explains", func(t *testing.T) {
 		fake := newSTSFake(t)
 		fake.failAlways(stsError{Status: 403, Code: "AccessDenied", Message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: sts:AssumeRole"})
-		p, err := AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithExternalID(testExternal),
-			WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-		if err != nil {
-			t.Fatalf("Credentials() error = %v", err)
-		}
-		_, err = p.Retrieve(context.Background())
+		err := retrieveErr(t, AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithExternalID(testExternal),
+			WithSTSEndpoint(fake.URL())), testBase())
 		var ae smithy.APIError
 		if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDenied" {
 			t.Fatalf("Retrieve() error = %v, want AccessDenied", err)

@@ -79,11 +79,7 @@ func TestDefaultChain(t *testing.T) {
 
 func TestDefaultChainNoCredentials(t *testing.T) {
 	isolateAWSEnv(t)
-	p, err := Default().Credentials(context.Background(), aws.Config{Region: "eu-west-1"})
-	if err != nil {
-		t.Fatalf("Credentials() error = %v", err)
-	}
-	if _, err := p.Retrieve(context.Background()); err == nil {
+	if err := retrieveErr(t, Default(), aws.Config{Region: "eu-west-1"}); err == nil {
 		t.Fatal("Retrieve() with no credentials anywhere: error = nil, want an error")
 	}
 }
@@ -182,11 +178,7 @@ func TestDefaultChainWithCABundle(t *testing.T) {
 				base := testBase()
 				base.HTTPClient = client()
 
-				p, err := Default().Credentials(context.Background(), base)
-				if err != nil {
-					t.Fatalf("Credentials() error = %v", err)
-				}
-				_, err = p.Retrieve(context.Background())
+				err := retrieveErr(t, Default(), base)
 				if bundle && err != nil {
 					t.Fatalf("Retrieve() from STS over TLS that validates with AWS_CA_BUNDLE: %v", err)
 				}

@@ -36,6 +36,19 @@ func mustRetrieve(t *testing.T, src Source, base aws.Config) (aws.CredentialsPro
 	return p, c
 }
 
+// retrieveErr makes src's provider from base, failing t if that fails, and
+// returns the error of one Retrieve with it: the check of a Retrieve that is
+// meant to fail is the caller's.
+func retrieveErr(t *testing.T, src Source, base aws.Config) error {
+	t.Helper()
+	p, err := src.Credentials(context.Background(), base)
+	if err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	_, err = p.Retrieve(context.Background())
+	return err
+}
+
 // innerProviderType returns the dynamic type of the provider a cache wraps,
 // read by reflection because the SDK keeps it unexported.
 func innerProviderType(t *testing.T, p aws.CredentialsProvider) reflect.Type {

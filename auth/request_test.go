@@ -40,11 +40,7 @@ func TestFailedRefreshIsNotRetryableByTheCaller(t *testing.T) {
 			isolateAWSEnv(t)
 			fake := newSTSFake(t)
 			fake.failAlways(stsError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "try again"})
-			p, err := newSource(t, fake.URL()).Credentials(context.Background(), testBase())
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			_, err = p.Retrieve(context.Background())
+			err := retrieveErr(t, newSource(t, fake.URL()), testBase())
 			if err == nil {
 				t.Fatal("Retrieve() with STS answering 503: error = nil")
 			}
@@ -68,11 +64,7 @@ func TestFailedRefreshKeepsItsKind(t *testing.T) {
 	isolateAWSEnv(t)
 	fake := newSTSFake(t)
 	fake.failAlways(stsError{Status: http.StatusBadRequest, Code: codeInvalidIdentityToken, Message: "No OpenIDConnect provider found"})
-	p, err := requestSources["web identity"](t, fake.URL()).Credentials(context.Background(), testBase())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = p.Retrieve(context.Background())
+	err := retrieveErr(t, requestSources["web identity"](t, fake.URL()), testBase())
 	if !errors.Is(err, ErrInvalidIdentityToken) {
 		t.Errorf("Retrieve() error = %v, want ErrInvalidIdentityToken", err)
 	}

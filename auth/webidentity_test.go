@@ -220,12 +220,8 @@ func TestWebIdentityRejectedToken(t *testing.T) {
 			fake := newSTSFake(t)
 			fake.failAlways(tt.err)
 			token := makeJWT(t, tt.claims())
-			p, err := WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return token, nil }),
-				WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			_, err = p.Retrieve(context.Background())
+			err := retrieveErr(t, WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return token, nil }),
+				WithSTSEndpoint(fake.URL())), testBase())
 			if err == nil {
 				t.Fatal("Retrieve() error = nil, want the STS error")
 			}
@@ -270,12 +266,8 @@ func TestWebIdentityIDPCommunicationError(t *testing.T) {
 	t.Run("persistent failure explains", func(t *testing.T) {
 		fake := newSTSFake(t)
 		fake.failAlways(idpDown)
-		p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))),
-			WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-		if err != nil {
-			t.Fatalf("Credentials() error = %v", err)
-		}
-		_, err = p.Retrieve(context.Background())
+		err := retrieveErr(t, WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))),
+			WithSTSEndpoint(fake.URL())), testBase())
 		if err == nil {
 			t.Fatal("Retrieve() error = nil, want IDPCommunicationError")
 		}
@@ -330,11 +322,7 @@ func TestWebIdentityTokenSourceErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			fake := newSTSFake(t)
 			opts := append([]WebIdentityOption{WithSTSEndpoint(fake.URL())}, tt.opts...)
-			p, err := WebIdentity(testRoleARN, tt.token, opts...).Credentials(context.Background(), testBase())
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			_, err = p.Retrieve(context.Background())
+			err := retrieveErr(t, WebIdentity(testRoleARN, tt.token, opts...), testBase())
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("Retrieve() error = %v, want it to contain %q", err, tt.wantErr)
 			}
@@ -438,11 +426,7 @@ func TestWebIdentityOtherSTSErrors(t *testing.T) {
 			fake := newSTSFake(t)
 			fake.failAlways(tt.err)
 			token := makeJWT(t, entraClaims())
-			p, err := WebIdentity(testRoleARN, TokenFile(writeToken(t, "", token)), WithSTSEndpoint(fake.URL())).Credentials(context.Background(), testBase())
-			if err != nil {
-				t.Fatalf("Credentials() error = %v", err)
-			}
-			_, err = p.Retrieve(context.Background())
+			err := retrieveErr(t, WebIdentity(testRoleARN, TokenFile(writeToken(t, "", token)), WithSTSEndpoint(fake.URL())), testBase())
 			var ae smithy.APIError
 			if !errors.As(err, &ae) || ae.ErrorCode() != tt.err.Code {
 				t.Fatalf("Retrieve() error = %v, want STS code %s", err, tt.err.Code)
