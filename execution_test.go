@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/polysync/stepfunctions/expressstore"
-	"io"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -13,12 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polysync/stepfunctions/expressstore"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/google/uuid"
 
 	"github.com/polysync/stepfunctions/internal/sfnarn"
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 const (
@@ -780,10 +781,10 @@ func TestExecutePipelineWrongTypeForExpressMachine(t *testing.T) {
 
 func TestLogsNeverContainValues(t *testing.T) {
 	const secret = "hunter2-SECRET"
-	var buf strings.Builder
+	var buf testkit.LockedBuffer
 	var mu sync.Mutex
 	f := &fakeClient{startExecution: startOK(nil, &mu), startSyncExecution: syncOK(types.SyncExecutionStatusSucceeded, `{"token":"`+secret+`"}`, "", "")}
-	p := testProvider(t, f, Config{Logger: slog.New(slog.NewJSONHandler(&lockedWriter{w: &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))}, nil)
+	p := testProvider(t, f, Config{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))}, nil)
 	params := []Parameter{in("password", DataTypeString, secret), out("token", "")}
 	if _, err := p.ExecutePipeline(context.Background(), Job{ID: testMachine, Type: TypeStandard}, params); err != nil {
 		t.Fatal(err)
@@ -798,17 +799,6 @@ func TestLogsNeverContainValues(t *testing.T) {
 	if !strings.Contains(logs, `"input_bytes":29`) || !strings.Contains(logs, `"run":"arn:aws:states:eu-west-1:123456789012:execution:orders:Polysync-`) {
 		t.Errorf("logs lack the run and input size:\n%s", logs)
 	}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(b)
 }
 
 func TestCancelPipelineRunRightAfterStart(t *testing.T) {

@@ -2,11 +2,8 @@ package stepfunctions
 
 import (
 	"context"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +18,7 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/polysync/stepfunctions/auth"
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 const testRoleARN = "arn:aws:iam::123456789012:role/polysync"
@@ -36,7 +34,7 @@ type stsServer struct {
 	status int
 }
 
-// newSTSServer starts an STS server, over TLS when useTLS is set (with httptest's certificate, see caBundle).
+// newSTSServer starts an STS server, over TLS when useTLS is set (with httptest's certificate, see testkit.CABundle).
 func newSTSServer(t *testing.T, useTLS bool, configure func(*stsServer)) *stsServer {
 	t.Helper()
 	s := &stsServer{}
@@ -46,7 +44,7 @@ func newSTSServer(t *testing.T, useTLS bool, configure func(*stsServer)) *stsSer
 	release := make(chan struct{})
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.serve(w, r, release) })
 	if useTLS {
-		s.srv = newTLSServer(t, handler)
+		s.srv = testkit.TLSServer(t, handler)
 	} else {
 		s.srv = httptest.NewServer(handler)
 		t.Cleanup(s.srv.Close)
@@ -78,23 +76,6 @@ func (s *stsServer) serve(w http.ResponseWriter, r *http.Request, release <-chan
 	action := r.PostForm.Get("Action")
 	fmt.Fprintf(w, `<%[1]sResponse xmlns="%[2]s"><%[1]sResult><Credentials><AccessKeyId>ASIASTSSERVER%06[3]d</AccessKeyId><SecretAccessKey>stsServerSecret</SecretAccessKey><SessionToken>session</SessionToken><Expiration>%[4]s</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/polysync/s</Arn><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser></%[1]sResult></%[1]sResponse>`,
 		action, ns, n, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
-}
-
-// isolateAWSEnv clears the AWS settings of the environment except AWS_CA_BUNDLE, and points the shared config
-// files at nothing, so that the default chain finds only what a test sets.
-func isolateAWSEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if (strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "AZURE_")) && name != "AWS_CA_BUNDLE" {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
 // credentialCase is a credential source of each kind, set up against an STS server.
@@ -147,7 +128,7 @@ func listStateMachinesOK(map[string]any) (int, any) {
 func TestStalledSTSRequestDoesNotWedgeTheProvider(t *testing.T) {
 	for _, tc := range credentialCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			isolateAWSEnv(t)
+			testkit.IsolateAWSEnv(t, "AWS_CA_BUNDLE")
 			sts := newSTSServer(t, false, func(s *stsServer) { s.stallFirst = true })
 			w := newWireServer(t)
 			w.handle("ListStateMachines", listStateMachinesOK)
@@ -186,7 +167,7 @@ func TestCredentialFailureIsNotRetriedTwice(t *testing.T) {
 	const maxAttempts = 3
 	for _, tc := range credentialCases() {
 		t.Run(tc.name, func(t *testing.T) {
-			isolateAWSEnv(t)
+			testkit.IsolateAWSEnv(t, "AWS_CA_BUNDLE")
 			sts := newSTSServer(t, false, func(s *stsServer) { s.status = http.StatusServiceUnavailable })
 			w := newWireServer(t)
 			w.handle("ListStateMachines", listStateMachinesOK)
@@ -213,7 +194,7 @@ func TestCredentialFailureIsNotRetriedTwice(t *testing.T) {
 }
 
 func TestUnreachableSTSIsTransientForTheHost(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t, "AWS_CA_BUNDLE")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -230,27 +211,6 @@ func TestUnreachableSTSIsTransientForTheHost(t *testing.T) {
 	if err == nil || !IsRetryable(err) {
 		t.Fatalf("ListJobs() with STS refusing connections = %v, IsRetryable %v; want a retryable error", err, IsRetryable(err))
 	}
-}
-
-// newTLSServer starts an httptest TLS server that does not log the handshakes that fail without the CA bundle.
-func newTLSServer(t *testing.T, h http.Handler) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// caBundle writes the certificate of httptest's TLS servers, which all share it, to a PEM file and names it in
-// AWS_CA_BUNDLE, so that TLS to them validates only with the bundle.
-func caBundle(t *testing.T, srv *httptest.Server) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_CA_BUNDLE", path)
 }
 
 // clientFunc is a Config.HTTPClient that is neither an *http.Client nor the SDK's client.
@@ -276,14 +236,14 @@ func TestCABundleWithEveryCredentialSourceAndClient(t *testing.T) {
 		for _, cl := range clients {
 			for _, src := range sources {
 				t.Run(fmt.Sprintf("bundle=%v/%s/%s", bundle, cl.name, src.name), func(t *testing.T) {
-					isolateAWSEnv(t)
+					testkit.IsolateAWSEnv(t, "AWS_CA_BUNDLE")
 					sts := newSTSServer(t, true, nil)
 					w := newWireServer(t)
 					w.handle("ListStateMachines", listStateMachinesOK)
-					sfnTLS := newTLSServer(t, http.HandlerFunc(w.serve))
+					sfnTLS := testkit.TLSServer(t, http.HandlerFunc(w.serve))
 					t.Setenv("AWS_CA_BUNDLE", "")
 					if bundle {
-						caBundle(t, sfnTLS)
+						t.Setenv("AWS_CA_BUNDLE", testkit.CABundle(t, sfnTLS))
 					}
 					cfg := Config{Region: "eu-west-1", Endpoint: sfnTLS.URL, RateLimits: unlimited(), MaxAttempts: 1,
 						Credentials: src.setup(t, sts.srv.URL), HTTPClient: cl.client()}
@@ -308,7 +268,7 @@ func TestCABundleWithEveryCredentialSourceAndClient(t *testing.T) {
 }
 
 func TestCABundleRefusesAClientThatCannotTakeIt(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t, "AWS_CA_BUNDLE")
 	w := newWireServer(t)
 	w.handle("ListStateMachines", listStateMachinesOK)
 	custom := clientFunc(func(r *http.Request) (*http.Response, error) { return http.DefaultClient.Do(r) })
@@ -324,7 +284,7 @@ func TestCABundleRefusesAClientThatCannotTakeIt(t *testing.T) {
 		t.Fatalf("ListJobs() through a custom client: %v", err)
 	}
 
-	caBundle(t, newTLSServer(t, http.NotFoundHandler()))
+	t.Setenv("AWS_CA_BUNDLE", testkit.CABundle(t, testkit.TLSServer(t, http.NotFoundHandler())))
 	_, err = New(context.Background(), cfg)
 	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "custom CA bundle") ||
 		!strings.Contains(err.Error(), "stepfunctions.clientFunc") {

@@ -3,12 +3,8 @@ package auth
 import (
 	"context"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,24 +15,8 @@ import (
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
-
-// isolateAWSEnv clears every environment variable and file the default chain
-// reads, so tests see only what they set.
-func isolateAWSEnv(t *testing.T) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "AWS_") || strings.HasPrefix(name, "AZURE_") {
-			t.Setenv(name, "")
-			os.Unsetenv(name)
-		}
-	}
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-}
 
 func TestDefaultChain(t *testing.T) {
 	tests := []struct {
@@ -59,7 +39,7 @@ func TestDefaultChain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			isolateAWSEnv(t)
+			testkit.IsolateAWSEnv(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
@@ -78,7 +58,7 @@ func TestDefaultChain(t *testing.T) {
 }
 
 func TestDefaultChainNoCredentials(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t)
 	if err := retrieveErr(t, Default(), aws.Config{Region: "eu-west-1"}); err == nil {
 		t.Fatal("Retrieve() with no credentials anywhere: error = nil, want an error")
 	}
@@ -126,7 +106,7 @@ func TestDefaultChainRefreshesEarly(t *testing.T) {
 	for name, setup := range earlyRefreshSources {
 		for _, tt := range tests {
 			t.Run(name+"/"+tt.lifetime.String(), func(t *testing.T) {
-				isolateAWSEnv(t)
+				testkit.IsolateAWSEnv(t)
 				fetches := setup(t, tt.lifetime)
 				p, err := Default().Credentials(context.Background(), testBase())
 				if err != nil {
@@ -158,19 +138,11 @@ func TestDefaultChainWithCABundle(t *testing.T) {
 	for name, client := range clients {
 		for _, bundle := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/bundle=%v", name, bundle), func(t *testing.T) {
-				isolateAWSEnv(t)
+				testkit.IsolateAWSEnv(t)
 				fake := newSTSFake(t)
-				tlsSTS := httptest.NewUnstartedServer(fake.srv.Config.Handler)
-				tlsSTS.Config.ErrorLog = log.New(io.Discard, "", 0)
-				tlsSTS.StartTLS()
-				t.Cleanup(tlsSTS.Close)
+				tlsSTS := testkit.TLSServer(t, fake.srv.Config.Handler)
 				if bundle {
-					path := filepath.Join(t.TempDir(), "ca.pem")
-					pemCert := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: tlsSTS.Certificate().Raw})
-					if err := os.WriteFile(path, pemCert, 0o600); err != nil {
-						t.Fatal(err)
-					}
-					t.Setenv("AWS_CA_BUNDLE", path)
+					t.Setenv("AWS_CA_BUNDLE", testkit.CABundle(t, tlsSTS))
 				}
 				t.Setenv("AWS_ROLE_ARN", testRoleARN)
 				t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", writeToken(t, "", makeJWT(t, entraClaims())))

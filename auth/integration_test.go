@@ -16,6 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // sfnFake answers ListStateMachines and records the signing key of each call.
@@ -197,7 +199,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func TestDefaultChainWebIdentityFromEnvironment(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t)
 	fake := newSTSFake(t)
 	token := makeJWT(t, entraClaims())
 	t.Setenv("AWS_ROLE_ARN", testRoleARN)
@@ -312,7 +314,7 @@ func TestWebIdentityFromEnv(t *testing.T) {
 // for the SDK (AWS_ENDPOINT_URL_STS) reaches the STS client, while base's
 // general BaseEndpoint does not.
 func TestWebIdentityHonoursSTSEndpointFromConfig(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t)
 	fake := newSTSFake(t)
 	t.Setenv("AWS_ENDPOINT_URL_STS", fake.URL())
 	base, err := config.LoadDefaultConfig(context.Background(), config.WithRegion(testRegion))

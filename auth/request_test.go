@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 
 	"github.com/polysync/stepfunctions/internal/sdkhttp"
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // requestSources are the sources that make requests of their own, set up
@@ -37,7 +38,7 @@ var requestSources = map[string]func(t *testing.T, stsURL string) Source{
 func TestFailedRefreshIsNotRetryableByTheCaller(t *testing.T) {
 	for name, newSource := range requestSources {
 		t.Run(name, func(t *testing.T) {
-			isolateAWSEnv(t)
+			testkit.IsolateAWSEnv(t)
 			fake := newSTSFake(t)
 			fake.failAlways(stsError{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "try again"})
 			err := retrieveErr(t, newSource(t, fake.URL()), testBase())
@@ -61,7 +62,7 @@ func TestFailedRefreshIsNotRetryableByTheCaller(t *testing.T) {
 }
 
 func TestFailedRefreshKeepsItsKind(t *testing.T) {
-	isolateAWSEnv(t)
+	testkit.IsolateAWSEnv(t)
 	fake := newSTSFake(t)
 	fake.failAlways(stsError{Status: http.StatusBadRequest, Code: codeInvalidIdentityToken, Message: "No OpenIDConnect provider found"})
 	err := retrieveErr(t, requestSources["web identity"](t, fake.URL()), testBase())
@@ -97,7 +98,7 @@ func stallingServer(t *testing.T, h http.Handler) *httptest.Server {
 func TestStalledSTSRequestIsRetried(t *testing.T) {
 	for name, newSource := range requestSources {
 		t.Run(name, func(t *testing.T) {
-			isolateAWSEnv(t)
+			testkit.IsolateAWSEnv(t)
 			fake := newSTSFake(t)
 			stalling := stallingServer(t, fake.srv.Config.Handler)
 			base := testBase()

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +21,8 @@ import (
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // binary is polysync-sfn as go build makes it (with the build information --version reads), built once by
@@ -90,24 +91,6 @@ func exitCode(t *testing.T, err error) int {
 	return 0
 }
 
-// syncBuffer collects a child's output while the test reads it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // TestCtrlC sends SIGINT, as Ctrl-C in a terminal does: run --wait stops
 // waiting with status 130 and names the run, and local stops cleanly.
 func TestCtrlC(t *testing.T) {
@@ -136,7 +119,7 @@ func TestCtrlC(t *testing.T) {
 
 	run := command(t, nil, "run", "arn:aws:states:us-east-1:123456789012:stateMachine:slow", "--wait",
 		"--endpoint", endpoint, "--region", "us-east-1", "--out", "total:number", "--poll-interval", "100ms", "-v")
-	var stderr syncBuffer
+	var stderr testkit.LockedBuffer // the child writes while the test reads
 	run.Stderr = &stderr
 	require.NoError(t, run.Start())
 	t.Cleanup(func() { run.Process.Kill() })

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -19,6 +17,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // requirePostgresEnv names the environment variable that turns the skip of
@@ -114,7 +114,7 @@ func startPostgres(t testing.TB) string {
 
 	var lastErr error
 	for range 3 { // a port found free can be taken before the server binds it
-		port, err := freePort()
+		port, err := testkit.FreePort()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,18 +198,4 @@ func pgCommand(bin, name, dir string, cred *syscall.Credential, args ...string) 
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	return cmd
-}
-
-// freePort returns a TCP port free on 127.0.0.1 at the time of the call.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("listener without a TCP address")
-	}
-	return addr.Port, nil
 }

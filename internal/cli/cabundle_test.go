@@ -1,10 +1,6 @@
 package cli
 
 import (
-	"encoding/pem"
-	"io"
-	"log"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/polysync/stepfunctions/internal/testkit"
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
@@ -19,15 +16,10 @@ import (
 // credential chain (a profile) against an HTTPS endpoint whose certificate
 // validates only with AWS_CA_BUNDLE.
 func TestDefaultCredentialsWithCABundle(t *testing.T) {
-	srv := httptest.NewUnstartedServer(sfnlocal.New())
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-
+	srv := testkit.TLSServer(t, sfnlocal.New())
+	bundle := testkit.CABundle(t, srv)
 	dir := t.TempDir()
-	bundle := filepath.Join(dir, "ca.pem")
 	config := filepath.Join(dir, "config")
-	require.NoError(t, os.WriteFile(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
 	require.NoError(t, os.WriteFile(config, []byte("[profile polysync]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"+
 		"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"), 0o600))
 	// The SDK reads the process environment; the command line reads env.

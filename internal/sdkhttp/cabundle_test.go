@@ -4,45 +4,26 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"io"
-	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
-// tlsServer starts a TLS server, without logging the handshakes that fail
-// without its certificate, and returns it with a CA bundle file holding that
-// certificate.
+// tlsServer starts a TLS server that answers "ok" and returns it with a CA
+// bundle file holding its certificate.
 func tlsServer(t *testing.T) (srv *httptest.Server, bundle string) {
 	t.Helper()
-	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv = testkit.TLSServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "ok")
 	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	bundle = filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(bundle, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return srv, bundle
-}
-
-// isolateSharedConfig points the SDK's shared config at empty files, so that
-// only AWS_CA_BUNDLE can name a bundle.
-func isolateSharedConfig(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_PROFILE", "")
+	return srv, testkit.CABundle(t, srv)
 }
 
 func TestWithCABundle(t *testing.T) {
@@ -54,7 +35,7 @@ func TestWithCABundle(t *testing.T) {
 	}
 	for name, newClient := range clients {
 		t.Run(name, func(t *testing.T) {
-			isolateSharedConfig(t)
+			testkit.IsolateAWSEnv(t) // only AWS_CA_BUNDLE, as the test sets it, names a bundle
 			srv, bundle := tlsServer(t)
 			get := func(c Client) error {
 				req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
@@ -93,7 +74,7 @@ func TestWithCABundle(t *testing.T) {
 }
 
 func TestWithCABundleRefusesAClientThatCannotTakeIt(t *testing.T) {
-	isolateSharedConfig(t)
+	testkit.IsolateAWSEnv(t) // only AWS_CA_BUNDLE, as the test sets it, names a bundle
 	_, bundle := tlsServer(t)
 	custom := clientFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })
 	roundTripper := &http.Client{Transport: roundTripperFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })}
@@ -112,7 +93,7 @@ func TestWithCABundleRefusesAClientThatCannotTakeIt(t *testing.T) {
 }
 
 func TestWithCABundleLeavesTheCallersPoolAlone(t *testing.T) {
-	isolateSharedConfig(t)
+	testkit.IsolateAWSEnv(t) // only AWS_CA_BUNDLE, as the test sets it, names a bundle
 	_, bundle := tlsServer(t)
 	t.Setenv("AWS_CA_BUNDLE", bundle)
 	// A client with a root CA pool of its own, empty, which the bundle must be added to on a copy only.

@@ -1,0 +1,44 @@
+package testkit
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"sync"
+)
+
+// LockedBuffer is a bytes.Buffer that is safe for concurrent use: a log
+// handler or a child process writes to it while the test reads it.
+type LockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write appends p.
+func (b *LockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns everything written so far.
+func (b *LockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// FreePort returns a TCP port that was free on 127.0.0.1 a moment ago, for a
+// child process that must be told its port.
+func FreePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	addr, ok := l.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, errors.New("listener without a TCP address")
+	}
+	return addr.Port, nil
+}
