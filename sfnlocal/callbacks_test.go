@@ -3,7 +3,6 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 )
 
 // callbackDef sends its task token to a queue and waits for it; TIMEOUTS is
@@ -72,18 +70,6 @@ func receive[T any](t *testing.T, ch <-chan T) T {
 		t.Fatal("timed out waiting for a task token")
 		panic("unreachable")
 	}
-}
-
-// apiCode returns the error code of an API error, "" for nil.
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
 }
 
 func TestCallbackSuccess(t *testing.T) {

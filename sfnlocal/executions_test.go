@@ -109,8 +109,7 @@ func TestStartAndDescribeExecution(t *testing.T) {
 	}
 	t.Run("describe errors", func(t *testing.T) {
 		_, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(want + "-missing")})
-		var dne *types.ExecutionDoesNotExist
-		if !errors.As(err, &dne) {
+		if !errAs[*types.ExecutionDoesNotExist](err) {
 			t.Errorf("DescribeExecution(missing) error = %v, want ExecutionDoesNotExist", err)
 		}
 		_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("nope")})
@@ -137,15 +136,14 @@ func TestStandardIdempotency(t *testing.T) {
 		t.Errorf("retry = %v %v, want the original %v %v", aws.ToString(again.ExecutionArn), again.StartDate, aws.ToString(first.ExecutionArn), first.StartDate)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("once"), Input: aws.String(`{"a":2}`)})
-	var exists *types.ExecutionAlreadyExists
-	if !errors.As(err, &exists) {
+	if !errAs[*types.ExecutionAlreadyExists](err) {
 		t.Errorf("StartExecution(same name, other input) error = %v, want ExecutionAlreadyExists", err)
 	}
 	if _, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: first.ExecutionArn}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("once"), Input: aws.String(`{"a":1}`)})
-	if !errors.As(err, &exists) {
+	if !errAs[*types.ExecutionAlreadyExists](err) {
 		t.Errorf("StartExecution(same name after close) error = %v, want ExecutionAlreadyExists", err)
 	}
 }
@@ -189,8 +187,7 @@ func TestExpressExecutions(t *testing.T) {
 		}
 	}
 	_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn})
-	var tns *types.StateMachineTypeNotSupported
-	if !errors.As(err, &tns) {
+	if !errAs[*types.StateMachineTypeNotSupported](err) {
 		t.Errorf("ListExecutions(express machine) error = %v, want StateMachineTypeNotSupported", err)
 	}
 
@@ -228,7 +225,7 @@ func TestExpressExecutions(t *testing.T) {
 		})
 	}
 	_, err = c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &std})
-	if !errors.As(err, &tns) {
+	if !errAs[*types.StateMachineTypeNotSupported](err) {
 		t.Errorf("StartSyncExecution(standard) error = %v, want StateMachineTypeNotSupported", err)
 	}
 }
@@ -292,8 +289,7 @@ func TestStopExecution(t *testing.T) {
 		t.Errorf("StopExecution(closed) = %v, %v; want the original stopDate %v", again.StopDate, err, stop.StopDate)
 	}
 	_, err = c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: start.ExecutionArn, Error: aws.String(strings.Repeat("e", 257))})
-	var ve *types.ValidationException
-	if !errors.As(err, &ve) {
+	if !errAs[*types.ValidationException](err) {
 		t.Errorf("StopExecution(error too long) error = %v, want ValidationException", err)
 	}
 }
@@ -494,8 +490,7 @@ func TestRedriveExecution(t *testing.T) {
 	waitDone(t, c, aws.ToString(ok.ExecutionArn))
 	for name, target := range map[string]string{"succeeded execution": aws.ToString(ok.ExecutionArn), "redriven and succeeded": exArn} {
 		_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &target})
-		var nr *types.ExecutionNotRedrivable
-		if !errors.As(err, &nr) {
+		if !errAs[*types.ExecutionNotRedrivable](err) {
 			t.Errorf("RedriveExecution(%s) error = %v, want ExecutionNotRedrivable", name, err)
 		}
 	}
