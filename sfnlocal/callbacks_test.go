@@ -50,10 +50,16 @@ func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client,
 	return c, arn, tokens
 }
 
-// start starts an execution of arn.
+// start starts an execution of arn with the input {"order":7}.
 func start(t *testing.T, c *sfn.Client, arn string) string {
 	t.Helper()
-	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"order":7}`)})
+	return startWith(t, c, arn, `{"order":7}`)
+}
+
+// startWith starts an execution of arn with input and returns its ARN.
+func startWith(t *testing.T, c *sfn.Client, arn, input string) string {
+	t.Helper()
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(input)})
 	if err != nil {
 		t.Fatalf("StartExecution: %v", err)
 	}

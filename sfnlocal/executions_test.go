@@ -389,13 +389,10 @@ func TestGetExecutionHistory(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
 	arn := createMachine(t, c, "hist", echoDef, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"secret":"x"}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitDone(t, c, aws.ToString(out.ExecutionArn))
+	run := startWith(t, c, arn, `{"secret":"x"}`)
+	waitDone(t, c, run)
 	var events []types.HistoryEvent
-	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, MaxResults: 1})
+	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: &run, MaxResults: 1})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -422,7 +419,7 @@ func TestGetExecutionHistory(t *testing.T) {
 		t.Errorf("ExecutionSucceeded details = %+v", s)
 	}
 
-	rev, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
+	rev, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &run, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,11 +437,7 @@ func TestRedriveExecution(t *testing.T) {
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "flaky", fakeDef(fakeDefinition{Fake: "fail", Error: "Flaky", Cause: "first time"}), "")
 	echo := createMachine(t, c, "fine", echoDef, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"try":1}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exArn := aws.ToString(out.ExecutionArn)
+	exArn := startWith(t, c, arn, `{"try":1}`)
 	d := waitDone(t, c, exArn)
 	if d.Status != types.ExecutionStatusFailed || d.RedriveStatus != types.ExecutionRedriveStatusRedrivable || aws.ToString(d.Error) != "Flaky" {
 		t.Fatalf("before redrive: %+v", d)
