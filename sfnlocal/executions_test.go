@@ -113,8 +113,7 @@ func TestStartAndDescribeExecution(t *testing.T) {
 			t.Errorf("DescribeExecution(missing) error = %v, want ExecutionDoesNotExist", err)
 		}
 		_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("nope")})
-		var ia *types.InvalidArn
-		if !errors.As(err, &ia) || !strings.Contains(ia.ErrorMessage(), "nope") {
+		if !errWith[*types.InvalidArn](err, "nope") {
 			t.Errorf("DescribeExecution(bad arn) error = %v, want InvalidArn naming it", err)
 		}
 	})
@@ -496,8 +495,7 @@ func TestRedriveExecution(t *testing.T) {
 		waitDone(t, c, aws.ToString(out.ExecutionArn))
 		clk.Advance(15 * 24 * time.Hour)
 		_, err = c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: out.ExecutionArn})
-		var nr *types.ExecutionNotRedrivable
-		if !errors.As(err, &nr) || !strings.Contains(nr.ErrorMessage(), "14 days") {
+		if !errWith[*types.ExecutionNotRedrivable](err, "14 days") {
 			t.Errorf("RedriveExecution(old) error = %v, want ExecutionNotRedrivable about 14 days", err)
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,16 @@ func startServer(t testing.TB, opts ...Option) (*Server, *sfn.Client) {
 func errAs[T error](err error) bool {
 	var target T
 	return errors.As(err, &target)
+}
+
+// errWith reports whether err is (or wraps) the SDK's typed error T whose
+// message contains part.
+func errWith[T interface {
+	error
+	ErrorMessage() string
+}](err error, part string) bool {
+	var target T
+	return errors.As(err, &target) && strings.Contains(target.ErrorMessage(), part)
 }
 
 // errorCode returns the API error code of err ("" if none).

@@ -2,9 +2,7 @@ package sfnlocal
 
 import (
 	"context"
-	"errors"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,8 +81,7 @@ func TestJSONataValidation(t *testing.T) {
 	} {
 		_, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("bad"), RoleArn: aws.String(testRole),
 			Definition: aws.String(tc.def)})
-		var invalid *types.InvalidDefinition
-		if !errors.As(err, &invalid) || !strings.Contains(invalid.ErrorMessage(), tc.want) {
+		if !errWith[*types.InvalidDefinition](err, tc.want) {
 			t.Errorf("CreateStateMachine(%s) error = %v, want InvalidDefinition with %q", tc.def, err, tc.want)
 		}
 	}

@@ -198,8 +198,7 @@ func TestWithMockConfigBadFile(t *testing.T) {
 	}
 	arn := createMachine(t, c, "M", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, "")
 	_, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T")})
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMessage(), "could not be loaded") {
+	if !errWith[smithy.APIError](err, "could not be loaded") {
 		t.Errorf("StartExecution(#T) = %v, want ValidationException saying the configuration could not be loaded", err)
 	}
 	if err := ListenAndServe(context.Background(), "", WithMockConfig(filepath.Join(t.TempDir(), "missing.json"))); err == nil {
