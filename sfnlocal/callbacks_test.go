@@ -3,7 +3,6 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 )
 
 // callbackDef sends its task token to a queue and waits for it; TIMEOUTS is
@@ -52,10 +50,16 @@ func callbackServer(t *testing.T, timeouts string, opts ...Option) (*sfn.Client,
 	return c, arn, tokens
 }
 
-// start starts an execution of arn.
+// start starts an execution of arn with the input {"order":7}.
 func start(t *testing.T, c *sfn.Client, arn string) string {
 	t.Helper()
-	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"order":7}`)})
+	return startWith(t, c, arn, `{"order":7}`)
+}
+
+// startWith starts an execution of arn with input and returns its ARN.
+func startWith(t *testing.T, c *sfn.Client, arn, input string) string {
+	t.Helper()
+	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(input)})
 	if err != nil {
 		t.Fatalf("StartExecution: %v", err)
 	}
@@ -72,18 +76,6 @@ func receive[T any](t *testing.T, ch <-chan T) T {
 		t.Fatal("timed out waiting for a task token")
 		panic("unreachable")
 	}
-}
-
-// apiCode returns the error code of an API error, "" for nil.
-func apiCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
 }
 
 func TestCallbackSuccess(t *testing.T) {

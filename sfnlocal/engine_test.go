@@ -39,7 +39,6 @@ func eventTypes(events []types.HistoryEvent) []string {
 }
 
 func TestASLTaskRetryAndCatch(t *testing.T) {
-	ctx := context.Background()
 	srv, c := startServer(t, WithClock(newInstantClock()))
 	var calls atomic.Int32
 	srv.RegisterTask("arn:aws:lambda:us-east-1:123456789012:function:charge", func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
@@ -73,18 +72,15 @@ func TestASLTaskRetryAndCatch(t *testing.T) {
 	}`
 	arn := createMachine(t, c, "payments", def, "")
 
-	ok, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"Amount":5}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, aws.ToString(ok.ExecutionArn))
+	charged := startWith(t, c, arn, `{"Amount":5}`)
+	d := waitDone(t, c, charged)
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `{"result":{"charged":5}}` {
 		t.Errorf("retried execution = %s %s, want SUCCEEDED {\"result\":{\"charged\":5}}", d.Status, aws.ToString(d.Output))
 	}
 	if calls.Load() != 2 {
 		t.Errorf("task called %d times, want 2 (one retry)", calls.Load())
 	}
-	events := history(t, c, aws.ToString(ok.ExecutionArn))
+	events := history(t, c, charged)
 	for i, e := range events {
 		// ids run 1..n and point back; the first state event follows no
 		// event (previousEventId 0), as AWS records it.
@@ -96,11 +92,7 @@ func TestASLTaskRetryAndCatch(t *testing.T) {
 		t.Errorf("history %v does not start with ExecutionStarted and end with ExecutionSucceeded", eventTypes(events))
 	}
 
-	declined, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"Amount":5000}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d = waitDone(t, c, aws.ToString(declined.ExecutionArn))
+	d = startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"Amount":5000}`)})
 	var out struct {
 		Amount int
 		Error  struct{ Error, Cause string }
@@ -169,11 +161,7 @@ func TestASLRedriveEndToEnd(t *testing.T) {
 	  "Prepare":{"Type":"Pass","Result":"prepared","ResultPath":"$.prep","Next":"Ship"},
 	  "Ship":{"Type":"Task","Resource":"arn:aws:states:::demo:ship","ResultPath":"$.ship","End":true}}}`
 	arn := createMachine(t, c, "shipping", def, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"id":7}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exArn := aws.ToString(out.ExecutionArn)
+	exArn := startWith(t, c, arn, `{"id":7}`)
 	d := waitDone(t, c, exArn)
 	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "Warehouse.Down" || d.RedriveStatus != types.ExecutionRedriveStatusRedrivable {
 		t.Fatalf("first run = %s %q redrive %s, want FAILED Warehouse.Down REDRIVABLE", d.Status, aws.ToString(d.Error), d.RedriveStatus)

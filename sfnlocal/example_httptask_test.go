@@ -7,13 +7,11 @@ import (
 	"log"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/sfnlocal"
+	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
 
 // ExampleHTTPTaskRequest fakes the endpoint of an execution's HTTP Task:
@@ -42,15 +40,9 @@ func ExampleHTTPTaskRequest() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := sfn.New(sfn.Options{Region: "us-east-1", BaseEndpoint: aws.String(endpoint),
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-		APIOptions: []func(*middleware.Stack) error{func(stack *middleware.Stack) error {
-			return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("NoHostPrefix",
-				func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-					return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
-				}), middleware.Before)
-		}},
-	})
+	// StartSyncExecution goes to "sync-<host>"; this client turns the
+	// prefix off.
+	client := sfnlocaltest.NewClient(endpoint, "us-east-1")
 
 	machine, err := client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("get-order"),
 		Type: types.StateMachineTypeExpress, RoleArn: aws.String("arn:aws:iam::123456789012:role/sfn"),

@@ -109,13 +109,11 @@ func TestStartAndDescribeExecution(t *testing.T) {
 	}
 	t.Run("describe errors", func(t *testing.T) {
 		_, err := c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(want + "-missing")})
-		var dne *types.ExecutionDoesNotExist
-		if !errors.As(err, &dne) {
+		if !errAs[*types.ExecutionDoesNotExist](err) {
 			t.Errorf("DescribeExecution(missing) error = %v, want ExecutionDoesNotExist", err)
 		}
 		_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("nope")})
-		var ia *types.InvalidArn
-		if !errors.As(err, &ia) || !strings.Contains(ia.ErrorMessage(), "nope") {
+		if !errWith[*types.InvalidArn](err, "nope") {
 			t.Errorf("DescribeExecution(bad arn) error = %v, want InvalidArn naming it", err)
 		}
 	})
@@ -137,15 +135,14 @@ func TestStandardIdempotency(t *testing.T) {
 		t.Errorf("retry = %v %v, want the original %v %v", aws.ToString(again.ExecutionArn), again.StartDate, aws.ToString(first.ExecutionArn), first.StartDate)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("once"), Input: aws.String(`{"a":2}`)})
-	var exists *types.ExecutionAlreadyExists
-	if !errors.As(err, &exists) {
+	if !errAs[*types.ExecutionAlreadyExists](err) {
 		t.Errorf("StartExecution(same name, other input) error = %v, want ExecutionAlreadyExists", err)
 	}
 	if _, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: first.ExecutionArn}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("once"), Input: aws.String(`{"a":1}`)})
-	if !errors.As(err, &exists) {
+	if !errAs[*types.ExecutionAlreadyExists](err) {
 		t.Errorf("StartExecution(same name after close) error = %v, want ExecutionAlreadyExists", err)
 	}
 }
@@ -189,8 +186,7 @@ func TestExpressExecutions(t *testing.T) {
 		}
 	}
 	_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn})
-	var tns *types.StateMachineTypeNotSupported
-	if !errors.As(err, &tns) {
+	if !errAs[*types.StateMachineTypeNotSupported](err) {
 		t.Errorf("ListExecutions(express machine) error = %v, want StateMachineTypeNotSupported", err)
 	}
 
@@ -228,7 +224,7 @@ func TestExpressExecutions(t *testing.T) {
 		})
 	}
 	_, err = c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &std})
-	if !errors.As(err, &tns) {
+	if !errAs[*types.StateMachineTypeNotSupported](err) {
 		t.Errorf("StartSyncExecution(standard) error = %v, want StateMachineTypeNotSupported", err)
 	}
 }
@@ -292,8 +288,7 @@ func TestStopExecution(t *testing.T) {
 		t.Errorf("StopExecution(closed) = %v, %v; want the original stopDate %v", again.StopDate, err, stop.StopDate)
 	}
 	_, err = c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: start.ExecutionArn, Error: aws.String(strings.Repeat("e", 257))})
-	var ve *types.ValidationException
-	if !errors.As(err, &ve) {
+	if !errAs[*types.ValidationException](err) {
 		t.Errorf("StopExecution(error too long) error = %v, want ValidationException", err)
 	}
 }
@@ -393,13 +388,10 @@ func TestGetExecutionHistory(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t, withCompiler(fakeCompiler))
 	arn := createMachine(t, c, "hist", echoDef, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"secret":"x"}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitDone(t, c, aws.ToString(out.ExecutionArn))
+	run := startWith(t, c, arn, `{"secret":"x"}`)
+	waitDone(t, c, run)
 	var events []types.HistoryEvent
-	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, MaxResults: 1})
+	p := sfn.NewGetExecutionHistoryPaginator(c, &sfn.GetExecutionHistoryInput{ExecutionArn: &run, MaxResults: 1})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -426,7 +418,7 @@ func TestGetExecutionHistory(t *testing.T) {
 		t.Errorf("ExecutionSucceeded details = %+v", s)
 	}
 
-	rev, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: out.ExecutionArn, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
+	rev, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &run, ReverseOrder: true, IncludeExecutionData: aws.Bool(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,11 +436,7 @@ func TestRedriveExecution(t *testing.T) {
 	_, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
 	arn := createMachine(t, c, "flaky", fakeDef(fakeDefinition{Fake: "fail", Error: "Flaky", Cause: "first time"}), "")
 	echo := createMachine(t, c, "fine", echoDef, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"try":1}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	exArn := aws.ToString(out.ExecutionArn)
+	exArn := startWith(t, c, arn, `{"try":1}`)
 	d := waitDone(t, c, exArn)
 	if d.Status != types.ExecutionStatusFailed || d.RedriveStatus != types.ExecutionRedriveStatusRedrivable || aws.ToString(d.Error) != "Flaky" {
 		t.Fatalf("before redrive: %+v", d)
@@ -494,8 +482,7 @@ func TestRedriveExecution(t *testing.T) {
 	waitDone(t, c, aws.ToString(ok.ExecutionArn))
 	for name, target := range map[string]string{"succeeded execution": aws.ToString(ok.ExecutionArn), "redriven and succeeded": exArn} {
 		_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &target})
-		var nr *types.ExecutionNotRedrivable
-		if !errors.As(err, &nr) {
+		if !errAs[*types.ExecutionNotRedrivable](err) {
 			t.Errorf("RedriveExecution(%s) error = %v, want ExecutionNotRedrivable", name, err)
 		}
 	}
@@ -508,8 +495,7 @@ func TestRedriveExecution(t *testing.T) {
 		waitDone(t, c, aws.ToString(out.ExecutionArn))
 		clk.Advance(15 * 24 * time.Hour)
 		_, err = c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: out.ExecutionArn})
-		var nr *types.ExecutionNotRedrivable
-		if !errors.As(err, &nr) || !strings.Contains(nr.ErrorMessage(), "14 days") {
+		if !errWith[*types.ExecutionNotRedrivable](err, "14 days") {
 			t.Errorf("RedriveExecution(old) error = %v, want ExecutionNotRedrivable about 14 days", err)
 		}
 	})

@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 
 	"github.com/polysync/stepfunctions/internal/asl"
@@ -46,6 +48,40 @@ func startServer(t testing.TB, opts ...Option) (*Server, *sfn.Client) {
 		}
 	})
 	return srv, newClient(endpoint, "AKIDTEST")
+}
+
+// errAs reports whether err is (or wraps) the SDK's typed error T.
+func errAs[T error](err error) bool {
+	var target T
+	return errors.As(err, &target)
+}
+
+// errWith reports whether err is (or wraps) the SDK's typed error T whose
+// message contains part.
+func errWith[T interface {
+	error
+	ErrorMessage() string
+}](err error, part string) bool {
+	var target T
+	return errors.As(err, &target) && strings.Contains(target.ErrorMessage(), part)
+}
+
+// errorCode returns the API error code of err ("" if none).
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
+}
+
+// apiCode returns the error code of an API error, the text of another
+// error, "" for nil.
+func apiCode(err error) string {
+	if err == nil || errAs[smithy.APIError](err) {
+		return errorCode(err)
+	}
+	return err.Error()
 }
 
 // errorCase is an API call and the error code it must fail with ("" when it

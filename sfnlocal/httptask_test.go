@@ -41,10 +41,8 @@ func TestHTTPTaskFunctionGetsMergedRequest(t *testing.T) {
 		return json.RawMessage(httpResult), nil
 	})
 	arn := createMachine(t, c, "http-merged", httpMachine(httpTask), types.StateMachineTypeStandard)
-	start, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &arn,
-		Input: aws.String(`{"id":"o-7"}`)})
-	require.NoError(t, err)
-	d := waitDone(t, c, *start.ExecutionArn)
+	run := startWith(t, c, arn, `{"id":"o-7"}`)
+	d := waitDone(t, c, run)
 	require.Equal(t, types.ExecutionStatusSucceeded, d.Status, aws.ToString(d.Cause))
 	jsonEq(t, `{"status":201,"body":{"orderId":"o-7"}}`, d.Output, "output")
 
@@ -63,7 +61,7 @@ func TestHTTPTaskFunctionGetsMergedRequest(t *testing.T) {
 	assert.Equal(t, "Basic c2VjcmV0", req.Headers["Authorization"], "HTTPTaskRequest reads what the function gets")
 	assert.Equal(t, "https://api.example.com/orders?api_key=k-secret&page=9&sort=asc", req.URL())
 
-	events := history(t, c, *start.ExecutionArn)
+	events := history(t, c, run)
 	b, err := json.Marshal(events)
 	require.NoError(t, err)
 	for _, s := range secrets {

@@ -90,12 +90,7 @@ func TestItemReaderAndResultWriterOnTheWire(t *testing.T) {
 			"Done":{"Type":"Pass","End":true},
 			"Bad":{"Type":"Fail","Error":"NotOk","Cause":"order refused"}}},"End":true}}}`
 	arn := createMachine(t, c, "csv", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn,
-		Input: aws.String(`{"bucket":"in","tolerate":1}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	run := aws.ToString(out.ExecutionArn)
+	run := startWith(t, c, arn, `{"bucket":"in","tolerate":1}`)
 	d := waitDone(t, c, run)
 	if d.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("execution = %s %s %s, want SUCCEEDED", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause))
@@ -163,7 +158,6 @@ func TestItemReaderAndResultWriterOnTheWire(t *testing.T) {
 // TestItemReaderListObjectsJSONata lists objects through a registered
 // listObjectsV2 function from a JSONata state.
 func TestItemReaderListObjectsJSONata(t *testing.T) {
-	ctx := context.Background()
 	srv, c := startServer(t)
 	bucket := &s3Objects{objects: map[string]string{"b/logs/a": "12", "b/logs/b": "1234", "b/other": "x"}}
 	bucket.register(srv)
@@ -173,11 +167,7 @@ func TestItemReaderListObjectsJSONata(t *testing.T) {
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P",
 			"States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`
 	arn := createMachine(t, c, "listing", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"prefix":"logs/"}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"prefix":"logs/"}`)})
 	if want := `[{"key":"logs/a","size":2},{"key":"logs/b","size":4}]`; d.Status != types.ExecutionStatusSucceeded ||
 		aws.ToString(d.Output) != want {
 		t.Errorf("execution = %s %s %q, want SUCCEEDED %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Output), want)
@@ -262,18 +252,13 @@ func TestReaderAndWriterMocked(t *testing.T) {
 // TestWriterConfigOnTheWire checks that a ResultWriter with a WriterConfig
 // alone flattens the state's result.
 func TestWriterConfigOnTheWire(t *testing.T) {
-	ctx := context.Background()
 	_, c := startServer(t)
 	def := `{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.xs",
 		"ResultWriter":{"WriterConfig":{"Transformation":"FLATTEN","OutputType":"JSON"}},
 		"ItemProcessor":{"ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"EXPRESS"},"StartAt":"P",
 			"States":{"P":{"Type":"Pass","Parameters":{"pair.$":"States.Array($, $)"},"OutputPath":"$.pair","End":true}}},"End":true}}}`
 	arn := createMachine(t, c, "flat", def, types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[1,2]}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	if d := waitDone(t, c, aws.ToString(out.ExecutionArn)); d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[1,1,2,2]` {
+	if d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[1,2]}`)}); d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `[1,1,2,2]` {
 		t.Errorf("execution = %s %s %q, want SUCCEEDED [1,1,2,2]", d.Status, aws.ToString(d.Error), aws.ToString(d.Output))
 	}
 }

@@ -2,9 +2,7 @@ package sfnlocal
 
 import (
 	"context"
-	"errors"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -21,18 +19,15 @@ func TestJSONataVariablesOnTheWire(t *testing.T) {
 		"A":{"Type":"Pass","Assign":{"total":"{% $sum($states.input.xs) %}","label":"{% $states.input.label %}"},"Next":"B"},
 		"B":{"Type":"Pass","QueryLanguage":"JSONata","Output":{"total":"{% $total %}","label":"{% $label %}","n":"{% $states.input.none %}"},"Next":"C"},
 		"C":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% $merge([$states.input, {'hash': $hash($label, 'SHA-256')}]) %}","End":true}}}`, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[1,2,3],"label":"a","none":null}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
+	run := startWith(t, c, arn, `{"xs":[1,2,3],"label":"a","none":null}`)
+	d := waitDone(t, c, run)
 	want := `{"hash":"ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb","label":"a","n":null,"total":6}`
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
 		t.Errorf("execution = %s %s %s: %s, want output %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), aws.ToString(d.Output), want)
 	}
 	// AWS records what a state assigned, each value as JSON text.
 	var assigned map[string]string
-	for _, e := range history(t, c, aws.ToString(out.ExecutionArn)) {
+	for _, e := range history(t, c, run) {
 		if d := e.StateExitedEventDetails; d != nil && aws.ToString(d.Name) == "A" {
 			assigned = d.AssignedVariables
 			if d.AssignedVariablesDetails == nil || d.AssignedVariablesDetails.Truncated {
@@ -86,8 +81,7 @@ func TestJSONataValidation(t *testing.T) {
 	} {
 		_, err := c.CreateStateMachine(context.Background(), &sfn.CreateStateMachineInput{Name: aws.String("bad"), RoleArn: aws.String(testRole),
 			Definition: aws.String(tc.def)})
-		var invalid *types.InvalidDefinition
-		if !errors.As(err, &invalid) || !strings.Contains(invalid.ErrorMessage(), tc.want) {
+		if !errWith[*types.InvalidDefinition](err, tc.want) {
 			t.Errorf("CreateStateMachine(%s) error = %v, want InvalidDefinition with %q", tc.def, err, tc.want)
 		}
 	}

@@ -1,7 +1,6 @@
 package sfnlocal
 
 import (
-	"context"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -14,7 +13,6 @@ import (
 // InputPath, Parameters, ResultPath, OutputPath, Choice Variable and ItemsPath.
 func TestBracketKeysWithBackslashesOnTheWire(t *testing.T) {
 	_, c := startServer(t)
-	ctx := context.Background()
 	arn := createMachine(t, c, "bracket-keys", `{"StartAt":"A","States":{
 		"A":{"Type":"Pass","InputPath":"$['Test\\\"\"Name\"']","Parameters":{"xs.$":"$['Test\\\"\"Name\"']"},
 			"ResultPath":"$['Test\\\"\"Name\"']","OutputPath":"$['Test\\\"\"Name\"']","Next":"B"},
@@ -22,12 +20,8 @@ func TestBracketKeysWithBackslashesOnTheWire(t *testing.T) {
 		"C":{"Type":"Choice","Choices":[{"Variable":"$['Test\\\"\"Name\"'][0]","NumericEquals":1,"Next":"D"}],"Default":"F"},
 		"F":{"Type":"Fail","Error":"NoMatch"},
 		"D":{"Type":"Map","ItemsPath":"$['Test\\\"\"Name\"']","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}`, "")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn,
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: &arn,
 		Input: aws.String(`{"Test\\\"\"Name\"":{"Test\\\"\"Name\"":[1,2]}}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, aws.ToString(out.ExecutionArn))
 	if want := `[1,2]`; d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
 		t.Errorf("execution = %s %s %s: %s, want output %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), aws.ToString(d.Output), want)
 	}

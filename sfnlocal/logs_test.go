@@ -134,11 +134,7 @@ func TestStandardExecutionLogsItsHistory(t *testing.T) {
 	ctx := context.Background()
 	l := startLogged(t)
 	arn := l.createLoggingMachine(t, "/aws/vendedlogs/states/std", "std", passPassDef, types.StateMachineTypeStandard, types.LogLevelAll, true)
-	start, err := l.sfn.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"in":true}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	exArn := aws.ToString(start.ExecutionArn)
+	exArn := startWith(t, l.sfn, arn, `{"in":true}`)
 	recs := l.recordsUntilEnd(t, "/aws/vendedlogs/states/std", exArn)
 	hist, err := l.sfn.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &exArn})
 	if err != nil {
@@ -196,12 +192,9 @@ func TestExpressExecutionsLog(t *testing.T) {
 	if err != nil || sync.Status != types.SyncExecutionStatusSucceeded {
 		t.Fatalf("StartSyncExecution = %v, %v; want SUCCEEDED", sync, err)
 	}
-	async, err := l.sfn.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"secret":"s"}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
+	async := startWith(t, l.sfn, arn, `{"secret":"s"}`)
 	want := []string{"ExecutionStarted", "PassStateEntered", "PassStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}
-	for _, exArn := range []string{aws.ToString(sync.ExecutionArn), aws.ToString(async.ExecutionArn)} {
+	for _, exArn := range []string{aws.ToString(sync.ExecutionArn), async} {
 		recs := l.recordsUntilEnd(t, group, exArn)
 		if got := types_(recs); !slices.Equal(got, want) {
 			t.Errorf("%s logged %v, want %v", exArn, got, want)

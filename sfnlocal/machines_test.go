@@ -61,21 +61,6 @@ func createAlias(t *testing.T, c *sfn.Client, name string, routes ...types.Routi
 	return aws.ToString(out.StateMachineAliasArn)
 }
 
-// errAs reports whether err is (or wraps) the SDK's typed error T.
-func errAs[T error](err error) bool {
-	var target T
-	return errors.As(err, &target)
-}
-
-// errorCode returns the API error code of err ("" if none).
-func errorCode(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return ae.ErrorCode()
-	}
-	return ""
-}
-
 func TestStateMachineLifecycle(t *testing.T) {
 	ctx := context.Background()
 	clk := NewManualClock(testStart)
@@ -132,8 +117,7 @@ func TestStateMachineLifecycle(t *testing.T) {
 		t.Errorf("PublishStateMachineVersion = %v, %v; want version 2", aws.ToString(pub.StateMachineVersionArn), err)
 	}
 	_, err = c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn, RevisionId: aws.String(rev1)})
-	var conflict *types.ConflictException
-	if !errors.As(err, &conflict) {
+	if !errAs[*types.ConflictException](err) {
 		t.Errorf("PublishStateMachineVersion(stale revision) error = %v, want ConflictException", err)
 	}
 
@@ -192,13 +176,11 @@ func TestStateMachineLifecycle(t *testing.T) {
 		t.Fatalf("DeleteStateMachine: %v", err)
 	}
 	_, err = c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
-	var dne *types.StateMachineDoesNotExist
-	if !errors.As(err, &dne) {
+	if !errAs[*types.StateMachineDoesNotExist](err) {
 		t.Errorf("DescribeStateMachine after delete error = %v, want StateMachineDoesNotExist", err)
 	}
 	_, err = c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: al.StateMachineAliasArn})
-	var rnf *types.ResourceNotFound
-	if !errors.As(err, &rnf) {
+	if !errAs[*types.ResourceNotFound](err) {
 		t.Errorf("DescribeStateMachineAlias after delete error = %v, want ResourceNotFound", err)
 	}
 }
@@ -342,8 +324,7 @@ func TestListStateMachinesPagination(t *testing.T) {
 			t.Fatalf("ListExecutions = %v, %v", ex, err)
 		}
 		_, err = c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: ex.NextToken})
-		var it *types.InvalidToken
-		if !errors.As(err, &it) {
+		if !errAs[*types.InvalidToken](err) {
 			t.Errorf("ListStateMachines(token of ListExecutions) error = %v, want InvalidToken", err)
 		}
 	})
@@ -376,8 +357,7 @@ func TestAliasErrors(t *testing.T) {
 		})
 	}
 	_, err := c.DescribeStateMachineAlias(ctx, &sfn.DescribeStateMachineAliasInput{StateMachineAliasArn: aws.String(strings.TrimSuffix(v1, ":1") + ":missing")})
-	var rnf *types.ResourceNotFound
-	if !errors.As(err, &rnf) {
+	if !errAs[*types.ResourceNotFound](err) {
 		t.Errorf("DescribeStateMachineAlias(missing) error = %v, want ResourceNotFound", err)
 	}
 }
@@ -404,18 +384,15 @@ func TestTags(t *testing.T) {
 		t.Errorf("tags = %+v, want a=3", out.Tags)
 	}
 	_, err = c.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: &arn, Tags: manyTags(50)})
-	var tmt *types.TooManyTags
-	if !errors.As(err, &tmt) {
+	if !errAs[*types.TooManyTags](err) {
 		t.Errorf("TagResource(51 total) error = %v, want TooManyTags", err)
 	}
 	_, err = c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String(arn + "x")})
-	var rnf *types.ResourceNotFound
-	if !errors.As(err, &rnf) {
+	if !errAs[*types.ResourceNotFound](err) {
 		t.Errorf("ListTagsForResource(unknown) error = %v, want ResourceNotFound", err)
 	}
 	_, err = c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: aws.String("not-an-arn")})
-	var ia *types.InvalidArn
-	if !errors.As(err, &ia) {
+	if !errAs[*types.InvalidArn](err) {
 		t.Errorf("ListTagsForResource(bad arn) error = %v, want InvalidArn", err)
 	}
 }

@@ -117,11 +117,7 @@ func startGated(t *testing.T, name string) (*Server, *sfn.Client, *gatedTask, st
 func TestMapRunCountsPendingAndRunning(t *testing.T) {
 	ctx := context.Background()
 	_, c, g, machine := startGated(t, "counts")
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &machine, Input: aws.String(`{"xs":[2,4,6]}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	run := aws.ToString(out.ExecutionArn)
+	run := startWith(t, c, machine, `{"xs":[2,4,6]}`)
 	g.waitEntered(t, "2")
 
 	d := describeMapRunOf(t, c, run)

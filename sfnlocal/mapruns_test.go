@@ -84,12 +84,7 @@ func TestDistributedMapRecordsItsMapRun(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t)
 	arn := createMachine(t, c, "dm", distributedDefinition(`"ToleratedFailureCount":1,`), types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn,
-		Input: aws.String(`{"xs":[{"ok":true},{"ok":false},{"ok":true}]}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	run := aws.ToString(out.ExecutionArn)
+	run := startWith(t, c, arn, `{"xs":[{"ok":true},{"ok":false},{"ok":true}]}`)
 	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusSucceeded ||
 		!strings.Contains(aws.ToString(d.Output), `"Error":"NotOk"`) {
 		t.Fatalf("execution = %s %q, want SUCCEEDED with the failed item's error in its output", d.Status, aws.ToString(d.Output))
@@ -166,11 +161,7 @@ func TestDistributedMapBeyondToleratedFailures(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t)
 	arn := createMachine(t, c, "strict", distributedDefinition(""), types.StateMachineTypeStandard)
-	out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Input: aws.String(`{"xs":[{"ok":false}]}`)})
-	if err != nil {
-		t.Fatalf("StartExecution: %v", err)
-	}
-	run := aws.ToString(out.ExecutionArn)
+	run := startWith(t, c, arn, `{"xs":[{"ok":false}]}`)
 	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.ExceedToleratedFailureThreshold" {
 		t.Errorf("execution = %s %q, want FAILED States.ExceedToleratedFailureThreshold", d.Status, aws.ToString(d.Error))
 	}

@@ -198,8 +198,7 @@ func TestWithMockConfigBadFile(t *testing.T) {
 	}
 	arn := createMachine(t, c, "M", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, "")
 	_, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T")})
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || !strings.Contains(ae.ErrorMessage(), "could not be loaded") {
+	if !errWith[smithy.APIError](err, "could not be loaded") {
 		t.Errorf("StartExecution(#T) = %v, want ValidationException saying the configuration could not be loaded", err)
 	}
 	if err := ListenAndServe(context.Background(), "", WithMockConfig(filepath.Join(t.TempDir(), "missing.json"))); err == nil {
@@ -237,11 +236,7 @@ func TestMockedMapIterations(t *testing.T) {
 	def := `{"StartAt":"Each","States":{"Each":{"Type":"Map","ItemsPath":"$.items","MaxConcurrency":1,"End":true,
 		"ItemProcessor":{"StartAt":"Charge","States":{"Charge":{"Type":"Task","Resource":"arn:aws:states:::stripe:charge","End":true}}}}}}`
 	arn := createMachine(t, c, "Charges", def, "")
-	out, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T"), Input: aws.String(`{"items":[1,2,3]}`)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := waitDone(t, c, *out.ExecutionArn)
+	d := startAndWait(t, c, &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T"), Input: aws.String(`{"items":[1,2,3]}`)})
 	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != `["first","second","second"]` {
 		t.Errorf("mocked Map = %s %s %s, want the invocations counted across iterations", d.Status, aws.ToString(d.Output), aws.ToString(d.Cause))
 	}

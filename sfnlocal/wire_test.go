@@ -197,8 +197,7 @@ func TestFaultInjection(t *testing.T) {
 		}
 	}
 	_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
-	var dne *types.StateMachineDoesNotExist
-	if !errors.As(err, &dne) {
+	if !errAs[*types.StateMachineDoesNotExist](err) {
 		t.Errorf("DescribeStateMachine error = %v, want injected StateMachineDoesNotExist", err)
 	}
 	_, err = c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("ambiguous")})
@@ -248,8 +247,7 @@ func TestEventualConsistency(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: out.ExecutionArn})
-	var dne *types.ExecutionDoesNotExist
-	if !errors.As(err, &dne) {
+	if !errAs[*types.ExecutionDoesNotExist](err) {
 		t.Errorf("DescribeExecution right after start error = %v, want ExecutionDoesNotExist", err)
 	}
 	clk.Advance(2 * time.Second)

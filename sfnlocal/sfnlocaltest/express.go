@@ -37,28 +37,24 @@ func testExpressExecutions(t *testing.T, h *harness) {
 		t.Errorf("two Express StartExecution calls with name %q both answered %q, want distinct ARNs", name, first)
 	}
 
-	tests := []struct {
-		name string
-		call func() error
-	}{
+	invalidArn := func(t *testing.T, call string, err error) {
+		t.Helper()
+		wantError[*types.InvalidArn](t, call+"(Express execution)", err)
+	}
+	runErrorCases(t, []errorCase{
 		{"DescribeExecution", func() error {
 			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(first)})
 			return err
-		}},
+		}, invalidArn},
 		{"StopExecution", func() error {
 			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(first)})
 			return err
-		}},
+		}, invalidArn},
 		{"GetExecutionHistory", func() error {
 			_, err := h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(first)})
 			return err
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			wantError[*types.InvalidArn](t, tt.name+"(Express execution)", tt.call())
-		})
-	}
+		}, invalidArn},
+	})
 	t.Run("ListExecutions", func(t *testing.T) {
 		_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn)})
 		wantError[*types.StateMachineTypeNotSupported](t, "ListExecutions(Express machine)", err)
