@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 const testAuthz = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=abc"
@@ -347,9 +347,8 @@ func FuzzServeHTTP(f *testing.F) {
 }
 
 func TestRegionAccountAndLogger(t *testing.T) {
-	var logs strings.Builder
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	var logs testkit.LockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv := New(withCompiler(fakeCompiler), WithRegion("cn-north-1"), WithAccountID("210987654321"), WithLogger(logger))
 	endpoint, err := srv.Listen("")
 	if err != nil {
@@ -371,9 +370,7 @@ func TestRegionAccountAndLogger(t *testing.T) {
 	if err := srv.Close(); err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
 	got := logs.String()
-	mu.Unlock()
 	for _, want := range []string{endpoint, "operation=CreateStateMachine", "code=InvalidArn"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("logs lack %q:\n%s", want, got)
@@ -382,15 +379,4 @@ func TestRegionAccountAndLogger(t *testing.T) {
 	if strings.Contains(got, "not-a-secret") || strings.Contains(got, "Signature") {
 		t.Errorf("logs leak credentials:\n%s", got)
 	}
-}
-
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  io.Writer
-}
-
-func (l lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

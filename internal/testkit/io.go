@@ -28,6 +28,18 @@ func (b *LockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// Tail returns the last n bytes written, for a failure message that quotes
+// the end of a child process's output.
+func (b *LockedBuffer) Tail(n int) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	s := b.buf.Bytes()
+	if len(s) > n {
+		s = s[len(s)-n:]
+	}
+	return string(s)
+}
+
 // FreePort returns a TCP port that was free on 127.0.0.1 a moment ago, for a
 // child process that must be told its port.
 func FreePort() (int, error) {

@@ -77,6 +77,13 @@ func TestLockedBuffer(t *testing.T) {
 	if got := len(b.String()); got != 800 {
 		t.Errorf("len = %d, want 800", got)
 	}
+	b.Write([]byte("end"))
+	if got := b.Tail(4); got != "xend" {
+		t.Errorf("Tail(4) = %q, want %q", got, "xend")
+	}
+	if got := b.Tail(1000); len(got) != 803 {
+		t.Errorf("Tail(1000) is %d bytes, want all 803", len(got))
+	}
 }
 
 func TestFreePort(t *testing.T) {

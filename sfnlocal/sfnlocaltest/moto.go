@@ -1,17 +1,16 @@
 package sfnlocaltest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // motoStartTimeout bounds how long moto_server may take to answer; a cold
@@ -29,11 +28,11 @@ func StartMoto(t testing.TB) string {
 	if err != nil {
 		t.Skipf("moto_server not found: %v (pip install 'moto[server]' to run this test)", err)
 	}
-	port, err := freePort()
+	port, err := testkit.FreePort()
 	if err != nil {
 		t.Fatalf("find a free port for moto_server: %v", err)
 	}
-	out := &lockedBuffer{}
+	out := &testkit.LockedBuffer{}
 	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = out, out
 	killWithParent(cmd)
@@ -50,7 +49,7 @@ func StartMoto(t testing.TB) string {
 			t.Errorf("moto_server (pid %d) did not exit within 10s of being killed", cmd.Process.Pid)
 		}
 		if t.Failed() {
-			t.Logf("moto_server output (last 4 KiB):\n%s", out.tail(4096))
+			t.Logf("moto_server output (last 4 KiB):\n%s", out.Tail(4096))
 		}
 	})
 
@@ -63,9 +62,9 @@ func StartMoto(t testing.TB) string {
 		}
 		select {
 		case err := <-exited:
-			t.Fatalf("moto_server exited before answering: %v\n%s", err, out.tail(4096))
+			t.Fatalf("moto_server exited before answering: %v\n%s", err, out.Tail(4096))
 		case <-ctx.Done():
-			t.Fatalf("moto_server did not answer on %s within %v\n%s", endpoint, motoStartTimeout, out.tail(4096))
+			t.Fatalf("moto_server did not answer on %s within %v\n%s", endpoint, motoStartTimeout, out.Tail(4096))
 		case <-time.After(delay):
 		}
 	}
@@ -103,38 +102,4 @@ func motoAPI(ctx context.Context, method, url, body string) error {
 		return fmt.Errorf("%s %s: status %s", method, url, resp.Status)
 	}
 	return nil
-}
-
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// lockedBuffer collects a subprocess's output for failure messages.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write implements io.Writer.
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// tail returns the last n bytes written.
-func (b *lockedBuffer) tail(n int) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	s := b.buf.Bytes()
-	if len(s) > n {
-		s = s[len(s)-n:]
-	}
-	return string(s)
 }
