@@ -73,7 +73,8 @@ func receive[T any](t *testing.T, ch <-chan T) T {
 	case v := <-ch:
 		return v
 	case <-time.After(10 * time.Second):
-		t.Fatal("timed out waiting for a task token")
+		var zero T
+		t.Fatalf("timed out after 10s waiting to receive a %T", zero)
 		panic("unreachable")
 	}
 }

@@ -155,12 +155,14 @@ func (r *stateRun) fail(err *stateError) *stateError {
 
 // dataLimit is the error of a state whose result or output is too large. AWS
 // names the resource type of an optimised integration ('lambda'), the
-// resource of another Task, and the state name otherwise.
+// resource of another Task, and the state name otherwise. That was recorded
+// in the aws partition; the other partitions are taken to name alike
+// (UNCONFIRMED).
 func dataLimit(st *state) *stateError {
 	name := st.name
 	if t := st.task; t != nil {
 		name = t.resource
-		if strings.HasPrefix(t.resource, "arn:aws:states:::") {
+		if _, ok := Integration(t.resource); ok {
 			name = t.resourceType
 		}
 	}

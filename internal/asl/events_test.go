@@ -153,6 +153,28 @@ func TestEventsForCaughtDataLimit(t *testing.T) {
 	}
 }
 
+// TestDataLimitCauseNamesTheIntegration checks the cause's name for a result
+// over the limit: a service integration is named by its service in every
+// partition, any other resource by its ARN.
+func TestDataLimitCauseNamesTheIntegration(t *testing.T) {
+	tests := []struct{ resource, want string }{
+		{"arn:aws:states:::lambda:invoke", "lambda"},
+		{"arn:aws-cn:states:::lambda:invoke", "lambda"},
+		{"arn:aws-us-gov:states:::dynamodb:getItem", "dynamodb"},
+		{"arn:aws:lambda:us-east-1:123456789012:function:Big", "arn:aws:lambda:us-east-1:123456789012:function:Big"},
+	}
+	big := `"` + strings.Repeat("x", MaxPayloadSize+1) + `"`
+	for _, tc := range tests {
+		m := mustParse(t, `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"`+tc.resource+`","End":true}}}`)
+		res := m.Run(context.Background(), nil, Options{Clock: newFakeClock(0),
+			Invoke: tasks(map[string]taskFunc{tc.resource: constant(big)})})
+		want := "The state/task '" + tc.want + "' returned a result with a size exceeding the maximum number of bytes service limit."
+		if res.Error != ErrDataLimitExceeded || res.Cause != want {
+			t.Errorf("%s: Run = %s %s: %s, want %s: %s", tc.resource, res.Status, res.Error, res.Cause, ErrDataLimitExceeded, want)
+		}
+	}
+}
+
 func TestEventsWhenAborted(t *testing.T) {
 	m := mustParse(t, `{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
 		{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":100,"End":true}}}]}}}`)
