@@ -83,6 +83,7 @@ func TestSplitResource(t *testing.T) {
 		{"arn:aws:states:::lambda:invoke", "lambda", "invoke"},
 		{"arn:aws:states:::glue:startJobRun.sync", "glue", "startJobRun.sync"},
 		{"arn:aws:states:::aws-sdk:s3:listBuckets", "aws-sdk", "s3:listBuckets"},
+		{"arn:aws-cn:states:::sqs:sendMessage.waitForTaskToken", "sqs", "sendMessage.waitForTaskToken"},
 		{"arn:aws:lambda:us-east-1:123456789012:function:MyFn", "lambda", "MyFn"},
 		{"arn:aws:lambda:us-east-1:123456789012:function:MyFn:prod", "lambda", "MyFn"},
 		{"arn:aws:states:us-east-1:123456789012:activity:Act", "activity", "Act"},

@@ -54,18 +54,18 @@ func Integration(resource string) (integration string, ok bool) {
 //   - any other ARN -> its service, the whole ARN
 //   - anything else -> "task", the resource as written
 func splitResource(res string) (resourceType, resource string) {
+	if integration, ok := Integration(res); ok {
+		if service, action, found := strings.Cut(integration, ":"); found {
+			return service, action
+		}
+		return integration, integration
+	}
 	parts := strings.SplitN(res, ":", 7)
 	if len(parts) < 6 || parts[0] != "arn" {
 		return "task", res
 	}
-	service, region := parts[2], parts[3]
+	service := parts[2]
 	switch {
-	case service == "states" && region == "" && len(parts) >= 6:
-		rest := strings.Join(parts[5:], ":")
-		if i := strings.IndexByte(rest, ':'); i >= 0 {
-			return rest[:i], rest[i+1:]
-		}
-		return rest, rest
 	case service == "lambda" && len(parts) == 7 && parts[5] == "function":
 		name := parts[6]
 		if i := strings.IndexByte(name, ':'); i >= 0 {
