@@ -182,12 +182,13 @@ func TestCallbackHeartbeat(t *testing.T) {
 	if _, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &token}); err != nil {
 		t.Fatalf("SendTaskHeartbeat: %v", err)
 	}
-	clk.Advance(9 * time.Second) // 17 s in, 9 s after the heartbeat
-	time.Sleep(20 * time.Millisecond)
+	clk.Advance(9 * time.Second) // 17 s in, 9 s after the heartbeat: the first timer fires and finds the heartbeat
+	waitFor(t, "the heartbeat timer to be armed again, or the task to end", func() bool {
+		return clk.Pending() > 0 || describe(t, c, run).Status != types.ExecutionStatusRunning
+	})
 	if d := describe(t, c, run); d.Status != types.ExecutionStatusRunning {
 		t.Fatalf("after a heartbeat the task ended: %s %s", d.Status, aws.ToString(d.Error))
 	}
-	waitFor(t, "the heartbeat timer to be armed again", func() bool { return clk.Pending() > 0 })
 	clk.Advance(2 * time.Second) // 11 s after the heartbeat
 	d := waitDone(t, c, run)
 	if d.Status != types.ExecutionStatusFailed || aws.ToString(d.Error) != "States.HeartbeatTimeout" {
