@@ -3,6 +3,7 @@ package asl
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // template is a compiled payload template (Parameters, ResultSelector,
@@ -144,11 +145,16 @@ func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (
 	return out, nil
 }
 
-// truncate shortens s for an error cause.
+// truncate shortens s for an error cause to at most 2,048 bytes and "...",
+// never cutting a UTF-8 sequence in two.
 func truncate(s string) string {
 	const limit = 2048
 	if len(s) <= limit {
 		return s
 	}
-	return s[:limit] + "..."
+	n := limit
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }
