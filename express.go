@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -87,7 +88,7 @@ func (p *Provider) startExpress(ctx context.Context, r startRequest) (PipelineRu
 		}
 		rec := res.Val.(expressstore.Result)
 		if rec.InputDigest != digest {
-			return PipelineRun{}, differentParameters(firstNonEmpty(rec.RunID, r.name), nil)
+			return PipelineRun{}, differentParameters(cmp.Or(rec.RunID, r.name), nil)
 		}
 		return p.expressRun(rec, r.params), nil
 	}
@@ -284,13 +285,6 @@ func (p *Provider) expressRun(rec expressstore.Result, params []Parameter) Pipel
 // expressStatus maps a recorded Express result to a RunStatus, applying outputs on success.
 func expressStatus(rec expressstore.Result, params []Parameter) RunStatus {
 	return buildStatus(rec.RunID, rec.Status, rec.Output, rec.Error, rec.Cause, rec.StartedAt, rec.StoppedAt, params)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // retryThrottlesOnly restricts the retries of a StartSyncExecution call to throttling errors. Express

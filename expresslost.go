@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -90,7 +91,7 @@ func (p *Provider) resolveLostStart(ctx context.Context, r startRequest, lost lo
 	}
 	if logging.Level != string(types.LogLevelAll) {
 		return expressstore.Result{}, false, fmt.Errorf("the state machine logs at level %s, not ALL, so its "+
-			"ExecutionStarted events are not in its logs", firstNonEmpty(logging.Level, "OFF"))
+			"ExecutionStarted events are not in its logs", cmp.Or(logging.Level, "OFF"))
 	}
 	group, err := parseLogGroupARN(logging.LogGroupARN)
 	if err != nil {

@@ -1,6 +1,7 @@
 package stepfunctions
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -206,7 +207,7 @@ func (p *Provider) applyLoggedEnd(ctx context.Context, l *expressLookup, end log
 		case end.OutputTruncated:
 			l.noOutput = "Step Functions truncated its output in the log event (outputs over 248 KB are cut)"
 		case !end.OutputIncluded:
-			l.noOutput = "its log event carries no output: " + firstNonEmpty(q.logging.resultsMissing(),
+			l.noOutput = "its log event carries no output: " + cmp.Or(q.logging.resultsMissing(),
 				"the state machine logged it without includeExecutionData")
 		default:
 			rec.Output = end.Output

@@ -1,6 +1,7 @@
 package sfnlocal
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -369,7 +370,7 @@ func (s *Server) checkDeny(op string, body []byte) error {
 		VersionArn      string `json:"stateMachineVersionArn"`
 	}
 	_ = json.Unmarshal(body, &target) // malformed bodies are reported later
-	resource := firstNonEmpty(target.ExecutionArn, target.StateMachineArn, target.AliasArn, target.VersionArn, target.ResourceArn)
+	resource := cmp.Or(target.ExecutionArn, target.StateMachineArn, target.AliasArn, target.VersionArn, target.ResourceArn)
 	if resource == "" {
 		resource = "*"
 	}
@@ -459,15 +460,6 @@ func dropConnection(w http.ResponseWriter) {
 		panic(http.ErrAbortHandler)
 	}
 	_ = conn.Close()
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // logger returns the server's logger.

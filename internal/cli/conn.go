@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -73,7 +74,7 @@ func (a *app) config(ctx context.Context, resourceARN string) (sfn.Config, error
 		}
 	}
 	cfg := sfn.Config{Region: region.value, Endpoint: endpoint.value, Logger: a.logger()}
-	tokenFile := firstNonEmpty(c.tokenFile, env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AZURE_FEDERATED_TOKEN_FILE"))
+	tokenFile := cmp.Or(c.tokenFile, env("AWS_WEB_IDENTITY_TOKEN_FILE"), env("AZURE_FEDERATED_TOKEN_FILE"))
 	roleARN := c.roleARN
 	if roleARN == "" && tokenFile != "" {
 		roleARN = env("AWS_ROLE_ARN")
@@ -148,15 +149,6 @@ func isLoopbackEndpoint(s string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func firstNonEmpty(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func (a *app) webIdentityOptions() []auth.WebIdentityOption {

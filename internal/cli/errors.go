@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -115,7 +116,7 @@ func (a *app) hint(err error) string {
 		return "no AWS credentials were found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with " +
 			"AWS_PROFILE, or pass --role-arn with --web-identity-token-file"
 	case unreachable:
-		if endpoint := firstNonEmpty(a.conn.endpoint, a.getenv("AWS_ENDPOINT_URL_SFN")); isLoopbackEndpoint(endpoint) {
+		if endpoint := cmp.Or(a.conn.endpoint, a.getenv("AWS_ENDPOINT_URL_SFN")); isLoopbackEndpoint(endpoint) {
 			return fmt.Sprintf("nothing answers at %s: is 'polysync-sfn local' running there?", endpoint)
 		}
 		return "Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy"
@@ -135,7 +136,7 @@ func (a *app) errorLine(err error) string {
 	}
 	var b strings.Builder
 	// The AWS call that failed says more than the provider method that made it.
-	b.WriteString(firstNonEmpty(perr.API, perr.Op))
+	b.WriteString(cmp.Or(perr.API, perr.Op))
 	if perr.Resource != "" && perr.Resource != "*" {
 		b.WriteString(" " + perr.Resource)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -74,7 +75,7 @@ func runLocal(ctx context.Context, opts *localOptions) error {
 	if len(opts.account) != 12 || strings.Trim(opts.account, "0123456789") != "" {
 		return usageError("--account %q: want a 12-digit AWS account ID", opts.account)
 	}
-	region := firstNonEmpty(opts.region, opts.getenv("AWS_REGION"), opts.getenv("AWS_DEFAULT_REGION"), localRegion)
+	region := cmp.Or(opts.region, opts.getenv("AWS_REGION"), opts.getenv("AWS_DEFAULT_REGION"), localRegion)
 	serverOpts := []sfnlocal.Option{sfnlocal.WithLogger(opts.logger()), sfnlocal.WithAccountID(opts.account), sfnlocal.WithRegion(region)}
 	if !(opts.timeScale > 0) || math.IsInf(opts.timeScale, 0) {
 		return usageError("--time-scale %v: must be a positive number", opts.timeScale)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -81,7 +82,7 @@ func runRedrive(ctx context.Context, opts *redriveOptions) error {
 		// Step Functions has said why already; RedriveExecution would only refuse with the same reason.
 		return &exitError{code: ExitAWS, err: fmt.Errorf("run %s cannot be redriven: %s; Step Functions redrives Standard "+
 			"runs that failed, timed out or were cancelled in the last 14 days", opts.runID,
-			firstNonEmpty(before.Details.RedriveStatusReason, "its state is "+string(before.State)))}
+			cmp.Or(before.Details.RedriveStatusReason, "its state is "+string(before.State)))}
 	default:
 		if err := p.RedrivePipelineRun(ctx, opts.runID); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -50,14 +51,14 @@ func (a *app) resolveRegion(ctx context.Context, resourceARN string) (setting, e
 // A profile that was named but does not exist is an error; a missing default
 // profile is not.
 func (a *app) profileRegion(ctx context.Context) (setting, error) {
-	profile := firstNonEmpty(a.getenv("AWS_PROFILE"), a.getenv("AWS_DEFAULT_PROFILE"))
+	profile := cmp.Or(a.getenv("AWS_PROFILE"), a.getenv("AWS_DEFAULT_PROFILE"))
 	named := profile != ""
 	if !named {
 		profile = "default"
 	}
 	home := a.getenv("HOME")
-	configFile := firstNonEmpty(a.getenv("AWS_CONFIG_FILE"), filepath.Join(home, ".aws", "config"))
-	credsFile := firstNonEmpty(a.getenv("AWS_SHARED_CREDENTIALS_FILE"), filepath.Join(home, ".aws", "credentials"))
+	configFile := cmp.Or(a.getenv("AWS_CONFIG_FILE"), filepath.Join(home, ".aws", "config"))
+	credsFile := cmp.Or(a.getenv("AWS_SHARED_CREDENTIALS_FILE"), filepath.Join(home, ".aws", "credentials"))
 	if home == "" && a.getenv("AWS_CONFIG_FILE") == "" && !named {
 		return setting{}, nil
 	}
