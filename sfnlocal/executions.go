@@ -381,19 +381,9 @@ func (s *Server) describeExecution(_ context.Context, in *describeExecutionInput
 	}
 	out := &describeExecutionOutput{executionListItem: ex.summary(),
 		executionData: newExecutionData(ex.input, ex.output, ex.status == asl.StatusSucceeded, in.IncludedData),
-		Error:         truncate(ex.errName, 256), Cause: truncate(ex.cause, 32768), TraceHeader: ex.traceHeader}
+		Error:         asl.Clip(ex.errName, 256), Cause: asl.Clip(ex.cause, 32768), TraceHeader: ex.traceHeader}
 	out.RedriveStatus, out.RedriveStatusReason = s.redrivable(ex, now)
 	return out, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }
 
 type stopExecutionInput struct {

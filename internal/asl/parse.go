@@ -78,11 +78,7 @@ func clipProblem(s string) string {
 	if len(s) <= maxProblemText {
 		return s
 	}
-	cut := maxProblemText
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "..."
+	return Clip(s, maxProblemText) + "..."
 }
 
 // Parse parses and validates an ASL definition (JSONPath query language). A

@@ -3,7 +3,6 @@ package asl
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 )
 
 // template is a compiled payload template (Parameters, ResultSelector,
@@ -152,9 +151,5 @@ func truncate(s string) string {
 	if len(s) <= limit {
 		return s
 	}
-	n := limit
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
+	return Clip(s, limit) + "..."
 }

@@ -24,3 +24,24 @@ func TestTruncateKeepsUTF8(t *testing.T) {
 		t.Errorf("truncate(short) = %q", got)
 	}
 }
+
+// TestClip checks Clip at every length of a text of 1-, 2-, 3- and 4-byte
+// characters: it keeps the longest whole-character prefix that fits.
+func TestClip(t *testing.T) {
+	const s = "aé€𝄞b"
+	for n := 0; n <= len(s)+1; n++ {
+		got := Clip(s, n)
+		longest := ""
+		for i := range s { // the byte offsets where characters start
+			if i <= n {
+				longest = s[:i]
+			}
+		}
+		if n >= len(s) {
+			longest = s
+		}
+		if got != longest || !utf8.ValidString(got) {
+			t.Errorf("Clip(%q, %d) = %q, want %q", s, n, got, longest)
+		}
+	}
+}
