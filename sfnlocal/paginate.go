@@ -2,7 +2,6 @@ package sfnlocal
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -111,11 +110,8 @@ func (s *Server) makeToken(scope, key string) string {
 	return payload + "." + base64.RawURLEncoding.EncodeToString(s.sign(payload))
 }
 
-func (s *Server) sign(payload string) []byte {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(payload))
-	return m.Sum(nil)
-}
+// sign returns a page token's signature: the MAC of its payload.
+func (s *Server) sign(payload string) []byte { return mac(s.key, []byte(payload)) }
 
 // readToken checks a nextToken for scope and returns its sort key; ok is
 // false when token is empty. A token that was not issued by this server for
