@@ -89,16 +89,15 @@ func (r HTTPTaskRequest) LogValue() slog.Value {
 
 // callHTTPTask has fn answer for the endpoint of req: fn gets req as an
 // HTTPTaskRequest, and its answer is the HTTP Task's result unless it is a
-// response whose status is not 2xx (statusCodeErr).
-func callHTTPTask(ctx context.Context, fn TaskFunc, req *httpRequest) (json.RawMessage, error) {
+// response whose status is not 2xx (statusCodeErr). resp is fn's answer
+// whenever it gave one, with that error too, for TestState's inspection
+// data.
+func callHTTPTask(ctx context.Context, fn TaskFunc, req *httpRequest) (resp json.RawMessage, err error) {
 	out, err := fn(ctx, req.sentJSON())
 	if err != nil {
 		return nil, err
 	}
-	if err := statusCodeErr(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out, statusCodeErr(out)
 }
 
 // statusCodeErr is the failure of an HTTP Task whose response (its

@@ -160,7 +160,11 @@ func (s *Server) invoke(ctx context.Context, resource string, input json.RawMess
 		if fn == nil {
 			return nil, errNotProvided(resource)
 		}
-		return callHTTPTask(ctx, fn, req)
+		resp, err := callHTTPTask(ctx, fn, req)
+		if err != nil {
+			return nil, err
+		}
+		return resp, nil
 	}
 	if fn == nil {
 		return nil, errNotProvided(resource)

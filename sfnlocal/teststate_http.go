@@ -78,15 +78,14 @@ func (h *testHTTPTask) invoke(ctx context.Context, resource string, input json.R
 	if err := req.connectionErr(); err != nil {
 		return nil, err
 	}
-	out, err := fn(ctx, req.sentJSON())
+	resp, err := callHTTPTask(ctx, fn, req)
+	if resp != nil { // a response that failed the state too
+		h.keep(resp)
+	}
 	if err != nil {
 		return nil, err
 	}
-	h.keep(out)
-	if err := statusCodeErr(out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return resp, nil
 }
 
 // result returns the request built, the response, and, when nothing

@@ -3,8 +3,10 @@ package testkit
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -91,4 +93,9 @@ func TestFreePort(t *testing.T) {
 	if err != nil || port <= 0 || port > 65535 {
 		t.Fatalf("FreePort() = %d, %v", port, err)
 	}
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port)) // free: the listener it used is closed
+	if err != nil {
+		t.Fatalf("listen on the port FreePort returned: %v", err)
+	}
+	l.Close()
 }
