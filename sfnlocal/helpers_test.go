@@ -75,6 +75,30 @@ func errorCode(err error) string {
 	return ""
 }
 
+// errorMessage returns the API error message of err ("" if none).
+func errorMessage(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorMessage()
+	}
+	return ""
+}
+
+// isAPIError reports whether err is an API error with code whose message
+// contains part.
+func isAPIError(err error, code, part string) bool {
+	return errorCode(err) == code && strings.Contains(errorMessage(err), part)
+}
+
+// assertAPIError asserts that err is the API error code with a message
+// containing contains.
+func assertAPIError(t *testing.T, err error, code, contains string) {
+	t.Helper()
+	if !isAPIError(err, code, contains) {
+		t.Fatalf("err = %v, want %s mentioning %q", err, code, contains)
+	}
+}
+
 // apiCode returns the error code of an API error, the text of another
 // error, "" for nil.
 func apiCode(err error) string {

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/sfnlocal/sfnlocaltest"
 )
@@ -403,19 +402,18 @@ func TestLogsCallsMeetTheServersRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var ae smithy.APIError
 	_, err := l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("private")})
-	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || !strings.Contains(ae.ErrorMessage(), "logs:FilterLogEvents") {
+	if !isAPIError(err, "AccessDeniedException", "logs:FilterLogEvents") {
 		t.Errorf("FilterLogEvents(private) error = %v, want AccessDeniedException naming logs:FilterLogEvents", err)
 	}
 	if _, err := l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("public")}); err != nil {
 		t.Errorf("FilterLogEvents(public): %v", err)
 	}
 	in := &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("public"), LogStreamName: aws.String("s")}
-	if _, err := l.logs.GetLogEvents(ctx, in); !errors.As(err, &ae) || ae.ErrorCode() != "ServiceUnavailableException" {
+	if _, err := l.logs.GetLogEvents(ctx, in); errorCode(err) != "ServiceUnavailableException" {
 		t.Errorf("first GetLogEvents error = %v, want the injected ServiceUnavailableException", err)
 	}
-	if _, err := l.logs.GetLogEvents(ctx, in); !errors.As(err, &ae) || ae.ErrorCode() != "ResourceNotFoundException" {
+	if _, err := l.logs.GetLogEvents(ctx, in); errorCode(err) != "ResourceNotFoundException" {
 		t.Errorf("second GetLogEvents error = %v, want ResourceNotFoundException from the service (no stream s)", err)
 	}
 	if n := l.srv.Calls("FilterLogEvents"); n != 2 {

@@ -2,7 +2,6 @@ package sfnlocal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 )
 
 var echoDef = fakeDef(fakeDefinition{Fake: "echo"})
@@ -211,8 +209,7 @@ func TestCreateStateMachineErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.CreateStateMachine(ctx, &tt.in)
-			var ae smithy.APIError
-			if !errors.As(err, &ae) || ae.ErrorCode() != tt.code || !strings.Contains(ae.ErrorMessage(), tt.message) || !tt.typed(err) {
+			if !isAPIError(err, tt.code, tt.message) || !tt.typed(err) {
 				t.Fatalf("CreateStateMachine error = %T %v, want typed %s mentioning %q", err, err, tt.code, tt.message)
 			}
 		})

@@ -3,7 +3,6 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 )
 
 const mockFile = "testdata/MockConfigFile.json"
@@ -135,8 +133,7 @@ func TestUnknownTestCase(t *testing.T) {
 		{noConfig, other + "#HappyPath", "no mock configuration"},
 	} {
 		_, err := tt.client.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: &tt.arn})
-		var ae smithy.APIError
-		if !errors.As(err, &ae) || ae.ErrorCode() != "ValidationException" || !strings.Contains(ae.ErrorMessage(), tt.want) {
+		if !isAPIError(err, "ValidationException", tt.want) {
 			t.Errorf("StartExecution(%s) = %v, want ValidationException mentioning %q", tt.arn, err, tt.want)
 		}
 	}
@@ -198,7 +195,7 @@ func TestWithMockConfigBadFile(t *testing.T) {
 	}
 	arn := createMachine(t, c, "M", `{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`, "")
 	_, err := c.StartExecution(context.Background(), &sfn.StartExecutionInput{StateMachineArn: aws.String(arn + "#T")})
-	if !errWith[smithy.APIError](err, "could not be loaded") {
+	if !isAPIError(err, "ValidationException", "could not be loaded") {
 		t.Errorf("StartExecution(#T) = %v, want ValidationException saying the configuration could not be loaded", err)
 	}
 	if err := ListenAndServe(context.Background(), "", WithMockConfig(filepath.Join(t.TempDir(), "missing.json"))); err == nil {

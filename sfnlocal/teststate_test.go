@@ -3,14 +3,12 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -259,18 +257,6 @@ func TestTestStateRefusals(t *testing.T) {
 			assertAPIError(t, err, tt.code, tt.contains)
 		})
 	}
-}
-
-// assertAPIError asserts that err is the API error code with a message
-// containing contains.
-func assertAPIError(t *testing.T, err error, code, contains string) {
-	t.Helper()
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %v, want %s", err, code)
-	}
-	assert.Equal(t, code, apiErr.ErrorCode())
-	assert.Contains(t, apiErr.ErrorMessage(), contains)
 }
 
 func TestTestStateMapParallelWaitSucceed(t *testing.T) {

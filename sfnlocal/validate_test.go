@@ -2,13 +2,11 @@ package sfnlocal
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 )
 
 // TestValidateStateMachineDefinition checks the operation over the wire:
@@ -51,8 +49,7 @@ func TestValidateStateMachineDefinition(t *testing.T) {
 	}
 
 	_, err = c.ValidateStateMachineDefinition(ctx, &sfn.ValidateStateMachineDefinitionInput{Definition: aws.String(bad), Type: "BATCH"})
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "ValidationException" {
+	if errorCode(err) != "ValidationException" {
 		t.Errorf("ValidateStateMachineDefinition(type BATCH) error = %v, want ValidationException", err)
 	}
 }

@@ -3,7 +3,6 @@ package sfnlocal
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/polysync/stepfunctions/internal/testkit"
 )
@@ -131,11 +129,10 @@ func TestThrottling(t *testing.T) {
 			describeN := func(n int) (ok, throttled int) {
 				for range n {
 					_, err := c.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: &arn})
-					var ae smithy.APIError
 					switch {
 					case err == nil:
 						ok++
-					case errors.As(err, &ae) && ae.ErrorCode() == "ThrottlingException" && ae.ErrorMessage() == "Rate exceeded":
+					case errorCode(err) == "ThrottlingException" && errorMessage(err) == "Rate exceeded":
 						throttled++
 					default:
 						t.Fatalf("DescribeStateMachine: %v", err)
@@ -267,8 +264,7 @@ func TestCredentials(t *testing.T) {
 	}
 	good, bad := newClient(endpoint, "AKIDGOOD"), newClient(endpoint, "AKIDBAD")
 	_, err = bad.ListStateMachines(ctx, &sfn.ListStateMachinesInput{})
-	var ae smithy.APIError
-	if !errors.As(err, &ae) || ae.ErrorCode() != "UnrecognizedClientException" || ae.ErrorMessage() != "The security token included in the request is invalid." {
+	if errorCode(err) != "UnrecognizedClientException" || errorMessage(err) != "The security token included in the request is invalid." {
 		t.Errorf("unknown key error = %v, want UnrecognizedClientException", err)
 	}
 	if strings.Contains(err.Error(), "not-a-secret") {
@@ -279,7 +275,7 @@ func TestCredentials(t *testing.T) {
 	_, err = good.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &secret})
 	want := "User: arn:aws:iam::123456789012:user/sfnlocal is not authorized to perform: states:StartExecution on resource: " + secret +
 		" because no identity-based policy allows the states:StartExecution action"
-	if !errors.As(err, &ae) || ae.ErrorCode() != "AccessDeniedException" || ae.ErrorMessage() != want {
+	if errorCode(err) != "AccessDeniedException" || errorMessage(err) != want {
 		t.Errorf("denied StartExecution error = %v, want AccessDeniedException %q", err, want)
 	}
 	if _, err := good.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &open}); err != nil {
