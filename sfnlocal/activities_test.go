@@ -197,10 +197,13 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 	}()
 	waitFor(t, "the poll's timer", func() bool { return clk.Pending() > 0 })
 	clk.Advance(59 * time.Second)
+	if clk.Pending() == 0 {
+		t.Fatal("the poll's timer fired before 60 seconds")
+	}
 	select {
 	case <-done:
 		t.Fatal("GetActivityTask answered before 60 seconds")
-	case <-time.After(20 * time.Millisecond):
+	default:
 	}
 	clk.Advance(time.Second)
 	if out := receive(t, done); out == nil || out.TaskToken != nil {
@@ -214,7 +217,7 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 		_, err := c.GetActivityTask(pollCtx, &sfn.GetActivityTaskInput{ActivityArn: &activity})
 		errs <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	waitFor(t, "the second poll's timer", func() bool { return clk.Pending() > 0 })
 	cancel()
 	if err := receive(t, errs); err == nil {
 		t.Error("GetActivityTask with a cancelled context = nil error")
