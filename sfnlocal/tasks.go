@@ -29,12 +29,7 @@ type TaskError struct {
 }
 
 // Error returns the name and cause.
-func (e *TaskError) Error() string {
-	if e.Cause == "" {
-		return e.Name
-	}
-	return e.Name + ": " + e.Cause
-}
+func (e *TaskError) Error() string { return asl.ErrorText(e.Name, e.Cause) }
 
 // ASLError returns the error name and cause (asl.ErrorNamer).
 func (e *TaskError) ASLError() (name, cause string) { return e.Name, e.Cause }

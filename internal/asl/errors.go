@@ -65,11 +65,16 @@ type stateError struct {
 	scheduleFailed bool
 }
 
-func (e *stateError) Error() string {
-	if e.Cause == "" {
-		return e.Name
+func (e *stateError) Error() string { return ErrorText(e.Name, e.Cause) }
+
+// ErrorText is the text of an error with an ASL error name and cause, as
+// every ErrorNamer in this module writes it: "name: cause", or the name
+// alone when there is no cause.
+func ErrorText(name, cause string) string {
+	if cause == "" {
+		return name
 	}
-	return e.Name + ": " + e.Cause
+	return name + ": " + cause
 }
 
 // ASLError implements ErrorNamer.

@@ -113,7 +113,7 @@ type ScheduleError struct {
 }
 
 // Error returns the name and cause.
-func (e *ScheduleError) Error() string { return e.Name + ": " + e.Cause }
+func (e *ScheduleError) Error() string { return ErrorText(e.Name, e.Cause) }
 
 // ASLError returns the error name and cause (ErrorNamer).
 func (e *ScheduleError) ASLError() (name, cause string) { return e.Name, e.Cause }
