@@ -11,9 +11,11 @@ import (
 	"strings"
 )
 
-// DecodeError is a request body that [Decode] refused. Its message names
-// JSON kinds only, never Go types, so a service may answer it as it is,
-// usually as its SerializationException.
+// DecodeError is a request body that [Decode] refused, with a message a
+// service may answer as it is, usually as its SerializationException: a
+// value of the wrong kind is told by JSON kinds, never Go types; a body that
+// is not JSON by encoding/json's syntax error (or the error of a field's own
+// UnmarshalJSON).
 type DecodeError struct {
 	// Member is the dotted path on the wire of the member whose value is of
 	// the wrong JSON kind ("nextToken", "tags.key"), empty when the body as
