@@ -1,17 +1,15 @@
 package sfnlocal
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/polysync/stepfunctions/internal/awsjson"
 )
 
 const (
@@ -77,6 +75,9 @@ func lookup[T any](byARN map[string]*T, arn string, wellFormed bool, code, missi
 	return r, nil
 }
 
+// protocol is AWS JSON 1.0 as Step Functions speaks it.
+var protocol = awsjson.Protocol{ContentType: contentType, Namespace: errorNamespace}
+
 // writeError answers err in the AWS JSON 1.0 error shape. Anything that is
 // not an *apiError is an internal fault (500) whose detail is not exposed.
 func writeError(w http.ResponseWriter, err error) {
@@ -85,68 +86,25 @@ func writeError(w http.ResponseWriter, err error) {
 		ae = &apiError{Status: http.StatusInternalServerError, Code: "InternalFailure",
 			Message: "The request processing has failed because of an unknown error, exception or failure."}
 	}
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("X-Amzn-ErrorType", ae.Code)
-	w.WriteHeader(ae.Status)
-	body, _ := json.Marshal(map[string]string{"__type": errorNamespace + ae.Code, "message": ae.Message})
-	_, _ = w.Write(body)
+	protocol.WriteError(w, ae.Status, ae.Code, ae.Message)
 }
 
-// writeJSON answers 200 with v encoded as JSON.
+// writeJSON answers 200 with v encoded as JSON; a v that does not encode is
+// an internal fault.
 func writeJSON(w http.ResponseWriter, v any) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	if err := protocol.Write(w, http.StatusOK, v); err != nil {
 		writeError(w, fmt.Errorf("encode response: %w", err))
-		return
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	_, _ = w.Write(body)
 }
 
-// decodeJSON decodes a request body into v. An empty body counts as {}.
+// decodeJSON decodes a request body into v as awsjson.Decode does (an empty
+// body counts as {}), answering a refused body as SerializationException
+// with awsjson's message.
 func decodeJSON(body []byte, v any) error {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			field := strings.TrimPrefix(te.Field, "pageInput.") // embedded, its members are top-level on the wire
-			return errf("SerializationException", "member %s: cannot use a JSON %s as %s", field, te.Value, jsonKind(te.Type))
-		}
-		if te != nil { // the body itself is no object; te.Type would name a Go struct
-			return errf("SerializationException", "request body must be a JSON object, not %s", te.Value)
-		}
-		return errf("SerializationException", "request body is not a valid JSON object: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errf("SerializationException", "request body has data after the JSON object")
+	if err := awsjson.Decode(body, v); err != nil {
+		return errf("SerializationException", "%s", err)
 	}
 	return nil
-}
-
-// jsonKind names the JSON type a Go type decodes from, for messages that
-// must not expose Go type names.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	default:
-		return "a number"
-	}
 }
 
 // epoch is a time encoded as epoch seconds (a JSON number with millisecond

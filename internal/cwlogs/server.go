@@ -1,13 +1,13 @@
 package cwlogs
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/polysync/stepfunctions/internal/awsjson"
 )
 
 // TargetPrefix starts the X-Amz-Target header of every CloudWatch Logs
@@ -18,6 +18,10 @@ const TargetPrefix = "Logs_20140328."
 // maxRequestBytes bounds a request body: a PutLogEvents batch holds at most
 // 1,048,576 bytes of messages, which JSON escaping may grow.
 const maxRequestBytes = 8 << 20
+
+// protocol is AWS JSON 1.1 as CloudWatch Logs speaks it: error codes bare in
+// __type.
+var protocol = awsjson.Protocol{ContentType: "application/x-amz-json-1.1"}
 
 // Error codes the service answers, as CloudWatch Logs names them.
 const (
@@ -85,43 +89,29 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, out)
+	if err := protocol.Write(w, http.StatusOK, out); err != nil {
+		writeError(w, errors.New("encode response"))
+	}
 }
 
-// decode reads a request body into v, refusing what is not one JSON object.
+// decode reads a request body into v as awsjson.Decode does, refusing what
+// is not one JSON object with a SerializationException that names the member
+// at fault.
 func decode(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(v); err != nil {
-		return &Error{Code: CodeSerialization, Message: "request body is not a valid JSON object of this operation: " + err.Error()}
-	}
-	if dec.More() {
-		return &Error{Code: CodeSerialization, Message: "request body holds more than one JSON value"}
+	if err := awsjson.Decode(body, v); err != nil {
+		return &Error{Code: CodeSerialization, Message: err.Error()}
 	}
 	return nil
 }
 
 // writeError answers err as CloudWatch Logs does: HTTP 400 and
-// {"__type": code, "message": ...}; an error that is not an *Error is a 500.
+// {"__type": code, "message": ...}; an error that is not an *Error is a 500
+// ServiceUnavailableException.
 func writeError(w http.ResponseWriter, err error) {
 	var e *Error
 	if !errors.As(err, &e) {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"__type": "ServiceUnavailableException", "message": err.Error()})
+		protocol.WriteError(w, http.StatusInternalServerError, "ServiceUnavailableException", err.Error())
 		return
 	}
-	w.Header().Set("X-Amzn-ErrorType", e.Code)
-	writeJSON(w, http.StatusBadRequest, map[string]string{"__type": e.Code, "message": e.Message})
-}
-
-// writeJSON writes v with the awsJson1_1 content type.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"__type":"ServiceUnavailableException","message":"encode response"}`)
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	protocol.WriteError(w, http.StatusBadRequest, e.Code, e.Message)
 }

@@ -435,3 +435,34 @@ func TestServeHTTPRefusesOtherRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestServeHTTPNamesTheMemberOfAnotherJSONType checks that a request whose
+// member holds a value of the wrong JSON kind gets a SerializationException
+// naming the member as it stands on the wire (limit sits in the embedded
+// pageRequest; timestamp in an element of logEvents) and the kind it wants,
+// not a Go type.
+func TestServeHTTPNamesTheMemberOfAnotherJSONType(t *testing.T) {
+	svc := NewService(Options{})
+	for _, tt := range []struct {
+		op, body, want string
+	}{
+		{"DescribeLogStreams", `{"logGroupName":"g","limit":"ten"}`, "member limit: cannot use a JSON string as a number"},
+		{"PutLogEvents", `{"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":"now","message":"m"}]}`,
+			"member logEvents.timestamp: cannot use a JSON string as a number"},
+		{"CreateLogGroup", `{"logGroupName":["g"]}`, "member logGroupName: cannot use a JSON array as a string"},
+		{"CreateLogGroup", `{} {}`, "request body has data after the JSON object"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body))
+		r.Header.Set("X-Amz-Target", TargetPrefix+tt.op)
+		w := httptest.NewRecorder()
+		svc.ServeHTTP(w, r)
+		var got struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != http.StatusBadRequest ||
+			w.Header().Get("X-Amzn-ErrorType") != CodeSerialization || got.Type != CodeSerialization || got.Message != tt.want {
+			t.Errorf("%s %s: %d %s, want 400 %s %q", tt.op, tt.body, w.Code, w.Body, CodeSerialization, tt.want)
+		}
+	}
+}
