@@ -8,7 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/polysync/stepfunctions/internal/jsonsyntax"
 )
 
 // MaxInputBytes is the largest execution input Step Functions accepts, in bytes of UTF-8.
@@ -170,7 +173,7 @@ func appendValue(b *bytes.Buffer, p Parameter) error {
 		}
 		b.WriteString(strconv.FormatBool(t))
 	case kindJSON, kindObject, kindArray:
-		if err := compactJSON(b, v); err != nil {
+		if err := compactJSON(b, v, leadingSpace(p.Value)); err != nil {
 			return fmt.Errorf("value is not valid JSON: %w", err)
 		}
 		if kind == kindObject && v[0] != '{' {
@@ -181,7 +184,7 @@ func appendValue(b *bytes.Buffer, p Parameter) error {
 		}
 	default:
 		if t := strings.TrimSpace(v); t != "" && (t[0] == '{' || t[0] == '[') && json.Valid([]byte(t)) {
-			return compactJSON(b, t)
+			return compactJSON(b, t, leadingSpace(v))
 		}
 		appendString(b, v)
 	}
@@ -196,19 +199,20 @@ func appendString(b *bytes.Buffer, s string) {
 	b.Truncate(b.Len() - 1) // Encode's newline
 }
 
-// compactJSON appends the compacted JSON text v to b, or returns a description of its syntax error that
-// does not quote the value.
-func compactJSON(b *bytes.Buffer, v string) error {
+// compactJSON appends the compacted JSON text v to b, or returns where its syntax goes wrong without quoting
+// the value (jsonsyntax.Fault). v is the parameter's value without its lead bytes of leading white space.
+func compactJSON(b *bytes.Buffer, v string, lead int) error {
 	n := b.Len()
 	if err := json.Compact(b, []byte(v)); err != nil {
 		b.Truncate(n)
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("syntax error at byte %d", se.Offset)
-		}
-		return errors.New("syntax error")
+		return jsonsyntax.Fault([]byte(v), lead)
 	}
 	return nil
+}
+
+// leadingSpace returns how many bytes of white space (as strings.TrimSpace sees it) v starts with.
+func leadingSpace(v string) int {
+	return len(v) - len(strings.TrimLeftFunc(v, unicode.IsSpace))
 }
 
 // checkNumber reports whether v follows JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?

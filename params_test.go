@@ -92,9 +92,15 @@ func TestBuildInputErrors(t *testing.T) {
 		{"number hex", []Parameter{in("x", "long", "0x10")}, "not a JSON number"},
 		{"number trailing dot", []Parameter{in("x", "float", "1.")}, "not a JSON number"},
 		{"bad boolean", []Parameter{in("flag", DataTypeBoolean, "maybe")}, `"flag" (boolean): value is not a boolean`},
-		{"bad json", []Parameter{in("cfg", DataTypeJSON, `{"a":}`)}, `"cfg" (json): value is not valid JSON: syntax error at byte`},
+		{"bad json", []Parameter{in("cfg", DataTypeJSON, `{"a":}`)}, `"cfg" (json): value is not valid JSON: syntax error at byte 5`},
+		{"bad json key", []Parameter{in("cfg", DataTypeJSON, `{bad`)}, "syntax error at byte 1"},
+		{"json after its value", []Parameter{in("cfg", DataTypeJSON, `{} x`)}, "syntax error at byte 3"},
+		{"json cut short", []Parameter{in("cfg", DataTypeJSON, `[1,2`)}, "the JSON text ends before its value does"},
+		{"json object cut short", []Parameter{in("cfg", "object", ` {"a": `)}, "the JSON text ends before its value does"},
+		{"json after leading space", []Parameter{in("cfg", DataTypeJSON, "\n  {bad")}, "syntax error at byte 4"},
 		{"object not object", []Parameter{in("cfg", "object", `[1]`)}, "valid JSON but not an object"},
 		{"array not array", []Parameter{in("cfg", "array", `{}`)}, "valid JSON but not an array"},
+		{"spaced array not object", []Parameter{in("cfg", "object", " \n[1]")}, "valid JSON but not an object"},
 		{"unknown direction", []Parameter{{Name: "x", Direction: "sideways", Value: "1"}}, `unknown direction "sideways"`},
 		{"invalid utf8 value", []Parameter{in("x", DataTypeString, "\xff")}, "not valid UTF-8"},
 		{"invalid utf8 name", []Parameter{in("\xff", DataTypeString, "x")}, "name is not valid UTF-8"},
@@ -331,5 +337,13 @@ func BenchmarkApplyOutput(b *testing.B) {
 		if _, err := ApplyOutput(params, output); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestBuildInputJSONWithSpace checks that white space around an object or array value does not hide its kind.
+func TestBuildInputJSONWithSpace(t *testing.T) {
+	got, err := BuildInput([]Parameter{in("o", "object", " \n{\"a\": 1} "), in("l", "array", "\t[1, 2]")})
+	if want := `{"o":{"a":1},"l":[1,2]}`; err != nil || string(got) != want {
+		t.Errorf("BuildInput() = %s, %v; want %s", got, err, want)
 	}
 }

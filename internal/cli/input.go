@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	sfn "github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/internal/jsonsyntax"
 )
 
 // readInput reads run --input: a JSON object from the file path, or from in
@@ -47,7 +48,7 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
 	}
 	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
 		return nil, fmt.Errorf("want a JSON object: Polysync passes parameters as the input's top-level properties")
@@ -56,18 +57,18 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+			return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
 		}
 		name := tok.(string) // object keys are strings
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return nil, fmt.Errorf("property %q: not JSON: %s", name, syntaxWhere(err))
+			return nil, fmt.Errorf("property %q: not JSON: %s", name, syntaxWhere(data))
 		}
 		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON,
 			Value: string(value)})
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(err))
+		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("more than one JSON value")
@@ -75,14 +76,13 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	return params, nil
 }
 
-// syntaxWhere describes a JSON decoding error by its position only.
-func syntaxWhere(err error) string {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return "unexpected end"
+// syntaxWhere describes what is wrong with the JSON of data by its position
+// only, as the library's parameter errors do (jsonsyntax.Fault); "invalid"
+// when the text is JSON that the decoder refused all the same (its words
+// might quote the text).
+func syntaxWhere(data []byte) string {
+	if fault := jsonsyntax.Fault(data, 0); fault != nil {
+		return fault.Error()
 	}
 	return "invalid"
 }

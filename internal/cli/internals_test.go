@@ -137,10 +137,12 @@ func TestObjectParams(t *testing.T) {
 
 	for in, want := range map[string]string{
 		`[1]`:                      "want a JSON object",
-		`{"secret": "hunter2", x}`: "not JSON: syntax error at byte",
+		`{"secret": "hunter2", x}`: "not JSON: syntax error at byte 22",
+		`{"secret": "hunter2",, }`: "not JSON: syntax error at byte 21",
+		"\n {\"a\": 1, bad}":       "not JSON: syntax error at byte 11",
 		`{"a": 1} {"b": 2}`:        "more than one JSON value",
 		`{"a": `:                   "not JSON",
-		``:                         "not JSON: unexpected end",
+		``:                         "not JSON: the JSON text ends before its value does",
 	} {
 		_, err := objectParams([]byte(in))
 		if assert.Error(t, err, in) {
