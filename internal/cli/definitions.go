@@ -15,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/smithy-go"
+
+	"github.com/polysync/stepfunctions/internal/jsonsyntax"
 )
 
 // definitionSuffix ends the name of every file 'local --definitions' loads.
@@ -101,10 +103,8 @@ func jsonErrorAt(b []byte, err error) string {
 	if !errors.As(err, &syn) {
 		return err.Error()
 	}
-	before := b[:min(int(syn.Offset), len(b))]
-	line := 1 + strings.Count(string(before), "\n")
-	col := len(before) - (strings.LastIndexByte(string(before), '\n') + 1)
-	return fmt.Sprintf("line %d, column %d: %v", line, col, err)
+	line, column := jsonsyntax.LineColumn(b, syn.Offset-1)
+	return fmt.Sprintf("line %d, column %d: %v", line, column, err)
 }
 
 // createDefinitions creates a Standard state machine from each definition

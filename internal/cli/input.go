@@ -77,11 +77,17 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 }
 
 // syntaxWhere describes what is wrong with the JSON of data by its position
-// only, as the library's parameter errors do (jsonsyntax.Fault); "invalid"
-// when the text is JSON that the decoder refused all the same (its words
-// might quote the text).
+// only (jsonsyntax.Fault), with the line and column a reader's editor shows;
+// "invalid" when the text is JSON that the decoder refused all the same (its
+// words might quote the text).
 func syntaxWhere(data []byte) string {
-	if fault := jsonsyntax.Fault(data, 0); fault != nil {
+	fault := jsonsyntax.Fault(data, 0)
+	var at *jsonsyntax.Error
+	switch {
+	case errors.As(fault, &at):
+		line, column := jsonsyntax.LineColumn(data, at.Offset)
+		return fmt.Sprintf("syntax error at line %d, column %d (byte %d)", line, column, at.Offset)
+	case fault != nil:
 		return fault.Error()
 	}
 	return "invalid"

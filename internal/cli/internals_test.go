@@ -137,9 +137,9 @@ func TestObjectParams(t *testing.T) {
 
 	for in, want := range map[string]string{
 		`[1]`:                      "want a JSON object",
-		`{"secret": "hunter2", x}`: "not JSON: syntax error at byte 22",
-		`{"secret": "hunter2",, }`: "not JSON: syntax error at byte 21",
-		"\n {\"a\": 1, bad}":       "not JSON: syntax error at byte 11",
+		`{"secret": "hunter2", x}`: "not JSON: syntax error at line 1, column 23 (byte 22)",
+		`{"secret": "hunter2",, }`: "not JSON: syntax error at line 1, column 22 (byte 21)",
+		"\n {\"a\": 1, bad}":       "not JSON: syntax error at line 2, column 11 (byte 11)",
 		`{"a": 1} {"b": 2}`:        "more than one JSON value",
 		`{"a": `:                   "not JSON",
 		``:                         "not JSON: the JSON text ends before its value does",

@@ -1,9 +1,11 @@
 // Package jsonsyntax says where a text stops being JSON without quoting any of
-// it, for the parameter values and input files that may hold secrets: the
-// provider's BuildInput and the command line's --input both answer with it.
+// it, for the parameter values and input files that may hold secrets (the
+// provider's BuildInput and the command line's --input), and turns such a
+// position into a line and column for files (--input, --definitions).
 package jsonsyntax
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,10 +16,19 @@ import (
 // (an empty text, an unclosed object or string).
 var ErrEndsEarly = errors.New("the JSON text ends before its value does")
 
-// Fault returns nil when data is one JSON value, and otherwise an error that
-// says where it goes wrong: "syntax error at byte N", N being the first byte
-// that cannot be there, counted from 0 and moved on by lead (the bytes the
-// caller trimmed from before data), or ErrEndsEarly. It never quotes data.
+// Error is a byte that cannot stand where it is in a JSON text.
+type Error struct {
+	// Offset is the byte's position, counted from 0.
+	Offset int64
+}
+
+// Error returns "syntax error at byte <Offset>".
+func (e *Error) Error() string { return fmt.Sprintf("syntax error at byte %d", e.Offset) }
+
+// Fault returns nil when data is one JSON value, and otherwise where it goes
+// wrong: an *Error whose Offset is the first byte that cannot be there,
+// moved on by lead (the bytes the caller trimmed from before data), or
+// ErrEndsEarly. It never quotes data.
 //
 // encoding/json's Compact and Decoder.Token report no reliable position
 // (Compact's SyntaxError.Offset is always 0; Token's points before the token
@@ -35,5 +46,15 @@ func Fault(data []byte, lead int) error {
 		return ErrEndsEarly
 	}
 	// Offset counts the bytes read, the bad one included.
-	return fmt.Errorf("syntax error at byte %d", int64(lead)+se.Offset-1)
+	return &Error{Offset: int64(lead) + se.Offset - 1}
+}
+
+// LineColumn returns the line and column, both counted from 1, of the byte
+// at offset in data (columns count bytes); an offset past the end is placed
+// just after the last byte.
+func LineColumn(data []byte, offset int64) (line, column int) {
+	before := data[:max(0, min(offset, int64(len(data))))]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	column = len(before) - bytes.LastIndexByte(before, '\n')
+	return line, column
 }

@@ -40,3 +40,30 @@ func TestFault(t *testing.T) {
 		t.Errorf("Fault([1) = %v, want ErrEndsEarly", err)
 	}
 }
+
+func TestFaultOffset(t *testing.T) {
+	var e *Error
+	if err := Fault([]byte("\n  {bad"), 0); !errors.As(err, &e) || e.Offset != 4 {
+		t.Errorf("Fault = %#v, want *Error at byte 4", err)
+	}
+}
+
+func TestLineColumn(t *testing.T) {
+	data := []byte("{\n  \"a\": 1,\n  x\n}")
+	tests := []struct {
+		offset       int64
+		line, column int
+	}{
+		{0, 1, 1},
+		{1, 1, 2}, // the newline ends line 1
+		{2, 2, 1},
+		{14, 3, 3}, // the x
+		{99, 4, 2}, // past the end
+		{-1, 1, 1},
+	}
+	for _, tt := range tests {
+		if line, column := LineColumn(data, tt.offset); line != tt.line || column != tt.column {
+			t.Errorf("LineColumn(%d) = %d, %d; want %d, %d", tt.offset, line, column, tt.line, tt.column)
+		}
+	}
+}
