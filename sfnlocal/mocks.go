@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/polysync/stepfunctions/internal/jsonsyntax"
 )
 
 // MaxMockConfigBytes is the largest mock configuration file ParseMockConfig
@@ -97,7 +99,7 @@ func ParseMockConfig(r io.Reader) (*MockConfig, error) {
 		MockedResponses map[string]json.RawMessage `json:"MockedResponses"`
 	}
 	if err := strictDecode(data, &raw); err != nil {
-		return nil, fmt.Errorf("mock configuration: %w", err)
+		return nil, fmt.Errorf("mock configuration: %w", jsonsyntax.Locate(data, err))
 	}
 	cfg := &MockConfig{machines: map[string]map[string]map[string]string{}, responses: map[string]*mockedResponse{}}
 	for _, name := range slices.Sorted(maps.Keys(raw.MockedResponses)) {

@@ -170,6 +170,7 @@ func TestParseMockConfigErrors(t *testing.T) {
 		{"throw without error", `{"MockedResponses":{"R":{"0":{"Throw":{"Cause":"c"}}}}}`, `"0".Throw.Error: must not be empty`},
 		{"misspelt throw", `{"MockedResponses":{"R":{"0":{"Throw":{"Eror":"E"}}}}}`, `unknown field "Eror"`},
 		{"trailing data", `{} {}`, "data after the JSON value"},
+		{"syntax error", "{\"StateMachines\": {},\n  \"MockedResponses\": {]\n}", "mock configuration: line 2, column 23: invalid character ']'"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseMockConfig(strings.NewReader(tt.config))

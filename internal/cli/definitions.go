@@ -90,21 +90,9 @@ func readDefinition(dir, name string) (definitionFile, error) {
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(b, &top); err != nil {
-		return definitionFile{}, fmt.Errorf("not a JSON object: %s", jsonErrorAt(b, err))
+		return definitionFile{}, fmt.Errorf("not a JSON object: %w", jsonsyntax.Locate(b, err))
 	}
 	return definitionFile{file: name, name: machine, definition: string(b)}, nil
-}
-
-// jsonErrorAt describes a JSON decoding error of b with the line and column
-// of the offending byte when it has an offset (which counts the bytes read,
-// that one included).
-func jsonErrorAt(b []byte, err error) string {
-	var syn *json.SyntaxError
-	if !errors.As(err, &syn) {
-		return err.Error()
-	}
-	line, column := jsonsyntax.LineColumn(b, syn.Offset-1)
-	return fmt.Sprintf("line %d, column %d: %v", line, column, err)
 }
 
 // createDefinitions creates a Standard state machine from each definition

@@ -58,3 +58,21 @@ func LineColumn(data []byte, offset int64) (line, column int) {
 	column = len(before) - bytes.LastIndexByte(before, '\n')
 	return line, column
 }
+
+// Locate returns err, the error of decoding data, prefixed with the line and
+// column of the byte where data stops being JSON ("line 3, column 7: ...")
+// when err is a syntax error; any other error comes back as it is. Use it for
+// files that hold no secrets: err's own words may quote a character of data.
+func Locate(data []byte, err error) error {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		return err
+	}
+	offset := se.Offset - 1 // Offset counts the bytes read, the bad one included
+	var at *Error
+	if errors.As(Fault(data, 0), &at) {
+		offset = at.Offset // a Decoder's offsets can point before the fault
+	}
+	line, column := LineColumn(data, offset)
+	return fmt.Errorf("line %d, column %d: %w", line, column, err)
+}

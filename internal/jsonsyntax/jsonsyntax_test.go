@@ -1,6 +1,7 @@
 package jsonsyntax
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -65,5 +66,19 @@ func TestLineColumn(t *testing.T) {
 		if line, column := LineColumn(data, tt.offset); line != tt.line || column != tt.column {
 			t.Errorf("LineColumn(%d) = %d, %d; want %d, %d", tt.offset, line, column, tt.line, tt.column)
 		}
+	}
+}
+
+func TestLocate(t *testing.T) {
+	data := []byte("{\n  \"a\": 1,\n  oops\n}")
+	var v any
+	err := Locate(data, json.Unmarshal(data, &v))
+	var se *json.SyntaxError
+	if err == nil || !strings.HasPrefix(err.Error(), "line 3, column 3: invalid character 'o'") || !errors.As(err, &se) {
+		t.Errorf("Locate(syntax error) = %v, want it at line 3, column 3, wrapping the *json.SyntaxError", err)
+	}
+	other := errors.New("not a syntax error")
+	if got := Locate(data, other); got != other {
+		t.Errorf("Locate(other) = %v, want it unchanged", got)
 	}
 }
