@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 )
 
@@ -213,4 +214,29 @@ func TestAssumeRoleOverForeignSource(t *testing.T) {
 			t.Errorf("Credentials() error = %v, want a nil-provider error", err)
 		}
 	})
+}
+
+// TestWithSTSOptions checks that WithSTSOptions adjusts the STS client, after
+// WithSTSEndpoint: here it points the client at the fake in place of an
+// endpoint that answers nothing, and allows one attempt, so that a
+// throttled call fails at once.
+func TestWithSTSOptions(t *testing.T) {
+	fake := newSTSFake(t)
+	dead := "http://127.0.0.1:1" // nothing listens on port 1
+	opts := WithSTSOptions(func(o *sts.Options) { o.BaseEndpoint = aws.String(fake.URL()) },
+		func(o *sts.Options) { o.RetryMaxAttempts = 1 })
+	creds := AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithSTSEndpoint(dead), opts)
+	if err := retrieveErr(t, creds, testBase()); err != nil {
+		t.Fatalf("Retrieve() error = %v, want the call answered by the endpoint WithSTSOptions set", err)
+	}
+	if n := len(fake.Calls()); n != 1 {
+		t.Fatalf("STS calls = %d, want 1", n)
+	}
+	fake.failNext(stsError{Status: 400, Code: "Throttling", Message: "Rate exceeded"})
+	if err := retrieveErr(t, AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), opts), testBase()); err == nil {
+		t.Fatal("Retrieve() after a throttle = nil error, want the throttle (one attempt allowed)")
+	}
+	if n := len(fake.Calls()); n != 2 {
+		t.Errorf("STS calls = %d, want 2: the throttled call is not retried", n)
+	}
 }
