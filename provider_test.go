@@ -61,3 +61,11 @@ func TestConfigWithDefaults(t *testing.T) {
 		t.Errorf("provider settings = %d, %v; want the defaults", p.discoveryConcurrency, p.notFoundGrace)
 	}
 }
+
+func TestExpressModeString(t *testing.T) {
+	for mode, want := range map[ExpressMode]string{ExpressSync: "sync", ExpressAsync: "async", ExpressMode(7): "ExpressMode(7)"} {
+		if got := mode.String(); got != want {
+			t.Errorf("ExpressMode(%d).String() = %q, want %q", int(mode), got, want)
+		}
+	}
+}

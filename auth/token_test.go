@@ -121,3 +121,17 @@ func FuzzDescribeClaims(f *testing.F) {
 		}
 	})
 }
+
+// TestFixedTokenNeverPrints checks that the token handed to the SDK's web
+// identity provider prints as **** under every fmt verb, should the SDK or a
+// logger format it.
+func TestFixedTokenNeverPrints(t *testing.T) {
+	tok := fixedToken("eyJ.secret-claims.signature")
+	got := fmt.Sprintf("%v %s %q %x %+v %#v %d", tok, tok, tok, tok, tok, tok, tok)
+	if want := "**** **** **** **** **** **** ****"; got != want {
+		t.Errorf("fmt of a fixedToken = %q, want %q", got, want)
+	}
+	if b, err := tok.GetIdentityToken(); err != nil || string(b) != "eyJ.secret-claims.signature" {
+		t.Errorf("GetIdentityToken() = %q, %v; want the token", b, err)
+	}
+}

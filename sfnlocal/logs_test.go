@@ -396,13 +396,23 @@ func TestLogsCallsMeetTheServersRules(t *testing.T) {
 	ctx := context.Background()
 	l := startLogged(t,
 		WithDeny(DenyRule{Action: "logs:FilterLogEvents", Resource: "*:log-group:private:*"}),
-		WithFault(Fault{Operation: "GetLogEvents", Call: 1, Code: "ServiceUnavailableException"}))
+		WithFault(Fault{Operation: "GetLogEvents", Call: 1, Code: "ServiceUnavailableException"}),
+		WithFault(Fault{Operation: "CreateLogGroup", Call: 1, DropConnection: true}))
+	// The first CreateLogGroup is processed, then its connection dropped:
+	// the caller sees an error, and the group exists all the same.
+	if _, err := l.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("dropped")}); err == nil {
+		t.Error("CreateLogGroup with a dropped connection succeeded")
+	}
+	_, err := l.logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("dropped")})
+	if errorCode(err) != "ResourceAlreadyExistsException" {
+		t.Errorf("CreateLogGroup again error = %v, want ResourceAlreadyExistsException: the dropped call created the group", err)
+	}
 	for _, g := range []string{"private", "public"} {
 		if err := l.srv.CreateLogGroup(g); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("private")})
+	_, err = l.logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("private")})
 	if !isAPIError(err, "AccessDeniedException", "logs:FilterLogEvents") {
 		t.Errorf("FilterLogEvents(private) error = %v, want AccessDeniedException naming logs:FilterLogEvents", err)
 	}

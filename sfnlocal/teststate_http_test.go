@@ -218,6 +218,22 @@ func TestHTTPConnectionLogValueHidesSecrets(t *testing.T) {
 	assert.Contains(t, b.String(), "api_key")
 }
 
+// TestHTTPTaskRequestLogValueHidesSecrets: an HTTPTaskRequest logs its
+// method, its endpoint without query or user information, and its header
+// names, never a header value, query parameter or body.
+func TestHTTPTaskRequestLogValueHidesSecrets(t *testing.T) {
+	req := HTTPTaskRequest{APIEndpoint: "https://user:pw-secret@api.example.com/orders?token=q-secret", Method: "POST",
+		Headers:         map[string]string{"Authorization": "Basic h-secret", "X-Trace": "t-1"},
+		QueryParameters: map[string]string{"api_key": "k-secret"},
+		RequestBody:     json.RawMessage(`{"client_secret":"b-secret"}`)}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("call", "req", req)
+	for _, secret := range []string{"pw-secret", "q-secret", "h-secret", "t-1", "k-secret", "b-secret", "api_key", "client_secret"} {
+		assert.NotContains(t, b.String(), secret)
+	}
+	assert.Contains(t, b.String(), `"req":{"method":"POST","endpoint":"https://api.example.com/orders","headers":["Authorization","X-Trace"]}`)
+}
+
 // TestHTTPTaskInExecution: an execution's HTTP Task has its arguments
 // checked as TestState checks them (a missing Method fails the state with
 // States.Runtime naming it), and the function registered for the resource

@@ -117,10 +117,13 @@ func TestCallObserverCountsAndPassesOn(t *testing.T) {
 		onCall: func(op string) { ops = append(ops, op) }})
 	log.Debug(sfn.APICallMessage, "op", "DescribeStateMachine", "resource", "arn")
 	log.With("k", "v").Debug(sfn.APICallMessage, "op", "ListStateMachines")
+	log.WithGroup("sfn").Debug(sfn.APICallMessage, "op", "StartExecution")
 	log.Info("discovered state machines")
-	assert.Equal(t, []string{"DescribeStateMachine", "ListStateMachines"}, ops)
+	log.WithGroup("g").Info("grouped", "n", 1)
+	assert.Equal(t, []string{"DescribeStateMachine", "ListStateMachines", "StartExecution"}, ops)
 	assert.NotContains(t, logged.String(), "api call", "Debug records stay below the handler's level")
 	assert.Contains(t, logged.String(), "discovered state machines")
+	assert.Contains(t, logged.String(), "g.n=1", "a group reaches the next handler")
 }
 
 func TestObjectParams(t *testing.T) {
