@@ -205,6 +205,10 @@ func TestParseProblems(t *testing.T) {
 			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' is not supported by Step Functions at /States/A"}},
 		{"ResultPath to a variable", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$x.y","End":true}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: 'ResultPath' must not refer to a variable at /States/A/ResultPath"}},
+		{"JSONata Wait with a literal Timestamp that is no time", `{"QueryLanguage":"JSONata","StartAt":"W","States":{
+			"W":{"Type":"Wait","Timestamp":"tomorrow","Next":"V"},
+			"V":{"Type":"Wait","Timestamp":"2026-12-02T08:00:00Z","End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: 'Timestamp' must be an RFC 3339 timestamp such as 2016-03-14T01:59:00Z at /States/W/Timestamp"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -148,6 +149,47 @@ func TestLogStreamsOnTheWire(t *testing.T) {
 		OrderBy: types.OrderByLastEventTime, LogStreamNamePrefix: aws.String("states/")})
 	wantAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
 	_, err = c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("g"), LogGroupIdentifier: aws.String("g")})
+	wantAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
+}
+
+// TestDescribeLogStreamsPages checks that DescribeLogStreams pages by limit:
+// the SDK's paginator sees every stream once, in order (descending too), and
+// a token that is not one of its own is refused.
+func TestDescribeLogStreamsPages(t *testing.T) {
+	ctx := context.Background()
+	_, c := startWithGroup(t, Options{}, "g")
+	var want []string
+	for i := range 5 {
+		name := fmt.Sprintf("s%d", i)
+		want = append(want, name)
+		if _, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("g"), LogStreamName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, descending := range []bool{false, true} {
+		p := cloudwatchlogs.NewDescribeLogStreamsPaginator(c, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("g"),
+			Limit: aws.Int32(2), Descending: aws.Bool(descending)})
+		var got []string
+		pages := 0
+		for p.HasMorePages() {
+			out, err := p.NextPage(ctx)
+			if err != nil {
+				t.Fatalf("DescribeLogStreams page %d: %v", pages+1, err)
+			}
+			pages++
+			for _, st := range out.LogStreams {
+				got = append(got, aws.ToString(st.LogStreamName))
+			}
+		}
+		w := slices.Clone(want)
+		if descending {
+			slices.Reverse(w)
+		}
+		if !slices.Equal(got, w) || pages != 3 {
+			t.Errorf("DescribeLogStreams (descending %v) in pages of 2 = %v in %d pages, want %v in 3", descending, got, pages, w)
+		}
+	}
+	_, err := c.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("g"), NextToken: aws.String("bm90LWEtdG9rZW4")})
 	wantAPIError(t, err, "InvalidParameterException", http.StatusBadRequest)
 }
 

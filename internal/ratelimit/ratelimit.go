@@ -196,14 +196,6 @@ func (l *Limiter) Burst() int {
 	return l.burst
 }
 
-// Quota returns the documented rate the Limiter started from.
-func (l *Limiter) Quota() rate.Limit {
-	if l == nil {
-		return rate.Inf
-	}
-	return l.quota
-}
-
 // Stats are a Limiter's counters.
 type Stats struct {
 	// Throttles is how many throttled calls were reported, Decreases how many cut the rate.
