@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/expressstore"
 	"github.com/polysync/stepfunctions/expressstore/sqlstore"
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // sharedStore opens a SQLite result store in a temporary file, as a host's replicas would each open the
@@ -116,5 +119,57 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	}
 	if n := e.calls("StartSyncExecution"); n != 1 {
 		t.Errorf("%d StartSyncExecution calls for one key across %d replicas, want 1", n, replicas)
+	}
+}
+
+// TestLocalExpressStoreDown closes the result store's database under a Provider. An idempotent Express start then
+// fails before anything runs, with an error that names the store and what it could not do; a start without a key
+// needs no claim, so it runs and returns its end, and the Provider logs that it could not record it; a status lookup
+// names the store's failure.
+func TestLocalExpressStoreDown(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "stored", typ: types.StateMachineTypeExpress})
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "results.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlstore.New(context.Background(), db, sqlstore.SQLite, func(o *sqlstore.Options) { o.CreateTables = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged testkit.LockedBuffer
+	p := e.provider(stepfunctions.Config{ExpressResults: store, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	ctx := context.Background()
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}
+	run, err := p.ExecutePipeline(ctx, job, nil)
+	if err != nil {
+		t.Fatalf("ExecutePipeline() with the store up: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = p.ExecutePipeline(ctx, job, nil, stepfunctions.WithIdempotencyKey("order-1"))
+	var se *stepfunctions.Error
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "express result store: claim the execution name") ||
+		!strings.Contains(se.Hint, "Config.ExpressResults") {
+		t.Errorf("idempotent ExecutePipeline() with the store down = %v, want an *Error naming the store's claim and hinting at Config.ExpressResults", err)
+	}
+	if n := e.calls("StartSyncExecution"); n != 1 {
+		t.Errorf("StartSyncExecution calls = %d, want 1: no idempotent start runs while the store is down", n)
+	}
+
+	unkeyed, err := p.ExecutePipeline(ctx, job, nil)
+	if err != nil || unkeyed.Status == nil || unkeyed.Status.State != stepfunctions.RunStateSuccess {
+		t.Errorf("ExecutePipeline() without a key, the store down = %+v, %v; want the run, succeeded", unkeyed, err)
+	}
+	if !strings.Contains(logged.String(), "could not record an Express result") {
+		t.Errorf("logs = %q, want the failure to record the run", logged.String())
+	}
+
+	_, err = p.GetPipelineRunStatus(ctx, run.RunID, nil)
+	if err == nil || !strings.Contains(err.Error(), "express result store: look the run up") {
+		t.Errorf("GetPipelineRunStatus() with the store down = %v, want the store's lookup error", err)
 	}
 }
