@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/polysync/stepfunctions"
 	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/internal/testkit"
 	"github.com/polysync/stepfunctions/sfnlocal"
 )
 
@@ -279,5 +282,50 @@ func TestLocalExpressLostStartOutlivesItsClaim(t *testing.T) {
 	}
 	if ran, calls := len(tasks.all()), e.calls("StartSyncExecution"); ran != 1 || calls != 2 {
 		t.Errorf("the task ran %d times with %d StartSyncExecution calls, want 1 and 2", ran, calls)
+	}
+}
+
+// failingStarts is an HTTP client that reports no connection events (as a host's own client may not) and fails
+// every StartSyncExecution with err, passing the other calls on.
+type failingStarts struct{ err error }
+
+func (f failingStarts) Do(r *http.Request) (*http.Response, error) {
+	if strings.HasSuffix(r.Header.Get("X-Amz-Target"), ".StartSyncExecution") {
+		return nil, f.err
+	}
+	return http.DefaultClient.Do(r)
+}
+
+// With an HTTP client that reports no connection events, an Express start that failed to dial cannot have run: it
+// is an ordinary error, and the key stays free; any other transport failure may have come after the request went
+// out, so it is ErrOutcomeUnknown and the key is spent.
+func TestLocalExpressStartFailingWithoutConnectionEvents(t *testing.T) {
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	for _, tt := range []struct {
+		name       string
+		err        error
+		mayHaveRun bool
+	}{
+		{"dial failed", dial, false},
+		{"no such host", &net.DNSError{Err: "no such host", Name: "states.example", IsNotFound: true}, false},
+		{"connection reset while reading", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			testkit.IsolateAWSEnv(t) // a CA bundle would refuse a client that is not an *http.Client
+			e, job, _ := lostStartEnv(t, "")
+			p := e.lostStartProvider(stepfunctions.Config{HTTPClient: failingStarts{tt.err}})
+			ctx := context.Background()
+			_, err := executeInvoice(ctx, p, job)
+			if err == nil || errors.Is(err, stepfunctions.ErrOutcomeUnknown) != tt.mayHaveRun {
+				t.Fatalf("ExecutePipeline() error = %v; want ErrOutcomeUnknown %v", err, tt.mayHaveRun)
+			}
+			_, err = executeInvoice(ctx, p, job)
+			if spent := err != nil && strings.Contains(err.Error(), "new idempotency key"); spent != tt.mayHaveRun {
+				t.Errorf("ExecutePipeline(same key) error = %v; want the key spent %v", err, tt.mayHaveRun)
+			}
+			if n := e.calls("StartSyncExecution"); n != 0 {
+				t.Errorf("%d StartSyncExecution calls reached the endpoint, want 0", n)
+			}
+		})
 	}
 }
