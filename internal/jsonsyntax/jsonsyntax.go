@@ -1,7 +1,8 @@
 // Package jsonsyntax says where a text stops being JSON without quoting any of
 // it, for the parameter values and input files that may hold secrets (the
 // provider's BuildInput and the command line's --input), and turns such a
-// position into a line and column for files (--input, --definitions).
+// position into a line and column for files (--input, --definitions, and
+// sfnlocal's mock configuration).
 package jsonsyntax
 
 import (
