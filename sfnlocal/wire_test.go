@@ -58,6 +58,7 @@ func TestMalformedRequests(t *testing.T) {
 		{name: "no credential", method: "POST", path: "/", body: "{}", edit: func(r *http.Request) { good(r); r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Signature=x") }, wantStatus: 403, wantCode: "IncompleteSignatureException", wantMessage: "Credential"},
 		{name: "not JSON", method: "POST", path: "/", body: "{nope", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "not a valid JSON"},
 		{name: "array body", method: "POST", path: "/", body: "[1]", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "request body must be a JSON object, not array"},
+		{name: "null body", method: "POST", path: "/", body: "null", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "request body must be a JSON object, not null"},
 		{name: "member of another JSON type", method: "POST", path: "/", body: `{"nextToken":[1]}`, edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "member nextToken: cannot use a JSON array as a string"},
 		{name: "trailing data", method: "POST", path: "/", body: "{} {}", edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "after the JSON"},
 		{name: "wrong member type", method: "POST", path: "/", body: `{"maxResults":"ten"}`, edit: good, wantStatus: 400, wantCode: "SerializationException", wantMessage: "maxResults"},

@@ -36,7 +36,10 @@ func (e *DecodeError) Error() string {
 // Decode decodes body, a request of the AWS JSON protocol, into v, a pointer
 // to the operation's input struct. An empty (or all white space) body counts
 // as {}; any other must be exactly one JSON object, with nothing but white
-// space after it. Members v has no field for are ignored, as AWS ignores
+// space after it. A body of null is refused like any other non-object:
+// AWS's JSON services answer it with a SerializationException (as
+// DynamoDB did to rusoto's DescribeLimits with a null body,
+// rusoto/rusoto#702), although encoding/json would decode it as nothing. Members v has no field for are ignored, as AWS ignores
 // them. Every failure is a *DecodeError. Its Member is the path on the wire:
 // the members of an embedded struct stand in the enclosing object, so the
 // embedded struct's name, which encoding/json puts in its path, is left out.
@@ -44,6 +47,9 @@ func Decode(body []byte, v any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
+	}
+	if string(body) == "null" {
+		return &DecodeError{Reason: "request body must be a JSON object, not null"}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {

@@ -48,6 +48,7 @@ func TestDecode(t *testing.T) {
 		{"array body", `[1]`, "", "request body must be a JSON object, not array"},
 		{"string body", `"a"`, "", "request body must be a JSON object, not string"},
 		{"boolean body", `true`, "", "request body must be a JSON object, not boolean"},
+		{"null body", ` null `, "", "request body must be a JSON object, not null"},
 		{"not JSON", `{nope`, "", "request body is not a valid JSON object: invalid character"},
 		{"cut short", `{"name":`, "", "request body is not a valid JSON object: unexpected EOF"},
 		{"trailing object", `{} {}`, "", "request body has data after the JSON object"},

@@ -493,6 +493,7 @@ func TestServeHTTPNamesTheMemberOfAnotherJSONType(t *testing.T) {
 			"member logEvents.timestamp: cannot use a JSON string as a number"},
 		{"CreateLogGroup", `{"logGroupName":["g"]}`, "member logGroupName: cannot use a JSON array as a string"},
 		{"CreateLogGroup", `{} {}`, "request body has data after the JSON object"},
+		{"CreateLogGroup", `null`, "request body must be a JSON object, not null"},
 	} {
 		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tt.body))
 		r.Header.Set("X-Amz-Target", TargetPrefix+tt.op)
