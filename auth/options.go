@@ -137,7 +137,10 @@ func WithSTSOptions(fns ...func(*sts.Options)) RoleOption {
 
 // WithTokenTimeout bounds each call to the TokenSource. The SDK's
 // credential cache refreshes with a context that is never cancelled, so this
-// is what stops a hung token provider. Default: DefaultTokenTimeout (30s).
+// is what stops a hung token provider, even one that ignores its context: such
+// a call is left to finish in the background, and until it does the next
+// refreshes wait for it instead of calling the source again. Default:
+// DefaultTokenTimeout (30s).
 func WithTokenTimeout(d time.Duration) WebIdentityOption {
 	return webIdentityOptionFunc(func(c *webIdentityConfig) { c.tokenTimeout = d })
 }

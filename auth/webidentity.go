@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -147,6 +148,14 @@ func (s *webIdentitySource) LogValue() slog.Value {
 //
 // The embedded refreshGuard keeps the current credentials serving through a
 // failed refresh while they remain valid.
+//
+// The TokenSource is called in a goroutine, so that one that ignores its
+// context (a TokenFunc blocked on a lock, a file on a hung network mount)
+// still ends the refresh at tokenTimeout instead of wedging the cache, whose
+// every caller would otherwise wait on it for good. Such a call is left to
+// finish in the background; until it does, later refreshes wait for it (up
+// to tokenTimeout each) rather than start another, so stuck calls cannot pile
+// up over a long run.
 type webIdentityProvider struct {
 	refreshGuard
 	src          string
@@ -157,13 +166,20 @@ type webIdentityProvider struct {
 	sessionName  string
 	duration     time.Duration
 	cfg          *roleConfig
+
+	mu      sync.Mutex
+	pending chan tokenResult // the TokenSource call that outlived its bound, if any
+}
+
+// tokenResult is the answer of one TokenSource call.
+type tokenResult struct {
+	token string
+	err   error
 }
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	tctx, cancel := context.WithTimeout(ctx, p.tokenTimeout)
-	token, err := p.token.Token(tctx)
-	cancel()
+	token, err := p.identityToken(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "get identity token: %w", err))
 	}
@@ -183,6 +199,42 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 	}
 	p.issued(creds)
 	return creds, nil
+}
+
+// identityToken calls the TokenSource, or waits for the call still running
+// from an earlier refresh, for at most tokenTimeout.
+func (p *webIdentityProvider) identityToken(ctx context.Context) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending != nil {
+		select {
+		case <-p.pending: // ended after its refresh gave up: its token may be stale, ask again
+			p.pending = nil
+		default:
+		}
+	}
+	tctx, cancel := context.WithTimeout(ctx, p.tokenTimeout)
+	defer cancel()
+	if p.pending == nil {
+		ch := make(chan tokenResult, 1)
+		go func() {
+			var r tokenResult
+			r.token, r.err = p.token.Token(tctx)
+			ch <- r
+		}()
+		p.pending = ch
+	}
+	select {
+	case r := <-p.pending:
+		p.pending = nil
+		return r.token, r.err
+	case <-tctx.Done():
+		// p.pending stays set: the next refresh waits for this call.
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		return "", fmt.Errorf("token source gave no answer within %v: %w", p.tokenTimeout, tctx.Err())
+	}
 }
 
 // fixedToken is a stscreds.IdentityTokenRetriever for a token already fetched.

@@ -441,3 +441,48 @@ func TestWebIdentityOtherSTSErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestWebIdentityTokenSourceIgnoringItsContext: a TokenSource that never
+// returns, whatever its context (a TokenFunc blocked on a lock, a file on a
+// hung network mount), must not wedge the credential cache: each refresh
+// ends after the token timeout with an error naming it, and later refreshes
+// wait for the same stuck call instead of piling up more of them.
+func TestWebIdentityTokenSourceIgnoringItsContext(t *testing.T) {
+	fake := newSTSFake(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var mu sync.Mutex
+	calls := 0
+	token := TokenFunc(func(context.Context) (string, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		<-release // ignores its context
+		return "", errors.New("released")
+	})
+	p, err := WebIdentity(testRoleARN, token, WithSTSEndpoint(fake.URL()), WithTokenTimeout(20*time.Millisecond)).
+		Credentials(context.Background(), testBase())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.Retrieve(context.Background())
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "20ms") {
+				t.Errorf("Retrieve() #%d error = %v, want context.DeadlineExceeded naming the 20ms token timeout", i+1, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Retrieve() #%d still blocked 10s after a 20ms token timeout: a stuck TokenSource wedges the cache", i+1)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Errorf("TokenSource calls = %d, want 1: later refreshes wait for the stuck call rather than start more", calls)
+	}
+}
