@@ -23,10 +23,12 @@ import (
 // and finally the EC2 instance profile (IMDS).
 //
 // Credentials loads that chain with base's region, HTTP client, retryer,
-// logger and API options, and caches it like every other Source: refreshed
-// 4 to 5 minutes before expiry, the current credentials kept through a failed
-// refresh while they remain valid, and each of the chain's HTTP requests
-// bounded (DefaultRequestTimeout unless the provider bounds base's client).
+// logger, the part of its log mode that writes no secret (retries and
+// deprecated usage) and API options, and caches it like every other Source:
+// refreshed 4 to 5 minutes before expiry, the current credentials kept
+// through a failed refresh while they remain valid, and each of the chain's
+// HTTP requests bounded (DefaultRequestTimeout unless the provider bounds
+// base's client).
 //
 // With a custom CA bundle (AWS_CA_BUNDLE, or ca_bundle in the shared config)
 // the SDK's config loader accepts only its own client type,
@@ -51,7 +53,8 @@ func (s defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.Cr
 		opts = append(opts, config.WithRetryer(base.Retryer))
 	}
 	if base.Logger != nil {
-		opts = append(opts, config.WithLogger(base.Logger), config.WithClientLogMode(base.ClientLogMode))
+		opts = append(opts, config.WithLogger(base.Logger),
+			config.WithClientLogMode(credentialLogMode(base.ClientLogMode)))
 	}
 	if len(base.APIOptions) > 0 {
 		opts = append(opts, config.WithAPIOptions(base.APIOptions))

@@ -53,11 +53,14 @@
 // # Secrets
 //
 // No secret access key, session token, identity token or external ID appears
-// in a Source's String, GoString, any fmt verb, its slog.LogValuer form, or in
-// an error of this package. Identity-token errors quote the token's public
-// claims (iss, aud, sub, oid, tid, exp), never the token. The providers that
-// Credentials returns are the SDK's aws.CredentialsCache: do not format them,
-// as it holds the current keys.
+// in a Source's String, GoString, any fmt verb, its slog.LogValuer form, in
+// an error of this package, or in the SDK's logs of its credential requests:
+// of base's ClientLogMode they keep LogRetries and LogDeprecatedUsage only,
+// since request and response dumps and signing details would show the token,
+// the issued keys or the base session's token. Identity-token errors quote
+// the token's public claims (iss, aud, sub, oid, tid, exp), never the token.
+// The providers that Credentials returns are the SDK's aws.CredentialsCache:
+// do not format them, as it holds the current keys.
 //
 // # Microsoft Entra ID federation
 //
