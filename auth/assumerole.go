@@ -103,6 +103,7 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 		baseSrc:      s.base.String(),
 		base:         baseCreds,
 		sdk:          sdk,
+		duration:     duration,
 		externalID:   s.cfg.externalID != "",
 	}), nil
 }
@@ -153,6 +154,7 @@ type assumeRoleProvider struct {
 	baseSrc    string
 	base       aws.CredentialsProvider
 	sdk        *stscreds.AssumeRoleProvider
+	duration   time.Duration
 	externalID bool
 }
 
@@ -161,10 +163,12 @@ func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, err
 	if _, err := p.base.Retrieve(ctx); err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "base credentials: %w", err))
 	}
+	sent := time.Now()
 	creds, err := p.sdk.Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(assumeRoleError(p.src, p.baseSrc, err, p.externalID))
 	}
+	creds = sessionExpiry(creds, sent, p.duration)
 	p.issued(creds)
 	return creds, nil
 }

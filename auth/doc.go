@@ -22,8 +22,10 @@
 // Every provider is wrapped exactly once in aws.CredentialsCache: concurrent
 // callers share one STS call, and credentials are refreshed 4 to 5 minutes
 // before they expire (the window is jittered so that a fleet does not refresh
-// at once); [Default] included. Each link of an AssumeRole chain is cached on
-// its own. If a refresh fails while the current credentials are still valid
+// at once); [Default] included. The expiry of a role session is at most its
+// duration after the STS request was sent, on this host's clock, so a clock
+// behind STS's does not keep expired credentials in use. Each link of an
+// AssumeRole chain is cached on its own. If a refresh fails while the current credentials are still valid
 // for more than a minute, they keep serving, the refresh is tried again at
 // most every 30 seconds, and a warning goes to base's Logger; so an STS or
 // identity provider hiccup does not fail calls that the current credentials

@@ -86,6 +86,21 @@ func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.
 	return c, nil
 }
 
+// sessionExpiry returns c with its expiry, read on STS's clock, bounded by
+// when a session of duration d that was requested at sent ends on this
+// host's clock. On a host whose clock is behind STS's, the Expiration STS
+// reports lies that much further in the host's future than the session
+// lasts; the SDK corrects the skew when it signs, but not the cache's
+// expiry, so credentials would be used after they expired, every call
+// failing with ExpiredTokenException until the late refresh. (A clock ahead
+// of STS's only makes the refresh early.)
+func sessionExpiry(c aws.Credentials, sent time.Time, d time.Duration) aws.Credentials {
+	if end := sent.Add(d).Round(0); c.CanExpire && c.Expires.After(end) {
+		c.Expires = end
+	}
+	return c
+}
+
 // refreshError is an error of a credential refresh, marked as not to be
 // retried by the client whose call needed the credentials. The client that
 // made the refresh's own requests (STS, or the default chain's) has retried

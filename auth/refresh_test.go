@@ -98,3 +98,41 @@ func TestFailedRefreshReusesValidCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestSkewedClockRefreshesBeforeRealExpiry: on a host whose clock is behind
+// STS's (the SDK corrects the skew when it signs, so calls still work), the
+// Expiration that STS reports lies further in this host's future than the
+// session really lasts. Credentials must still be refreshed 4-5 minutes
+// before the session ends, not used for minutes after it (every AWS call then
+// failing with ExpiredTokenException until the late refresh).
+func TestSkewedClockRefreshesBeforeRealExpiry(t *testing.T) {
+	sources := map[string]func(t *testing.T, stsURL string) Source{
+		"web identity": func(t *testing.T, u string) Source {
+			return WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), WithSTSEndpoint(u))
+		},
+		"assume role": func(t *testing.T, u string) Source {
+			return AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithSTSEndpoint(u),
+				WithDuration(30*time.Minute))
+		},
+	}
+	durations := map[string]time.Duration{"web identity": DefaultDuration, "assume role": 30 * time.Minute}
+	for name, newSource := range sources {
+		for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+			t.Run(fmt.Sprintf("%s/STS clock %+v", name, skew), func(t *testing.T) {
+				fake := newSTSFake(t)
+				fake.expiry, fake.skew = durations[name], skew
+				_, c := mustRetrieve(t, newSource(t, fake.URL()), testBase())
+				// The session ends at most its duration after the request was
+				// sent, so before its duration from now; the window is 4-5 minutes.
+				latest := time.Now().Add(durations[name] - 4*time.Minute)
+				if c.Expires.After(latest) {
+					t.Errorf("credentials of a %v session, with STS's clock %v ahead, are used until %v from now, want at most %v",
+						durations[name], skew, time.Until(c.Expires).Round(time.Second), time.Until(latest).Round(time.Second))
+				}
+				if skew < 0 && c.Expires.Before(time.Now()) {
+					t.Errorf("credentials are expired already: %v", c.Expires)
+				}
+			})
+		}
+	}
+}

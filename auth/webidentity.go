@@ -193,10 +193,12 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 			o.Duration = p.duration
 			o.PolicyARNs = p.cfg.policyDescriptors()
 		})
+	sent := time.Now()
 	creds, err := sdk.Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(webIdentityError(p.src, p.roleARN, err, token))
 	}
+	creds = sessionExpiry(creds, sent, p.duration)
 	p.issued(creds)
 	return creds, nil
 }

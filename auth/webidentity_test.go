@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -108,9 +109,11 @@ func TestWebIdentityExchangesToken(t *testing.T) {
 			if c.AccountID != testAccount {
 				t.Errorf("Retrieve().AccountID = %q, want %q", c.AccountID, testAccount)
 			}
-			// The cache refreshes 4-5 minutes before STS's expiry (one hour).
-			if !c.CanExpire || c.Expires.Before(before.Add(54*time.Minute)) || c.Expires.After(before.Add(57*time.Minute)) {
-				t.Errorf("Retrieve().Expires = %v, want 55-56 minutes from now", c.Expires)
+			// The cache refreshes 4-5 minutes before the session's expiry.
+			d, _ := strconv.Atoi(tt.wantDuration)
+			lifetime := time.Duration(d) * time.Second
+			if !c.CanExpire || c.Expires.Before(before.Add(lifetime-6*time.Minute)) || c.Expires.After(before.Add(lifetime-3*time.Minute)) {
+				t.Errorf("Retrieve().Expires = %v, want 4-5 minutes before the %v session ends", c.Expires, lifetime)
 			}
 		})
 	}
