@@ -85,7 +85,7 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 		return nil, sourceErrorf(s.String(), "base source returned no credentials provider")
 	}
 	// Sources of this package return a cache already; a foreign one might not,
-	// and its credentials are retrieved twice per refresh (see Retrieve).
+	// and its credentials are retrieved twice per refresh (see fetch).
 	baseCreds = newCache(baseCreds)
 	sessionName, duration := s.cfg.resolved(time.Now())
 	client := s.cfg.newSTSClient(base, baseCreds)
@@ -160,6 +160,11 @@ type assumeRoleProvider struct {
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *assumeRoleProvider) fetch(ctx context.Context) (aws.Credentials, error) {
 	if _, err := p.base.Retrieve(ctx); err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "base credentials: %w", err))
 	}
@@ -169,7 +174,6 @@ func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, err
 		return aws.Credentials{}, notRetryable(assumeRoleError(p.src, p.baseSrc, err, p.externalID))
 	}
 	creds = sessionExpiry(creds, sent, p.duration)
-	p.issued(creds)
 	return creds, nil
 }
 

@@ -98,7 +98,7 @@ func chainHTTPClient(ctx context.Context, c aws.HTTPClient) (aws.HTTPClient, err
 
 // defaultProvider is the aws.CredentialsProvider behind Default. The SDK
 // returns its chain inside its own aws.CredentialsCache, without the early
-// refresh of this package: Retrieve empties that cache first, so that every
+// refresh of this package: fetch empties that cache first, so that every
 // refresh this package's cache decides on fetches anew.
 type defaultProvider struct {
 	refreshGuard
@@ -111,6 +111,11 @@ const sdkCacheError = "failed to refresh cached credentials, "
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *defaultProvider) fetch(ctx context.Context) (aws.Credentials, error) {
 	if c, ok := p.chain.(*aws.CredentialsCache); ok {
 		c.Invalidate()
 	}
@@ -121,7 +126,6 @@ func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 		}
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
 	}
-	p.issued(creds)
 	return creds, nil
 }
 

@@ -3,12 +3,18 @@ package auth
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // logRecorder is a smithy logger that keeps what is logged.
@@ -134,5 +140,65 @@ func TestSkewedClockRefreshesBeforeRealExpiry(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestStalledRefreshServesValidCredentials: when STS stops answering during a
+// refresh while the current credentials are still valid for minutes, callers
+// get those credentials after a short grace instead of waiting for the
+// refresh, which its per-request bound and retries can stretch beyond the
+// credentials' life (8 attempts of 30 seconds with the provider's defaults).
+func TestStalledRefreshServesValidCredentials(t *testing.T) {
+	for name, newSource := range requestSources {
+		t.Run(name, func(t *testing.T) {
+			testkit.IsolateAWSEnv(t)
+			fake := newSTSFake(t)
+			fake.expiry = 3 * time.Minute // due for refresh at once, valid for minutes
+			var stall atomic.Bool
+			release := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if stall.Load() {
+					_, _ = io.Copy(io.Discard, r.Body)
+					select {
+					case <-r.Context().Done():
+					case <-release:
+					}
+					return
+				}
+				fake.srv.Config.Handler.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			t.Cleanup(func() { close(release) })
+			p, err := newSource(t, srv.URL).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Retrieve(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			stall.Store(true)
+
+			done := make(chan error, 8)
+			for range cap(done) {
+				go func() {
+					c, err := p.Retrieve(context.Background())
+					if err == nil && c.AccessKeyID != keyID(1) {
+						err = fmt.Errorf("got %s, want the current %s", c.AccessKeyID, keyID(1))
+					}
+					done <- err
+				}()
+			}
+			timeout := time.After(10 * time.Second)
+			for range cap(done) {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Errorf("Retrieve() while STS stalls, with credentials valid for minutes: %v", err)
+					}
+				case <-timeout:
+					t.Fatal("Retrieve() still blocked after 10s on a stalled STS, with credentials valid for minutes")
+				}
+			}
+		})
 	}
 }

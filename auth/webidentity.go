@@ -141,7 +141,7 @@ func (s *webIdentitySource) LogValue() slog.Value {
 // webIdentityProvider is the aws.CredentialsProvider behind WebIdentity.
 //
 // stscreds.IdentityTokenRetriever takes no context, so the bridge runs the
-// other way round: Retrieve first calls the TokenSource with the context the
+// other way round: fetch first calls the TokenSource with the context the
 // credentials cache passes in, bounded by tokenTimeout (the cache's context is
 // never cancelled), and then hands the token to a fresh
 // stscreds.WebIdentityRoleProvider through a retriever that returns it.
@@ -179,6 +179,11 @@ type tokenResult struct {
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *webIdentityProvider) fetch(ctx context.Context) (aws.Credentials, error) {
 	token, err := p.identityToken(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "get identity token: %w", err))
@@ -199,7 +204,6 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 		return aws.Credentials{}, notRetryable(webIdentityError(p.src, p.roleARN, err, token))
 	}
 	creds = sessionExpiry(creds, sent, p.duration)
-	p.issued(creds)
 	return creds, nil
 }
 
