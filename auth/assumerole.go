@@ -173,6 +173,9 @@ func (p *assumeRoleProvider) fetch(ctx context.Context) (aws.Credentials, error)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(assumeRoleError(p.src, p.baseSrc, err, p.externalID))
 	}
+	if err := incompleteCredentials(creds); err != nil {
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
+	}
 	creds = sessionExpiry(creds, sent, p.duration)
 	return creds, nil
 }

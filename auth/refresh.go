@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -163,6 +165,31 @@ func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.
 		c.Expires = c.Expires.Add(d)
 	}
 	return c, nil
+}
+
+// incompleteCredentials returns an error naming what credentials from STS
+// lack, or nil. The SDK accepts an answer with any of them missing: one
+// without a session token fails every call it signs, one without an
+// Expiration is expired on arrival and so fetched anew for every call.
+func incompleteCredentials(c aws.Credentials) error {
+	var missing []string
+	for _, f := range []struct {
+		name    string
+		present bool
+	}{
+		{"AccessKeyId", c.AccessKeyID != ""},
+		{"SecretAccessKey", c.SecretAccessKey != ""},
+		{"SessionToken", c.SessionToken != ""},
+		{"Expiration", !c.Expires.IsZero()},
+	} {
+		if !f.present {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("STS answered credentials without %s", strings.Join(missing, ", "))
 }
 
 // sessionExpiry returns c with its expiry, read on STS's clock, bounded by

@@ -203,6 +203,9 @@ func (p *webIdentityProvider) fetch(ctx context.Context) (aws.Credentials, error
 	if err != nil {
 		return aws.Credentials{}, notRetryable(webIdentityError(p.src, p.roleARN, err, token))
 	}
+	if err := incompleteCredentials(creds); err != nil {
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
+	}
 	creds = sessionExpiry(creds, sent, p.duration)
 	return creds, nil
 }

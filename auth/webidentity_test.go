@@ -3,6 +3,9 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -487,5 +490,55 @@ func TestWebIdentityTokenSourceIgnoringItsContext(t *testing.T) {
 	defer mu.Unlock()
 	if calls != 1 {
 		t.Errorf("TokenSource calls = %d, want 1: later refreshes wait for the stuck call rather than start more", calls)
+	}
+}
+
+// TestIncompleteSTSAnswerIsAnError: an answer that lacks part of the
+// credentials (from a broken proxy or STS look-alike) is an error naming what
+// is missing, not credentials that fail every call (no session token) or
+// that are expired on arrival, which sent one STS request per AWS call (no
+// Expiration).
+func TestIncompleteSTSAnswerIsAnError(t *testing.T) {
+	const (
+		key    = "<AccessKeyId>ASIAINCOMPLETE000001</AccessKeyId>"
+		secret = "<SecretAccessKey>incompleteSecretEXAMPLE</SecretAccessKey>"
+		token  = "<SessionToken>incomplete-session</SessionToken>"
+		expiry = "<Expiration>2099-01-01T00:00:00Z</Expiration>"
+	)
+	tests := []struct {
+		missing string
+		creds   string
+	}{
+		{"Expiration", key + secret + token},
+		{"SessionToken", key + secret + expiry},
+		{"SecretAccessKey", key + token + expiry},
+		{"AccessKeyId", secret + token + expiry},
+	}
+	sources := map[string]func(u string) Source{
+		"web identity": func(u string) Source {
+			return WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return "a.b.c", nil }), WithSTSEndpoint(u))
+		},
+		"assume role": func(u string) Source {
+			return AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithSTSEndpoint(u))
+		},
+	}
+	for name, newSource := range sources {
+		for _, tt := range tests {
+			t.Run(name+"/no "+tt.missing, func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_ = r.ParseForm()
+					action := r.PostForm.Get("Action")
+					w.Header().Set("Content-Type", "text/xml")
+					fmt.Fprintf(w, `<%sResponse xmlns="%s"><%sResult><Credentials>%s</Credentials></%sResult></%sResponse>`,
+						action, stsXMLNS, action, tt.creds, action, action)
+				}))
+				t.Cleanup(srv.Close)
+				err := retrieveErr(t, newSource(srv.URL), testBase())
+				if err == nil || !strings.Contains(err.Error(), tt.missing) {
+					t.Fatalf("Retrieve() of an answer without %s: error = %v, want one naming it", tt.missing, err)
+				}
+				assertNoSecret(t, err.Error(), "incompleteSecretEXAMPLE", "incomplete-session")
+			})
+		}
 	}
 }
