@@ -85,7 +85,7 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 		return nil, sourceErrorf(s.String(), "base source returned no credentials provider")
 	}
 	// Sources of this package return a cache already; a foreign one might not,
-	// and its credentials are retrieved twice per refresh (see Retrieve).
+	// and its credentials are retrieved twice per refresh (see fetch).
 	baseCreds = newCache(baseCreds)
 	sessionName, duration := s.cfg.resolved(time.Now())
 	client := s.cfg.newSTSClient(base, baseCreds)
@@ -103,6 +103,7 @@ func (s *assumeRoleSource) Credentials(ctx context.Context, base aws.Config) (aw
 		baseSrc:      s.base.String(),
 		base:         baseCreds,
 		sdk:          sdk,
+		duration:     duration,
 		externalID:   s.cfg.externalID != "",
 	}), nil
 }
@@ -153,19 +154,29 @@ type assumeRoleProvider struct {
 	baseSrc    string
 	base       aws.CredentialsProvider
 	sdk        *stscreds.AssumeRoleProvider
+	duration   time.Duration
 	externalID bool
 }
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *assumeRoleProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *assumeRoleProvider) fetch(ctx context.Context) (aws.Credentials, error) {
 	if _, err := p.base.Retrieve(ctx); err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "base credentials: %w", err))
 	}
+	sent := time.Now()
 	creds, err := p.sdk.Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(assumeRoleError(p.src, p.baseSrc, err, p.externalID))
 	}
-	p.issued(creds)
+	if err := incompleteCredentials(creds); err != nil {
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
+	}
+	creds = sessionExpiry(creds, sent, p.duration)
 	return creds, nil
 }
 

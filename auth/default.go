@@ -23,10 +23,12 @@ import (
 // and finally the EC2 instance profile (IMDS).
 //
 // Credentials loads that chain with base's region, HTTP client, retryer,
-// logger and API options, and caches it like every other Source: refreshed
-// 4 to 5 minutes before expiry, the current credentials kept through a failed
-// refresh while they remain valid, and each of the chain's HTTP requests
-// bounded (DefaultRequestTimeout unless the provider bounds base's client).
+// logger, the part of its log mode that writes no secret (retries and
+// deprecated usage) and API options, and caches it like every other Source:
+// refreshed 4 to 5 minutes before expiry, the current credentials kept
+// through a failed refresh while they remain valid, and each of the chain's
+// HTTP requests bounded (DefaultRequestTimeout unless the provider bounds
+// base's client).
 //
 // With a custom CA bundle (AWS_CA_BUNDLE, or ca_bundle in the shared config)
 // the SDK's config loader accepts only its own client type,
@@ -51,7 +53,8 @@ func (s defaultSource) Credentials(ctx context.Context, base aws.Config) (aws.Cr
 		opts = append(opts, config.WithRetryer(base.Retryer))
 	}
 	if base.Logger != nil {
-		opts = append(opts, config.WithLogger(base.Logger), config.WithClientLogMode(base.ClientLogMode))
+		opts = append(opts, config.WithLogger(base.Logger),
+			config.WithClientLogMode(credentialLogMode(base.ClientLogMode)))
 	}
 	if len(base.APIOptions) > 0 {
 		opts = append(opts, config.WithAPIOptions(base.APIOptions))
@@ -95,7 +98,7 @@ func chainHTTPClient(ctx context.Context, c aws.HTTPClient) (aws.HTTPClient, err
 
 // defaultProvider is the aws.CredentialsProvider behind Default. The SDK
 // returns its chain inside its own aws.CredentialsCache, without the early
-// refresh of this package: Retrieve empties that cache first, so that every
+// refresh of this package: fetch empties that cache first, so that every
 // refresh this package's cache decides on fetches anew.
 type defaultProvider struct {
 	refreshGuard
@@ -108,6 +111,11 @@ const sdkCacheError = "failed to refresh cached credentials, "
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *defaultProvider) fetch(ctx context.Context) (aws.Credentials, error) {
 	if c, ok := p.chain.(*aws.CredentialsCache); ok {
 		c.Invalidate()
 	}
@@ -118,7 +126,6 @@ func (p *defaultProvider) Retrieve(ctx context.Context) (aws.Credentials, error)
 		}
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
 	}
-	p.issued(creds)
 	return creds, nil
 }
 

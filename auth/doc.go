@@ -22,15 +22,17 @@
 // Every provider is wrapped exactly once in aws.CredentialsCache: concurrent
 // callers share one STS call, and credentials are refreshed 4 to 5 minutes
 // before they expire (the window is jittered so that a fleet does not refresh
-// at once); [Default] included. Each link of an AssumeRole chain is cached on
-// its own. If a refresh fails while the current credentials are still valid
-// for more than a minute, they keep serving, the refresh is tried again at
-// most every 30 seconds, and a warning goes to base's Logger; so an STS or
-// identity provider hiccup does not fail calls that the current credentials
-// can still sign. STS is always called at its regional endpoint,
-// https://sts.<region>.amazonaws.com, through the caller's HTTP client and
-// retryer, unless [WithSTSEndpoint] names another (an interface VPC endpoint,
-// a test server).
+// at once); [Default] included. The expiry of a role session is at most its
+// duration after the STS request was sent, on this host's clock, so a clock
+// behind STS's does not keep expired credentials in use. Each link of an
+// AssumeRole chain is cached on its own. If a refresh fails while the current
+// credentials are still valid for more than a minute, they keep serving, the
+// refresh is tried again at most every 30 seconds, and a warning goes to
+// base's Logger; so an STS or identity provider hiccup does not fail calls
+// that the current credentials can still sign. STS is always called at its
+// regional endpoint, https://sts.<region>.amazonaws.com, through the caller's
+// HTTP client and retryer, unless [WithSTSEndpoint] names another (an
+// interface VPC endpoint, a test server).
 //
 // # Stalled and failing requests
 //
@@ -43,6 +45,13 @@
 // the STS client's retryer like a failed connection, so a stalled request
 // delays a refresh rather than blocking it for good.
 //
+// Such a delay can add up to minutes (8 attempts of 30 seconds at the
+// provider's defaults). While the current credentials are still valid for
+// more than a minute, callers therefore wait for a refresh at most 2
+// seconds; then they are served the current credentials as after a failed
+// refresh, while the refresh goes on in the background and the next one
+// takes its result (or waits for it again) rather than start another.
+//
 // A refresh that still fails is not retried again by the client that needed
 // the credentials: its error reports RetryableError() false, which the SDK's
 // retryers check before anything else. The STS client has made up to its
@@ -53,11 +62,14 @@
 // # Secrets
 //
 // No secret access key, session token, identity token or external ID appears
-// in a Source's String, GoString, any fmt verb, its slog.LogValuer form, or in
-// an error of this package. Identity-token errors quote the token's public
-// claims (iss, aud, sub, oid, tid, exp), never the token. The providers that
-// Credentials returns are the SDK's aws.CredentialsCache: do not format them,
-// as it holds the current keys.
+// in a Source's String, GoString, any fmt verb, its slog.LogValuer form, in
+// an error of this package, or in the SDK's logs of its credential requests:
+// of base's ClientLogMode they keep LogRetries and LogDeprecatedUsage only,
+// since request and response dumps and signing details would show the token,
+// the issued keys or the base session's token. Identity-token errors quote
+// the token's public claims (iss, aud, sub, oid, tid, exp), never the token.
+// The providers that Credentials returns are the SDK's aws.CredentialsCache:
+// do not format them, as it holds the current keys.
 //
 // # Microsoft Entra ID federation
 //

@@ -137,7 +137,10 @@ func WithSTSOptions(fns ...func(*sts.Options)) RoleOption {
 
 // WithTokenTimeout bounds each call to the TokenSource. The SDK's
 // credential cache refreshes with a context that is never cancelled, so this
-// is what stops a hung token provider. Default: DefaultTokenTimeout (30s).
+// is what stops a hung token provider, even one that ignores its context: such
+// a call is left to finish in the background, and until it does the next
+// refreshes wait for it instead of calling the source again. Default:
+// DefaultTokenTimeout (30s).
 func WithTokenTimeout(d time.Duration) WebIdentityOption {
 	return webIdentityOptionFunc(func(c *webIdentityConfig) { c.tokenTimeout = d })
 }
@@ -202,15 +205,17 @@ func (c *roleConfig) policyDescriptors() []types.PolicyDescriptorType {
 }
 
 // newSTSClient builds the STS client from base: its region, HTTP client
-// (bounded per request, see credentialHTTPClient), retryer, logger and API
-// options, but not its BaseEndpoint, which points at the service the caller
-// uses rather than at STS. creds signs the calls (nil for
-// AssumeRoleWithWebIdentity, which is unsigned).
+// (bounded per request, see credentialHTTPClient), retryer, logger, the safe
+// part of its log mode (see credentialLogMode) and API options, but not its
+// BaseEndpoint, which points at the service the caller uses rather than at
+// STS. creds signs the calls (nil for AssumeRoleWithWebIdentity, which is
+// unsigned).
 func (c *roleConfig) newSTSClient(base aws.Config, creds aws.CredentialsProvider) *sts.Client {
 	cfg := base.Copy()
 	cfg.BaseEndpoint = nil
 	cfg.Credentials = creds
 	cfg.HTTPClient = credentialHTTPClient(base.HTTPClient)
+	cfg.ClientLogMode = credentialLogMode(base.ClientLogMode)
 	opts := make([]func(*sts.Options), 0, len(c.stsOptions)+1)
 	if c.stsEndpoint != "" {
 		endpoint := c.stsEndpoint
@@ -228,6 +233,16 @@ func credentialHTTPClient(c aws.HTTPClient) aws.HTTPClient {
 		return c
 	}
 	return sdkhttp.WithTimeout(c, DefaultRequestTimeout)
+}
+
+// credentialLogMode is the part of a caller's SDK log mode that the clients
+// of credential requests keep: retries and deprecated usage. The others would
+// write secrets to the log: the request body holds the identity token and the
+// external ID, the response body the issued keys and session token, and the
+// request headers and the signing details the base session's token
+// (X-Amz-Security-Token).
+func credentialLogMode(m aws.ClientLogMode) aws.ClientLogMode {
+	return m & (aws.LogRetries | aws.LogDeprecatedUsage)
 }
 
 // validateExternalID checks an external ID without quoting it.

@@ -9,6 +9,10 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 func TestSourcesNeverPrintSecrets(t *testing.T) {
@@ -130,6 +134,48 @@ func TestProvidersNeverPrintSecrets(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// TestCredentialRequestsAreNeverLogged: a caller that turns on the SDK's
+// request and response logging for its own clients (base.ClientLogMode) must
+// not find the identity token, the external ID, the base session's token or
+// the keys STS issues in its log: the STS clients and the default chain's
+// clients log retries only.
+func TestCredentialRequestsAreNeverLogged(t *testing.T) {
+	jwt := makeJWT(t, entraClaims())
+	sig := jwt[strings.LastIndex(jwt, ".")+1:]
+	const everything = aws.LogSigning | aws.LogRetries | aws.LogRequest | aws.LogRequestWithBody |
+		aws.LogResponse | aws.LogResponseWithBody | aws.LogDeprecatedUsage | aws.LogRequestEventMessage |
+		aws.LogResponseEventMessage
+	sources := map[string]func(t *testing.T, stsURL string) Source{
+		"web identity": func(t *testing.T, u string) Source {
+			return WebIdentity(testRoleARN, TokenFile(writeToken(t, "", jwt)), WithSTSEndpoint(u))
+		},
+		"assume role": func(t *testing.T, u string) Source {
+			return AssumeRole(testRole2ARN, Static(testKeyID, testSecret, testToken), WithSTSEndpoint(u),
+				WithExternalID(testExternal))
+		},
+		"default chain, web identity from the environment": func(t *testing.T, u string) Source {
+			testkit.IsolateAWSEnv(t)
+			t.Setenv("AWS_ROLE_ARN", testRoleARN)
+			t.Setenv("AWS_WEB_IDENTITY_TOKEN_FILE", writeToken(t, "", jwt))
+			t.Setenv("AWS_ENDPOINT_URL_STS", u)
+			return Default()
+		},
+	}
+	for name, newSource := range sources {
+		t.Run(name, func(t *testing.T) {
+			fake := newSTSFake(t)
+			var log logRecorder
+			base := testBase()
+			base.Logger, base.ClientLogMode = &log, everything
+			_, creds := mustRetrieve(t, newSource(t, fake.URL()), base)
+			if creds.SecretAccessKey != secretFor(1) {
+				t.Fatalf("Retrieve() = %s, want the fake's first keys", creds.AccessKeyID)
+			}
+			assertNoSecret(t, log.String(), jwt, sig, testExternal, testSecret, testToken, secretFor(1), "session-1")
 		})
 	}
 }

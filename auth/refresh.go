@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,9 +19,13 @@ const (
 	// staleRetryInterval: while a refresh keeps failing, STS is tried again
 	// at most this often, and the current credentials serve in between.
 	staleRetryInterval = 30 * time.Second
+	// refreshGrace: how long callers wait for a refresh while the current
+	// credentials are still valid for more than staleMargin; after it they
+	// get those, and the refresh goes on in the background.
+	refreshGrace = 2 * time.Second
 )
 
-// refreshGuard keeps credentials usable through a failed refresh.
+// refreshGuard keeps credentials usable through a failed or stalled refresh.
 //
 // The cache refreshes 4-5 minutes before credentials expire. Without the
 // guard, an STS or identity provider outage at that moment would fail every
@@ -29,6 +35,15 @@ const (
 // staleMargin before their real expiry, if sooner), and logs a warning. Once
 // they are too close to expiry, the refresh error is returned.
 //
+// A refresh that stalls (STS not answering, each attempt running into its
+// request timeout, and the retryer trying again: minutes in all) would keep
+// every caller waiting on the cache meanwhile, possibly until the current
+// credentials are gone. So the provider's fetch runs in a goroutine of its
+// own: while the current credentials are valid, callers wait for it at most
+// refreshGrace and are then served the current credentials in the same way
+// as after a failed refresh; the fetch goes on, and the next refresh takes
+// its result, or waits for it again, rather than starting another one.
+//
 // It implements aws.HandleFailRefreshCredentialsCacheStrategy and
 // aws.AdjustExpiresByCredentialsCacheStrategy, which the cache calls one after
 // the other inside its single refresh.
@@ -37,25 +52,77 @@ type refreshGuard struct {
 	logger logging.Logger
 
 	mu       sync.Mutex
-	expires  time.Time // real expiry of the credentials STS last issued
-	fallback bool      // the next AdjustExpiresBy is for reused credentials
+	current  aws.Credentials    // the credentials STS last issued
+	expires  time.Time          // their real expiry
+	fallback bool               // the next AdjustExpiresBy is for reused credentials
+	inflight chan refreshResult // the fetch under way, if any
 }
 
-// issued records the real expiry of freshly issued credentials.
-func (g *refreshGuard) issued(c aws.Credentials) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.expires, g.fallback = c.Expires, false
+// refreshResult is the outcome of one fetch.
+type refreshResult struct {
+	creds aws.Credentials
+	err   error
 }
 
-// HandleFailToRefresh implements aws.HandleFailRefreshCredentialsCacheStrategy.
-func (g *refreshGuard) HandleFailToRefresh(_ context.Context, prev aws.Credentials, err error) (aws.Credentials, error) {
+// refresh implements Retrieve for the providers with fetch, the provider's
+// own retrieval (see refreshGuard).
+func (g *refreshGuard) refresh(ctx context.Context,
+	fetch func(context.Context) (aws.Credentials, error)) (aws.Credentials, error) {
+	g.mu.Lock()
+	if g.inflight == nil {
+		ch := make(chan refreshResult, 1)
+		// ctx is the cache's, never cancelled; the fetch's own requests are
+		// bounded.
+		go func() {
+			var r refreshResult
+			r.creds, r.err = fetch(ctx)
+			ch <- r
+		}()
+		g.inflight = ch
+	}
+	ch := g.inflight
+	var grace <-chan time.Time
+	if g.current.HasKeys() && time.Now().Add(staleMargin).Before(g.expires) {
+		t := time.NewTimer(refreshGrace)
+		defer t.Stop()
+		grace = t.C
+	}
+	g.mu.Unlock()
+
+	select {
+	case r := <-ch:
+		return g.take(r)
+	case <-grace:
+	}
+	g.mu.Lock()
+	c, ok := g.reuse(g.current, "credential refresh has not answered within "+refreshGrace.String(), nil)
+	g.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	return g.take(<-ch) // too close to expiry by now: wait for the fetch after all
+}
+
+// take records the result of the fetch that was under way and returns it.
+func (g *refreshGuard) take(r refreshResult) (aws.Credentials, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	g.inflight = nil
+	if r.err == nil {
+		g.current, g.expires, g.fallback = r.creds, r.creds.Expires, false
+	}
+	return r.creds, r.err
+}
+
+// reuse returns prev, if the credentials STS last issued are still valid for
+// more than staleMargin, marked to expire after staleRetryInterval (or
+// staleMargin before their real expiry, if sooner), and logs why with err.
+// It reports false otherwise. g.mu must be held.
+func (g *refreshGuard) reuse(prev aws.Credentials, why string, err error) (aws.Credentials, bool) {
 	g.fallback = false
 	now := time.Now()
 	if !prev.HasKeys() || !prev.CanExpire || g.expires.IsZero() || !now.Add(staleMargin).Before(g.expires) {
-		return aws.Credentials{}, err
+		return aws.Credentials{}, false
 	}
 	until := now.Add(staleRetryInterval)
 	if limit := g.expires.Add(-staleMargin); limit.Before(until) {
@@ -64,15 +131,29 @@ func (g *refreshGuard) HandleFailToRefresh(_ context.Context, prev aws.Credentia
 	prev.Expires = until
 	g.fallback = true
 	if g.logger != nil {
-		g.logger.Logf(logging.Warn, "auth: %s: credential refresh failed, reusing the current credentials (valid until %s) and retrying after %s: %v",
-			g.src, g.expires.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339), err)
+		detail := ""
+		if err != nil {
+			detail = ": " + err.Error()
+		}
+		g.logger.Logf(logging.Warn, "auth: %s: %s, reusing the current credentials (valid until %s) and retrying after %s%s",
+			g.src, why, g.expires.UTC().Format(time.RFC3339), until.UTC().Format(time.RFC3339), detail)
 	}
-	return prev, nil
+	return prev, true
+}
+
+// HandleFailToRefresh implements aws.HandleFailRefreshCredentialsCacheStrategy.
+func (g *refreshGuard) HandleFailToRefresh(_ context.Context, prev aws.Credentials, err error) (aws.Credentials, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.reuse(prev, "credential refresh failed", err); ok {
+		return c, nil
+	}
+	return aws.Credentials{}, err
 }
 
 // AdjustExpiresBy implements aws.AdjustExpiresByCredentialsCacheStrategy: as
 // the cache's default for fresh credentials, and no change for reused ones,
-// whose expiry HandleFailToRefresh already set.
+// whose expiry reuse already set.
 func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.Credentials, error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -84,6 +165,46 @@ func (g *refreshGuard) AdjustExpiresBy(c aws.Credentials, d time.Duration) (aws.
 		c.Expires = c.Expires.Add(d)
 	}
 	return c, nil
+}
+
+// incompleteCredentials returns an error naming what credentials from STS
+// lack, or nil. The SDK accepts an answer with any of them missing: one
+// without a session token fails every call it signs, one without an
+// Expiration is expired on arrival and so fetched anew for every call.
+func incompleteCredentials(c aws.Credentials) error {
+	var missing []string
+	for _, f := range []struct {
+		name    string
+		present bool
+	}{
+		{"AccessKeyId", c.AccessKeyID != ""},
+		{"SecretAccessKey", c.SecretAccessKey != ""},
+		{"SessionToken", c.SessionToken != ""},
+		{"Expiration", !c.Expires.IsZero()},
+	} {
+		if !f.present {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("STS answered credentials without %s", strings.Join(missing, ", "))
+}
+
+// sessionExpiry returns c with its expiry, read on STS's clock, bounded by
+// when a session of duration d that was requested at sent ends on this
+// host's clock. On a host whose clock is behind STS's, the Expiration STS
+// reports lies that much further in the host's future than the session
+// lasts; the SDK corrects the skew when it signs, but not the cache's
+// expiry, so credentials would be used after they expired, every call
+// failing with ExpiredTokenException until the late refresh. (A clock ahead
+// of STS's only makes the refresh early.)
+func sessionExpiry(c aws.Credentials, sent time.Time, d time.Duration) aws.Credentials {
+	if end := sent.Add(d).Round(0); c.CanExpire && c.Expires.After(end) {
+		c.Expires = end
+	}
+	return c
 }
 
 // refreshError is an error of a credential refresh, marked as not to be

@@ -3,12 +3,18 @@ package auth
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 // logRecorder is a smithy logger that keeps what is logged.
@@ -96,5 +102,103 @@ func TestFailedRefreshReusesValidCredentials(t *testing.T) {
 				assertNoSecret(t, log, secretFor(1), "session-1", testSecret)
 			})
 		}
+	}
+}
+
+// TestSkewedClockRefreshesBeforeRealExpiry: on a host whose clock is behind
+// STS's (the SDK corrects the skew when it signs, so calls still work), the
+// Expiration that STS reports lies further in this host's future than the
+// session really lasts. Credentials must still be refreshed 4-5 minutes
+// before the session ends, not used for minutes after it (every AWS call then
+// failing with ExpiredTokenException until the late refresh).
+func TestSkewedClockRefreshesBeforeRealExpiry(t *testing.T) {
+	sources := map[string]func(t *testing.T, stsURL string) Source{
+		"web identity": func(t *testing.T, u string) Source {
+			return WebIdentity(testRoleARN, TokenFile(writeToken(t, "", makeJWT(t, entraClaims()))), WithSTSEndpoint(u))
+		},
+		"assume role": func(t *testing.T, u string) Source {
+			return AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithSTSEndpoint(u),
+				WithDuration(30*time.Minute))
+		},
+	}
+	durations := map[string]time.Duration{"web identity": DefaultDuration, "assume role": 30 * time.Minute}
+	for name, newSource := range sources {
+		for _, skew := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+			t.Run(fmt.Sprintf("%s/STS clock %+v", name, skew), func(t *testing.T) {
+				fake := newSTSFake(t)
+				fake.expiry, fake.skew = durations[name], skew
+				_, c := mustRetrieve(t, newSource(t, fake.URL()), testBase())
+				// The session ends at most its duration after the request was
+				// sent, so before its duration from now; the window is 4-5 minutes.
+				latest := time.Now().Add(durations[name] - 4*time.Minute)
+				if c.Expires.After(latest) {
+					t.Errorf("credentials of a %v session, with STS's clock %v ahead, are used until %v from now, want at most %v",
+						durations[name], skew, time.Until(c.Expires).Round(time.Second), time.Until(latest).Round(time.Second))
+				}
+				if skew < 0 && c.Expires.Before(time.Now()) {
+					t.Errorf("credentials are expired already: %v", c.Expires)
+				}
+			})
+		}
+	}
+}
+
+// TestStalledRefreshServesValidCredentials: when STS stops answering during a
+// refresh while the current credentials are still valid for minutes, callers
+// get those credentials after a short grace instead of waiting for the
+// refresh, which its per-request bound and retries can stretch beyond the
+// credentials' life (8 attempts of 30 seconds with the provider's defaults).
+func TestStalledRefreshServesValidCredentials(t *testing.T) {
+	for name, newSource := range requestSources {
+		t.Run(name, func(t *testing.T) {
+			testkit.IsolateAWSEnv(t)
+			fake := newSTSFake(t)
+			fake.expiry = 3 * time.Minute // due for refresh at once, valid for minutes
+			var stall atomic.Bool
+			release := make(chan struct{})
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if stall.Load() {
+					_, _ = io.Copy(io.Discard, r.Body)
+					select {
+					case <-r.Context().Done():
+					case <-release:
+					}
+					return
+				}
+				fake.srv.Config.Handler.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			t.Cleanup(func() { close(release) })
+			p, err := newSource(t, srv.URL).Credentials(context.Background(), testBase())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Retrieve(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			stall.Store(true)
+
+			done := make(chan error, 8)
+			for range cap(done) {
+				go func() {
+					c, err := p.Retrieve(context.Background())
+					if err == nil && c.AccessKeyID != keyID(1) {
+						err = fmt.Errorf("got %s, want the current %s", c.AccessKeyID, keyID(1))
+					}
+					done <- err
+				}()
+			}
+			timeout := time.After(10 * time.Second)
+			for range cap(done) {
+				select {
+				case err := <-done:
+					if err != nil {
+						t.Errorf("Retrieve() while STS stalls, with credentials valid for minutes: %v", err)
+					}
+				case <-timeout:
+					t.Fatal("Retrieve() still blocked after 10s on a stalled STS, with credentials valid for minutes")
+				}
+			}
+		})
 	}
 }

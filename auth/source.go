@@ -91,9 +91,15 @@ func sourceErrorf(src, format string, args ...any) error {
 
 // maskKeyID shows the first and last four characters of an access key ID,
 // enough to tell keys apart in logs ("AKIA****WXYZ"), and nothing of a short
-// one.
+// one. Nor anything of an ID that may be a secret access key given in the
+// wrong argument: AWS issues IDs of upper-case letters and digits only, and
+// secrets of 40 mixed-case characters, so an ID of 20 characters or more
+// that is not upper-case shows as "****" (placeholders for local endpoints,
+// such as "polysync-local", are shorter).
 func maskKeyID(id string) string {
-	if len(id) < 12 {
+	if len(id) < 12 || (len(id) >= 20 && strings.ContainsFunc(id, func(r rune) bool {
+		return (r < 'A' || r > 'Z') && (r < '0' || r > '9')
+	})) {
 		return "****"
 	}
 	return id[:4] + "****" + id[len(id)-4:]

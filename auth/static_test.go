@@ -1,7 +1,10 @@
 package auth
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -83,5 +86,31 @@ func TestStaticCanceledContext(t *testing.T) {
 	cancel()
 	if _, err := Static(testKeyID, testSecret, "").Credentials(ctx, aws.Config{}); err == nil {
 		t.Fatal("Credentials() with a canceled context: error = nil, want context.Canceled")
+	}
+}
+
+// TestStaticSwappedKeysNeverPrintTheSecret: a secret access key given as the
+// access key ID passes validation when it holds none of '/', '+' and '=', and
+// then String, LogValue and the errors naming the source must not show any
+// of it, not even the masked form's first and last four characters.
+func TestStaticSwappedKeysNeverPrintTheSecret(t *testing.T) {
+	const secret = "wJalrXUtnFEMIxK7MDENGxbPxRfiCYzEXAMPLEKY" // 40 characters, as AWS issues them
+	src := Static(secret, testKeyID, "")
+	if _, err := src.Credentials(context.Background(), aws.Config{}); err != nil {
+		t.Fatalf("Credentials() error = %v", err)
+	}
+	var logged bytes.Buffer
+	slog.New(slog.NewTextHandler(&logged, nil)).Info("resolve", "source", src)
+	for where, out := range map[string]string{"String()": src.String(), "%v": fmt.Sprintf("%v", src), "slog": logged.String()} {
+		for _, part := range []string{secret[:4], secret[len(secret)-4:]} {
+			if strings.Contains(out, part) {
+				t.Errorf("%s = %q shows part of the secret (%q)", where, out, part)
+			}
+		}
+	}
+	for id, want := range map[string]string{testKeyID: "AKIA****MPLE", "ASIAIOSFODNN7EXAMPLE": "ASIA****MPLE", "polysync-local": "poly****ocal"} {
+		if got := Static(id, testSecret, "").String(); got != "static("+want+")" {
+			t.Errorf("Static(%q).String() = %q, want static(%s)", id, got, want)
+		}
 	}
 }

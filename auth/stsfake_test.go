@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,12 @@ type stsFake struct {
 	queue  []stsError // answered first, one per request
 	always *stsError  // answered when the queue is empty, if set
 	issued int
+	// expiry is the lifetime of the credentials issued, or the requested
+	// DurationSeconds if shorter.
 	expiry time.Duration
+	// skew is how far STS's clock is ahead of this host's (behind if
+	// negative): it shifts the Expiration STS reports.
+	skew time.Duration
 }
 
 var authKeyRE = regexp.MustCompile(`Credential=([^/]+)/[0-9]{8}/([^/]+)/([^/]+)/aws4_request`)
@@ -160,6 +166,10 @@ func (f *stsFake) serve(w http.ResponseWriter, r *http.Request) {
 		f.issued++
 	}
 	n, expiry := f.issued, f.expiry
+	if secs, err := strconv.Atoi(c.DurationSeconds); err == nil && time.Duration(secs)*time.Second < expiry {
+		expiry = time.Duration(secs) * time.Second // as STS, which issues the duration asked for
+	}
+	expiry += f.skew
 	f.mu.Unlock()
 
 	w.Header().Set("Content-Type", "text/xml")

@@ -8,6 +8,7 @@ import (
 	"os"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -140,13 +141,21 @@ func (s *webIdentitySource) LogValue() slog.Value {
 // webIdentityProvider is the aws.CredentialsProvider behind WebIdentity.
 //
 // stscreds.IdentityTokenRetriever takes no context, so the bridge runs the
-// other way round: Retrieve first calls the TokenSource with the context the
+// other way round: fetch first calls the TokenSource with the context the
 // credentials cache passes in, bounded by tokenTimeout (the cache's context is
 // never cancelled), and then hands the token to a fresh
 // stscreds.WebIdentityRoleProvider through a retriever that returns it.
 //
 // The embedded refreshGuard keeps the current credentials serving through a
 // failed refresh while they remain valid.
+//
+// The TokenSource is called in a goroutine, so that one that ignores its
+// context (a TokenFunc blocked on a lock, a file on a hung network mount)
+// still ends the refresh at tokenTimeout instead of wedging the cache, whose
+// every caller would otherwise wait on it for good. Such a call is left to
+// finish in the background; until it does, later refreshes wait for it (up
+// to tokenTimeout each) rather than start another, so stuck calls cannot pile
+// up over a long run.
 type webIdentityProvider struct {
 	refreshGuard
 	src          string
@@ -157,13 +166,25 @@ type webIdentityProvider struct {
 	sessionName  string
 	duration     time.Duration
 	cfg          *roleConfig
+
+	mu      sync.Mutex
+	pending chan tokenResult // the TokenSource call that outlived its bound, if any
+}
+
+// tokenResult is the answer of one TokenSource call.
+type tokenResult struct {
+	token string
+	err   error
 }
 
 // Retrieve implements aws.CredentialsProvider.
 func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, error) {
-	tctx, cancel := context.WithTimeout(ctx, p.tokenTimeout)
-	token, err := p.token.Token(tctx)
-	cancel()
+	return p.refresh(ctx, p.fetch)
+}
+
+// fetch gets new credentials.
+func (p *webIdentityProvider) fetch(ctx context.Context) (aws.Credentials, error) {
+	token, err := p.identityToken(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "get identity token: %w", err))
 	}
@@ -177,12 +198,52 @@ func (p *webIdentityProvider) Retrieve(ctx context.Context) (aws.Credentials, er
 			o.Duration = p.duration
 			o.PolicyARNs = p.cfg.policyDescriptors()
 		})
+	sent := time.Now()
 	creds, err := sdk.Retrieve(ctx)
 	if err != nil {
 		return aws.Credentials{}, notRetryable(webIdentityError(p.src, p.roleARN, err, token))
 	}
-	p.issued(creds)
+	if err := incompleteCredentials(creds); err != nil {
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "%w", err))
+	}
+	creds = sessionExpiry(creds, sent, p.duration)
 	return creds, nil
+}
+
+// identityToken calls the TokenSource, or waits for the call still running
+// from an earlier refresh, for at most tokenTimeout.
+func (p *webIdentityProvider) identityToken(ctx context.Context) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending != nil {
+		select {
+		case <-p.pending: // ended after its refresh gave up: its token may be stale, ask again
+			p.pending = nil
+		default:
+		}
+	}
+	tctx, cancel := context.WithTimeout(ctx, p.tokenTimeout)
+	defer cancel()
+	if p.pending == nil {
+		ch := make(chan tokenResult, 1)
+		go func() {
+			var r tokenResult
+			r.token, r.err = p.token.Token(tctx)
+			ch <- r
+		}()
+		p.pending = ch
+	}
+	select {
+	case r := <-p.pending:
+		p.pending = nil
+		return r.token, r.err
+	case <-tctx.Done():
+		// p.pending stays set: the next refresh waits for this call.
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		return "", fmt.Errorf("token source gave no answer within %v: %w", p.tokenTimeout, tctx.Err())
+	}
 }
 
 // fixedToken is a stscreds.IdentityTokenRetriever for a token already fetched.

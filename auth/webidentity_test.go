@@ -3,9 +3,13 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -108,9 +112,11 @@ func TestWebIdentityExchangesToken(t *testing.T) {
 			if c.AccountID != testAccount {
 				t.Errorf("Retrieve().AccountID = %q, want %q", c.AccountID, testAccount)
 			}
-			// The cache refreshes 4-5 minutes before STS's expiry (one hour).
-			if !c.CanExpire || c.Expires.Before(before.Add(54*time.Minute)) || c.Expires.After(before.Add(57*time.Minute)) {
-				t.Errorf("Retrieve().Expires = %v, want 55-56 minutes from now", c.Expires)
+			// The cache refreshes 4-5 minutes before the session's expiry.
+			d, _ := strconv.Atoi(tt.wantDuration)
+			lifetime := time.Duration(d) * time.Second
+			if !c.CanExpire || c.Expires.Before(before.Add(lifetime-6*time.Minute)) || c.Expires.After(before.Add(lifetime-3*time.Minute)) {
+				t.Errorf("Retrieve().Expires = %v, want 4-5 minutes before the %v session ends", c.Expires, lifetime)
 			}
 		})
 	}
@@ -439,5 +445,100 @@ func TestWebIdentityOtherSTSErrors(t *testing.T) {
 			}
 			assertNoSecret(t, err.Error(), token)
 		})
+	}
+}
+
+// TestWebIdentityTokenSourceIgnoringItsContext: a TokenSource that never
+// returns, whatever its context (a TokenFunc blocked on a lock, a file on a
+// hung network mount), must not wedge the credential cache: each refresh
+// ends after the token timeout with an error naming it, and later refreshes
+// wait for the same stuck call instead of piling up more of them.
+func TestWebIdentityTokenSourceIgnoringItsContext(t *testing.T) {
+	fake := newSTSFake(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var mu sync.Mutex
+	calls := 0
+	token := TokenFunc(func(context.Context) (string, error) {
+		mu.Lock()
+		calls++
+		mu.Unlock()
+		<-release // ignores its context
+		return "", errors.New("released")
+	})
+	p, err := WebIdentity(testRoleARN, token, WithSTSEndpoint(fake.URL()), WithTokenTimeout(20*time.Millisecond)).
+		Credentials(context.Background(), testBase())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.Retrieve(context.Background())
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "20ms") {
+				t.Errorf("Retrieve() #%d error = %v, want context.DeadlineExceeded naming the 20ms token timeout", i+1, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Retrieve() #%d still blocked 10s after a 20ms token timeout: a stuck TokenSource wedges the cache", i+1)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Errorf("TokenSource calls = %d, want 1: later refreshes wait for the stuck call rather than start more", calls)
+	}
+}
+
+// TestIncompleteSTSAnswerIsAnError: an answer that lacks part of the
+// credentials (from a broken proxy or STS look-alike) is an error naming what
+// is missing, not credentials that fail every call (no session token) or
+// that are expired on arrival, which sent one STS request per AWS call (no
+// Expiration).
+func TestIncompleteSTSAnswerIsAnError(t *testing.T) {
+	const (
+		key    = "<AccessKeyId>ASIAINCOMPLETE000001</AccessKeyId>"
+		secret = "<SecretAccessKey>incompleteSecretEXAMPLE</SecretAccessKey>"
+		token  = "<SessionToken>incomplete-session</SessionToken>"
+		expiry = "<Expiration>2099-01-01T00:00:00Z</Expiration>"
+	)
+	tests := []struct {
+		missing string
+		creds   string
+	}{
+		{"Expiration", key + secret + token},
+		{"SessionToken", key + secret + expiry},
+		{"SecretAccessKey", key + token + expiry},
+		{"AccessKeyId", secret + token + expiry},
+	}
+	sources := map[string]func(u string) Source{
+		"web identity": func(u string) Source {
+			return WebIdentity(testRoleARN, TokenFunc(func(context.Context) (string, error) { return "a.b.c", nil }), WithSTSEndpoint(u))
+		},
+		"assume role": func(u string) Source {
+			return AssumeRole(testRole2ARN, Static(testKeyID, testSecret, ""), WithSTSEndpoint(u))
+		},
+	}
+	for name, newSource := range sources {
+		for _, tt := range tests {
+			t.Run(name+"/no "+tt.missing, func(t *testing.T) {
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					_ = r.ParseForm()
+					action := r.PostForm.Get("Action")
+					w.Header().Set("Content-Type", "text/xml")
+					fmt.Fprintf(w, `<%sResponse xmlns="%s"><%sResult><Credentials>%s</Credentials></%sResult></%sResponse>`,
+						action, stsXMLNS, action, tt.creds, action, action)
+				}))
+				t.Cleanup(srv.Close)
+				err := retrieveErr(t, newSource(srv.URL), testBase())
+				if err == nil || !strings.Contains(err.Error(), tt.missing) {
+					t.Fatalf("Retrieve() of an answer without %s: error = %v, want one naming it", tt.missing, err)
+				}
+				assertNoSecret(t, err.Error(), "incompleteSecretEXAMPLE", "incomplete-session")
+			})
+		}
 	}
 }
