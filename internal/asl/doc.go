@@ -126,7 +126,8 @@
 // Data-flow errors carry AWS's cause text, for example "An error occurred
 // while executing the state 'X' (entered at the event id #2). The JSONPath
 // '$.a' specified for the field 'b.$' could not be found in the input '{}'".
-// States.ALL matches every error except States.Runtime. A failed Parallel
+// States.ALL matches every error except States.Runtime; States.TaskFailed
+// matches every error name a task raises (outside States.). A failed Parallel
 // branch or Map iteration fails its state with the branch's own error name
 // and cancels the other branches or iterations.
 //
