@@ -282,7 +282,8 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	}
 	if m.startAt != "" {
 		if _, ok := sm[m.startAt]; !ok {
-			c.problem(where+"/StartAt", "MISSING_TRANSITION_TARGET: Missing 'StartAt' target: %s", m.startAt)
+			// AWS says 'Next' here too (recorded InvalidDefinition answers).
+			c.problem(where+"/StartAt", "MISSING_TRANSITION_TARGET: Missing 'Next' target: %s", m.startAt)
 		}
 	}
 	// Transitions.

@@ -55,7 +55,8 @@ func TestParseProblems(t *testing.T) {
 		{"missing StartAt and States", `{}`, []string{"SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt, States] at /"}},
 		{"StartAt names no state", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`,
 			[]string{
-				"MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X at /StartAt",
+				// AWS's words, 'Next' and all (recorded InvalidDefinition answers).
+				"MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /StartAt",
 				`MISSING_TRANSITION_TARGET: State "A" is not reachable. at /States/A`,
 			}},
 		// AWS refuses a state that nothing names (recorded InvalidDefinition
