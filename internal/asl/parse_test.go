@@ -147,7 +147,7 @@ func TestParseProblems(t *testing.T) {
 			"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["X"],"BackoffRate":0.5,"MaxAttempts":-1,"JitterStrategy":"SOME"}],
 			"Catch":[{"ErrorEquals":["States.ALL","X"],"Next":"T"},{"ErrorEquals":[]}]}}}`,
 			[]string{
-				"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer at /States/T/Retry[1]/MaxAttempts",
+				"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than 99999999 at /States/T/Retry[1]/MaxAttempts",
 				"SCHEMA_VALIDATION_FAILED: 'BackoffRate' must be a number greater than or equal to 1.0 at /States/T/Retry[1]/BackoffRate",
 				"SCHEMA_VALIDATION_FAILED: 'JitterStrategy' must be FULL or NONE at /States/T/Retry[1]/JitterStrategy",
 				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Retry[0]/ErrorEquals",
@@ -156,6 +156,10 @@ func TestParseProblems(t *testing.T) {
 				"SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch[1]",
 				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Catch[0]/ErrorEquals",
 			}},
+		// The developer guide: "MaxAttempts has a maximum value of 99999999".
+		{"too many retry attempts", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true,
+			"Retry":[{"ErrorEquals":["X"],"MaxAttempts":100000000}]}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than 99999999 at /States/T/Retry[0]/MaxAttempts"}},
 		{"task without resource", `{"StartAt":"T","States":{"T":{"Type":"Task","End":true,"TimeoutSeconds":0}}}`,
 			[]string{
 				"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/T",
