@@ -123,7 +123,7 @@ func TestIntrinsicSizeNeverRefusesWhatFits(t *testing.T) {
 			case argLiteral:
 				args[i] = a.lit
 			case argPath:
-				args[i], _ = a.path.get(in, noContext{})
+				args[i], _, _ = a.path.get(in, noContext{})
 			case argCall:
 				args[i], _ = a.call.eval(in, noContext{})
 			}
@@ -229,5 +229,65 @@ func TestWaitBeyondOneYear(t *testing.T) {
 	res := <-done
 	if res.Status != StatusTimedOut || res.Error != ErrTimeout || !strings.Contains(res.Cause, "one year") {
 		t.Errorf("Run = %s %s %q, want TIMED_OUT States.Timeout after one year", res.Status, res.Error, res.Cause)
+	}
+}
+
+// TestPathDescentsBounded checks that a path with several descents ("..")
+// over a deeply nested input fails at once with States.Runtime, naming the
+// path, in every field that reads a path: unbounded, "$..a..a..a" over 400
+// levels of {"a": ...} (2 KB) took seconds and gigabytes, and over 1,000
+// levels it did not finish in a minute.
+func TestPathDescentsBounded(t *testing.T) {
+	input := strings.Repeat(`{"a":`, 1000) + "1" + strings.Repeat("}", 1000)
+	const path = "$..a..a..a"
+	for field, state := range map[string]string{
+		"Parameters": `{"Type":"Pass","Parameters":{"x.$":"` + path + `"},"End":true}`,
+		"InputPath":  `{"Type":"Pass","InputPath":"` + path + `","End":true}`,
+		"intrinsic":  `{"Type":"Pass","Parameters":{"n.$":"States.ArrayLength(` + path + `)"},"End":true}`,
+		"Choice":     `{"Type":"Choice","Choices":[{"Variable":"` + path + `","IsPresent":true,"Next":"S"}],"Default":"S"},"S":{"Type":"Succeed"}`,
+		"filter":     `{"Type":"Pass","Parameters":{"x.$":"$..a[?(@..a[?(@..a)])]"},"End":true}`,
+	} {
+		t.Run(field, func(t *testing.T) {
+			m := mustParse(t, `{"StartAt":"P","States":{"P":`+state+`}}`)
+			start := time.Now()
+			res := m.Run(context.Background(), json.RawMessage(input), Options{})
+			if res.Status != StatusFailed || res.Error != ErrRuntime || !strings.Contains(res.Cause, "would select more than") {
+				t.Errorf("Run = %s %s (%.200s), want States.Runtime naming the path's size", res.Status, res.Error, res.Cause)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("Run took %v", d)
+			}
+		})
+	}
+}
+
+// TestPathDescentsWithinBound checks that paths with several descents that
+// select a reasonable number of values are evaluated as before.
+func TestPathDescentsWithinBound(t *testing.T) {
+	input := `{"store":{"book":[{"title":"a","price":8,"tags":{"price":1}},{"title":"b","price":12}],"bike":{"price":20}},` +
+		`"deep":` + strings.Repeat(`{"a":`, 30) + "1" + strings.Repeat("}", 30) + `}`
+	for _, tt := range []struct{ path, want string }{
+		{"$..book..price", `[1,8,12]`},
+		{"$.store..book[?(@..price > 5)].title", `["a","b"]`},
+		{"$..deep..a..a", ""},
+		{"$..deep[?(@..a && @..a)]", ""},
+	} {
+		in, err := parseJSON([]byte(input))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := compilePath(tt.path, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok, serr := p.get(in, noContext{})
+		if serr != nil || !ok {
+			t.Errorf("get(%s) = %v, %v, want values", tt.path, ok, serr)
+			continue
+		}
+		want := p.expr.Get(in)
+		if got := marshalString(v); got != marshalString(want) || tt.want != "" && got != tt.want {
+			t.Errorf("get(%s) = %s, want %s (ojg: %s)", tt.path, got, tt.want, marshalString(want))
+		}
 	}
 }

@@ -49,10 +49,12 @@ func (d *distributedMap) queries() []query {
 }
 
 // tolerance is how many child workflows of a Map Run may fail: the
-// resolved ToleratedFailureCount and ToleratedFailurePercentage.
+// resolved ToleratedFailureCount and ToleratedFailurePercentage, and
+// whether the definition set each.
 type tolerance struct {
-	count   int64
-	percent float64
+	count                int64
+	percent              float64
+	countSet, percentSet bool
 }
 
 // maxLabelLength is the longest Label AWS accepts.
@@ -173,22 +175,35 @@ func (d *distributedMap) itemsOf(in any) int {
 // ToleratedFailurePercentage(Path) against eff.
 func (r *stateRun) tolerance(eff any) (tolerance, *stateError) {
 	d := r.st.mapState.distributed
-	n, _, err := d.toleratedCount.value(eff, r.ctx())
+	n, countSet, err := d.toleratedCount.value(eff, r.ctx())
 	if err != nil {
 		return tolerance{}, err
 	}
-	p, _, err := d.toleratedPercent.value(eff, r.ctx())
+	p, percentSet, err := d.toleratedPercent.value(eff, r.ctx())
 	if err != nil {
 		return tolerance{}, err
 	}
-	return tolerance{count: int64(n), percent: p}, nil
+	return tolerance{count: int64(n), percent: p, countSet: countSet, percentSet: percentSet}, nil
 }
 
 // exceeded reports whether failed child workflows out of total exceed the
 // tolerated failures: more than ToleratedFailureCount, or a larger share than
-// ToleratedFailurePercentage (both 0 by default: any failure).
+// ToleratedFailurePercentage, whichever the definition set; with both set,
+// either exceeded fails the Map Run (the developer guide's "Tolerated
+// failure threshold for Distributed Map state"); with neither, any failure
+// does.
 func (tol tolerance) exceeded(failed int64, total int) bool {
-	return failed > tol.count && float64(failed)*100 > tol.percent*float64(total)
+	overCount := failed > tol.count
+	overPercent := float64(failed)*100 > tol.percent*float64(total)
+	switch {
+	case tol.countSet && tol.percentSet:
+		return overCount || overPercent
+	case tol.countSet:
+		return overCount
+	case tol.percentSet:
+		return overPercent
+	}
+	return failed > 0
 }
 
 // errToleratedFailure is the error of a Map Run whose failures exceed its

@@ -97,6 +97,15 @@ func TestDistributedMap(t *testing.T) {
 		{name: "tolerated percentage", extra: `"ToleratedFailurePercentage":50,`, input: `{"xs":[1,2,4,5]}`,
 			wantStatus: StatusSucceeded, wantOutput: `[{"Error":"Odd","Cause":"odd item"},2,4,{"Error":"Odd","Cause":"odd item"}]`,
 			wantLabel: "M"},
+		// With both set, the run fails when either is exceeded (the
+		// developer guide's "Tolerated failure threshold" page).
+		{name: "count exceeded, percentage not", extra: `"ToleratedFailureCount":1,"ToleratedFailurePercentage":90,"MaxConcurrency":1,`,
+			input: `{"xs":[1,3,2,4]}`, wantStatus: StatusFailed, wantError: errToleratedFailure, wantLabel: "M"},
+		{name: "percentage exceeded, count not", extra: `"ToleratedFailureCount":5,"ToleratedFailurePercentage":25,"MaxConcurrency":1,`,
+			input: `{"xs":[1,3,2,4]}`, wantStatus: StatusFailed, wantError: errToleratedFailure, wantLabel: "M"},
+		{name: "neither exceeded", extra: `"ToleratedFailureCount":2,"ToleratedFailurePercentage":50,`,
+			input: `{"xs":[1,3,2,4]}`, wantStatus: StatusSucceeded, wantLabel: "M",
+			wantOutput: `[{"Error":"Odd","Cause":"odd item"},{"Error":"Odd","Cause":"odd item"},2,4]`},
 		{name: "batches", extra: `"ItemBatcher":{"MaxItemsPerBatch":2,"BatchInput":{"k":1}},"ItemSelector":{"v.$":"$$.Map.Item.Value"},`,
 			input: `{"xs":[1,2,3]}`, wantStatus: StatusSucceeded, wantLabel: "M",
 			wantOutput:   `[{"BatchInput":{"k":1},"Items":[{"v":1},{"v":2}]},{"BatchInput":{"k":1},"Items":[{"v":3}]}]`,
@@ -144,5 +153,38 @@ func TestDistributedMap(t *testing.T) {
 				t.Errorf("events = %s; want %s and no event of a child workflow", got, want)
 			}
 		})
+	}
+}
+
+// TestToleranceExceeded: a Map Run fails past the tolerated failures the
+// definition set, either of them when it set both, and at the first failure
+// when it set neither.
+func TestToleranceExceeded(t *testing.T) {
+	count := func(n int64) tolerance { return tolerance{count: n, countSet: true} }
+	percent := func(p float64) tolerance { return tolerance{percent: p, percentSet: true} }
+	both := func(n int64, p float64) tolerance {
+		return tolerance{count: n, percent: p, countSet: true, percentSet: true}
+	}
+	tests := []struct {
+		tol           tolerance
+		failed, total int
+		want          bool
+	}{
+		{tolerance{}, 0, 4, false},
+		{tolerance{}, 1, 4, true},
+		{count(1), 1, 4, false},
+		{count(1), 2, 4, true},
+		{count(0), 1, 4, true},
+		{percent(50), 2, 4, false},
+		{percent(50), 3, 4, true},
+		{percent(0), 1, 4, true},
+		{both(1, 90), 2, 4, true},  // the count is exceeded
+		{both(5, 25), 2, 4, true},  // the percentage is exceeded
+		{both(2, 50), 2, 4, false}, // neither
+	}
+	for _, tt := range tests {
+		if got := tt.tol.exceeded(int64(tt.failed), tt.total); got != tt.want {
+			t.Errorf("%+v.exceeded(%d, %d) = %v, want %v", tt.tol, tt.failed, tt.total, got, tt.want)
+		}
 	}
 }

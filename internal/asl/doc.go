@@ -126,7 +126,8 @@
 // Data-flow errors carry AWS's cause text, for example "An error occurred
 // while executing the state 'X' (entered at the event id #2). The JSONPath
 // '$.a' specified for the field 'b.$' could not be found in the input '{}'".
-// States.ALL matches every error except States.Runtime. A failed Parallel
+// States.ALL matches every error except States.Runtime; States.TaskFailed
+// matches every error name a task raises (outside States.). A failed Parallel
 // branch or Map iteration fails its state with the branch's own error name
 // and cancels the other branches or iterations.
 //
@@ -201,6 +202,10 @@
 //     scope never sees (AWS does not let a branch assign an outer
 //     variable); the variable size limits are the documented ones, with
 //     States.Runtime (an assumption) as the error.
+//   - A JSONPath with more than one descent ("..") that would select more
+//     than four payloads' worth of values (counted before it runs, see
+//     jsonpath_bounds.go) fails with States.Runtime instead of running for
+//     as long as its input's depth to the power of its descents demands.
 //   - An inline Map runs at most 40 iterations at once (AWS's documented
 //     inline limit); MaxConcurrency 0 means 40.
 //   - A redrive (Options.ResumeFrom) of a failed Parallel or Map state runs

@@ -213,8 +213,9 @@ func TestEventsForFailedParallelAndRetriedTask(t *testing.T) {
 }
 
 func TestHistoryLimit(t *testing.T) {
-	// Done is never reached: a definition needs a terminal state.
-	m := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"},"Done":{"Type":"Succeed"}}}`)
+	// Done is never reached (the input has no stop): a definition needs a
+	// terminal state, which some state must name.
+	m := mustParse(t, `{"StartAt":"A","States":{"A":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,"Next":"Done"}],"Default":"A"},"Done":{"Type":"Succeed"}}}`)
 	rec := &recorder{}
 	res := m.Run(context.Background(), json.RawMessage(`{}`), Options{Clock: newFakeClock(0), Emit: rec.emit, PreviousEventID: 1})
 	if res.Status != StatusFailed || res.Error != ErrRuntime || res.Cause != "The execution reached the maximum number of history events (25000)." {

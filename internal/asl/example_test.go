@@ -54,4 +54,5 @@ func ExampleParse_invalid() {
 	// Output:
 	// SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/Baz
 	// MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/Bar/Next
+	// MISSING_TRANSITION_TARGET: State "Baz" is not reachable. at /States/Baz
 }

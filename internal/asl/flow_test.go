@@ -40,6 +40,8 @@ func TestRetry(t *testing.T) {
 		{"unmatched error is not retried", `[{"ErrorEquals":["Other"]}]`, 1, "E", StatusFailed, 1, nil},
 		{"States.ALL", `[{"ErrorEquals":["States.ALL"],"IntervalSeconds":5,"MaxAttempts":1}]`, 1, "E", StatusSucceeded, 2, []time.Duration{5 * time.Second}},
 		{"States.TaskFailed", `[{"ErrorEquals":["States.TaskFailed"],"MaxAttempts":1}]`, 1, "States.TaskFailed", StatusSucceeded, 2, []time.Duration{time.Second}},
+		{"States.TaskFailed matches a task's own error name", `[{"ErrorEquals":["States.TaskFailed"],"MaxAttempts":1}]`, 1, "Lambda.Unknown", StatusSucceeded, 2, []time.Duration{time.Second}},
+		{"States.TaskFailed does not match States.Timeout", `[{"ErrorEquals":["States.TaskFailed"],"MaxAttempts":1}]`, 1, "States.Timeout", StatusFailed, 1, nil},
 		{"first matching retrier is used, later ones are not", `[{"ErrorEquals":["E"],"MaxAttempts":1},{"ErrorEquals":["States.ALL"],"MaxAttempts":5}]`,
 			2, "E", StatusFailed, 2, []time.Duration{time.Second}},
 		{"retriers count separately", `[{"ErrorEquals":["A"],"MaxAttempts":1,"IntervalSeconds":7},{"ErrorEquals":["E"],"MaxAttempts":2,"IntervalSeconds":3}]`,

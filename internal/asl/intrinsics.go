@@ -330,7 +330,10 @@ func (c *intrinsicCall) evalWithin(input any, cx contextSource, b *intrinsicBudg
 		case argLiteral:
 			args = append(args, a.lit)
 		case argPath:
-			v, ok := a.path.get(input, cx)
+			v, ok, err := a.path.get(input, cx)
+			if err != nil {
+				return nil, err
+			}
 			if !ok {
 				return nil, runtimeError("The JSONPath '%s' specified as an argument of %s could not be found in the input '%s'", a.path.text, c.name, truncate(marshalString(input)))
 			}

@@ -192,7 +192,10 @@ func (t *jsonPathTimeouts) timeout(eff any, cx contextSource) (int64, bool, *sta
 	if t.timeoutPath == nil {
 		return t.timeoutSeconds, t.timeoutSet, nil
 	}
-	v, ok := t.timeoutPath.get(eff, cx)
+	v, ok, err := t.timeoutPath.get(eff, cx)
+	if err != nil {
+		return 0, true, err
+	}
 	n, isInt := toInt(v)
 	if !ok || !isInt || n < 1 {
 		return 0, true, runtimeError("The TimeoutSecondsPath '%s' must point to a positive integer", t.timeoutPath.text)
@@ -370,7 +373,10 @@ func (v *valueSource) get(input any, cx contextSource, field string) (any, *stat
 	if v.call != nil {
 		return v.call.eval(input, cx)
 	}
-	out, ok := v.path.get(input, cx)
+	out, ok, err := v.path.get(input, cx)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", v.path.text, field, truncate(marshalString(input)))
 	}

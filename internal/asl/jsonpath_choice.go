@@ -285,7 +285,10 @@ func (r *rule) eval(input any, cx contextSource) (bool, *stateError) {
 		ok, err := r.not.eval(input, cx)
 		return !ok && err == nil, err
 	}
-	v, present := r.variable.get(input, cx)
+	v, present, err := r.variable.get(input, cx)
+	if err != nil {
+		return false, err
+	}
 	if r.op.kind == cmpIsPresent {
 		return present == r.boolean, nil
 	}
@@ -316,7 +319,10 @@ func (r *rule) eval(input any, cx contextSource) (bool, *stateError) {
 	var operand any
 	if r.op.path {
 		var ok bool
-		operand, ok = r.operand.get(input, cx)
+		operand, ok, err = r.operand.get(input, cx)
+		if err != nil {
+			return false, err
+		}
 		if !ok {
 			return false, runtimeError("Invalid path '%s': The choice state's condition path references an invalid value.", r.operand.text)
 		}

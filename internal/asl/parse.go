@@ -282,7 +282,8 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 	}
 	if m.startAt != "" {
 		if _, ok := sm[m.startAt]; !ok {
-			c.problem(where+"/StartAt", "MISSING_TRANSITION_TARGET: Missing 'StartAt' target: %s", m.startAt)
+			// AWS says 'Next' here too (recorded InvalidDefinition answers).
+			c.problem(where+"/StartAt", "MISSING_TRANSITION_TARGET: Missing 'Next' target: %s", m.startAt)
 		}
 	}
 	// Transitions.
@@ -314,6 +315,30 @@ func (c *checker) machine(root map[string]any, where string, top bool) *StateMac
 			if ct.next != "" {
 				check(ct.next, fmt.Sprintf("%s/Catch[%d]/Next", sw, i), "Next")
 			}
+		}
+	}
+	// A state that nothing names (StartAt, a Next, a Default or a
+	// catcher's Next) is refused, as AWS refuses it (recorded
+	// InvalidDefinition messages): AWS checks that each state is named,
+	// not that it can be reached from StartAt, so a state named only by an
+	// unnamed one passes. Whether a state that names only itself passes is
+	// UNCONFIRMED; here it does.
+	targets := map[string]bool{m.startAt: true}
+	for _, st := range m.states {
+		targets[st.next] = true
+		if ch := st.choice; ch != nil {
+			targets[ch.defaultNext] = true
+			for _, r := range ch.rules {
+				targets[r.next] = true
+			}
+		}
+		for _, ct := range st.catch {
+			targets[ct.next] = true
+		}
+	}
+	for _, name := range names {
+		if m.states[name] != nil && !targets[name] {
+			c.problem(where+"/States/"+name, "MISSING_TRANSITION_TARGET: State \"%s\" is not reachable.", name)
 		}
 	}
 	// Reported only for an otherwise sound machine, as it is what remains

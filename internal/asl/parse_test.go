@@ -17,7 +17,8 @@ func TestParseValid(t *testing.T) {
 	}{
 		{"minimal", `{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}`, "A", 0},
 		{"with timeout and version", `{"Comment":"c","Version":"1.0","TimeoutSeconds":30,"QueryLanguage":"JSONPath","StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}`, "A", 30},
-		{"unreachable state is allowed", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Pass","End":true}}}`, "A", 0},
+		{"states named by a Default and a catcher", `{"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsNull":true,"Next":"C"}],"Default":"T"},
+			"T":{"Type":"Task","Resource":"r","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"H"}]},"H":{"Type":"Succeed"}}}`, "C", 0},
 		{"every state type", `{"StartAt":"P","States":{
 			"P":{"Type":"Pass","Next":"T"},
 			"T":{"Type":"Task","Resource":"r","HeartbeatSeconds":10,"TimeoutSeconds":20,"Next":"C",
@@ -53,7 +54,24 @@ func TestParseProblems(t *testing.T) {
 		{"not an object", `[1]`, []string{"SCHEMA_VALIDATION_FAILED: The definition must be a JSON object, not array at /"}},
 		{"missing StartAt and States", `{}`, []string{"SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt, States] at /"}},
 		{"StartAt names no state", `{"StartAt":"X","States":{"A":{"Type":"Succeed"}}}`,
-			[]string{"MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X at /StartAt"}},
+			[]string{
+				// AWS's words, 'Next' and all (recorded InvalidDefinition answers).
+				"MISSING_TRANSITION_TARGET: Missing 'Next' target: X at /StartAt",
+				`MISSING_TRANSITION_TARGET: State "A" is not reachable. at /States/A`,
+			}},
+		// AWS refuses a state that nothing names (recorded InvalidDefinition
+		// messages), in branches too.
+		{"unreachable state", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Pass","End":true},
+			"P":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"X","States":{"X":{"Type":"Succeed"},"Y":{"Type":"Succeed"}}}]}}}`,
+			[]string{
+				`MISSING_TRANSITION_TARGET: State "Y" is not reachable. at /States/P/Branches[0]/States/Y`,
+				`MISSING_TRANSITION_TARGET: State "B" is not reachable. at /States/B`,
+				`MISSING_TRANSITION_TARGET: State "P" is not reachable. at /States/P`,
+			}},
+		// AWS checks that each state is named, not that it can be reached:
+		// C, named only by the unnamed B, is not reported (recorded).
+		{"state named only by an unreachable one", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Succeed"}}}`,
+			[]string{`MISSING_TRANSITION_TARGET: State "B" is not reachable. at /States/B`}},
 		{"missing Next target", `{"StartAt":"Bar","States":{"Bar":{"Type":"Pass","Next":"Foo"}}}`,
 			[]string{"MISSING_TRANSITION_TARGET: Missing 'Next' target: Foo at /States/Bar/Next"}},
 		{"missing Default, Choice and Catch targets", `{"StartAt":"C","States":{
@@ -63,6 +81,7 @@ func TestParseProblems(t *testing.T) {
 				"MISSING_TRANSITION_TARGET: Missing 'Default' target: N2 at /States/C/Default",
 				"MISSING_TRANSITION_TARGET: Missing 'Next' target: N1 at /States/C/Choices[0]/Next",
 				"MISSING_TRANSITION_TARGET: Missing 'Next' target: N3 at /States/T/Catch[0]/Next",
+				`MISSING_TRANSITION_TARGET: State "T" is not reachable. at /States/T`,
 			}},
 		{"bad type", `{"StartAt":"A","States":{"A":{"Type":"Sleep","End":true}}}`,
 			[]string{`SCHEMA_VALIDATION_FAILED: "Sleep" is not a valid state type (want Pass, Task, Choice, Wait, Succeed, Fail, Parallel or Map) at /States/A/Type`}},
@@ -76,6 +95,7 @@ func TestParseProblems(t *testing.T) {
 			[]string{
 				"SCHEMA_VALIDATION_FAILED: The field 'End' is not supported by Step Functions at /States/A",
 				"SCHEMA_VALIDATION_FAILED: The field 'Next' is not supported by Step Functions at /States/B",
+				`MISSING_TRANSITION_TARGET: State "B" is not reachable. at /States/B`,
 			}},
 		{"unknown state field", `{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Resource":"x","Bogus":1}}}`,
 			[]string{
@@ -127,7 +147,7 @@ func TestParseProblems(t *testing.T) {
 			"Retry":[{"ErrorEquals":["States.ALL"]},{"ErrorEquals":["X"],"BackoffRate":0.5,"MaxAttempts":-1,"JitterStrategy":"SOME"}],
 			"Catch":[{"ErrorEquals":["States.ALL","X"],"Next":"T"},{"ErrorEquals":[]}]}}}`,
 			[]string{
-				"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer at /States/T/Retry[1]/MaxAttempts",
+				"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than 99999999 at /States/T/Retry[1]/MaxAttempts",
 				"SCHEMA_VALIDATION_FAILED: 'BackoffRate' must be a number greater than or equal to 1.0 at /States/T/Retry[1]/BackoffRate",
 				"SCHEMA_VALIDATION_FAILED: 'JitterStrategy' must be FULL or NONE at /States/T/Retry[1]/JitterStrategy",
 				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Retry[0]/ErrorEquals",
@@ -136,12 +156,16 @@ func TestParseProblems(t *testing.T) {
 				"SCHEMA_VALIDATION_FAILED: These fields are required: [Next] at /States/T/Catch[1]",
 				"SCHEMA_VALIDATION_FAILED: A retrier or catcher with 'States.ALL' must be the last one at /States/T/Catch[0]/ErrorEquals",
 			}},
+		// The developer guide: "MaxAttempts has a maximum value of 99999999".
+		{"too many retry attempts", `{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"r","End":true,
+			"Retry":[{"ErrorEquals":["X"],"MaxAttempts":100000000}]}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than 99999999 at /States/T/Retry[0]/MaxAttempts"}},
 		{"task without resource", `{"StartAt":"T","States":{"T":{"Type":"Task","End":true,"TimeoutSeconds":0}}}`,
 			[]string{
 				"SCHEMA_VALIDATION_FAILED: These fields are required: [Resource] at /States/T",
 				"SCHEMA_VALIDATION_FAILED: 'TimeoutSeconds' must be an integer from 1 to 99999999 at /States/T/TimeoutSeconds",
 			}},
-		{"wait needs exactly one duration", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","End":true},"V":{"Type":"Wait","End":true}}}`,
+		{"wait needs exactly one duration", `{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":1,"SecondsPath":"$.s","Next":"V"},"V":{"Type":"Wait","End":true}}}`,
 			[]string{
 				"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/V",
 				"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/W",
@@ -181,7 +205,7 @@ func TestParseProblems(t *testing.T) {
 			[]string{"SCHEMA_VALIDATION_FAILED: These fields are required: [ItemProcessor] at /States/M"}},
 		{"fail with both error and error path", `{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"a","ErrorPath":"$.e"}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: Only one of 'Error' or 'ErrorPath' may be set at /States/F"}},
-		{"long state name", `{"StartAt":"A","States":{"A":{"Type":"Succeed"},"` + strings.Repeat("n", 81) + `":{"Type":"Succeed"}}}`,
+		{"long state name", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"` + strings.Repeat("n", 81) + `"},"` + strings.Repeat("n", 81) + `":{"Type":"Succeed"}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: State names must be 1 to 80 characters long at /States/" + strings.Repeat("n", 81)}},
 		{"no terminal state", `{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"A"}}}`,
 			[]string{"MISSING_END_STATE: Workflow has no terminal state at /"}},
@@ -348,6 +372,11 @@ func TestParseProblemOrder(t *testing.T) {
 		"SCHEMA_VALIDATION_FAILED: A Wait state must have exactly one of 'Seconds', 'SecondsPath', 'Timestamp' or 'TimestampPath' at /States/W",
 		"SCHEMA_VALIDATION_FAILED: 'Seconds' must be an integer from 0 to 99999999 at /States/W/Seconds",
 		"SCHEMA_VALIDATION_FAILED: 'Timestamp' must be an RFC 3339 timestamp such as 2016-03-14T01:59:00Z at /States/W/Timestamp",
+		`MISSING_TRANSITION_TARGET: State "F" is not reachable. at /States/F`,
+		`MISSING_TRANSITION_TARGET: State "M" is not reachable. at /States/M`,
+		`MISSING_TRANSITION_TARGET: State "P" is not reachable. at /States/P`,
+		`MISSING_TRANSITION_TARGET: State "T" is not reachable. at /States/T`,
+		`MISSING_TRANSITION_TARGET: State "W" is not reachable. at /States/W`,
 	}
 	_, err := Parse(def)
 	var de *DefinitionError

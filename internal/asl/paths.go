@@ -83,30 +83,37 @@ func compilePath(text string, reference bool) (*path, error) {
 	return p, nil
 }
 
-// get evaluates the path. ok is false when a definite path matches nothing.
-func (p *path) get(input any, cx contextSource) (any, bool) {
+// get evaluates the path. ok is false when a definite path matches nothing;
+// err is set when an indefinite one would select more values than
+// maxPathWork (see jsonpath_bounds.go).
+func (p *path) get(input any, cx contextSource) (v any, ok bool, err *stateError) {
 	root := input
 	if p.variable != "" {
 		v, ok := cx.variable(p.variable)
 		if !ok {
-			return nil, false
+			return nil, false, nil
 		}
 		root = v
 	}
 	if p.context {
 		if p.expr == nil {
-			return cx.lookupContext(p.steps)
+			v, ok := cx.lookupContext(p.steps)
+			return v, ok, nil
 		}
 		root = cx.contextObject()
 	}
 	if p.expr != nil {
+		if needsWorkBound(p.text) && pathWorkExceeded(p.expr, root) {
+			return nil, false, runtimeError("The JSONPath '%s' would select more than %d values of its input; a path with more than one '..' is refused past that", p.text, maxPathWork)
+		}
 		res := p.expr.Get(root)
 		if res == nil {
 			res = []any{}
 		}
-		return res, true
+		return res, true, nil
 	}
-	return getSteps(root, p.steps)
+	v, ok = getSteps(root, p.steps)
+	return v, ok, nil
 }
 
 // variableName returns the workflow variable name at the start of s (the
@@ -348,7 +355,10 @@ func applyPath(p *path, null bool, v any, cx contextSource) (any, *stateError) {
 	if p == nil {
 		return v, nil
 	}
-	out, ok := p.get(v, cx)
+	out, ok, err := p.get(v, cx)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
 	}
@@ -390,7 +400,10 @@ func applyResultPath(input, result any, p *path, discard bool) (any, *stateError
 // getDefinite evaluates a path that must match, with Jayway's error when it
 // does not.
 func getDefinite(p *path, v any, cx contextSource) (any, *stateError) {
-	out, ok := p.get(v, cx)
+	out, ok, err := p.get(v, cx)
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
 	}

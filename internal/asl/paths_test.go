@@ -44,7 +44,7 @@ func TestPathGet(t *testing.T) {
 		if (p.expr == nil) != tc.definite {
 			t.Errorf("compilePath(%q) definite = %v, want %v", tc.path, p.expr == nil, tc.definite)
 		}
-		v, ok := p.get(in, noContext{})
+		v, ok, _ := p.get(in, noContext{})
 		switch {
 		case tc.want == "" && ok:
 			t.Errorf("get(%q) = %s, want no match", tc.path, marshal(v))
@@ -92,7 +92,7 @@ func TestBracketKeysAreLiteral(t *testing.T) {
 			t.Errorf("compilePath(%q): %v", tc.path, err)
 			continue
 		}
-		v, ok := p.get(in, noContext{})
+		v, ok, _ := p.get(in, noContext{})
 		if !ok || !jsonEqual(t, marshalString(v), tc.want) {
 			t.Errorf("get(%q) = %s %v, want %s", tc.path, marshal(v), ok, tc.want)
 		}

@@ -42,8 +42,8 @@ func (c *checker) retry(v any, where string) []*retrier {
 		}
 		if x, ok := obj["MaxAttempts"]; ok {
 			n, ok := toInt(x)
-			if !ok || n < 0 || n > math.MaxInt32 {
-				c.problem(w+"/MaxAttempts", "SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer")
+			if !ok || n < 0 || n > defaultTaskTimeout { // AWS's maximum, 99999999
+				c.problem(w+"/MaxAttempts", "SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than %d", defaultTaskTimeout)
 			}
 			r.maxAttempts = int(n)
 		}

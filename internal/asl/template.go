@@ -133,7 +133,10 @@ func (t *template) evalWithin(input any, cx contextSource, b *intrinsicBudget) (
 			}
 			out.set(f.name, v)
 		default:
-			v, ok := f.path.get(input, cx)
+			v, ok, err := f.path.get(input, cx)
+			if err != nil {
+				return nil, err
+			}
 			if !ok {
 				// AWS says "input" for a context path too (recorded).
 				return nil, runtimeError("The JSONPath '%s' specified for the field '%s' could not be found in the input '%s'", f.path.text, f.key, truncate(marshalString(input)))

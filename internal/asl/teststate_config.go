@@ -89,10 +89,10 @@ func (cfg *stateConfig) failedIterations(st *state, iterations int) *stateError 
 	}
 	var tol tolerance
 	if cfg.toleratedCount != nil {
-		tol.count = *cfg.toleratedCount
+		tol.count, tol.countSet = *cfg.toleratedCount, true
 	}
 	if cfg.toleratedPercent != nil {
-		tol.percent = *cfg.toleratedPercent
+		tol.percent, tol.percentSet = *cfg.toleratedPercent, true
 	}
 	if !tol.exceeded(int64(*cfg.failures), iterations) {
 		return nil
