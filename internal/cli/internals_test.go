@@ -37,6 +37,9 @@ func TestErrorLine(t *testing.T) {
 		OperationName: "ListStateMachines", Err: &retry.MaxAttemptsError{Attempt: 8,
 			Err: &smithyhttp.RequestSendError{Err: fmt.Errorf("post: %w", dialErr)}}}}
 	local := &sfn.Error{Op: "ExecutePipeline", Kind: sfn.ErrInvalidInput, Err: errors.New("job ID: not an ARN")}
+	const source = "web-identity(role=notarn, token=file:tok)"
+	badRole := &sfn.Error{Op: "New", Kind: sfn.ErrInvalidInput, Resource: source,
+		Err: errors.New("credentials: auth: " + source + `: role ARN "notarn" is not an IAM role ARN`)}
 	tests := []struct {
 		name string
 		err  error
@@ -49,6 +52,8 @@ func TestErrorLine(t *testing.T) {
 			"ListStateMachines: no answer after 8 attempts: dial tcp 127.0.0.1:1: connect: connection refused " +
 				"(hint: Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy)"},
 		{"a check before any call", local, "ExecutePipeline: invalid input: job ID: not an ARN"},
+		{"what the message says after naming the resource", badRole,
+			"New " + source + `: invalid input: role ARN "notarn" is not an IAM role ARN`},
 		{"not the provider's", errors.New("--limit 2000: too many"), "--limit 2000: too many"},
 	}
 	for _, tt := range tests {
