@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"slices"
 	"testing"
 
@@ -101,4 +102,16 @@ func TestLostOutputIsAnError(t *testing.T) {
 			assert.Contains(t, stderr.String(), "no space left on device")
 		})
 	}
+}
+
+// TestOutputWriterKeepsTheTerminal: history colours failures when its
+// standard output is a terminal, which it sees through Main's outputWriter.
+// /dev/null is a character device, as a terminal is.
+func TestOutputWriterKeepsTheTerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer f.Close()
+	require.True(t, isTerminal(f), "%s is a character device", os.DevNull)
+	assert.True(t, isTerminal(&outputWriter{w: f}))
+	assert.False(t, isTerminal(&outputWriter{w: new(bytes.Buffer)}))
 }
