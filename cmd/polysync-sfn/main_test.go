@@ -36,6 +36,10 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	if os.Getenv("POLYSYNC_SFN_TEST_SIGNALS") == "1" {
+		secondCtrlCChild()
+		return
+	}
 	dir, err := os.MkdirTemp("", "polysync-sfn-test")
 	if err != nil {
 		panic(err)
@@ -150,4 +154,52 @@ func TestCtrlC(t *testing.T) {
 		}
 	}()
 	assert.Equal(t, 0, exitCode(t, local.Wait()), "local stops cleanly on Ctrl-C")
+}
+
+// secondCtrlCChild is the child of TestSecondCtrlCEndsTheProcess: a command
+// that is slow to stop after the first Ctrl-C.
+func secondCtrlCChild() {
+	ctx, stop := interruptContext()
+	defer stop()
+	fmt.Println("ready")
+	<-ctx.Done()
+	fmt.Println("interrupted")
+	time.Sleep(time.Minute)
+	os.Exit(0)
+}
+
+// TestSecondCtrlCEndsTheProcess: the first Ctrl-C asks the command to stop;
+// when it does not stop soon enough (a read or a shutdown that hangs), a
+// second Ctrl-C ends the process, as operators expect.
+func TestSecondCtrlCEndsTheProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process; skipped with -short")
+	}
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), "POLYSYNC_SFN_TEST_SIGNALS=1")
+	out, err := child.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, child.Start())
+	t.Cleanup(func() { child.Process.Kill() })
+	lines := bufio.NewScanner(out)
+	require.True(t, lines.Scan() && lines.Text() == "ready", "the child did not start: %q", lines.Text())
+	require.NoError(t, child.Process.Signal(syscall.SIGINT))
+	require.True(t, lines.Scan() && lines.Text() == "interrupted", "the first Ctrl-C did not reach the context: %q", lines.Text())
+	require.NoError(t, child.Process.Signal(syscall.SIGINT))
+	waited := make(chan error, 1)
+	go func() {
+		for lines.Scan() {
+		}
+		waited <- child.Wait()
+	}()
+	select {
+	case err := <-waited:
+		var ee *exec.ExitError
+		require.ErrorAs(t, err, &ee)
+		ws, ok := ee.Sys().(syscall.WaitStatus)
+		require.True(t, ok)
+		assert.True(t, ws.Signaled() && ws.Signal() == syscall.SIGINT, "the child ended with %v, want killed by SIGINT", ee)
+	case <-time.After(20 * time.Second):
+		t.Fatal("a second Ctrl-C did not end the process")
+	}
 }

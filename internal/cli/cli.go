@@ -104,12 +104,17 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	a := &app{stdin: os.Stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	out := &outputWriter{w: stdout}
+	a := &app{stdin: os.Stdin, stdout: out, stderr: stderr, getenv: getenv}
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetOut(stdout)
+	root.SetOut(out)
 	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
+	if lost := out.failure(); err == nil && lost != nil {
+		// As when --json output cannot be written (which the commands return).
+		err = &exitError{code: ExitAWS, err: fmt.Errorf("the output was lost: %w", lost)}
+	}
 	if err == nil {
 		return ExitOK
 	}

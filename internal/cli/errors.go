@@ -148,8 +148,7 @@ func (a *app) errorLine(err error) string {
 	if perr.Kind != nil {
 		why = append(why, perr.Kind.Error())
 	}
-	if reason := errorReason(perr); reason != "" && !strings.Contains(hint, reason) &&
-		(perr.Resource == "" || !strings.Contains(reason, perr.Resource)) {
+	if reason := beyondResource(errorReason(perr), perr.Resource); reason != "" && !strings.Contains(hint, reason) {
 		why = append(why, reason)
 	}
 	if len(why) == 0 {
@@ -184,6 +183,21 @@ func errorReason(perr *sfn.Error) string {
 		return sdkErr.Err.Error()
 	}
 	return perr.Err.Error()
+}
+
+// beyondResource returns what reason says after it names resource, which
+// the line names already: "" for a message that only repeats it ("Execution
+// Does Not Exist: '<ARN>'"), the rest for one that goes on to say what is
+// wrong ("auth: web-identity(role=x, ...): role ARN "x" is not an IAM role
+// ARN").
+func beyondResource(reason, resource string) string {
+	if resource == "" {
+		return reason
+	}
+	if i := strings.LastIndex(reason, resource); i >= 0 {
+		return strings.TrimLeft(reason[i+len(resource):], ` :'"`)
+	}
+	return reason
 }
 
 // errorDetail returns the whole chain of err, for -v, or "" when the line

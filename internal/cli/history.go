@@ -119,8 +119,8 @@ func runHistory(ctx context.Context, opts *historyOptions) error {
 			return err
 		}
 	} else if failed.Type != "" {
-		fmt.Fprintf(opts.io.out, "%s\n", h.paint(fmt.Sprintf("%s in state %s: %s", endVerb(failed.Type), orDash(failed.State),
-			errorAndCause(failed.Error, failed.Cause))))
+		fmt.Fprintf(opts.io.out, "%s\n", h.paint(fmt.Sprintf("%s in state %s: %s", endVerb(failed.Type), printable(orDash(failed.State)),
+			printable(errorAndCause(failed.Error, failed.Cause)))))
 	}
 	if code := endEvents[h.lastType()]; opts.follow && code != ExitOK {
 		return &exitError{code: code}
@@ -157,7 +157,8 @@ func (h *historyPrinter) add(events []sfn.HistoryEvent) {
 		if e.Failed() {
 			mark, detail = "!", errorAndCause(e.Error, e.Cause)
 		}
-		line := fmt.Sprintf("%s %d\t%s\t%s\t%s\t%s", mark, e.ID, e.Timestamp.UTC().Format("15:04:05.000"), e.Type, orDash(e.State), detail)
+		line := fmt.Sprintf("%s %d\t%s\t%s\t%s\t%s", mark, e.ID, e.Timestamp.UTC().Format("15:04:05.000"), printable(e.Type),
+			printable(orDash(e.State)), printable(detail))
 		if e.Failed() {
 			line = h.paint(line)
 		}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +18,40 @@ import (
 // for "-". It returns its top-level properties, in order, as parameters of
 // type json, which sfn.BuildInput checks and embeds as they are; so the
 // input is bounded and checked exactly as Polysync's parameters are.
-func readInput(path string, in io.Reader) ([]sfn.Parameter, error) {
+//
+// Reading stops when ctx is done (Ctrl-C): a terminal or a stalled pipe on
+// standard input, or a FIFO nobody writes, would otherwise hold the command
+// forever. The read itself cannot be interrupted, so its goroutine is left
+// to end with the process, which stops at once.
+func readInput(ctx context.Context, path string, in io.Reader) ([]sfn.Parameter, error) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		data, err := readInputData(path, in)
+		done <- read{data, err}
+	}()
+	var r read
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r = <-done:
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	params, err := objectParams(r.data)
+	if err != nil {
+		return nil, usageError("--input %s: %v", path, err)
+	}
+	return params, nil
+}
+
+// readInputData returns the bytes of run --input (see readInput), at most
+// sfn.MaxInputBytes of them.
+func readInputData(path string, in io.Reader) ([]byte, error) {
 	r := in
 	if path != "-" {
 		f, err := os.Open(path)
@@ -34,11 +68,7 @@ func readInput(path string, in io.Reader) ([]sfn.Parameter, error) {
 	if len(data) > sfn.MaxInputBytes {
 		return nil, usageError("--input %s: more than the Step Functions limit of %d bytes", path, sfn.MaxInputBytes)
 	}
-	params, err := objectParams(data)
-	if err != nil {
-		return nil, usageError("--input %s: %v", path, err)
-	}
-	return params, nil
+	return data, nil
 }
 
 // objectParams splits a JSON object into one json parameter per property.

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/smithy-go"
@@ -36,6 +37,9 @@ func TestErrorLine(t *testing.T) {
 		OperationName: "ListStateMachines", Err: &retry.MaxAttemptsError{Attempt: 8,
 			Err: &smithyhttp.RequestSendError{Err: fmt.Errorf("post: %w", dialErr)}}}}
 	local := &sfn.Error{Op: "ExecutePipeline", Kind: sfn.ErrInvalidInput, Err: errors.New("job ID: not an ARN")}
+	const source = "web-identity(role=notarn, token=file:tok)"
+	badRole := &sfn.Error{Op: "New", Kind: sfn.ErrInvalidInput, Resource: source,
+		Err: errors.New("credentials: auth: " + source + `: role ARN "notarn" is not an IAM role ARN`)}
 	tests := []struct {
 		name string
 		err  error
@@ -48,6 +52,8 @@ func TestErrorLine(t *testing.T) {
 			"ListStateMachines: no answer after 8 attempts: dial tcp 127.0.0.1:1: connect: connection refused " +
 				"(hint: Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy)"},
 		{"a check before any call", local, "ExecutePipeline: invalid input: job ID: not an ARN"},
+		{"what the message says after naming the resource", badRole,
+			"New " + source + `: invalid input: role ARN "notarn" is not an IAM role ARN`},
 		{"not the provider's", errors.New("--limit 2000: too many"), "--limit 2000: too many"},
 	}
 	for _, tt := range tests {
@@ -208,4 +214,37 @@ func TestHistoryNamesTheStateThatFailed(t *testing.T) {
 	assert.Equal(t, "Charge", failed.State)
 	assert.Equal(t, "Cancelled", endVerb(failed.Type))
 	assert.Equal(t, "Timed out", endVerb("ExecutionTimedOut"))
+}
+
+// TestTextOutputEscapesControlCharacters: an error or cause is whatever a
+// task or a Fail state made of it (a Lambda function's exception message, a
+// line of the input); printed as it is to a terminal, its escape sequences
+// would set the window title, hide text or, with a carriage return,
+// overwrite a line ("State Success"). Text output shows control characters
+// escaped, one row per field; --json keeps them as they are.
+func TestTextOutputEscapesControlCharacters(t *testing.T) {
+	const hostile = "Err\x1b[2J\x1b]0;title\a\rState    Success\nline2\ttab\u009b31m"
+	visible := func(t *testing.T, out string, rows int) {
+		t.Helper()
+		for _, r := range out {
+			if r != '\n' && unicode.IsControl(r) {
+				t.Errorf("output holds control character %U:\n%q", r, out)
+				break
+			}
+		}
+		assert.Equal(t, rows, strings.Count(out, "\n"), "rows of:\n%s", out)
+		assert.Contains(t, out, `Err\x1b[2J\x1b]0;title\a\rState    Success\nline2\ttab\u009b31m`)
+	}
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	var out bytes.Buffer
+	printStatus(&out, "", sfn.RunStatus{RunID: "r", State: sfn.RunStateFailed, Error: hostile, Cause: "c", StartedAt: at,
+		Parameters: []sfn.Parameter{{Name: "o", Direction: sfn.DirectionOutput, DataType: "string", Value: hostile}}})
+	visible(t, out.String(), 7) // Run, State, Started, Error, Cause, the heading of the output parameters, one of them
+	out.Reset()
+	h := &historyPrinter{w: &out, text: true, states: map[int64]string{}}
+	h.add([]sfn.HistoryEvent{{ID: 1, Type: "ExecutionFailed", Error: hostile, Timestamp: at}})
+	visible(t, out.String(), 1)
+	out.Reset()
+	printDescription(&out, sfn.JobDescription{Job: sfn.Job{Name: "m", Description: hostile}})
+	assert.NotContains(t, out.String(), "\x1b")
 }

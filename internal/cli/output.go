@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"io"
+	"sync"
 	"time"
 
 	sfn "github.com/polysync/stepfunctions"
@@ -13,6 +14,37 @@ import (
 // names stay fixed whatever the provider's types become. Every field is
 // always present (iam-policy's TrustPolicy only when asked for); what is not
 // known yet is null.
+
+// outputWriter is a command's standard output. It remembers the first write
+// that failed (a full disk, a closed descriptor), which the commands' text
+// output does not check, so that Main reports a command whose data was lost
+// instead of exiting 0: a script reading a run's ARN from 'run' must not
+// take nothing for an answer.
+type outputWriter struct {
+	w io.Writer
+
+	mu  sync.Mutex
+	err error
+}
+
+func (o *outputWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.mu.Lock()
+		if o.err == nil {
+			o.err = err
+		}
+		o.mu.Unlock()
+	}
+	return n, err
+}
+
+// failure returns the first write that failed, nil when none did.
+func (o *outputWriter) failure() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.err
+}
 
 // writeJSON prints v as indented JSON: a command's --json output.
 func writeJSON(w io.Writer, v any) error {

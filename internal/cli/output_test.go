@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"os"
 	"slices"
 	"testing"
 
@@ -69,4 +73,45 @@ func TestJSONOutputIsStable(t *testing.T) {
 	assert.JSONEq(t, `"cancelled"`, string(cancelled["Result"]))
 	assert.Equal(t, []string{"Result", "RunID"}, keys(t, decode(t, "redrive", runID)), "redrive")
 	assert.Equal(t, []string{"ARN", "URL"}, keys(t, decode(t, "url", runID)), "url")
+}
+
+// failingWriter is a standard output that cannot be written: a full disk, a
+// closed descriptor.
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) {
+	return 0, errors.New("write /dev/stdout: no space left on device")
+}
+
+// TestLostOutputIsAnError: a command whose data could not be written does
+// not exit 0. 'run' without --wait started a run, but a script that reads
+// the run's ARN from the output would get nothing, and must know it.
+func TestLostOutputIsAnError(t *testing.T) {
+	env := localEndpoint(t)
+	getenv := func(k string) string { return env[k] }
+	for _, args := range [][]string{
+		{"run", smPrefix + "echo", "--param", "n:number=1"},
+		{"url", smPrefix + "echo"},
+		{"jobs"},
+		{"runs", smPrefix + "echo"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := Main(context.Background(), args, failingWriter{}, &stderr, getenv)
+			assert.NotEqual(t, ExitOK, code, "%s exited 0 with its output lost", args[0])
+			assert.Contains(t, stderr.String(), "no space left on device")
+		})
+	}
+}
+
+// TestOutputWriterKeepsTheTerminal: history colours failures when its
+// standard output is a terminal, which it sees through Main's outputWriter.
+// /dev/null is a character device, as a terminal is.
+func TestOutputWriterKeepsTheTerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer f.Close()
+	require.True(t, isTerminal(f), "%s is a character device", os.DevNull)
+	assert.True(t, isTerminal(&outputWriter{w: f}))
+	assert.False(t, isTerminal(&outputWriter{w: new(bytes.Buffer)}))
 }

@@ -21,7 +21,7 @@ func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 	for _, raw := range inputs {
 		spec, value, ok := strings.Cut(raw, "=")
 		if !ok {
-			return nil, fmt.Errorf("--param %q: want name:type=value (type optional)", raw)
+			return nil, fmt.Errorf("--param %q: want name:type=value (type optional)", withoutValue(raw))
 		}
 		// Errors quote name:type only: the value may be a secret.
 		name, dataType, err := parseNameType("--param", spec)
@@ -56,6 +56,17 @@ func parseParams(inputs, outputs []string) ([]sfn.Parameter, error) {
 		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionOutput, DataType: dataType})
 	}
 	return params, nil
+}
+
+// withoutValue returns a --param without '=' as an error may quote it: the
+// name, and what follows a ':' only when it is a type, since a ':' typed for
+// '=' puts the value there.
+func withoutValue(raw string) string {
+	name, after, ok := strings.Cut(raw, ":")
+	if !ok || knownTypes[strings.ToLower(after)] {
+		return raw
+	}
+	return name + ":..."
 }
 
 func parseNameType(flag, spec string) (string, sfn.DataType, error) {

@@ -43,6 +43,7 @@ func TestParseParams(t *testing.T) {
 		},
 		{name: "empty value is allowed", inputs: []string{"note="}, want: []sfn.Parameter{{Name: "note", Direction: sfn.DirectionInput, DataType: "string"}}},
 		{name: "missing =", inputs: []string{"orderId"}, wantErr: `--param "orderId": want name:type=value`},
+		{name: "missing = after a type", inputs: []string{"total:number"}, wantErr: `--param "total:number": want name:type=value`},
 		{name: "empty name", inputs: []string{":number=1"}, wantErr: "the parameter name is empty"},
 		{name: "empty type", inputs: []string{"n:=1"}, wantErr: "the type after ':' is empty"},
 		{name: "duplicate input", inputs: []string{"a=1", "A=2"}, wantErr: `parameter "A" is given twice`},
@@ -162,6 +163,7 @@ func TestParseParamsErrorsHideValues(t *testing.T) {
 		{"token:=" + secret},
 		{"token=" + secret, "TOKEN=" + secret},
 		{"token:nmber=" + secret},
+		{"token:" + secret}, // ':' typed for '='
 	} {
 		_, err := parseParams(inputs, nil)
 		require.Error(t, err, "%q", inputs)

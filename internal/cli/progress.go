@@ -130,6 +130,9 @@ func (p *progress) halt() {
 }
 
 func isTerminal(w io.Writer) bool {
+	if o, ok := w.(*outputWriter); ok {
+		w = o.w
+	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

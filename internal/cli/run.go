@@ -97,7 +97,7 @@ func runRun(ctx context.Context, opts *runOptions) error {
 		return err
 	}
 	if opts.input != "" {
-		fromFile, err := readInput(opts.input, opts.stdin)
+		fromFile, err := readInput(ctx, opts.input, opts.stdin)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"testing"
 	"time"
 
@@ -84,5 +87,31 @@ func TestNewCmdRunSelectsWhatRuns(t *testing.T) {
 		require.NoError(t, err, "flags parse: %v", tt.args)
 		_, err = opts.target()
 		requireUsageError(t, err, tt.want)
+	}
+}
+
+// TestRunInputFromStdinStopsOnCtrlC: 'run --input -' waiting for a standard
+// input that never comes (a terminal, a stalled pipe) stops on Ctrl-C with
+// status 130, as every other wait does.
+func TestRunInputFromStdinStopsOnCtrlC(t *testing.T) {
+	stdin, w := io.Pipe() // never written: the read blocks
+	defer w.Close()
+	var stdout, stderr bytes.Buffer
+	f := &app{stdin: stdin, stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+	cmd := newCmdRun(f, nil)
+	cmd.SetArgs([]string{"arn:aws:states:eu-west-1:111122223333:stateMachine:orders", "--input", "-"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	select {
+	case err := <-done:
+		var ee *exitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, ExitInterrupted, ee.code, "exit status of %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("run --input - went on reading its standard input after Ctrl-C")
 	}
 }

@@ -120,8 +120,13 @@ func runRuns(ctx context.Context, opts *runsOptions) error {
 	}
 	printRuns(opts.io.out, page.Runs)
 	if page.NextToken != "" {
-		fmt.Fprintf(opts.io.errOut, "More runs: polysync-sfn runs %s --next-token %s%s\n", opts.jobARN, shellQuote(page.NextToken),
-			opts.carriedFlags("status", "limit"))
+		// The next page keeps the --since window, as the time it stood for now: a duration would move it.
+		since := ""
+		if !filter.Since.IsZero() {
+			since = " --since " + filter.Since.UTC().Format(time.RFC3339Nano)
+		}
+		fmt.Fprintf(opts.io.errOut, "More runs: polysync-sfn runs %s --next-token %s%s%s\n", opts.jobARN, shellQuote(page.NextToken),
+			opts.carriedFlags("status", "limit"), since)
 	}
 	return nil
 }

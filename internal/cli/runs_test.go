@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,4 +92,31 @@ func TestNewCmdHistoryAndDescribe(t *testing.T) {
 	_, dopts, err = parseOnly(t, newCmdDescribe, nil, job, "extra")
 	requireUsageError(t, err, "want one JOB-ARN, got 2 argument(s)")
 	assert.Nil(t, dopts)
+}
+
+// TestRunsNextPageKeepsSince: the command 'runs' prints for the next page
+// keeps the --since window, so that pasted it does not list the older runs
+// the first page left out.
+func TestRunsNextPageKeepsSince(t *testing.T) {
+	env := localEndpoint(t)
+	echo := smPrefix + "echo"
+	var started []time.Time
+	for range 3 {
+		code, stdout, stderr := runCLI(t, env, "run", echo, "--param", "n:number=1", "--json")
+		require.Equal(t, ExitOK, code, stderr)
+		var run struct{ StartedAt time.Time }
+		require.NoError(t, json.Unmarshal([]byte(stdout), &run))
+		started = append(started, run.StartedAt)
+	}
+	since := started[0].Add(time.Millisecond) // the first run is older
+	require.False(t, started[1].Before(since), "runs started in the same millisecond: %v", started)
+
+	code, stdout, stderr := runCLI(t, env, "runs", echo, "--since", since.Format(time.RFC3339Nano), "--limit", "2")
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, 3, strings.Count(stdout, "\n"), "a heading and two runs:\n%s", stdout)
+	next := regexp.MustCompile(`More runs: polysync-sfn (runs .+)\n`).FindStringSubmatch(stderr)
+	require.NotNil(t, next, stderr)
+	code, stdout, stderr = runCLI(t, env, strings.Fields(strings.ReplaceAll(next[1], "'", ""))...)
+	require.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, "No runs found.\n", stdout, "the next page is within --since %s too", since.Format(time.RFC3339Nano))
 }
