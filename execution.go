@@ -319,7 +319,8 @@ func decodeJSON(s string) (any, error) {
 }
 
 // CancelPipelineRun stops a Standard run with StopExecution, recording error PolysyncCancellation and cause
-// "Cancelled by Polysync". Cancelling a run that already ended is not an error; an unknown run is
+// "Cancelled by Polysync" (without them when the state machine's customer managed KMS key, with which Step
+// Functions encrypts them, cannot be used: disabled, or denied to its role). Cancelling a run that already ended is not an error; an unknown run is
 // ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an
 // Express run is ErrNotSupported (Step Functions cannot stop Express executions; those ExecutePipeline starts have
 // ended when it returns).
@@ -333,16 +334,25 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 	if err != nil {
 		return err
 	}
+	stop := func(in *sfn.StopExecutionInput) error {
+		_, err := callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
+			return p.client.StopExecution(ctx, in)
+		})
+		return err
+	}
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		_, err = callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
-			return p.client.StopExecution(ctx, &sfn.StopExecutionInput{
-				ExecutionArn: aws.String(runID),
-				Error:        aws.String(CancelError),
-				Cause:        aws.String(CancelCause),
-			})
-		})
+		err = stop(&sfn.StopExecutionInput{ExecutionArn: aws.String(runID), Error: aws.String(CancelError),
+			Cause: aws.String(CancelCause)})
+		if code := apiErrorCode(err); code == "KmsAccessDeniedException" || code == "KmsInvalidStateException" {
+			// Step Functions encrypts the error and cause with the state machine's customer managed KMS key, and
+			// stops the execution without using the key when both are null (StopExecution's API reference): a run
+			// whose key is disabled, or which its role may no longer use, is stopped without the marker.
+			p.log.LogAttrs(ctx, slog.LevelWarn, "cannot record the cancellation marker with the state machine's KMS key; "+
+				"stopping the execution without error and cause", slog.String("run", runID), slog.String("error", code))
+			err = stop(&sfn.StopExecutionInput{ExecutionArn: aws.String(runID)})
+		}
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" || !p.inGrace(runID, a) {
 			break
 		}
