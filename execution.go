@@ -48,7 +48,9 @@ const namePrefix = "Polysync-"
 // is returned without a Status when its end is not known by the time ctx ends, or not logged in full.
 //
 // The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
-// started when validation fails (ErrInvalidInput).
+// started when validation fails (ErrInvalidInput). A Standard start of a Polysync-<UUIDv7> name whose answers were
+// lost looks the run of that name up: found, it is returned; not found, the start is ErrOutcomeUnknown, since a
+// new call would start a run of another name.
 //
 // A state machine's type changes when it is deleted and re-created under the same name. When StartSyncExecution
 // answers StateMachineTypeNotSupported (nothing has run), the type is looked up again and, if the state machine
@@ -102,7 +104,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 		return PipelineRun{}, err
 	}
 	req := startRequest{job: job, sm: sm, name: name, input: input, trace: trace, params: params,
-		idempotent: o.idempotencyKey != nil, typeGiven: strings.TrimSpace(job.Type) != ""}
+		idempotent: o.idempotencyKey != nil, named: o.name != nil, typeGiven: strings.TrimSpace(job.Type) != ""}
 	if typ != TypeExpress {
 		return p.startStandard(ctx, req)
 	}
@@ -138,6 +140,7 @@ type startRequest struct {
 	trace      string
 	params     []Parameter
 	idempotent bool
+	named      bool // the name came from WithName
 	typeGiven  bool // the type came from job.Type, not from the Provider's cache or a lookup
 }
 
@@ -200,8 +203,9 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
+	var sent sendTracker
 	out, err := callAPI(ctx, p, sfnops.StartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
-		return p.client.StartExecution(ctx, r.startInput())
+		return p.client.StartExecution(ctx, r.startInput(), sent.install)
 	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionAlreadyExists" {
@@ -210,6 +214,9 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 			// failure (a dropped connection, a timeout) and the run had ended by then; with the same input it is
 			// this run.
 			return p.adopt(ctx, r, err)
+		}
+		if !r.idempotent && !r.named && sent.anyMayHaveRun.Load() && IsRetryable(err) {
+			return p.lostStandardStart(ctx, r, err)
 		}
 		return PipelineRun{}, err
 	}
@@ -240,6 +247,34 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	p.log.LogAttrs(ctx, slog.LevelInfo, "started execution",
 		slog.String("job", r.job.ID), slog.String("run", run.RunID), slog.Int("input_bytes", len(r.input)))
 	return run, nil
+}
+
+// lostStandardStart handles the retryable failure startErr of a Standard start r named Polysync-<UUIDv7> after an
+// attempt that may have been processed (its answer was lost, or was a server error). The name is new to this call,
+// so a host repeating ExecutePipeline would start a second run under another name: the run of r's name is
+// described, and returned when it exists; otherwise the start is ErrOutcomeUnknown naming that run, which is not
+// retryable. (Starts named by an idempotency key or WithName repeat safely: Step Functions answers a repeated name.)
+func (p *Provider) lostStandardStart(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
+	runID := r.sm.Execution(r.name).String()
+	if ctx.Err() == nil {
+		if d, err := p.describeMetadata(ctx, runID); err == nil {
+			run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}
+			run.ConsoleURL, _ = ConsoleURL(runID)
+			p.started.put(runID, p.now())
+			p.log.LogAttrs(ctx, slog.LevelInfo, "found the execution a start whose answer was lost started",
+				slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", string(d.Status)))
+			return run, nil
+		}
+	}
+	cause := startErr
+	var e *Error
+	if errors.As(startErr, &e) && e.Err != nil {
+		cause = e.Err
+	}
+	return PipelineRun{}, &Error{Op: "ExecutePipeline", API: sfnops.StartExecution, Kind: ErrOutcomeUnknown, Resource: runID,
+		Err: cause, Hint: "the request may have started the Standard run " + runID + ", and starting again would start a " +
+			"second run under another name: GetPipelineRunStatus on it tells whether it exists (ErrRunNotFound once " +
+			"Config.NotFoundGrace has passed means it did not start); WithIdempotencyKey makes repeating a start safe"}
 }
 
 // differentParameters is the ErrIdempotencyConflict of a start whose idempotency key already names run runID,
