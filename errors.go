@@ -63,7 +63,9 @@ var (
 	// permission, or ctx ended first). For the same reason the idempotency key of such a start is spent: while the
 	// Provider remembers it (see Config.ExpressResultCapacity), a start with it asks the logs again, or fails with
 	// this kind too instead of running the execution again. Failures where Step Functions refused the request (an
-	// error answer other than a server error) are never this kind.
+	// error answer other than a server error) are never this kind. A Standard start without an idempotency key or
+	// WithName is this kind too when its answers were lost and the run of its new Polysync-<UUIDv7> name could not
+	// be found: Error.Resource names that run, which GetPipelineRunStatus tells about.
 	ErrOutcomeUnknown = errors.New("outcome unknown, the execution may have run")
 	// ErrNotStarted means an Express start whose answer was lost (see ErrOutcomeUnknown) was found not to have run,
 	// twice: the state machine's CloudWatch Logs hold no ExecutionStarted event for it within

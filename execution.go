@@ -48,7 +48,9 @@ const namePrefix = "Polysync-"
 // is returned without a Status when its end is not known by the time ctx ends, or not logged in full.
 //
 // The execution name is Polysync-<UUIDv7>, or derived from the key given WithIdempotencyKey. Nothing is
-// started when validation fails (ErrInvalidInput).
+// started when validation fails (ErrInvalidInput). A Standard start of a Polysync-<UUIDv7> name whose answers were
+// lost looks the run of that name up: found, it is returned; not found, the start is ErrOutcomeUnknown, since a
+// new call would start a run of another name.
 //
 // A state machine's type changes when it is deleted and re-created under the same name. When StartSyncExecution
 // answers StateMachineTypeNotSupported (nothing has run), the type is looked up again and, if the state machine
@@ -102,7 +104,7 @@ func (p *Provider) ExecutePipeline(ctx context.Context, job Job, params []Parame
 		return PipelineRun{}, err
 	}
 	req := startRequest{job: job, sm: sm, name: name, input: input, trace: trace, params: params,
-		idempotent: o.idempotencyKey != nil, typeGiven: strings.TrimSpace(job.Type) != ""}
+		idempotent: o.idempotencyKey != nil, named: o.name != nil, typeGiven: strings.TrimSpace(job.Type) != ""}
 	if typ != TypeExpress {
 		return p.startStandard(ctx, req)
 	}
@@ -138,6 +140,7 @@ type startRequest struct {
 	trace      string
 	params     []Parameter
 	idempotent bool
+	named      bool // the name came from WithName
 	typeGiven  bool // the type came from job.Type, not from the Provider's cache or a lookup
 }
 
@@ -200,8 +203,9 @@ func (p *Provider) describeType(ctx context.Context, base string) (string, error
 
 // startStandard starts a Standard execution.
 func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineRun, error) {
+	var sent sendTracker
 	out, err := callAPI(ctx, p, sfnops.StartExecution, r.job.ID, func(ctx context.Context) (*sfn.StartExecutionOutput, error) {
-		return p.client.StartExecution(ctx, r.startInput())
+		return p.client.StartExecution(ctx, r.startInput(), sent.install)
 	})
 	if err != nil {
 		if apiErrorCode(err) == "ExecutionAlreadyExists" {
@@ -210,6 +214,9 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 			// failure (a dropped connection, a timeout) and the run had ended by then; with the same input it is
 			// this run.
 			return p.adopt(ctx, r, err)
+		}
+		if !r.idempotent && !r.named && sent.anyMayHaveRun.Load() && IsRetryable(err) {
+			return p.lostStandardStart(ctx, r, err)
 		}
 		return PipelineRun{}, err
 	}
@@ -240,6 +247,34 @@ func (p *Provider) startStandard(ctx context.Context, r startRequest) (PipelineR
 	p.log.LogAttrs(ctx, slog.LevelInfo, "started execution",
 		slog.String("job", r.job.ID), slog.String("run", run.RunID), slog.Int("input_bytes", len(r.input)))
 	return run, nil
+}
+
+// lostStandardStart handles the retryable failure startErr of a Standard start r named Polysync-<UUIDv7> after an
+// attempt that may have been processed (its answer was lost, or was a server error). The name is new to this call,
+// so a host repeating ExecutePipeline would start a second run under another name: the run of r's name is
+// described, and returned when it exists; otherwise the start is ErrOutcomeUnknown naming that run, which is not
+// retryable. (Starts named by an idempotency key or WithName repeat safely: Step Functions answers a repeated name.)
+func (p *Provider) lostStandardStart(ctx context.Context, r startRequest, startErr error) (PipelineRun, error) {
+	runID := r.sm.Execution(r.name).String()
+	if ctx.Err() == nil {
+		if d, err := p.describeMetadata(ctx, runID); err == nil {
+			run := PipelineRun{RunID: runID, JobID: r.job.ID, Name: r.name, StartedAt: aws.ToTime(d.StartDate)}
+			run.ConsoleURL, _ = ConsoleURL(runID)
+			p.started.put(runID, p.now())
+			p.log.LogAttrs(ctx, slog.LevelInfo, "found the execution a start whose answer was lost started",
+				slog.String("job", r.job.ID), slog.String("run", runID), slog.String("status", string(d.Status)))
+			return run, nil
+		}
+	}
+	cause := startErr
+	var e *Error
+	if errors.As(startErr, &e) && e.Err != nil {
+		cause = e.Err
+	}
+	return PipelineRun{}, &Error{Op: "ExecutePipeline", API: sfnops.StartExecution, Kind: ErrOutcomeUnknown, Resource: runID,
+		Err: cause, Hint: "the request may have started the Standard run " + runID + ", and starting again would start a " +
+			"second run under another name: GetPipelineRunStatus on it tells whether it exists (ErrRunNotFound once " +
+			"Config.NotFoundGrace has passed means it did not start); WithIdempotencyKey makes repeating a start safe"}
 }
 
 // differentParameters is the ErrIdempotencyConflict of a start whose idempotency key already names run runID,
@@ -319,7 +354,8 @@ func decodeJSON(s string) (any, error) {
 }
 
 // CancelPipelineRun stops a Standard run with StopExecution, recording error PolysyncCancellation and cause
-// "Cancelled by Polysync". Cancelling a run that already ended is not an error; an unknown run is
+// "Cancelled by Polysync" (without them when the state machine's customer managed KMS key, with which Step
+// Functions encrypts them, cannot be used: disabled, or denied to its role). Cancelling a run that already ended is not an error; an unknown run is
 // ErrRunNotFound (a run not yet visible right after its start is retried within Config.NotFoundGrace), and an
 // Express run is ErrNotSupported (Step Functions cannot stop Express executions; those ExecutePipeline starts have
 // ended when it returns).
@@ -333,16 +369,25 @@ func (p *Provider) CancelPipelineRun(ctx context.Context, runID string) (err err
 	if err != nil {
 		return err
 	}
+	stop := func(in *sfn.StopExecutionInput) error {
+		_, err := callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
+			return p.client.StopExecution(ctx, in)
+		})
+		return err
+	}
 	// Right after a start the execution may not be visible yet: within the grace period keep trying, with
 	// growing pauses, until it is or the grace ends.
 	for delay := 250 * time.Millisecond; ; delay = min(2*delay, 4*time.Second) {
-		_, err = callAPI(ctx, p, sfnops.StopExecution, runID, func(ctx context.Context) (*sfn.StopExecutionOutput, error) {
-			return p.client.StopExecution(ctx, &sfn.StopExecutionInput{
-				ExecutionArn: aws.String(runID),
-				Error:        aws.String(CancelError),
-				Cause:        aws.String(CancelCause),
-			})
-		})
+		err = stop(&sfn.StopExecutionInput{ExecutionArn: aws.String(runID), Error: aws.String(CancelError),
+			Cause: aws.String(CancelCause)})
+		if code := apiErrorCode(err); code == "KmsAccessDeniedException" || code == "KmsInvalidStateException" {
+			// Step Functions encrypts the error and cause with the state machine's customer managed KMS key, and
+			// stops the execution without using the key when both are null (StopExecution's API reference): a run
+			// whose key is disabled, or which its role may no longer use, is stopped without the marker.
+			p.log.LogAttrs(ctx, slog.LevelWarn, "cannot record the cancellation marker with the state machine's KMS key; "+
+				"stopping the execution without error and cause", slog.String("run", runID), slog.String("error", code))
+			err = stop(&sfn.StopExecutionInput{ExecutionArn: aws.String(runID)})
+		}
 		if err == nil || apiErrorCode(err) != "ExecutionDoesNotExist" || !p.inGrace(runID, a) {
 			break
 		}

@@ -606,6 +606,35 @@ func TestCancelPipelineRun(t *testing.T) {
 	}
 }
 
+// Step Functions encrypts StopExecution's error and cause with the state machine's customer managed KMS key, and
+// stops the execution without using the key when both are null (StopExecution's API reference). A run whose key
+// is disabled, or which its role may no longer use, must still be cancellable: it is stopped without the marker.
+func TestCancelPipelineRunEncryptedWithUnusableKey(t *testing.T) {
+	const run = "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1"
+	for _, kmsErr := range []error{
+		&types.KmsInvalidStateException{Message: aws.String("key is disabled"), KmsKeyState: types.KmsKeyStateDisabled},
+		&types.KmsAccessDeniedException{Message: aws.String("role may not use the key")},
+	} {
+		t.Run(apiErrorCode(kmsErr), func(t *testing.T) {
+			var stops []*sfn.StopExecutionInput
+			f := &fakeClient{stopExecution: func(_ context.Context, in *sfn.StopExecutionInput) (*sfn.StopExecutionOutput, error) {
+				stops = append(stops, in)
+				if in.Error != nil || in.Cause != nil {
+					return nil, kmsErr
+				}
+				return &sfn.StopExecutionOutput{StopDate: aws.Time(t0)}, nil
+			}}
+			p := testProvider(t, f, Config{}, nil)
+			if err := p.CancelPipelineRun(context.Background(), run); err != nil {
+				t.Fatalf("CancelPipelineRun() error = %v, want the run stopped without error and cause", err)
+			}
+			if len(stops) != 2 || stops[1].Error != nil || stops[1].Cause != nil || aws.ToString(stops[1].ExecutionArn) != run {
+				t.Errorf("StopExecution calls = %+v, want a second one for the run without error and cause", stops)
+			}
+		})
+	}
+}
+
 // recordCall returns a fake SDK call that keeps its input in *in and answers err, or out when err is nil.
 func recordCall[In, Out any](in **In, out *Out, err error) func(context.Context, *In) (*Out, error) {
 	return func(_ context.Context, got *In) (*Out, error) {

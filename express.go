@@ -360,6 +360,9 @@ func httpClientTimeout(c aws.HTTPClient) (time.Duration, string) {
 type sendTracker struct {
 	next       aws.HTTPClient
 	mayHaveRun atomic.Bool
+	// anyMayHaveRun records whether any attempt of the call may have been processed, for calls whose retries are
+	// not limited to throttling (a Standard start).
+	anyMayHaveRun atomic.Bool
 }
 
 // install is the per-call option that puts the tracker in front of the call's HTTP client.
@@ -381,6 +384,9 @@ func (s *sendTracker) Do(req *http.Request) (*http.Response, error) {
 	// the client's side (the transport reports the end of the write asynchronously), so it may have.
 	sent := err == nil || connected.Load() || (!connecting.Load() && !isConnectError(err))
 	s.mayHaveRun.Store(sent && !refused)
+	if sent && !refused {
+		s.anyMayHaveRun.Store(true)
+	}
 	return resp, err
 }
 

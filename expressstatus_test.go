@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -354,5 +355,29 @@ func TestExpressAsyncIdempotentAcrossProviders(t *testing.T) {
 	st, err := fresh.GetPipelineRunStatus(ctx, runs[0], totalParams)
 	if err != nil || st.State != RunStateSuccess || st.Parameters[0].Value != "3" || logs.calls.Load() != 1 {
 		t.Errorf("GetPipelineRunStatus() = %+v, %v after %d queries; want Success with total 3 from one query", st, err, logs.calls.Load())
+	}
+}
+
+// WaitPipelineRun looks at a run again next round after an error more calls may cure, for Express runs followed in
+// their logs too: a throttled first look ended the wait with the error.
+func TestWaitPipelineRunExpressRetriesATransientFirstLook(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/aws/vendedlogs/states/orders")
+	started := time.Now().Add(-time.Minute)
+	run := runOf(arn, nameAt(started))
+	w.end(run, started, "ExecutionSucceeded", map[string]any{"output": `{"total":7}`})
+	p, logs := w.provider(Config{})
+	var throttled atomic.Bool
+	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if throttled.CompareAndSwap(false, true) {
+			return nil, genericErr("ThrottlingException")
+		}
+		return logs.FilterLogEvents(ctx, in, optFns...)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := p.WaitPipelineRun(ctx, run, totalParams, WithPollInterval(10*time.Millisecond))
+	if err != nil || st.State != RunStateSuccess || st.Parameters[0].Value != "7" {
+		t.Errorf("WaitPipelineRun() = %+v, %v; want Success with total 7 after the throttled first look", st, err)
 	}
 }

@@ -1446,6 +1446,30 @@ func TestLocalLostStartAnswer(t *testing.T) {
 	}
 }
 
+// A Standard start without an idempotency key names its run Polysync-<UUIDv7>, new to the call: when every attempt
+// the SDK made was processed and its answer lost, the run exists, and a host repeating ExecutePipeline (the error
+// was retryable) started a second one under another name. The provider now looks the run of its own name up and
+// returns it.
+func TestLocalLostStartAnswerOnEveryAttempt(t *testing.T) {
+	e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartExecution", DropConnection: true}))
+	e.registerTasks(`{"ok":true}`, nil)
+	arn := e.create(machineSpec{name: "lossy", typ: types.StateMachineTypeStandard, definition: taskDefinition(blockTask)})
+	p := e.provider(stepfunctions.Config{MaxAttempts: 2})
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeStandard}
+	run, err := p.ExecutePipeline(context.Background(), job, []stepfunctions.Parameter{{Name: "n", Value: "1"}})
+	if err != nil {
+		t.Fatalf("ExecutePipeline() error = %v (retryable %v), want the run that the lost answers started", err,
+			stepfunctions.IsRetryable(err))
+	}
+	out, err := e.admin.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatalf("ListExecutions() error = %v", err)
+	}
+	if len(out.Executions) != 1 || aws.ToString(out.Executions[0].ExecutionArn) != run.RunID || run.StartedAt.IsZero() {
+		t.Errorf("ExecutePipeline() = %+v; the server has %d executions, want exactly that one", run, len(out.Executions))
+	}
+}
+
 func TestLocalExpressLostAnswer(t *testing.T) {
 	// The server runs the first Express execution and drops the connection instead of answering.
 	e := newLocalEnv(t, sfnlocal.WithFault(sfnlocal.Fault{Operation: "StartSyncExecution", Call: 1, DropConnection: true}))

@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
 	"sync"
@@ -288,15 +289,24 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	return res
 }
 
-// describeShared describes one run; concurrent callers for the same run share one DescribeExecution.
+// describeShared describes one run; concurrent callers for the same run share one DescribeExecution. The shared
+// call runs with the ctx of the caller that made it: when that caller gives up (its ctx ends), a caller whose ctx
+// is still live describes the run again instead of failing with the other's context error.
 func (p *Provider) describeShared(ctx context.Context, runID string, a sfnarn.ARN) (runView, error) {
-	v, err, _ := p.describeGroup.Do(runID, func() (any, error) {
-		return p.describeRun(ctx, runID, a)
-	})
-	if err != nil {
-		return runView{}, err
+	for {
+		var led bool // whether this caller's function ran, with its own ctx
+		v, err, _ := p.describeGroup.Do(runID, func() (any, error) {
+			led = true
+			return p.describeRun(ctx, runID, a)
+		})
+		if err != nil {
+			if !led && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+				continue // the caller that made the call gave up; this one has not
+			}
+			return runView{}, err
+		}
+		return v.(runView), nil
 	}
-	return v.(runView), nil
 }
 
 // sweepStats is what earlier sweeps learnt about each state machine, for the cost model.

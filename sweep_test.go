@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -354,4 +356,41 @@ func TestGetPipelineRunStatusesCancelled(t *testing.T) {
 			t.Errorf("result = %+v, want Running or an error", r)
 		}
 	}
+}
+
+// A DescribeExecution that two callers share must not fail the one still waiting because the other gave up: a
+// host's GetPipelineRunStatuses whose request was cancelled left every WaitPipelineRun round that shared its
+// describe with context.Canceled, which is not retryable and ended those waits.
+func TestGetPipelineRunStatusesSharedDescribeOutlivesACancelledCaller(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newExecutionWorld()
+		ids := w.add("orders", 1)
+		w.end(ids[0], types.ExecutionStatusSucceeded, `{"total": 3}`)
+		f := w.client(&fakeClient{})
+		describe := f.describeExecution
+		var calls atomic.Int32
+		f.describeExecution = func(ctx context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+			if calls.Add(1) == 1 {
+				<-ctx.Done() // the first caller's call lasts until it gives up, as the SDK's does
+				return nil, ctx.Err()
+			}
+			return describe(ctx, in)
+		}
+		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil) // one run: described, not listed
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan []RunResult, 1)
+		go func() { first <- p.GetPipelineRunStatuses(ctx, refsOf(ids, outParam)) }()
+		synctest.Wait() // the first caller's describe is in flight
+		second := make(chan []RunResult, 1)
+		go func() { second <- p.GetPipelineRunStatuses(context.Background(), refsOf(ids, outParam)) }()
+		synctest.Wait() // the second caller shares it
+		cancel()
+		if r := (<-first)[0]; !errors.Is(r.Err, context.Canceled) {
+			t.Errorf("cancelled caller's result = %+v, want context.Canceled", r)
+		}
+		r := (<-second)[0]
+		if r.Err != nil || r.Status.State != RunStateSuccess || r.Status.Parameters[0].Value != "3" {
+			t.Errorf("other caller's result = %+v, %v; want Success with total 3", r.Status, r.Err)
+		}
+	})
 }

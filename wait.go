@@ -90,11 +90,17 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 		// Most Express runs have ended when ExecutePipeline returns; the others (ExpressAsync) are followed in
 		// their logs by the shared rounds below.
 		st, err := p.GetPipelineRunStatus(ctx, runID, params)
-		if err != nil || st.State != RunStateRunning {
-			if err == nil && o.onChange != nil {
+		switch {
+		case err == nil && st.State != RunStateRunning:
+			if o.onChange != nil {
 				o.onChange(st)
 			}
+			return st, nil
+		case err != nil && !IsRetryable(err):
 			return st, err
+		case err != nil:
+			p.log.LogAttrs(ctx, slog.LevelWarn, "could not look at a run, trying again next round",
+				slog.String("run", runID), slog.String("error", err.Error()))
 		}
 	}
 	w := p.tracker.add(ctx, RunRef{RunID: runID, Parameters: params}, o)

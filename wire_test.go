@@ -582,3 +582,61 @@ func TestWireEndpointFromEnvironment(t *testing.T) {
 		t.Errorf("StartSyncExecution calls = %+v, want one to %s", c, u.Host)
 	}
 }
+
+// A Standard start named Polysync-<UUIDv7> whose request may have been processed (a server error, a lost answer)
+// and whose run cannot be found is ErrOutcomeUnknown naming that run, not a retryable error whose repetition would
+// start a second run under a new name; a start that was refused or never sent, or whose name repeats (an
+// idempotency key), stays retryable.
+func TestWireStandardStartOutcomeUnknown(t *testing.T) {
+	serverError := func(map[string]any) (int, any) {
+		return http.StatusInternalServerError, map[string]string{"__type": "InternalFailure", "message": "boom"}
+	}
+	tests := []struct {
+		name    string
+		start   func(map[string]any) (int, any)
+		closed  bool // the endpoint accepts no connection
+		opts    []ExecuteOption
+		unknown bool
+	}{
+		{"server error", serverError, false, nil, true},
+		{"server error with an idempotency key", serverError, false, []ExecuteOption{WithIdempotencyKey("k")}, false},
+		{"server error with a chosen name", serverError, false, []ExecuteOption{WithName("nightly-7")}, false},
+		{"throttled on every attempt", func(map[string]any) (int, any) { return apiError("ThrottlingException", "Rate exceeded") }, false, nil, false},
+		{"endpoint unreachable", nil, true, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newWireServer(t)
+			w.handle("StartExecution", tt.start)
+			w.handle("DescribeExecution", func(body map[string]any) (int, any) {
+				return apiError("ExecutionDoesNotExist", "Execution Does Not Exist: '"+fmt.Sprint(body["executionArn"])+"'")
+			})
+			p := w.provider(Config{MaxAttempts: 2})
+			if tt.closed {
+				w.srv.Close()
+			}
+			_, err := p.ExecutePipeline(context.Background(), Job{ID: testMachine, Type: TypeStandard}, standardParams, tt.opts...)
+			if err == nil {
+				t.Fatal("ExecutePipeline() error = nil, want an error")
+			}
+			if got := errors.Is(err, ErrOutcomeUnknown); got != tt.unknown {
+				t.Fatalf("ExecutePipeline() error = %v; ErrOutcomeUnknown: %v, want %v", err, got, tt.unknown)
+			}
+			if IsRetryable(err) == tt.unknown {
+				t.Errorf("ExecutePipeline() error = %v, retryable %v; want %v", err, IsRetryable(err), !tt.unknown)
+			}
+			if !tt.unknown {
+				return
+			}
+			starts := w.calls("StartExecution")
+			runID := "arn:aws:states:eu-west-1:123456789012:execution:orders:" + fmt.Sprint(starts[len(starts)-1].body["name"])
+			var e *Error
+			if !errors.As(err, &e) || e.Resource != runID || !strings.Contains(err.Error(), "GetPipelineRunStatus") {
+				t.Errorf("ExecutePipeline() error = %v, want it to name the run %s and how to check it", err, runID)
+			}
+			if got := w.calls("DescribeExecution"); len(got) != 1 || got[0].body["executionArn"] != runID {
+				t.Errorf("DescribeExecution calls = %+v, want one for %s", got, runID)
+			}
+		})
+	}
+}
