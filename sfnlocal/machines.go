@@ -345,8 +345,8 @@ func (in *updateStateMachineInput) validate() error {
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return errf("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
 	}
-	if in.VersionDescription != "" && !in.Publish {
-		return validationf("Version description can only be set when publish is true")
+	if err := checkVersionDescription(in.VersionDescription, in.Publish); err != nil {
+		return err
 	}
 	if in.RoleArn != nil {
 		if err := checkRoleArn(*in.RoleArn); err != nil {

@@ -453,3 +453,24 @@ func TestAliasUpdateAndDeletes(t *testing.T) {
 		t.Errorf("DeleteStateMachine(already deleted) = %v, want success", err)
 	}
 }
+
+// TestUpdateStateMachineVersionDescriptionTooLong checks that
+// UpdateStateMachine holds versionDescription to the API model's 256
+// characters, as CreateStateMachine and PublishStateMachineVersion do,
+// rather than publishing a version whose description DescribeStateMachine
+// then answers beyond the model's bound.
+func TestUpdateStateMachineVersionDescriptionTooLong(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	arn := createMachine(t, c, "m", echoDef, "")
+	_, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
+		Definition: aws.String(blockDef), Publish: true, VersionDescription: aws.String(strings.Repeat("d", 257))})
+	assertAPIError(t, err, "ValidationException", "versionDescription")
+	versions, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions.StateMachineVersions) != 0 {
+		t.Errorf("versions after the refused update = %d, want 0", len(versions.StateMachineVersions))
+	}
+}
