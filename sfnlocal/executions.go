@@ -240,6 +240,10 @@ func (s *Server) startExecution(_ context.Context, in *startInput) (*startExecut
 	if s.closed {
 		return nil, errClosed()
 	}
+	if s.machines[m.arn] != m { // deleted since target found it: its executions were aborted
+		arn, _ := splitTestCase(in.StateMachineArn)
+		return nil, errf("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
+	}
 	if m.typ == typeExpress {
 		ex.express = true
 		ex.arn = s.expressARN(m.name, ex.name)

@@ -8,12 +8,15 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 var blockDef = fakeDef(fakeDefinition{Fake: "block"})
@@ -662,5 +665,56 @@ func TestAliasRoutesByWeight(t *testing.T) {
 	}
 	if len(seen) != 2 || seen[v1] == 0 || seen[v2] == 0 {
 		t.Errorf("alias routed to %v, want both %s and %s", seen, v1, v2)
+	}
+}
+
+// hookClock is the real clock, but its next Now after arm runs a function
+// first: a test uses it to act at a given point of an operation.
+type hookClock struct {
+	asl.RealClock
+	hook atomic.Pointer[func()]
+}
+
+// arm makes the next call of Now run fn first.
+func (c *hookClock) arm(fn func()) { c.hook.Store(&fn) }
+
+func (c *hookClock) Now() time.Time {
+	if fn := c.hook.Swap(nil); fn != nil {
+		(*fn)()
+	}
+	return c.RealClock.Now()
+}
+
+// TestStartExecutionRacingDeleteStateMachine deletes a state machine while
+// a StartExecution of it is between finding the machine and recording the
+// execution (StartExecution reads the clock there, outside the server's
+// lock). The start must not record an execution of the deleted machine:
+// DeleteStateMachine aborts the machine's running executions, and one that
+// slipped past it would run on, for ever here.
+func TestStartExecutionRacingDeleteStateMachine(t *testing.T) {
+	ctx := context.Background()
+	for _, typ := range []types.StateMachineType{types.StateMachineTypeStandard, types.StateMachineTypeExpress} {
+		t.Run(string(typ), func(t *testing.T) {
+			clk := &hookClock{}
+			srv, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
+			arn := createMachine(t, c, "doomed", blockDef, typ)
+			deleted := make(chan error, 1)
+			clk.arm(func() {
+				_, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn})
+				deleted <- err
+			})
+			out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("late")})
+			if err := <-deleted; err != nil {
+				t.Fatalf("DeleteStateMachine: %v", err)
+			}
+			if err == nil {
+				srv.mu.Lock()
+				running := len(srv.running)
+				srv.mu.Unlock()
+				t.Fatalf("StartExecution of a machine deleted meanwhile = %s, %d executions left running; want StateMachineDoesNotExist",
+					aws.ToString(out.ExecutionArn), running)
+			}
+			assertAPIError(t, err, "StateMachineDoesNotExist", arn)
+		})
 	}
 }
