@@ -21,6 +21,11 @@ func (s *Server) redrivable(ex *execution, now time.Time) (string, string) {
 		return redriveNot, "Execution is RUNNING and cannot be redriven"
 	case ex.status == asl.StatusSucceeded:
 		return redriveNot, "Execution is SUCCEEDED and cannot be redriven"
+	case s.running[ex] != nil:
+		// Stopped (ABORTED at once), its run has yet to unwind: a redrive
+		// now would run beside it, and the run's end would be recorded over
+		// the redrive's.
+		return redriveNot, "Execution is still stopping"
 	case now.Sub(ex.stop) > redriveWindow:
 		return redriveNot, "Execution can only be redriven within 14 days of its stop date"
 	case s.machines[ex.smArn] != ex.machine:

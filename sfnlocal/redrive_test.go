@@ -311,3 +311,80 @@ func TestRedriveMapRunWithResultWriter(t *testing.T) {
 		t.Errorf("FAILED_0.json = %q, want no failed entry after the redrive", failed)
 	}
 }
+
+// TestRedriveWhileStoppedRunUnwinds redrives an execution that
+// StopExecution has marked ABORTED while its run is still unwinding (its
+// task function ignores the cancelled context). A redrive then must not
+// start a second run beside the first: the first's end would be recorded
+// over the second's, leaving an execution that succeeded ABORTED with
+// ExecutionAborted after ExecutionSucceeded in its history. Once the run
+// has unwound, the redrive goes ahead.
+func TestRedriveWhileStoppedRunUnwinds(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t, withCompiler(fakeCompiler))
+	const resource = "arn:aws:states:::slow:unwind"
+	var calls atomic.Int32
+	entered, release := make(chan struct{}), make(chan struct{})
+	srv.RegisterTask(resource, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		switch calls.Add(1) {
+		case 1:
+			return nil, &TaskError{Name: "Flaky", Cause: "first run"}
+		case 2: // the first redrive: stopped while here, it ignores its context
+			close(entered)
+			<-release
+		}
+		return in, nil
+	})
+	arn := createMachine(t, c, "unwinding", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), "")
+	exArn := startWith(t, c, arn, `{"n":1}`)
+	if d := waitDone(t, c, exArn); d.Status != types.ExecutionStatusFailed {
+		t.Fatalf("first run ended %s, want FAILED", d.Status)
+	}
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn}); err != nil {
+		t.Fatalf("first RedriveExecution: %v", err)
+	}
+	<-entered
+	stopped := make(chan error, 1)
+	go func() {
+		_, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &exArn})
+		stopped <- err
+	}()
+	waitFor(t, "the execution to be ABORTED", func() bool {
+		return describe(t, c, exArn).Status == types.ExecutionStatusAborted
+	})
+	_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn})
+	if err == nil {
+		waitFor(t, "the second redrive to end", func() bool {
+			return describe(t, c, exArn).Status != types.ExecutionStatusRunning
+		})
+	}
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("StopExecution: %v", err)
+	}
+	if err == nil {
+		t.Fatalf("RedriveExecution while the stopped run unwinds succeeded; status after both runs ended: %s", waitDone(t, c, exArn).Status)
+	}
+	assertAPIError(t, err, "ExecutionNotRedrivable", "stopping")
+
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn}); err != nil {
+		t.Fatalf("RedriveExecution once the run unwound: %v", err)
+	}
+	if d := waitDone(t, c, exArn); d.Status != types.ExecutionStatusSucceeded || aws.ToInt32(d.RedriveCount) != 2 {
+		t.Errorf("after the second redrive: status %s, redriveCount %d; want SUCCEEDED, 2", d.Status, aws.ToInt32(d.RedriveCount))
+	}
+	hist, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &exArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []string
+	for _, e := range hist.Events {
+		switch e.Type {
+		case types.HistoryEventTypeExecutionFailed, types.HistoryEventTypeExecutionAborted, types.HistoryEventTypeExecutionSucceeded:
+			ends = append(ends, string(e.Type))
+		}
+	}
+	if want := "[ExecutionFailed ExecutionAborted ExecutionSucceeded]"; fmt.Sprint(ends) != want {
+		t.Errorf("ends in the history = %v, want %s", ends, want)
+	}
+}
