@@ -2,6 +2,7 @@ package sfnlocal
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/polysync/stepfunctions/internal/asl"
@@ -11,6 +12,9 @@ const (
 	redriveWindow     = 14 * 24 * time.Hour
 	redriveRedrivable = "REDRIVABLE"
 	redriveNot        = "NOT_REDRIVABLE"
+	// maxRedriveEvents is how many history events make an execution
+	// unredrivable.
+	maxRedriveEvents = asl.MaxHistoryEvents - 1
 )
 
 // redrivable returns the redrive status of ex and, when not redrivable, the
@@ -32,6 +36,15 @@ func (s *Server) redrivable(ex *execution, now time.Time) (string, string) {
 		return redriveNot, "The state machine of the execution was deleted"
 	case ex.resume == nil:
 		return redriveNot, "Execution has no failed state to resume from"
+	}
+	// The API reference's condition: the history must hold fewer than
+	// 24,999 events, so that ExecutionRedriven and one more event fit under
+	// the 25,000-event limit. UNCONFIRMED: AWS's wording of the reason.
+	ex.histMu.Lock()
+	events := ex.events
+	ex.histMu.Unlock()
+	if events >= maxRedriveEvents {
+		return redriveNot, fmt.Sprintf("Execution has %d history events, and can only be redriven with fewer than %d", events, maxRedriveEvents)
 	}
 	return redriveRedrivable, ""
 }

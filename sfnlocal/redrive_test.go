@@ -388,3 +388,34 @@ func TestRedriveWhileStoppedRunUnwinds(t *testing.T) {
 		t.Errorf("ends in the history = %v, want %s", ends, want)
 	}
 }
+
+// TestRedriveHistoryFull checks the API reference's redrive condition that
+// "the execution event history count is less than 24,999": an execution
+// that failed for reaching the 25,000-event limit (a runaway loop) is
+// NOT_REDRIVABLE, and RedriveExecution refuses it, rather than appending
+// ExecutionRedriven and another ExecutionFailed past the limit with every
+// redrive.
+func TestRedriveHistoryFull(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t)
+	arn := createMachine(t, c, "runaway", `{"StartAt":"Loop","States":{
+		"Loop":{"Type":"Choice","Choices":[{"Variable":"$.done","IsPresent":true,"Next":"Done"}],"Default":"Loop"},
+		"Done":{"Type":"Succeed"}}}`, "")
+	exArn := startWith(t, c, arn, `{}`)
+	d := waitDone(t, c, exArn)
+	if d.Status != types.ExecutionStatusFailed || !strings.Contains(aws.ToString(d.Cause), "maximum number of history events") {
+		t.Fatalf("runaway loop ended %s (%s), want FAILED at the history limit", d.Status, aws.ToString(d.Cause))
+	}
+	if d.RedriveStatus != types.ExecutionRedriveStatusNotRedrivable || !strings.Contains(aws.ToString(d.RedriveStatusReason), "24999") {
+		t.Errorf("redriveStatus = %s (%q), want NOT_REDRIVABLE naming the 24999 events", d.RedriveStatus, aws.ToString(d.RedriveStatusReason))
+	}
+	_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn})
+	assertAPIError(t, err, "ExecutionNotRedrivable", "24999")
+	last, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &exArn, ReverseOrder: true, MaxResults: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := last.Events[0]; e.Id != 25000 || e.Type != types.HistoryEventTypeExecutionFailed {
+		t.Errorf("last event = %d %s, want 25000 ExecutionFailed", e.Id, e.Type)
+	}
+}
