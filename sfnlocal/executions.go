@@ -115,6 +115,10 @@ func (in *startInput) validate() error {
 	return nil
 }
 
+// takeTraceHeader makes value, the X-Amzn-Trace-Id header, the trace
+// header, whatever the body's traceHeader (traceHeaderTaker).
+func (in *startInput) takeTraceHeader(value string) { in.TraceHeader = &value }
+
 // executionName returns the name the request gives, or a new one.
 func (in *startInput) executionName() string {
 	if in.Name == "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/polysync/stepfunctions/internal/asl"
 )
@@ -715,6 +716,50 @@ func TestStartExecutionRacingDeleteStateMachine(t *testing.T) {
 					aws.ToString(out.ExecutionArn), running)
 			}
 			assertAPIError(t, err, "StateMachineDoesNotExist", arn)
+		})
+	}
+}
+
+// withTraceIDHeader returns a client option that sends the X-Amzn-Trace-Id
+// header with every request, as an X-Ray instrumented client does.
+func withTraceIDHeader(value string) func(*sfn.Options) {
+	return func(o *sfn.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", value))
+	}
+}
+
+// TestTraceHeaderFromHTTPHeader checks what the API reference says of
+// StartExecution's and StartSyncExecution's traceHeader: X-Ray traces come
+// in the X-Amzn-Trace-Id HTTP header, and when the body's traceHeader is
+// given too, the header's value is the one used.
+func TestTraceHeaderFromHTTPHeader(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	std := createMachine(t, c, "traced", echoDef, "")
+	express := createMachine(t, c, "traced-express", echoDef, types.StateMachineTypeExpress)
+	for _, tt := range []struct {
+		name, body string
+	}{{"header only", ""}, {"header and body", "Root=1-body"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+			var body *string
+			if tt.body != "" {
+				body = aws.String(tt.body)
+			}
+			out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &std, TraceHeader: body}, withTraceIDHeader(header))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(waitDone(t, c, aws.ToString(out.ExecutionArn)).TraceHeader); got != header {
+				t.Errorf("DescribeExecution traceHeader = %q, want the X-Amzn-Trace-Id header %q", got, header)
+			}
+			sync, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &express, TraceHeader: body}, withTraceIDHeader(header))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(sync.TraceHeader); got != header {
+				t.Errorf("StartSyncExecution traceHeader = %q, want the X-Amzn-Trace-Id header %q", got, header)
+			}
 		})
 	}
 }

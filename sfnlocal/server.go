@@ -336,7 +336,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 	if err := s.checkDeny(op, body); err != nil {
 		return nil, err
 	}
-	return &call{op: op, n: n, body: body}, nil
+	return &call{op: op, n: n, body: body, traceID: r.Header.Get("X-Amzn-Trace-Id")}, nil
 }
 
 // checkCaller checks that a request is signed, by an accepted access key.
