@@ -17,6 +17,8 @@ import (
 const (
 	maxPayloadBytes    = 262144
 	maxTraceHeader     = 256
+	maxErrorBytes      = 256   // the most of an execution's error an answer holds
+	maxCauseBytes      = 32768 // the most of its cause
 	maxOpenExecutions  = 1_000_000
 	stopWaitRealTime   = 2 * time.Second
 	statusRunning      = "RUNNING"
@@ -389,7 +391,7 @@ func (s *Server) describeExecution(_ context.Context, in *describeExecutionInput
 	}
 	out := &describeExecutionOutput{executionListItem: ex.summary(),
 		executionData: newExecutionData(ex.input, ex.output, ex.status == asl.StatusSucceeded, in.IncludedData),
-		Error:         asl.Clip(ex.errName, 256), Cause: asl.Clip(ex.cause, 32768), TraceHeader: ex.traceHeader}
+		Error:         asl.Clip(ex.errName, maxErrorBytes), Cause: asl.Clip(ex.cause, maxCauseBytes), TraceHeader: ex.traceHeader}
 	out.RedriveStatus, out.RedriveStatusReason = s.redrivable(ex, now)
 	return out, nil
 }

@@ -763,3 +763,25 @@ func TestTraceHeaderFromHTTPHeader(t *testing.T) {
 		})
 	}
 }
+
+// TestStartSyncExecutionClipsErrorAndCause checks that StartSyncExecution,
+// like DescribeExecution, answers an error of at most 256 bytes and a cause
+// of at most 32,768, the API model's bounds, when a task fails with longer
+// ones.
+func TestStartSyncExecutionClipsErrorAndCause(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t, withCompiler(fakeCompiler))
+	const resource = "arn:aws:states:::long:failure"
+	srv.RegisterTask(resource, func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return nil, &TaskError{Name: strings.Repeat("E", 300), Cause: strings.Repeat("c", 40000)}
+	})
+	arn := createMachine(t, c, "verbose", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), types.StateMachineTypeExpress)
+	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusFailed || len(aws.ToString(out.Error)) != 256 || len(aws.ToString(out.Cause)) != 32768 {
+		t.Errorf("StartSyncExecution = %s with error of %d bytes and cause of %d; want FAILED, 256 and 32768",
+			out.Status, len(aws.ToString(out.Error)), len(aws.ToString(out.Cause)))
+	}
+}
