@@ -56,7 +56,7 @@ type execution struct {
 
 	redriveCount  int
 	redriveDate   time.Time
-	redriveTokens map[string]bool
+	redriveTokens []redriveToken // of its last redrives, oldest first
 
 	histMu sync.Mutex
 	hist   []histEvent // nil for Express executions

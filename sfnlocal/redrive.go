@@ -3,6 +3,7 @@ package sfnlocal
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/polysync/stepfunctions/internal/asl"
@@ -49,6 +50,35 @@ func (s *Server) redrivable(ex *execution, now time.Time) (string, string) {
 	return redriveRedrivable, ""
 }
 
+// How RedriveExecution's clientToken makes it idempotent, as the API
+// reference says: a repeat of one of the last redriveTokensKept tokens that
+// redrove the execution answers that redrive, for redriveTokenLifetime from
+// the token's first use.
+const (
+	redriveTokensKept    = 10
+	redriveTokenLifetime = 15 * time.Minute
+)
+
+// redriveToken is the clientToken of a redrive and the redrive's date.
+type redriveToken struct {
+	token string
+	date  time.Time
+}
+
+// redrivenWith returns the date of the redrive that token made, when a
+// repeat with it at now answers that redrive. The caller holds s.mu.
+func (ex *execution) redrivenWith(token string, now time.Time) (time.Time, bool) {
+	if token == "" {
+		return time.Time{}, false
+	}
+	for i := len(ex.redriveTokens) - 1; i >= 0; i-- {
+		if t := ex.redriveTokens[i]; t.token == token {
+			return t.date, now.Sub(t.date) <= redriveTokenLifetime
+		}
+	}
+	return time.Time{}, false
+}
+
 type redriveExecutionInput struct {
 	ExecutionArn string `json:"executionArn" sfn:"required"`
 	ClientToken  string `json:"clientToken" sfn:"max=64"`
@@ -66,8 +96,8 @@ func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) 
 	if err != nil {
 		return nil, err
 	}
-	if in.ClientToken != "" && ex.redriveTokens[in.ClientToken] {
-		return &redriveExecutionOutput{RedriveDate: ep(ex.redriveDate)}, nil
+	if date, ok := ex.redrivenWith(in.ClientToken, now); ok {
+		return &redriveExecutionOutput{RedriveDate: ep(date)}, nil
 	}
 	if status, reason := s.redrivable(ex, now); status != redriveRedrivable {
 		return nil, errf("ExecutionNotRedrivable", "Execution with the execution ARN '%s' cannot be redriven: %s", ex.arn, reason)
@@ -76,10 +106,10 @@ func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) 
 		return nil, errClosed()
 	}
 	if in.ClientToken != "" {
-		if ex.redriveTokens == nil {
-			ex.redriveTokens = map[string]bool{}
+		ex.redriveTokens = append(ex.redriveTokens, redriveToken{token: in.ClientToken, date: now})
+		if n := len(ex.redriveTokens); n > redriveTokensKept {
+			ex.redriveTokens = slices.Delete(ex.redriveTokens, 0, n-redriveTokensKept)
 		}
-		ex.redriveTokens[in.ClientToken] = true
 	}
 	for i := len(s.finished) - 1; i >= 0; i-- {
 		if s.finished[i] == ex {

@@ -419,3 +419,46 @@ func TestRedriveHistoryFull(t *testing.T) {
 		t.Errorf("last event = %d %s, want 25000 ExecutionFailed", e.Id, e.Type)
 	}
 }
+
+// TestRedriveClientTokenExpires checks RedriveExecution's clientToken as the
+// API reference gives it: a repeat with the token answers the redrive it
+// made (its own redriveDate), for up to 15 minutes after the token was
+// first used; later the token is free again, and a redrive with it redrives
+// the execution once more.
+func TestRedriveClientTokenExpires(t *testing.T) {
+	ctx := context.Background()
+	clk := NewManualClock(testStart)
+	srv, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
+	const resource = "arn:aws:states:::always:fails"
+	srv.RegisterTask(resource, func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return nil, &TaskError{Name: "Down", Cause: "still down"}
+	})
+	arn := createMachine(t, c, "down", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), "")
+	exArn := startWith(t, c, arn, `{}`)
+	waitDone(t, c, exArn)
+	redrive := func(token string) *sfn.RedriveExecutionOutput {
+		t.Helper()
+		out, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn, ClientToken: aws.String(token)})
+		if err != nil {
+			t.Fatalf("RedriveExecution(%s): %v", token, err)
+		}
+		waitDone(t, c, exArn)
+		return out
+	}
+	clk.Advance(time.Minute)
+	a := redrive("token-a")
+	clk.Advance(time.Minute)
+	b := redrive("token-b")
+	if again := redrive("token-a"); !again.RedriveDate.Equal(*a.RedriveDate) {
+		t.Errorf("repeat of token-a = redriveDate %v, want its own %v (not token-b's %v)", again.RedriveDate, a.RedriveDate, b.RedriveDate)
+	}
+	if got := aws.ToInt32(describe(t, c, exArn).RedriveCount); got != 2 {
+		t.Fatalf("redriveCount after a repeated token = %d, want 2", got)
+	}
+	clk.Advance(16 * time.Minute)
+	late := redrive("token-a")
+	if late.RedriveDate.Equal(*a.RedriveDate) || aws.ToInt32(describe(t, c, exArn).RedriveCount) != 3 {
+		t.Errorf("token-a 18 minutes after its first use = redriveDate %v, redriveCount %d; want a new redrive, 3",
+			late.RedriveDate, aws.ToInt32(describe(t, c, exArn).RedriveCount))
+	}
+}
