@@ -785,3 +785,31 @@ func TestStartSyncExecutionClipsErrorAndCause(t *testing.T) {
 			out.Status, len(aws.ToString(out.Error)), len(aws.ToString(out.Cause)))
 	}
 }
+
+// TestListExecutionsTokenLength checks the nextToken bounds of the API
+// model: ListExecutions takes tokens of up to 3,096 characters (its
+// ListExecutionsPageToken), the other List operations up to 1,024. A token
+// within the bound that this server did not issue is InvalidToken; past it,
+// a ValidationException naming the bound.
+func TestListExecutionsTokenLength(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	arn := createMachine(t, c, "listed", echoDef, "")
+	checkErrorCodes(t, []errorCase{
+		{"ListExecutions, 2000 characters", func() error {
+			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 2000))})
+			return err
+		}, "InvalidToken"},
+		{"ListExecutions, 3097 characters", func() error {
+			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 3097))})
+			if !strings.Contains(errorMessage(err), "3096") {
+				return fmt.Errorf("error %v does not name 3096", err)
+			}
+			return err
+		}, "ValidationException"},
+		{"ListStateMachines, 1025 characters", func() error {
+			_, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String(strings.Repeat("x", 1025))})
+			return err
+		}, "ValidationException"},
+	})
+}
