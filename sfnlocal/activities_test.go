@@ -3,6 +3,7 @@ package sfnlocal
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
 func TestActivityCRUD(t *testing.T) {
@@ -255,5 +258,40 @@ func TestActivityLimits(t *testing.T) {
 	}
 	if throttled != 1 {
 		t.Errorf("101 CreateActivity calls: %d throttled, want 1 (a bucket of 100)", throttled)
+	}
+}
+
+// TestGetActivityTaskClientGoneIsNoFailure checks that a worker that gives
+// up its GetActivityTask long poll (its own timeout, or its shutdown) is
+// logged as a client that went away, at debug level, and not as an internal
+// failure of the server at error level.
+func TestGetActivityTaskClientGoneIsNoFailure(t *testing.T) {
+	var logs testkit.LockedBuffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, c := startServer(t, WithLogger(logger))
+	a, err := c.CreateActivity(context.Background(), &sfn.CreateActivityInput{Name: aws.String("idle")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	polled := make(chan error, 1)
+	go func() {
+		_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: a.ActivityArn})
+		polled <- err
+	}()
+	waitFor(t, "the poll to wait", func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return srv.activities[aws.ToString(a.ActivityArn)].pollers == 1
+	})
+	cancel()
+	if err := <-polled; err == nil {
+		t.Fatal("GetActivityTask with a cancelled context succeeded")
+	}
+	waitFor(t, "the server to log the poll's end", func() bool {
+		return strings.Contains(logs.String(), "operation=GetActivityTask")
+	})
+	if got := logs.String(); strings.Contains(got, "level=ERROR") || !strings.Contains(got, "went away") {
+		t.Errorf("logs of a poll the worker gave up = %s; want a debug line saying the client went away, no error", got)
 	}
 }

@@ -82,7 +82,10 @@
 // Authorization header; the access key id is read from it but the signature
 // is not verified. Errors are answered as HTTP 400 (5xx for faults) with
 // {"__type": ..., "message": ...} and an X-Amzn-ErrorType header, so the SDK
-// returns its typed errors (*types.ExecutionDoesNotExist and so on).
+// returns its typed errors (*types.ExecutionDoesNotExist and so on). As on
+// AWS, StartExecution and StartSyncExecution take the X-Ray trace header from
+// the X-Amzn-Trace-Id HTTP header when one is sent, in preference to the
+// traceHeader member.
 //
 // The SDK sends StartSyncExecution to the host "sync-<endpoint host>". Against
 // a local endpoint, disable the host prefix with a middleware that calls

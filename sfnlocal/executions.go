@@ -17,6 +17,8 @@ import (
 const (
 	maxPayloadBytes    = 262144
 	maxTraceHeader     = 256
+	maxErrorBytes      = 256   // the most of an execution's error an answer holds
+	maxCauseBytes      = 32768 // the most of its cause
 	maxOpenExecutions  = 1_000_000
 	stopWaitRealTime   = 2 * time.Second
 	statusRunning      = "RUNNING"
@@ -54,7 +56,7 @@ type execution struct {
 
 	redriveCount  int
 	redriveDate   time.Time
-	redriveTokens map[string]bool
+	redriveTokens []redriveToken // of its last redrives, oldest first
 
 	histMu sync.Mutex
 	hist   []histEvent // nil for Express executions
@@ -114,6 +116,10 @@ func (in *startInput) validate() error {
 	in.doc = json.RawMessage(input)
 	return nil
 }
+
+// takeTraceHeader makes value, the X-Amzn-Trace-Id header, the trace
+// header, whatever the body's traceHeader (traceHeaderTaker).
+func (in *startInput) takeTraceHeader(value string) { in.TraceHeader = &value }
 
 // executionName returns the name the request gives, or a new one.
 func (in *startInput) executionName() string {
@@ -239,6 +245,10 @@ func (s *Server) startExecution(_ context.Context, in *startInput) (*startExecut
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errClosed()
+	}
+	if s.machines[m.arn] != m { // deleted since target found it: its executions were aborted
+		arn, _ := splitTestCase(in.StateMachineArn)
+		return nil, errf("StateMachineDoesNotExist", "State Machine Does Not Exist: '%s'", arn)
 	}
 	if m.typ == typeExpress {
 		ex.express = true
@@ -381,7 +391,7 @@ func (s *Server) describeExecution(_ context.Context, in *describeExecutionInput
 	}
 	out := &describeExecutionOutput{executionListItem: ex.summary(),
 		executionData: newExecutionData(ex.input, ex.output, ex.status == asl.StatusSucceeded, in.IncludedData),
-		Error:         asl.Clip(ex.errName, 256), Cause: asl.Clip(ex.cause, 32768), TraceHeader: ex.traceHeader}
+		Error:         asl.Clip(ex.errName, maxErrorBytes), Cause: asl.Clip(ex.cause, maxCauseBytes), TraceHeader: ex.traceHeader}
 	out.RedriveStatus, out.RedriveStatusReason = s.redrivable(ex, now)
 	return out, nil
 }

@@ -8,12 +8,16 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/polysync/stepfunctions/internal/asl"
 )
 
 var blockDef = fakeDef(fakeDefinition{Fake: "block"})
@@ -663,4 +667,149 @@ func TestAliasRoutesByWeight(t *testing.T) {
 	if len(seen) != 2 || seen[v1] == 0 || seen[v2] == 0 {
 		t.Errorf("alias routed to %v, want both %s and %s", seen, v1, v2)
 	}
+}
+
+// hookClock is the real clock, but its next Now after arm runs a function
+// first: a test uses it to act at a given point of an operation.
+type hookClock struct {
+	asl.RealClock
+	hook atomic.Pointer[func()]
+}
+
+// arm makes the next call of Now run fn first.
+func (c *hookClock) arm(fn func()) { c.hook.Store(&fn) }
+
+func (c *hookClock) Now() time.Time {
+	if fn := c.hook.Swap(nil); fn != nil {
+		(*fn)()
+	}
+	return c.RealClock.Now()
+}
+
+// TestStartExecutionRacingDeleteStateMachine deletes a state machine while
+// a StartExecution of it is between finding the machine and recording the
+// execution (StartExecution reads the clock there, outside the server's
+// lock). The start must not record an execution of the deleted machine:
+// DeleteStateMachine aborts the machine's running executions, and one that
+// slipped past it would run on, for ever here.
+func TestStartExecutionRacingDeleteStateMachine(t *testing.T) {
+	ctx := context.Background()
+	for _, typ := range []types.StateMachineType{types.StateMachineTypeStandard, types.StateMachineTypeExpress} {
+		t.Run(string(typ), func(t *testing.T) {
+			clk := &hookClock{}
+			srv, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
+			arn := createMachine(t, c, "doomed", blockDef, typ)
+			deleted := make(chan error, 1)
+			clk.arm(func() {
+				_, err := c.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: &arn})
+				deleted <- err
+			})
+			out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &arn, Name: aws.String("late")})
+			if err := <-deleted; err != nil {
+				t.Fatalf("DeleteStateMachine: %v", err)
+			}
+			if err == nil {
+				srv.mu.Lock()
+				running := len(srv.running)
+				srv.mu.Unlock()
+				t.Fatalf("StartExecution of a machine deleted meanwhile = %s, %d executions left running; want StateMachineDoesNotExist",
+					aws.ToString(out.ExecutionArn), running)
+			}
+			assertAPIError(t, err, "StateMachineDoesNotExist", arn)
+		})
+	}
+}
+
+// withTraceIDHeader returns a client option that sends the X-Amzn-Trace-Id
+// header with every request, as an X-Ray instrumented client does.
+func withTraceIDHeader(value string) func(*sfn.Options) {
+	return func(o *sfn.Options) {
+		o.APIOptions = append(o.APIOptions, smithyhttp.AddHeaderValue("X-Amzn-Trace-Id", value))
+	}
+}
+
+// TestTraceHeaderFromHTTPHeader checks what the API reference says of
+// StartExecution's and StartSyncExecution's traceHeader: X-Ray traces come
+// in the X-Amzn-Trace-Id HTTP header, and when the body's traceHeader is
+// given too, the header's value is the one used.
+func TestTraceHeaderFromHTTPHeader(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	std := createMachine(t, c, "traced", echoDef, "")
+	express := createMachine(t, c, "traced-express", echoDef, types.StateMachineTypeExpress)
+	for _, tt := range []struct {
+		name, body string
+	}{{"header only", ""}, {"header and body", "Root=1-body"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			const header = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+			var body *string
+			if tt.body != "" {
+				body = aws.String(tt.body)
+			}
+			out, err := c.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: &std, TraceHeader: body}, withTraceIDHeader(header))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(waitDone(t, c, aws.ToString(out.ExecutionArn)).TraceHeader); got != header {
+				t.Errorf("DescribeExecution traceHeader = %q, want the X-Amzn-Trace-Id header %q", got, header)
+			}
+			sync, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &express, TraceHeader: body}, withTraceIDHeader(header))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := aws.ToString(sync.TraceHeader); got != header {
+				t.Errorf("StartSyncExecution traceHeader = %q, want the X-Amzn-Trace-Id header %q", got, header)
+			}
+		})
+	}
+}
+
+// TestStartSyncExecutionClipsErrorAndCause checks that StartSyncExecution,
+// like DescribeExecution, answers an error of at most 256 bytes and a cause
+// of at most 32,768, the API model's bounds, when a task fails with longer
+// ones.
+func TestStartSyncExecutionClipsErrorAndCause(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t, withCompiler(fakeCompiler))
+	const resource = "arn:aws:states:::long:failure"
+	srv.RegisterTask(resource, func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return nil, &TaskError{Name: strings.Repeat("E", 300), Cause: strings.Repeat("c", 40000)}
+	})
+	arn := createMachine(t, c, "verbose", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), types.StateMachineTypeExpress)
+	out, err := c.StartSyncExecution(ctx, &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusFailed || len(aws.ToString(out.Error)) != 256 || len(aws.ToString(out.Cause)) != 32768 {
+		t.Errorf("StartSyncExecution = %s with error of %d bytes and cause of %d; want FAILED, 256 and 32768",
+			out.Status, len(aws.ToString(out.Error)), len(aws.ToString(out.Cause)))
+	}
+}
+
+// TestListExecutionsTokenLength checks the nextToken bounds of the API
+// model: ListExecutions takes tokens of up to 3,096 characters (its
+// ListExecutionsPageToken), the other List operations up to 1,024. A token
+// within the bound that this server did not issue is InvalidToken; past it,
+// a ValidationException naming the bound.
+func TestListExecutionsTokenLength(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	arn := createMachine(t, c, "listed", echoDef, "")
+	checkErrorCodes(t, []errorCase{
+		{"ListExecutions, 2000 characters", func() error {
+			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 2000))})
+			return err
+		}, "InvalidToken"},
+		{"ListExecutions, 3097 characters", func() error {
+			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 3097))})
+			if !strings.Contains(errorMessage(err), "3096") {
+				return fmt.Errorf("error %v does not name 3096", err)
+			}
+			return err
+		}, "ValidationException"},
+		{"ListStateMachines, 1025 characters", func() error {
+			_, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String(strings.Repeat("x", 1025))})
+			return err
+		}, "ValidationException"},
+	})
 }

@@ -20,6 +20,9 @@ type call struct {
 	op   string
 	n    int // the call's number among calls of op, from 1
 	body []byte
+	// traceID is the X-Amzn-Trace-Id header, "" when not sent (see
+	// traceHeaderTaker).
+	traceID string
 }
 
 // operations maps each API operation the server implements to its handler.
@@ -85,6 +88,14 @@ type validator interface {
 	validate() error
 }
 
+// traceHeaderTaker is a request whose traceHeader member the X-Amzn-Trace-Id
+// HTTP header gives when it is sent, in preference to the body's, as the API
+// reference says of StartExecution and StartSyncExecution. handle applies it
+// before the checks, so the header's value is checked as the member's.
+type traceHeaderTaker interface {
+	takeTraceHeader(value string)
+}
+
 // empty is the response of an operation that answers {}.
 type empty struct{}
 
@@ -92,6 +103,7 @@ type empty struct{}
 // response, to a handler. The handler decodes the request body (which
 // readRequest has bounded to the service's 1 MB) into a new Req (an empty
 // body counts as {}; unknown members are ignored, as the service does),
+// gives it the X-Amzn-Trace-Id header if it takes one (traceHeaderTaker),
 // checks the members Req's tags constrain (see requestMembers), answering
 // the service's ValidationException for the first that fails (in field
 // order), then applies Req's validate method if it has one, and only then
@@ -103,6 +115,9 @@ func handle[Req, Resp any](fn operation[Req, Resp]) handler {
 		in := new(Req)
 		if err := decodeJSON(c.body, in); err != nil {
 			return nil, err
+		}
+		if t, ok := any(in).(traceHeaderTaker); ok && c.traceID != "" {
+			t.takeTraceHeader(c.traceID)
 		}
 		if len(constrained) > 0 {
 			v := reflect.ValueOf(in).Elem()

@@ -40,7 +40,10 @@ type tracingConfig struct {
 
 // revision is the part of a state machine that a version freezes.
 type revision struct {
-	id         string
+	id string
+	// initial is set on the revision a state machine was created with,
+	// which PublishStateMachineVersion's revisionId "INITIAL" names.
+	initial    bool
 	definition string
 	roleArn    string
 	logging    loggingConfig
@@ -224,7 +227,7 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 	if err != nil {
 		return nil, err
 	}
-	rev := &revision{id: uuid.NewString(), definition: in.Definition, roleArn: in.RoleArn, prog: prog,
+	rev := &revision{id: uuid.NewString(), initial: true, definition: in.Definition, roleArn: in.RoleArn, prog: prog,
 		logging: loggingConfig{Level: "OFF"}}
 	rev.configure(in.LoggingConfiguration, in.TracingConfiguration)
 	if err := s.checkLogDestination(in.LoggingConfiguration); err != nil {
@@ -345,8 +348,8 @@ func (in *updateStateMachineInput) validate() error {
 	if in.Definition == nil && in.RoleArn == nil && in.LoggingConfiguration == nil && in.TracingConfiguration == nil {
 		return errf("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified")
 	}
-	if in.VersionDescription != "" && !in.Publish {
-		return validationf("Version description can only be set when publish is true")
+	if err := checkVersionDescription(in.VersionDescription, in.Publish); err != nil {
+		return err
 	}
 	if in.RoleArn != nil {
 		if err := checkRoleArn(*in.RoleArn); err != nil {
@@ -394,7 +397,7 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 	changed := rev.definition != m.rev.definition || rev.roleArn != m.rev.roleArn ||
 		!reflect.DeepEqual(rev.logging, m.rev.logging) || rev.tracing != m.rev.tracing
 	if changed {
-		rev.id = uuid.NewString()
+		rev.id, rev.initial = uuid.NewString(), false
 		m.rev = &rev
 	}
 	m.updated = s.cfg.clock.Now()

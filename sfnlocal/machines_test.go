@@ -453,3 +453,49 @@ func TestAliasUpdateAndDeletes(t *testing.T) {
 		t.Errorf("DeleteStateMachine(already deleted) = %v, want success", err)
 	}
 }
+
+// TestUpdateStateMachineVersionDescriptionTooLong checks that
+// UpdateStateMachine holds versionDescription to the API model's 256
+// characters, as CreateStateMachine and PublishStateMachineVersion do,
+// rather than publishing a version whose description DescribeStateMachine
+// then answers beyond the model's bound.
+func TestUpdateStateMachineVersionDescriptionTooLong(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	arn := createMachine(t, c, "m", echoDef, "")
+	_, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn,
+		Definition: aws.String(blockDef), Publish: true, VersionDescription: aws.String(strings.Repeat("d", 257))})
+	assertAPIError(t, err, "ValidationException", "versionDescription")
+	versions, err := c.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions.StateMachineVersions) != 0 {
+		t.Errorf("versions after the refused update = %d, want 0", len(versions.StateMachineVersions))
+	}
+}
+
+// TestPublishInitialRevision checks PublishStateMachineVersion's revisionId
+// "INITIAL", which the API reference gives for publishing a state machine
+// that has not been updated since it was created: it publishes that first
+// revision, and once an update has made another it answers
+// ConflictException.
+func TestPublishInitialRevision(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t, withCompiler(fakeCompiler))
+	arn := createMachine(t, c, "fresh", echoDef, "")
+	pub, err := c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn,
+		RevisionId: aws.String("INITIAL")})
+	if err != nil {
+		t.Fatalf("PublishStateMachineVersion(INITIAL) of a new machine: %v", err)
+	}
+	if got := aws.ToString(pub.StateMachineVersionArn); got != arn+":1" {
+		t.Errorf("PublishStateMachineVersion(INITIAL) = %q, want %q", got, arn+":1")
+	}
+	if _, err := c.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: &arn, Definition: aws.String(blockDef)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.PublishStateMachineVersion(ctx, &sfn.PublishStateMachineVersionInput{StateMachineArn: &arn,
+		RevisionId: aws.String("INITIAL")})
+	assertAPIError(t, err, "ConflictException", "INITIAL")
+}

@@ -120,8 +120,8 @@ func (s *Server) readToken(scope, token string) (key string, ok bool, err error)
 	if token == "" {
 		return "", false, nil
 	}
-	if len(token) > 1024 {
-		return "", false, tooLong("nextToken", 1024)
+	if limit := maxTokenLength(scope); len(token) > limit {
+		return "", false, tooLong("nextToken", limit)
 	}
 	bad := errf("InvalidToken", "Invalid Token: '%s'", token)
 	payload, sig, found := strings.Cut(token, ".")
@@ -144,6 +144,16 @@ func (s *Server) readToken(scope, token string) (key string, ok bool, err error)
 		return "", false, errf("InvalidToken", "Invalid Token: 'token has expired'")
 	}
 	return t.Key, true, nil
+}
+
+// maxTokenLength is the longest nextToken the listing scope takes: the API
+// model's PageToken, 1,024 characters, but for ListExecutions, whose
+// ListExecutionsPageToken may have 3,096.
+func maxTokenLength(scope string) int {
+	if strings.HasPrefix(scope, "ListExecutions:") {
+		return 3096
+	}
+	return 1024
 }
 
 // seqKey is the sort key of a sequence number: zero-padded, so that keys

@@ -311,3 +311,154 @@ func TestRedriveMapRunWithResultWriter(t *testing.T) {
 		t.Errorf("FAILED_0.json = %q, want no failed entry after the redrive", failed)
 	}
 }
+
+// TestRedriveWhileStoppedRunUnwinds redrives an execution that
+// StopExecution has marked ABORTED while its run is still unwinding (its
+// task function ignores the cancelled context). A redrive then must not
+// start a second run beside the first: the first's end would be recorded
+// over the second's, leaving an execution that succeeded ABORTED with
+// ExecutionAborted after ExecutionSucceeded in its history. Once the run
+// has unwound, the redrive goes ahead.
+func TestRedriveWhileStoppedRunUnwinds(t *testing.T) {
+	ctx := context.Background()
+	srv, c := startServer(t, withCompiler(fakeCompiler))
+	const resource = "arn:aws:states:::slow:unwind"
+	var calls atomic.Int32
+	entered, release := make(chan struct{}), make(chan struct{})
+	srv.RegisterTask(resource, func(_ context.Context, in json.RawMessage) (json.RawMessage, error) {
+		switch calls.Add(1) {
+		case 1:
+			return nil, &TaskError{Name: "Flaky", Cause: "first run"}
+		case 2: // the first redrive: stopped while here, it ignores its context
+			close(entered)
+			<-release
+		}
+		return in, nil
+	})
+	arn := createMachine(t, c, "unwinding", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), "")
+	exArn := startWith(t, c, arn, `{"n":1}`)
+	if d := waitDone(t, c, exArn); d.Status != types.ExecutionStatusFailed {
+		t.Fatalf("first run ended %s, want FAILED", d.Status)
+	}
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn}); err != nil {
+		t.Fatalf("first RedriveExecution: %v", err)
+	}
+	<-entered
+	stopped := make(chan error, 1)
+	go func() {
+		_, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &exArn})
+		stopped <- err
+	}()
+	waitFor(t, "the execution to be ABORTED", func() bool {
+		return describe(t, c, exArn).Status == types.ExecutionStatusAborted
+	})
+	_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn})
+	if err == nil {
+		waitFor(t, "the second redrive to end", func() bool {
+			return describe(t, c, exArn).Status != types.ExecutionStatusRunning
+		})
+	}
+	close(release)
+	if err := <-stopped; err != nil {
+		t.Fatalf("StopExecution: %v", err)
+	}
+	if err == nil {
+		t.Fatalf("RedriveExecution while the stopped run unwinds succeeded; status after both runs ended: %s", waitDone(t, c, exArn).Status)
+	}
+	assertAPIError(t, err, "ExecutionNotRedrivable", "stopping")
+
+	if _, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn}); err != nil {
+		t.Fatalf("RedriveExecution once the run unwound: %v", err)
+	}
+	if d := waitDone(t, c, exArn); d.Status != types.ExecutionStatusSucceeded || aws.ToInt32(d.RedriveCount) != 2 {
+		t.Errorf("after the second redrive: status %s, redriveCount %d; want SUCCEEDED, 2", d.Status, aws.ToInt32(d.RedriveCount))
+	}
+	hist, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &exArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ends []string
+	for _, e := range hist.Events {
+		switch e.Type {
+		case types.HistoryEventTypeExecutionFailed, types.HistoryEventTypeExecutionAborted, types.HistoryEventTypeExecutionSucceeded:
+			ends = append(ends, string(e.Type))
+		}
+	}
+	if want := "[ExecutionFailed ExecutionAborted ExecutionSucceeded]"; fmt.Sprint(ends) != want {
+		t.Errorf("ends in the history = %v, want %s", ends, want)
+	}
+}
+
+// TestRedriveHistoryFull checks the API reference's redrive condition that
+// "the execution event history count is less than 24,999": an execution
+// that failed for reaching the 25,000-event limit (a runaway loop) is
+// NOT_REDRIVABLE, and RedriveExecution refuses it, rather than appending
+// ExecutionRedriven and another ExecutionFailed past the limit with every
+// redrive.
+func TestRedriveHistoryFull(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t)
+	arn := createMachine(t, c, "runaway", `{"StartAt":"Loop","States":{
+		"Loop":{"Type":"Choice","Choices":[{"Variable":"$.done","IsPresent":true,"Next":"Done"}],"Default":"Loop"},
+		"Done":{"Type":"Succeed"}}}`, "")
+	exArn := startWith(t, c, arn, `{}`)
+	d := waitDone(t, c, exArn)
+	if d.Status != types.ExecutionStatusFailed || !strings.Contains(aws.ToString(d.Cause), "maximum number of history events") {
+		t.Fatalf("runaway loop ended %s (%s), want FAILED at the history limit", d.Status, aws.ToString(d.Cause))
+	}
+	if d.RedriveStatus != types.ExecutionRedriveStatusNotRedrivable || !strings.Contains(aws.ToString(d.RedriveStatusReason), "24999") {
+		t.Errorf("redriveStatus = %s (%q), want NOT_REDRIVABLE naming the 24999 events", d.RedriveStatus, aws.ToString(d.RedriveStatusReason))
+	}
+	_, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn})
+	assertAPIError(t, err, "ExecutionNotRedrivable", "24999")
+	last, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &exArn, ReverseOrder: true, MaxResults: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := last.Events[0]; e.Id != 25000 || e.Type != types.HistoryEventTypeExecutionFailed {
+		t.Errorf("last event = %d %s, want 25000 ExecutionFailed", e.Id, e.Type)
+	}
+}
+
+// TestRedriveClientTokenExpires checks RedriveExecution's clientToken as the
+// API reference gives it: a repeat with the token answers the redrive it
+// made (its own redriveDate), for up to 15 minutes after the token was
+// first used; later the token is free again, and a redrive with it redrives
+// the execution once more.
+func TestRedriveClientTokenExpires(t *testing.T) {
+	ctx := context.Background()
+	clk := NewManualClock(testStart)
+	srv, c := startServer(t, withCompiler(fakeCompiler), WithClock(clk))
+	const resource = "arn:aws:states:::always:fails"
+	srv.RegisterTask(resource, func(context.Context, json.RawMessage) (json.RawMessage, error) {
+		return nil, &TaskError{Name: "Down", Cause: "still down"}
+	})
+	arn := createMachine(t, c, "down", fakeDef(fakeDefinition{Fake: "task", Resource: resource}), "")
+	exArn := startWith(t, c, arn, `{}`)
+	waitDone(t, c, exArn)
+	redrive := func(token string) *sfn.RedriveExecutionOutput {
+		t.Helper()
+		out, err := c.RedriveExecution(ctx, &sfn.RedriveExecutionInput{ExecutionArn: &exArn, ClientToken: aws.String(token)})
+		if err != nil {
+			t.Fatalf("RedriveExecution(%s): %v", token, err)
+		}
+		waitDone(t, c, exArn)
+		return out
+	}
+	clk.Advance(time.Minute)
+	a := redrive("token-a")
+	clk.Advance(time.Minute)
+	b := redrive("token-b")
+	if again := redrive("token-a"); !again.RedriveDate.Equal(*a.RedriveDate) {
+		t.Errorf("repeat of token-a = redriveDate %v, want its own %v (not token-b's %v)", again.RedriveDate, a.RedriveDate, b.RedriveDate)
+	}
+	if got := aws.ToInt32(describe(t, c, exArn).RedriveCount); got != 2 {
+		t.Fatalf("redriveCount after a repeated token = %d, want 2", got)
+	}
+	clk.Advance(16 * time.Minute)
+	late := redrive("token-a")
+	if late.RedriveDate.Equal(*a.RedriveDate) || aws.ToInt32(describe(t, c, exArn).RedriveCount) != 3 {
+		t.Errorf("token-a 18 minutes after its first use = redriveDate %v, redriveCount %d; want a new redrive, 3",
+			late.RedriveDate, aws.ToInt32(describe(t, c, exArn).RedriveCount))
+	}
+}

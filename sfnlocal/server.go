@@ -264,9 +264,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		var ae *apiError
-		if errors.As(err, &ae) {
+		switch {
+		case errors.As(err, &ae):
 			s.cfg.logger.Debug("sfnlocal: call failed", "operation", op, "code", ae.Code, "message", ae.Message)
-		} else {
+		case r.Context().Err() != nil:
+			// The client went away (a worker gave up its long poll, say)
+			// or the server closed: nobody reads an answer.
+			s.cfg.logger.Debug("sfnlocal: the client went away before the answer", "operation", op, "error", err)
+			return
+		default:
 			s.cfg.logger.Error("sfnlocal: internal failure", "operation", op, "error", err)
 		}
 		writeError(w, err)
@@ -336,7 +342,7 @@ func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (*call, err
 	if err := s.checkDeny(op, body); err != nil {
 		return nil, err
 	}
-	return &call{op: op, n: n, body: body}, nil
+	return &call{op: op, n: n, body: body, traceID: r.Header.Get("X-Amzn-Trace-Id")}, nil
 }
 
 // checkCaller checks that a request is signed, by an accepted access key.

@@ -74,8 +74,8 @@ func (s *Server) startSyncExecution(ctx context.Context, in *startInput) (*start
 			Status: status, StartDate: ep(now), StopDate: ep(stop)},
 		BillingDetails: billingDetails{BilledMemoryUsedInMB: 64, BilledDurationInMilliseconds: billed},
 		executionData:  newExecutionData(in.doc, res.Output, res.Status == asl.StatusSucceeded, in.IncludedData),
-		Error:          res.Error,
-		Cause:          res.Cause,
+		Error:          asl.Clip(res.Error, maxErrorBytes),
+		Cause:          asl.Clip(res.Cause, maxCauseBytes),
 		TraceHeader:    in.TraceHeader,
 	}, nil
 }

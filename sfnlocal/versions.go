@@ -10,6 +10,10 @@ import (
 // maxVersions is the most versions a state machine can have.
 const maxVersions = 1000
 
+// initialRevision is the revisionId that names a state machine's first
+// revision in PublishStateMachineVersion.
+const initialRevision = "INITIAL"
+
 // version is a published version of a state machine.
 type version struct {
 	arn         string
@@ -24,7 +28,9 @@ type version struct {
 // publish publishes the current revision of m as a version, or returns the
 // version that already holds it. The caller holds s.mu.
 func (s *Server) publish(m *stateMachine, revisionID, description string) (*version, error) {
-	if revisionID != "" && revisionID != m.rev.id {
+	// "INITIAL" names the revision the machine was created with, which on
+	// AWS has no revision ID yet (here it has one, which names it too).
+	if revisionID != "" && revisionID != m.rev.id && (revisionID != initialRevision || !m.rev.initial) {
 		return nil, errf("ConflictException", "Failed to publish the State Machine version for revision %s. The current State Machine revision is %s.", revisionID, m.rev.id)
 	}
 	if n := len(m.versions); n > 0 && m.versions[n-1].rev == m.rev {
