@@ -31,6 +31,10 @@ const maxRetryDelay = 31622400
 
 var retrierFields = fieldSet("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment")
 
+// maxRetryAttempts is the largest MaxAttempts AWS accepts (the developer
+// guide: "MaxAttempts has a maximum value of 99999999").
+const maxRetryAttempts = 99999999
+
 // retry compiles a state's Retry field, v, found at where.
 func (c *checker) retry(v any, where string) []*retrier {
 	var out []*retrier
@@ -42,8 +46,8 @@ func (c *checker) retry(v any, where string) []*retrier {
 		}
 		if x, ok := obj["MaxAttempts"]; ok {
 			n, ok := toInt(x)
-			if !ok || n < 0 || n > defaultTaskTimeout { // AWS's maximum, 99999999
-				c.problem(w+"/MaxAttempts", "SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than %d", defaultTaskTimeout)
+			if !ok || n < 0 || n > maxRetryAttempts {
+				c.problem(w+"/MaxAttempts", "SCHEMA_VALIDATION_FAILED: 'MaxAttempts' must be a non-negative integer no larger than %d", maxRetryAttempts)
 			}
 			r.maxAttempts = int(n)
 		}
