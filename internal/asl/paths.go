@@ -355,14 +355,7 @@ func applyPath(p *path, null bool, v any, cx contextSource) (any, *stateError) {
 	if p == nil {
 		return v, nil
 	}
-	out, ok, err := p.get(v, cx)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, runtimeError("Invalid path '%s' : No results for path: %s", p.text, normalizedPath(p))
-	}
-	return out, nil
+	return getDefinite(p, v, cx)
 }
 
 // normalizedPath renders a definite path the way Jayway does: $['a'][0].
