@@ -1435,13 +1435,7 @@ func TestLocalLostStartAnswer(t *testing.T) {
 			if tt.typ != types.StateMachineTypeStandard {
 				return
 			}
-			out, err := e.admin.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: &arn})
-			if err != nil {
-				t.Fatalf("ListExecutions() error = %v", err)
-			}
-			if len(out.Executions) != 1 || aws.ToString(out.Executions[0].ExecutionArn) != run.RunID || run.StartedAt.IsZero() {
-				t.Errorf("ExecutePipeline() = %+v; the server has %d executions, want exactly that one", run, len(out.Executions))
-			}
+			e.assertOnlyExecution(t, arn, run)
 		})
 	}
 }
@@ -1461,6 +1455,13 @@ func TestLocalLostStartAnswerOnEveryAttempt(t *testing.T) {
 		t.Fatalf("ExecutePipeline() error = %v (retryable %v), want the run that the lost answers started", err,
 			stepfunctions.IsRetryable(err))
 	}
+	e.assertOnlyExecution(t, arn, run)
+}
+
+// assertOnlyExecution checks that run, with its start time, is the one execution the server holds of the state
+// machine arn.
+func (e *localEnv) assertOnlyExecution(t *testing.T, arn string, run stepfunctions.PipelineRun) {
+	t.Helper()
 	out, err := e.admin.ListExecutions(context.Background(), &sfn.ListExecutionsInput{StateMachineArn: &arn})
 	if err != nil {
 		t.Fatalf("ListExecutions() error = %v", err)
