@@ -542,3 +542,50 @@ func TestIncompleteSTSAnswerIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestWebIdentityRefusesATokenLongerThanSTSAccepts(t *testing.T) {
+	// A JWT padded by a claim to exactly n characters.
+	jwtOfLength := func(t *testing.T, n int) string {
+		t.Helper()
+		claims := entraClaims()
+		claims["pad"] = ""
+		short := makeJWT(t, claims)
+		// Each 3 bytes of claim add 4 base64url characters.
+		claims["pad"] = strings.Repeat("p", (n-len(short))/4*3)
+		token := makeJWT(t, claims)
+		token += strings.Repeat("s", n-len(token)) // lengthen the signature part
+		if len(token) != n {
+			t.Fatalf("test token is %d characters, want %d", len(token), n)
+		}
+		return token
+	}
+	for _, n := range []int{maxWebIdentityTokenLength, maxWebIdentityTokenLength + 1, maxTokenSize - 1} {
+		for _, kind := range []string{"file", "func"} {
+			t.Run(fmt.Sprintf("%s %d", kind, n), func(t *testing.T) {
+				token := jwtOfLength(t, n)
+				ts := TokenSource(TokenFunc(func(context.Context) (string, error) { return token, nil }))
+				if kind == "file" {
+					ts = TokenFile(writeToken(t, "", token))
+				}
+				fake := newSTSFake(t)
+				src := WebIdentity(testRoleARN, ts, WithSTSEndpoint(fake.URL()))
+				err := retrieveErr(t, src, testBase())
+				if n <= maxWebIdentityTokenLength {
+					if err != nil {
+						t.Fatalf("Retrieve() with a token of %d characters: %v", n, err)
+					}
+					return
+				}
+				want := fmt.Sprintf("identity token is %d characters long, more than the %d", n, maxWebIdentityTokenLength)
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), src.String()) {
+					t.Fatalf("Retrieve() error = %v, want it to name the source %s and contain %q", err, src, want)
+				}
+				sig := strings.Split(token, ".")[2]
+				assertNoSecret(t, err.Error(), sig[:16], strings.Repeat("p", 16))
+				if calls := len(fake.Calls()); calls != 0 {
+					t.Errorf("STS calls = %d, want none: the token goes nowhere", calls)
+				}
+			})
+		}
+	}
+}
