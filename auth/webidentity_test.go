@@ -366,6 +366,7 @@ func TestWebIdentityValidation(t *testing.T) {
 		{name: "endpoint with password", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://user:hunter2@sts.example")}, wantErr: `host "sts.example" must not carry user information`},
 		{name: "unparsable endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://hunter2@[::1")}, wantErr: "STS endpoint is not a URL"},
 		{name: "relative endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("sts.eu-west-1.amazonaws.com")}, wantErr: "absolute http or https URL"},
+		{name: "plain http to another host", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("http://localstack:4566")}, wantErr: `STS endpoint "http://localstack:4566" is plain http to a host that is not loopback`},
 		{name: "bad policy ARN", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs("arn:aws:iam::aws:role/x")}, wantErr: "not an IAM managed policy ARN"},
 		{name: "too many policy ARNs", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs(slices.Repeat([]string{"arn:aws:iam::aws:policy/P"}, 11)...)}, wantErr: "at most 10"},
 		{name: "zero token timeout", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithTokenTimeout(0)}, wantErr: "token timeout 0s must be positive"},
