@@ -2,6 +2,7 @@ package stepfunctions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -57,7 +58,12 @@ func newAWSConfig(ctx context.Context, cfg Config) (aws.Config, error) {
 	const op = "New"
 	// The bundle is added here rather than by the SDK's config loader, which accepts only its own client type.
 	httpClient, err := sdkhttp.WithCABundle(ctx, cfg.HTTPClient)
-	if err != nil {
+	var configErr *sdkhttp.ConfigError
+	switch {
+	case errors.As(err, &configErr):
+		// Not the client's fault: the configuration's, such as AWS_PROFILE naming a profile that does not exist.
+		return aws.Config{}, &Error{Op: op, Kind: ErrInvalidInput, Err: configErr}
+	case err != nil:
 		return aws.Config{}, &Error{Op: op, Kind: ErrInvalidInput, Err: fmt.Errorf("Config.HTTPClient: %w", err)}
 	}
 	opts := []func(*config.LoadOptions) error{

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/polysync/stepfunctions/auth"
 	"github.com/polysync/stepfunctions/internal/testkit"
@@ -289,5 +290,26 @@ func TestCABundleRefusesAClientThatCannotTakeIt(t *testing.T) {
 	if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), "custom CA bundle") ||
 		!strings.Contains(err.Error(), "stepfunctions.clientFunc") {
 		t.Fatalf("New() with a custom client and a bundle = %v, want ErrInvalidInput naming the bundle and the client type", err)
+	}
+}
+
+func TestNewBlamesAMissingProfileNotTheHTTPClient(t *testing.T) {
+	clients := map[string]aws.HTTPClient{
+		"default": nil,
+		"custom":  clientFunc(func(r *http.Request) (*http.Response, error) { return http.DefaultClient.Do(r) }),
+	}
+	for name, c := range clients {
+		t.Run(name, func(t *testing.T) {
+			testkit.IsolateAWSEnv(t) // only AWS_PROFILE, as the test sets it
+			t.Setenv("AWS_PROFILE", "nope")
+			_, err := New(context.Background(), Config{Region: "eu-west-1", RateLimits: unlimited(), HTTPClient: c,
+				Credentials: auth.Static("AKIDEXAMPLE12345678", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "")})
+			if !errors.Is(err, ErrInvalidInput) || !errors.As(err, new(config.SharedConfigProfileNotExistError)) {
+				t.Fatalf("New() with AWS_PROFILE naming no profile = %v, want ErrInvalidInput wrapping the SDK's SharedConfigProfileNotExistError", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, "HTTPClient") || strings.Contains(msg, "CA bundle") || !strings.Contains(msg, "nope") {
+				t.Errorf("New() error = %q, want it to name the profile, not the HTTP client or the CA bundle", msg)
+			}
+		})
 	}
 }

@@ -32,7 +32,7 @@
 // that the current credentials can still sign. STS is always called at its
 // regional endpoint, https://sts.<region>.amazonaws.com, through the caller's
 // HTTP client and retryer, unless [WithSTSEndpoint] names another (an
-// interface VPC endpoint, a test server).
+// interface VPC endpoint, a test server; plain http only to a loopback host).
 //
 // # Stalled and failing requests
 //

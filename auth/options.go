@@ -118,6 +118,14 @@ func WithDuration(d time.Duration) RoleOption {
 // Default: the regional endpoint of base's region
 // (https://sts.<region>.amazonaws.com), never the global one; an
 // AWS_ENDPOINT_URL_STS setting in base's config sources is honoured.
+//
+// The URL must be https, except to a loopback host (localhost, 127.0.0.1,
+// [::1]), such as a test server or an emulator on this machine: plain http to
+// another host would send the identity token (or the signed request) and
+// receive the issued credentials unencrypted over the network, so Credentials
+// refuses it. For an emulator on another host (http://localstack:4566 in a
+// compose network) set AWS_ENDPOINT_URL_STS, or sts.Options.BaseEndpoint with
+// WithSTSOptions; both are used as given.
 func WithSTSEndpoint(baseURL string) RoleOption {
 	return RoleOption{func(c *roleConfig) { c.stsEndpoint = baseURL }}
 }

@@ -44,8 +44,13 @@ const (
 	EnvAWSRoleSessionName = "AWS_ROLE_SESSION_NAME"
 )
 
-// maxTokenSize bounds what TokenFile reads. STS accepts tokens of up to
-// 20,000 characters; a much larger file is certainly not a token.
+// maxWebIdentityTokenLength is the most characters STS accepts in
+// AssumeRoleWithWebIdentity's WebIdentityToken (clientTokenType in the STS
+// API model: 4 to 20,000 characters).
+const maxWebIdentityTokenLength = 20000
+
+// maxTokenSize bounds what TokenFile reads: a file much larger than
+// maxWebIdentityTokenLength is certainly not a token.
 const maxTokenSize = 64 << 10
 
 // TokenFile returns a TokenSource that reads the token from the file at path

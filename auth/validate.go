@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -144,7 +145,23 @@ func validateEndpoint(endpoint string) error {
 	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return fmt.Errorf("STS endpoint %q must be an absolute http or https URL such as https://sts.eu-west-1.amazonaws.com", endpoint)
 	}
+	if u.Scheme == "http" && !loopbackHost(u.Hostname()) {
+		return fmt.Errorf("STS endpoint %q is plain http to a host that is not loopback: the identity token or signed "+
+			"request and the issued credentials would cross the network unencrypted; use https, or for an emulator "+
+			"on another host set AWS_ENDPOINT_URL_STS in the environment (or sts.Options.BaseEndpoint with "+
+			"WithSTSOptions), which are used as given", endpoint)
+	}
 	return nil
+}
+
+// loopbackHost reports whether host, a URL's Hostname, is localhost or a
+// loopback IP address, where plain http stays on this machine.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // validateRegion checks that region can select a regional STS endpoint.

@@ -74,3 +74,35 @@ func TestValidateSessionName(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateEndpoint(t *testing.T) {
+	tests := []struct {
+		endpoint string
+		wantErr  string // empty: valid
+	}{
+		{endpoint: "https://sts.eu-west-1.amazonaws.com"},
+		{endpoint: "https://vpce-0123-abcd.sts.eu-west-1.vpce.amazonaws.com"},
+		{endpoint: "http://127.0.0.1:4566"},
+		{endpoint: "http://127.8.9.10"},
+		{endpoint: "http://localhost:4566"},
+		{endpoint: "HTTP://LOCALHOST:4566"},
+		{endpoint: "http://[::1]:4566"},
+		{endpoint: "http://localstack:4566", wantErr: "not loopback"},
+		{endpoint: "http://10.0.0.5:4566", wantErr: "not loopback"},
+		{endpoint: "http://sts.eu-west-1.amazonaws.com", wantErr: "not loopback"},
+		{endpoint: "http://localhost.attacker.example", wantErr: "not loopback"},
+		{endpoint: "ftp://sts.example", wantErr: "absolute http or https URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.endpoint, func(t *testing.T) {
+			err := validateEndpoint(tt.endpoint)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("validateEndpoint(%q) = %v, want nil", tt.endpoint, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr) ||
+				!strings.Contains(err.Error(), "AWS_ENDPOINT_URL_STS") && tt.wantErr == "not loopback"):
+				t.Errorf("validateEndpoint(%q) = %v, want error containing %q", tt.endpoint, err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
@@ -22,6 +23,8 @@ import (
 // documentation for the IAM set-up).
 //
 // The token is fetched anew on every refresh, so rotated tokens are picked up.
+// A token longer than the 20,000 characters STS accepts is an error naming its
+// length, and is not sent.
 // The STS call is unsigned, made at the regional endpoint of base's region
 // through base's HTTP client and retryer; STS's IDPCommunicationError and
 // InvalidIdentityToken (which can be transient while a new OIDC provider
@@ -191,6 +194,12 @@ func (p *webIdentityProvider) fetch(ctx context.Context) (aws.Credentials, error
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return aws.Credentials{}, notRetryable(sourceErrorf(p.src, "token source returned an empty token"))
+	}
+	// STS would refuse it too, and a refusal might echo it (UNCONFIRMED): it is not sent.
+	if n := utf8.RuneCountInString(token); n > maxWebIdentityTokenLength {
+		return aws.Credentials{}, notRetryable(sourceErrorf(p.src,
+			"identity token is %d characters long, more than the %d STS accepts in AssumeRoleWithWebIdentity; it was not sent",
+			n, maxWebIdentityTokenLength))
 	}
 	sdk := stscreds.NewWebIdentityRoleProvider(p.client, p.roleARN, fixedToken(token),
 		func(o *stscreds.WebIdentityRoleOptions) {

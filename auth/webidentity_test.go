@@ -366,6 +366,7 @@ func TestWebIdentityValidation(t *testing.T) {
 		{name: "endpoint with password", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://user:hunter2@sts.example")}, wantErr: `host "sts.example" must not carry user information`},
 		{name: "unparsable endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("https://hunter2@[::1")}, wantErr: "STS endpoint is not a URL"},
 		{name: "relative endpoint", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("sts.eu-west-1.amazonaws.com")}, wantErr: "absolute http or https URL"},
+		{name: "plain http to another host", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithSTSEndpoint("http://localstack:4566")}, wantErr: `STS endpoint "http://localstack:4566" is plain http to a host that is not loopback`},
 		{name: "bad policy ARN", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs("arn:aws:iam::aws:role/x")}, wantErr: "not an IAM managed policy ARN"},
 		{name: "too many policy ARNs", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithPolicyARNs(slices.Repeat([]string{"arn:aws:iam::aws:policy/P"}, 11)...)}, wantErr: "at most 10"},
 		{name: "zero token timeout", roleARN: testRoleARN, token: token, opts: []WebIdentityOption{WithTokenTimeout(0)}, wantErr: "token timeout 0s must be positive"},
@@ -538,6 +539,53 @@ func TestIncompleteSTSAnswerIsAnError(t *testing.T) {
 					t.Fatalf("Retrieve() of an answer without %s: error = %v, want one naming it", tt.missing, err)
 				}
 				assertNoSecret(t, err.Error(), "incompleteSecretEXAMPLE", "incomplete-session")
+			})
+		}
+	}
+}
+
+func TestWebIdentityRefusesATokenLongerThanSTSAccepts(t *testing.T) {
+	// A JWT padded by a claim to exactly n characters.
+	jwtOfLength := func(t *testing.T, n int) string {
+		t.Helper()
+		claims := entraClaims()
+		claims["pad"] = ""
+		short := makeJWT(t, claims)
+		// Each 3 bytes of claim add 4 base64url characters.
+		claims["pad"] = strings.Repeat("p", (n-len(short))/4*3)
+		token := makeJWT(t, claims)
+		token += strings.Repeat("s", n-len(token)) // lengthen the signature part
+		if len(token) != n {
+			t.Fatalf("test token is %d characters, want %d", len(token), n)
+		}
+		return token
+	}
+	for _, n := range []int{maxWebIdentityTokenLength, maxWebIdentityTokenLength + 1, maxTokenSize - 1} {
+		for _, kind := range []string{"file", "func"} {
+			t.Run(fmt.Sprintf("%s %d", kind, n), func(t *testing.T) {
+				token := jwtOfLength(t, n)
+				ts := TokenSource(TokenFunc(func(context.Context) (string, error) { return token, nil }))
+				if kind == "file" {
+					ts = TokenFile(writeToken(t, "", token))
+				}
+				fake := newSTSFake(t)
+				src := WebIdentity(testRoleARN, ts, WithSTSEndpoint(fake.URL()))
+				err := retrieveErr(t, src, testBase())
+				if n <= maxWebIdentityTokenLength {
+					if err != nil {
+						t.Fatalf("Retrieve() with a token of %d characters: %v", n, err)
+					}
+					return
+				}
+				want := fmt.Sprintf("identity token is %d characters long, more than the %d", n, maxWebIdentityTokenLength)
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), src.String()) {
+					t.Fatalf("Retrieve() error = %v, want it to name the source %s and contain %q", err, src, want)
+				}
+				sig := strings.Split(token, ".")[2]
+				assertNoSecret(t, err.Error(), sig[:16], strings.Repeat("p", 16))
+				if calls := len(fake.Calls()); calls != 0 {
+					t.Errorf("STS calls = %d, want none: the token goes nowhere", calls)
+				}
 			})
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -68,14 +70,43 @@ func IsolateRootCAs(c *awshttp.BuildableClient) *awshttp.BuildableClient {
 func loadCABundle(ctx context.Context, seed *awshttp.BuildableClient) (client *awshttp.BuildableClient, configured bool, err error) {
 	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(seed),
 		config.WithCredentialsProvider(aws.AnonymousCredentials{}))
-	if err != nil {
+	switch {
+	case err != nil && caBundleError(err):
 		return nil, false, fmt.Errorf("load the custom CA bundle: %w", err)
+	case err != nil:
+		return nil, false, &ConfigError{Err: err}
 	}
 	got, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
 	if !ok {
 		return nil, false, fmt.Errorf("load the custom CA bundle: the SDK's config loader returned a %T", cfg.HTTPClient)
 	}
 	return got, got != seed, nil
+}
+
+// ConfigError is the error of WithCABundle and CABundleConfigured when the SDK's config loader fails on something
+// other than the custom CA bundle: a shared config profile that does not exist (AWS_PROFILE=nope), a malformed
+// shared config file, a bad AWS_* variable. The fault is the configuration's, not the HTTP client's or the bundle's.
+type ConfigError struct {
+	// Err is the config loader's error.
+	Err error
+}
+
+// Error implements error: "load AWS configuration: failed to get shared config profile, nope".
+func (e *ConfigError) Error() string { return "load AWS configuration: " + e.Err.Error() }
+
+// Unwrap returns Err, so that errors.As finds the SDK's error (config.SharedConfigProfileNotExistError, ...).
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// caBundleError reports whether err, an error of the SDK's config loader, is the custom CA bundle's: the bundle file
+// unreadable (os.ReadFile's *fs.PathError, which the loader returns as is, while it skips shared config files it
+// cannot read and wraps other failures of theirs in config.SharedConfigLoadError), not PEM, or not addable to the
+// client (errors the loader writes with "custom CA bundle" or "custom RootCAs" in them).
+func caBundleError(err error) bool {
+	if _, ok := err.(*fs.PathError); ok {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "custom CA bundle") || strings.Contains(msg, "custom RootCAs")
 }
 
 // httpTransport returns the *http.Transport c sends through, and false when it sends through another RoundTripper.

@@ -8,10 +8,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/polysync/stepfunctions/internal/testkit"
 )
@@ -113,3 +115,33 @@ func TestWithCABundleLeavesTheCallersPoolAlone(t *testing.T) {
 type roundTripperFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripperFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestWithCABundleBlamesTheConfigurationNotTheBundle(t *testing.T) {
+	clients := map[string]Client{
+		"nil":                      nil,
+		"*http.Client":             &http.Client{},
+		"*awshttp.BuildableClient": awshttp.NewBuildableClient(),
+		"custom":                   clientFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") }),
+	}
+	for name, c := range clients {
+		t.Run(name, func(t *testing.T) {
+			testkit.IsolateAWSEnv(t) // only AWS_PROFILE and AWS_CA_BUNDLE, as the test sets them
+			t.Setenv("AWS_PROFILE", "nope")
+			_, err := WithCABundle(context.Background(), c)
+			var cerr *ConfigError
+			if !errors.As(err, &cerr) || !errors.As(err, new(config.SharedConfigProfileNotExistError)) {
+				t.Fatalf("WithCABundle() with AWS_PROFILE naming no profile: error = %v, want a *ConfigError wrapping the SDK's SharedConfigProfileNotExistError", err)
+			}
+			if msg := err.Error(); strings.Contains(msg, "CA bundle") || !strings.Contains(msg, "nope") {
+				t.Errorf("WithCABundle() error = %q, want it to name the profile, not the CA bundle", msg)
+			}
+
+			t.Setenv("AWS_PROFILE", "")
+			t.Setenv("AWS_CA_BUNDLE", filepath.Join(t.TempDir(), "missing.pem"))
+			if _, err := WithCABundle(context.Background(), c); err == nil || !strings.Contains(err.Error(), "custom CA bundle") ||
+				errors.As(err, &cerr) {
+				t.Errorf("WithCABundle() with AWS_CA_BUNDLE naming no file: error = %v, want one naming the custom CA bundle", err)
+			}
+		})
+	}
+}
