@@ -248,3 +248,33 @@ func TestTextOutputEscapesControlCharacters(t *testing.T) {
 	printDescription(&out, sfn.JobDescription{Job: sfn.Job{Name: "m", Description: hostile}})
 	assert.NotContains(t, out.String(), "\x1b")
 }
+
+// TestDefinitionTextEscapesControlCharacters: describe --definition prints
+// the definition as Step Functions keeps it, and a JSON string may hold a
+// C1 control character (U+009B, a terminal's CSI) or DEL as it is. The text
+// output shows them as JSON escapes, so that it is still the same JSON; a
+// definition that is not JSON is shown escaped as the rest of the text output.
+func TestDefinitionTextEscapesControlCharacters(t *testing.T) {
+	noControls := func(t *testing.T, out string) {
+		t.Helper()
+		for _, r := range out {
+			if r != '\n' && unicode.IsControl(r) {
+				t.Errorf("output holds control character %U:\n%q", r, out)
+				break
+			}
+		}
+	}
+	const def = `{"Comment":"x` + "\u009b2J\u009d0;title\u009c\u0085\x7f" + `y","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	var out bytes.Buffer
+	printDescription(&out, sfn.JobDescription{Definition: def})
+	noControls(t, out.String())
+	_, shown, ok := strings.Cut(out.String(), "Definition:\n")
+	require.True(t, ok, out.String())
+	assert.JSONEq(t, def, shown, "the definition shown is the same JSON")
+	assert.Contains(t, shown, `"Comment": "x\u009b2J\u009d0;title\u009c\u0085\u007fy"`)
+
+	out.Reset()
+	printDescription(&out, sfn.JobDescription{Definition: "StartAt: P\n\x1b]0;title\a\rStates: {}\n"})
+	noControls(t, out.String())
+	assert.Contains(t, out.String(), "Definition:\nStartAt: P\n\\x1b]0;title\\a\\rStates: {}\n")
+}
