@@ -80,6 +80,7 @@ func TestNewCmdRunSelectsWhatRuns(t *testing.T) {
 		{[]string{job + ":prod", "--version", "2"}, "already names an alias"},
 		{[]string{job, "--alias", "a b"}, `--alias "a b"`},
 		{[]string{job, "--name", "has space"}, `--name "has space": must not contain whitespace`},
+		{[]string{job, "--name", "nightly-1", "--idempotency-key", "order-17"}, "--name and --idempotency-key both name the execution"},
 		{[]string{"not-an-arn"}, `JOB-ARN "not-an-arn" is not an ARN`},
 		{[]string{job[:len(job)-len("stateMachine:orders")] + "execution:orders:r1"}, "names an execution: want a state machine ARN"},
 	} {
