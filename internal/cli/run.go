@@ -126,7 +126,8 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	pr, err := p.ExecutePipeline(ctx, sfn.Job{ID: target.String()}, opts.params, execOpts...)
 	prog.erase()
 	if errors.Is(err, sfn.ErrIdempotencyConflict) && opts.name != "" {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--name %s: a run of that name already exists with another input: "+
+		// Step Functions' answer (ExecutionAlreadyExists), as for a conflicting --idempotency-key: exit status 4.
+		return &exitError{code: ExitAWS, err: fmt.Errorf("--name %s: a run of that name already exists with another input: "+
 			"choose another name (Step Functions keeps a Standard run's name for 90 days after it ends)", opts.name)}
 	}
 	if err != nil {

@@ -116,3 +116,21 @@ func TestRunInputFromStdinStopsOnCtrlC(t *testing.T) {
 		t.Fatal("run --input - went on reading its standard input after Ctrl-C")
 	}
 }
+
+// TestRunConflictsExitAlike: a name already taken by a run with another
+// input is the same answer from Step Functions (ExecutionAlreadyExists)
+// whether --name or --idempotency-key chose the name, and exits with the
+// same status, 4: Step Functions answered with an error, as for a run not
+// found or not redrivable.
+func TestRunConflictsExitAlike(t *testing.T) {
+	env := localEndpoint(t)
+	for _, flag := range []string{"--name", "--idempotency-key"} {
+		t.Run(flag, func(t *testing.T) {
+			code, _, stderr := runCLI(t, env, "run", smPrefix+"slow", flag, "batch-7", "--param", "n:number=1")
+			require.Equal(t, ExitOK, code, stderr)
+			code, _, stderr = runCLI(t, env, "run", smPrefix+"slow", flag, "batch-7", "--param", "n:number=2")
+			assert.Equal(t, ExitAWS, code, "another input under the same %s: %s", flag, stderr)
+			assert.NotContains(t, stderr, "--help' for usage", "the command line was right")
+		})
+	}
+}
