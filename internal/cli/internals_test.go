@@ -161,6 +161,20 @@ func TestObjectParams(t *testing.T) {
 	}
 }
 
+// TestObjectParamsTooDeep: JSON nested deeper than encoding/json reads is
+// valid JSON, and is reported as too deep, with the limit, not as a syntax
+// error at a place where nothing is wrong.
+func TestObjectParamsTooDeep(t *testing.T) {
+	nested := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
+	params, err := objectParams([]byte(`{"a": ` + nested(maxJSONDepth-1) + `}`))
+	require.NoError(t, err, "the object and its value nest %d deep", maxJSONDepth)
+	require.Len(t, params, 1)
+
+	_, err = objectParams([]byte(`{"a": ` + nested(maxJSONDepth+1) + `}`))
+	require.Error(t, err)
+	assert.Equal(t, `property "a": nested more than 10000 arrays and objects deep at line 1, column 10006 (byte 10005)`, err.Error())
+}
+
 func TestMergeInput(t *testing.T) {
 	fromFile := []sfn.Parameter{{Name: "total", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: "1"}}
 	merged, err := mergeInput(fromFile, []sfn.Parameter{{Name: "Total", Direction: sfn.DirectionOutput, DataType: "number"},
