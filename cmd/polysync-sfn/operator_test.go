@@ -121,7 +121,7 @@ func TestEachCommandSaysWhatHappened(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.True(t, strings.HasPrefix(again, "Already started arn:aws:states:us-east-1:123456789012:execution:slow:nightly-1:"), again)
 	code, _, stderr = sfnCLI(t, env, "", "run", machine+"slow", "--name", "nightly-1", "--param", "n:number=2")
-	assert.Equal(t, 2, code)
+	assert.Equal(t, 4, code, "Step Functions answered with an error, as for a conflicting --idempotency-key")
 	assert.Contains(t, stderr, "--name nightly-1: a run of that name already exists with another input")
 }
 

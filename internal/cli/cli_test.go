@@ -35,6 +35,7 @@ func TestUsageErrorsExitWithStatus2(t *testing.T) {
 		{"missing run argument", []string{"run"}, "want one JOB-ARN, got 0 argument(s)"},
 		{"unknown param type", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--param", "n:nmber=3", "--region", "us-east-1"}, `unknown type "nmber"`},
 		{"bad param", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--param", "x", "--region", "us-east-1"}, `--param "x"`},
+		{"name with idempotency key", []string{"run", "arn:aws:states:us-east-1:111122223333:stateMachine:m", "--name", "n1", "--idempotency-key", "k1", "--region", "us-east-1"}, "--name and --idempotency-key both name the execution"},
 		{"no region", []string{"jobs"}, "no region: pass --region, set AWS_REGION, or set a region in the shared config profile"},
 		{"bad endpoint", []string{"jobs", "--region", "us-east-1", "--endpoint", "127.0.0.1:8083"}, `--endpoint "127.0.0.1:8083"`},
 		{"token file without role", []string{"jobs", "--region", "us-east-1", "--web-identity-token-file", "/tmp/t"}, "--web-identity-token-file needs --role-arn"},

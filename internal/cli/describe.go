@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,11 +178,16 @@ func printDescription(w io.Writer, d sfn.JobDescription) {
 	})
 	if d.Definition != "" {
 		fmt.Fprintln(w, "Definition:")
+		text := d.Definition
 		var pretty bytes.Buffer
 		if json.Indent(&pretty, []byte(d.Definition), "", "  ") == nil {
-			fmt.Fprintln(w, pretty.String())
-		} else {
-			fmt.Fprintln(w, d.Definition)
+			// In JSON a control character can only be in a string, and only DEL or
+			// C1 (U+0080-U+009F), which printable escapes as \u0080-\u009f: with
+			// DEL as \u007f too, the definition shown is still the same JSON.
+			text = strings.ReplaceAll(pretty.String(), "\x7f", `\u007f`)
+		}
+		for line := range strings.Lines(text) {
+			fmt.Fprintln(w, printable(strings.TrimRight(line, "\r\n")))
 		}
 	}
 }

@@ -89,7 +89,9 @@ func runHistory(ctx context.Context, opts *historyOptions) error {
 	if err != nil {
 		return err
 	}
-	h := &historyPrinter{w: opts.io.out, color: isTerminal(opts.io.out), states: map[int64]string{}, text: !opts.asJSON}
+	// json starts empty, not nil, so that a history without events prints "Events": [].
+	h := &historyPrinter{w: opts.io.out, color: isTerminal(opts.io.out), states: map[int64]string{}, text: !opts.asJSON,
+		json: []eventJSON{}}
 	events, err := p.RunHistory(ctx, opts.runID, 0)
 	if err != nil {
 		return err

@@ -78,7 +78,7 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
-		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
+		return nil, notJSON(data)
 	}
 	if delim, ok := tok.(json.Delim); !ok || delim != '{' {
 		return nil, fmt.Errorf("want a JSON object: Polysync passes parameters as the input's top-level properties")
@@ -87,18 +87,18 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
+			return nil, notJSON(data)
 		}
 		name := tok.(string) // object keys are strings
 		var value json.RawMessage
 		if err := dec.Decode(&value); err != nil {
-			return nil, fmt.Errorf("property %q: not JSON: %s", name, syntaxWhere(data))
+			return nil, fmt.Errorf("property %q: %w", name, notJSON(data))
 		}
 		params = append(params, sfn.Parameter{Name: name, Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON,
 			Value: string(value)})
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("not JSON: %s", syntaxWhere(data))
+		return nil, notJSON(data)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("more than one JSON value")
@@ -106,21 +106,37 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	return params, nil
 }
 
-// syntaxWhere describes what is wrong with the JSON of data by its position
-// only (jsonsyntax.Fault), with the line and column a reader's editor shows;
-// "invalid" when the text is JSON that the decoder refused all the same (its
-// words might quote the text).
-func syntaxWhere(data []byte) string {
+// maxJSONDepth is how deep encoding/json reads nested arrays and objects
+// (its maxNestingDepth); it refuses deeper JSON as a syntax error.
+const maxJSONDepth = 10000
+
+// notJSON returns what is wrong with the JSON of data, by its position only
+// (jsonsyntax.Fault), with the line and column a reader's editor shows: a
+// syntax error, or valid JSON nested deeper than maxJSONDepth; "invalid" when
+// the text is JSON that the decoder refused all the same (its words might
+// quote the text).
+func notJSON(data []byte) error {
 	fault := jsonsyntax.Fault(data, 0)
 	var at *jsonsyntax.Error
 	switch {
 	case errors.As(fault, &at):
 		line, column := jsonsyntax.LineColumn(data, at.Offset)
-		return fmt.Sprintf("syntax error at line %d, column %d (byte %d)", line, column, at.Offset)
+		what := "not JSON: syntax error"
+		if nestedTooDeep(data) {
+			what = fmt.Sprintf("nested more than %d arrays and objects deep", maxJSONDepth)
+		}
+		return fmt.Errorf("%s at line %d, column %d (byte %d)", what, line, column, at.Offset)
 	case fault != nil:
-		return fault.Error()
+		return fmt.Errorf("not JSON: %w", fault)
 	}
-	return "invalid"
+	return errors.New("not JSON: invalid")
+}
+
+// nestedTooDeep reports whether encoding/json refuses data first for nesting
+// deeper than maxJSONDepth: its SyntaxError says "exceeded max depth".
+func nestedTooDeep(data []byte) bool {
+	var se *json.SyntaxError
+	return errors.As(json.Unmarshal(data, new(json.RawMessage)), &se) && strings.HasSuffix(se.Error(), "exceeded max depth")
 }
 
 // mergeInput puts the --input properties before the --param and --out

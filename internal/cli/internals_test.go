@@ -161,6 +161,20 @@ func TestObjectParams(t *testing.T) {
 	}
 }
 
+// TestObjectParamsTooDeep: JSON nested deeper than encoding/json reads is
+// valid JSON, and is reported as too deep, with the limit, not as a syntax
+// error at a place where nothing is wrong.
+func TestObjectParamsTooDeep(t *testing.T) {
+	nested := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
+	params, err := objectParams([]byte(`{"a": ` + nested(maxJSONDepth-1) + `}`))
+	require.NoError(t, err, "the object and its value nest %d deep", maxJSONDepth)
+	require.Len(t, params, 1)
+
+	_, err = objectParams([]byte(`{"a": ` + nested(maxJSONDepth+1) + `}`))
+	require.Error(t, err)
+	assert.Equal(t, `property "a": nested more than 10000 arrays and objects deep at line 1, column 10006 (byte 10005)`, err.Error())
+}
+
 func TestMergeInput(t *testing.T) {
 	fromFile := []sfn.Parameter{{Name: "total", Direction: sfn.DirectionInput, DataType: sfn.DataTypeJSON, Value: "1"}}
 	merged, err := mergeInput(fromFile, []sfn.Parameter{{Name: "Total", Direction: sfn.DirectionOutput, DataType: "number"},
@@ -247,4 +261,34 @@ func TestTextOutputEscapesControlCharacters(t *testing.T) {
 	out.Reset()
 	printDescription(&out, sfn.JobDescription{Job: sfn.Job{Name: "m", Description: hostile}})
 	assert.NotContains(t, out.String(), "\x1b")
+}
+
+// TestDefinitionTextEscapesControlCharacters: describe --definition prints
+// the definition as Step Functions keeps it, and a JSON string may hold a
+// C1 control character (U+009B, a terminal's CSI) or DEL as it is. The text
+// output shows them as JSON escapes, so that it is still the same JSON; a
+// definition that is not JSON is shown escaped as the rest of the text output.
+func TestDefinitionTextEscapesControlCharacters(t *testing.T) {
+	noControls := func(t *testing.T, out string) {
+		t.Helper()
+		for _, r := range out {
+			if r != '\n' && unicode.IsControl(r) {
+				t.Errorf("output holds control character %U:\n%q", r, out)
+				break
+			}
+		}
+	}
+	const def = `{"Comment":"x` + "\u009b2J\u009d0;title\u009c\u0085\x7f" + `y","StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`
+	var out bytes.Buffer
+	printDescription(&out, sfn.JobDescription{Definition: def})
+	noControls(t, out.String())
+	_, shown, ok := strings.Cut(out.String(), "Definition:\n")
+	require.True(t, ok, out.String())
+	assert.JSONEq(t, def, shown, "the definition shown is the same JSON")
+	assert.Contains(t, shown, `"Comment": "x\u009b2J\u009d0;title\u009c\u0085\u007fy"`)
+
+	out.Reset()
+	printDescription(&out, sfn.JobDescription{Definition: "StartAt: P\n\x1b]0;title\a\rStates: {}\n"})
+	noControls(t, out.String())
+	assert.Contains(t, out.String(), "Definition:\nStartAt: P\n\\x1b]0;title\\a\\rStates: {}\n")
 }

@@ -49,7 +49,8 @@ func newCmdLocal(f *app, runF func(context.Context, *localOptions) error) *cobra
 		Long: `local serves the embedded Step Functions endpoint (AWS JSON 1.0, the real wire protocol) so the AWS
 SDKs and CLI can talk to it: aws stepfunctions --endpoint-url http://127.0.0.1:8083 ...
 It binds to loopback unless --addr names another address. Any signed request is accepted. State is kept in
-memory and lost when it stops. Its ARNs name the region from --region (or $AWS_REGION), us-east-1 by default.
+memory and lost when it stops. Its ARNs name the region from --region, else $AWS_REGION, else
+$AWS_DEFAULT_REGION, else us-east-1.
 --definitions DIR creates a Standard state machine from each DIR/*.asl.json at start, named after the file
 (orders.asl.json: orders), and prints their ARNs; a bad file stops it with an error naming the file.
 The AWS CLI v1 sends start-sync-execution and test-state to sync-127.0.0.1, which does not resolve: set

@@ -148,3 +148,11 @@ func TestNewCmdLocal(t *testing.T) {
 	_, _, err = parseOnly(t, newCmdLocal, nil, "--endpoint", "http://127.0.0.1:8083")
 	assert.ErrorContains(t, err, "unknown flag: --endpoint")
 }
+
+// TestLocalHelpNamesEveryRegionSource: local's region comes from --region,
+// else $AWS_REGION, else $AWS_DEFAULT_REGION, else us-east-1, and its help
+// says so, as the --region flag's does.
+func TestLocalHelpNamesEveryRegionSource(t *testing.T) {
+	cmd := newCmdLocal(&app{getenv: func(string) string { return "" }}, nil)
+	assert.Regexp(t, `--region[^.]*\$AWS_REGION[^.]*\$AWS_DEFAULT_REGION[^.]*`+localRegion, strings.Join(strings.Fields(cmd.Long), " "))
+}

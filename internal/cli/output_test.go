@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"testing"
@@ -114,4 +117,21 @@ func TestOutputWriterKeepsTheTerminal(t *testing.T) {
 	require.True(t, isTerminal(f), "%s is a character device", os.DevNull)
 	assert.True(t, isTerminal(&outputWriter{w: f}))
 	assert.False(t, isTerminal(&outputWriter{w: new(bytes.Buffer)}))
+}
+
+// TestHistoryJSONEmptyEventsIsAList: a history Step Functions answers with
+// no events prints "Events": [], as every other --json list prints an empty
+// list, not null, which a script iterating it would take for "not known".
+func TestHistoryJSONEmptyEventsIsAList(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		fmt.Fprint(w, `{"events":[]}`)
+	}))
+	t.Cleanup(srv.Close)
+	env := map[string]string{"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SFN": srv.URL}
+	code, stdout, stderr := runCLI(t, env, "history", "arn:aws:states:us-east-1:123456789012:execution:echo:r1", "--json")
+	require.Equal(t, ExitOK, code, stderr)
+	var got map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
+	assert.JSONEq(t, `[]`, string(got["Events"]))
 }

@@ -46,8 +46,8 @@ parameter, filled from the top-level property of the execution's output with the
 (case-insensitive). A name given to both --param (or --input) and --out is an InputOutput parameter.
 
 --version N or --alias NAME runs that version or alias of the state machine (or pass its ARN). --name names
-the execution (default Polysync-<UUIDv7>). With --idempotency-key or --name, a run that already exists with the
-same input is reported ("Already started"), not started again.
+the execution (default Polysync-<UUIDv7>). With --idempotency-key or --name (not both), a run that already exists
+with the same input is reported ("Already started"), not started again.
 
 Express state machines run synchronously: run returns when the execution has ended, with or without --wait.
 
@@ -126,7 +126,8 @@ func runRun(ctx context.Context, opts *runOptions) error {
 	pr, err := p.ExecutePipeline(ctx, sfn.Job{ID: target.String()}, opts.params, execOpts...)
 	prog.erase()
 	if errors.Is(err, sfn.ErrIdempotencyConflict) && opts.name != "" {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--name %s: a run of that name already exists with another input: "+
+		// Step Functions' answer (ExecutionAlreadyExists), as for a conflicting --idempotency-key: exit status 4.
+		return &exitError{code: ExitAWS, err: fmt.Errorf("--name %s: a run of that name already exists with another input: "+
 			"choose another name (Step Functions keeps a Standard run's name for 90 days after it ends)", opts.name)}
 	}
 	if err != nil {
@@ -165,6 +166,10 @@ func (opts *runOptions) target() (sfnarn.ARN, error) {
 		return sfnarn.ARN{}, err
 	}
 	if opts.name != "" {
+		if opts.idempotencyKey != "" {
+			return sfnarn.ARN{}, usageError("--name and --idempotency-key both name the execution, and --name replaces the name " +
+				"the key derives, so the key would protect nothing: give one (a repeated --name finds its run as a repeated key does)")
+		}
 		if err := sfnarn.CheckName(opts.name); err != nil {
 			return sfnarn.ARN{}, usageError("--name %q: %v", opts.name, err)
 		}

@@ -80,6 +80,7 @@ func TestNewCmdRunSelectsWhatRuns(t *testing.T) {
 		{[]string{job + ":prod", "--version", "2"}, "already names an alias"},
 		{[]string{job, "--alias", "a b"}, `--alias "a b"`},
 		{[]string{job, "--name", "has space"}, `--name "has space": must not contain whitespace`},
+		{[]string{job, "--name", "nightly-1", "--idempotency-key", "order-17"}, "--name and --idempotency-key both name the execution"},
 		{[]string{"not-an-arn"}, `JOB-ARN "not-an-arn" is not an ARN`},
 		{[]string{job[:len(job)-len("stateMachine:orders")] + "execution:orders:r1"}, "names an execution: want a state machine ARN"},
 	} {
@@ -113,5 +114,23 @@ func TestRunInputFromStdinStopsOnCtrlC(t *testing.T) {
 		assert.Equal(t, ExitInterrupted, ee.code, "exit status of %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("run --input - went on reading its standard input after Ctrl-C")
+	}
+}
+
+// TestRunConflictsExitAlike: a name already taken by a run with another
+// input is the same answer from Step Functions (ExecutionAlreadyExists)
+// whether --name or --idempotency-key chose the name, and exits with the
+// same status, 4: Step Functions answered with an error, as for a run not
+// found or not redrivable.
+func TestRunConflictsExitAlike(t *testing.T) {
+	env := localEndpoint(t)
+	for _, flag := range []string{"--name", "--idempotency-key"} {
+		t.Run(flag, func(t *testing.T) {
+			code, _, stderr := runCLI(t, env, "run", smPrefix+"slow", flag, "batch-7", "--param", "n:number=1")
+			require.Equal(t, ExitOK, code, stderr)
+			code, _, stderr = runCLI(t, env, "run", smPrefix+"slow", flag, "batch-7", "--param", "n:number=2")
+			assert.Equal(t, ExitAWS, code, "another input under the same %s: %s", flag, stderr)
+			assert.NotContains(t, stderr, "--help' for usage", "the command line was right")
+		})
 	}
 }
