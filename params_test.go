@@ -98,6 +98,8 @@ func TestBuildInputErrors(t *testing.T) {
 		{"json cut short", []Parameter{in("cfg", DataTypeJSON, `[1,2`)}, "the JSON text ends before its value does"},
 		{"json object cut short", []Parameter{in("cfg", "object", ` {"a": `)}, "the JSON text ends before its value does"},
 		{"json after leading space", []Parameter{in("cfg", DataTypeJSON, "\n  {bad")}, "syntax error at byte 4"},
+		{"json nested too deep", []Parameter{in("cfg", DataTypeJSON, strings.Repeat("[", 10001)+strings.Repeat("]", 10001))},
+			`"cfg" (json): value is not valid JSON: nested more than 10000 arrays and objects deep at byte 10000`},
 		{"object not object", []Parameter{in("cfg", "object", `[1]`)}, "valid JSON but not an object"},
 		{"array not array", []Parameter{in("cfg", "array", `{}`)}, "valid JSON but not an array"},
 		{"spaced array not object", []Parameter{in("cfg", "object", " \n[1]")}, "valid JSON but not an object"},

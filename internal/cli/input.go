@@ -106,13 +106,9 @@ func objectParams(data []byte) ([]sfn.Parameter, error) {
 	return params, nil
 }
 
-// maxJSONDepth is how deep encoding/json reads nested arrays and objects
-// (its maxNestingDepth); it refuses deeper JSON as a syntax error.
-const maxJSONDepth = 10000
-
 // notJSON returns what is wrong with the JSON of data, by its position only
 // (jsonsyntax.Fault), with the line and column a reader's editor shows: a
-// syntax error, or valid JSON nested deeper than maxJSONDepth; "invalid" when
+// syntax error, or JSON nested deeper than jsonsyntax.MaxDepth; "invalid" when
 // the text is JSON that the decoder refused all the same (its words might
 // quote the text).
 func notJSON(data []byte) error {
@@ -122,21 +118,14 @@ func notJSON(data []byte) error {
 	case errors.As(fault, &at):
 		line, column := jsonsyntax.LineColumn(data, at.Offset)
 		what := "not JSON: syntax error"
-		if nestedTooDeep(data) {
-			what = fmt.Sprintf("nested more than %d arrays and objects deep", maxJSONDepth)
+		if at.TooDeep {
+			what = fmt.Sprintf("nested more than %d arrays and objects deep", jsonsyntax.MaxDepth)
 		}
 		return fmt.Errorf("%s at line %d, column %d (byte %d)", what, line, column, at.Offset)
 	case fault != nil:
 		return fmt.Errorf("not JSON: %w", fault)
 	}
 	return errors.New("not JSON: invalid")
-}
-
-// nestedTooDeep reports whether encoding/json refuses data first for nesting
-// deeper than maxJSONDepth: its SyntaxError says "exceeded max depth".
-func nestedTooDeep(data []byte) bool {
-	var se *json.SyntaxError
-	return errors.As(json.Unmarshal(data, new(json.RawMessage)), &se) && strings.HasSuffix(se.Error(), "exceeded max depth")
 }
 
 // mergeInput puts the --input properties before the --param and --out

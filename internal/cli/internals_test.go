@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	sfn "github.com/polysync/stepfunctions"
+	"github.com/polysync/stepfunctions/internal/jsonsyntax"
 )
 
 func TestErrorLine(t *testing.T) {
@@ -166,11 +167,11 @@ func TestObjectParams(t *testing.T) {
 // error at a place where nothing is wrong.
 func TestObjectParamsTooDeep(t *testing.T) {
 	nested := func(levels int) string { return strings.Repeat("[", levels) + strings.Repeat("]", levels) }
-	params, err := objectParams([]byte(`{"a": ` + nested(maxJSONDepth-1) + `}`))
-	require.NoError(t, err, "the object and its value nest %d deep", maxJSONDepth)
+	params, err := objectParams([]byte(`{"a": ` + nested(jsonsyntax.MaxDepth-1) + `}`))
+	require.NoError(t, err, "the object and its value nest %d deep", jsonsyntax.MaxDepth)
 	require.Len(t, params, 1)
 
-	_, err = objectParams([]byte(`{"a": ` + nested(maxJSONDepth+1) + `}`))
+	_, err = objectParams([]byte(`{"a": ` + nested(jsonsyntax.MaxDepth+1) + `}`))
 	require.Error(t, err)
 	assert.Equal(t, `property "a": nested more than 10000 arrays and objects deep at line 1, column 10006 (byte 10005)`, err.Error())
 }

@@ -17,14 +17,28 @@ import (
 // (an empty text, an unclosed object or string).
 var ErrEndsEarly = errors.New("the JSON text ends before its value does")
 
+// MaxDepth is how deep encoding/json reads nested arrays and objects; it
+// refuses a deeper text, however valid, as a syntax error at the byte that
+// opens one array or object too many.
+const MaxDepth = 10000
+
 // Error is a byte that cannot stand where it is in a JSON text.
 type Error struct {
 	// Offset is the byte's position, counted from 0.
 	Offset int64
+	// TooDeep reports that the byte opens an array or object nested deeper
+	// than MaxDepth, in a text that may be valid JSON all the same.
+	TooDeep bool
 }
 
-// Error returns "syntax error at byte <Offset>".
-func (e *Error) Error() string { return fmt.Sprintf("syntax error at byte %d", e.Offset) }
+// Error returns "syntax error at byte <Offset>", or for TooDeep "nested more
+// than 10000 arrays and objects deep at byte <Offset>".
+func (e *Error) Error() string {
+	if e.TooDeep {
+		return fmt.Sprintf("nested more than %d arrays and objects deep at byte %d", MaxDepth, e.Offset)
+	}
+	return fmt.Sprintf("syntax error at byte %d", e.Offset)
+}
 
 // Fault returns nil when data is one JSON value, and otherwise where it goes
 // wrong: an *Error whose Offset is the first byte that cannot be there,
@@ -47,7 +61,7 @@ func Fault(data []byte, lead int) error {
 		return ErrEndsEarly
 	}
 	// Offset counts the bytes read, the bad one included.
-	return &Error{Offset: int64(lead) + se.Offset - 1}
+	return &Error{Offset: int64(lead) + se.Offset - 1, TooDeep: strings.HasSuffix(se.Error(), "exceeded max depth")}
 }
 
 // LineColumn returns the line and column, both counted from 1, of the byte

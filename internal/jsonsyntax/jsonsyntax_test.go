@@ -42,6 +42,24 @@ func TestFault(t *testing.T) {
 	}
 }
 
+// TestFaultTooDeep checks that JSON nested past MaxDepth is told apart from
+// a syntax error, at the byte that opens one level too many.
+func TestFaultTooDeep(t *testing.T) {
+	deep := strings.Repeat("[", MaxDepth+1) + strings.Repeat("]", MaxDepth+1)
+	var e *Error
+	if err := Fault([]byte(deep), 2); !errors.As(err, &e) || !e.TooDeep || e.Offset != MaxDepth+2 ||
+		err.Error() != "nested more than 10000 arrays and objects deep at byte 10002" {
+		t.Errorf("Fault(%d levels) = %#v (%v), want TooDeep at byte %d", MaxDepth+1, err, err, MaxDepth+2)
+	}
+	limit := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	if err := Fault([]byte(limit), 0); err != nil {
+		t.Errorf("Fault(%d levels) = %v, want nil", MaxDepth, err)
+	}
+	if err := Fault([]byte(`{bad`), 0); !errors.As(err, &e) || e.TooDeep {
+		t.Errorf("Fault({bad) = %#v, want a syntax error, not TooDeep", err)
+	}
+}
+
 func TestFaultOffset(t *testing.T) {
 	var e *Error
 	if err := Fault([]byte("\n  {bad"), 0); !errors.As(err, &e) || e.Offset != 4 {
