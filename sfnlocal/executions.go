@@ -71,7 +71,7 @@ type stopRequest struct {
 // startInput is the request of StartExecution and StartSyncExecution.
 type startInput struct {
 	StateMachineArn string       `json:"stateMachineArn" sfn:"required"`
-	Name            string       `json:"name"`
+	Name            *string      `json:"name" sfn:"min=1"`
 	Input           *string      `json:"input"`
 	TraceHeader     *string      `json:"traceHeader"`
 	IncludedData    includedData `json:"includedData"`
@@ -81,8 +81,8 @@ type startInput struct {
 
 // validate checks the members and sets the input document.
 func (in *startInput) validate() error {
-	if in.Name != "" {
-		if err := invalidName(in.Name, checkName); err != nil {
+	if in.Name != nil {
+		if err := invalidName(*in.Name, checkName); err != nil {
 			return err
 		}
 	}
@@ -123,10 +123,10 @@ func (in *startInput) takeTraceHeader(value string) { in.TraceHeader = &value }
 
 // executionName returns the name the request gives, or a new one.
 func (in *startInput) executionName() string {
-	if in.Name == "" {
+	if in.Name == nil {
 		return uuid.NewString()
 	}
-	return in.Name
+	return *in.Name
 }
 
 // startTarget is what the ARN of a start request resolves to.

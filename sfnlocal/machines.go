@@ -336,8 +336,8 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 
 type updateStateMachineInput struct {
 	StateMachineArn      string         `json:"stateMachineArn" sfn:"required"`
-	Definition           *string        `json:"definition"`
-	RoleArn              *string        `json:"roleArn"`
+	Definition           *string        `json:"definition" sfn:"min=1"`
+	RoleArn              *string        `json:"roleArn" sfn:"min=1"`
 	LoggingConfiguration *loggingConfig `json:"loggingConfiguration"`
 	TracingConfiguration *tracingConfig `json:"tracingConfiguration"`
 	Publish              bool           `json:"publish"`
