@@ -76,7 +76,7 @@ func (s *Server) createActivity(_ context.Context, in *createActivityInput) (*cr
 	if len(s.activities) >= maxActivities {
 		return nil, errf("ActivityLimitExceeded", "Activity Limit Exceeded: the account has %d activities", maxActivities)
 	}
-	a := &activity{arn: arn, name: in.Name, created: s.cfg.clock.Now(), seq: s.nextSeq(), tags: in.Tags,
+	a := &activity{arn: arn, name: in.Name, created: s.cfg.clock.Now(), seq: s.nextSeq(), tags: mergeTags(nil, in.Tags),
 		notify: make(chan struct{})}
 	s.activities[arn] = a
 	return &createActivityOutput{ActivityArn: a.arn, CreationDate: ep(a.created)}, nil

@@ -68,3 +68,30 @@ func TestUntagResourceTagKeyLengths(t *testing.T) {
 		t.Errorf("UntagResource(key of 128 characters) error = %v, want success", err)
 	}
 }
+
+// TestCreateActivityMergesDuplicateTagKeys checks that CreateActivity keeps
+// one tag per key, the last value given winning, as CreateStateMachine and
+// TagResource do, rather than storing both.
+func TestCreateActivityMergesDuplicateTagKeys(t *testing.T) {
+	ctx := context.Background()
+	_, c := startServer(t)
+	tags := []types.Tag{{Key: aws.String("team"), Value: aws.String("core")}, {Key: aws.String("team"), Value: aws.String("edge")}}
+	created, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("worker"), Tags: tags})
+	if err != nil {
+		t.Fatalf("CreateActivity: %v", err)
+	}
+	machine, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("m"), Definition: aws.String(`{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}`),
+		RoleArn: aws.String(testRole), Tags: tags})
+	if err != nil {
+		t.Fatalf("CreateStateMachine: %v", err)
+	}
+	for _, arn := range []*string{machine.StateMachineArn, created.ActivityArn} {
+		out, err := c.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: arn})
+		if err != nil {
+			t.Fatalf("ListTagsForResource(%s): %v", aws.ToString(arn), err)
+		}
+		if len(out.Tags) != 1 || aws.ToString(out.Tags[0].Value) != "edge" {
+			t.Errorf("ListTagsForResource(%s) = %d tags, want team=edge alone", aws.ToString(arn), len(out.Tags))
+		}
+	}
+}
