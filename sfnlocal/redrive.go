@@ -84,6 +84,20 @@ type redriveExecutionInput struct {
 	ClientToken  *string `json:"clientToken" sfn:"min=1,max=64"`
 }
 
+// validate checks the clientToken against the API model's pattern, [!-~]+:
+// printable ASCII without the space.
+func (in *redriveExecutionInput) validate() error {
+	if in.ClientToken == nil {
+		return nil
+	}
+	for _, c := range []byte(*in.ClientToken) {
+		if c < '!' || c > '~' {
+			return validationf("1 validation error detected: Value '%s' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", *in.ClientToken)
+		}
+	}
+	return nil
+}
+
 type redriveExecutionOutput struct {
 	RedriveDate *epoch `json:"redriveDate,omitempty"`
 }
