@@ -345,8 +345,7 @@
 //   - An Express state machine with a .sync, .waitForTaskToken or activity
 //     Task is refused with InvalidDefinition, as the developer guide says
 //     Express workflows do not support them (UNCONFIRMED: AWS's wording).
-//     Activities cannot be tagged (TagResource takes state machines only),
-//     and DeleteActivity of an unknown activity answers {}.
+//     DeleteActivity of an unknown activity answers {} (UNCONFIRMED).
 //   - JSON objects keep their keys in the order AWS keeps them (an input's
 //     and a task result's in document order, a template's in definition
 //     order, a key that ResultPath adds last), except objects that a JSONata
