@@ -155,6 +155,8 @@ func TestMemberMinimumLengths(t *testing.T) {
 		{"TestState", "roleArn", `{"definition":"{}","roleArn":""}`},
 		{"ListStateMachines", "nextToken", `{"nextToken":""}`},
 		{"GetExecutionHistory", "nextToken", `{` + exec + `,"nextToken":""}`},
+		{"ListExecutions", "stateMachineArn", `{"stateMachineArn":"","mapRunArn":"arn:aws:states:us-east-1:123456789012:mapRun:m/l:1"}`},
+		{"ListExecutions", "mapRunArn", `{` + sm + `,"mapRunArn":""}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.op+"/"+tt.member, func(t *testing.T) {
