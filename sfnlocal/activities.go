@@ -76,7 +76,7 @@ func (s *Server) createActivity(_ context.Context, in *createActivityInput) (*cr
 	if len(s.activities) >= maxActivities {
 		return nil, errf("ActivityLimitExceeded", "Activity Limit Exceeded: the account has %d activities", maxActivities)
 	}
-	a := &activity{arn: arn, name: in.Name, created: s.cfg.clock.Now(), seq: s.nextSeq(), tags: in.Tags,
+	a := &activity{arn: arn, name: in.Name, created: s.cfg.clock.Now(), seq: s.nextSeq(), tags: mergeTags(nil, in.Tags),
 		notify: make(chan struct{})}
 	s.activities[arn] = a
 	return &createActivityOutput{ActivityArn: a.arn, CreationDate: ep(a.created)}, nil
@@ -135,8 +135,8 @@ func (s *Server) listActivities(_ context.Context, in *listActivitiesInput) (*li
 }
 
 type getActivityTaskInput struct {
-	ActivityArn string `json:"activityArn" sfn:"required"`
-	WorkerName  string `json:"workerName" sfn:"max=80"`
+	ActivityArn string  `json:"activityArn" sfn:"required"`
+	WorkerName  *string `json:"workerName" sfn:"min=1,max=80"`
 }
 
 type getActivityTaskOutput struct {
@@ -177,7 +177,7 @@ func (s *Server) getActivityTask(ctx context.Context, in *getActivityTaskInput) 
 		notify := a.notify
 		s.mu.Unlock()
 		if p != nil {
-			if s.callbacks.start(p, in.WorkerName, s.cfg.clock.Now()) {
+			if s.callbacks.start(p, orEmpty(in.WorkerName), s.cfg.clock.Now()) {
 				input := string(p.input)
 				return &getActivityTaskOutput{TaskToken: p.token, Input: &input}, nil
 			}

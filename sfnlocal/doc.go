@@ -342,9 +342,10 @@
 //     States.Timeout in Retry and Catch also matches (the States Language
 //     specification's reading). The error name of ActivityScheduleFailed
 //     (States.Runtime here) is not documented.
-//   - Express state machines may use callbacks and activities; AWS refuses
-//     them there. Activities cannot be tagged (TagResource takes state
-//     machines only), and DeleteActivity of an unknown activity answers {}.
+//   - An Express state machine with a .sync, .waitForTaskToken or activity
+//     Task is refused with InvalidDefinition, as the developer guide says
+//     Express workflows do not support them (UNCONFIRMED: AWS's wording).
+//     DeleteActivity of an unknown activity answers {} (UNCONFIRMED).
 //   - JSON objects keep their keys in the order AWS keeps them (an input's
 //     and a task result's in document order, a template's in definition
 //     order, a key that ResultPath adds last), except objects that a JSONata

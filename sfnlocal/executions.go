@@ -71,7 +71,7 @@ type stopRequest struct {
 // startInput is the request of StartExecution and StartSyncExecution.
 type startInput struct {
 	StateMachineArn string       `json:"stateMachineArn" sfn:"required"`
-	Name            string       `json:"name"`
+	Name            *string      `json:"name" sfn:"min=1"`
 	Input           *string      `json:"input"`
 	TraceHeader     *string      `json:"traceHeader"`
 	IncludedData    includedData `json:"includedData"`
@@ -81,8 +81,8 @@ type startInput struct {
 
 // validate checks the members and sets the input document.
 func (in *startInput) validate() error {
-	if in.Name != "" {
-		if err := invalidName(in.Name, checkName); err != nil {
+	if in.Name != nil {
+		if err := invalidName(*in.Name, checkName); err != nil {
 			return err
 		}
 	}
@@ -123,10 +123,10 @@ func (in *startInput) takeTraceHeader(value string) { in.TraceHeader = &value }
 
 // executionName returns the name the request gives, or a new one.
 func (in *startInput) executionName() string {
-	if in.Name == "" {
+	if in.Name == nil {
 		return uuid.NewString()
 	}
-	return in.Name
+	return *in.Name
 }
 
 // startTarget is what the ARN of a start request resolves to.
@@ -441,24 +441,24 @@ func (s *Server) stopExecution(ctx context.Context, in *stopExecutionInput) (*st
 }
 
 type listExecutionsInput struct {
-	StateMachineArn string `json:"stateMachineArn"`
-	MapRunArn       string `json:"mapRunArn"`
-	StatusFilter    string `json:"statusFilter"`
-	RedriveFilter   string `json:"redriveFilter"`
+	StateMachineArn *string `json:"stateMachineArn" sfn:"min=1"`
+	MapRunArn       *string `json:"mapRunArn" sfn:"min=1"`
+	StatusFilter    string  `json:"statusFilter"`
+	RedriveFilter   string  `json:"redriveFilter"`
 	pageInput
 }
 
 func (in *listExecutionsInput) validate() error {
 	switch {
-	case in.StateMachineArn != "" && in.MapRunArn != "":
+	case in.StateMachineArn != nil && in.MapRunArn != nil:
 		return validationf("Only one of stateMachineArn or mapRunArn can be specified")
-	case in.StateMachineArn == "" && in.MapRunArn == "":
+	case in.StateMachineArn == nil && in.MapRunArn == nil:
 		return validationf("Must provide a StateMachine ARN or MapRun ARN")
 	}
 	switch in.StatusFilter {
 	case "", statusRunning, asl.StatusSucceeded, asl.StatusFailed, asl.StatusTimedOut, asl.StatusAborted:
 	case "PENDING_REDRIVE":
-		if in.MapRunArn == "" {
+		if in.MapRunArn == nil {
 			return validationf("PENDING_REDRIVE status filter requires a mapRunArn")
 		}
 	default:
@@ -474,16 +474,16 @@ func (in *listExecutionsInput) validate() error {
 
 // listExecutions answers ListExecutions. It runs under s.mu (see locked).
 func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*listOutput[executionListItem], error) {
-	if in.MapRunArn != "" {
-		children, err := s.mapRunChildren(in.MapRunArn, in.StatusFilter, in.RedriveFilter)
+	if in.MapRunArn != nil {
+		children, err := s.mapRunChildren(*in.MapRunArn, in.StatusFilter, in.RedriveFilter)
 		if err != nil {
 			return nil, err
 		}
-		scope := "ListExecutions:" + in.MapRunArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
+		scope := "ListExecutions:" + *in.MapRunArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
 		return listPage(s, "executions", scope, children, func(c executionListItem) string { return c.ExecutionArn }, false,
 			in.pageInput, func(c executionListItem) executionListItem { return c })
 	}
-	r, err := s.resolveMachine(in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
+	r, err := s.resolveMachine(*in.StateMachineArn, kindStateMachine, kindVersion, kindAlias)
 	if err != nil {
 		return nil, err
 	}
@@ -504,6 +504,6 @@ func (s *Server) listExecutions(_ context.Context, in *listExecutionsInput) (*li
 		}
 		matched = append(matched, ex)
 	}
-	scope := "ListExecutions:" + in.StateMachineArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
+	scope := "ListExecutions:" + *in.StateMachineArn + ":" + in.StatusFilter + ":" + in.RedriveFilter
 	return listPage(s, "executions", scope, matched, func(e *execution) string { return seqKey(e.seq) }, true, in.pageInput, (*execution).summary)
 }

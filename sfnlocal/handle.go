@@ -122,7 +122,7 @@ func handle[Req, Resp any](fn operation[Req, Resp]) handler {
 		if len(constrained) > 0 {
 			v := reflect.ValueOf(in).Elem()
 			for _, m := range constrained {
-				if err := m.check(v.Field(m.index)); err != nil {
+				if err := m.check(v.FieldByIndex(m.index)); err != nil {
 					return nil, err
 				}
 			}
@@ -155,61 +155,83 @@ func locked[Req, Resp any](fn operation[Req, Resp]) operation[Req, Resp] {
 }
 
 // member is a member of a request struct that its sfn tag constrains: its
-// wire name, the index of its field, whether it is required, and the most
-// bytes it may hold (0: no limit).
+// wire name, the index path of its field (see reflect.Value.FieldByIndex),
+// whether it is required, and the fewest and most bytes it may hold (0: no
+// limit).
 type member struct {
 	name     string
-	index    int
+	index    []int
 	required bool
-	max      int
+	min, max int
 }
 
 // check answers the service's ValidationException when the member's value
-// f breaks its constraints: unset ("" or null) when it is required, or
-// longer than its maximum.
+// f breaks its constraints: unset ("" or null) when it is required, shorter
+// than its minimum when it is set (min needs a *string, which tells "" from
+// absent), or longer than its maximum.
 func (m member) check(f reflect.Value) error {
 	if m.required && f.IsZero() {
 		return required(m.name)
 	}
-	if m.max > 0 {
-		if f.Kind() == reflect.Pointer && !f.IsNil() {
-			f = f.Elem()
+	if f.Kind() == reflect.Pointer {
+		if f.IsNil() {
+			return nil
 		}
-		if f.Kind() == reflect.String && f.Len() > m.max {
-			return tooLong(m.name, m.max)
-		}
+		f = f.Elem()
+	}
+	if f.Kind() != reflect.String {
+		return nil
+	}
+	if f.Len() < m.min {
+		return tooShort(m.name, m.min, f.String())
+	}
+	if m.max > 0 && f.Len() > m.max {
+		return tooLong(m.name, m.max)
 	}
 	return nil
 }
 
 // requestMembers lists the fields of the struct type t with an sfn tag, in
-// order. The tag holds comma-separated constraints from the API model:
-// "required", and "max=N" (a string or *string member of at most N
-// bytes), as in `sfn:"required,max=2048"`. It panics on a tag it cannot
-// read or a tagged field without a JSON name: mistakes in the request type
-// that the package's tests would meet first.
+// order, those of its embedded structs (such as pageInput) included. The
+// tag holds comma-separated constraints from the API model: "required",
+// "min=N" (a *string member that, when sent, holds at least N bytes) and
+// "max=N" (a string or *string member of at most N bytes), as in
+// `sfn:"required,max=2048"` or `sfn:"min=1"`. It panics on a tag it cannot
+// read, a min on a member that cannot tell "" from absent, or a tagged field
+// without a JSON name: mistakes in the request type that the package's
+// tests would meet first.
 func requestMembers(t reflect.Type) []member {
 	var out []member
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag, ok := f.Tag.Lookup("sfn")
 		if !ok {
+			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				for _, m := range requestMembers(f.Type) {
+					m.index = append([]int{i}, m.index...)
+					out = append(out, m)
+				}
+			}
 			continue
 		}
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "" || name == "-" {
 			panic(fmt.Sprintf("sfnlocal: constrained field %s.%s has no JSON member name", t.Name(), f.Name))
 		}
-		m := member{name: name, index: i}
+		m := member{name: name, index: []int{i}}
 		for c := range strings.SplitSeq(tag, ",") {
-			n, err := strconv.Atoi(strings.TrimPrefix(c, "max="))
+			key, value, _ := strings.Cut(c, "=")
+			n, err := strconv.Atoi(value)
 			switch {
 			case c == "required":
 				m.required = true
-			case strings.HasPrefix(c, "max=") && err == nil && n > 0:
+			case key == "min" && err == nil && n > 0 && f.Type == reflect.TypeFor[*string]():
+				m.min = n
+			case key == "max" && err == nil && n > 0:
 				m.max = n
 			default:
-				panic(fmt.Sprintf("sfnlocal: field %s.%s has the constraint %q, want required or max=N", t.Name(), f.Name, c))
+				panic(fmt.Sprintf("sfnlocal: field %s.%s has the constraint %q, want required, max=N or (on a *string) min=N",
+					t.Name(), f.Name, c))
 			}
 		}
 		out = append(out, m)

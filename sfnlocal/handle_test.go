@@ -131,10 +131,49 @@ func TestMemberLengthLimits(t *testing.T) {
 	}
 }
 
+// TestMemberMinimumLengths sends each optional member the API model gives a
+// minimum length of 1 as "" (what the Go SDK sends for aws.String("")):
+// each answers the service's ValidationException naming the member, instead
+// of the request going on as if the member were absent.
+func TestMemberMinimumLengths(t *testing.T) {
+	srv := New(withCompiler(fakeCompiler))
+	t.Cleanup(func() { _ = srv.Close() })
+	const (
+		sm   = `"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:m"`
+		exec = `"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:e"`
+	)
+	tests := []struct {
+		op, member, body string
+	}{
+		{"StartExecution", "name", `{` + sm + `,"name":""}`},
+		{"StartSyncExecution", "name", `{` + sm + `,"name":""}`},
+		{"UpdateStateMachine", "definition", `{` + sm + `,"definition":""}`},
+		{"UpdateStateMachine", "roleArn", `{` + sm + `,"roleArn":""}`},
+		{"GetActivityTask", "workerName", `{"activityArn":"arn:aws:states:us-east-1:123456789012:activity:a","workerName":""}`},
+		{"RedriveExecution", "clientToken", `{` + exec + `,"clientToken":""}`},
+		{"TestState", "stateName", `{"definition":"{}","stateName":""}`},
+		{"TestState", "roleArn", `{"definition":"{}","roleArn":""}`},
+		{"ListStateMachines", "nextToken", `{"nextToken":""}`},
+		{"GetExecutionHistory", "nextToken", `{` + exec + `,"nextToken":""}`},
+		{"ListExecutions", "stateMachineArn", `{"stateMachineArn":"","mapRunArn":"arn:aws:states:us-east-1:123456789012:mapRun:m/l:1"}`},
+		{"ListExecutions", "mapRunArn", `{` + sm + `,"mapRunArn":""}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+"/"+tt.member, func(t *testing.T) {
+			rec := httptestPost(srv, tt.op, tt.body)
+			want := "1 validation error detected: Value '' at '" + tt.member +
+				"' failed to satisfy constraint: Member must have length greater than or equal to 1"
+			if rec.Code != 400 || !strings.Contains(rec.Body.String(), `#ValidationException"`) || !strings.Contains(rec.Body.String(), want) {
+				t.Errorf("%s with %s \"\" = %d %s, want 400 ValidationException %q", tt.op, tt.member, rec.Code, rec.Body, want)
+			}
+		})
+	}
+}
+
 // TestConstraintTagsAreChecked checks that a constraint the adapter cannot
 // read is refused when the operation is registered.
 func TestConstraintTagsAreChecked(t *testing.T) {
-	for _, tag := range []string{"max=0", "max=x", "required,min=1", ""} {
+	for _, tag := range []string{"max=0", "max=x", "required,min=1", "min=1", ""} {
 		func() {
 			defer func() {
 				if recover() == nil {

@@ -177,9 +177,15 @@ func (s *Server) compileDefinition(def string) (program, error) {
 	}
 	prog, err := s.cfg.compile(def)
 	if err != nil {
-		return nil, errf("InvalidDefinition", "Invalid State Machine Definition: '%s'", err.Error())
+		return nil, invalidDefinition(err.Error())
 	}
 	return prog, nil
+}
+
+// invalidDefinition answers InvalidDefinition for the definition problems
+// reason.
+func invalidDefinition(reason string) error {
+	return errf("InvalidDefinition", "Invalid State Machine Definition: '%s'", reason)
 }
 
 type createStateMachineInput struct {
@@ -226,6 +232,11 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 	prog, err := s.compileDefinition(in.Definition)
 	if err != nil {
 		return nil, err
+	}
+	if in.Type == typeExpress {
+		if problem := expressProblem(in.Definition); problem != "" {
+			return nil, invalidDefinition(problem)
+		}
 	}
 	rev := &revision{id: uuid.NewString(), initial: true, definition: in.Definition, roleArn: in.RoleArn, prog: prog,
 		logging: loggingConfig{Level: "OFF"}}
@@ -336,8 +347,8 @@ func (s *Server) describeStateMachine(_ context.Context, in *describeStateMachin
 
 type updateStateMachineInput struct {
 	StateMachineArn      string         `json:"stateMachineArn" sfn:"required"`
-	Definition           *string        `json:"definition"`
-	RoleArn              *string        `json:"roleArn"`
+	Definition           *string        `json:"definition" sfn:"min=1"`
+	RoleArn              *string        `json:"roleArn" sfn:"min=1"`
 	LoggingConfiguration *loggingConfig `json:"loggingConfiguration"`
 	TracingConfiguration *tracingConfig `json:"tracingConfiguration"`
 	Publish              bool           `json:"publish"`
@@ -370,11 +381,13 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 		return nil, err
 	}
 	var prog program
+	var expressRefusal string // what of the new definition an Express machine cannot run
 	if in.Definition != nil {
 		var err error
 		if prog, err = s.compileDefinition(*in.Definition); err != nil {
 			return nil, err
 		}
+		expressRefusal = expressProblem(*in.Definition)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -386,6 +399,9 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 		return nil, validationf("Invalid Arn: '%s': UpdateStateMachine takes an unqualified state machine ARN", in.StateMachineArn)
 	}
 	m := r.machine
+	if m.typ == typeExpress && expressRefusal != "" {
+		return nil, invalidDefinition(expressRefusal)
+	}
 	rev := *m.rev
 	if in.Definition != nil {
 		rev.definition, rev.prog = *in.Definition, prog

@@ -35,9 +35,9 @@ func pageSize(maxResults *int32) (int, error) {
 // struct, whose validate method it then is (handle calls it) unless the
 // request has its own, which must call it.
 type pageInput struct {
-	MaxResults *int32 `json:"maxResults"`
-	NextToken  string `json:"nextToken"`
-	limit      int    // the page size, set by validate
+	MaxResults *int32  `json:"maxResults"`
+	NextToken  *string `json:"nextToken" sfn:"min=1"`
+	limit      int     // the page size, set by validate
 }
 
 // validate validates MaxResults and sets the page size.
@@ -83,7 +83,7 @@ func (o *listOutput[W]) MarshalJSON() ([]byte, error) {
 // list member named member, each item in its wire form, with the nextToken
 // of the page after it.
 func listPage[T, W any](s *Server, member, scope string, items []T, key func(T) string, desc bool, p pageInput, wire func(T) W) (*listOutput[W], error) {
-	page, next, err := paginate(s, scope, items, key, desc, p.limit, p.NextToken)
+	page, next, err := paginate(s, scope, items, key, desc, p.limit, orEmpty(p.NextToken))
 	if err != nil {
 		return nil, err
 	}

@@ -80,8 +80,22 @@ func (ex *execution) redrivenWith(token string, now time.Time) (time.Time, bool)
 }
 
 type redriveExecutionInput struct {
-	ExecutionArn string `json:"executionArn" sfn:"required"`
-	ClientToken  string `json:"clientToken" sfn:"max=64"`
+	ExecutionArn string  `json:"executionArn" sfn:"required"`
+	ClientToken  *string `json:"clientToken" sfn:"min=1,max=64"`
+}
+
+// validate checks the clientToken against the API model's pattern, [!-~]+:
+// printable ASCII without the space.
+func (in *redriveExecutionInput) validate() error {
+	if in.ClientToken == nil {
+		return nil
+	}
+	for _, c := range []byte(*in.ClientToken) {
+		if c < '!' || c > '~' {
+			return validationf("1 validation error detected: Value '%s' at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+", *in.ClientToken)
+		}
+	}
+	return nil
 }
 
 type redriveExecutionOutput struct {
@@ -96,7 +110,7 @@ func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) 
 	if err != nil {
 		return nil, err
 	}
-	if date, ok := ex.redrivenWith(in.ClientToken, now); ok {
+	if date, ok := ex.redrivenWith(orEmpty(in.ClientToken), now); ok {
 		return &redriveExecutionOutput{RedriveDate: ep(date)}, nil
 	}
 	if status, reason := s.redrivable(ex, now); status != redriveRedrivable {
@@ -105,8 +119,8 @@ func (s *Server) redriveExecution(_ context.Context, in *redriveExecutionInput) 
 	if s.closed {
 		return nil, errClosed()
 	}
-	if in.ClientToken != "" {
-		ex.redriveTokens = append(ex.redriveTokens, redriveToken{token: in.ClientToken, date: now})
+	if in.ClientToken != nil {
+		ex.redriveTokens = append(ex.redriveTokens, redriveToken{token: *in.ClientToken, date: now})
 		if n := len(ex.redriveTokens); n > redriveTokensKept {
 			ex.redriveTokens = slices.Delete(ex.redriveTokens, 0, n-redriveTokensKept)
 		}

@@ -462,3 +462,25 @@ func TestRedriveClientTokenExpires(t *testing.T) {
 			late.RedriveDate, aws.ToInt32(describe(t, c, exArn).RedriveCount))
 	}
 }
+
+// TestRedriveClientTokenPattern checks that RedriveExecution refuses a
+// clientToken outside the API model's pattern [!-~]+ (printable ASCII
+// without the space) with ValidationException before it looks the execution
+// up, and takes one inside it.
+func TestRedriveClientTokenPattern(t *testing.T) {
+	srv := New(withCompiler(fakeCompiler))
+	t.Cleanup(func() { _ = srv.Close() })
+	const body = `{"executionArn":"arn:aws:states:us-east-1:123456789012:execution:m:e","clientToken":%s}`
+	for _, tt := range []struct {
+		token string
+		bad   bool
+	}{{"two words", true}, {"tab\tin", true}, {"caf\u00e9", true}, {"del\x7f", true}, {"!ok-~{token}", false}} {
+		token, _ := json.Marshal(tt.token)
+		rec := httptestPost(srv, "RedriveExecution", fmt.Sprintf(body, token))
+		refused := strings.Contains(rec.Body.String(), `#ValidationException"`) &&
+			strings.Contains(rec.Body.String(), "at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+")
+		if refused != tt.bad {
+			t.Errorf("RedriveExecution(clientToken %q) = %d %s, want refused %v", tt.token, rec.Code, rec.Body, tt.bad)
+		}
+	}
+}

@@ -96,6 +96,18 @@ type untagResourceInput struct {
 	TagKeys     []string `json:"tagKeys" sfn:"required"`
 }
 
+// validate checks each tag key against the API model's TagKey, 1 to 128
+// characters, as checkTags does the keys TagResource adds, in its message
+// form (UNCONFIRMED: the service's wording for a member of tagKeys).
+func (in *untagResourceInput) validate() error {
+	for i, k := range in.TagKeys {
+		if n := len([]rune(k)); n < 1 || n > 128 {
+			return validationf("1 validation error detected: Value '%s' at 'tagKeys.%d.member' failed to satisfy constraint: Member must have length between 1 and 128", k, i+1)
+		}
+	}
+	return nil
+}
+
 // untagResource answers UntagResource. It runs under s.mu (see locked).
 func (s *Server) untagResource(_ context.Context, in *untagResourceInput) (*empty, error) {
 	tags, err := s.taggable(in.ResourceArn)

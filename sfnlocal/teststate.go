@@ -18,8 +18,8 @@ const testStateMachineName = "TestStateMachine"
 // testStateInput is the TestState request.
 type testStateInput struct {
 	Definition         string              `json:"definition" sfn:"required"`
-	StateName          string              `json:"stateName"`
-	RoleArn            string              `json:"roleArn"`
+	StateName          *string             `json:"stateName" sfn:"min=1"`
+	RoleArn            *string             `json:"roleArn" sfn:"min=1"`
 	Input              *string             `json:"input"`
 	Variables          *string             `json:"variables"`
 	Context            *string             `json:"context"`
@@ -65,7 +65,7 @@ func (in *testStateInput) validate() error {
 			return tooLong(f.name, maxPayloadBytes)
 		}
 	}
-	if len(in.StateName) > maxStateNameLength {
+	if len(orEmpty(in.StateName)) > maxStateNameLength {
 		return tooLong("stateName", maxStateNameLength)
 	}
 	if m := in.Mock; m != nil {
@@ -171,7 +171,7 @@ type inspectionErrorDetails struct {
 func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateOutput, error) {
 	req := asl.TestStateInput{
 		Definition: in.Definition,
-		StateName:  in.StateName,
+		StateName:  orEmpty(in.StateName),
 		Inspect:    in.InspectionLevel == "DEBUG" || in.InspectionLevel == "TRACE",
 	}
 	if in.Input != nil {
@@ -208,7 +208,7 @@ func (s *Server) testState(ctx context.Context, in *testStateInput) (*testStateO
 		Clock:     s.cfg.clock,
 		Invoke:    h.invoke,
 		TaskToken: s.callbacks.newToken,
-		Context: asl.ExecutionContext{ID: s.expressARN(testStateMachineName, name), Name: name, RoleARN: in.RoleArn,
+		Context: asl.ExecutionContext{ID: s.expressARN(testStateMachineName, name), Name: name, RoleARN: orEmpty(in.RoleArn),
 			StartTime: now, StateMachineID: s.machineARN(testStateMachineName), StateMachineName: testStateMachineName},
 	}
 	res, err := asl.RunTestState(ctx, req)

@@ -52,20 +52,29 @@ type validateDefinitionOutput struct {
 var problemForm = regexp.MustCompile(`^([A-Z][A-Z_]*): (.*?)(?: at (/\S*))?$`)
 
 // validateDefinition answers ValidateStateMachineDefinition with the
-// problems the interpreter's parser finds, as ERROR diagnostics with AWS's
-// codes (SCHEMA_VALIDATION_FAILED, MISSING_TRANSITION_TARGET,
-// INVALID_JSON_DESCRIPTION, ...). The parser knows no warnings, so severity
-// WARNING adds none; result is FAIL when there is an error, OK otherwise.
+// problems the interpreter's parser finds (and, for type EXPRESS, a Task an
+// Express state machine cannot run: see expressProblem), as ERROR
+// diagnostics with AWS's codes (SCHEMA_VALIDATION_FAILED,
+// MISSING_TRANSITION_TARGET, INVALID_JSON_DESCRIPTION, ...). The parser
+// knows no warnings, so severity WARNING adds none; result is FAIL when
+// there is an error, OK otherwise.
 func (s *Server) validateDefinition(_ context.Context, in *validateDefinitionInput) (*validateDefinitionOutput, error) {
 	out := &validateDefinitionOutput{Result: "OK", Diagnostics: []diagnostic{}}
 	_, err := s.cfg.compile(in.Definition)
-	if err == nil {
-		return out, nil
-	}
-	problems := []string{err.Error()}
+	var problems []string
 	var de *asl.DefinitionError
-	if errors.As(err, &de) {
+	switch {
+	case errors.As(err, &de):
 		problems = de.Problems
+	case err != nil:
+		problems = []string{err.Error()}
+	case in.Type == typeExpress:
+		if problem := expressProblem(in.Definition); problem != "" {
+			problems = []string{problem}
+		}
+	}
+	if len(problems) == 0 {
+		return out, nil
 	}
 	limit := in.MaxResults
 	if limit == 0 {

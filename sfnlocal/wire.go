@@ -51,6 +51,20 @@ func tooLong(member string, limit int) error {
 	return validationf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, limit)
 }
 
+// tooShort reports a member value shorter than limit the way the service
+// does.
+func tooShort(member string, limit int, value string) error {
+	return validationf("1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", value, member, limit)
+}
+
+// orEmpty returns *p, or "" when p is nil (a member not sent).
+func orEmpty(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
 // errClosed is the answer to a call that would start work on a closed
 // server.
 func errClosed() *apiError {
