@@ -15,8 +15,8 @@ type SFNClient = sfnapi.Client
 
 // NewWithClient returns a Provider that calls client as given, after validating cfg as New does. The
 // settings that build a client do not apply to one passed in, and setting them is an error that names the
-// field: Credentials, Endpoint, LogsEndpoint, HTTPClient, MaxAttempts and MaxBackoff. The client-side rate limits
-// (Config.RateLimits) do apply.
+// field: Credentials, Endpoint, LogsEndpoint, HTTPClient, AttemptTimeout, MaxAttempts and MaxBackoff. The
+// client-side rate limits (Config.RateLimits) do apply.
 //
 // Such a Provider has no CloudWatch Logs client: it answers for Express runs from Config.ExpressResults only, as
 // if no state machine logged its results, and it refuses Config.ExpressMode ExpressAsync, which needs the logs.
@@ -35,6 +35,8 @@ func NewWithClient(client SFNClient, cfg Config) (*Provider, error) {
 		return nil, invalid(op, "Config.ExpressMode ExpressAsync needs the CloudWatch Logs client that New builds: use New, or ExpressSync")
 	case cfg.HTTPClient != nil:
 		return nil, invalid(op, "Config.HTTPClient does not apply to a client passed to NewWithClient: set the client's HTTPClient")
+	case cfg.AttemptTimeout != 0:
+		return nil, invalid(op, "Config.AttemptTimeout does not apply to a client passed to NewWithClient: bound the requests of the client's HTTPClient")
 	case cfg.MaxAttempts != 0 || cfg.MaxBackoff != 0:
 		return nil, invalid(op, "Config.MaxAttempts and MaxBackoff do not apply to a client passed to NewWithClient: set the client's Retryer")
 	}

@@ -79,6 +79,7 @@ func TestNewWithClientRefusesClientSettings(t *testing.T) {
 		{"credentials", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", Credentials: auth.Default()}, "Config.Credentials"},
 		{"endpoint", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", Endpoint: "http://127.0.0.1:1"}, "Config.Endpoint"},
 		{"attempts", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", MaxAttempts: 3}, "Config.MaxAttempts"},
+		{"attempt timeout", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", AttemptTimeout: time.Second}, "Config.AttemptTimeout"},
 		{"logs endpoint", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", LogsEndpoint: "http://127.0.0.1:1"}, "Config.LogsEndpoint"},
 		{"async Express", &fakeSFN{}, stepfunctions.Config{Region: "eu-west-1", ExpressMode: stepfunctions.ExpressAsync}, "ExpressAsync needs"},
 	}

@@ -322,6 +322,16 @@ func classify(api, resource, region string, err error) error {
 		e.Hint = fmt.Sprintf("grant the caller's IAM role states:%s %s", api, where)
 	case "KmsAccessDeniedException":
 		e.Kind = ErrAccessDenied
+		if api == sfnops.StopExecution {
+			// StopExecution's API reference: Step Functions encrypts the error and cause with the key "for the
+			// execution role", and a stop without them uses no KMS permission of the execution role.
+			e.Hint = "Step Functions encrypts a stop's error and cause with the state machine's customer managed KMS key " +
+				"for its execution role: grant the state machine's execution role the use of the key (a stop without " +
+				"error and cause needs none)"
+			break
+		}
+		// The describe APIs' references say the caller needs kms:Decrypt. Whose permissions a start uses to encrypt
+		// the new execution's data is not in the API reference (UNCONFIRMED): the hint names the caller.
 		e.Hint = "grant kms:Decrypt (and kms:GenerateDataKey to start executions) on the state machine's customer managed KMS key to the caller"
 	case "KmsInvalidStateException":
 		// The SDK's message leaves out the key state, which says what to fix.

@@ -43,6 +43,7 @@ func TestClassify(t *testing.T) {
 		{"describe access denied", "DescribeExecution", execARN, apiErr("AccessDeniedException"), ErrAccessDenied, []string{"states:DescribeExecution", execARN}},
 		{"list access denied", "ListStateMachines", "*", apiErr("AccessDeniedException"), ErrAccessDenied, []string{"states:ListStateMachines", `"*"`}},
 		{"kms access denied", "StartExecution", smARN, &types.KmsAccessDeniedException{Message: strPtr("kms")}, ErrAccessDenied, []string{"kms:Decrypt"}},
+		{"kms access denied on stop", "StopExecution", execARN, &types.KmsAccessDeniedException{Message: strPtr("kms")}, ErrAccessDenied, []string{"execution role", "without error and cause"}},
 		{"sts access denied", "StartExecution", smARN, apiErr("AccessDenied"), ErrAccessDenied, []string{"sts:AssumeRole", "trust policy"}},
 		{"kms key disabled", "StartExecution", smARN, &types.KmsInvalidStateException{KmsKeyState: types.KmsKeyStateDisabled}, nil, []string{"KMS key", "DISABLED"}},
 		{"machine missing", "StartExecution", smARN, &types.StateMachineDoesNotExist{Message: strPtr("gone")}, ErrStateMachineNotFound, []string{"region", "states:DescribeStateMachine"}},

@@ -2,7 +2,9 @@ package stepfunctions
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,6 +76,24 @@ func TestListRunsRefusesBadFilters(t *testing.T) {
 	}
 	if _, err := p.ListRuns(context.Background(), "arn:aws:states:us-east-1:123456789012:stateMachine:orders", RunFilter{}); err == nil {
 		t.Error("ListRuns(other region) error = nil, want ErrInvalidInput")
+	}
+}
+
+// TestListRunsRefusesPendingRedrive: ListExecutions takes statusFilter PENDING_REDRIVE only with a mapRunArn, and
+// ListRuns lists by state machine ARN, so Step Functions would answer a ValidationException; ListRuns refuses it
+// before any call, naming the filter and why.
+func TestListRunsRefusesPendingRedrive(t *testing.T) {
+	f := &fakeClient{listExecutions: pagedExecutions(1, time.Now())}
+	p := testProvider(t, f, Config{}, nil)
+	for _, status := range []string{"PENDING_REDRIVE", "pending_redrive"} {
+		_, err := p.ListRuns(context.Background(), opsMachine, RunFilter{Status: status})
+		if !errors.Is(err, ErrInvalidInput) || !strings.Contains(err.Error(), status) ||
+			!strings.Contains(err.Error(), "Map Run") {
+			t.Errorf("ListRuns(Status %s) error = %v, want ErrInvalidInput naming the filter and the Map Run", status, err)
+		}
+	}
+	if n := f.count("ListExecutions"); n != 0 {
+		t.Errorf("ListRuns(Status PENDING_REDRIVE) made %d ListExecutions calls, want 0", n)
 	}
 }
 

@@ -106,6 +106,15 @@ type Config struct {
 	// later call, which would otherwise wait on it: credentials are refreshed once for all callers. Default
 	// DefaultCredentialTimeout (30s).
 	CredentialTimeout time.Duration
+	// AttemptTimeout bounds each attempt of a call to Step Functions or CloudWatch Logs other than
+	// StartSyncExecution (which answers when the Express execution ends, up to 5 minutes later), from sending
+	// its request to reading its answer. An attempt that runs out of time is retried like a failed connection
+	// (MaxAttempts), so one request that a server or proxy accepts and never answers delays a call instead of
+	// holding it, and with it the shared rounds of every WaitPipelineRun, until the connection fails (minutes,
+	// or never). The Express start of ExpressAsync is not retried: running out of time there is a lost answer,
+	// looked for in the logs (see ErrOutcomeUnknown). Default DefaultAttemptTimeout (30s); it does not apply to
+	// a client passed to NewWithClient.
+	AttemptTimeout time.Duration
 	// MaxAttempts is how many times a call is attempted when it is throttled or fails transiently. Default 8.
 	MaxAttempts int
 	// MaxBackoff caps the delay between attempts. Default 20s.
@@ -190,6 +199,7 @@ func (m ExpressMode) String() string {
 const (
 	DefaultMaxAttempts           = 8
 	DefaultMaxBackoff            = 20 * time.Second
+	DefaultAttemptTimeout        = 30 * time.Second
 	DefaultDiscoveryConcurrency  = 8
 	DefaultNotFoundGrace         = 30 * time.Second
 	DefaultExpressResultCapacity = 1000
@@ -209,6 +219,7 @@ func (cfg Config) withDefaults() Config {
 	setDefault(&cfg.MaxAttempts, DefaultMaxAttempts)
 	setDefault(&cfg.MaxBackoff, DefaultMaxBackoff)
 	setDefault(&cfg.CredentialTimeout, DefaultCredentialTimeout)
+	setDefault(&cfg.AttemptTimeout, DefaultAttemptTimeout)
 	setDefault(&cfg.DiscoveryConcurrency, DefaultDiscoveryConcurrency)
 	setDefault(&cfg.NotFoundGrace, DefaultNotFoundGrace)
 	setDefault(&cfg.ExpressResultCapacity, DefaultExpressResultCapacity)
@@ -298,7 +309,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	cfg = cfg.withDefaults()
 	limiters := newLimiters(cfg)
-	client, logs, err := newClients(ctx, cfg, limiters.addMiddleware)
+	client, logs, err := newClients(ctx, cfg, limiters.addMiddleware, boundAttempts(cfg.AttemptTimeout))
 	if err != nil {
 		return nil, err
 	}
@@ -331,6 +342,7 @@ func validateConfig(cfg Config) error {
 	}{
 		{"MaxAttempts", cfg.MaxAttempts < 0, cfg.MaxAttempts},
 		{"CredentialTimeout", cfg.CredentialTimeout < 0, cfg.CredentialTimeout},
+		{"AttemptTimeout", cfg.AttemptTimeout < 0, cfg.AttemptTimeout},
 		{"MaxBackoff", cfg.MaxBackoff < 0, cfg.MaxBackoff},
 		{"DiscoveryConcurrency", cfg.DiscoveryConcurrency < 0, cfg.DiscoveryConcurrency},
 		{"ExpressResultCapacity", cfg.ExpressResultCapacity < 0, cfg.ExpressResultCapacity},

@@ -50,7 +50,7 @@ func TestRateLimits(t *testing.T) {
 func TestConfigWithDefaults(t *testing.T) {
 	got := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3}.withDefaults()
 	want := Config{Region: "eu-west-1", NotFoundGrace: -1, MaxAttempts: 3, MaxBackoff: DefaultMaxBackoff,
-		CredentialTimeout: DefaultCredentialTimeout, DiscoveryConcurrency: DefaultDiscoveryConcurrency,
+		CredentialTimeout: DefaultCredentialTimeout, AttemptTimeout: DefaultAttemptTimeout, DiscoveryConcurrency: DefaultDiscoveryConcurrency,
 		ExpressResultCapacity: DefaultExpressResultCapacity, ExpressResultBytes: DefaultExpressResultBytes,
 		LogDeliveryAllowance: DefaultLogDeliveryAllowance}
 	if !reflect.DeepEqual(got, want) {

@@ -19,8 +19,9 @@ const MaxRunsPerPage = 1000
 
 // RunFilter selects the runs ListRuns returns.
 type RunFilter struct {
-	// Status keeps the runs in one Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or
-	// PENDING_REDRIVE (case-insensitive). Empty keeps every status.
+	// Status keeps the runs in one Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED
+	// (case-insensitive). Empty keeps every status. PENDING_REDRIVE is ErrInvalidInput: ListExecutions filters on it
+	// only for a Map Run's child workflows, never for a state machine's runs.
 	Status string
 	// Since keeps the runs started at or after it. Step Functions lists the newest runs first, so listing stops
 	// at the first older run. The zero time keeps every run.
@@ -55,10 +56,10 @@ type RunPage struct {
 	NextToken string
 }
 
-// runStatuses are the statuses ListExecutions filters on.
+// runStatuses are the statuses ListExecutions filters a state machine's runs on. PENDING_REDRIVE is not one:
+// ListExecutions takes it only with a mapRunArn, and answers a ValidationException with a stateMachineArn.
 var runStatuses = []types.ExecutionStatus{types.ExecutionStatusRunning, types.ExecutionStatusSucceeded,
-	types.ExecutionStatusFailed, types.ExecutionStatusTimedOut, types.ExecutionStatusAborted,
-	types.ExecutionStatusPendingRedrive}
+	types.ExecutionStatusFailed, types.ExecutionStatusTimedOut, types.ExecutionStatusAborted}
 
 // ListRuns lists the runs of a job with ListExecutions, newest first. jobID is a state machine ARN in the
 // Provider's region, or a version or alias ARN (which lists the runs started through it). Step Functions
@@ -76,6 +77,11 @@ func (p *Provider) ListRuns(ctx context.Context, jobID string, filter RunFilter)
 	in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(jobID), NextToken: optional(filter.NextToken)}
 	if filter.Status != "" {
 		status := types.ExecutionStatus(strings.ToUpper(strings.TrimSpace(filter.Status)))
+		if status == types.ExecutionStatusPendingRedrive {
+			return RunPage{}, invalid(op, "status %q: Step Functions filters on PENDING_REDRIVE only for the child "+
+				"workflows of a Map Run, not for the runs of a state machine; want one of %s", filter.Status,
+				statusNames(runStatuses))
+		}
 		if !slices.Contains(runStatuses, status) {
 			return RunPage{}, invalid(op, "status %q: want one of %s", filter.Status, statusNames(runStatuses))
 		}

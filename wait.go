@@ -237,7 +237,9 @@ func (t *tracker) round() {
 	for i, w := range batch {
 		refs[i] = w.ref
 	}
-	// The sweep outlives any one waiter: those still waiting when it ends get its results.
+	// The sweep outlives any one waiter: those still waiting when it ends get its results. It runs on no caller's
+	// deadline; each attempt of its calls ends after Config.AttemptTimeout, so a request never answered is retried
+	// instead of holding the round.
 	ctx, span := t.p.startRound(withOp(context.Background(), "WaitPipelineRun"), batch)
 	results := t.p.GetPipelineRunStatuses(ctx, refs)
 	span.End()

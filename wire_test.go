@@ -344,6 +344,7 @@ func TestNewValidation(t *testing.T) {
 		{"bad trace header", Config{Region: "eu-west-1", TraceHeader: "a\nb"}, "Config.TraceHeader"},
 		{"unknown rate limit", Config{Region: "eu-west-1", RateLimits: map[string]RateLimit{"ListActivities": {}}}, `unknown API "ListActivities"`},
 		{"negative attempts", Config{Region: "eu-west-1", MaxAttempts: -1}, "MaxAttempts"},
+		{"negative attempt timeout", Config{Region: "eu-west-1", AttemptTimeout: -time.Second}, "Config.AttemptTimeout -1s is negative"},
 		{"negative Express bytes", Config{Region: "eu-west-1", ExpressResultBytes: -1}, "Config.ExpressResultBytes -1 is negative"},
 		{"negative log delivery allowance", Config{Region: "eu-west-1", LogDeliveryAllowance: -time.Second}, "Config.LogDeliveryAllowance -1s is negative"},
 		{"nil pointer credentials", Config{Region: "eu-west-1", Credentials: (*nilSource)(nil)}, "Config.Credentials is a nil *stepfunctions.nilSource"},
