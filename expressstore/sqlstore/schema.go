@@ -3,9 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Dialect is the SQL dialect of the database a Store uses.
@@ -77,11 +79,15 @@ func (d Dialect) schema(t string) []string {
 // lock serialises replicas starting at once. SQLite applies each statement
 // under its write lock, waiting for another writer by the busy timeout;
 // there the statements run one by one, since a transaction that read the
-// schema first could not then wait for that lock.
+// schema first could not then wait for that lock. A statement SQLite
+// refuses as busy all the same is tried again (see retrySQLiteBusy).
 func (d Dialect) createTables(ctx context.Context, db *sql.DB, t string) error {
 	if d == SQLite {
 		for _, stmt := range d.schema(t) {
-			if _, err := db.ExecContext(ctx, stmt); err != nil {
+			if err := retrySQLiteBusy(ctx, func() error {
+				_, err := db.ExecContext(ctx, stmt)
+				return err
+			}); err != nil {
 				return err
 			}
 		}
@@ -101,6 +107,44 @@ func (d Dialect) createTables(ctx context.Context, db *sql.DB, t string) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// sqliteBusyAttempts bounds retrySQLiteBusy: its pauses, from 5 ms
+// doubling up to a second, add up to about 7 seconds.
+const sqliteBusyAttempts = 12
+
+// retrySQLiteBusy runs fn until it does not fail with SQLITE_BUSY, at most
+// sqliteBusyAttempts times, pausing between tries until ctx ends. SQLite
+// answers SQLITE_BUSY without waiting for the busy timeout where waiting
+// could deadlock; among them, a connection opening a new database file
+// while another sets its journal mode (WAL, as the package doc suggests),
+// which replicas starting together on a fresh file do.
+func retrySQLiteBusy(ctx context.Context, fn func() error) error {
+	pause := 5 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || attempt == sqliteBusyAttempts || !sqliteBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// sqliteBusy reports whether err is SQLite's SQLITE_BUSY (5, or one of its
+// extended codes), by the Code method of the driver's error
+// (modernc.org/sqlite) or by SQLite's own text for it, "database is locked",
+// which every driver passes on.
+func sqliteBusy(err error) bool {
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		return coded.Code()&0xff == 5
+	}
+	return strings.Contains(err.Error(), "database is locked")
 }
 
 // rebind rewrites the ? placeholders of query for the dialect: $1, $2, ...
