@@ -16,11 +16,7 @@ import (
 func TestActivityTags(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t)
-	created, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("worker"),
-		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("core")}}})
-	if err != nil {
-		t.Fatalf("CreateActivity: %v", err)
-	}
+	created := createTeamActivity(ctx, t, c)
 	arn := created.ActivityArn
 	if _, err := c.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: arn,
 		Tags: []types.Tag{{Key: aws.String("tier"), Value: aws.String("gold")}}}); err != nil {
@@ -48,11 +44,7 @@ func TestActivityTags(t *testing.T) {
 func TestUntagResourceTagKeyLengths(t *testing.T) {
 	ctx := context.Background()
 	_, c := startServer(t)
-	created, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("worker"),
-		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("core")}}})
-	if err != nil {
-		t.Fatalf("CreateActivity: %v", err)
-	}
+	created := createTeamActivity(ctx, t, c)
 	for _, key := range []string{"", strings.Repeat("k", 129)} {
 		_, err := c.UntagResource(ctx, &sfn.UntagResourceInput{ResourceArn: created.ActivityArn, TagKeys: []string{"team", key}})
 		if errorCode(err) != "ValidationException" || !strings.Contains(err.Error(), "'tagKeys.2.member'") {
@@ -94,4 +86,15 @@ func TestCreateActivityMergesDuplicateTagKeys(t *testing.T) {
 			t.Errorf("ListTagsForResource(%s) = %d tags, want team=edge alone", aws.ToString(arn), len(out.Tags))
 		}
 	}
+}
+
+// createTeamActivity creates the activity "worker" tagged team=core.
+func createTeamActivity(ctx context.Context, t *testing.T, c *sfn.Client) *sfn.CreateActivityOutput {
+	t.Helper()
+	created, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("worker"),
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("core")}}})
+	if err != nil {
+		t.Fatalf("CreateActivity: %v", err)
+	}
+	return created
 }
