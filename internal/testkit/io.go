@@ -2,8 +2,6 @@ package testkit
 
 import (
 	"bytes"
-	"errors"
-	"net"
 	"sync"
 )
 
@@ -38,19 +36,4 @@ func (b *LockedBuffer) Tail(n int) string {
 		s = s[len(s)-n:]
 	}
 	return string(s)
-}
-
-// FreePort returns a TCP port that was free on 127.0.0.1 a moment ago, for a
-// child process that must be told its port.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	addr, ok := l.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, errors.New("listener without a TCP address")
-	}
-	return addr.Port, nil
 }

@@ -98,4 +98,7 @@ func TestFreePort(t *testing.T) {
 		t.Fatalf("listen on the port FreePort returned: %v", err)
 	}
 	l.Close()
+	if low, ok := ephemeralLow(); ok && low > lowestFreePort && (port < lowestFreePort || port >= low) {
+		t.Errorf("FreePort() = %d, want a port from %d below the ephemeral range, which starts at %d", port, lowestFreePort, low)
+	}
 }
