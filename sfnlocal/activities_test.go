@@ -225,6 +225,8 @@ func TestGetActivityTaskLongPoll(t *testing.T) {
 	if err := receive(t, errs); err == nil {
 		t.Error("GetActivityTask with a cancelled context = nil error")
 	}
+	// The poll that ended stops its timer: a test's Pending does not count it.
+	waitFor(t, "the cancelled poll's timer to be stopped", func() bool { return clk.Pending() == 0 })
 }
 
 func TestActivityLimits(t *testing.T) {

@@ -191,12 +191,14 @@ func (c *callbacks) start(p *pendingTask, worker string, now time.Time) bool {
 func (c *callbacks) await(ctx context.Context, clk Clock, p *pendingTask) (json.RawMessage, error) {
 	started := p.started
 	var beat <-chan time.Time
+	stopBeat := func() {}
+	defer func() { stopBeat() }()
 	for {
 		if beat == nil && started == nil && p.heartbeat > 0 {
 			c.mu.Lock()
 			deadline := p.lastBeat.Add(p.heartbeat)
 			c.mu.Unlock()
-			beat = clk.After(deadline.Sub(clk.Now()))
+			beat, stopBeat = after(clk, deadline.Sub(clk.Now()))
 		}
 		select {
 		case o := <-p.result:

@@ -20,6 +20,24 @@ type Clock interface {
 
 var _ asl.Clock = Clock(nil)
 
+// stoppableClock is a Clock whose timers can be stopped before they fire,
+// so that a wait that ends another way (a task handed out, a client gone)
+// leaves no timer behind: a ManualClock would count it in Pending until
+// advanced past it, and a scaled clock would hold it until it fires.
+type stoppableClock interface {
+	afterStop(d time.Duration) (<-chan time.Time, func())
+}
+
+// after returns clk's timer for d and a function that stops it, which does
+// nothing for a Clock that cannot stop its timers (the wall clock's need no
+// stopping: an unreferenced one is collected).
+func after(clk Clock, d time.Duration) (<-chan time.Time, func()) {
+	if sc, ok := clk.(stoppableClock); ok {
+		return sc.afterStop(d)
+	}
+	return clk.After(d), func() {}
+}
+
 // scaledClock is a clock on which time runs factor times faster than the
 // wall clock, starting from the wall-clock time at which it was made.
 type scaledClock struct {
@@ -33,14 +51,19 @@ func (c scaledClock) Now() time.Time {
 }
 
 func (c scaledClock) After(d time.Duration) <-chan time.Time {
+	ch, _ := c.afterStop(d)
+	return ch
+}
+
+func (c scaledClock) afterStop(d time.Duration) (<-chan time.Time, func()) {
 	ch := make(chan time.Time, 1)
 	if d <= 0 {
 		ch <- c.Now()
-		return ch
+		return ch, func() {}
 	}
 	real := time.Duration(float64(d) / c.factor)
-	time.AfterFunc(real, func() { ch <- c.Now() })
-	return ch
+	t := time.AfterFunc(real, func() { ch <- c.Now() })
+	return ch, func() { t.Stop() }
 }
 
 var _ Clock = (*ManualClock)(nil)
@@ -77,6 +100,10 @@ func (c *ManualClock) Now() time.Time { return c.clock.Now() }
 // so does a d shorter than the limit set with AutoAdvance, which moves the
 // clock forward by d as it fires.
 func (c *ManualClock) After(d time.Duration) <-chan time.Time { return c.clock.After(d) }
+
+func (c *ManualClock) afterStop(d time.Duration) (<-chan time.Time, func()) {
+	return c.clock.AfterStop(d)
+}
 
 // Advance moves the clock forward by d and fires the timers that are then
 // due.

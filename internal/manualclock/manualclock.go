@@ -5,6 +5,7 @@
 package manualclock
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -51,6 +52,14 @@ func (c *Clock) Now() time.Time {
 // so does a d shorter than the limit set with AutoAdvance, which moves the
 // clock forward by d as it fires.
 func (c *Clock) After(d time.Duration) <-chan time.Time {
+	ch, _ := c.AfterStop(d)
+	return ch
+}
+
+// AfterStop is After with a function that stops the timer: a timer stopped
+// before it fires never fires and no longer counts in Pending. Stopping a
+// timer that has fired, or stopping it again, does nothing.
+func (c *Clock) AfterStop(d time.Duration) (<-chan time.Time, func()) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.waits = append(c.waits, d)
@@ -63,8 +72,21 @@ func (c *Clock) After(d time.Duration) <-chan time.Time {
 		ch <- c.now
 	default:
 		c.pending = append(c.pending, timer{at: c.now.Add(d), ch: ch})
+		return ch, func() { c.stop(ch) }
 	}
-	return ch
+	return ch, func() {}
+}
+
+// stop removes the pending timer whose channel is ch, if it is still there.
+func (c *Clock) stop(ch chan time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, t := range c.pending {
+		if t.ch == ch {
+			c.pending = slices.Delete(c.pending, i, i+1)
+			return
+		}
+	}
 }
 
 // Advance moves the clock forward by d and fires the timers that are then
