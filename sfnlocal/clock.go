@@ -116,7 +116,10 @@ func (c *ManualClock) Advance(d time.Duration) { c.clock.Advance(d) }
 func (c *ManualClock) AutoAdvance(limit time.Duration) { c.clock.AutoAdvance(limit) }
 
 // Pending returns how many timers wait for Advance: a test can poll it to
-// know that the code under test has armed its timer before advancing.
+// know that the code under test has armed its timer before advancing. The
+// server stops the timers of an activity poll and of a heartbeat that ended
+// another way, so they leave the count; the interpreter's timers (Wait
+// states, TimeoutSeconds) stay in it until they fire.
 func (c *ManualClock) Pending() int { return c.clock.Pending() }
 
 // Waits returns the duration of every timer asked for with After so far, in
