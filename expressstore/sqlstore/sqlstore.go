@@ -252,6 +252,9 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 	for range maxClaimAttempts {
 		now := s.now()
 		expires := now.Add(ttl)
+		if expires.After(maxTime) {
+			expires = maxTime // a later time has no Unix nanoseconds: it would wrap around into the past
+		}
 		res, err := s.db.ExecContext(ctx, s.q.claim, c.Name, c.JobID, c.StateMachineARN, c.InputDigest, c.Owner,
 			expires.UnixNano(), now.UnixNano(), s.cutoff(now))
 		if err != nil {

@@ -44,6 +44,7 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"Claim", testClaim},
 		{"Release", testRelease},
 		{"ClaimExpiry", testClaimExpiry},
+		{"ClaimLongTTL", testClaimLongTTL},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ConcurrentPuts", testConcurrentPuts},
 		{"LargeOutput", testLargeOutput},
@@ -306,6 +307,27 @@ func testClaimExpiry(t *testing.T, s expressstore.Store) {
 	late.Owner = "replica-a"
 	mustPut(t, s, late)
 	checkGetByName(t, s, "exp", late)
+}
+
+// testClaimLongTTL checks that a claim holds for a time to live as long as
+// a time.Duration allows, which ends past the year 2262.
+func testClaimLongTTL(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	const forever = time.Duration(1<<63 - 1)
+	first, won, err := s.Claim(ctx, claim("long", "replica-a"), forever)
+	if err != nil || !won {
+		t.Fatalf("Claim with a ttl of %v = won %v, %v; want won", forever, won, err)
+	}
+	if !first.ClaimExpires.After(time.Now().Add(100 * 365 * 24 * time.Hour)) {
+		t.Errorf("Claim with a ttl of %v expires at %v, want more than a century from now", forever, first.ClaimExpires)
+	}
+	if got, won, err := s.Claim(ctx, claim("long", "replica-b"), time.Hour); err != nil || won || got.Owner != "replica-a" {
+		t.Errorf("Claim of a name claimed with a ttl of %v = %s, won %v, %v; want replica-a's claim, lost",
+			forever, describe(got), won, err)
+	}
+	if got, err := s.GetByName(ctx, "long"); err != nil || got.Owner != "replica-a" {
+		t.Errorf("GetByName of a name claimed with a ttl of %v = %s, %v; want replica-a's claim", forever, describe(got), err)
+	}
 }
 
 // testConcurrentClaims checks that one of many concurrent claimants wins.
