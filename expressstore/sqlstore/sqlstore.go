@@ -164,7 +164,7 @@ func (s *Store) get(ctx context.Context, q queryer, runID string, now time.Time)
 		return expressstore.Result{}, fmt.Errorf("%w: run %s", expressstore.ErrNotFound, runID)
 	}
 	if err != nil {
-		return expressstore.Result{}, wrap(ctx, "get run", err)
+		return expressstore.Result{}, wrap(ctx, "get run "+runID, err)
 	}
 	r.Output, r.Error, r.Cause = string(output), string(errName), string(cause)
 	r.StartedAt, r.StoppedAt = fromNanos(started), fromNanos(stopped)
@@ -185,7 +185,7 @@ func (s *Store) getByName(ctx context.Context, name string, now time.Time) (expr
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return expressstore.Result{}, wrap(ctx, "get execution name", err)
+		return expressstore.Result{}, wrap(ctx, "get execution name "+name, err)
 	case c.RunID != "":
 		r, err := s.get(ctx, s.db, c.RunID, now)
 		if !errors.Is(err, expressstore.ErrNotFound) {
@@ -203,38 +203,38 @@ func (s *Store) Put(ctx context.Context, r expressstore.Result) error {
 	if err := expressstore.ValidateRun(r); err != nil {
 		return err
 	}
-	started, err := toNanos(r.StartedAt, "start time")
+	started, err := toNanos(r.StartedAt, "start time of run "+r.RunID)
 	if err != nil {
 		return err
 	}
-	stopped, err := toNanos(r.StoppedAt, "stop time")
+	stopped, err := toNanos(r.StoppedAt, "stop time of run "+r.RunID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return wrap(ctx, "begin recording a run", err)
+		return wrap(ctx, "begin recording run "+r.RunID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	res, err := tx.ExecContext(ctx, s.q.putRun, r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest,
 		r.Owner, r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
 		s.cutoff(now))
 	if err != nil {
-		return wrap(ctx, "record run", err)
+		return wrap(ctx, "record run "+r.RunID, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return wrap(ctx, "record run", err)
+		return wrap(ctx, "record run "+r.RunID, err)
 	}
 	if n > 0 && r.Name != "" {
 		if _, err := tx.ExecContext(ctx, s.q.bindName, r.Name, r.RunID, r.JobID, r.StateMachineARN,
 			r.InputDigest, r.Owner, s.cutoff(now)); err != nil {
-			return wrap(ctx, "bind execution name", err)
+			return wrap(ctx, "bind execution name "+r.Name+" to run "+r.RunID, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap(ctx, "commit run", err)
+		return wrap(ctx, "commit run "+r.RunID, err)
 	}
 	s.purgeIfDue(ctx, now)
 	return nil
@@ -258,11 +258,11 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 		res, err := s.db.ExecContext(ctx, s.q.claim, c.Name, c.JobID, c.StateMachineARN, c.InputDigest, c.Owner,
 			expires.UnixNano(), now.UnixNano(), s.cutoff(now))
 		if err != nil {
-			return expressstore.Result{}, false, wrap(ctx, "claim execution name", err)
+			return expressstore.Result{}, false, wrap(ctx, "claim execution name "+c.Name, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return expressstore.Result{}, false, wrap(ctx, "claim execution name", err)
+			return expressstore.Result{}, false, wrap(ctx, "claim execution name "+c.Name, err)
 		}
 		if n > 0 {
 			return expressstore.Result{Name: c.Name, JobID: c.JobID, StateMachineARN: c.StateMachineARN,
@@ -274,13 +274,13 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 		}
 		// The claim that beat ours was released or expired since: claim again.
 	}
-	return expressstore.Result{}, false, fmt.Errorf("sqlstore: claim execution name: its record changed %d times in a row", maxClaimAttempts)
+	return expressstore.Result{}, false, fmt.Errorf("sqlstore: claim execution name %s: its record changed %d times in a row", c.Name, maxClaimAttempts)
 }
 
 // Release implements expressstore.Store.
 func (s *Store) Release(ctx context.Context, name, owner string) error {
 	if _, err := s.db.ExecContext(ctx, s.q.release, name, owner); err != nil {
-		return wrap(ctx, "release execution name", err)
+		return wrap(ctx, "release execution name "+name, err)
 	}
 	return nil
 }
@@ -356,7 +356,7 @@ func toNanos(t time.Time, what string) (int64, error) {
 		return 0, nil
 	}
 	if t.Before(minTime) || t.After(maxTime) {
-		return 0, fmt.Errorf("%w: the %s %v is outside the years 1678 to 2262", expressstore.ErrInvalid, what, t)
+		return 0, fmt.Errorf("%w: the %s (%v) is outside the years 1678 to 2262", expressstore.ErrInvalid, what, t)
 	}
 	return t.UnixNano(), nil
 }
