@@ -47,6 +47,7 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"ClaimLongTTL", testClaimLongTTL},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"PutRacesClaims", testPutRacesClaims},
 		{"LargeOutput", testLargeOutput},
 		{"ContextCanceled", testContextCanceled},
 	} {
@@ -384,6 +385,45 @@ func claimRace(t *testing.T, stores []expressstore.Store, n int) {
 	}
 }
 
+// testPutRacesClaims has the winner of a claim record its run while others
+// claim the name again and again, and checks that none of them wins: each
+// gets the winner's pending claim or its run.
+func testPutRacesClaims(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	for i := range 8 {
+		name := fmt.Sprintf("put-race-%d", i)
+		if _, won, err := s.Claim(ctx, claim(name, "winner"), time.Hour); err != nil || !won {
+			t.Fatalf("Claim of %s = won %v, %v; want won", name, won, err)
+		}
+		r := run("arn:aws:states:us-east-1:123456789012:express:orders:"+name+":1", name, expressstore.StatusSucceeded)
+		r.Owner = "winner"
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			<-start
+			if err := s.Put(ctx, r); err != nil {
+				t.Errorf("Put(%s): %v", describe(r), err)
+			}
+		})
+		for j := range 8 {
+			wg.Go(func() {
+				<-start
+				for range 4 {
+					got, won, err := s.Claim(ctx, claim(name, fmt.Sprintf("loser-%d", j)), time.Hour)
+					if err != nil || won || (got.Owner != "winner" && got.RunID != r.RunID) {
+						t.Errorf("Claim of %s while its winner records the run = %s, won %v, %v; want the winner's claim or run, lost",
+							name, describe(got), won, err)
+						return
+					}
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		checkGetByName(t, s, name, r)
+	}
+}
+
 // testConcurrentPuts records and reads runs from many goroutines at once.
 func testConcurrentPuts(t *testing.T, s expressstore.Store) {
 	ctx := context.Background()
@@ -449,6 +489,15 @@ func testContextCanceled(t *testing.T, s expressstore.Store) {
 	}
 	if err := s.Release(ctx, "ctx-claim", "o"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Release with a canceled context = %v, want context.Canceled", err)
+	}
+	if _, won, err := s.Claim(context.Background(), claim("ctx-held", "o"), time.Hour); err != nil || !won {
+		t.Fatalf("Claim = won %v, %v; want won", won, err)
+	}
+	if err := s.Release(ctx, "ctx-held", "o"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Release of a held claim with a canceled context = %v, want context.Canceled", err)
+	}
+	if got, err := s.GetByName(context.Background(), "ctx-held"); err != nil || got.Owner != "o" {
+		t.Errorf("GetByName after a canceled Release = %s, %v; want the claim of o, still held", describe(got), err)
 	}
 	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel2()
