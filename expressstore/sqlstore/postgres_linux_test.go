@@ -18,6 +18,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
+	"github.com/polysync/stepfunctions/expressstore"
+	"github.com/polysync/stepfunctions/expressstore/sqlstore"
 	"github.com/polysync/stepfunctions/internal/testkit"
 )
 
@@ -198,4 +200,89 @@ func pgCommand(bin, name, dir string, cred *syscall.Credential, args ...string) 
 	cmd.Env = []string{"PATH=" + bin + ":/usr/bin:/bin", "LC_ALL=C", "TZ=UTC"}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	return cmd
+}
+
+// TestPostgresDuringPut checks a Claim, and a Put of another run of the same
+// name, that meet the name's row while the winner's Put holds it: once the
+// Put commits, each must find the name bound to the winner's run, not take
+// it over as if that run were gone because their statement started before
+// the run's record was committed.
+func TestPostgresDuringPut(t *testing.T) {
+	databases := postgresDatabases(t)
+	for _, tc := range []struct {
+		name string
+		// contend claims or binds the name held and returns an error when it
+		// took the name.
+		contend func(ctx context.Context, s *sqlstore.Store) error
+	}{
+		{"Claim", func(ctx context.Context, s *sqlstore.Store) error {
+			rec, won, err := s.Claim(ctx, expressstore.Result{Name: "held", Owner: "loser"}, time.Hour)
+			if err != nil || won || rec.RunID != result("held").RunID {
+				return fmt.Errorf("Claim = %+v, won %v, %v; want run %s, lost", rec, won, err, result("held").RunID)
+			}
+			return nil
+		}},
+		{"Put", func(ctx context.Context, s *sqlstore.Store) error {
+			other := result("held")
+			other.RunID += "-late"
+			return s.Put(ctx, other)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := databases(t)
+			s := db.newStore(t, func(o *sqlstore.Options) { o.PurgeInterval = -1 })
+			if _, won, err := s.Claim(ctx, expressstore.Result{Name: "held", Owner: "winner"}, time.Hour); err != nil || !won {
+				t.Fatalf("Claim = won %v, %v; want won", won, err)
+			}
+			// The winner's Put, paused before its commit: the statements Put
+			// runs.
+			r := result("held")
+			tx, err := db.b.BeginTx(ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback() }()
+			if _, err := tx.Exec(`INSERT INTO `+db.table+`_runs (run_id, job_id, state_machine_arn, name, input_digest,
+	owner, status, output, error, cause, started_at, stopped_at, recorded_at) VALUES ($1, '', '', $2, '', 'winner', $3,
+	''::bytea, ''::bytea, ''::bytea, 0, 0, $4)`, r.RunID, r.Name, r.Status, time.Now().UnixNano()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tx.Exec(`UPDATE `+db.table+`_names SET run_id = $1, claim_expires = 0 WHERE name = $2`,
+				r.RunID, r.Name); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- tc.contend(ctx, s) }()
+			// Wait until the contender waits for the Put's lock on the
+			// name's row.
+			for deadline := time.Now().Add(10 * time.Second); ; {
+				var waiting int
+				if err := db.b.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+	AND query LIKE '%'||$1||'%'`, db.table+"_names").Scan(&waiting); err != nil {
+					t.Fatal(err)
+				}
+				if waiting > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the %s never waited for the Put's lock", tc.name)
+				}
+				select {
+				case err := <-done:
+					t.Fatalf("the %s returned before the Put committed: %v", tc.name, err)
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			if err := <-done; err != nil {
+				t.Errorf("during the winner's Put: %v", err)
+			}
+			if got, err := s.GetByName(ctx, "held"); err != nil || got.RunID != r.RunID {
+				t.Fatalf("GetByName after the race = %+v, %v; want run %s", got, err, r.RunID)
+			}
+		})
+	}
 }

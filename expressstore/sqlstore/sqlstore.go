@@ -27,7 +27,10 @@
 // the database applies atomically: of the replicas claiming one name at
 // once, exactly one inserts (or takes over an expired claim), and the others
 // read its claim. Put records the run and binds its name in one
-// transaction. Claims expire by the clock of the replica that made them
+// transaction. On PostgreSQL both run in REPEATABLE READ transactions, so
+// that each judges the name's row and the run it is bound to by one
+// snapshot, and are tried again on a serialization failure (SQLSTATE
+// 40001). Claims expire by the clock of the replica that made them
 // (Options.Now), so replicas' clocks should agree to well within the
 // claims' time to live.
 //
@@ -54,6 +57,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +100,9 @@ type Store struct {
 	purgeInterval time.Duration
 	now           func() time.Time
 	q             queries
+	// txOptions are those of the transactions that claim a name and
+	// record a run (see tryClaim).
+	txOptions *sql.TxOptions
 
 	mu         sync.Mutex
 	lastPurged time.Time
@@ -133,6 +140,9 @@ func New(ctx context.Context, db *sql.DB, dialect Dialect, optFns ...func(*Optio
 		}
 	}
 	s := &Store{db: db, ttl: o.TTL, purgeInterval: o.PurgeInterval, now: o.Now, q: newQueries(dialect, o.Table)}
+	if dialect == Postgres {
+		s.txOptions = &sql.TxOptions{Isolation: sql.LevelRepeatableRead}
+	}
 	if !o.CreateTables {
 		for _, table := range []string{o.Table + "_runs", o.Table + "_names"} {
 			if _, err := db.ExecContext(ctx, "SELECT 1 FROM "+table+" WHERE 1 = 0"); err != nil {
@@ -164,7 +174,7 @@ func (s *Store) get(ctx context.Context, q queryer, runID string, now time.Time)
 		return expressstore.Result{}, fmt.Errorf("%w: run %s", expressstore.ErrNotFound, runID)
 	}
 	if err != nil {
-		return expressstore.Result{}, wrap(ctx, "get run", err)
+		return expressstore.Result{}, wrap(ctx, "get run "+runID, err)
 	}
 	r.Output, r.Error, r.Cause = string(output), string(errName), string(cause)
 	r.StartedAt, r.StoppedAt = fromNanos(started), fromNanos(stopped)
@@ -185,7 +195,7 @@ func (s *Store) getByName(ctx context.Context, name string, now time.Time) (expr
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return expressstore.Result{}, wrap(ctx, "get execution name", err)
+		return expressstore.Result{}, wrap(ctx, "get execution name "+name, err)
 	case c.RunID != "":
 		r, err := s.get(ctx, s.db, c.RunID, now)
 		if !errors.Is(err, expressstore.ErrNotFound) {
@@ -203,45 +213,61 @@ func (s *Store) Put(ctx context.Context, r expressstore.Result) error {
 	if err := expressstore.ValidateRun(r); err != nil {
 		return err
 	}
-	started, err := toNanos(r.StartedAt, "start time")
+	started, err := toNanos(r.StartedAt, "start time of run "+r.RunID)
 	if err != nil {
 		return err
 	}
-	stopped, err := toNanos(r.StoppedAt, "stop time")
+	stopped, err := toNanos(r.StoppedAt, "stop time of run "+r.RunID)
 	if err != nil {
 		return err
 	}
 	now := s.now()
-	tx, err := s.db.BeginTx(ctx, nil)
+	err = s.tryPut(ctx, r, started, stopped, now)
+	for attempt := 1; serializationFailure(err) && attempt < maxClaimAttempts; attempt++ {
+		// Another Put or a Claim changed the run or its name since this
+		// one's snapshot (see tryClaim): record it again.
+		err = s.tryPut(ctx, r, started, stopped, now)
+	}
 	if err != nil {
-		return wrap(ctx, "begin recording a run", err)
+		return err
+	}
+	s.purgeIfDue(ctx, now)
+	return nil
+}
+
+// tryPut records r, whose times are started and stopped in Unix
+// nanoseconds, as of now, in one transaction (see tryClaim).
+func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stopped int64, now time.Time) error {
+	tx, err := s.db.BeginTx(ctx, s.txOptions)
+	if err != nil {
+		return wrap(ctx, "begin recording run "+r.RunID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
 	res, err := tx.ExecContext(ctx, s.q.putRun, r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest,
 		r.Owner, r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
 		s.cutoff(now))
 	if err != nil {
-		return wrap(ctx, "record run", err)
+		return wrap(ctx, "record run "+r.RunID, err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return wrap(ctx, "record run", err)
+		return wrap(ctx, "record run "+r.RunID, err)
 	}
 	if n > 0 && r.Name != "" {
 		if _, err := tx.ExecContext(ctx, s.q.bindName, r.Name, r.RunID, r.JobID, r.StateMachineARN,
 			r.InputDigest, r.Owner, s.cutoff(now)); err != nil {
-			return wrap(ctx, "bind execution name", err)
+			return wrap(ctx, "bind execution name "+r.Name+" to run "+r.RunID, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return wrap(ctx, "commit run", err)
+		return wrap(ctx, "commit run "+r.RunID, err)
 	}
-	s.purgeIfDue(ctx, now)
 	return nil
 }
 
 // maxClaimAttempts bounds the rounds of Claim when the name's record keeps
-// changing between its insert and its read (released or expired each time).
+// changing between its insert and its read (released or expired each time),
+// and those of Put and Claim failing for a serialization failure.
 const maxClaimAttempts = 50
 
 // Claim implements expressstore.Store.
@@ -252,16 +278,17 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 	for range maxClaimAttempts {
 		now := s.now()
 		expires := now.Add(ttl)
-		res, err := s.db.ExecContext(ctx, s.q.claim, c.Name, c.JobID, c.StateMachineARN, c.InputDigest, c.Owner,
-			expires.UnixNano(), now.UnixNano(), s.cutoff(now))
-		if err != nil {
-			return expressstore.Result{}, false, wrap(ctx, "claim execution name", err)
+		if expires.After(maxTime) {
+			expires = maxTime // a later time has no Unix nanoseconds: it would wrap around into the past
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return expressstore.Result{}, false, wrap(ctx, "claim execution name", err)
+		won, err := s.tryClaim(ctx, c, expires, now)
+		if serializationFailure(err) {
+			continue // the name's record changed since the claim's snapshot: claim again
 		}
-		if n > 0 {
+		if err != nil {
+			return expressstore.Result{}, false, wrap(ctx, "claim execution name "+c.Name, err)
+		}
+		if won {
 			return expressstore.Result{Name: c.Name, JobID: c.JobID, StateMachineARN: c.StateMachineARN,
 				InputDigest: c.InputDigest, Owner: c.Owner, ClaimExpires: fromNanos(expires.UnixNano())}, true, nil
 		}
@@ -271,13 +298,66 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 		}
 		// The claim that beat ours was released or expired since: claim again.
 	}
-	return expressstore.Result{}, false, fmt.Errorf("sqlstore: claim execution name: its record changed %d times in a row", maxClaimAttempts)
+	return expressstore.Result{}, false, fmt.Errorf("sqlstore: claim execution name %s: its record changed %d times in a row", c.Name, maxClaimAttempts)
+}
+
+// tryClaim runs the claim statement for c, to expire at expires, as of now,
+// and reports whether it won.
+//
+// On PostgreSQL the statement runs in a REPEATABLE READ transaction, as
+// Put's statements do. In READ COMMITTED, a claim that waits for the lock a
+// Put holds on the name's row judges the run the Put binds by the snapshot
+// it started with, where that run's record is not committed yet, and takes
+// the name from it as from a run that is gone: the run would start twice.
+// In REPEATABLE READ it fails with a serialization failure instead, and
+// Claim tries again with a fresh snapshot.
+func (s *Store) tryClaim(ctx context.Context, c expressstore.Result, expires, now time.Time) (bool, error) {
+	args := []any{c.Name, c.JobID, c.StateMachineARN, c.InputDigest, c.Owner, expires.UnixNano(), now.UnixNano(),
+		s.cutoff(now)}
+	if s.txOptions == nil { // SQLite applies one statement under its write lock
+		res, err := s.db.ExecContext(ctx, s.q.claim, args...)
+		if err != nil {
+			return false, err
+		}
+		n, err := res.RowsAffected()
+		return n > 0, err
+	}
+	tx, err := s.db.BeginTx(ctx, s.txOptions)
+	if err != nil {
+		return false, err
+	}
+	defer func() { _ = tx.Rollback() }()
+	res, err := tx.ExecContext(ctx, s.q.claim, args...)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n > 0, tx.Commit()
+}
+
+// serializationFailure reports whether err is PostgreSQL's
+// serialization_failure (SQLSTATE 40001), by the SQLState method of the
+// driver's error (github.com/jackc/pgx/v5/pgconn.PgError) or by
+// PostgreSQL's English text for it. UNCONFIRMED: whether drivers other than
+// pgx give a SQLState method.
+func serializationFailure(err error) bool {
+	if err == nil {
+		return false
+	}
+	var coded interface{ SQLState() string }
+	if errors.As(err, &coded) {
+		return coded.SQLState() == "40001"
+	}
+	return strings.Contains(err.Error(), "could not serialize access")
 }
 
 // Release implements expressstore.Store.
 func (s *Store) Release(ctx context.Context, name, owner string) error {
 	if _, err := s.db.ExecContext(ctx, s.q.release, name, owner); err != nil {
-		return wrap(ctx, "release execution name", err)
+		return wrap(ctx, "release execution name "+name, err)
 	}
 	return nil
 }
@@ -353,7 +433,7 @@ func toNanos(t time.Time, what string) (int64, error) {
 		return 0, nil
 	}
 	if t.Before(minTime) || t.After(maxTime) {
-		return 0, fmt.Errorf("%w: the %s %v is outside the years 1678 to 2262", expressstore.ErrInvalid, what, t)
+		return 0, fmt.Errorf("%w: the %s (%v) is outside the years 1678 to 2262", expressstore.ErrInvalid, what, t)
 	}
 	return t.UnixNano(), nil
 }

@@ -370,3 +370,36 @@ func TestNewOptions(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsName checks that an error of the database names the run or the
+// execution name the call was about, as does a time out of range.
+func TestErrorsName(t *testing.T) {
+	ctx := context.Background()
+	db := openSQLite(t)
+	s := db.newStore(t, func(o *sqlstore.Options) { o.PurgeInterval = -1 })
+	r := result("named-key")
+	far := r
+	far.StartedAt = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := s.Put(ctx, far); err == nil || !strings.Contains(err.Error(), r.RunID) {
+		t.Errorf("Put with a start time in 2300 = %v, want an error naming %s", err, r.RunID)
+	}
+	for _, table := range []string{db.table + "_runs", db.table + "_names"} {
+		if _, err := db.a.Exec("DROP TABLE " + table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(call string, err error, want string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s on dropped tables = %v, want an error naming %s", call, err, want)
+		}
+	}
+	_, err := s.Get(ctx, r.RunID)
+	check("Get", err, r.RunID)
+	_, err = s.GetByName(ctx, r.Name)
+	check("GetByName", err, r.Name)
+	check("Put", s.Put(ctx, r), r.RunID)
+	_, _, err = s.Claim(ctx, expressstore.Result{Name: r.Name, Owner: "replica-a"}, time.Minute)
+	check("Claim", err, r.Name)
+	check("Release", s.Release(ctx, r.Name, "replica-a"), r.Name)
+}

@@ -44,8 +44,10 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"Claim", testClaim},
 		{"Release", testRelease},
 		{"ClaimExpiry", testClaimExpiry},
+		{"ClaimLongTTL", testClaimLongTTL},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"ConcurrentPuts", testConcurrentPuts},
+		{"PutRacesClaims", testPutRacesClaims},
 		{"LargeOutput", testLargeOutput},
 		{"ContextCanceled", testContextCanceled},
 	} {
@@ -308,6 +310,27 @@ func testClaimExpiry(t *testing.T, s expressstore.Store) {
 	checkGetByName(t, s, "exp", late)
 }
 
+// testClaimLongTTL checks that a claim holds for a time to live as long as
+// a time.Duration allows, which ends past the year 2262.
+func testClaimLongTTL(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	const forever = time.Duration(1<<63 - 1)
+	first, won, err := s.Claim(ctx, claim("long", "replica-a"), forever)
+	if err != nil || !won {
+		t.Fatalf("Claim with a ttl of %v = won %v, %v; want won", forever, won, err)
+	}
+	if !first.ClaimExpires.After(time.Now().Add(100 * 365 * 24 * time.Hour)) {
+		t.Errorf("Claim with a ttl of %v expires at %v, want more than a century from now", forever, first.ClaimExpires)
+	}
+	if got, won, err := s.Claim(ctx, claim("long", "replica-b"), time.Hour); err != nil || won || got.Owner != "replica-a" {
+		t.Errorf("Claim of a name claimed with a ttl of %v = %s, won %v, %v; want replica-a's claim, lost",
+			forever, describe(got), won, err)
+	}
+	if got, err := s.GetByName(ctx, "long"); err != nil || got.Owner != "replica-a" {
+		t.Errorf("GetByName of a name claimed with a ttl of %v = %s, %v; want replica-a's claim", forever, describe(got), err)
+	}
+}
+
 // testConcurrentClaims checks that one of many concurrent claimants wins.
 func testConcurrentClaims(t *testing.T, s expressstore.Store) {
 	claimRace(t, []expressstore.Store{s}, 32)
@@ -359,6 +382,45 @@ func claimRace(t *testing.T, stores []expressstore.Store, n int) {
 		if got, err := s.GetByName(ctx, "race"); err != nil || got.Owner != winner {
 			t.Errorf("GetByName after the race = %s, %v; want %s's claim", describe(got), err, winner)
 		}
+	}
+}
+
+// testPutRacesClaims has the winner of a claim record its run while others
+// claim the name again and again, and checks that none of them wins: each
+// gets the winner's pending claim or its run.
+func testPutRacesClaims(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	for i := range 8 {
+		name := fmt.Sprintf("put-race-%d", i)
+		if _, won, err := s.Claim(ctx, claim(name, "winner"), time.Hour); err != nil || !won {
+			t.Fatalf("Claim of %s = won %v, %v; want won", name, won, err)
+		}
+		r := run("arn:aws:states:us-east-1:123456789012:express:orders:"+name+":1", name, expressstore.StatusSucceeded)
+		r.Owner = "winner"
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			<-start
+			if err := s.Put(ctx, r); err != nil {
+				t.Errorf("Put(%s): %v", describe(r), err)
+			}
+		})
+		for j := range 8 {
+			wg.Go(func() {
+				<-start
+				for range 4 {
+					got, won, err := s.Claim(ctx, claim(name, fmt.Sprintf("loser-%d", j)), time.Hour)
+					if err != nil || won || (got.Owner != "winner" && got.RunID != r.RunID) {
+						t.Errorf("Claim of %s while its winner records the run = %s, won %v, %v; want the winner's claim or run, lost",
+							name, describe(got), won, err)
+						return
+					}
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		checkGetByName(t, s, name, r)
 	}
 }
 
@@ -427,6 +489,15 @@ func testContextCanceled(t *testing.T, s expressstore.Store) {
 	}
 	if err := s.Release(ctx, "ctx-claim", "o"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Release with a canceled context = %v, want context.Canceled", err)
+	}
+	if _, won, err := s.Claim(context.Background(), claim("ctx-held", "o"), time.Hour); err != nil || !won {
+		t.Fatalf("Claim = won %v, %v; want won", won, err)
+	}
+	if err := s.Release(ctx, "ctx-held", "o"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Release of a held claim with a canceled context = %v, want context.Canceled", err)
+	}
+	if got, err := s.GetByName(context.Background(), "ctx-held"); err != nil || got.Owner != "o" {
+		t.Errorf("GetByName after a canceled Release = %s, %v; want the claim of o, still held", describe(got), err)
 	}
 	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel2()
