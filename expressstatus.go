@@ -172,16 +172,46 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	}
 	for _, l := range q.runs {
 		end, found := res.Found[l.runID]
+		truncated := res.Truncated
+		if !found && !pending[l.runID] && truncated && len(q.runs) > 1 {
+			// The shared query stopped before reading all its window (CloudWatch Logs may answer a large log group
+			// with many pages of few or no events): the run is sought again alone, by its ARN.
+			end, found, truncated, err = p.searchRunAlone(ctx, query, l.runID)
+			if err != nil {
+				l.err = p.logsError(ctx, q.group, err)
+				continue
+			}
+		}
 		switch {
 		case found:
 			p.applyLoggedEnd(ctx, l, end, q)
 		case pending[l.runID]:
 			// Not ended, or its end not delivered yet: running as far as anyone can tell.
 			p.runningFromLogs(l)
+		case truncated:
+			// Not proven absent: not ErrRunNotFound, which says the run is not in the log group.
+			l.err = &Error{Op: l.op, API: apiFilterLogEvents, Resource: l.runID,
+				Err: fmt.Errorf("the search of log group %s for the run's end stopped after %d FilterLogEvents "+
+					"pages with more to read", q.group, maxLogPages),
+				Hint: "CloudWatch Logs answers a large log group in many pages; ask again later, or share one " +
+					"Config.ExpressResults store between the replicas so that runs' ends need no search"}
 		default:
 			l.err = p.notInLogs(l, q.logging, q.group)
 		}
 	}
+}
+
+// searchRunAlone seeks the end of run runID of query alone, by its ARN, over its own window, and returns it,
+// whether it was found, and whether that search stopped after maxLogPages pages too.
+func (p *Provider) searchRunAlone(ctx context.Context, query logSearchQuery, runID string) (loggedEnd, bool, bool, error) {
+	query.Runs = map[string]time.Time{runID: query.Runs[runID]}
+	query.Pattern = runEndPattern(runID)
+	res, err := findLoggedEnds(ctx, limitedLogs{p}, query)
+	if err != nil {
+		return loggedEnd{}, false, false, err
+	}
+	end, found := res.Found[runID]
+	return end, found, res.Truncated, nil
 }
 
 // runningFromLogs makes l a Running run whose end is not in the logs yet.

@@ -381,3 +381,46 @@ func TestWaitPipelineRunExpressRetriesATransientFirstLook(t *testing.T) {
 		t.Errorf("WaitPipelineRun() = %+v, %v; want Success with total 7 after the throttled first look", st, err)
 	}
 }
+
+// TestExpressLogsTruncatedSearch: CloudWatch Logs may answer a FilterLogEvents page with no events and a nextToken
+// (it searches a large log group in slices), so a search over a busy log group can stop at maxLogPages before it
+// reaches a run's end. Such a run is not proven absent: it must not be ErrRunNotFound, and is sought again alone.
+func TestExpressLogsTruncatedSearch(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range 2 {
+		run := runOf(arn, nameAt(then.Add(time.Duration(i)*time.Second)))
+		w.end(run, then, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
+		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
+	}
+	p, real := w.provider(Config{})
+	var broad atomic.Int32
+	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if aws.ToString(in.FilterPattern) == terminalEventsPattern { // a busy log group: empty pages, more to read
+			n := broad.Add(1)
+			return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(fmt.Sprintf("slice-%d", n))}, nil
+		}
+		return real.FilterLogEvents(ctx, in, optFns...)
+	})
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err != nil || r.Status.State != RunStateSuccess {
+			t.Errorf("result %d = %+v, %v; want Success, read by a search of the run alone", i, r.Status, r.Err)
+		}
+	}
+	if n := broad.Load(); n != maxLogPages {
+		t.Errorf("%d pages of the shared search, want %d", n, maxLogPages)
+	}
+
+	// Every search stops early: the runs are not said to be missing from the log group.
+	p, _ = w.provider(Config{})
+	p.logs = logsFunc(func(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(aws.ToString(in.NextToken) + "x")}, nil
+	})
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err == nil || errors.Is(r.Err, ErrRunNotFound) || !strings.Contains(r.Err.Error(), "stopped after 100 FilterLogEvents pages") {
+			t.Errorf("result %d error = %v; want an error saying the search stopped, not ErrRunNotFound", i, r.Err)
+		}
+	}
+}
