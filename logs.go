@@ -76,7 +76,8 @@ func newLogsClient(awsCfg aws.Config, endpoint string, optFns ...func(*cloudwatc
 }
 
 // checkEndpointURL checks an endpoint setting (such as Config.LogsEndpoint, named by field) is an http or https URL
-// without user information. The value is quoted only once it is known to hold none, as that could be a password.
+// without user information. The value is quoted only once it is known to hold none, as that could be a password
+// (nor an @, which in a value without "//" may follow one).
 func checkEndpointURL(field, value string) error {
 	u, err := url.Parse(value)
 	switch {
@@ -84,6 +85,10 @@ func checkEndpointURL(field, value string) error {
 		return fmt.Errorf("%s is not a URL such as http://127.0.0.1:8083", field)
 	case u.User != nil:
 		return fmt.Errorf("%s must not carry user information (host %q)", field, u.Host)
+	case ((u.Scheme != "http" && u.Scheme != "https") || u.Host == "") && strings.Contains(value, "@"):
+		// Without "//" url.Parse finds no user information, but "user:password@host" may still hold a password.
+		return fmt.Errorf("%s is not an http or https URL such as http://127.0.0.1:8083 (not quoted: it holds an "+
+			"@, which may follow a password)", field)
 	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		return fmt.Errorf("%s %q is not an http or https URL", field, value)
 	}
