@@ -159,7 +159,11 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	if err != nil {
 		err = p.logsError(ctx, q.group, err)
 		for _, l := range q.runs {
-			l.err = err
+			if end, found := logSearchFound(res, l.runID); found {
+				p.applyLoggedEnd(ctx, l, end, q) // read before the failed page: kept, so the next round needs less
+			} else {
+				l.err = err
+			}
 		}
 		return
 	}
@@ -207,11 +211,22 @@ func (p *Provider) searchRunAlone(ctx context.Context, query logSearchQuery, run
 	query.Runs = map[string]time.Time{runID: query.Runs[runID]}
 	query.Pattern = runEndPattern(runID)
 	res, err := findLoggedEnds(ctx, limitedLogs{p}, query)
+	if end, found := logSearchFound(res, runID); found {
+		return end, true, false, nil
+	}
 	if err != nil {
 		return loggedEnd{}, false, false, err
 	}
+	return loggedEnd{}, false, res.Truncated, nil
+}
+
+// logSearchFound returns the end of run runID that res (nil after an invalid query) found.
+func logSearchFound(res *logSearch, runID string) (loggedEnd, bool) {
+	if res == nil {
+		return loggedEnd{}, false
+	}
 	end, found := res.Found[runID]
-	return end, found, res.Truncated, nil
+	return end, found
 }
 
 // runningFromLogs makes l a Running run whose end is not in the logs yet.

@@ -424,3 +424,40 @@ func TestExpressLogsTruncatedSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestExpressLogsThrottledMidSearch: a search throttled after some pages keeps what those pages found, so each round
+// of a throttled log group makes progress instead of starting over with nothing.
+func TestExpressLogsThrottledMidSearch(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range 2 {
+		started := then.Add(time.Duration(i) * time.Minute)
+		run := runOf(arn, nameAt(started))
+		w.end(run, started, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
+		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
+	}
+	p, real := w.provider(Config{})
+	var calls atomic.Int32
+	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if calls.Add(1) == 2 {
+			return nil, genericErr("ThrottlingException")
+		}
+		one := *in
+		one.Limit = aws.Int32(1) // a page per event
+		return real.FilterLogEvents(ctx, &one, optFns...)
+	})
+	results := p.GetPipelineRunStatuses(context.Background(), refs)
+	if r := results[0]; r.Err != nil || r.Status.State != RunStateSuccess {
+		t.Errorf("result 0 = %+v, %v; want Success, read on the page before the throttle", r.Status, r.Err)
+	}
+	if r := results[1]; !errors.Is(r.Err, ErrThrottled) {
+		t.Errorf("result 1 error = %v; want ErrThrottled", r.Err)
+	}
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err != nil || r.Status.State != RunStateSuccess {
+			t.Errorf("second look: result %d = %+v, %v; want Success", i, r.Status, r.Err)
+		}
+	}
+}

@@ -179,7 +179,9 @@ type logSearch struct {
 // group with one paged FilterLogEvents query: the filter pattern selects terminal events, the window runs from the
 // earliest start to the latest start plus 5 minutes (an Express run's longest), both widened by a minute of clock
 // skew and the end no later than now. The query stops once every run is found or after maxLogPages pages. Runs of
-// Standard state machines may last longer than the window and are not its purpose.
+// Standard state machines may last longer than the window and are not its purpose. When a page fails, the error
+// comes with the search so far, whose Found holds what the pages read before found (Pending and Missing are empty);
+// an invalid log group ARN returns a nil search.
 func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*logSearch, error) {
 	group, err := parseLogGroupARN(q.LogGroupARN)
 	if err != nil {
@@ -221,7 +223,8 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 		}
 		out, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("filter log events of log group %q: %w", group.Name, err)
+			// What the pages before found stays (a throttled log group is read over several rounds).
+			return res, fmt.Errorf("filter log events of log group %q: %w", group.Name, err)
 		}
 		res.Pages++
 		for _, e := range out.Events {
