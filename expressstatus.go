@@ -151,7 +151,8 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 		started := l.started
 		if started.IsZero() {
 			started = now.Add(-unknownStartLookback)
-			query.Pattern, query.Through = runEndPattern(l.runID), now
+			// Up to now by AWS's clock, which may be ahead of this host's (findLoggedEnds ends no later).
+			query.Pattern, query.Through = runEndPattern(l.runID), now.Add(logClockSkew)
 		}
 		query.Runs[l.runID] = started
 	}

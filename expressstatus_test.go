@@ -461,3 +461,17 @@ func TestExpressLogsThrottledMidSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestExpressLogsUnknownStartAllowsClockSkew: a run whose start is not known is sought up to now; an end that AWS's
+// clock, ahead of this host's by less than logClockSkew, dated after this host's now is still found.
+func TestExpressLogsUnknownStartAllowsClockSkew(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	run := runOf(arn, "order-7") // no time in the name, and no store holds it
+	w.end(run, time.Now().Add(20*time.Second), "ExecutionSucceeded", map[string]any{"output": `{"total":7}`})
+	p, _ := w.provider(Config{})
+	st, err := p.GetPipelineRunStatus(context.Background(), run, totalParams)
+	if err != nil || st.State != RunStateSuccess {
+		t.Errorf("GetPipelineRunStatus() = %+v, %v; want Success, its end dated 22s ahead of this host's clock", st, err)
+	}
+}
