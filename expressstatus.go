@@ -175,12 +175,14 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	for _, id := range res.Pending {
 		pending[id] = true
 	}
+	alone := 0 // searches of one run made after the shared one stopped early
 	for _, l := range q.runs {
 		end, found := res.Found[l.runID]
 		truncated := res.Truncated
-		if !found && !pending[l.runID] && truncated && len(q.runs) > 1 {
+		if !found && !pending[l.runID] && truncated && len(q.runs) > 1 && alone < maxAloneSearches {
 			// The shared query stopped before reading all its window (CloudWatch Logs may answer a large log group
 			// with many pages of few or no events): the run is sought again alone, by its ARN.
+			alone++
 			end, found, truncated, err = p.searchRunAlone(ctx, query, l.runID)
 			if err != nil {
 				l.err = p.logsError(ctx, q.group, err)
@@ -205,6 +207,11 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 		}
 	}
 }
+
+// maxAloneSearches bounds the searches of one run each that follow a shared search which stopped early, so that one
+// status call over many runs of a busy log group makes a bounded number of FilterLogEvents calls; the runs left over
+// get the error saying the search stopped, and are sought again by the next call (the ends found are recorded).
+const maxAloneSearches = 10
 
 // searchRunAlone seeks the end of run runID of query alone, by its ARN, over its own window, and returns it,
 // whether it was found, and whether that search stopped after maxLogPages pages too.

@@ -475,3 +475,38 @@ func TestExpressLogsUnknownStartAllowsClockSkew(t *testing.T) {
 		t.Errorf("GetPipelineRunStatus() = %+v, %v; want Success, its end dated 22s ahead of this host's clock", st, err)
 	}
 }
+
+// TestExpressLogsAloneSearchesBounded: after a shared search stopped early, at most maxAloneSearches runs are sought
+// alone in one call; the others are told the search stopped (not ErrRunNotFound).
+func TestExpressLogsAloneSearchesBounded(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range maxAloneSearches + 2 {
+		refs = append(refs, RunRef{RunID: runOf(arn, nameAt(then.Add(time.Duration(i)*time.Second)))})
+	}
+	p, _ := w.provider(Config{})
+	var narrow atomic.Int32
+	p.logs = logsFunc(func(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if aws.ToString(in.FilterPattern) == terminalEventsPattern {
+			return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(aws.ToString(in.NextToken) + "x")}, nil
+		}
+		narrow.Add(1)
+		return &cloudwatchlogs.FilterLogEventsOutput{}, nil // searched whole: not there
+	})
+	notFound, stopped := 0, 0
+	for _, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		switch {
+		case errors.Is(r.Err, ErrRunNotFound):
+			notFound++
+		case r.Err != nil && strings.Contains(r.Err.Error(), "stopped after"):
+			stopped++
+		default:
+			t.Errorf("result %+v, %v; want ErrRunNotFound or the search stopped", r.Status, r.Err)
+		}
+	}
+	if n := narrow.Load(); n != maxAloneSearches || notFound != maxAloneSearches || stopped != 2 {
+		t.Errorf("%d searches alone, %d not found, %d stopped; want %d, %d, 2", n, notFound, stopped, maxAloneSearches, maxAloneSearches)
+	}
+}
