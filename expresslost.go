@@ -150,13 +150,21 @@ func (p *Provider) resolveLostStart(ctx context.Context, r startRequest, lost lo
 }
 
 // findLostRun reads the events in selects (see lostStartPattern) and returns the earliest started execution named
-// r.name of r's state machine, and whether there is one.
+// r.name of r's state machine, and whether there is one. A search that stops after maxLogPages pages with more to
+// read and none found is an error: it has not shown that there is none.
 func (p *Provider) findLostRun(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, r startRequest) (loggedRun, bool, error) {
 	runs := make(map[string]*loggedRun)
 	pages := cloudwatchlogs.NewFilterLogEventsPaginator(limitedLogs{p}, in, func(o *cloudwatchlogs.FilterLogEventsPaginatorOptions) {
 		o.StopOnDuplicateToken = true
 	})
-	for n := 0; pages.HasMorePages() && n < maxLogPages; n++ {
+	for n := 0; pages.HasMorePages(); n++ {
+		if n == maxLogPages {
+			if len(runs) == 0 {
+				return loggedRun{}, false, fmt.Errorf("the search for execution %s stopped after %d pages with more "+
+					"to read", r.name, maxLogPages)
+			}
+			break
+		}
 		out, err := pages.NextPage(ctx)
 		if err != nil {
 			return loggedRun{}, false, err

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
@@ -154,5 +156,24 @@ func TestLostStartPattern(t *testing.T) {
 		`($.type = "ExecutionAborted")) }`
 	if got != want {
 		t.Errorf("lostStartPattern() = %s, want %s", got, want)
+	}
+}
+
+func TestResolveLostStartSearchStoppedEarly(t *testing.T) {
+	// CloudWatch Logs may answer a large log group with page after page of no events: a search that stopped at
+	// maxLogPages has not shown that no ExecutionStarted of the name was logged, so it must not conclude the start
+	// did not run (ExecutePipeline would then start it again).
+	p, _, r, lost, _ := lostStartTest(t, types.LogLevelAll, true)
+	var pages atomic.Int32
+	p.logs = logsFunc(func(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		pages.Add(1)
+		return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(aws.ToString(in.NextToken) + "x")}, nil
+	})
+	rec, ran, err := p.resolveLostStart(context.Background(), r, lost)
+	if err == nil || ran || !strings.Contains(err.Error(), "stopped after 100 pages") {
+		t.Errorf("resolveLostStart() = %+v, %v, %v; want an error saying the search stopped early", rec, ran, err)
+	}
+	if n := pages.Load(); n > maxLogPages {
+		t.Errorf("%d FilterLogEvents pages, want one search of at most %d", n, maxLogPages)
 	}
 }

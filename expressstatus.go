@@ -151,7 +151,8 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 		started := l.started
 		if started.IsZero() {
 			started = now.Add(-unknownStartLookback)
-			query.Pattern, query.Through = runEndPattern(l.runID), now
+			// Up to now by AWS's clock, which may be ahead of this host's (findLoggedEnds ends no later).
+			query.Pattern, query.Through = runEndPattern(l.runID), now.Add(logClockSkew)
 		}
 		query.Runs[l.runID] = started
 	}
@@ -159,7 +160,11 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	if err != nil {
 		err = p.logsError(ctx, q.group, err)
 		for _, l := range q.runs {
-			l.err = err
+			if end, found := logSearchFound(res, l.runID); found {
+				p.applyLoggedEnd(ctx, l, end, q) // read before the failed page: kept, so the next round needs less
+			} else {
+				l.err = err
+			}
 		}
 		return
 	}
@@ -170,18 +175,66 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 	for _, id := range res.Pending {
 		pending[id] = true
 	}
+	alone := 0 // searches of one run made after the shared one stopped early
 	for _, l := range q.runs {
 		end, found := res.Found[l.runID]
+		truncated := res.Truncated
+		if !found && !pending[l.runID] && truncated && len(q.runs) > 1 && alone < maxAloneSearches {
+			// The shared query stopped before reading all its window (CloudWatch Logs may answer a large log group
+			// with many pages of few or no events): the run is sought again alone, by its ARN.
+			alone++
+			end, found, truncated, err = p.searchRunAlone(ctx, query, l.runID)
+			if err != nil {
+				l.err = p.logsError(ctx, q.group, err)
+				continue
+			}
+		}
 		switch {
 		case found:
 			p.applyLoggedEnd(ctx, l, end, q)
 		case pending[l.runID]:
 			// Not ended, or its end not delivered yet: running as far as anyone can tell.
 			p.runningFromLogs(l)
+		case truncated:
+			// Not proven absent: not ErrRunNotFound, which says the run is not in the log group.
+			l.err = &Error{Op: l.op, API: apiFilterLogEvents, Resource: l.runID,
+				Err: fmt.Errorf("the search of log group %s for the run's end stopped after %d FilterLogEvents "+
+					"pages with more to read", q.group, maxLogPages),
+				Hint: "CloudWatch Logs answers a large log group in many pages; ask again later, or share one " +
+					"Config.ExpressResults store between the replicas so that runs' ends need no search"}
 		default:
 			l.err = p.notInLogs(l, q.logging, q.group)
 		}
 	}
+}
+
+// maxAloneSearches bounds the searches of one run each that follow a shared search which stopped early, so that one
+// status call over many runs of a busy log group makes a bounded number of FilterLogEvents calls; the runs left over
+// get the error saying the search stopped, and are sought again by the next call (the ends found are recorded).
+const maxAloneSearches = 10
+
+// searchRunAlone seeks the end of run runID of query alone, by its ARN, over its own window, and returns it,
+// whether it was found, and whether that search stopped after maxLogPages pages too.
+func (p *Provider) searchRunAlone(ctx context.Context, query logSearchQuery, runID string) (loggedEnd, bool, bool, error) {
+	query.Runs = map[string]time.Time{runID: query.Runs[runID]}
+	query.Pattern = runEndPattern(runID)
+	res, err := findLoggedEnds(ctx, limitedLogs{p}, query)
+	if end, found := logSearchFound(res, runID); found {
+		return end, true, false, nil
+	}
+	if err != nil {
+		return loggedEnd{}, false, false, err
+	}
+	return loggedEnd{}, false, res.Truncated, nil
+}
+
+// logSearchFound returns the end of run runID that res (nil after an invalid query) found.
+func logSearchFound(res *logSearch, runID string) (loggedEnd, bool) {
+	if res == nil {
+		return loggedEnd{}, false
+	}
+	end, found := res.Found[runID]
+	return end, found
 }
 
 // runningFromLogs makes l a Running run whose end is not in the logs yet.

@@ -381,3 +381,132 @@ func TestWaitPipelineRunExpressRetriesATransientFirstLook(t *testing.T) {
 		t.Errorf("WaitPipelineRun() = %+v, %v; want Success with total 7 after the throttled first look", st, err)
 	}
 }
+
+// TestExpressLogsTruncatedSearch: CloudWatch Logs may answer a FilterLogEvents page with no events and a nextToken
+// (it searches a large log group in slices), so a search over a busy log group can stop at maxLogPages before it
+// reaches a run's end. Such a run is not proven absent: it must not be ErrRunNotFound, and is sought again alone.
+func TestExpressLogsTruncatedSearch(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range 2 {
+		run := runOf(arn, nameAt(then.Add(time.Duration(i)*time.Second)))
+		w.end(run, then, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
+		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
+	}
+	p, real := w.provider(Config{})
+	var broad atomic.Int32
+	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if aws.ToString(in.FilterPattern) == terminalEventsPattern { // a busy log group: empty pages, more to read
+			n := broad.Add(1)
+			return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(fmt.Sprintf("slice-%d", n))}, nil
+		}
+		return real.FilterLogEvents(ctx, in, optFns...)
+	})
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err != nil || r.Status.State != RunStateSuccess {
+			t.Errorf("result %d = %+v, %v; want Success, read by a search of the run alone", i, r.Status, r.Err)
+		}
+	}
+	if n := broad.Load(); n != maxLogPages {
+		t.Errorf("%d pages of the shared search, want %d", n, maxLogPages)
+	}
+
+	// Every search stops early: the runs are not said to be missing from the log group.
+	p, _ = w.provider(Config{})
+	p.logs = logsFunc(func(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(aws.ToString(in.NextToken) + "x")}, nil
+	})
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err == nil || errors.Is(r.Err, ErrRunNotFound) || !strings.Contains(r.Err.Error(), "stopped after 100 FilterLogEvents pages") {
+			t.Errorf("result %d error = %v; want an error saying the search stopped, not ErrRunNotFound", i, r.Err)
+		}
+	}
+}
+
+// TestExpressLogsThrottledMidSearch: a search throttled after some pages keeps what those pages found, so each round
+// of a throttled log group makes progress instead of starting over with nothing.
+func TestExpressLogsThrottledMidSearch(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range 2 {
+		started := then.Add(time.Duration(i) * time.Minute)
+		run := runOf(arn, nameAt(started))
+		w.end(run, started, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
+		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
+	}
+	p, real := w.provider(Config{})
+	var calls atomic.Int32
+	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if calls.Add(1) == 2 {
+			return nil, genericErr("ThrottlingException")
+		}
+		one := *in
+		one.Limit = aws.Int32(1) // a page per event
+		return real.FilterLogEvents(ctx, &one, optFns...)
+	})
+	results := p.GetPipelineRunStatuses(context.Background(), refs)
+	if r := results[0]; r.Err != nil || r.Status.State != RunStateSuccess {
+		t.Errorf("result 0 = %+v, %v; want Success, read on the page before the throttle", r.Status, r.Err)
+	}
+	if r := results[1]; !errors.Is(r.Err, ErrThrottled) {
+		t.Errorf("result 1 error = %v; want ErrThrottled", r.Err)
+	}
+	for i, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		if r.Err != nil || r.Status.State != RunStateSuccess {
+			t.Errorf("second look: result %d = %+v, %v; want Success", i, r.Status, r.Err)
+		}
+	}
+}
+
+// TestExpressLogsUnknownStartAllowsClockSkew: a run whose start is not known is sought up to now; an end that AWS's
+// clock, ahead of this host's by less than logClockSkew, dated after this host's now is still found.
+func TestExpressLogsUnknownStartAllowsClockSkew(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	run := runOf(arn, "order-7") // no time in the name, and no store holds it
+	w.end(run, time.Now().Add(20*time.Second), "ExecutionSucceeded", map[string]any{"output": `{"total":7}`})
+	p, _ := w.provider(Config{})
+	st, err := p.GetPipelineRunStatus(context.Background(), run, totalParams)
+	if err != nil || st.State != RunStateSuccess {
+		t.Errorf("GetPipelineRunStatus() = %+v, %v; want Success, its end dated 22s ahead of this host's clock", st, err)
+	}
+}
+
+// TestExpressLogsAloneSearchesBounded: after a shared search stopped early, at most maxAloneSearches runs are sought
+// alone in one call; the others are told the search stopped (not ErrRunNotFound).
+func TestExpressLogsAloneSearchesBounded(t *testing.T) {
+	w := newLogsWorld(t, cwlogs.Options{})
+	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
+	then := time.Now().Add(-time.Hour)
+	var refs []RunRef
+	for i := range maxAloneSearches + 2 {
+		refs = append(refs, RunRef{RunID: runOf(arn, nameAt(then.Add(time.Duration(i)*time.Second)))})
+	}
+	p, _ := w.provider(Config{})
+	var narrow atomic.Int32
+	p.logs = logsFunc(func(_ context.Context, in *cloudwatchlogs.FilterLogEventsInput, _ ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
+		if aws.ToString(in.FilterPattern) == terminalEventsPattern {
+			return &cloudwatchlogs.FilterLogEventsOutput{NextToken: aws.String(aws.ToString(in.NextToken) + "x")}, nil
+		}
+		narrow.Add(1)
+		return &cloudwatchlogs.FilterLogEventsOutput{}, nil // searched whole: not there
+	})
+	notFound, stopped := 0, 0
+	for _, r := range p.GetPipelineRunStatuses(context.Background(), refs) {
+		switch {
+		case errors.Is(r.Err, ErrRunNotFound):
+			notFound++
+		case r.Err != nil && strings.Contains(r.Err.Error(), "stopped after"):
+			stopped++
+		default:
+			t.Errorf("result %+v, %v; want ErrRunNotFound or the search stopped", r.Status, r.Err)
+		}
+	}
+	if n := narrow.Load(); n != maxAloneSearches || notFound != maxAloneSearches || stopped != 2 {
+		t.Errorf("%d searches alone, %d not found, %d stopped; want %d, %d, 2", n, notFound, stopped, maxAloneSearches, maxAloneSearches)
+	}
+}

@@ -76,7 +76,8 @@ func newLogsClient(awsCfg aws.Config, endpoint string, optFns ...func(*cloudwatc
 }
 
 // checkEndpointURL checks an endpoint setting (such as Config.LogsEndpoint, named by field) is an http or https URL
-// without user information. The value is quoted only once it is known to hold none, as that could be a password.
+// without user information. The value is quoted only once it is known to hold none, as that could be a password
+// (nor an @, which in a value without "//" may follow one).
 func checkEndpointURL(field, value string) error {
 	u, err := url.Parse(value)
 	switch {
@@ -84,6 +85,10 @@ func checkEndpointURL(field, value string) error {
 		return fmt.Errorf("%s is not a URL such as http://127.0.0.1:8083", field)
 	case u.User != nil:
 		return fmt.Errorf("%s must not carry user information (host %q)", field, u.Host)
+	case ((u.Scheme != "http" && u.Scheme != "https") || u.Host == "") && strings.Contains(value, "@"):
+		// Without "//" url.Parse finds no user information, but "user:password@host" may still hold a password.
+		return fmt.Errorf("%s is not an http or https URL such as http://127.0.0.1:8083 (not quoted: it holds an "+
+			"@, which may follow a password)", field)
 	case (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		return fmt.Errorf("%s %q is not an http or https URL", field, value)
 	}
@@ -174,7 +179,9 @@ type logSearch struct {
 // group with one paged FilterLogEvents query: the filter pattern selects terminal events, the window runs from the
 // earliest start to the latest start plus 5 minutes (an Express run's longest), both widened by a minute of clock
 // skew and the end no later than now. The query stops once every run is found or after maxLogPages pages. Runs of
-// Standard state machines may last longer than the window and are not its purpose.
+// Standard state machines may last longer than the window and are not its purpose. When a page fails, the error
+// comes with the search so far, whose Found holds what the pages read before found (Pending and Missing are empty);
+// an invalid log group ARN returns a nil search.
 func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*logSearch, error) {
 	group, err := parseLogGroupARN(q.LogGroupARN)
 	if err != nil {
@@ -216,7 +223,8 @@ func findLoggedEnds(ctx context.Context, client logsAPI, q logSearchQuery) (*log
 		}
 		out, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("filter log events of log group %q: %w", group.Name, err)
+			// What the pages before found stays (a throttled log group is read over several rounds).
+			return res, fmt.Errorf("filter log events of log group %q: %w", group.Name, err)
 		}
 		res.Pages++
 		for _, e := range out.Events {

@@ -320,6 +320,8 @@ func TestCheckEndpointURL(t *testing.T) {
 		{"ftp://127.0.0.1", "not an http or https URL"},
 		{"http://user:hunter2@127.0.0.1", "must not carry user information"},
 		{"://", "not a URL"},
+		{"admin:hunter2@logs.example:443", "not an http or https URL"}, // no scheme: url.Parse reads "admin" as one
+		{"http:user:hunter2@logs.example", "not an http or https URL"},
 	} {
 		err := checkEndpointURL("Config.LogsEndpoint", tt.value)
 		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {

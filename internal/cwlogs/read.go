@@ -22,15 +22,24 @@ func (p position) after(e *event) bool {
 // positionOf returns e's position.
 func positionOf(e *event) position { return position{e.timestamp, e.seq} }
 
-// window is a request's optional startTime and endTime, both inclusive.
+// window is a request's optional startTime and endTime. The start is
+// inclusive; the end is inclusive for FilterLogEvents ("Events with a
+// timestamp later than this time are not returned") and exclusive for
+// GetLogEvents ("Events with a timestamp equal to or later than this time are
+// not included"), as the API reference says of each.
 type window struct {
 	StartTime *int64 `json:"startTime"`
 	EndTime   *int64 `json:"endTime"`
 }
 
-// contains reports whether ts lies in the window.
+// contains reports whether ts lies in the window, its end included.
 func (w window) contains(ts int64) bool {
 	return (w.StartTime == nil || ts >= *w.StartTime) && (w.EndTime == nil || ts <= *w.EndTime)
+}
+
+// containsBeforeEnd reports whether ts lies in the window, its end excluded.
+func (w window) containsBeforeEnd(ts int64) bool {
+	return w.contains(ts) && (w.EndTime == nil || ts < *w.EndTime)
 }
 
 // check refuses a window that ends before it starts.
@@ -90,7 +99,7 @@ func (s *Service) serveGetLogEvents(body []byte) (any, error) {
 	}
 	now := s.opts.Now().UnixMilli()
 	events := visibleEvents(g, now, func(e *event) bool {
-		if e.stream != in.LogStreamName || !in.contains(e.timestamp) {
+		if e.stream != in.LogStreamName || !in.containsBeforeEnd(e.timestamp) {
 			return false
 		}
 		switch {

@@ -253,11 +253,17 @@ func TestPutAndGetLogEvents(t *testing.T) {
 		t.Errorf("GetLogEvents backward = %+v, want m1, m2", back.Events)
 	}
 
-	// A time window.
+	// A time window: GetLogEvents' endTime is exclusive ("Events with a timestamp equal to or later than this time
+	// are not included", API reference), unlike FilterLogEvents'.
 	win, err := c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"),
-		StartTime: aws.Int64(t0.UnixMilli() + 1), EndTime: aws.Int64(t0.UnixMilli() + 2), StartFromHead: aws.Bool(true)})
-	if err != nil || len(win.Events) != 2 || aws.ToString(win.Events[0].Message) != "m1" {
-		t.Errorf("GetLogEvents in [t0+1ms, t0+2ms] = %+v, %v; want m1, m2", win, err)
+		StartTime: aws.Int64(t0.UnixMilli() + 1), EndTime: aws.Int64(t0.UnixMilli() + 3), StartFromHead: aws.Bool(true)})
+	if err != nil || len(win.Events) != 2 || aws.ToString(win.Events[0].Message) != "m1" || aws.ToString(win.Events[1].Message) != "m2" {
+		t.Errorf("GetLogEvents in [t0+1ms, t0+3ms) = %d events, %v; want m1, m2", len(win.Events), err)
+	}
+	empty, err := c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("s"),
+		StartTime: aws.Int64(t0.UnixMilli() + 1), EndTime: aws.Int64(t0.UnixMilli() + 1), StartFromHead: aws.Bool(true)})
+	if err != nil || len(empty.Events) != 0 {
+		t.Errorf("GetLogEvents in [t0+1ms, t0+1ms) = %d events, %v; want none", len(empty.Events), err)
 	}
 
 	_, err = c.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("g"), LogStreamName: aws.String("missing")})
