@@ -239,16 +239,26 @@ func (p *Provider) listRunning(ctx context.Context, machine string, tracked []*r
 // listing is what one walk through a machine's running executions saw.
 type listing struct {
 	running map[string]types.ExecutionListItem
+	// cancelled: the walk stopped because the ctx it ran with ended.
+	cancelled bool
 }
 
 // listFlight lists machine's running executions until every run in want has been seen or the list ends.
 // Concurrent callers for the same machine share one walk: a caller whose runs the shared walk stopped short
-// of describes them instead, which costs what its own walk would have saved at most.
+// of describes them instead, which costs what its own walk would have saved at most. The shared walk runs with
+// the ctx of the caller that made it: when that caller gives up, a caller whose ctx is still live walks again
+// instead of describing its runs one by one.
 func (p *Provider) listFlight(ctx context.Context, machine string, want map[string]*runLookup) listing {
-	v, _, _ := p.listGroup.Do(machine, func() (any, error) {
-		return p.listMachine(ctx, machine, want), nil
-	})
-	return v.(listing)
+	for {
+		var led bool // whether this caller's function ran, with its own ctx
+		v, _, _ := p.listGroup.Do(machine, func() (any, error) {
+			led = true
+			return p.listMachine(ctx, machine, want), nil
+		})
+		if res := v.(listing); led || !res.cancelled || ctx.Err() != nil {
+			return res
+		}
+	}
 }
 
 // listMachine walks machine's running executions, newest first, until every run in want has been seen.
@@ -264,6 +274,7 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	for pager.HasMorePages() {
 		page, err := callPage(ctx, p, sfnops.ListExecutions, machine, pager)
 		if err != nil {
+			res.cancelled = ctx.Err() != nil
 			if ctx.Err() == nil && !IsRetryable(err) {
 				// A permanent refusal: describe this machine's runs one by one from now on.
 				if p.sweeps.disableListing(machine, p.now()) {

@@ -394,3 +394,40 @@ func TestGetPipelineRunStatusesSharedDescribeOutlivesACancelledCaller(t *testing
 		}
 	})
 }
+
+// A ListExecutions walk that two callers share must not leave the one still waiting to describe its runs one by
+// one because the other gave up: a host's GetPipelineRunStatuses whose request was cancelled cut the walk short,
+// and every WaitPipelineRun round sharing it spent a DescribeExecution per tracked run (minutes of the bucket for
+// thousands of runs) where one page would do.
+func TestGetPipelineRunStatusesSharedListingOutlivesACancelledCaller(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newExecutionWorld()
+		ids := w.add("orders", 100)
+		f := w.client(&fakeClient{})
+		list := f.listExecutions
+		var calls atomic.Int32
+		f.listExecutions = func(ctx context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+			if calls.Add(1) == 1 {
+				<-ctx.Done() // the first caller's call lasts until it gives up, as the SDK's does
+				return nil, ctx.Err()
+			}
+			return list(ctx, in)
+		}
+		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan []RunResult, 1)
+		go func() { first <- p.GetPipelineRunStatuses(ctx, refsOf(ids, nil)) }()
+		synctest.Wait() // the first caller's listing is in flight
+		second := make(chan []RunResult, 1)
+		go func() { second <- p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) }()
+		synctest.Wait() // the second caller shares it
+		cancel()
+		<-first
+		for i, r := range <-second {
+			if r.Err != nil || r.Status.State != RunStateRunning {
+				t.Errorf("other caller's result %d = %+v, want Running", i, r)
+			}
+		}
+		checkSweepCalls(t, f, "after the sharing caller gave up", 2, 0, "the walk made again, no describe")
+	})
+}
