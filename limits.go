@@ -49,12 +49,13 @@ func (set limiterSet) addMiddleware(stack *middleware.Stack) error {
 					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
 				}
 			}
+			sent := lim.Sent()
 			out, md, err := next.HandleFinalize(ctx, in)
 			switch code := apiErrorCode(err); {
 			case err == nil:
 				lim.Succeeded()
 			case isThrottleCode(code):
-				lim.Throttled()
+				lim.ThrottledSent(sent)
 			case code != "":
 				lim.Succeeded() // the service answered: the call was within the quota
 			}

@@ -51,6 +51,31 @@ func TestThrottledCutsOncePerCooldown(t *testing.T) {
 	}
 }
 
+func TestThrottledSentCutsOncePerWindow(t *testing.T) {
+	c := &clock{t: time.Unix(1700000000, 0)}
+	l := newAt(300, 1300, c.now)
+	before := l.Sent()
+	l.ThrottledSent(before)
+	if got := l.Limit(); math.Abs(float64(got)-210) > 1e-9 {
+		t.Fatalf("Limit() after a throttle = %v, want 210", got)
+	}
+	// The burst's other calls come back throttled long after the cooldown: still one signal.
+	for range 20 {
+		c.t = c.t.Add(time.Second)
+		l.ThrottledSent(before)
+	}
+	if got := l.Limit(); math.Abs(float64(got)-210) > 1e-9 {
+		t.Errorf("Limit() after throttles of calls sent before the cut = %v, want 210", got)
+	}
+	// A call sent after the cut and throttled past the cooldown cuts again.
+	l.ThrottledSent(l.Sent())
+	if s := l.Stats(); s.Throttles != 22 || s.Decreases != 2 || math.Abs(s.Rate-147) > 1e-9 {
+		t.Errorf("Stats() = %+v, want 22 throttles, 2 decreases and a rate of 147", s)
+	}
+	var nilLimiter *Limiter
+	nilLimiter.ThrottledSent(nilLimiter.Sent())
+}
+
 func TestSucceededRecoversLinearly(t *testing.T) {
 	c := &clock{t: time.Unix(1700000000, 0)}
 	l := newAt(20, 200, c.now)
