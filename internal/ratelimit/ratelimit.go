@@ -188,8 +188,10 @@ func (l *Limiter) Succeeded() {
 	}
 	now := l.now()
 	elapsed := now.Sub(l.lastAdjust).Seconds()
-	// Growth per second: the quota's rate once every recoverTokens refill intervals, quota/recoverTokens each.
-	l.current = min(l.quota, l.current+rate.Limit(elapsed*float64(l.quota*l.quota)/recoverTokens))
+	// Growth per second: the quota's rate once every recoverTokens refill intervals, quota/recoverTokens each. The
+	// share of the quota regained is capped at 1 before it multiplies the quota, which squared could overflow.
+	regained := min(1, elapsed*float64(l.quota)/recoverTokens)
+	l.current = min(l.quota, l.current+l.quota*rate.Limit(regained))
 	l.lim.SetLimitAt(now, l.current)
 	l.lastAdjust = now
 }

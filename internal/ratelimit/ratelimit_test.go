@@ -76,6 +76,23 @@ func TestThrottledSentCutsOncePerWindow(t *testing.T) {
 	nilLimiter.ThrottledSent(nilLimiter.Sent())
 }
 
+// A rate set very high (a Config.RateLimits PerSecond of 1e300, meant as "no limit") squared to +Inf in the
+// growth of Succeeded, and an answer in the instant of the cut made the rate NaN for good.
+func TestHugeRateStaysANumber(t *testing.T) {
+	c := &clock{t: time.Unix(1700000000, 0)}
+	l := newAt(1e300, 10, c.now)
+	l.Throttled()
+	l.Succeeded() // at the instant of the cut
+	if got := float64(l.Limit()); math.IsNaN(got) || got != 0.7e300 {
+		t.Errorf("Limit() after a throttle and a success at once = %v, want 7e299", got)
+	}
+	c.t = c.t.Add(time.Second)
+	l.Succeeded()
+	if got := float64(l.Limit()); got != 1e300 {
+		t.Errorf("Limit() a second later = %v, want the quota 1e300", got)
+	}
+}
+
 func TestSucceededRecoversLinearly(t *testing.T) {
 	c := &clock{t: time.Unix(1700000000, 0)}
 	l := newAt(20, 200, c.now)
