@@ -46,7 +46,7 @@ func (set limiterSet) addMiddleware(stack *middleware.Stack) error {
 			}
 			if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok && n.Add(1) > 1 {
 				if err := lim.Wait(ctx); err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, limitWaitError(ctx, middleware.GetOperationName(ctx), err)
 				}
 			}
 			sent := lim.Sent()

@@ -2,6 +2,9 @@ package stepfunctions
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -93,6 +96,39 @@ func TestThrottlesOfCallsInFlightCutOnce(t *testing.T) {
 		if s := set[sfnops.StartExecution].Stats(); s.Throttles != burst || s.Decreases != 1 {
 			t.Errorf("after %d throttled calls sent together: %+v, want %d throttles and 1 decrease (the rate cut once, to 210/s)",
 				burst, s, burst)
+		}
+	})
+}
+
+// TestRetryWaitPastTheDeadlineNamesTheLimit checks that a retry whose wait on the limiter would outlast the caller's
+// deadline fails as the first attempt's wait does (Provider.wait): an error that names the API's client-side rate
+// limit and wraps context.DeadlineExceeded, where it was x/time/rate's bare "rate: Wait(n=1) would exceed context
+// deadline", which errors.Is(err, context.DeadlineExceeded) did not see.
+func TestRetryWaitPastTheDeadlineNamesTheLimit(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		set := limiterSet{sfnops.DescribeExecution: ratelimit.New(0.5, 2)}
+		stack := middleware.NewStack("test", smithyhttp.NewStackRequest)
+		if err := stack.Finalize.Add(middleware.FinalizeMiddlewareFunc("Retry", // two attempts, as the SDK's retryer would
+			func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
+				if _, _, err := next.HandleFinalize(ctx, in); err == nil {
+					t.Error("first attempt succeeded, want it throttled")
+				}
+				return next.HandleFinalize(ctx, in)
+			}), middleware.After); err != nil {
+			t.Fatal(err)
+		}
+		if err := set.addMiddleware(stack); err != nil {
+			t.Fatal(err)
+		}
+		h := middleware.DecorateHandler(middleware.HandlerFunc(func(context.Context, any) (any, middleware.Metadata, error) {
+			return nil, middleware.Metadata{}, &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+		}), stack)
+		// The throttle cuts the rate to 0.35/s and empties the bucket: the retry's token is 2.9 s away.
+		ctx, cancel := context.WithTimeout(middleware.WithOperationName(context.Background(), sfnops.DescribeExecution), time.Second)
+		defer cancel()
+		_, _, err := h.Handle(ctx, struct{}{})
+		if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(fmt.Sprint(err), "client-side rate limit of DescribeExecution") {
+			t.Errorf("retry past the deadline: error = %v, want one naming the client-side rate limit of DescribeExecution and wrapping context.DeadlineExceeded", err)
 		}
 	})
 }
