@@ -431,3 +431,21 @@ func TestGetPipelineRunStatusesSharedListingOutlivesACancelledCaller(t *testing.
 		checkSweepCalls(t, f, "after the sharing caller gave up", 2, 0, "the walk made again, no describe")
 	})
 }
+
+// The share of ended runs that one sweep saw must not decide alone how a much larger sweep of the same machine is
+// made: a WaitPipelineRun round (or a host's GetPipelineRunStatuses) that looked at one run, which had ended, made
+// the next sweep describe each of 1,000 running runs (67 s of the DescribeExecution bucket) where one page listed
+// them all.
+func TestGetPipelineRunStatusesOneEndedRunDoesNotPriceALargeSweep(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 1001)
+	w.end(ids[0], types.ExecutionStatusSucceeded, `{"total": 1}`)
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	if r := p.GetPipelineRunStatuses(context.Background(), refsOf(ids[:1], nil))[0]; r.Err != nil || r.Status.State != RunStateSuccess {
+		t.Fatalf("ended run: %+v, want Success", r)
+	}
+	checkSweepCalls(t, f, "one ended run", 0, 1, "it described")
+	checkAllRunning(t, p, "1,000 running runs", ids[1:])
+	checkSweepCalls(t, f, "one ended run, then 1,000 running runs", 1, 1, "one page for the 1,000")
+}
