@@ -69,15 +69,22 @@ func (p *Provider) describeExecution(ctx context.Context, runID string, data typ
 // wait blocks until the rate limiter of api allows a call, or ctx ends.
 func (p *Provider) wait(ctx context.Context, api, resource string) error {
 	if err := p.limiters[api].Wait(ctx); err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		} else if _, ok := ctx.Deadline(); ok {
-			// The limiter fails early when the wait would outlast the deadline.
-			err = fmt.Errorf("client-side rate limit of %s would exceed the context deadline: %w", api, context.DeadlineExceeded)
-		}
-		return &Error{Op: opOf(ctx), API: api, Resource: resource, Err: err}
+		return &Error{Op: opOf(ctx), API: api, Resource: resource, Err: limitWaitError(ctx, api, err)}
 	}
 	return nil
+}
+
+// limitWaitError is the error of a failed wait on api's rate limiter with ctx: ctx's own error, or one wrapping
+// context.DeadlineExceeded when the limiter refused a wait that would outlast ctx's deadline.
+func limitWaitError(ctx context.Context, api string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if _, ok := ctx.Deadline(); ok {
+		// The limiter fails early when the wait would outlast the deadline.
+		return fmt.Errorf("client-side rate limit of %s would exceed the context deadline: %w", api, context.DeadlineExceeded)
+	}
+	return err
 }
 
 // classify is the package-level classify with the Provider method from ctx and the Provider's region.

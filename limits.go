@@ -46,15 +46,16 @@ func (set limiterSet) addMiddleware(stack *middleware.Stack) error {
 			}
 			if n, ok := ctx.Value(attemptsKey{}).(*atomic.Int32); ok && n.Add(1) > 1 {
 				if err := lim.Wait(ctx); err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, limitWaitError(ctx, middleware.GetOperationName(ctx), err)
 				}
 			}
+			sent := lim.Sent()
 			out, md, err := next.HandleFinalize(ctx, in)
 			switch code := apiErrorCode(err); {
 			case err == nil:
 				lim.Succeeded()
 			case isThrottleCode(code):
-				lim.Throttled()
+				lim.ThrottledSent(sent)
 			case code != "":
 				lim.Succeeded() // the service answered: the call was within the quota
 			}

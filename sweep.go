@@ -65,8 +65,9 @@ const (
 // so the list route wins when p * r(DescribeExecution) / r(ListExecutions) < k - d. With the documented
 // quotas the ratio is 3 (15/s against 5/s) in the largest regions and 5 (10/s against 2/s) elsewhere: one
 // page pays for itself from 4 (or 6) tracked runs still running. p is estimated from the number of running
-// executions the last listing of the machine saw (one page the first time) and d from the share of its
-// tracked runs that had ended in the last sweep of the machine. A machine whose listing failed (for example
+// executions the last listing of the machine saw (one page the first time) and d from the last sweep of the
+// machine: the share of its tracked runs that had ended, but no more runs than had ended then (a sweep of one
+// ended run says little of a thousand others, and listing when d was overestimated costs p pages at most). A machine whose listing failed (for example
 // without states:ListExecutions) is described run by run for 15 minutes before listing is tried again, and
 // the failure is logged.
 //
@@ -239,16 +240,26 @@ func (p *Provider) listRunning(ctx context.Context, machine string, tracked []*r
 // listing is what one walk through a machine's running executions saw.
 type listing struct {
 	running map[string]types.ExecutionListItem
+	// cancelled: the walk stopped because the ctx it ran with ended.
+	cancelled bool
 }
 
 // listFlight lists machine's running executions until every run in want has been seen or the list ends.
 // Concurrent callers for the same machine share one walk: a caller whose runs the shared walk stopped short
-// of describes them instead, which costs what its own walk would have saved at most.
+// of describes them instead, which costs what its own walk would have saved at most. The shared walk runs with
+// the ctx of the caller that made it: when that caller gives up, a caller whose ctx is still live walks again
+// instead of describing its runs one by one.
 func (p *Provider) listFlight(ctx context.Context, machine string, want map[string]*runLookup) listing {
-	v, _, _ := p.listGroup.Do(machine, func() (any, error) {
-		return p.listMachine(ctx, machine, want), nil
-	})
-	return v.(listing)
+	for {
+		var led bool // whether this caller's function ran, with its own ctx
+		v, _, _ := p.listGroup.Do(machine, func() (any, error) {
+			led = true
+			return p.listMachine(ctx, machine, want), nil
+		})
+		if res := v.(listing); led || !res.cancelled || ctx.Err() != nil {
+			return res
+		}
+	}
 }
 
 // listMachine walks machine's running executions, newest first, until every run in want has been seen.
@@ -264,6 +275,7 @@ func (p *Provider) listMachine(ctx context.Context, machine string, want map[str
 	for pager.HasMorePages() {
 		page, err := callPage(ctx, p, sfnops.ListExecutions, machine, pager)
 		if err != nil {
+			res.cancelled = ctx.Err() != nil
 			if ctx.Err() == nil && !IsRetryable(err) {
 				// A permanent refusal: describe this machine's runs one by one from now on.
 				if p.sweeps.disableListing(machine, p.now()) {
@@ -319,6 +331,7 @@ type sweepStats struct {
 type machineStats struct {
 	running    int     // running executions the last listing saw (a lower bound when it stopped early)
 	endedShare float64 // share of tracked runs that had ended in the last sweep
+	ended      int     // tracked runs that had ended in the last sweep
 	// listDisabledUntil is set when a listing failed for a reason other than throttling or cancellation
 	// (such as a missing states:ListExecutions permission): until then, runs are described one by one.
 	listDisabledUntil time.Time
@@ -338,7 +351,7 @@ func (s *sweepStats) preferList(machine string, k int, ratio float64, now time.T
 		return false
 	}
 	pages := max(1, (st.running+executionPageSize-1)/executionPageSize)
-	expectedEnded := st.endedShare * float64(k)
+	expectedEnded := min(st.endedShare*float64(k), float64(st.ended))
 	return float64(pages)*ratio < float64(k)-expectedEnded
 }
 
@@ -362,7 +375,7 @@ func (s *sweepStats) recordEnded(machine string, ended, tracked int) {
 	if tracked == 0 {
 		return
 	}
-	s.update(machine, func(st *machineStats) { st.endedShare = float64(ended) / float64(tracked) })
+	s.update(machine, func(st *machineStats) { st.endedShare, st.ended = float64(ended)/float64(tracked), ended })
 }
 
 func (s *sweepStats) listingDisabled(machine string, now time.Time) bool {

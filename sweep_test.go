@@ -394,3 +394,58 @@ func TestGetPipelineRunStatusesSharedDescribeOutlivesACancelledCaller(t *testing
 		}
 	})
 }
+
+// A ListExecutions walk that two callers share must not leave the one still waiting to describe its runs one by
+// one because the other gave up: a host's GetPipelineRunStatuses whose request was cancelled cut the walk short,
+// and every WaitPipelineRun round sharing it spent a DescribeExecution per tracked run (minutes of the bucket for
+// thousands of runs) where one page would do.
+func TestGetPipelineRunStatusesSharedListingOutlivesACancelledCaller(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newExecutionWorld()
+		ids := w.add("orders", 100)
+		f := w.client(&fakeClient{})
+		list := f.listExecutions
+		var calls atomic.Int32
+		f.listExecutions = func(ctx context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
+			if calls.Add(1) == 1 {
+				<-ctx.Done() // the first caller's call lasts until it gives up, as the SDK's does
+				return nil, ctx.Err()
+			}
+			return list(ctx, in)
+		}
+		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		first := make(chan []RunResult, 1)
+		go func() { first <- p.GetPipelineRunStatuses(ctx, refsOf(ids, nil)) }()
+		synctest.Wait() // the first caller's listing is in flight
+		second := make(chan []RunResult, 1)
+		go func() { second <- p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) }()
+		synctest.Wait() // the second caller shares it
+		cancel()
+		<-first
+		for i, r := range <-second {
+			if r.Err != nil || r.Status.State != RunStateRunning {
+				t.Errorf("other caller's result %d = %+v, want Running", i, r)
+			}
+		}
+		checkSweepCalls(t, f, "after the sharing caller gave up", 2, 0, "the walk made again, no describe")
+	})
+}
+
+// The share of ended runs that one sweep saw must not decide alone how a much larger sweep of the same machine is
+// made: a WaitPipelineRun round (or a host's GetPipelineRunStatuses) that looked at one run, which had ended, made
+// the next sweep describe each of 1,000 running runs (67 s of the DescribeExecution bucket) where one page listed
+// them all.
+func TestGetPipelineRunStatusesOneEndedRunDoesNotPriceALargeSweep(t *testing.T) {
+	w := newExecutionWorld()
+	ids := w.add("orders", 1001)
+	w.end(ids[0], types.ExecutionStatusSucceeded, `{"total": 1}`)
+	f := w.client(&fakeClient{})
+	p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+	if r := p.GetPipelineRunStatuses(context.Background(), refsOf(ids[:1], nil))[0]; r.Err != nil || r.Status.State != RunStateSuccess {
+		t.Fatalf("ended run: %+v, want Success", r)
+	}
+	checkSweepCalls(t, f, "one ended run", 0, 1, "it described")
+	checkAllRunning(t, p, "1,000 running runs", ids[1:])
+	checkSweepCalls(t, f, "one ended run, then 1,000 running runs", 1, 1, "one page for the 1,000")
+}

@@ -140,6 +140,10 @@ type tracker struct {
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
 	running bool
+	// inRound counts the waiters of the round in progress that still wait; when the last leaves, stopRound ends
+	// the round's calls, whose results nobody would read.
+	inRound   int
+	stopRound context.CancelFunc
 }
 
 // waiter is one WaitPipelineRun call.
@@ -149,6 +153,7 @@ type waiter struct {
 	since   time.Time      // when the wait began, for the run's age until its start time is known
 	due     time.Time      // when the run is next looked at
 	results chan RunResult // the latest result not yet read (capacity 1)
+	inRound bool           // the round in progress looks at the run
 	link    trace.Link     // to the span of the WaitPipelineRun call, for the rounds that serve it
 }
 
@@ -181,6 +186,12 @@ func (t *tracker) remove(w *waiter) {
 	t.p.tel.following(context.Background(), -1)
 	t.mu.Lock()
 	delete(t.waiters, w)
+	if w.inRound {
+		w.inRound = false
+		if t.inRound--; t.inRound == 0 {
+			t.stopRound()
+		}
+	}
 	t.mu.Unlock()
 }
 
@@ -222,13 +233,20 @@ func (t *tracker) loop() {
 // results.
 func (t *tracker) round() {
 	now := time.Now()
+	// The sweep outlives any one waiter: those still waiting when it ends get its results. It runs on no caller's
+	// deadline; each attempt of its calls ends after Config.AttemptTimeout, so a request never answered is retried
+	// instead of holding the round. When every waiter of the round has left, its calls end.
+	ctx, cancel := context.WithCancel(withOp(context.Background(), "WaitPipelineRun"))
+	defer cancel()
 	t.mu.Lock()
 	var batch []*waiter
 	for w := range t.waiters {
 		if !w.due.After(now.Add(w.interval(now) / 2)) {
 			batch = append(batch, w)
+			w.inRound = true
 		}
 	}
+	t.inRound, t.stopRound = len(batch), cancel
 	t.mu.Unlock()
 	if len(batch) == 0 {
 		return
@@ -237,19 +255,18 @@ func (t *tracker) round() {
 	for i, w := range batch {
 		refs[i] = w.ref
 	}
-	// The sweep outlives any one waiter: those still waiting when it ends get its results. It runs on no caller's
-	// deadline; each attempt of its calls ends after Config.AttemptTimeout, so a request never answered is retried
-	// instead of holding the round.
-	ctx, span := t.p.startRound(withOp(context.Background(), "WaitPipelineRun"), batch)
+	ctx, span := t.p.startRound(ctx, batch)
 	results := t.p.GetPipelineRunStatuses(ctx, refs)
 	span.End()
 	done := time.Now()
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.inRound, t.stopRound = 0, nil
 	for i, w := range batch {
 		if _, ok := t.waiters[w]; !ok {
 			continue
 		}
+		w.inRound = false
 		if st := results[i].Status; !st.StartedAt.IsZero() && st.StartedAt.Before(w.since) {
 			w.since = st.StartedAt
 		}

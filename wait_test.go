@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
@@ -189,4 +190,45 @@ func TestWaitIntervalBacksOff(t *testing.T) {
 			t.Errorf("interval at age %v = %v, want %v", tt.age, got, tt.want)
 		}
 	}
+}
+
+// A round whose waiters have all left must stop calling AWS: it ran on to its end with nobody to hand its results
+// to, so a host that cancelled its thousand waits (a shutdown, a dropped request) still spent minutes of the
+// DescribeExecution and ListExecutions buckets, shared with the account's other clients, on a sweep nobody read.
+func TestWaitPipelineRunRoundEndsWhenItsWaitersLeave(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newExecutionWorld()
+		ids := w.add("orders", 1)
+		f := w.client(&fakeClient{})
+		describe := f.describeExecution
+		var cancelled atomic.Int32
+		inFlight := make(chan struct{}, 1)
+		f.describeExecution = func(ctx context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
+			inFlight <- struct{}{}
+			select { // a slow answer, such as a throttled call's retries
+			case <-ctx.Done():
+				cancelled.Add(1)
+				return nil, ctx.Err()
+			case <-time.After(time.Hour):
+				return describe(ctx, in)
+			}
+		}
+		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			_, err := p.WaitPipelineRun(ctx, ids[0], nil)
+			done <- err
+		}()
+		<-inFlight // the round's DescribeExecution is in flight
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("WaitPipelineRun() error = %v, want context.Canceled", err)
+		}
+		synctest.Wait()
+		if n := cancelled.Load(); n != 1 {
+			t.Errorf("%d DescribeExecution calls cancelled once the round's only waiter left, want 1", n)
+		}
+		time.Sleep(2 * time.Hour) // a round that went on ends, and its loop with it
+	})
 }

@@ -6,9 +6,9 @@
 // A Limiter is a client-side token bucket (golang.org/x/time/rate) that starts as the documented quota: the
 // service's bucket size and refill rate. Alone, a client therefore reaches the quota without exceeding it.
 // When the service answers a throttle, the account's bucket is empty: someone else is spending the quota. The
-// Limiter then multiplies its rate by 0.7 (multiplicative decrease), at most once per cooldown so that the
-// throttled answers of calls already in flight count as one signal, and empties its own bucket, which was
-// out of step with the service's. While calls succeed, the rate grows back linearly (additive increase) to
+// Limiter then multiplies its rate by 0.7 (multiplicative decrease), once for the calls sent before the cut
+// (their throttled answers count as one signal however late they come back, see ThrottledSent) and at most
+// once per cooldown, and empties its own bucket, which was out of step with the service's. While calls succeed, the rate grows back linearly (additive increase) to
 // the quota, at a pace that would take it from zero to the quota in the time the quota takes to refill 1,000
 // tokens (50 s for a bucket refilled at 20 per second).
 //
@@ -119,12 +119,39 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	return err
 }
 
+// Window is the count of the Limiter's rate cuts when a call was sent (see Sent and ThrottledSent).
+type Window int
+
+// Sent returns the window of a call sent now, for ThrottledSent when the service throttles it.
+func (l *Limiter) Sent() Window {
+	if l == nil {
+		return 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return Window(l.decreases)
+}
+
 // Throttled records that the service throttled a call: the rate is cut, unless a cut happened within the
 // cooldown, and the bucket is emptied.
 func (l *Limiter) Throttled() {
 	if l == nil {
 		return
 	}
+	l.throttled(-1)
+}
+
+// ThrottledSent is Throttled for a call sent in window w (from Sent): a call sent before the last cut was sent
+// at the rate that cut corrected, so its throttle cuts nothing more, however late its answer comes back.
+func (l *Limiter) ThrottledSent(w Window) {
+	if l == nil {
+		return
+	}
+	l.throttled(w)
+}
+
+// throttled records a throttled call sent in window w, or in an unknown one when w is negative.
+func (l *Limiter) throttled(w Window) {
 	if l.observer != nil {
 		l.observer.Throttled()
 	}
@@ -135,7 +162,7 @@ func (l *Limiter) Throttled() {
 	defer l.mu.Unlock()
 	now := l.now()
 	l.throttles++
-	if l.fixed || now.Before(l.cooldown) {
+	if l.fixed || now.Before(l.cooldown) || (w >= 0 && int(w) < l.decreases) {
 		return
 	}
 	l.decreases++
@@ -161,8 +188,10 @@ func (l *Limiter) Succeeded() {
 	}
 	now := l.now()
 	elapsed := now.Sub(l.lastAdjust).Seconds()
-	// Growth per second: the quota's rate once every recoverTokens refill intervals, quota/recoverTokens each.
-	l.current = min(l.quota, l.current+rate.Limit(elapsed*float64(l.quota*l.quota)/recoverTokens))
+	// Growth per second: the quota's rate once every recoverTokens refill intervals, quota/recoverTokens each. The
+	// share of the quota regained is capped at 1 before it multiplies the quota, which squared could overflow.
+	regained := min(1, elapsed*float64(l.quota)/recoverTokens)
+	l.current = min(l.quota, l.current+l.quota*rate.Limit(regained))
 	l.lim.SetLimitAt(now, l.current)
 	l.lastAdjust = now
 }

@@ -51,6 +51,48 @@ func TestThrottledCutsOncePerCooldown(t *testing.T) {
 	}
 }
 
+func TestThrottledSentCutsOncePerWindow(t *testing.T) {
+	c := &clock{t: time.Unix(1700000000, 0)}
+	l := newAt(300, 1300, c.now)
+	before := l.Sent()
+	l.ThrottledSent(before)
+	if got := l.Limit(); math.Abs(float64(got)-210) > 1e-9 {
+		t.Fatalf("Limit() after a throttle = %v, want 210", got)
+	}
+	// The burst's other calls come back throttled long after the cooldown: still one signal.
+	for range 20 {
+		c.t = c.t.Add(time.Second)
+		l.ThrottledSent(before)
+	}
+	if got := l.Limit(); math.Abs(float64(got)-210) > 1e-9 {
+		t.Errorf("Limit() after throttles of calls sent before the cut = %v, want 210", got)
+	}
+	// A call sent after the cut and throttled past the cooldown cuts again.
+	l.ThrottledSent(l.Sent())
+	if s := l.Stats(); s.Throttles != 22 || s.Decreases != 2 || math.Abs(s.Rate-147) > 1e-9 {
+		t.Errorf("Stats() = %+v, want 22 throttles, 2 decreases and a rate of 147", s)
+	}
+	var nilLimiter *Limiter
+	nilLimiter.ThrottledSent(nilLimiter.Sent())
+}
+
+// A rate set very high (a Config.RateLimits PerSecond of 1e300, meant as "no limit") squared to +Inf in the
+// growth of Succeeded, and an answer in the instant of the cut made the rate NaN for good.
+func TestHugeRateStaysANumber(t *testing.T) {
+	c := &clock{t: time.Unix(1700000000, 0)}
+	l := newAt(1e300, 10, c.now)
+	l.Throttled()
+	l.Succeeded() // at the instant of the cut
+	if got := float64(l.Limit()); math.IsNaN(got) || got != 0.7e300 {
+		t.Errorf("Limit() after a throttle and a success at once = %v, want 7e299", got)
+	}
+	c.t = c.t.Add(time.Second)
+	l.Succeeded()
+	if got := float64(l.Limit()); got != 1e300 {
+		t.Errorf("Limit() a second later = %v, want the quota 1e300", got)
+	}
+}
+
 func TestSucceededRecoversLinearly(t *testing.T) {
 	c := &clock{t: time.Unix(1700000000, 0)}
 	l := newAt(20, 200, c.now)
