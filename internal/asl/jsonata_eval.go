@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	jsonata "github.com/xiatechs/jsonata-go"
@@ -132,6 +133,10 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 		"dateTimeDimLite", "timeSince", "objectsToDocument", "oneToManyJoin", "accumulatingSlice", "renameKeys"} {
 		exts[name] = jsonata.Extension{Func: unavailable(name)}
 	}
+	exts["pad"] = jsonata.Extension{Func: pad, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // x.$pad(5)
+			return len(argv) == 1 && jtypes.IsNumber(argv[0]) || len(argv) == 2 && jtypes.IsNumber(argv[0]) && jtypes.IsString(argv[1])
+		}}
 	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0),
 		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatNumber('#0')
 			return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
@@ -215,6 +220,54 @@ func unavailable(name string) func(...any) (any, error) {
 	return func(...any) (any, error) {
 		return nil, fmt.Errorf("the function $%s is not supported", name)
 	}
+}
+
+// maxPadWidth is the most characters $pad pads to: four payloads, as
+// intrinsic functions may return together (maxIntrinsicWork). AWS's own
+// bound is UNCONFIRMED.
+const maxPadWidth = maxIntrinsicWork
+
+// pad is $pad(s, width[, chars]) with its width bounded: the library's
+// builds the padding whole, so that a width of 2e9 takes gigabytes (and
+// 1e300 panics) in an evaluation that has no deadline.
+func pad(s string, width float64, chars jtypes.OptionalString) (string, error) {
+	if math.Abs(width) > maxPadWidth {
+		return "", fmt.Errorf("$pad: the width %v is longer than the limit of %d characters", width, maxPadWidth)
+	}
+	w := int(width)
+	n := absInt(w) - utf8.RuneCountInString(s)
+	if n <= 0 {
+		return s, nil
+	}
+	ch := chars.String
+	if ch == "" {
+		ch = " "
+	}
+	var b strings.Builder
+	b.Grow(len(s) + n)
+	if w > 0 {
+		b.WriteString(s)
+	}
+	for n > 0 {
+		for _, r := range ch {
+			if n == 0 {
+				break
+			}
+			b.WriteRune(r)
+			n--
+		}
+	}
+	if w < 0 {
+		b.WriteString(s)
+	}
+	return b.String(), nil
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // formatNumber is $formatNumber without the library's infinite loop on
