@@ -170,6 +170,9 @@
 //   - It represents JSON null as a typed nil pointer and drops a plain nil
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.
+//   - It lacks JSONata 2.0's $assert, added here, and requires the
+//     function of $single, optional here as in JSONata. It also lacks
+//     $formatInteger and $parseInteger, which fail as unknown functions.
 //   - $pad builds its padding whole ($pad('x', 1e9, 'xxxxxxxxxx') took
 //     ten gigabytes, inline, with no deadline): it is replaced by one that
 //     pads to at most 1 MiB characters (maxPadWidth).

@@ -133,6 +133,8 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 		"dateTimeDimLite", "timeSince", "objectsToDocument", "oneToManyJoin", "accumulatingSlice", "renameKeys"} {
 		exts[name] = jsonata.Extension{Func: unavailable(name)}
 	}
+	exts["assert"] = jsonata.Extension{Func: assert}
+	exts["single"] = jsonata.Extension{Func: single, UndefinedHandler: jtypes.ArgUndefined(0)}
 	exts["pad"] = jsonata.Extension{Func: pad, UndefinedHandler: jtypes.ArgUndefined(0),
 		EvalContextHandler: func(argv []reflect.Value) bool { // x.$pad(5)
 			return len(argv) == 1 && jtypes.IsNumber(argv[0]) || len(argv) == 2 && jtypes.IsNumber(argv[0]) && jtypes.IsString(argv[1])
@@ -220,6 +222,34 @@ func unavailable(name string) func(...any) (any, error) {
 	return func(...any) (any, error) {
 		return nil, fmt.Errorf("the function $%s is not supported", name)
 	}
+}
+
+// assert is JSONata 2.0's $assert(condition[, message]), which the
+// library lacks: nothing when condition holds, else an error with message.
+func assert(cond bool, message jtypes.OptionalString) (any, error) {
+	if cond {
+		return nil, nil
+	}
+	if message.IsSet() {
+		return nil, errors.New(message.String)
+	}
+	return nil, errors.New("$assert() statement failed")
+}
+
+// single is $single(array[, function]); the library's requires the
+// function, which JSONata makes optional.
+func single(v reflect.Value, f jtypes.OptionalCallable) (any, error) {
+	if f.IsSet() {
+		return jlib.Single(v, f.Callable)
+	}
+	v = jtypes.Resolve(v)
+	if !jtypes.IsArray(v) {
+		return v.Interface(), nil
+	}
+	if v.Len() != 1 {
+		return nil, fmt.Errorf("$single: expected exactly one value, got %d", v.Len())
+	}
+	return v.Index(0).Interface(), nil
 }
 
 // maxPadWidth is the most characters $pad pads to: four payloads, as
