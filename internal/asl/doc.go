@@ -170,6 +170,9 @@
 //   - It represents JSON null as a typed nil pointer and drops a plain nil
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.
+//   - It binds $now and $millis to the wall clock: they are bound again
+//     to the execution's Clock (bindTime), as $states.context's times
+//     are, so that waits computed from them agree with the clock.
 //   - It lacks JSONata 2.0's $assert, added here, and requires the
 //     function of $single, optional here as in JSONata. It also lacks
 //     $formatInteger and $parseInteger, which fail as unknown functions.

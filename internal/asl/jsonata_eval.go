@@ -31,7 +31,8 @@ type exprCompiler interface {
 // compiledExpr is one compiled JSONata expression.
 type compiledExpr interface {
 	// eval evaluates the expression with $ bound to input and $name bound
-	// to vars[name]. Values are this package's JSON values (value.go). It
+	// to vars[name]; $now and $millis read vars[evalTimeKey], a
+	// time.Time, when it is set, else the wall clock. Values are this package's JSON values (value.go). It
 	// returns errUndefined when the expression yields nothing,
 	// errEvalTimeout when it ran longer than timeout, and
 	// errUnsupportedResult when the result is not JSON (a function). It
@@ -43,6 +44,10 @@ type compiledExpr interface {
 	// shadows.
 	variables() []string
 }
+
+// evalTimeKey is the key of vars that holds the time $now and $millis
+// return; it is no variable name.
+const evalTimeKey = " now"
 
 var (
 	errUndefined         = errors.New("the expression returned nothing (undefined)")
@@ -533,7 +538,15 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	}
 	ko := keyOrder{}
 	for k, v := range vars {
+		if k == evalTimeKey {
+			continue
+		}
 		reg[k] = reflect.ValueOf(ko.toJSONata(v))
+	}
+	if now, ok := vars[evalTimeKey].(time.Time); ok {
+		if err := bindTime(reg, now); err != nil {
+			return nil, err
+		}
 	}
 	in := ko.toJSONata(input)
 	e := *x.expr
@@ -593,6 +606,33 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		out := <-done // it ended at the same moment
 		return evalResult(out.v, out.err, ko)
 	}
+}
+
+// bindTime binds $now and $millis in reg to the time now, as the library
+// binds them to the wall clock's at the start of every evaluation; a
+// workflow variable of either name, already in reg, keeps its place.
+func bindTime(reg map[string]reflect.Value, now time.Time) error {
+	ms := now.UnixMilli()
+	e, err := jsonata.Compile("1")
+	if err != nil {
+		return err
+	}
+	err = e.RegisterExts(map[string]jsonata.Extension{
+		"millis": {Func: func() int64 { return ms }},
+		"now": {Func: func(picture, tz jtypes.OptionalString) (string, error) {
+			return jlib.FromMillis(ms, picture, tz)
+		}},
+	})
+	if err != nil {
+		return err
+	}
+	layout, _ := xiaLayout()
+	for name, f := range *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)) {
+		if _, ok := reg[name]; !ok {
+			reg[name] = f
+		}
+	}
+	return nil
 }
 
 // evalInline evaluates e in the calling goroutine.
