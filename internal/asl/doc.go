@@ -170,10 +170,19 @@
 //   - It represents JSON null as a typed nil pointer and drops a plain nil
 //     as undefined: values are converted on the way in and out, so null
 //     and empty arrays round-trip.
-//   - Expression evaluation is not bounded in memory (for example
-//     $pad('x', 1e9) builds a gigabyte before any check sees it: the
-//     memory budget below counts values only once a state produces them);
-//     the reflection into the library's unexported Expr
+//   - It binds $now and $millis to the wall clock: they are bound again
+//     to the execution's Clock (bindTime), as $states.context's times
+//     are, so that waits computed from them agree with the clock.
+//   - It lacks JSONata 2.0's $assert, added here, and requires the
+//     function of $single, optional here as in JSONata. It also lacks
+//     $formatInteger and $parseInteger, which fail as unknown functions.
+//   - $pad builds its padding whole ($pad('x', 1e9, 'xxxxxxxxxx') took
+//     ten gigabytes, inline, with no deadline): it is replaced by one that
+//     pads to at most 1 MiB characters (maxPadWidth).
+//   - Expression evaluation is not otherwise bounded in memory (a
+//     function mapped over a long range can build much before its
+//     deadline: the memory budget below counts values only once a state
+//     produces them); the reflection into the library's unexported Expr
 //     fields is checked at first use and fails compilation if the layout
 //     changes.
 //

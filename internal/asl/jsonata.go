@@ -50,7 +50,8 @@ type jsonataTemplate struct {
 	obj     []jsonataField
 	arr     []*jsonataTemplate
 	literal any
-	context bool // some expression reads $states.context
+	context bool // some expression reads $states.context or the clock
+	clock   bool // the expression calls $now or $millis
 }
 
 // jsonataField is one member of an object template, in definition order.
@@ -75,7 +76,12 @@ func (c *checker) jsonataTemplate(v any, field, where string) *jsonataTemplate {
 			return t
 		}
 		t.src, t.expr = src, e
-		t.context = strings.Contains(src, "$states") && strings.Contains(src, "context")
+		for _, name := range e.variables() {
+			t.clock = t.clock || name == "now" || name == "millis"
+		}
+		// The clock, like the context object, needs the state's run as
+		// the contextSource.
+		t.context = strings.Contains(src, "$states") && strings.Contains(src, "context") || t.clock
 	case map[string]any:
 		t.obj = make([]jsonataField, 0, len(tv))
 		for _, k := range c.order.keys(tv) {
@@ -122,6 +128,9 @@ func (t *jsonataTemplate) eval(sv statesVars, cx contextSource) (any, *stateErro
 			states["context"] = cx.contextObject()
 		}
 		vars := map[string]any{"states": states}
+		if c, ok := cx.(clockSource); ok && t.clock {
+			vars[evalTimeKey] = c.clockNow()
+		}
 		for _, name := range t.expr.variables() {
 			if v, ok := cx.variable(name); ok {
 				vars[name] = v
@@ -155,6 +164,12 @@ func (t *jsonataTemplate) eval(sv statesVars, cx contextSource) (any, *stateErro
 	}
 	return t.literal, nil
 }
+
+// clockSource is a contextSource that knows the execution's clock, which
+// $now and $millis read.
+type clockSource interface{ clockNow() time.Time }
+
+func (r *stateRun) clockNow() time.Time { return r.th.ex.clock.Now() }
 
 // evalError is the error of an evaluation, in AWS's words.
 func (t *jsonataTemplate) evalError(err error) *stateError {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	jsonata "github.com/xiatechs/jsonata-go"
@@ -30,7 +31,8 @@ type exprCompiler interface {
 // compiledExpr is one compiled JSONata expression.
 type compiledExpr interface {
 	// eval evaluates the expression with $ bound to input and $name bound
-	// to vars[name]. Values are this package's JSON values (value.go). It
+	// to vars[name]; $now and $millis read vars[evalTimeKey], a
+	// time.Time, when it is set, else the wall clock. Values are this package's JSON values (value.go). It
 	// returns errUndefined when the expression yields nothing,
 	// errEvalTimeout when it ran longer than timeout, and
 	// errUnsupportedResult when the result is not JSON (a function). It
@@ -42,6 +44,10 @@ type compiledExpr interface {
 	// shadows.
 	variables() []string
 }
+
+// evalTimeKey is the key of vars that holds the time $now and $millis
+// return; it is no variable name.
+const evalTimeKey = " now"
 
 var (
 	errUndefined         = errors.New("the expression returned nothing (undefined)")
@@ -132,6 +138,12 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 		"dateTimeDimLite", "timeSince", "objectsToDocument", "oneToManyJoin", "accumulatingSlice", "renameKeys"} {
 		exts[name] = jsonata.Extension{Func: unavailable(name)}
 	}
+	exts["assert"] = jsonata.Extension{Func: assert}
+	exts["single"] = jsonata.Extension{Func: single, UndefinedHandler: jtypes.ArgUndefined(0)}
+	exts["pad"] = jsonata.Extension{Func: pad, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // x.$pad(5)
+			return len(argv) == 1 && jtypes.IsNumber(argv[0]) || len(argv) == 2 && jtypes.IsNumber(argv[0]) && jtypes.IsString(argv[1])
+		}}
 	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0),
 		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatNumber('#0')
 			return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
@@ -215,6 +227,82 @@ func unavailable(name string) func(...any) (any, error) {
 	return func(...any) (any, error) {
 		return nil, fmt.Errorf("the function $%s is not supported", name)
 	}
+}
+
+// assert is JSONata 2.0's $assert(condition[, message]), which the
+// library lacks: nothing when condition holds, else an error with message.
+func assert(cond bool, message jtypes.OptionalString) (any, error) {
+	if cond {
+		return nil, nil
+	}
+	if message.IsSet() {
+		return nil, errors.New(message.String)
+	}
+	return nil, errors.New("$assert() statement failed")
+}
+
+// single is $single(array[, function]); the library's requires the
+// function, which JSONata makes optional.
+func single(v reflect.Value, f jtypes.OptionalCallable) (any, error) {
+	if f.IsSet() {
+		return jlib.Single(v, f.Callable)
+	}
+	v = jtypes.Resolve(v)
+	if !jtypes.IsArray(v) {
+		return v.Interface(), nil
+	}
+	if v.Len() != 1 {
+		return nil, fmt.Errorf("$single: expected exactly one value, got %d", v.Len())
+	}
+	return v.Index(0).Interface(), nil
+}
+
+// maxPadWidth is the most characters $pad pads to: four payloads, as
+// intrinsic functions may return together (maxIntrinsicWork). AWS's own
+// bound is UNCONFIRMED.
+const maxPadWidth = maxIntrinsicWork
+
+// pad is $pad(s, width[, chars]) with its width bounded: the library's
+// builds the padding whole, so that a width of 2e9 takes gigabytes (and
+// 1e300 panics) in an evaluation that has no deadline.
+func pad(s string, width float64, chars jtypes.OptionalString) (string, error) {
+	if math.Abs(width) > maxPadWidth {
+		return "", fmt.Errorf("$pad: the width %v is longer than the limit of %d characters", width, maxPadWidth)
+	}
+	w := int(width)
+	n := absInt(w) - utf8.RuneCountInString(s)
+	if n <= 0 {
+		return s, nil
+	}
+	ch := chars.String
+	if ch == "" {
+		ch = " "
+	}
+	var b strings.Builder
+	b.Grow(len(s) + n)
+	if w > 0 {
+		b.WriteString(s)
+	}
+	for n > 0 {
+		for _, r := range ch {
+			if n == 0 {
+				break
+			}
+			b.WriteRune(r)
+			n--
+		}
+	}
+	if w < 0 {
+		b.WriteString(s)
+	}
+	return b.String(), nil
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // formatNumber is $formatNumber without the library's infinite loop on
@@ -450,7 +538,15 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 	}
 	ko := keyOrder{}
 	for k, v := range vars {
+		if k == evalTimeKey {
+			continue
+		}
 		reg[k] = reflect.ValueOf(ko.toJSONata(v))
+	}
+	if now, ok := vars[evalTimeKey].(time.Time); ok {
+		if err := bindTime(reg, now); err != nil {
+			return nil, err
+		}
 	}
 	in := ko.toJSONata(input)
 	e := *x.expr
@@ -510,6 +606,33 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		out := <-done // it ended at the same moment
 		return evalResult(out.v, out.err, ko)
 	}
+}
+
+// bindTime binds $now and $millis in reg to the time now, as the library
+// binds them to the wall clock's at the start of every evaluation; a
+// workflow variable of either name, already in reg, keeps its place.
+func bindTime(reg map[string]reflect.Value, now time.Time) error {
+	ms := now.UnixMilli()
+	e, err := jsonata.Compile("1")
+	if err != nil {
+		return err
+	}
+	err = e.RegisterExts(map[string]jsonata.Extension{
+		"millis": {Func: func() int64 { return ms }},
+		"now": {Func: func(picture, tz jtypes.OptionalString) (string, error) {
+			return jlib.FromMillis(ms, picture, tz)
+		}},
+	})
+	if err != nil {
+		return err
+	}
+	layout, _ := xiaLayout()
+	for name, f := range *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)) {
+		if _, ok := reg[name]; !ok {
+			reg[name] = f
+		}
+	}
+	return nil
 }
 
 // evalInline evaluates e in the calling goroutine.

@@ -39,6 +39,19 @@ func TestJSONataEval(t *testing.T) {
 		{"$states.input.d ~> $count()", `2`},
 		{"($f := function($n){ $n <= 1 ? 1 : $n * $f($n - 1) }; $f(10))", `3628800`},
 		{"$formatNumber(12345.6, '#,###.00')", `"12,345.60"`},
+		// JSONata 2.0.6 functions AWS supports that the library lacks or
+		// takes otherwise: $assert, and $single without a function.
+		{"($assert(1 = 1, 'never'); 'ok')", `"ok"`},
+		{"$single([7])", `7`},
+		{"$single('x')", `"x"`},
+		{"$single([1,2,3], function($v){ $v > 2 })", `3`},
+		{"$pad('ab', 5)", `"ab   "`},
+		{"$pad('ab', -5, 'xy')", `"xyxab"`},
+		{"$pad('ab', 1)", `"ab"`},
+		{"$pad('é', 3, 'ü')", `"éüü"`},
+		{"$pad('ab', 3.7)", `"ab "`},
+		// padding characters are repeated only as far as the width
+		{"$length($pad('x', 100000, '" + strings.Repeat("0123456789", 100) + "'))", `100000`},
 	} {
 		got, err := evalJSONata(t, tc.expr, vars)
 		if err != nil {
@@ -58,6 +71,11 @@ func TestJSONataHazards(t *testing.T) {
 		{"($g := function($h){ $h($h) }; $g($g))", "nest deeper"},
 		{"$formatNumber(0, '0e0')", "exponent"},
 		{"$eval('1 + 1')", "not supported"},
+		// $pad built its padding whole, without a bound and inline, so
+		// that a width of 2e9 took gigabytes.
+		{"$length($pad('', 10000000))", "longer than"},
+		{"$length($pad('', -10000000))", "longer than"},
+		{"$pad('x', 1e300)", "longer than"},
 		{strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300), "nests deeper"},
 	} {
 		_, err := evalJSONata(t, tc.expr, nil)
@@ -81,6 +99,22 @@ func TestJSONataHazards(t *testing.T) {
 	}
 	if _, err := evalJSONata(t, "function($x){$x}", nil); !errors.Is(err, errUnsupportedResult) {
 		t.Errorf("function: err = %v", err)
+	}
+}
+
+// TestJSONataFunctionErrors: the functions this package adds or replaces
+// fail with a message that says why.
+func TestJSONataFunctionErrors(t *testing.T) {
+	for _, tc := range []struct{ expr, want string }{
+		{"$assert(1 = 2, 'amounts differ')", "amounts differ"},
+		{"$assert(false)", "$assert() statement failed"},
+		{"$single([1,2])", "exactly one"},
+		{"$single([])", "exactly one"},
+	} {
+		_, err := evalJSONata(t, tc.expr, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.expr, err, tc.want)
+		}
 	}
 }
 

@@ -136,3 +136,22 @@ func TestJSONataConcurrentContextCalls(t *testing.T) {
 		"Output":"{% [$states.input].$string() & $uppercase('a') & $states.input.$formatNumber('#0') %}","End":true}}},"End":true}}}`,
 		`{}`, `["1A1","2A2","3A3","4A4","5A5","6A6","7A7","8A8","9A9","10A10","11A11","12A12","13A13","14A14","15A15","16A16","17A17","18A18","19A19","20A20","21A21","22A22","23A23","24A24","25A25","26A26","27A27","28A28","29A29","30A30","31A31","32A32","33A33","34A34","35A35","36A36","37A37","38A38","39A39","40A40"]`, "", ""}}, nil))
 }
+
+// TestJSONataNowFollowsClock: $now() and $millis() read the execution's
+// clock, as $states.context.State.EnteredTime does, so that a Wait until
+// "$millis() + 90 seconds" waits 90 seconds on a manual or scaled clock.
+func TestJSONataNowFollowsClock(t *testing.T) {
+	m := mustParse(t, `{"QueryLanguage":"JSONata","StartAt":"W","States":{
+		"W":{"Type":"Wait","Timestamp":"{% $fromMillis($millis() + 90000) %}","Next":"P"},
+		"P":{"Type":"Pass","Output":{"now":"{% $now() %}","millis":"{% $millis() %}",
+			"entered":"{% $states.context.State.EnteredTime %}","shown":"{% $now('[H01]:[m01]') %}"},"End":true}}}`)
+	// On the wall clock the wait would last until the fake clock's 2024
+	// reached today: the deadline ends the run instead of the test.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	res := m.Run(ctx, []byte(`{}`), Options{Clock: newFakeClock(time.Hour)})
+	want := `{"now":"2024-01-02T03:05:35.000Z","millis":1704164735000,"entered":"2024-01-02T03:05:35.000Z","shown":"03:05"}`
+	if res.Status != StatusSucceeded || !jsonEqual(t, string(res.Output), want) {
+		t.Errorf("Run = %s %s %s %s, want output %s", res.Status, res.Output, res.Error, res.Cause, want)
+	}
+}

@@ -225,6 +225,10 @@ func TestParseProblems(t *testing.T) {
 			[]string{"SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved at /States/A/Assign/states"}},
 		{"bad variable name", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"1x":1},"End":true}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: The variable name '1x' is not valid: use letters, digits and underscores, not starting with a digit at /States/A/Assign/1x"}},
+		// JSONata keys are never JSONPath's "name.$": the variable would be
+		// named "x.$", which no expression can read.
+		{"JSONPath suffix in a JSONata Assign", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x.$":"{% 1 %}"},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The variable name 'x.$' is not valid: use letters, digits and underscores, not starting with a digit at /States/A/Assign/x.$"}},
 		{"Assign in a Succeed state", `{"StartAt":"A","States":{"A":{"Type":"Succeed","Assign":{"x":1}}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' is not supported by Step Functions at /States/A"}},
 		{"ResultPath to a variable", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$x.y","End":true}}}`,

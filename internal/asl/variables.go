@@ -111,7 +111,12 @@ func (c *checker) compileAssign(obj map[string]any, where string) assignment {
 		return nil
 	}
 	for _, k := range sortedKeys(m) {
-		name := strings.TrimSuffix(k, ".$")
+		// Only JSONPath marks a key to evaluate with ".$"; a JSONata key
+		// is the variable's name as written.
+		name := k
+		if c.lang != languages["JSONata"] {
+			name = strings.TrimSuffix(k, ".$")
+		}
 		switch {
 		case name == "states":
 			c.problem(where+"/Assign/"+k, "SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved")
