@@ -367,15 +367,7 @@ func TestGetPipelineRunStatusesSharedDescribeOutlivesACancelledCaller(t *testing
 		ids := w.add("orders", 1)
 		w.end(ids[0], types.ExecutionStatusSucceeded, `{"total": 3}`)
 		f := w.client(&fakeClient{})
-		describe := f.describeExecution
-		var calls atomic.Int32
-		f.describeExecution = func(ctx context.Context, in *sfn.DescribeExecutionInput) (*sfn.DescribeExecutionOutput, error) {
-			if calls.Add(1) == 1 {
-				<-ctx.Done() // the first caller's call lasts until it gives up, as the SDK's does
-				return nil, ctx.Err()
-			}
-			return describe(ctx, in)
-		}
+		f.describeExecution = firstCallUntilCancelled(f.describeExecution)
 		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil) // one run: described, not listed
 		ctx, cancel := context.WithCancel(context.Background())
 		first := make(chan []RunResult, 1)
@@ -404,15 +396,7 @@ func TestGetPipelineRunStatusesSharedListingOutlivesACancelledCaller(t *testing.
 		w := newExecutionWorld()
 		ids := w.add("orders", 100)
 		f := w.client(&fakeClient{})
-		list := f.listExecutions
-		var calls atomic.Int32
-		f.listExecutions = func(ctx context.Context, in *sfn.ListExecutionsInput) (*sfn.ListExecutionsOutput, error) {
-			if calls.Add(1) == 1 {
-				<-ctx.Done() // the first caller's call lasts until it gives up, as the SDK's does
-				return nil, ctx.Err()
-			}
-			return list(ctx, in)
-		}
+		f.listExecutions = firstCallUntilCancelled(f.listExecutions)
 		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
 		ctx, cancel := context.WithCancel(context.Background())
 		first := make(chan []RunResult, 1)
@@ -448,4 +432,18 @@ func TestGetPipelineRunStatusesOneEndedRunDoesNotPriceALargeSweep(t *testing.T) 
 	checkSweepCalls(t, f, "one ended run", 0, 1, "it described")
 	checkAllRunning(t, p, "1,000 running runs", ids[1:])
 	checkSweepCalls(t, f, "one ended run, then 1,000 running runs", 1, 1, "one page for the 1,000")
+}
+
+// firstCallUntilCancelled returns call, except that its first call lasts until its ctx ends, as the SDK's call of a
+// caller that gives up does.
+func firstCallUntilCancelled[In, Out any](call func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
+	var calls atomic.Int32
+	return func(ctx context.Context, in In) (Out, error) {
+		if calls.Add(1) == 1 {
+			<-ctx.Done()
+			var zero Out
+			return zero, ctx.Err()
+		}
+		return call(ctx, in)
+	}
 }
