@@ -369,18 +369,11 @@ func TestGetPipelineRunStatusesSharedDescribeOutlivesACancelledCaller(t *testing
 		f := w.client(&fakeClient{})
 		f.describeExecution = firstCallUntilCancelled(f.describeExecution)
 		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil) // one run: described, not listed
-		ctx, cancel := context.WithCancel(context.Background())
-		first := make(chan []RunResult, 1)
-		go func() { first <- p.GetPipelineRunStatuses(ctx, refsOf(ids, outParam)) }()
-		synctest.Wait() // the first caller's describe is in flight
-		second := make(chan []RunResult, 1)
-		go func() { second <- p.GetPipelineRunStatuses(context.Background(), refsOf(ids, outParam)) }()
-		synctest.Wait() // the second caller shares it
-		cancel()
-		if r := (<-first)[0]; !errors.Is(r.Err, context.Canceled) {
+		first, second := statusesBesideACancelledCaller(p, refsOf(ids, outParam))
+		if r := first[0]; !errors.Is(r.Err, context.Canceled) {
 			t.Errorf("cancelled caller's result = %+v, want context.Canceled", r)
 		}
-		r := (<-second)[0]
+		r := second[0]
 		if r.Err != nil || r.Status.State != RunStateSuccess || r.Status.Parameters[0].Value != "3" {
 			t.Errorf("other caller's result = %+v, %v; want Success with total 3", r.Status, r.Err)
 		}
@@ -398,16 +391,8 @@ func TestGetPipelineRunStatusesSharedListingOutlivesACancelledCaller(t *testing.
 		f := w.client(&fakeClient{})
 		f.listExecutions = firstCallUntilCancelled(f.listExecutions)
 		p := testProvider(t, f, Config{RateLimits: quotaLimits()}, nil)
-		ctx, cancel := context.WithCancel(context.Background())
-		first := make(chan []RunResult, 1)
-		go func() { first <- p.GetPipelineRunStatuses(ctx, refsOf(ids, nil)) }()
-		synctest.Wait() // the first caller's listing is in flight
-		second := make(chan []RunResult, 1)
-		go func() { second <- p.GetPipelineRunStatuses(context.Background(), refsOf(ids, nil)) }()
-		synctest.Wait() // the second caller shares it
-		cancel()
-		<-first
-		for i, r := range <-second {
+		_, second := statusesBesideACancelledCaller(p, refsOf(ids, nil))
+		for i, r := range second {
 			if r.Err != nil || r.Status.State != RunStateRunning {
 				t.Errorf("other caller's result %d = %+v, want Running", i, r)
 			}
@@ -432,6 +417,21 @@ func TestGetPipelineRunStatusesOneEndedRunDoesNotPriceALargeSweep(t *testing.T) 
 	checkSweepCalls(t, f, "one ended run", 0, 1, "it described")
 	checkAllRunning(t, p, "1,000 running runs", ids[1:])
 	checkSweepCalls(t, f, "one ended run, then 1,000 running runs", 1, 1, "one page for the 1,000")
+}
+
+// statusesBesideACancelledCaller asks p for the statuses of refs from two callers at once, inside a synctest
+// bubble: the first caller's calls are in flight when the second joins and shares them, and the first then gives
+// up. It returns both callers' results.
+func statusesBesideACancelledCaller(p *Provider, refs []RunRef) (cancelled, other []RunResult) {
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan []RunResult, 1)
+	go func() { first <- p.GetPipelineRunStatuses(ctx, refs) }()
+	synctest.Wait() // the first caller's call is in flight
+	second := make(chan []RunResult, 1)
+	go func() { second <- p.GetPipelineRunStatuses(context.Background(), refs) }()
+	synctest.Wait() // the second caller shares it
+	cancel()
+	return <-first, <-second
 }
 
 // firstCallUntilCancelled returns call, except that its first call lasts until its ctx ends, as the SDK's call of a
