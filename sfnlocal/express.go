@@ -74,8 +74,7 @@ func expressResourceProblem(resource string) string {
 		}
 		return ""
 	}
-	p := strings.SplitN(resource, ":", 7)
-	if len(p) == 7 && p[0] == "arn" && p[2] == "states" && p[5] == "activity" {
+	if isActivityARN(resource) {
 		return "Express state machine does not support Activity ARN"
 	}
 	return ""
