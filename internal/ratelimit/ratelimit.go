@@ -4,13 +4,13 @@
 // # The algorithm: AIMD on the refill rate
 //
 // A Limiter is a client-side token bucket (golang.org/x/time/rate) that starts as the documented quota: the
-// service's bucket size and refill rate. Alone, a client therefore reaches the quota without exceeding it.
-// When the service answers a throttle, the account's bucket is empty: someone else is spending the quota. The
-// Limiter then multiplies its rate by 0.7 (multiplicative decrease), once for the calls sent before the cut
-// (their throttled answers count as one signal however late they come back, see ThrottledSent) and at most
-// once per cooldown, and empties its own bucket, which was out of step with the service's. While calls succeed, the rate grows back linearly (additive increase) to
-// the quota, at a pace that would take it from zero to the quota in the time the quota takes to refill 1,000
-// tokens (50 s for a bucket refilled at 20 per second).
+// service's bucket size and refill rate. Alone, a client therefore reaches the quota without exceeding it. When the
+// service answers a throttle, the account's bucket is empty: someone else is spending the quota. The Limiter then
+// multiplies its rate by 0.7 (multiplicative decrease), once for the calls sent before the cut (their throttled
+// answers count as one signal however late they come back, see ThrottledSent) and at most once per cooldown, and
+// empties its own bucket, which was out of step with the service's. While calls succeed, the rate grows back
+// linearly (additive increase) to the quota, at a pace that would take it from zero to the quota in the time the
+// quota takes to refill 1,000 tokens (50 s for a bucket refilled at 20 per second).
 //
 // AIMD is the choice of TCP congestion control for the same problem: several senders share a capacity none
 // of them can measure, and each sees only its own losses. Multiplicative decrease makes the senders converge
