@@ -75,7 +75,8 @@ type Store interface {
 	// or pending (a claim by any owner, expired or not, is replaced). A name
 	// already bound to another run keeps that run: one name, once bound,
 	// refers to one run until that run's record is gone; r is still recorded
-	// under its run ID.
+	// under its run ID. A run recorded again under another name is bound to
+	// that name as well, by the same rule, and stays bound to those it had.
 	Put(ctx context.Context, r Result) error
 
 	// Claim asks for the right to start the execution named c.Name, for ttl.

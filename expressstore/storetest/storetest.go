@@ -41,6 +41,7 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"Invalid", testInvalid},
 		{"Overwrite", testOverwrite},
 		{"NameKeepsFirstRun", testNameKeepsFirstRun},
+		{"RenamedRun", testRenamedRun},
 		{"Claim", testClaim},
 		{"Release", testRelease},
 		{"ClaimExpiry", testClaimExpiry},
@@ -200,6 +201,37 @@ func testNameKeepsFirstRun(t *testing.T, s expressstore.Store) {
 	mustPut(t, s, second)
 	checkGetByName(t, s, "same", first)
 	checkGet(t, s, second)
+}
+
+// testRenamedRun checks that a run recorded again under another name is
+// bound to that name as well, keeps the name it had, and does not take a
+// name bound to another run.
+func testRenamedRun(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	id := "arn:aws:states:us-east-1:123456789012:express:orders:before:1"
+	before := run(id, "before", expressstore.StatusRunning)
+	before.StoppedAt, before.Output = time.Time{}, ""
+	mustPut(t, s, before)
+	after := run(id, "after", expressstore.StatusSucceeded)
+	mustPut(t, s, after)
+	checkGet(t, s, after)
+	checkGetByName(t, s, "after", after)
+	checkGetByName(t, s, "before", after)
+	for _, name := range []string{"after", "before"} {
+		if got, won, err := s.Claim(ctx, claim(name, "replica-b"), time.Hour); err != nil || won || !equal(got, after) {
+			t.Errorf("Claim(%q) of a renamed run's name = %s, won %v, %v; want %s, lost", name, describe(got), won, err,
+				describe(after))
+		}
+	}
+
+	taken := run("arn:aws:states:us-east-1:123456789012:express:orders:taken:1", "taken", expressstore.StatusRunning)
+	mustPut(t, s, taken)
+	mover := run("arn:aws:states:us-east-1:123456789012:express:orders:mover:1", "mover", expressstore.StatusRunning)
+	mustPut(t, s, mover)
+	mover.Name = "taken"
+	mustPut(t, s, mover)
+	checkGetByName(t, s, "taken", taken)
+	checkGetByName(t, s, "mover", mover)
 }
 
 // testConcurrentPuts records and reads runs from many goroutines at once.
