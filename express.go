@@ -150,6 +150,13 @@ func (p *Provider) claimExpressName(ctx context.Context, r startRequest, digest 
 	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
 		InputDigest: digest, Owner: p.owner}
 	rec, won, err := expressstore.ClaimOrWait(ctx, p.results, claim, expressClaimTTL, expressClaimPoll)
+	if errors.Is(err, expressstore.ErrInvalid) {
+		// A name (chosen with WithName) that is no execution name: Step Functions would refuse it (InvalidName)
+		// as every store does (see expressstore.ValidateText).
+		e := invalid(opOf(ctx), "%w", err)
+		e.Resource = r.job.ID
+		return expressstore.Result{}, false, e
+	}
 	if err != nil {
 		return expressstore.Result{}, false, p.storeError(ctx, r.job.ID, "claim the execution name "+r.name, err)
 	}

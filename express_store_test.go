@@ -173,3 +173,31 @@ func TestLocalExpressStoreDown(t *testing.T) {
 		t.Errorf("GetPipelineRunStatus() with the store down = %v, want the store's lookup error", err)
 	}
 }
+
+// TestLocalExpressKeyWithControlCharacterName starts an idempotent Express run under a name holding a control
+// character, which Step Functions refuses and no result store takes: the start fails with ErrInvalidInput naming
+// the execution name, not with an error blaming the store, and nothing runs.
+func TestLocalExpressKeyWithControlCharacterName(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "named", typ: types.StateMachineTypeExpress})
+	for _, store := range []struct {
+		name  string
+		store expressstore.Store
+	}{{"memory", nil}, {"sqlite", sharedStore(t)()}} {
+		t.Run(store.name, func(t *testing.T) {
+			p := e.provider(stepfunctions.Config{ExpressResults: store.store})
+			_, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil,
+				stepfunctions.WithIdempotencyKey("order-1"), stepfunctions.WithName("order\x001"))
+			var se *stepfunctions.Error
+			if !errors.Is(err, stepfunctions.ErrInvalidInput) || !strings.Contains(err.Error(), "execution name") ||
+				!errors.As(err, &se) || strings.Contains(se.Hint, "ExpressResults") {
+				t.Errorf("ExecutePipeline(name with U+0000) error = %v; want ErrInvalidInput naming the execution name, "+
+					"no hint at the store", err)
+			}
+			if n := e.calls("StartSyncExecution"); n != 0 {
+				t.Errorf("StartSyncExecution calls = %d, want 0", n)
+			}
+		})
+	}
+}

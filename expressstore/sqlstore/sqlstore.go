@@ -165,6 +165,10 @@ type queryer interface {
 
 // get reads the record of run runID as of now.
 func (s *Store) get(ctx context.Context, q queryer, runID string, now time.Time) (expressstore.Result, error) {
+	if expressstore.ValidateText("run ID", runID) != nil {
+		// Put refuses it, and PostgreSQL would refuse the query (U+0000).
+		return expressstore.Result{}, fmt.Errorf("%w: run %q", expressstore.ErrNotFound, runID)
+	}
 	r := expressstore.Result{RunID: runID}
 	var output, errName, cause []byte
 	var started, stopped int64
@@ -188,6 +192,11 @@ func (s *Store) GetByName(ctx context.Context, name string) (expressstore.Result
 
 // getByName reads the run or unexpired claim that name refers to as of now.
 func (s *Store) getByName(ctx context.Context, name string, now time.Time) (expressstore.Result, error) {
+	if expressstore.ValidateText("execution name", name) != nil {
+		// Claim and Put refuse it, and PostgreSQL would refuse the query
+		// (U+0000).
+		return expressstore.Result{}, fmt.Errorf("%w: execution name %q", expressstore.ErrNotFound, name)
+	}
 	c := expressstore.Result{Name: name}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, s.q.getName, name).Scan(&c.RunID, &c.JobID, &c.StateMachineARN,
@@ -356,6 +365,11 @@ func serializationFailure(err error) bool {
 
 // Release implements expressstore.Store.
 func (s *Store) Release(ctx context.Context, name, owner string) error {
+	if expressstore.ValidateText("execution name", name) != nil || expressstore.ValidateText("owner", owner) != nil {
+		// No claim can hold it (Claim refuses it), and PostgreSQL would
+		// refuse the statement (U+0000).
+		return ctx.Err()
+	}
 	if _, err := s.db.ExecContext(ctx, s.q.release, name, owner); err != nil {
 		return wrap(ctx, "release execution name "+name, err)
 	}

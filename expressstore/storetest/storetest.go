@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"NotFound", testNotFound},
 		{"PutGet", testPutGet},
 		{"Invalid", testInvalid},
+		{"NotText", testNotText},
 		{"Overwrite", testOverwrite},
 		{"NameKeepsFirstRun", testNameKeepsFirstRun},
 		{"RenamedRun", testRenamedRun},
@@ -166,6 +167,71 @@ func testInvalid(t *testing.T, s expressstore.Store) {
 	if _, err := s.GetByName(ctx, "n"); !errors.Is(err, expressstore.ErrNotFound) {
 		t.Errorf("GetByName after refused claims = %v, want ErrNotFound", err)
 	}
+}
+
+// testNotText checks that a run ID, name or other text field that is not
+// valid UTF-8 or holds a control character is refused by Put and Claim with
+// an ErrInvalid naming the field, is not found by Get and GetByName, and is
+// released as a name not pending; Output, Error and Cause are bytes, and
+// take any (see testLargeOutput).
+func testNotText(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	good := run("arn:aws:states:us-east-1:123456789012:express:orders:text:1", "text", expressstore.StatusSucceeded)
+	for _, tc := range []struct {
+		field string
+		set   func(*expressstore.Result, string)
+	}{
+		{"run ID", func(r *expressstore.Result, v string) { r.RunID = v }},
+		{"execution name", func(r *expressstore.Result, v string) { r.Name = v }},
+		{"job ID", func(r *expressstore.Result, v string) { r.JobID = v }},
+		{"state machine ARN", func(r *expressstore.Result, v string) { r.StateMachineARN = v }},
+		{"input digest", func(r *expressstore.Result, v string) { r.InputDigest = v }},
+		{"owner", func(r *expressstore.Result, v string) { r.Owner = v }},
+		{"status", func(r *expressstore.Result, v string) { r.Status = v }},
+	} {
+		for _, bad := range []string{"nul\x00byte", "tab\there", "c1\u0085next", "latin1\xe9"} {
+			r := good
+			tc.set(&r, bad)
+			err := s.Put(ctx, r)
+			if !errors.Is(err, expressstore.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Put with the %s %q = %v; want ErrInvalid naming the %s", tc.field, bad, err, tc.field)
+			}
+			if tc.field == "run ID" || tc.field == "status" {
+				continue // a claim has neither
+			}
+			c := claim("text", "replica-a")
+			tc.set(&c, bad)
+			if _, won, err := s.Claim(ctx, c, time.Hour); !errors.Is(err, expressstore.ErrInvalid) || won ||
+				!strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Claim with the %s %q = won %v, %v; want ErrInvalid naming the %s", tc.field, bad, won, err, tc.field)
+			}
+		}
+	}
+	for _, bad := range []string{"nul\x00byte", "latin1\xe9"} {
+		if got, err := s.Get(ctx, bad); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("Get(%q) = %s, %v; want ErrNotFound", bad, describe(got), err)
+		}
+		if got, err := s.GetByName(ctx, bad); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("GetByName(%q) = %s, %v; want ErrNotFound", bad, describe(got), err)
+		}
+		if err := s.Release(ctx, bad, "replica-a"); err != nil {
+			t.Errorf("Release(%q) = %v, want nil", bad, err)
+		}
+		if err := s.Release(ctx, "text", bad); err != nil {
+			t.Errorf("Release(\"text\", owner %q) = %v, want nil", bad, err)
+		}
+	}
+	for _, name := range []string{"text", "nul"} {
+		if got, err := s.GetByName(ctx, name); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("GetByName(%q) after refused Puts and claims = %s, %v; want ErrNotFound", name, describe(got), err)
+		}
+	}
+	if got, err := s.Get(ctx, good.RunID); !errors.Is(err, expressstore.ErrNotFound) {
+		t.Errorf("Get after refused Puts = %s, %v; want ErrNotFound", describe(got), err)
+	}
+	good.Name = "ünïcødé-😀" // text beyond ASCII is text
+	mustPut(t, s, good)
+	checkGetByName(t, s, good.Name, good)
 }
 
 // testOverwrite checks that a running record is replaced and a terminal one
