@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -199,5 +200,64 @@ func TestLocalExpressKeyWithControlCharacterName(t *testing.T) {
 				t.Errorf("StartSyncExecution calls = %d, want 0", n)
 			}
 		})
+	}
+}
+
+// claimThenCancel is a result store whose first Claim records the claim and then ends the caller's ctx, returning
+// its error: a claim whose statement committed as its ctx ended.
+type claimThenCancel struct {
+	expressstore.Store
+	cancel  context.CancelFunc
+	once    sync.Once
+	claimed chan string // receives the name of the claim recorded
+}
+
+// Claim implements expressstore.Store.
+func (s *claimThenCancel) Claim(ctx context.Context, c expressstore.Result, ttl time.Duration) (expressstore.Result, bool, error) {
+	first := false
+	s.once.Do(func() { first = true })
+	if !first {
+		return s.Store.Claim(ctx, c, ttl)
+	}
+	if _, won, err := s.Store.Claim(context.WithoutCancel(ctx), c, ttl); err != nil || !won {
+		return expressstore.Result{}, false, fmt.Errorf("the claim was not recorded: won %v, %w", won, err)
+	}
+	s.claimed <- c.Name
+	s.cancel()
+	<-ctx.Done()
+	return expressstore.Result{}, false, ctx.Err()
+}
+
+// TestLocalExpressClaimCanceledMidStatement ends an idempotent Express start's ctx while the store records its
+// claim: the start fails with the ctx's error, having run nothing, and gives the claim up, so that the next start of
+// the key runs at once instead of waiting for the claim to expire (6 minutes).
+func TestLocalExpressClaimCanceledMidStatement(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "claimed", typ: types.StateMachineTypeExpress})
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}
+	shared := expressstore.NewMemory()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &claimThenCancel{Store: shared, cancel: cancel, claimed: make(chan string, 1)}
+	p := e.provider(stepfunctions.Config{ExpressResults: store})
+	if _, err := p.ExecutePipeline(ctx, job, nil, stepfunctions.WithIdempotencyKey("order-1")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ExecutePipeline() whose ctx ended as its claim was recorded: error = %v, want context.Canceled", err)
+	}
+	name := <-store.claimed
+	if got, err := shared.GetByName(context.Background(), name); !errors.Is(err, expressstore.ErrNotFound) {
+		t.Fatalf("after the failed start, the store holds %+v, %v for its name; want the claim released (ErrNotFound)", got, err)
+	}
+	if n := e.calls("StartSyncExecution"); n != 0 {
+		t.Errorf("StartSyncExecution calls of the failed start = %d, want 0", n)
+	}
+
+	// Another replica starting the key runs it now, without waiting on the claim.
+	other := e.provider(stepfunctions.Config{ExpressResults: shared})
+	within, cancelWithin := context.WithTimeout(context.Background(), statusWithin)
+	defer cancelWithin()
+	run, err := other.ExecutePipeline(within, job, nil, stepfunctions.WithIdempotencyKey("order-1"))
+	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+		t.Errorf("ExecutePipeline(same key) after the failed start = %+v, %v; want the run, succeeded", run, err)
 	}
 }
