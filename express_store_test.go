@@ -95,9 +95,10 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	const replicas = 50
 	runs := make([]string, replicas)
 	errs := make([]error, replicas)
+	claimed := make(chan struct{}, replicas)
 	var wg sync.WaitGroup
 	for i := range replicas {
-		p := e.provider(stepfunctions.Config{ExpressResults: open()})
+		p := e.provider(stepfunctions.Config{ExpressResults: &firstClaimSignal{Store: open(), claimed: claimed}})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -106,10 +107,15 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 			runs[i], errs[i] = run.RunID, err
 		}()
 	}
-	// Let every replica reach the store before the one execution may end.
-	deadline := time.Now().Add(statusWithin)
-	for e.calls("StartSyncExecution") == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	// Let every replica claim the key before the one execution may end: one wins, the others find its claim
+	// pending and wait for its run.
+	timeout := time.After(statusWithin)
+	for n := range replicas {
+		select {
+		case <-claimed:
+		case <-timeout:
+			t.Fatalf("%d of %d replicas claimed the key within %v", n, replicas, statusWithin)
+		}
 	}
 	close(release)
 	wg.Wait()
@@ -121,6 +127,20 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	if n := e.calls("StartSyncExecution"); n != 1 {
 		t.Errorf("%d StartSyncExecution calls for one key across %d replicas, want 1", n, replicas)
 	}
+}
+
+// firstClaimSignal is a result store that sends on claimed when its first Claim has returned.
+type firstClaimSignal struct {
+	expressstore.Store
+	once    sync.Once
+	claimed chan<- struct{}
+}
+
+// Claim implements expressstore.Store.
+func (s *firstClaimSignal) Claim(ctx context.Context, c expressstore.Result, ttl time.Duration) (expressstore.Result, bool, error) {
+	rec, won, err := s.Store.Claim(ctx, c, ttl)
+	s.once.Do(func() { s.claimed <- struct{}{} })
+	return rec, won, err
 }
 
 // TestLocalExpressStoreDown closes the result store's database under a Provider. An idempotent Express start then
