@@ -27,9 +27,9 @@
 // the database applies atomically: of the replicas claiming one name at
 // once, exactly one inserts (or takes over an expired claim), and the others
 // read its claim. Put records the run and binds its name in one
-// transaction. On PostgreSQL both run in REPEATABLE READ transactions, so
-// that each judges the name's row and the run it is bound to by one
-// snapshot, and are tried again on a serialization failure (SQLSTATE
+// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as
+// Purge does, so that each judges the name's row and the run it is bound to
+// by one snapshot, and are tried again on a serialization failure (SQLSTATE
 // 40001). Claims expire by the clock of the replica that made them
 // (Options.Now), so replicas' clocks should agree to well within the
 // claims' time to live.
@@ -100,9 +100,13 @@ type Store struct {
 	purgeInterval time.Duration
 	now           func() time.Time
 	q             queries
-	// txOptions are those of the transactions that claim a name and
-	// record a run (see tryClaim).
+	// txOptions are those of the transactions that claim a name, record a
+	// run and purge (see tryClaim and Purge).
 	txOptions *sql.TxOptions
+	// purgeHook, when set (by tests), runs inside each purge transaction
+	// between the deletion of the names of expired runs and that of the
+	// runs.
+	purgeHook func()
 
 	mu         sync.Mutex
 	lastPurged time.Time
@@ -276,7 +280,7 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 
 // maxClaimAttempts bounds the rounds of Claim when the name's record keeps
 // changing between its insert and its read (released or expired each time),
-// and those of Put and Claim failing for a serialization failure.
+// and those of Put, Claim and Purge failing for a serialization failure.
 const maxClaimAttempts = 50
 
 // Claim implements expressstore.Store.
@@ -379,9 +383,30 @@ func (s *Store) Release(ctx context.Context, name, owner string) error {
 // Purge deletes the records of runs that expired (see Options.TTL), the
 // names bound to them, and expired claims. It returns how many runs'
 // records it deleted.
+//
+// On PostgreSQL it runs in a REPEATABLE READ transaction, tried again on a
+// serialization failure, as Put's are. In READ COMMITTED each statement
+// judges by its own snapshot: a run recorded again between the statement
+// that deletes the names of expired runs and the one that deletes the runs
+// would keep its record and lose its name, which a Claim could then take
+// (the key would start a second run). In REPEATABLE READ the second
+// statement meets the run recorded since the transaction's snapshot and
+// fails with a serialization failure instead, and Purge tries again from a
+// fresh snapshot.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	now := s.now()
-	tx, err := s.db.BeginTx(ctx, nil)
+	n, err := s.tryPurge(ctx, now)
+	for attempt := 1; serializationFailure(err) && attempt < maxClaimAttempts; attempt++ {
+		// A Put or a Claim changed a run or a name this purge was deleting
+		// since its snapshot: purge again.
+		n, err = s.tryPurge(ctx, now)
+	}
+	return n, err
+}
+
+// tryPurge runs the statements of Purge as of now in one transaction.
+func (s *Store) tryPurge(ctx context.Context, now time.Time) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, s.txOptions)
 	if err != nil {
 		return 0, wrap(ctx, "begin purge", err)
 	}
@@ -389,6 +414,9 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 	cutoff := s.cutoff(now)
 	if _, err := tx.ExecContext(ctx, s.q.purgeBoundNames, cutoff); err != nil {
 		return 0, wrap(ctx, "purge names of expired runs", err)
+	}
+	if s.purgeHook != nil {
+		s.purgeHook()
 	}
 	res, err := tx.ExecContext(ctx, s.q.purgeRuns, cutoff)
 	if err != nil {
