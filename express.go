@@ -134,14 +134,28 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 	if err != nil {
 		if !errors.Is(err, ErrOutcomeUnknown) {
 			// Nothing ran: let the next start of the key (here or in another replica) run it.
-			if rerr := p.results.Release(context.WithoutCancel(ctx), r.name, p.owner); rerr != nil {
-				p.log.LogAttrs(ctx, slog.LevelWarn, "could not release the claim of an Express start that did not run",
-					slog.String("name", r.name), slog.String("error", rerr.Error()))
-			}
+			p.releaseExpressClaim(ctx, r.name, "an Express start that did not run")
 		}
 		return expressstore.Result{}, err
 	}
 	return rec, nil
+}
+
+// expressReleaseTimeout bounds the release of a claim by a start that ran nothing, which is made after the caller's
+// ctx may have ended.
+const expressReleaseTimeout = 10 * time.Second
+
+// releaseExpressClaim gives up this Provider's pending claim of name, if it holds one, so that the next start of the
+// key (here or in another replica) runs at once instead of waiting up to expressClaimTTL for it to expire. It runs
+// with a ctx of its own, bounded by expressReleaseTimeout, since the caller's may have ended; a failure is logged,
+// saying whose claim (what) could not be released, and the claim then expires.
+func (p *Provider) releaseExpressClaim(ctx context.Context, name, what string) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), expressReleaseTimeout)
+	defer cancel()
+	if err := p.results.Release(rctx, name, p.owner); err != nil {
+		p.log.LogAttrs(ctx, slog.LevelWarn, "could not release the claim of "+what,
+			slog.String("name", name), slog.String("error", err.Error()))
+	}
 }
 
 // claimExpressName claims r's execution name in the result store for a start with input digest (see
@@ -149,11 +163,39 @@ func (p *Provider) claimAndRunExpress(ctx context.Context, r startRequest, diges
 func (p *Provider) claimExpressName(ctx context.Context, r startRequest, digest string) (expressstore.Result, bool, error) {
 	claim := expressstore.Result{Name: r.name, JobID: r.job.ID, StateMachineARN: r.sm.Base().String(),
 		InputDigest: digest, Owner: p.owner}
-	rec, won, err := expressstore.ClaimOrWait(ctx, p.results, claim, expressClaimTTL, expressClaimPoll)
+	claims := &claimFailures{Store: p.results}
+	rec, won, err := expressstore.ClaimOrWait(ctx, claims, claim, expressClaimTTL, expressClaimPoll)
+	if errors.Is(err, expressstore.ErrInvalid) {
+		// A name (chosen with WithName) that is no execution name: Step Functions would refuse it (InvalidName)
+		// as every store does (see expressstore.ValidateText).
+		e := invalid(opOf(ctx), "%w", err)
+		e.Resource = r.job.ID
+		return expressstore.Result{}, false, e
+	}
 	if err != nil {
+		if claims.last != nil {
+			// The claim failed mid-statement (its ctx ended, its connection broke): the store may have recorded it
+			// all the same, which would block the key until the claim expired. Nothing has run, so give it up.
+			p.releaseExpressClaim(ctx, r.name, "an Express start whose claim failed")
+		}
 		return expressstore.Result{}, false, p.storeError(ctx, r.job.ID, "claim the execution name "+r.name, err)
 	}
 	return rec, won, nil
+}
+
+// claimFailures is the result store as claimExpressName's ClaimOrWait calls it, remembering the error of the last
+// Claim: an error there means the claim may have been recorded, while one of the wait between claims (its ctx ended)
+// follows a Claim that lost cleanly to another start's claim, which must not be released.
+type claimFailures struct {
+	expressstore.Store
+	last error
+}
+
+// Claim implements expressstore.Store.
+func (c *claimFailures) Claim(ctx context.Context, r expressstore.Result, ttl time.Duration) (expressstore.Result, bool, error) {
+	rec, won, err := c.Store.Claim(ctx, r, ttl)
+	c.last = err
+	return rec, won, err
 }
 
 // runExpress runs one Express execution with StartSyncExecution and records its result, or with ExpressAsync

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -94,9 +95,10 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	const replicas = 50
 	runs := make([]string, replicas)
 	errs := make([]error, replicas)
+	claimed := make(chan struct{}, replicas)
 	var wg sync.WaitGroup
 	for i := range replicas {
-		p := e.provider(stepfunctions.Config{ExpressResults: open()})
+		p := e.provider(stepfunctions.Config{ExpressResults: &firstClaimSignal{Store: open(), claimed: claimed}})
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -105,10 +107,15 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 			runs[i], errs[i] = run.RunID, err
 		}()
 	}
-	// Let every replica reach the store before the one execution may end.
-	deadline := time.Now().Add(statusWithin)
-	for e.calls("StartSyncExecution") == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	// Let every replica claim the key before the one execution may end: one wins, the others find its claim
+	// pending and wait for its run.
+	timeout := time.After(statusWithin)
+	for n := range replicas {
+		select {
+		case <-claimed:
+		case <-timeout:
+			t.Fatalf("%d of %d replicas claimed the key within %v", n, replicas, statusWithin)
+		}
 	}
 	close(release)
 	wg.Wait()
@@ -120,6 +127,20 @@ func TestLocalExpressKeyStartsOnceAcrossReplicas(t *testing.T) {
 	if n := e.calls("StartSyncExecution"); n != 1 {
 		t.Errorf("%d StartSyncExecution calls for one key across %d replicas, want 1", n, replicas)
 	}
+}
+
+// firstClaimSignal is a result store that sends on claimed when its first Claim has returned.
+type firstClaimSignal struct {
+	expressstore.Store
+	once    sync.Once
+	claimed chan<- struct{}
+}
+
+// Claim implements expressstore.Store.
+func (s *firstClaimSignal) Claim(ctx context.Context, c expressstore.Result, ttl time.Duration) (expressstore.Result, bool, error) {
+	rec, won, err := s.Store.Claim(ctx, c, ttl)
+	s.once.Do(func() { s.claimed <- struct{}{} })
+	return rec, won, err
 }
 
 // TestLocalExpressStoreDown closes the result store's database under a Provider. An idempotent Express start then
@@ -171,5 +192,92 @@ func TestLocalExpressStoreDown(t *testing.T) {
 	_, err = p.GetPipelineRunStatus(ctx, run.RunID, nil)
 	if err == nil || !strings.Contains(err.Error(), "express result store: look the run up") {
 		t.Errorf("GetPipelineRunStatus() with the store down = %v, want the store's lookup error", err)
+	}
+}
+
+// TestLocalExpressKeyWithControlCharacterName starts an idempotent Express run under a name holding a control
+// character, which Step Functions refuses and no result store takes: the start fails with ErrInvalidInput naming
+// the execution name, not with an error blaming the store, and nothing runs.
+func TestLocalExpressKeyWithControlCharacterName(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "named", typ: types.StateMachineTypeExpress})
+	for _, store := range []struct {
+		name  string
+		store expressstore.Store
+	}{{"memory", nil}, {"sqlite", sharedStore(t)()}} {
+		t.Run(store.name, func(t *testing.T) {
+			p := e.provider(stepfunctions.Config{ExpressResults: store.store})
+			_, err := p.ExecutePipeline(context.Background(), stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil,
+				stepfunctions.WithIdempotencyKey("order-1"), stepfunctions.WithName("order\x001"))
+			var se *stepfunctions.Error
+			if !errors.Is(err, stepfunctions.ErrInvalidInput) || !strings.Contains(err.Error(), "execution name") ||
+				!errors.As(err, &se) || strings.Contains(se.Hint, "ExpressResults") {
+				t.Errorf("ExecutePipeline(name with U+0000) error = %v; want ErrInvalidInput naming the execution name, "+
+					"no hint at the store", err)
+			}
+			if n := e.calls("StartSyncExecution"); n != 0 {
+				t.Errorf("StartSyncExecution calls = %d, want 0", n)
+			}
+		})
+	}
+}
+
+// claimThenCancel is a result store whose first Claim records the claim and then ends the caller's ctx, returning
+// its error: a claim whose statement committed as its ctx ended.
+type claimThenCancel struct {
+	expressstore.Store
+	cancel  context.CancelFunc
+	once    sync.Once
+	claimed chan string // receives the name of the claim recorded
+}
+
+// Claim implements expressstore.Store.
+func (s *claimThenCancel) Claim(ctx context.Context, c expressstore.Result, ttl time.Duration) (expressstore.Result, bool, error) {
+	first := false
+	s.once.Do(func() { first = true })
+	if !first {
+		return s.Store.Claim(ctx, c, ttl)
+	}
+	if _, won, err := s.Store.Claim(context.WithoutCancel(ctx), c, ttl); err != nil || !won {
+		return expressstore.Result{}, false, fmt.Errorf("the claim was not recorded: won %v, %w", won, err)
+	}
+	s.claimed <- c.Name
+	s.cancel()
+	<-ctx.Done()
+	return expressstore.Result{}, false, ctx.Err()
+}
+
+// TestLocalExpressClaimCanceledMidStatement ends an idempotent Express start's ctx while the store records its
+// claim: the start fails with the ctx's error, having run nothing, and gives the claim up, so that the next start of
+// the key runs at once instead of waiting for the claim to expire (6 minutes).
+func TestLocalExpressClaimCanceledMidStatement(t *testing.T) {
+	e := newLocalEnv(t)
+	e.registerTasks(`{"total":42}`, nil)
+	arn := e.create(machineSpec{name: "claimed", typ: types.StateMachineTypeExpress})
+	job := stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}
+	shared := expressstore.NewMemory()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &claimThenCancel{Store: shared, cancel: cancel, claimed: make(chan string, 1)}
+	p := e.provider(stepfunctions.Config{ExpressResults: store})
+	if _, err := p.ExecutePipeline(ctx, job, nil, stepfunctions.WithIdempotencyKey("order-1")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ExecutePipeline() whose ctx ended as its claim was recorded: error = %v, want context.Canceled", err)
+	}
+	name := <-store.claimed
+	if got, err := shared.GetByName(context.Background(), name); !errors.Is(err, expressstore.ErrNotFound) {
+		t.Fatalf("after the failed start, the store holds %+v, %v for its name; want the claim released (ErrNotFound)", got, err)
+	}
+	if n := e.calls("StartSyncExecution"); n != 0 {
+		t.Errorf("StartSyncExecution calls of the failed start = %d, want 0", n)
+	}
+
+	// Another replica starting the key runs it now, without waiting on the claim.
+	other := e.provider(stepfunctions.Config{ExpressResults: shared})
+	within, cancelWithin := context.WithTimeout(context.Background(), statusWithin)
+	defer cancelWithin()
+	run, err := other.ExecutePipeline(within, job, nil, stepfunctions.WithIdempotencyKey("order-1"))
+	if err != nil || run.Status == nil || run.Status.State != stepfunctions.RunStateSuccess {
+		t.Errorf("ExecutePipeline(same key) after the failed start = %+v, %v; want the run, succeeded", run, err)
 	}
 }

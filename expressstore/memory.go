@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -49,8 +50,9 @@ type Memory struct {
 type memEntry struct {
 	rec  Result
 	size int
-	// name is the key under which names holds this entry, or "".
-	name string
+	// names are the keys under which names holds this entry: a pending
+	// claim's name, or every name a run was bound to by Put.
+	names []string
 }
 
 var _ Store = (*Memory)(nil)
@@ -128,13 +130,15 @@ func (m *Memory) Put(ctx context.Context, r Result) error {
 		e = m.push(r)
 		m.runs[r.RunID] = e
 	}
-	if r.Name != "" && entryOf(e).name == "" {
+	if ent := entryOf(e); r.Name != "" && !slices.Contains(ent.names, r.Name) {
+		// A run recorded again under another name is bound to that name too,
+		// and stays bound to those it had.
 		if bound, ok := m.names[r.Name]; !ok || entryOf(bound).rec.Pending() {
 			if ok {
 				m.remove(bound)
 			}
 			m.names[r.Name] = e
-			entryOf(e).name = r.Name
+			ent.names = append(ent.names, r.Name)
 		}
 	}
 	m.evict()
@@ -159,7 +163,7 @@ func (m *Memory) Claim(ctx context.Context, c Result, ttl time.Duration) (Result
 		Owner: c.Owner, ClaimExpires: m.now().Add(ttl)}
 	e := m.push(rec)
 	m.names[c.Name] = e
-	entryOf(e).name = c.Name
+	entryOf(e).names = []string{c.Name}
 	m.evict()
 	return rec, true, nil
 }
@@ -223,8 +227,10 @@ func (m *Memory) remove(e *list.Element) {
 	if !ent.rec.Pending() && m.runs[ent.rec.RunID] == e {
 		delete(m.runs, ent.rec.RunID)
 	}
-	if ent.name != "" && m.names[ent.name] == e {
-		delete(m.names, ent.name)
+	for _, name := range ent.names {
+		if m.names[name] == e {
+			delete(m.names, name)
+		}
 	}
 }
 

@@ -40,6 +40,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Store holds the results of Express runs by run ID and by execution name.
@@ -49,7 +51,9 @@ import (
 // Errors: Get and GetByName return an error for which errors.Is(err,
 // ErrNotFound) reports true when no live record exists; a method given an
 // invalid argument returns an error matching ErrInvalid and changes
-// nothing. A method called with a ctx that is already done returns an error
+// nothing (a run ID or a name that is not text, see ValidateText, is
+// refused by Put and Claim, not found by Get and GetByName, and released by
+// Release as a name not pending). A method called with a ctx that is already done returns an error
 // matching ctx.Err() and changes nothing; when ctx ends while the method
 // works, the error matches ctx.Err() too, and the change may or may not
 // have been made. Errors of the underlying storage are wrapped, so
@@ -75,7 +79,8 @@ type Store interface {
 	// or pending (a claim by any owner, expired or not, is replaced). A name
 	// already bound to another run keeps that run: one name, once bound,
 	// refers to one run until that run's record is gone; r is still recorded
-	// under its run ID.
+	// under its run ID. A run recorded again under another name is bound to
+	// that name as well, by the same rule, and stays bound to those it had.
 	Put(ctx context.Context, r Result) error
 
 	// Claim asks for the right to start the execution named c.Name, for ttl.
@@ -177,7 +182,9 @@ func (r Result) Size() int {
 }
 
 // ValidateRun returns an error matching ErrInvalid when r cannot be recorded
-// by Store.Put. Implementations call it so that all apply the same rules.
+// by Store.Put: it has no run ID or no status, or one of its text fields
+// (all but Output, Error and Cause) is not text (see ValidateText).
+// Implementations call it so that all apply the same rules.
 func ValidateRun(r Result) error {
 	switch {
 	case r.RunID == "":
@@ -185,12 +192,47 @@ func ValidateRun(r Result) error {
 	case r.Status == "":
 		return invalid("the record of run %s has no status", r.RunID)
 	}
+	return validateFields(r)
+}
+
+// validateFields checks the text fields of r with ValidateText.
+func validateFields(r Result) error {
+	for _, f := range []struct{ field, value string }{
+		{"run ID", r.RunID}, {"execution name", r.Name}, {"job ID", r.JobID},
+		{"state machine ARN", r.StateMachineARN}, {"input digest", r.InputDigest}, {"owner", r.Owner},
+		{"status", r.Status},
+	} {
+		if err := ValidateText(f.field, f.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ValidateText returns an error matching ErrInvalid, naming field, when
+// value cannot be a text field of a Result (a run ID, an execution name, an
+// owner...): it is not valid UTF-8 or holds a control character (U+0000 to
+// U+001F, U+007F to U+009F). Step Functions allows neither in execution
+// names nor in ARNs, and PostgreSQL refuses U+0000 in text, so every Store
+// refuses such a record or claim the same way. A lookup of such a run ID or
+// name (Get, GetByName) answers ErrNotFound, since nothing can be recorded
+// under it, and Release of such a name does nothing.
+func ValidateText(field, value string) error {
+	if !utf8.ValidString(value) {
+		return invalid("the %s %q is not valid UTF-8", field, value)
+	}
+	for i, c := range value {
+		if unicode.IsControl(c) {
+			return invalid("the %s %q holds the control character %U at byte %d", field, value, c, i)
+		}
+	}
 	return nil
 }
 
 // ValidateClaim returns an error matching ErrInvalid when c and ttl cannot
-// be given to Store.Claim. Implementations call it so that all apply the
-// same rules.
+// be given to Store.Claim: c has no name or owner, has a run ID, or one of
+// its text fields is not text (see ValidateText), or ttl is not positive.
+// Implementations call it so that all apply the same rules.
 func ValidateClaim(c Result, ttl time.Duration) error {
 	switch {
 	case c.Name == "":
@@ -202,7 +244,7 @@ func ValidateClaim(c Result, ttl time.Duration) error {
 	case ttl <= 0:
 		return invalid("the claim of %s needs a positive time to live, not %v", c.Name, ttl)
 	}
-	return nil
+	return validateFields(c)
 }
 
 // invalid returns an error matching ErrInvalid.

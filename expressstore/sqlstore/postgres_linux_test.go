@@ -286,3 +286,45 @@ func TestPostgresDuringPut(t *testing.T) {
 		})
 	}
 }
+
+// TestPostgresPurgeDuringPut records an expired run again (by run ID alone,
+// as a status lookup that read its end from the logs does) from another
+// replica while a Purge runs, between the Purge's deletion of the names of
+// expired runs and that of the runs: the run lives on, so its name must stay
+// bound to it, or a Claim of the name would win and start the key again.
+func TestPostgresPurgeDuringPut(t *testing.T) {
+	ctx := context.Background()
+	db := postgresDatabases(t)(t)
+	clk := newClock()
+	opts := func(o *sqlstore.Options) { o.Now, o.TTL, o.PurgeInterval = clk.Now, time.Hour, -1 }
+	purger, putter := db.newStoreOn(t, db.a, opts), db.newStoreOn(t, db.b, opts)
+	r := result("again")
+	if err := putter.Put(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(2 * time.Hour) // the run's record expires
+	again := r
+	again.Name = ""
+	hooked := 0
+	sqlstore.SetPurgeHook(purger, func() {
+		if hooked++; hooked == 1 {
+			if err := putter.Put(ctx, again); err != nil {
+				t.Errorf("Put during the purge: %v", err)
+			}
+		}
+	})
+	n, err := purger.Purge(ctx)
+	if err != nil || n != 0 {
+		t.Errorf("Purge while the run was recorded again = %d, %v; want 0 runs purged", n, err)
+	}
+	if got, err := purger.Get(ctx, r.RunID); err != nil || got.RunID != r.RunID {
+		t.Errorf("Get after the purge = %+v, %v; want the run", got, err)
+	}
+	if got, err := purger.GetByName(ctx, "again"); err != nil || got.RunID != r.RunID {
+		t.Errorf("GetByName after the purge = %+v, %v; want the run, still bound to its name", got, err)
+	}
+	if rec, won, err := purger.Claim(ctx, expressstore.Result{Name: "again", Owner: "other"}, time.Hour); err != nil ||
+		won || rec.RunID != r.RunID {
+		t.Errorf("Claim after the purge = %+v, won %v, %v; want run %s, lost", rec, won, err, r.RunID)
+	}
+}

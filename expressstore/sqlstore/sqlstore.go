@@ -27,9 +27,9 @@
 // the database applies atomically: of the replicas claiming one name at
 // once, exactly one inserts (or takes over an expired claim), and the others
 // read its claim. Put records the run and binds its name in one
-// transaction. On PostgreSQL both run in REPEATABLE READ transactions, so
-// that each judges the name's row and the run it is bound to by one
-// snapshot, and are tried again on a serialization failure (SQLSTATE
+// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as
+// Purge does, so that each judges the name's row and the run it is bound to
+// by one snapshot, and are tried again on a serialization failure (SQLSTATE
 // 40001). Claims expire by the clock of the replica that made them
 // (Options.Now), so replicas' clocks should agree to well within the
 // claims' time to live.
@@ -100,9 +100,13 @@ type Store struct {
 	purgeInterval time.Duration
 	now           func() time.Time
 	q             queries
-	// txOptions are those of the transactions that claim a name and
-	// record a run (see tryClaim).
+	// txOptions are those of the transactions that claim a name, record a
+	// run and purge (see tryClaim and Purge).
 	txOptions *sql.TxOptions
+	// purgeHook, when set (by tests), runs inside each purge transaction
+	// between the deletion of the names of expired runs and that of the
+	// runs.
+	purgeHook func()
 
 	mu         sync.Mutex
 	lastPurged time.Time
@@ -165,6 +169,10 @@ type queryer interface {
 
 // get reads the record of run runID as of now.
 func (s *Store) get(ctx context.Context, q queryer, runID string, now time.Time) (expressstore.Result, error) {
+	if expressstore.ValidateText("run ID", runID) != nil {
+		// Put refuses it, and PostgreSQL would refuse the query (U+0000).
+		return expressstore.Result{}, fmt.Errorf("%w: run %q", expressstore.ErrNotFound, runID)
+	}
 	r := expressstore.Result{RunID: runID}
 	var output, errName, cause []byte
 	var started, stopped int64
@@ -188,6 +196,11 @@ func (s *Store) GetByName(ctx context.Context, name string) (expressstore.Result
 
 // getByName reads the run or unexpired claim that name refers to as of now.
 func (s *Store) getByName(ctx context.Context, name string, now time.Time) (expressstore.Result, error) {
+	if expressstore.ValidateText("execution name", name) != nil {
+		// Claim and Put refuse it, and PostgreSQL would refuse the query
+		// (U+0000).
+		return expressstore.Result{}, fmt.Errorf("%w: execution name %q", expressstore.ErrNotFound, name)
+	}
 	c := expressstore.Result{Name: name}
 	var expires int64
 	err := s.db.QueryRowContext(ctx, s.q.getName, name).Scan(&c.RunID, &c.JobID, &c.StateMachineARN,
@@ -267,7 +280,7 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 
 // maxClaimAttempts bounds the rounds of Claim when the name's record keeps
 // changing between its insert and its read (released or expired each time),
-// and those of Put and Claim failing for a serialization failure.
+// and those of Put, Claim and Purge failing for a serialization failure.
 const maxClaimAttempts = 50
 
 // Claim implements expressstore.Store.
@@ -356,6 +369,11 @@ func serializationFailure(err error) bool {
 
 // Release implements expressstore.Store.
 func (s *Store) Release(ctx context.Context, name, owner string) error {
+	if expressstore.ValidateText("execution name", name) != nil || expressstore.ValidateText("owner", owner) != nil {
+		// No claim can hold it (Claim refuses it), and PostgreSQL would
+		// refuse the statement (U+0000).
+		return ctx.Err()
+	}
 	if _, err := s.db.ExecContext(ctx, s.q.release, name, owner); err != nil {
 		return wrap(ctx, "release execution name "+name, err)
 	}
@@ -365,9 +383,30 @@ func (s *Store) Release(ctx context.Context, name, owner string) error {
 // Purge deletes the records of runs that expired (see Options.TTL), the
 // names bound to them, and expired claims. It returns how many runs'
 // records it deleted.
+//
+// On PostgreSQL it runs in a REPEATABLE READ transaction, tried again on a
+// serialization failure, as Put's are. In READ COMMITTED each statement
+// judges by its own snapshot: a run recorded again between the statement
+// that deletes the names of expired runs and the one that deletes the runs
+// would keep its record and lose its name, which a Claim could then take
+// (the key would start a second run). In REPEATABLE READ the second
+// statement meets the run recorded since the transaction's snapshot and
+// fails with a serialization failure instead, and Purge tries again from a
+// fresh snapshot.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	now := s.now()
-	tx, err := s.db.BeginTx(ctx, nil)
+	n, err := s.tryPurge(ctx, now)
+	for attempt := 1; serializationFailure(err) && attempt < maxClaimAttempts; attempt++ {
+		// A Put or a Claim changed a run or a name this purge was deleting
+		// since its snapshot: purge again.
+		n, err = s.tryPurge(ctx, now)
+	}
+	return n, err
+}
+
+// tryPurge runs the statements of Purge as of now in one transaction.
+func (s *Store) tryPurge(ctx context.Context, now time.Time) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, s.txOptions)
 	if err != nil {
 		return 0, wrap(ctx, "begin purge", err)
 	}
@@ -375,6 +414,9 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 	cutoff := s.cutoff(now)
 	if _, err := tx.ExecContext(ctx, s.q.purgeBoundNames, cutoff); err != nil {
 		return 0, wrap(ctx, "purge names of expired runs", err)
+	}
+	if s.purgeHook != nil {
+		s.purgeHook()
 	}
 	res, err := tx.ExecContext(ctx, s.q.purgeRuns, cutoff)
 	if err != nil {

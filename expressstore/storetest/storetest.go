@@ -39,8 +39,10 @@ func Run(t *testing.T, newStore func(t *testing.T) expressstore.Store) {
 		{"NotFound", testNotFound},
 		{"PutGet", testPutGet},
 		{"Invalid", testInvalid},
+		{"NotText", testNotText},
 		{"Overwrite", testOverwrite},
 		{"NameKeepsFirstRun", testNameKeepsFirstRun},
+		{"RenamedRun", testRenamedRun},
 		{"Claim", testClaim},
 		{"Release", testRelease},
 		{"ClaimExpiry", testClaimExpiry},
@@ -167,6 +169,71 @@ func testInvalid(t *testing.T, s expressstore.Store) {
 	}
 }
 
+// testNotText checks that a run ID, name or other text field that is not
+// valid UTF-8 or holds a control character is refused by Put and Claim with
+// an ErrInvalid naming the field, is not found by Get and GetByName, and is
+// released as a name not pending; Output, Error and Cause are bytes, and
+// take any (see testLargeOutput).
+func testNotText(t *testing.T, s expressstore.Store) {
+	ctx := context.Background()
+	good := run("arn:aws:states:us-east-1:123456789012:express:orders:text:1", "text", expressstore.StatusSucceeded)
+	for _, tc := range []struct {
+		field string
+		set   func(*expressstore.Result, string)
+	}{
+		{"run ID", func(r *expressstore.Result, v string) { r.RunID = v }},
+		{"execution name", func(r *expressstore.Result, v string) { r.Name = v }},
+		{"job ID", func(r *expressstore.Result, v string) { r.JobID = v }},
+		{"state machine ARN", func(r *expressstore.Result, v string) { r.StateMachineARN = v }},
+		{"input digest", func(r *expressstore.Result, v string) { r.InputDigest = v }},
+		{"owner", func(r *expressstore.Result, v string) { r.Owner = v }},
+		{"status", func(r *expressstore.Result, v string) { r.Status = v }},
+	} {
+		for _, bad := range []string{"nul\x00byte", "tab\there", "c1\u0085next", "latin1\xe9"} {
+			r := good
+			tc.set(&r, bad)
+			err := s.Put(ctx, r)
+			if !errors.Is(err, expressstore.ErrInvalid) || !strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Put with the %s %q = %v; want ErrInvalid naming the %s", tc.field, bad, err, tc.field)
+			}
+			if tc.field == "run ID" || tc.field == "status" {
+				continue // a claim has neither
+			}
+			c := claim("text", "replica-a")
+			tc.set(&c, bad)
+			if _, won, err := s.Claim(ctx, c, time.Hour); !errors.Is(err, expressstore.ErrInvalid) || won ||
+				!strings.Contains(err.Error(), tc.field) {
+				t.Errorf("Claim with the %s %q = won %v, %v; want ErrInvalid naming the %s", tc.field, bad, won, err, tc.field)
+			}
+		}
+	}
+	for _, bad := range []string{"nul\x00byte", "latin1\xe9"} {
+		if got, err := s.Get(ctx, bad); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("Get(%q) = %s, %v; want ErrNotFound", bad, describe(got), err)
+		}
+		if got, err := s.GetByName(ctx, bad); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("GetByName(%q) = %s, %v; want ErrNotFound", bad, describe(got), err)
+		}
+		if err := s.Release(ctx, bad, "replica-a"); err != nil {
+			t.Errorf("Release(%q) = %v, want nil", bad, err)
+		}
+		if err := s.Release(ctx, "text", bad); err != nil {
+			t.Errorf("Release(\"text\", owner %q) = %v, want nil", bad, err)
+		}
+	}
+	for _, name := range []string{"text", "nul"} {
+		if got, err := s.GetByName(ctx, name); !errors.Is(err, expressstore.ErrNotFound) {
+			t.Errorf("GetByName(%q) after refused Puts and claims = %s, %v; want ErrNotFound", name, describe(got), err)
+		}
+	}
+	if got, err := s.Get(ctx, good.RunID); !errors.Is(err, expressstore.ErrNotFound) {
+		t.Errorf("Get after refused Puts = %s, %v; want ErrNotFound", describe(got), err)
+	}
+	good.Name = "ünïcødé-😀" // text beyond ASCII is text
+	mustPut(t, s, good)
+	checkGetByName(t, s, good.Name, good)
+}
+
 // testOverwrite checks that a running record is replaced and a terminal one
 // is final.
 func testOverwrite(t *testing.T, s expressstore.Store) {
@@ -202,226 +269,35 @@ func testNameKeepsFirstRun(t *testing.T, s expressstore.Store) {
 	checkGet(t, s, second)
 }
 
-// testClaim checks winning and losing a claim, and the claim's replacement
-// by the run.
-func testClaim(t *testing.T, s expressstore.Store) {
+// testRenamedRun checks that a run recorded again under another name is
+// bound to that name as well, keeps the name it had, and does not take a
+// name bound to another run.
+func testRenamedRun(t *testing.T, s expressstore.Store) {
 	ctx := context.Background()
-	c := claim("key-1", "replica-a")
-	before := time.Now()
-	got, won, err := s.Claim(ctx, c, time.Hour)
-	if err != nil || !won {
-		t.Fatalf("Claim of a free name = won %v, %v; want won", won, err)
-	}
-	if !got.Pending() || got.Name != c.Name || got.Owner != c.Owner || got.InputDigest != c.InputDigest ||
-		got.JobID != c.JobID || got.StateMachineARN != c.StateMachineARN {
-		t.Errorf("Claim returned %s, want the pending claim %s", describe(got), describe(c))
-	}
-	if got.ClaimExpires.Before(before.Add(time.Hour-time.Minute)) || got.ClaimExpires.After(time.Now().Add(time.Hour+time.Minute)) {
-		t.Errorf("Claim with a ttl of 1h expires at %v, want about %v", got.ClaimExpires, before.Add(time.Hour))
-	}
-	pending, err := s.GetByName(ctx, "key-1")
-	if err != nil || !pending.Pending() || pending.Owner != "replica-a" {
-		t.Errorf("GetByName of a claimed name = %s, %v; want the pending claim of replica-a", describe(pending), err)
-	}
-
-	other := claim("key-1", "replica-b")
-	other.InputDigest = "other-digest"
-	lost, won, err := s.Claim(ctx, other, time.Hour)
-	if err != nil || won || !lost.Pending() || lost.Owner != "replica-a" || lost.InputDigest != c.InputDigest {
-		t.Errorf("second Claim = %s, won %v, %v; want replica-a's pending claim, lost", describe(lost), won, err)
-	}
-
-	r := run("arn:aws:states:us-east-1:123456789012:express:orders:key-1:1", "key-1", expressstore.StatusSucceeded)
-	r.Owner = "replica-a"
-	mustPut(t, s, r)
-	checkGetByName(t, s, "key-1", r)
-	bound, won, err := s.Claim(ctx, other, time.Hour)
-	if err != nil || won || !equal(bound, r) {
-		t.Errorf("Claim of a name bound to a run = %s, won %v, %v; want %s, lost", describe(bound), won, err, describe(r))
-	}
-
-	// A name recorded by Put without a claim is bound too.
-	direct := run("arn:aws:states:us-east-1:123456789012:express:orders:key-2:1", "key-2", expressstore.StatusRunning)
-	mustPut(t, s, direct)
-	if got, won, err := s.Claim(ctx, claim("key-2", "replica-b"), time.Hour); err != nil || won || !equal(got, direct) {
-		t.Errorf("Claim of a name recorded by Put = %s, won %v, %v; want %s, lost", describe(got), won, err, describe(direct))
-	}
-}
-
-// testRelease checks that only the owner releases a pending claim, and that
-// a bound name cannot be released.
-func testRelease(t *testing.T, s expressstore.Store) {
-	ctx := context.Background()
-	if _, won, err := s.Claim(ctx, claim("rel", "replica-a"), time.Hour); err != nil || !won {
-		t.Fatalf("Claim = won %v, %v; want won", won, err)
-	}
-	if err := s.Release(ctx, "rel", "replica-b"); err != nil {
-		t.Fatalf("Release by another owner: %v, want nil", err)
-	}
-	if got, err := s.GetByName(ctx, "rel"); err != nil || got.Owner != "replica-a" {
-		t.Fatalf("GetByName after another owner's Release = %s, %v; want replica-a's claim", describe(got), err)
-	}
-	if err := s.Release(ctx, "rel", "replica-a"); err != nil {
-		t.Fatalf("Release by the owner: %v", err)
-	}
-	if got, err := s.GetByName(ctx, "rel"); !errors.Is(err, expressstore.ErrNotFound) {
-		t.Fatalf("GetByName after Release = %s, %v; want ErrNotFound", describe(got), err)
-	}
-	if _, won, err := s.Claim(ctx, claim("rel", "replica-b"), time.Hour); err != nil || !won {
-		t.Fatalf("Claim after Release = won %v, %v; want won", won, err)
-	}
-	if err := s.Release(ctx, "never-claimed", "replica-a"); err != nil {
-		t.Errorf("Release of a free name: %v, want nil", err)
-	}
-
-	r := run("arn:aws:states:us-east-1:123456789012:express:orders:rel:1", "rel", expressstore.StatusSucceeded)
-	r.Owner = "replica-b"
-	mustPut(t, s, r)
-	if err := s.Release(ctx, "rel", "replica-b"); err != nil {
-		t.Fatalf("Release of a bound name: %v, want nil", err)
-	}
-	checkGetByName(t, s, "rel", r)
-}
-
-// testClaimExpiry checks that an expired claim is absent and can be won by
-// another owner, and that the run of the expired claim's starter, recorded
-// late, still binds the name while it is only pending.
-func testClaimExpiry(t *testing.T, s expressstore.Store) {
-	ctx := context.Background()
-	const ttl = 500 * time.Millisecond // long enough for the second Claim to come first
-	first, won, err := s.Claim(ctx, claim("exp", "replica-a"), ttl)
-	if err != nil || !won {
-		t.Fatalf("Claim = won %v, %v; want won", won, err)
-	}
-	if _, won, err := s.Claim(ctx, claim("exp", "replica-b"), time.Hour); err != nil || won {
-		t.Fatalf("Claim before the first claim expired = won %v, %v; want lost", won, err)
-	}
-	time.Sleep(time.Until(first.ClaimExpires) + 50*time.Millisecond)
-	if got, err := s.GetByName(ctx, "exp"); !errors.Is(err, expressstore.ErrNotFound) {
-		t.Fatalf("GetByName of an expired claim = %s, %v; want ErrNotFound", describe(got), err)
-	}
-	got, won, err := s.Claim(ctx, claim("exp", "replica-b"), time.Hour)
-	if err != nil || !won || got.Owner != "replica-b" {
-		t.Fatalf("Claim after the first claim expired = %s, won %v, %v; want replica-b's claim, won", describe(got), won, err)
-	}
-	late := run("arn:aws:states:us-east-1:123456789012:express:orders:exp:1", "exp", expressstore.StatusSucceeded)
-	late.Owner = "replica-a"
-	mustPut(t, s, late)
-	checkGetByName(t, s, "exp", late)
-}
-
-// testClaimLongTTL checks that a claim holds for a time to live as long as
-// a time.Duration allows, which ends past the year 2262.
-func testClaimLongTTL(t *testing.T, s expressstore.Store) {
-	ctx := context.Background()
-	const forever = time.Duration(1<<63 - 1)
-	first, won, err := s.Claim(ctx, claim("long", "replica-a"), forever)
-	if err != nil || !won {
-		t.Fatalf("Claim with a ttl of %v = won %v, %v; want won", forever, won, err)
-	}
-	if !first.ClaimExpires.After(time.Now().Add(100 * 365 * 24 * time.Hour)) {
-		t.Errorf("Claim with a ttl of %v expires at %v, want more than a century from now", forever, first.ClaimExpires)
-	}
-	if got, won, err := s.Claim(ctx, claim("long", "replica-b"), time.Hour); err != nil || won || got.Owner != "replica-a" {
-		t.Errorf("Claim of a name claimed with a ttl of %v = %s, won %v, %v; want replica-a's claim, lost",
-			forever, describe(got), won, err)
-	}
-	if got, err := s.GetByName(ctx, "long"); err != nil || got.Owner != "replica-a" {
-		t.Errorf("GetByName of a name claimed with a ttl of %v = %s, %v; want replica-a's claim", forever, describe(got), err)
-	}
-}
-
-// testConcurrentClaims checks that one of many concurrent claimants wins.
-func testConcurrentClaims(t *testing.T, s expressstore.Store) {
-	claimRace(t, []expressstore.Store{s}, 32)
-}
-
-// claimRace has n goroutines, spread over stores, claim one name at once,
-// and checks that exactly one wins and every other gets its claim.
-func claimRace(t *testing.T, stores []expressstore.Store, n int) {
-	t.Helper()
-	ctx := context.Background()
-	type answer struct {
-		rec expressstore.Result
-		won bool
-		err error
-	}
-	answers := make([]answer, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			c := claim("race", fmt.Sprintf("claimant-%d", i))
-			rec, won, err := stores[i%len(stores)].Claim(ctx, c, time.Hour)
-			answers[i] = answer{rec, won, err}
-		})
-	}
-	close(start)
-	wg.Wait()
-	winner := ""
-	for i, a := range answers {
-		switch {
-		case a.err != nil:
-			t.Errorf("claimant %d: %v", i, a.err)
-		case a.won && winner != "":
-			t.Errorf("claimant %d won as well as %s", i, winner)
-		case a.won:
-			winner = a.rec.Owner
+	id := "arn:aws:states:us-east-1:123456789012:express:orders:before:1"
+	before := run(id, "before", expressstore.StatusRunning)
+	before.StoppedAt, before.Output = time.Time{}, ""
+	mustPut(t, s, before)
+	after := run(id, "after", expressstore.StatusSucceeded)
+	mustPut(t, s, after)
+	checkGet(t, s, after)
+	checkGetByName(t, s, "after", after)
+	checkGetByName(t, s, "before", after)
+	for _, name := range []string{"after", "before"} {
+		if got, won, err := s.Claim(ctx, claim(name, "replica-b"), time.Hour); err != nil || won || !equal(got, after) {
+			t.Errorf("Claim(%q) of a renamed run's name = %s, won %v, %v; want %s, lost", name, describe(got), won, err,
+				describe(after))
 		}
 	}
-	if winner == "" {
-		t.Fatalf("no claimant of %d won", n)
-	}
-	for i, a := range answers {
-		if a.err == nil && !a.won && (!a.rec.Pending() || a.rec.Owner != winner) {
-			t.Errorf("claimant %d lost with %s, want the winner %s's pending claim", i, describe(a.rec), winner)
-		}
-	}
-	for _, s := range stores {
-		if got, err := s.GetByName(ctx, "race"); err != nil || got.Owner != winner {
-			t.Errorf("GetByName after the race = %s, %v; want %s's claim", describe(got), err, winner)
-		}
-	}
-}
 
-// testPutRacesClaims has the winner of a claim record its run while others
-// claim the name again and again, and checks that none of them wins: each
-// gets the winner's pending claim or its run.
-func testPutRacesClaims(t *testing.T, s expressstore.Store) {
-	ctx := context.Background()
-	for i := range 8 {
-		name := fmt.Sprintf("put-race-%d", i)
-		if _, won, err := s.Claim(ctx, claim(name, "winner"), time.Hour); err != nil || !won {
-			t.Fatalf("Claim of %s = won %v, %v; want won", name, won, err)
-		}
-		r := run("arn:aws:states:us-east-1:123456789012:express:orders:"+name+":1", name, expressstore.StatusSucceeded)
-		r.Owner = "winner"
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		wg.Go(func() {
-			<-start
-			if err := s.Put(ctx, r); err != nil {
-				t.Errorf("Put(%s): %v", describe(r), err)
-			}
-		})
-		for j := range 8 {
-			wg.Go(func() {
-				<-start
-				for range 4 {
-					got, won, err := s.Claim(ctx, claim(name, fmt.Sprintf("loser-%d", j)), time.Hour)
-					if err != nil || won || (got.Owner != "winner" && got.RunID != r.RunID) {
-						t.Errorf("Claim of %s while its winner records the run = %s, won %v, %v; want the winner's claim or run, lost",
-							name, describe(got), won, err)
-						return
-					}
-				}
-			})
-		}
-		close(start)
-		wg.Wait()
-		checkGetByName(t, s, name, r)
-	}
+	taken := run("arn:aws:states:us-east-1:123456789012:express:orders:taken:1", "taken", expressstore.StatusRunning)
+	mustPut(t, s, taken)
+	mover := run("arn:aws:states:us-east-1:123456789012:express:orders:mover:1", "mover", expressstore.StatusRunning)
+	mustPut(t, s, mover)
+	mover.Name = "taken"
+	mustPut(t, s, mover)
+	checkGetByName(t, s, "taken", taken)
+	checkGetByName(t, s, "mover", mover)
 }
 
 // testConcurrentPuts records and reads runs from many goroutines at once.
