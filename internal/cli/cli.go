@@ -122,9 +122,9 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.err != nil {
 		line := a.errorLine(err)
-		fmt.Fprintf(stderr, "polysync-sfn: %s\n", line)
+		fmt.Fprintf(stderr, "polysync-sfn: %s\n", withoutURLUserinfo(line))
 		if detail := errorDetail(err, line); a.verbose && detail != "" {
-			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", detail)
+			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", withoutURLUserinfo(detail))
 		}
 	}
 	if code == ExitUsage {
