@@ -122,10 +122,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	code := exitCode(ctx, err)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.err != nil {
+		// An error is one line, with what the service or a task said escaped (printable) as in the text output:
+		// a message may hold a new line or a terminal's escape sequence.
 		line := a.errorLine(err)
-		fmt.Fprintf(stderr, "polysync-sfn: %s\n", withoutURLUserinfo(line))
+		fmt.Fprintf(stderr, "polysync-sfn: %s\n", printable(withoutURLUserinfo(line)))
 		if detail := errorDetail(err, line); a.verbose && detail != "" {
-			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", withoutURLUserinfo(detail))
+			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", printable(withoutURLUserinfo(detail)))
 		}
 	}
 	if code == ExitUsage {
