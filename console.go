@@ -46,6 +46,14 @@ func ConsoleURL(arn string) (string, error) {
 	return consoleURL(arn, time.Time{})
 }
 
+// ConsoleURLWithStart is ConsoleURL with the start time of an Express execution, which its console page needs
+// (as the startDate query, in epoch milliseconds) and its ARN does not carry: the StartedAt of the run, as
+// ExecutePipeline or GetPipelineRunStatus returned it. For other ARNs, and with a zero start, it returns what
+// ConsoleURL returns.
+func ConsoleURLWithStart(arn string, start time.Time) (string, error) {
+	return consoleURL(arn, start)
+}
+
 // consoleURL is ConsoleURL with the Express start date, when known.
 func consoleURL(arn string, expressStart time.Time) (string, error) {
 	const op = "ConsoleURL"

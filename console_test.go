@@ -49,6 +49,29 @@ func TestConsoleURLExpressStartDate(t *testing.T) {
 	}
 }
 
+func TestConsoleURLWithStart(t *testing.T) {
+	express := "arn:aws:states:eu-west-1:123456789012:express:fast:run-2:0b4fd7c1-61b2-4c3a-a0a9-b4d5c53e56a2"
+	start := time.UnixMilli(1700000000123)
+	got, err := ConsoleURLWithStart(express, start)
+	want := "https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/express-executions/details/" + express + "?startDate=1700000000123"
+	if err != nil || got != want {
+		t.Errorf("ConsoleURLWithStart(%q, start) = %q, %v; want %q", express, got, err, want)
+	}
+	for _, arn := range []string{express, "arn:aws:states:eu-west-1:123456789012:execution:orders:run-1",
+		"arn:aws:states:eu-west-1:123456789012:stateMachine:orders"} {
+		wantPlain, _ := ConsoleURL(arn)
+		if got, err := ConsoleURLWithStart(arn, time.Time{}); err != nil || got != wantPlain {
+			t.Errorf("ConsoleURLWithStart(%q, zero) = %q, %v; want %q", arn, got, err, wantPlain)
+		}
+		if arn == express {
+			continue
+		}
+		if got, err := ConsoleURLWithStart(arn, start); err != nil || got != wantPlain {
+			t.Errorf("ConsoleURLWithStart(%q, start) = %q, %v; want %q (the start is for Express runs)", arn, got, err, wantPlain)
+		}
+	}
+}
+
 func TestConsoleURLErrors(t *testing.T) {
 	tests := []struct {
 		arn  string

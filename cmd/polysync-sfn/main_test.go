@@ -203,3 +203,38 @@ func TestSecondCtrlCEndsTheProcess(t *testing.T) {
 		t.Fatal("a second Ctrl-C did not end the process")
 	}
 }
+
+// TestFullStdoutExitsWithStatus4: with a standard output that takes no data
+// (/dev/full answers every write with "no space left on device"), every
+// command that prints exits 4, saying the output was lost, what cobra prints
+// (--version, help, completion scripts) as well as the commands' own text and
+// JSON. (A standard output closed with '>&-' cannot be told: Go's runtime
+// opens /dev/null in its place before main runs.)
+func TestFullStdoutExitsWithStatus4(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes; skipped with -short")
+	}
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skipf("no /dev/full: %v", err)
+	}
+	defer full.Close()
+	const machine = "arn:aws:states:eu-west-1:111122223333:stateMachine:orders"
+	for _, args := range [][]string{
+		{"url", machine},
+		{"url", machine, "--json"},
+		{"iam-policy", "--state-machine", machine},
+		{"iam-policy", "--state-machine", machine, "--permissions"},
+		{"--version"},
+		{"--help"},
+		{"completion", "bash"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := command(t, nil, args...)
+			var stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = full, &stderr
+			assert.Equal(t, 4, exitCode(t, cmd.Run()), "stderr: %s", &stderr)
+			assert.Contains(t, stderr.String(), "polysync-sfn: the output was lost: write /dev/stdout: no space left on device")
+		})
+	}
+}

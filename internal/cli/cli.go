@@ -28,7 +28,8 @@ const (
 	ExitUsage = 2
 	// ExitRunCancelled means the run ended Cancelled.
 	ExitRunCancelled = 3
-	// ExitAWS means Step Functions answered with an error (not found, throttled, invalid input, ...).
+	// ExitAWS means Step Functions answered with an error (not found, throttled, invalid input, ...), or the
+	// output could not be written.
 	ExitAWS = 4
 	// ExitAuth means authentication or authorisation failed (credentials, identity token, access denied).
 	ExitAuth = 5
@@ -108,11 +109,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	a := &app{stdin: os.Stdin, stdout: out, stderr: stderr, getenv: getenv}
 	root := a.rootCommand()
 	root.SetArgs(args)
-	root.SetOut(out)
-	root.SetErr(stderr)
 	cmd, err := root.ExecuteContextC(ctx)
-	if lost := out.failure(); err == nil && lost != nil {
-		// As when --json output cannot be written (which the commands return).
+	if lost := out.failure(); lost != nil && (err == nil || errors.As(err, new(*lostOutputError))) {
+		// Whether the command returned the failed write (--json output, --version, completion) or did not check
+		// it (text output, help), its data did not reach the caller. A command that returned something else (a
+		// run that failed) keeps its own exit status.
 		err = &exitError{code: ExitAWS, err: fmt.Errorf("the output was lost: %w", lost)}
 	}
 	if err == nil {
@@ -121,10 +122,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	code := exitCode(ctx, err)
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.err != nil {
+		// An error is one line, with what the service or a task said escaped (printable) as in the text output:
+		// a message may hold a new line or a terminal's escape sequence.
 		line := a.errorLine(err)
-		fmt.Fprintf(stderr, "polysync-sfn: %s\n", line)
+		fmt.Fprintf(stderr, "polysync-sfn: %s\n", printable(withoutURLUserinfo(line)))
 		if detail := errorDetail(err, line); a.verbose && detail != "" {
-			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", detail)
+			fmt.Fprintf(stderr, "polysync-sfn: detail: %s\n", printable(withoutURLUserinfo(detail)))
 		}
 	}
 	if code == ExitUsage {
@@ -157,12 +160,15 @@ Exit status:
        ARN's region, or what Step Functions does not support for that resource (an Express run)
   3    the run was cancelled
   4    Step Functions answered with an error (not found, not redrivable, throttled, ...) or could not be
-       reached; local could not listen on --addr
+       reached; local could not listen on --addr; the output could not be written (a full disk)
   5    authentication or authorisation failed (credentials, identity token, access denied, unknown profile)
   130  interrupted (Ctrl-C)`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// Before the completion command is added below: it takes its output stream when it is made.
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	root.Version = versionText(debug.ReadBuildInfo())
 	root.SetVersionTemplate("polysync-sfn {{.Version}}\n")
 	// Without the -v shorthand cobra would give it: -v is --verbose in every command.

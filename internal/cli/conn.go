@@ -70,7 +70,7 @@ func (a *app) config(ctx context.Context, resourceARN string) (sfn.Config, error
 	}
 	if endpoint.value != "" {
 		if _, err := parseEndpoint(endpoint.value); err != nil {
-			return sfn.Config{}, usageError("%s %q: %v", endpoint.from, endpoint.value, err)
+			return sfn.Config{}, usageError("%s %q: %v", endpoint.from, shownEndpoint(endpoint.value), err)
 		}
 	}
 	cfg := sfn.Config{Region: region.value, Endpoint: endpoint.value, Logger: a.logger()}
@@ -116,10 +116,17 @@ func (a *app) newProvider(ctx context.Context, resourceARN string) (*sfn.Provide
 	return sfn.New(ctx, cfg)
 }
 
+// parseEndpoint parses an endpoint setting: an http or https URL without
+// user information (which the provider refuses too: requests are signed
+// with AWS credentials, and a password in a URL ends up in places it should
+// not).
 func parseEndpoint(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return nil, fmt.Errorf("want an http or https URL such as http://127.0.0.1:8083")
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("want a URL without user information (user name or password), such as http://127.0.0.1:8083")
 	}
 	return u, nil
 }

@@ -117,7 +117,7 @@ func (a *app) hint(err error) string {
 			"AWS_PROFILE, or pass --role-arn with --web-identity-token-file"
 	case unreachable:
 		if endpoint := cmp.Or(a.conn.endpoint, a.getenv("AWS_ENDPOINT_URL_SFN")); isLoopbackEndpoint(endpoint) {
-			return fmt.Sprintf("nothing answers at %s: is 'polysync-sfn local' running there?", endpoint)
+			return fmt.Sprintf("nothing answers at %s: is 'polysync-sfn local' running there?", shownEndpoint(endpoint))
 		}
 		return "Step Functions could not be reached: check --region, --endpoint (or AWS_ENDPOINT_URL_SFN) and the network or proxy"
 	}

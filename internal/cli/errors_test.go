@@ -4,7 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go"
@@ -69,5 +73,46 @@ func TestHintsForFailuresTheProviderLeavesBare(t *testing.T) {
 			assert.Equal(t, tt.wantCode, classify(tt.err))
 			assert.Equal(t, tt.wantHint, a.hint(tt.err))
 		})
+	}
+}
+
+// TestErrorLineEscapesControlCharacters: an error is one line on stderr,
+// whatever the service's message holds. A message with a terminal's escape
+// sequences, a carriage return or new lines is shown escaped, as the text
+// output shows an error or a cause, with -v's detail line too.
+func TestErrorLineEscapesControlCharacters(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"__type":"ExecutionDoesNotExist","message":"gone\u001b]0;pwned\u0007\rline2\nline3\u009b31m"}`)
+	}))
+	t.Cleanup(srv.Close)
+	env := map[string]string{"AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL_SFN": srv.URL}
+	for _, verbose := range []bool{false, true} {
+		args := []string{"status", "arn:aws:states:us-east-1:123456789012:execution:echo:r1"}
+		if verbose {
+			args = append(args, "-v")
+		}
+		code, _, stderr := runCLI(t, env, args...)
+		require.Equal(t, ExitAWS, code, stderr)
+		for _, r := range stderr {
+			if r != '\n' && unicode.IsControl(r) {
+				t.Fatalf("stderr holds control character %U:\n%q", r, stderr)
+			}
+		}
+		var errorLines []string
+		for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+			if strings.HasPrefix(l, "polysync-sfn: ") {
+				errorLines = append(errorLines, l)
+			}
+		}
+		want := 1
+		if verbose {
+			want = 2 // and the detail
+		}
+		require.Len(t, errorLines, want, stderr)
+		for _, l := range errorLines {
+			assert.Contains(t, l, `gone\x1b]0;pwned\a\rline2\nline3\u009b31m`)
+		}
 	}
 }

@@ -47,7 +47,9 @@ var connFlagNames = []string{"region", "endpoint", "role-arn", "web-identity-tok
 // carriedFlags returns the connection flags given to the command, and those
 // of extra, as they would be typed after another command (" --endpoint
 // http://127.0.0.1:8083 --out total:number"), quoted for a POSIX shell; ""
-// when none was given. Environment variables carry over by themselves.
+// when none was given. Environment variables carry over by themselves. An
+// --endpoint is shown as shownEndpoint shows it: what is printed must not
+// hold a password, even where it cannot be pasted as it is.
 func (o *awsOptions) carriedFlags(extra ...string) string {
 	var b strings.Builder
 	for _, name := range append(slices.Clone(connFlagNames), extra...) {
@@ -64,6 +66,9 @@ func (o *awsOptions) carriedFlags(extra ...string) string {
 			values = sv.GetSlice()
 		}
 		for _, v := range values {
+			if name == "endpoint" {
+				v = shownEndpoint(v)
+			}
 			b.WriteString(" --" + name + " " + shellQuote(v))
 		}
 	}

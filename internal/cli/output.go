@@ -27,6 +27,8 @@ type outputWriter struct {
 	err error
 }
 
+// Write writes p to the standard output. A failure is returned as a
+// *lostOutputError, by which Main tells it from the command's own errors.
 func (o *outputWriter) Write(p []byte) (int, error) {
 	n, err := o.w.Write(p)
 	if err != nil {
@@ -35,9 +37,17 @@ func (o *outputWriter) Write(p []byte) (int, error) {
 			o.err = err
 		}
 		o.mu.Unlock()
+		return n, &lostOutputError{err: err}
 	}
-	return n, err
+	return n, nil
 }
+
+// lostOutputError is a write to the standard output that failed, as
+// outputWriter returns it to the command that wrote.
+type lostOutputError struct{ err error }
+
+func (e *lostOutputError) Error() string { return e.err.Error() }
+func (e *lostOutputError) Unwrap() error { return e.err }
 
 // failure returns the first write that failed, nil when none did.
 func (o *outputWriter) failure() error {

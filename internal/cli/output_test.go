@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -88,23 +90,67 @@ func (failingWriter) Write([]byte) (int, error) {
 
 // TestLostOutputIsAnError: a command whose data could not be written does
 // not exit 0. 'run' without --wait started a run, but a script that reads
-// the run's ARN from the output would get nothing, and must know it.
+// the run's ARN from the output would get nothing, and must know it. Every
+// command that prints says so with exit status 4, its text or --json output,
+// and what cobra prints for it (--version, help, completion scripts) alike.
 func TestLostOutputIsAnError(t *testing.T) {
 	env := localEndpoint(t)
 	getenv := func(k string) string { return env[k] }
+	started := func(machine string) string {
+		code, stdout, stderr := runCLI(t, env, "run", smPrefix+machine, "--param", "n:number=1", "--json")
+		require.Equal(t, ExitOK, code, stderr)
+		var run struct{ RunID string }
+		require.NoError(t, json.Unmarshal([]byte(stdout), &run))
+		return run.RunID
+	}
+	slow, failed := started("slow"), started("fails")
+	code, _, stderr := runCLI(t, env, "status", failed, "--wait", "--poll-interval", "100ms")
+	require.Equal(t, ExitRunFailed, code, stderr)
+	iamArgs := []string{"iam-policy", "--state-machine", smPrefix + "echo"}
 	for _, args := range [][]string{
 		{"run", smPrefix + "echo", "--param", "n:number=1"},
+		{"run", smPrefix + "echo", "--param", "n:number=1", "--wait", "--poll-interval", "100ms", "--json"},
 		{"url", smPrefix + "echo"},
+		{"url", smPrefix + "echo", "--json"},
 		{"jobs"},
+		{"jobs", "--json"},
+		{"describe", smPrefix + "echo"},
+		{"describe", smPrefix + "echo", "--json"},
 		{"runs", smPrefix + "echo"},
+		{"runs", smPrefix + "echo", "--json"},
+		{"status", slow},
+		{"status", slow, "--json"},
+		{"history", failed},
+		{"history", failed, "--json"},
+		{"redrive", failed, "--json"},
+		{"cancel", slow},
+		{"cancel", slow, "--json"},
+		iamArgs,
+		append(iamArgs, "--json"),
+		append(iamArgs, "--permissions"),
+		{"--version"},
+		{"--help"},
+		{"help", "run"},
+		{"jobs", "--help"},
+		{"completion", "bash"},
 	} {
-		t.Run(args[0], func(t *testing.T) {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var stderr bytes.Buffer
 			code := Main(context.Background(), args, failingWriter{}, &stderr, getenv)
-			assert.NotEqual(t, ExitOK, code, "%s exited 0 with its output lost", args[0])
-			assert.Contains(t, stderr.String(), "no space left on device")
+			assert.Equal(t, ExitAWS, code, "exit status with the output lost; stderr:\n%s", &stderr)
+			assert.Contains(t, stderr.String(), "polysync-sfn: the output was lost: write /dev/stdout: no space left on device")
 		})
 	}
+}
+
+// TestLostOutputKeepsTheRunsExitStatus: a run that failed exits 1 whether or
+// not its report could be written, as the state is the answer a script
+// tests first.
+func TestLostOutputKeepsTheRunsExitStatus(t *testing.T) {
+	env := localEndpoint(t)
+	code := Main(context.Background(), []string{"run", smPrefix + "fails", "--wait", "--poll-interval", "100ms"},
+		failingWriter{}, io.Discard, func(k string) string { return env[k] })
+	assert.Equal(t, ExitRunFailed, code)
 }
 
 // TestOutputWriterKeepsTheTerminal: history colours failures when its
@@ -134,4 +180,15 @@ func TestHistoryJSONEmptyEventsIsAList(t *testing.T) {
 	var got map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal([]byte(stdout), &got), stdout)
 	assert.JSONEq(t, `[]`, string(got["Events"]))
+}
+
+// TestCompletionScriptGoesToStdout: 'completion bash' writes its script to
+// the command's standard output (it went to the process's own, past Main's
+// stdout, whose failures Main reports).
+func TestCompletionScriptGoesToStdout(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, stdout, stderr := runCLI(t, nil, "completion", shell)
+		require.Equal(t, ExitOK, code, stderr)
+		assert.Contains(t, stdout, "polysync-sfn", shell)
+	}
 }
