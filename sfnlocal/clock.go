@@ -114,7 +114,8 @@ func (c *ManualClock) AutoAdvance(limit time.Duration) { c.clock.AutoAdvance(lim
 // timer whose wait ended another way leaves the count: the server stops the
 // timers of an activity poll that got a task, a heartbeat or TimeoutSeconds
 // of a task that answered, the Wait state or retry interval of an execution
-// that was stopped, and the TimeoutSeconds of an execution that ended.
+// that was stopped, the TimeoutSeconds of an execution that ended, and the
+// WithLatency wait of a call whose caller went away.
 func (c *ManualClock) Pending() int { return c.clock.Pending() }
 
 // Waits returns the duration of every timer asked for with After so far, in

@@ -2,7 +2,10 @@ package sfnlocal
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,4 +51,29 @@ func TestEndedExecutionStopsItsTimeoutTimer(t *testing.T) {
 		t.Fatalf("execution = %s %s, want SUCCEEDED", d.Status, aws.ToString(d.Error))
 	}
 	waitFor(t, "the ended execution's timeout timer to leave Pending", func() bool { return clk.Pending() == 0 })
+}
+
+// TestLatencyTimerStoppedWhenCallerLeaves checks that a call waiting out
+// WithLatency whose caller goes away stops the latency's timer, so that
+// ManualClock.Pending does not count it after the call ended.
+func TestLatencyTimerStoppedWhenCallerLeaves(t *testing.T) {
+	clk := NewManualClock(testStart)
+	srv := New(withCompiler(fakeCompiler), WithClock(clk), WithLatency("ListStateMachines", time.Minute))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Amz-Target", targetPrefix+"ListStateMachines")
+	req.Header.Set("Authorization", testAuthz)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.ServeHTTP(httptest.NewRecorder(), req)
+	}()
+	waitFor(t, "the latency's timer", func() bool { return clk.Pending() == 1 })
+	cancel()
+	<-done
+	if got := clk.Pending(); got != 0 {
+		t.Errorf("Pending() after the caller left = %d, want 0", got)
+	}
 }
