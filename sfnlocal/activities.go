@@ -149,7 +149,7 @@ type getActivityTaskOutput struct {
 // answers no task when the wait ends, and gives up when the client goes
 // away or the server closes.
 func (s *Server) getActivityTask(ctx context.Context, in *getActivityTaskInput) (*getActivityTaskOutput, error) {
-	deadline, stop := after(s.cfg.clock, activityPollTime)
+	deadline, stop := asl.AfterStop(s.cfg.clock, activityPollTime)
 	defer stop()
 	s.mu.Lock()
 	a, err := s.lookupActivity(in.ActivityArn)

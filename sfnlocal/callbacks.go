@@ -198,7 +198,7 @@ func (c *callbacks) await(ctx context.Context, clk Clock, p *pendingTask) (json.
 			c.mu.Lock()
 			deadline := p.lastBeat.Add(p.heartbeat)
 			c.mu.Unlock()
-			beat, stopBeat = after(clk, deadline.Sub(clk.Now()))
+			beat, stopBeat = asl.AfterStop(clk, deadline.Sub(clk.Now()))
 		}
 		select {
 		case o := <-p.result:

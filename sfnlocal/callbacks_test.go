@@ -204,24 +204,23 @@ func TestCallbackHeartbeat(t *testing.T) {
 }
 
 // TestCallbackHeartbeatTimerStopped checks that a task whose outcome came
-// before its heartbeat deadline stops the heartbeat timer, so that a test's
-// ManualClock.Pending does not count it. (The interpreter's own timer for
-// the task's TimeoutSeconds is not stopped, hence the count before.)
+// before its heartbeat deadline stops the heartbeat timer and the
+// interpreter's timer for its TimeoutSeconds, so that a test's
+// ManualClock.Pending counts neither.
 func TestCallbackHeartbeatTimerStopped(t *testing.T) {
 	ctx := context.Background()
 	clk := NewManualClock(testStart)
 	c, arn, tokens := callbackServer(t, `"HeartbeatSeconds":10,`, WithClock(clk))
 	run := start(t, c, arn)
 	token := receive(t, tokens)
-	waitFor(t, "the heartbeat timer", func() bool { return clk.Pending() > 1 })
-	armed := clk.Pending()
+	waitFor(t, "the heartbeat and timeout timers", func() bool { return clk.Pending() == 2 })
 	if _, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &token, Output: aws.String("{}")}); err != nil {
 		t.Fatalf("SendTaskSuccess: %v", err)
 	}
 	if d := waitDone(t, c, run); d.Status != types.ExecutionStatusSucceeded {
 		t.Fatalf("execution = %s, want SUCCEEDED", d.Status)
 	}
-	waitFor(t, "the heartbeat timer to be stopped", func() bool { return clk.Pending() == armed-1 })
+	waitFor(t, "the heartbeat and timeout timers to be stopped", func() bool { return clk.Pending() == 0 })
 }
 
 func TestCallbackTimeoutAndRetry(t *testing.T) {

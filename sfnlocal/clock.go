@@ -10,7 +10,11 @@ import (
 // Clock is the time source of a Server: timestamps, execution ids, Wait
 // states, task timeouts, the eventual-consistency window and the throttling
 // buckets all read it. It has the same method set as the interpreter's clock
-// and must be safe for concurrent use.
+// and must be safe for concurrent use. A Clock that also has the method
+// AfterStop(d time.Duration) (<-chan time.Time, func()), as ManualClock
+// does, gets its timers stopped when the wait they time ends another way:
+// an execution stopped in a Wait state, a task answered before its
+// TimeoutSeconds or HeartbeatSeconds, an activity poll that got a task.
 type Clock interface {
 	// Now returns the current time.
 	Now() time.Time
@@ -18,25 +22,11 @@ type Clock interface {
 	After(d time.Duration) <-chan time.Time
 }
 
-var _ asl.Clock = Clock(nil)
-
-// stoppableClock is a Clock whose timers can be stopped before they fire,
-// so that a wait that ends another way (a task handed out, a client gone)
-// leaves no timer behind: a ManualClock would count it in Pending until
-// advanced past it, and a scaled clock would hold it until it fires.
-type stoppableClock interface {
-	afterStop(d time.Duration) (<-chan time.Time, func())
-}
-
-// after returns clk's timer for d and a function that stops it, which does
-// nothing for a Clock that cannot stop its timers (the wall clock's need no
-// stopping: an unreferenced one is collected).
-func after(clk Clock, d time.Duration) (<-chan time.Time, func()) {
-	if sc, ok := clk.(stoppableClock); ok {
-		return sc.afterStop(d)
-	}
-	return clk.After(d), func() {}
-}
+var (
+	_ asl.Clock          = Clock(nil)
+	_ asl.StoppableClock = (*ManualClock)(nil)
+	_ asl.StoppableClock = scaledClock{}
+)
 
 // scaledClock is a clock on which time runs factor times faster than the
 // wall clock, starting from the wall-clock time at which it was made.
@@ -51,11 +41,11 @@ func (c scaledClock) Now() time.Time {
 }
 
 func (c scaledClock) After(d time.Duration) <-chan time.Time {
-	ch, _ := c.afterStop(d)
+	ch, _ := c.AfterStop(d)
 	return ch
 }
 
-func (c scaledClock) afterStop(d time.Duration) (<-chan time.Time, func()) {
+func (c scaledClock) AfterStop(d time.Duration) (<-chan time.Time, func()) {
 	ch := make(chan time.Time, 1)
 	if d <= 0 {
 		ch <- c.Now()
@@ -101,7 +91,11 @@ func (c *ManualClock) Now() time.Time { return c.clock.Now() }
 // clock forward by d as it fires.
 func (c *ManualClock) After(d time.Duration) <-chan time.Time { return c.clock.After(d) }
 
-func (c *ManualClock) afterStop(d time.Duration) (<-chan time.Time, func()) {
+// AfterStop is After with a function that stops the timer: a timer stopped
+// before it fires never fires and no longer counts in Pending. Stopping a
+// timer that has fired, or stopping it again, does nothing. The server stops
+// its own timers this way when the wait they time ends another way.
+func (c *ManualClock) AfterStop(d time.Duration) (<-chan time.Time, func()) {
 	return c.clock.AfterStop(d)
 }
 
@@ -116,10 +110,12 @@ func (c *ManualClock) Advance(d time.Duration) { c.clock.Advance(d) }
 func (c *ManualClock) AutoAdvance(limit time.Duration) { c.clock.AutoAdvance(limit) }
 
 // Pending returns how many timers wait for Advance: a test can poll it to
-// know that the code under test has armed its timer before advancing. The
-// server stops the timers of an activity poll and of a heartbeat that ended
-// another way, so they leave the count; the interpreter's timers (Wait
-// states, TimeoutSeconds) stay in it until they fire.
+// know that the code under test has armed its timer before advancing. A
+// timer whose wait ended another way leaves the count: the server stops the
+// timers of an activity poll that got a task, a heartbeat or TimeoutSeconds
+// of a task that answered, the Wait state or retry interval of an execution
+// that was stopped, the TimeoutSeconds of an execution that ended, and the
+// WithLatency wait of a call whose caller went away.
 func (c *ManualClock) Pending() int { return c.clock.Pending() }
 
 // Waits returns the duration of every timer asked for with After so far, in

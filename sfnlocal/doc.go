@@ -249,6 +249,11 @@
 // faster, so a Wait of an hour or the 5-minute Express timeout take moments.
 // For tests that step time themselves, WithClock(NewManualClock(start))
 // gives a clock that moves only on ManualClock.Advance (see its example).
+// ManualClock.Pending counts only the waits still under way: a wait that
+// ends another way (an execution stopped in a Wait state, a task that
+// answered before its TimeoutSeconds, a run that ended before its own)
+// stops its timer. A Clock of your own gets the same by having
+// ManualClock's AfterStop method.
 //
 // # Test knobs
 //

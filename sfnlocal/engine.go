@@ -17,6 +17,8 @@ const expressTimeout = 5 * time.Minute
 type program interface {
 	TimeoutSeconds() int
 	Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result
+	// Tasks returns the definition's Task states, at any depth.
+	Tasks() []asl.TaskRef
 }
 
 var _ program = (*asl.StateMachine)(nil)

@@ -1,64 +1,26 @@
 package sfnlocal
 
 import (
-	"encoding/json"
-	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/polysync/stepfunctions/internal/asl"
 )
 
-// expressProblem returns what in definition, a definition the compiler has
-// taken, an Express state machine cannot run, as a problem in the form of
+// expressProblem returns what in prog, a definition the compiler has taken,
+// an Express state machine cannot run, as a problem in the form of
 // asl.DefinitionError's ("CODE: message at /location"), or "" when there is
 // nothing. The developer guide says Express workflows support only Request
 // Response integrations, not Run a Job (.sync) or Wait for Callback
-// (.waitForTaskToken), nor activities: the first Task state, at any depth,
-// whose Resource is one of these is the problem. The words follow what
-// LocalStack answers ("Express state machine does not support '.sync'
-// service integration", "... does not support Activity ARN"); UNCONFIRMED:
-// AWS's own wording and whether it names the location.
-func expressProblem(definition string) string {
-	var root map[string]any
-	if json.Unmarshal([]byte(definition), &root) != nil {
-		return "" // not a definition the compiler would have taken
-	}
-	return expressMachineProblem(root, "")
-}
-
-// expressMachineProblem is expressProblem for the (sub) state machine m at
-// the JSON pointer where: its states in name order, each Parallel branch
-// and Map ItemProcessor (or Iterator) within.
-func expressMachineProblem(m map[string]any, where string) string {
-	states, _ := m["States"].(map[string]any)
-	for _, name := range slices.Sorted(maps.Keys(states)) {
-		st, _ := states[name].(map[string]any)
-		at := where + "/States/" + name
-		var problem string
-		switch st["Type"] {
-		case "Task":
-			resource, _ := st["Resource"].(string)
-			if reason := expressResourceProblem(resource); reason != "" {
-				return "SCHEMA_VALIDATION_FAILED: " + reason + " at " + at + "/Resource"
-			}
-		case "Parallel":
-			branches, _ := st["Branches"].([]any)
-			for i, b := range branches {
-				if branch, ok := b.(map[string]any); ok && problem == "" {
-					problem = expressMachineProblem(branch, fmt.Sprintf("%s/Branches/%d", at, i))
-				}
-			}
-		case "Map":
-			for _, key := range []string{"ItemProcessor", "Iterator"} {
-				if processor, ok := st[key].(map[string]any); ok && problem == "" {
-					problem = expressMachineProblem(processor, at+"/"+key)
-				}
-			}
-		}
-		if problem != "" {
-			return problem
+// (.waitForTaskToken), nor activities: the first Task state, at any depth
+// (see asl.StateMachine.Tasks for the order), whose Resource is one of
+// these is the problem. The words follow what LocalStack answers ("Express
+// state machine does not support '.sync' service integration", "... does
+// not support Activity ARN"); UNCONFIRMED: AWS's own wording and whether it
+// names the location.
+func expressProblem(prog program) string {
+	for _, task := range prog.Tasks() {
+		if reason := expressResourceProblem(task.Resource); reason != "" {
+			return "SCHEMA_VALIDATION_FAILED: " + reason + " at " + task.Location
 		}
 	}
 	return ""

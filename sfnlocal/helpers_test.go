@@ -164,6 +164,8 @@ func fakeCompiler(definition string) (program, error) {
 
 func (fakeProgram) TimeoutSeconds() int { return 0 }
 
+func (fakeProgram) Tasks() []asl.TaskRef { return nil }
+
 func (p fakeProgram) Run(ctx context.Context, input json.RawMessage, opts asl.Options) asl.Result {
 	prev := opts.PreviousEventID
 	emit := func(typ, key string, details map[string]any) {

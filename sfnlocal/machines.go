@@ -234,7 +234,7 @@ func (s *Server) createStateMachine(_ context.Context, in *createStateMachineInp
 		return nil, err
 	}
 	if in.Type == typeExpress {
-		if problem := expressProblem(in.Definition); problem != "" {
+		if problem := expressProblem(prog); problem != "" {
 			return nil, invalidDefinition(problem)
 		}
 	}
@@ -387,7 +387,7 @@ func (s *Server) updateStateMachine(_ context.Context, in *updateStateMachineInp
 		if prog, err = s.compileDefinition(*in.Definition); err != nil {
 			return nil, err
 		}
-		expressRefusal = expressProblem(*in.Definition)
+		expressRefusal = expressProblem(prog)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

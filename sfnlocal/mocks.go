@@ -206,18 +206,30 @@ func parseInvocations(key string) (first, last int, ok bool) {
 	return first, last, true
 }
 
-// strictDecode decodes one JSON value into v, refusing unknown members so
-// that a misspelt field is reported instead of ignored.
+// strictDecode decodes data, one JSON object, into v, refusing unknown
+// members so that a misspelt field is reported instead of ignored. It is not
+// awsjson.Decode, whose requests count an empty body as {} and ignore
+// unknown members, as AWS does: a configuration file that is empty, cut
+// short or null is refused, with jsonsyntax's words for the first two. A
+// syntax error is left for the caller to locate (jsonsyntax.Locate).
 func strictDecode(data []byte, v any) error {
+	if string(bytes.TrimSpace(data)) == "null" {
+		return errors.New("must be a JSON object, not null")
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			if te.Field != "" {
-				return fmt.Errorf("%s: cannot be a JSON %s", te.Field, te.Value)
-			}
+		switch {
+		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			return jsonsyntax.ErrEndsEarly
+		case errors.As(err, &te) && te.Field != "":
+			return fmt.Errorf("%s: cannot be a JSON %s", te.Field, te.Value)
+		case errors.As(err, &te):
 			return fmt.Errorf("cannot be a JSON %s", te.Value)
+		}
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return fmt.Errorf("unknown field %s", field)
 		}
 		return err
 	}

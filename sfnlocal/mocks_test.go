@@ -155,7 +155,10 @@ func TestTaskWithoutFunctionOrMock(t *testing.T) {
 func TestParseMockConfigErrors(t *testing.T) {
 	for _, tt := range []struct{ name, config, want string }{
 		{"not an object", `[]`, "cannot be a JSON array"},
-		{"unknown field", `{"StateMachine":{}}`, `unknown field "StateMachine"`},
+		{"unknown field", `{"StateMachine":{}}`, `mock configuration: unknown field "StateMachine"`},
+		{"empty file", "", "mock configuration: the JSON text ends before its value does"},
+		{"cut short", `{"MockedResponses":{"R":`, "mock configuration: the JSON text ends before its value does"},
+		{"null", " null\n", "mock configuration: must be a JSON object, not null"},
 		{"missing response", `{"StateMachines":{"M":{"TestCases":{"T":{"S":"R"}}}},"MockedResponses":{}}`,
 			`StateMachines."M".TestCases."T"."S": mocked response "R" is not in MockedResponses`},
 		{"no TestCases", `{"StateMachines":{"M":{}}}`, `StateMachines."M": TestCases is missing`},
@@ -168,7 +171,7 @@ func TestParseMockConfigErrors(t *testing.T) {
 		{"not from 0", `{"MockedResponses":{"R":{"1":{"Return":1}}}}`, `invocation 0 has no response`},
 		{"empty", `{"MockedResponses":{"R":{}}}`, `MockedResponses."R": has no invocations`},
 		{"throw without error", `{"MockedResponses":{"R":{"0":{"Throw":{"Cause":"c"}}}}}`, `"0".Throw.Error: must not be empty`},
-		{"misspelt throw", `{"MockedResponses":{"R":{"0":{"Throw":{"Eror":"E"}}}}}`, `unknown field "Eror"`},
+		{"misspelt throw", `{"MockedResponses":{"R":{"0":{"Throw":{"Eror":"E"}}}}}`, `MockedResponses."R"."0": unknown field "Eror"`},
 		{"trailing data", `{} {}`, "data after the JSON value"},
 		{"syntax error", "{\"StateMachines\": {},\n  \"MockedResponses\": {]\n}", "mock configuration: line 2, column 23: invalid character ']'"},
 	} {

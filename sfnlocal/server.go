@@ -406,8 +406,10 @@ func (s *Server) denied(service, op, resource string) error {
 func (s *Server) admit(ctx context.Context, c *call) (drop bool, err error) {
 	op := c.op
 	if d := s.latencyFor(op); d > 0 {
+		timer, stop := asl.AfterStop(s.cfg.clock, d)
+		defer stop()
 		select {
-		case <-s.cfg.clock.After(d):
+		case <-timer:
 		case <-ctx.Done():
 			return false, fmt.Errorf("wait latency: %w", ctx.Err())
 		}

@@ -60,7 +60,7 @@ var problemForm = regexp.MustCompile(`^([A-Z][A-Z_]*): (.*?)(?: at (/\S*))?$`)
 // there is an error, OK otherwise.
 func (s *Server) validateDefinition(_ context.Context, in *validateDefinitionInput) (*validateDefinitionOutput, error) {
 	out := &validateDefinitionOutput{Result: "OK", Diagnostics: []diagnostic{}}
-	_, err := s.cfg.compile(in.Definition)
+	prog, err := s.cfg.compile(in.Definition)
 	var problems []string
 	var de *asl.DefinitionError
 	switch {
@@ -69,7 +69,7 @@ func (s *Server) validateDefinition(_ context.Context, in *validateDefinitionInp
 	case err != nil:
 		problems = []string{err.Error()}
 	case in.Type == typeExpress:
-		if problem := expressProblem(in.Definition); problem != "" {
+		if problem := expressProblem(prog); problem != "" {
 			problems = []string{problem}
 		}
 	}

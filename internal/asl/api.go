@@ -8,7 +8,8 @@ import (
 
 // Clock is the time source of an execution. Wait states, task timeouts,
 // retry intervals and execution timeouts all go through it, so tests can run
-// them fast. It must be safe for concurrent use.
+// them fast. It must be safe for concurrent use. A Clock that is also a
+// StoppableClock gets the timers of waits that end another way stopped.
 type Clock interface {
 	// Now returns the current time.
 	Now() time.Time

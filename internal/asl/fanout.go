@@ -147,6 +147,7 @@ const maxInlineConcurrency = 40
 type mapState struct {
 	items       mapItems
 	processor   *StateMachine // ItemProcessor, or the older Iterator
+	field       string        // which of the two the definition names
 	concurrency concurrency
 	distributed *distributedMap // nil for an inline Map
 }
@@ -169,7 +170,7 @@ func (c *checker) decodeMap(obj map[string]any, where string, io dataFlow) *mapS
 	if pv != nil {
 		if pm, ok := c.object(pv, field, where+"/"+field); ok {
 			c.legacyIterator = field == "Iterator"
-			ms.processor = c.machine(pm, where+"/"+field, false)
+			ms.processor, ms.field = c.machine(pm, where+"/"+field, false), field
 		}
 	}
 	ms.concurrency = c.lang.compileMaxConcurrency(c, obj, where)

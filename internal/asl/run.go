@@ -98,7 +98,8 @@ func (m *StateMachine) Run(ctx context.Context, input json.RawMessage, opts Opti
 		ex.deadline = ex.clock.Now().Add(MaxExecutionTime)
 	} else {
 		cancel := ex.cancel
-		timer := ex.clock.After(timeout)
+		timer, stop := AfterStop(ex.clock, timeout)
+		defer stop()
 		done := make(chan struct{})
 		defer close(done)
 		go func() {
@@ -363,8 +364,10 @@ func (th *thread) sleep(ctx context.Context, d time.Duration) *stateError {
 		return nil
 	}
 	d, last := th.ex.untilDeadline(d)
+	timer, stop := AfterStop(th.ex.clock, d)
+	defer stop()
 	select {
-	case <-th.ex.clock.After(d):
+	case <-timer:
 		if last {
 			th.ex.cancel(errExecutionTimedOut)
 			return errAborted

@@ -282,7 +282,8 @@ func (th *thread) invoke(ctx context.Context, t *taskState, call *TaskCall, time
 		ch <- taskResult{out: out, err: err}
 	}()
 	timeout, last := th.ex.untilDeadline(timeout)
-	timer := th.ex.clock.After(timeout)
+	timer, stop := AfterStop(th.ex.clock, timeout)
+	defer stop()
 	select {
 	case res := <-ch:
 		if res.err != nil {
