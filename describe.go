@@ -104,59 +104,69 @@ func (p *Provider) DescribeJob(ctx context.Context, jobID string, opts DescribeJ
 
 // jobVersions lists the published versions of the state machine base.
 func (p *Provider) jobVersions(ctx context.Context, base string) ([]JobVersion, error) {
-	var versions []JobVersion
-	err := p.eachPage(ctx, sfnops.ListStateMachineVersions, base, func(ctx context.Context, token *string) (*string, error) {
+	return listAll(ctx, p, sfnops.ListStateMachineVersions, base, func(ctx context.Context, token *string) ([]types.StateMachineVersionListItem, *string, error) {
 		out, err := p.client.ListStateMachineVersions(ctx, &sfn.ListStateMachineVersionsInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, v := range out.StateMachineVersions {
-			arn := aws.ToString(v.StateMachineVersionArn)
-			jv := JobVersion{ARN: arn, CreatedAt: aws.ToTime(v.CreationDate)}
-			if a, err := sfnarn.Parse(arn); err == nil {
-				jv.Version = a.Version
-			}
-			versions = append(versions, jv)
-		}
-		return out.NextToken, nil
-	})
-	return versions, err
+		return out.StateMachineVersions, out.NextToken, nil
+	}, jobVersionOf)
+}
+
+// jobVersionOf returns the JobVersion a ListStateMachineVersions item describes.
+func jobVersionOf(v types.StateMachineVersionListItem) JobVersion {
+	arn := aws.ToString(v.StateMachineVersionArn)
+	jv := JobVersion{ARN: arn, CreatedAt: aws.ToTime(v.CreationDate)}
+	if a, err := sfnarn.Parse(arn); err == nil {
+		jv.Version = a.Version
+	}
+	return jv
 }
 
 // jobAliases lists the aliases of the state machine base.
 func (p *Provider) jobAliases(ctx context.Context, base string) ([]JobAlias, error) {
-	var aliases []JobAlias
-	err := p.eachPage(ctx, sfnops.ListStateMachineAliases, base, func(ctx context.Context, token *string) (*string, error) {
+	return listAll(ctx, p, sfnops.ListStateMachineAliases, base, func(ctx context.Context, token *string) ([]types.StateMachineAliasListItem, *string, error) {
 		out, err := p.client.ListStateMachineAliases(ctx, &sfn.ListStateMachineAliasesInput{StateMachineArn: &base,
 			MaxResults: listPageSize, NextToken: token})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		for _, a := range out.StateMachineAliases {
-			arn := aws.ToString(a.StateMachineAliasArn)
-			ja := JobAlias{ARN: arn, CreatedAt: aws.ToTime(a.CreationDate)}
-			if parsed, err := sfnarn.Parse(arn); err == nil {
-				ja.Name = parsed.Alias
-			}
-			aliases = append(aliases, ja)
-		}
-		return out.NextToken, nil
-	})
-	return aliases, err
+		return out.StateMachineAliases, out.NextToken, nil
+	}, jobAliasOf)
 }
 
-// eachPage calls page with each page's token (nil first) through callAPI until it returns no next token. It is
-// the loop of the operations the SDK has no paginator for.
-func (p *Provider) eachPage(ctx context.Context, api, resource string, page func(ctx context.Context, token *string) (next *string, err error)) error {
+// jobAliasOf returns the JobAlias a ListStateMachineAliases item describes.
+func jobAliasOf(a types.StateMachineAliasListItem) JobAlias {
+	arn := aws.ToString(a.StateMachineAliasArn)
+	ja := JobAlias{ARN: arn, CreatedAt: aws.ToTime(a.CreationDate)}
+	if parsed, err := sfnarn.Parse(arn); err == nil {
+		ja.Name = parsed.Alias
+	}
+	return ja
+}
+
+// listAll reads every page of a listing the SDK has no paginator for and returns the items of all pages, in
+// order, each converted by conv. page is called through callAPI with each page's token (nil first) until it
+// answers no next token.
+func listAll[Item, T any](ctx context.Context, p *Provider, api, resource string,
+	page func(ctx context.Context, token *string) (items []Item, next *string, err error), conv func(Item) T) ([]T, error) {
+	var all []T
 	var token *string
 	for {
-		next, err := callAPI(ctx, p, api, resource, func(ctx context.Context) (*string, error) { return page(ctx, token) })
+		var next *string
+		items, err := callAPI(ctx, p, api, resource, func(ctx context.Context) (items []Item, err error) {
+			items, next, err = page(ctx, token)
+			return items, err
+		})
 		if err != nil {
-			return err
+			return nil, err
+		}
+		for _, it := range items {
+			all = append(all, conv(it))
 		}
 		if aws.ToString(next) == "" {
-			return nil
+			return all, nil
 		}
 		token = next
 	}

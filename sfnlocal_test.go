@@ -282,6 +282,10 @@ func waitEnded(t *testing.T, p *stepfunctions.Provider, runID string, params []s
 	}
 }
 
+// errOf returns the error of a call whose answer the test does not need, so that a case's call is one
+// expression: func(ctx context.Context, p *stepfunctions.Provider) error { return errOf(p.ListJobs(ctx)) }.
+func errOf[Out any](_ Out, err error) error { return err }
+
 // sameJSONText reports whether a and b are equal JSON values.
 func sameJSONText(t *testing.T, a, b string) bool {
 	t.Helper()
@@ -1011,12 +1015,10 @@ func TestLocalErrors(t *testing.T) {
 		return run.RunID, err
 	}
 	listJobs := func(ctx context.Context, p *stepfunctions.Provider) error {
-		_, err := p.ListJobs(ctx)
-		return err
+		return errOf(p.ListJobs(ctx))
 	}
 	startJobs := func(ctx context.Context, p *stepfunctions.Provider) error {
-		_, err := start(ctx, p, jobs)
-		return err
+		return errOf(start(ctx, p, jobs))
 	}
 	// startThen is a call that starts id, which must succeed, and then calls then with the run.
 	startThen := func(id string, then func(ctx context.Context, p *stepfunctions.Provider, runID string) error) func(context.Context, *stepfunctions.Provider) error {
@@ -1066,8 +1068,7 @@ func TestLocalErrors(t *testing.T) {
 			name: "status denied",
 			opts: []sfnlocal.Option{sfnlocal.WithDeny(sfnlocal.DenyRule{Action: "DescribeExecution", Resource: "arn:aws:states:*:execution:jobs:*"})},
 			call: startThen(jobs, func(ctx context.Context, p *stepfunctions.Provider, runID string) error {
-				_, err := p.GetPipelineRunStatus(ctx, runID, nil)
-				return err
+				return errOf(p.GetPipelineRunStatus(ctx, runID, nil))
 			}),
 			wantKind: stepfunctions.ErrAccessDenied, wantCode: "AccessDeniedException",
 			wantHint: []string{"states:DescribeExecution", "on the execution ARN arn:aws:states:eu-west-1:123456789012:execution:jobs:Polysync-"},
@@ -1089,8 +1090,7 @@ func TestLocalErrors(t *testing.T) {
 		{
 			name: "state machine not found on start",
 			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: missing, Type: stepfunctions.TypeStandard}, nil)
-				return err
+				return errOf(p.ExecutePipeline(ctx, stepfunctions.Job{ID: missing, Type: stepfunctions.TypeStandard}, nil))
 			},
 			wantKind: stepfunctions.ErrStateMachineNotFound, wantCode: "StateMachineDoesNotExist",
 			wantHint: []string{"eu-west-1", "states:DescribeStateMachine"},
@@ -1098,8 +1098,7 @@ func TestLocalErrors(t *testing.T) {
 		{
 			name: "state machine not found looking up its type",
 			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := start(ctx, p, missing)
-				return err
+				return errOf(start(ctx, p, missing))
 			},
 			wantKind: stepfunctions.ErrStateMachineNotFound, wantCode: "StateMachineDoesNotExist",
 			wantHint:  []string{"eu-west-1", "states:DescribeStateMachine"},
@@ -1108,8 +1107,7 @@ func TestLocalErrors(t *testing.T) {
 		{
 			name: "status of an unknown run",
 			call: func(ctx context.Context, p *stepfunctions.Provider) error {
-				_, err := p.GetPipelineRunStatus(ctx, noRun, nil)
-				return err
+				return errOf(p.GetPipelineRunStatus(ctx, noRun, nil))
 			},
 			wantKind: stepfunctions.ErrRunNotFound, wantCode: "ExecutionDoesNotExist",
 			wantHint: []string{"execution ARN"},
@@ -1509,20 +1507,16 @@ func TestLocalContextCancellation(t *testing.T) {
 		call func(ctx context.Context, p *stepfunctions.Provider, arn string) error
 	}{
 		{"DescribeStateMachine", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
-			_, err := p.ListJobs(ctx)
-			return err
+			return errOf(p.ListJobs(ctx))
 		}},
 		{"StartExecution", func(ctx context.Context, p *stepfunctions.Provider, arn string) error {
-			_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeStandard}, nil)
-			return err
+			return errOf(p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeStandard}, nil))
 		}},
 		{"StartSyncExecution", func(ctx context.Context, p *stepfunctions.Provider, arn string) error {
-			_, err := p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil)
-			return err
+			return errOf(p.ExecutePipeline(ctx, stepfunctions.Job{ID: arn, Type: stepfunctions.TypeExpress}, nil))
 		}},
 		{"DescribeExecution", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
-			_, err := p.GetPipelineRunStatus(ctx, runID, nil)
-			return err
+			return errOf(p.GetPipelineRunStatus(ctx, runID, nil))
 		}},
 		{"StopExecution", func(ctx context.Context, p *stepfunctions.Provider, _ string) error {
 			return p.CancelPipelineRun(ctx, runID)

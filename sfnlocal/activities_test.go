@@ -59,28 +59,22 @@ func TestActivityCRUD(t *testing.T) {
 	}
 	checkErrorCodes(t, []errorCase{
 		{"describe deleted", func() error {
-			_, err := c.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(want)})
-			return err
+			return errOf(c.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String(want)}))
 		}, "ActivityDoesNotExist"},
 		{"poll deleted", func() error {
-			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(want)})
-			return err
+			return errOf(c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(want)}))
 		}, "ActivityDoesNotExist"},
 		{"describe a state machine ARN", func() error {
-			_, err := c.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:x")})
-			return err
+			return errOf(c.DescribeActivity(ctx, &sfn.DescribeActivityInput{ActivityArn: aws.String("arn:aws:states:us-east-1:123456789012:stateMachine:x")}))
 		}, "InvalidArn"},
 		{"delete garbage", func() error {
-			_, err := c.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String("approve")})
-			return err
+			return errOf(c.DeleteActivity(ctx, &sfn.DeleteActivityInput{ActivityArn: aws.String("approve")}))
 		}, "InvalidArn"},
 		{"bad name", func() error {
-			_, err := c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("a b")})
-			return err
+			return errOf(c.CreateActivity(ctx, &sfn.CreateActivityInput{Name: aws.String("a b")}))
 		}, "InvalidName"},
 		{"worker name too long", func() error {
-			_, err := c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(want), WorkerName: aws.String(string(make([]byte, 81)))})
-			return err
+			return errOf(c.GetActivityTask(ctx, &sfn.GetActivityTaskInput{ActivityArn: aws.String(want), WorkerName: aws.String(string(make([]byte, 81)))}))
 		}, "ValidationException"},
 	})
 }

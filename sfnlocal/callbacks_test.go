@@ -141,32 +141,25 @@ func TestSendTaskErrors(t *testing.T) {
 	live := receive(t, tokens)
 	checkErrorCodes(t, []errorCase{
 		{"garbage token", func() error {
-			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("not-a-token"), Output: aws.String("{}")})
-			return err
+			return errOf(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: aws.String("not-a-token"), Output: aws.String("{}")}))
 		}, "InvalidToken"},
 		{"token of another server", func() error {
-			_, err := c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live})
-			return err
+			return errOf(c.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live}))
 		}, "InvalidToken"},
 		{"token of a task that waits for none", func() error {
-			_, err := c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &out.Token, Output: aws.String("{}")})
-			return err
+			return errOf(c.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &out.Token, Output: aws.String("{}")}))
 		}, "TaskDoesNotExist"},
 		{"output not JSON", func() error {
-			_, err := c2.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &live, Output: aws.String("{")})
-			return err
+			return errOf(c2.SendTaskSuccess(ctx, &sfn.SendTaskSuccessInput{TaskToken: &live, Output: aws.String("{")}))
 		}, "InvalidOutput"},
 		{"token too long", func() error {
-			_, err := c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(strings.Repeat("x", 2049))})
-			return err
+			return errOf(c.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: aws.String(strings.Repeat("x", 2049))}))
 		}, "ValidationException"},
 		{"error too long", func() error {
-			_, err := c2.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: &live, Error: aws.String(strings.Repeat("e", 257))})
-			return err
+			return errOf(c2.SendTaskFailure(ctx, &sfn.SendTaskFailureInput{TaskToken: &live, Error: aws.String(strings.Repeat("e", 257))}))
 		}, "ValidationException"},
 		{"heartbeat of a live task", func() error {
-			_, err := c2.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live})
-			return err
+			return errOf(c2.SendTaskHeartbeat(ctx, &sfn.SendTaskHeartbeatInput{TaskToken: &live}))
 		}, ""},
 	})
 }

@@ -176,12 +176,10 @@ func TestExpressExecutions(t *testing.T) {
 		}
 		for name, call := range map[string]func() error{
 			"StopExecution": func() error {
-				_, err := c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &a})
-				return err
+				return errOf(c.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: &a}))
 			},
 			"GetExecutionHistory": func() error {
-				_, err := c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &a})
-				return err
+				return errOf(c.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: &a}))
 			},
 		} {
 			if err := call(); !errors.As(err, &ia) {
@@ -797,8 +795,7 @@ func TestListExecutionsTokenLength(t *testing.T) {
 	arn := createMachine(t, c, "listed", echoDef, "")
 	checkErrorCodes(t, []errorCase{
 		{"ListExecutions, 2000 characters", func() error {
-			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 2000))})
-			return err
+			return errOf(c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 2000))}))
 		}, "InvalidToken"},
 		{"ListExecutions, 3097 characters", func() error {
 			_, err := c.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: &arn, NextToken: aws.String(strings.Repeat("x", 3097))})
@@ -808,8 +805,7 @@ func TestListExecutionsTokenLength(t *testing.T) {
 			return err
 		}, "ValidationException"},
 		{"ListStateMachines, 1025 characters", func() error {
-			_, err := c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String(strings.Repeat("x", 1025))})
-			return err
+			return errOf(c.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String(strings.Repeat("x", 1025))}))
 		}, "ValidationException"},
 	})
 }

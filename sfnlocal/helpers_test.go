@@ -108,6 +108,11 @@ func apiCode(err error) string {
 	return err.Error()
 }
 
+// errOf returns the error of a call whose answer the test does not need,
+// so that an error case's call is one expression:
+// func() error { return errOf(c.DescribeMapRun(ctx, in)) }.
+func errOf[Out any](_ Out, err error) error { return err }
+
 // errorCase is an API call and the error code it must fail with ("" when it
 // must succeed).
 type errorCase struct {

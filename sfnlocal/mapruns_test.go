@@ -24,44 +24,34 @@ func TestMapRunOperations(t *testing.T) {
 	}
 	checkErrorCodes(t, []errorCase{
 		{"DescribeMapRun unknown", func() error {
-			_, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(mapRun)})
-			return err
+			return errOf(c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: aws.String(mapRun)}))
 		}, "ResourceNotFound"},
 		{"DescribeMapRun execution ARN", func() error {
-			_, err := c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &run})
-			return err
+			return errOf(c.DescribeMapRun(ctx, &sfn.DescribeMapRunInput{MapRunArn: &run}))
 		}, "InvalidArn"},
 		{"UpdateMapRun unknown", func() error {
-			_, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), MaxConcurrency: aws.Int32(4)})
-			return err
+			return errOf(c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), MaxConcurrency: aws.Int32(4)}))
 		}, "ResourceNotFound"},
 		{"UpdateMapRun not an ARN", func() error {
-			_, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String("items")})
-			return err
+			return errOf(c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String("items")}))
 		}, "InvalidArn"},
 		{"UpdateMapRun percentage over 100", func() error {
-			_, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), ToleratedFailurePercentage: aws.Float32(101)})
-			return err
+			return errOf(c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), ToleratedFailurePercentage: aws.Float32(101)}))
 		}, "ValidationException"},
 		{"UpdateMapRun negative count", func() error {
-			_, err := c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), ToleratedFailureCount: aws.Int64(-1)})
-			return err
+			return errOf(c.UpdateMapRun(ctx, &sfn.UpdateMapRunInput{MapRunArn: aws.String(mapRun), ToleratedFailureCount: aws.Int64(-1)}))
 		}, "ValidationException"},
 		{"ListMapRuns unknown execution", func() error {
-			_, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: aws.String(run + "x")})
-			return err
+			return errOf(c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: aws.String(run + "x")}))
 		}, "ExecutionDoesNotExist"},
 		{"ListMapRuns state machine ARN", func() error {
-			_, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &arn})
-			return err
+			return errOf(c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &arn}))
 		}, "InvalidArn"},
 		{"ListMapRuns maxResults", func() error {
-			_, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run, MaxResults: 1001})
-			return err
+			return errOf(c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run, MaxResults: 1001}))
 		}, "ValidationException"},
 		{"ListMapRuns foreign token", func() error {
-			_, err := c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run, NextToken: aws.String("forged")})
-			return err
+			return errOf(c.ListMapRuns(ctx, &sfn.ListMapRunsInput{ExecutionArn: &run, NextToken: aws.String("forged")}))
 		}, "InvalidToken"},
 	})
 }

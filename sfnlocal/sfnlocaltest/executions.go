@@ -193,20 +193,16 @@ func testExecutionErrors(t *testing.T, h *harness) {
 		{"StartExecutionNameTooLong", start(smArn, strings.Repeat("n", 81), `{}`), wantNameTooLong},
 		{"StartExecutionInputNotJSON", start(smArn, h.name("x"), `{"unterminated":`), wantError[*types.InvalidExecutionInput]},
 		{"DescribeExecutionMissing", func() error {
-			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(missingExecution)})
-			return err
+			return errOf(h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(missingExecution)}))
 		}, wantError[*types.ExecutionDoesNotExist]},
 		{"DescribeExecutionNotAnArn", func() error {
-			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("not-an-arn")})
-			return err
+			return errOf(h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String("not-an-arn")}))
 		}, wantError[*types.InvalidArn]},
 		{"StopExecutionMissing", func() error {
-			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExecution)})
-			return err
+			return errOf(h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(missingExecution)}))
 		}, wantError[*types.ExecutionDoesNotExist]},
 		{"GetExecutionHistoryMissing", func() error {
-			_, err := h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(missingExecution)})
-			return err
+			return errOf(h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(missingExecution)}))
 		}, wantError[*types.ExecutionDoesNotExist]},
 	})
 }

@@ -43,16 +43,13 @@ func testExpressExecutions(t *testing.T, h *harness) {
 	}
 	runErrorCases(t, []errorCase{
 		{"DescribeExecution", func() error {
-			_, err := h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(first)})
-			return err
+			return errOf(h.client.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(first)}))
 		}, invalidArn},
 		{"StopExecution", func() error {
-			_, err := h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(first)})
-			return err
+			return errOf(h.client.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(first)}))
 		}, invalidArn},
 		{"GetExecutionHistory", func() error {
-			_, err := h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(first)})
-			return err
+			return errOf(h.client.GetExecutionHistory(ctx, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(first)}))
 		}, invalidArn},
 	})
 	t.Run("ListExecutions", func(t *testing.T) {

@@ -209,6 +209,11 @@ func eventTypes(events []types.HistoryEvent) []string {
 	return s
 }
 
+// errOf returns the error of a call whose answer the test does not need,
+// so that an error case's call is one expression:
+// func() error { return errOf(h.client.DescribeExecution(ctx, in)) }.
+func errOf[Out any](_ Out, err error) error { return err }
+
 // errorCase is a call that must fail, and check, which fails t unless the
 // error is the one expected.
 type errorCase struct {

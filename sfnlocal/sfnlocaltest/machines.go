@@ -238,36 +238,28 @@ func testMachineErrors(t *testing.T, h *harness) {
 	ctx := h.ctx(t)
 	runErrorCases(t, []errorCase{
 		{"DescribeStateMachineMissing", func() error {
-			_, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(missing)})
-			return err
+			return errOf(h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String(missing)}))
 		}, wantError[*types.StateMachineDoesNotExist]},
 		{"DescribeStateMachineNotAnArn", func() error {
-			_, err := h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String("not-an-arn")})
-			return err
+			return errOf(h.client.DescribeStateMachine(ctx, &sfn.DescribeStateMachineInput{StateMachineArn: aws.String("not-an-arn")}))
 		}, wantError[*types.InvalidArn]},
 		{"UpdateStateMachineMissing", func() error {
-			_, err := h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(missing), Definition: aws.String(passDefinition(`{}`))})
-			return err
+			return errOf(h.client.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{StateMachineArn: aws.String(missing), Definition: aws.String(passDefinition(`{}`))}))
 		}, wantError[*types.StateMachineDoesNotExist]},
 		{"DeleteStateMachineNotAnArn", func() error {
-			_, err := h.client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String("not-an-arn")})
-			return err
+			return errOf(h.client.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String("not-an-arn")}))
 		}, wantError[*types.InvalidArn]},
 		{"CreateStateMachineNameWithSpace", func() error {
-			_, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("bad name"), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn())})
-			return err
+			return errOf(h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("bad name"), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn())}))
 		}, wantError[*types.InvalidName]},
 		{"CreateStateMachineNameTooLong", func() error {
-			_, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(strings.Repeat("n", 81)), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn())})
-			return err
+			return errOf(h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(strings.Repeat("n", 81)), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn())}))
 		}, wantNameTooLong},
 		{"CreateStateMachineRoleNotAnArn", func() error {
-			_, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(h.name("role")), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String("not-an-arn")})
-			return err
+			return errOf(h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(h.name("role")), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String("not-an-arn")}))
 		}, wantError[*types.InvalidArn]},
 		{"ListStateMachinesForgedToken", func() error {
-			_, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String("forged-token")})
-			return err
+			return errOf(h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{NextToken: aws.String("forged-token")}))
 		}, wantError[*types.InvalidToken]},
 	})
 }
@@ -354,20 +346,16 @@ func testParameterValidation(t *testing.T, h *harness) {
 		call func() error
 	}{
 		{"ListStateMachinesMaxResults1001", func() error {
-			_, err := h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: 1001})
-			return err
+			return errOf(h.client.ListStateMachines(ctx, &sfn.ListStateMachinesInput{MaxResults: 1001}))
 		}},
 		{"ListExecutionsMaxResultsNegative", func() error {
-			_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), MaxResults: -1})
-			return err
+			return errOf(h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), MaxResults: -1}))
 		}},
 		{"ListExecutionsUnknownStatus", func() error {
-			_, err := h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), StatusFilter: "SLEEPING"})
-			return err
+			return errOf(h.client.ListExecutions(ctx, &sfn.ListExecutionsInput{StateMachineArn: aws.String(smArn), StatusFilter: "SLEEPING"}))
 		}},
 		{"CreateStateMachineUnknownType", func() error {
-			_, err := h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(h.name("type")), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn()), Type: "BATCH"})
-			return err
+			return errOf(h.client.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String(h.name("type")), Definition: aws.String(passDefinition(`{}`)), RoleArn: aws.String(h.roleArn()), Type: "BATCH"}))
 		}},
 		{"StartExecutionTraceHeader257", func() error {
 			out, err := h.client.StartExecution(ctx, &sfn.StartExecutionInput{StateMachineArn: aws.String(smArn), TraceHeader: aws.String(strings.Repeat("t", 257))})
