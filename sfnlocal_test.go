@@ -1335,14 +1335,15 @@ func scaledRateLimits(scale float64) map[string]stepfunctions.RateLimit {
 func TestLocalListJobsUnderThrottling(t *testing.T) {
 	// The SDK cannot add the CA bundle of the environment to a custom HTTP client.
 	t.Setenv("AWS_CA_BUNDLE", "")
-	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Both runs
-	// put the server clock 2x faster (refill 40 calls/s). Under the client's limits the scenario takes 2.5 s.
-	// Without them it also runs 2x faster (refill 40 calls/s): 300 calls then need 2.5 s, and the provider makes
-	// them faster than that, so it is throttled for sure and must retry. With a short MaxBackoff the eight
-	// workers retry faster than the bucket refills: about 160 attempts/s for 40 tokens/s, so an attempt wins about
-	// one time in four, and a call may lose many times in a row. At 30 attempts one call in about 5,600 ran out
-	// (0.75^30): with a hundred or more contended calls, a few runs in a hundred failed. At 100 attempts it is
-	// 0.75^100 per call, about 3e-13.
+	// 300 state machines: 100 more DescribeStateMachine calls than the quota's bucket of 200 holds. Under the
+	// client's limits the server clock runs 2x faster (refill 40 calls/s) and the scenario takes 2.5 s.
+	// Without them it runs at the wall clock's pace (refill 20 calls/s): 300 calls then need 5 s, and the provider
+	// makes them much faster than that (eight workers need only be quicker than 400 ms a call, which holds on a
+	// loaded machine under -race, where at 2x, 200 ms a call, it did not always), so it is throttled for sure and
+	// must retry. With a short MaxBackoff the eight workers retry faster than the bucket refills: about 80
+	// attempts/s for 20 tokens/s, so an attempt wins about one time in four, and a call may lose many times in a
+	// row. At 30 attempts one call in about 5,600 ran out (0.75^30): with a hundred or more contended calls, a few
+	// runs in a hundred failed. At 100 attempts it is 0.75^100 per call, about 3e-13.
 	const machines = 300
 	tests := []struct {
 		name          string
@@ -1353,7 +1354,7 @@ func TestLocalListJobsUnderThrottling(t *testing.T) {
 		wantThrottles bool
 	}{
 		{"adaptive client limits at the quota", 2, scaledRateLimits(2), 0, 0, false},
-		{"client limits off", 2, noRateLimits(), 100 * time.Millisecond, 100, true},
+		{"client limits off", 1, noRateLimits(), 200 * time.Millisecond, 100, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
