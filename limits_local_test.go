@@ -103,8 +103,10 @@ func TestLocalExpressStartsHaveTheirOwnRateLimit(t *testing.T) {
 		if throttles, rate := stepfunctions.RateLimiterStats(p, "StartExecution"); throttles != 0 || rate != held.PerSecond {
 			t.Errorf("Standard start limiter: %d throttles, %v/s; want 0 throttles and %v/s", throttles, rate, held.PerSecond)
 		}
-		if throttles, rate := stepfunctions.RateLimiterStats(p, stepfunctions.ExpressStartRateLimit); throttles != 2 || rate >= express.PerSecond {
-			t.Errorf("Express start limiter: %d throttles, %v/s; want 2 throttles and a rate cut below %v/s", throttles, rate, express.PerSecond)
+		// The rate the throttles cut is not compared: at 6,000 per second it grows back to the quota within a
+		// sixth of a second of successful calls.
+		if throttles, _ := stepfunctions.RateLimiterStats(p, stepfunctions.ExpressStartRateLimit); throttles != 2 {
+			t.Errorf("Express start limiter: %d throttles, want 2", throttles)
 		}
 	})
 
