@@ -66,16 +66,17 @@ func (p *Provider) describeExecution(ctx context.Context, runID string, data typ
 	})
 }
 
-// wait blocks until the rate limiter of api allows a call, or ctx ends.
+// wait blocks until the rate limiter of api (for an Express start, see withExpressStart) allows a call, or ctx ends.
 func (p *Provider) wait(ctx context.Context, api, resource string) error {
-	if err := p.limiters[api].Wait(ctx); err != nil {
-		return &Error{Op: opOf(ctx), API: api, Resource: resource, Err: limitWaitError(ctx, api, err)}
+	key := limitKey(ctx, api)
+	if err := p.limiters[key].Wait(ctx); err != nil {
+		return &Error{Op: opOf(ctx), API: api, Resource: resource, Err: limitWaitError(ctx, key, err)}
 	}
 	return nil
 }
 
-// limitWaitError is the error of a failed wait on api's rate limiter with ctx: ctx's own error, or one wrapping
-// context.DeadlineExceeded when the limiter refused a wait that would outlast ctx's deadline.
+// limitWaitError is the error of a failed wait on the rate limiter of api (a key of limiterSet) with ctx: ctx's own
+// error, or one wrapping context.DeadlineExceeded when the limiter refused a wait that would outlast ctx's deadline.
 func limitWaitError(ctx context.Context, api string, err error) error {
 	if ctx.Err() != nil {
 		return ctx.Err()

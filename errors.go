@@ -75,6 +75,12 @@ var (
 	// ErrOutputNotApplied means some Output or InputOutput parameters were left unchanged because the
 	// execution output did not allow mapping them (see ApplyOutput).
 	ErrOutputNotApplied = errors.New("output not applied")
+	// ErrLogSearchIncomplete means the search of an Express run's end in its state machine's CloudWatch Logs
+	// stopped after its bound of FilterLogEvents pages with more to read (CloudWatch Logs answers a large log group
+	// in many pages, some of them empty): the run was neither found nor shown to be absent. Looking again later may
+	// find it, so it is retryable; WaitPipelineRun keeps following the run, and its next look goes on from the page
+	// where the search stopped.
+	ErrLogSearchIncomplete = errors.New("log search incomplete")
 )
 
 // Error is the error type returned by this package. It records the operation, the error kind (one of the
@@ -173,7 +179,8 @@ func (e *Error) Unwrap() error { return e.Err }
 // Retryable reports whether the failure is transient: repeating the same call later, unchanged, may succeed, and
 // repeating it cannot do anything twice. That holds for throttling (ErrThrottled), the quota of open executions
 // (ErrExecutionLimitExceeded, which frees up as executions end), Express starts found not to have run
-// (ErrNotStarted), server errors and lost connections of calls that are safe to repeat, timeouts
+// (ErrNotStarted), searches of an Express run's end that stopped before the end of the logs (ErrLogSearchIncomplete),
+// server errors and lost connections of calls that are safe to repeat, timeouts
 // (context.DeadlineExceeded, which is also how Go reports the HTTP client's Timeout), and STS failing to reach the
 // identity provider (IDPCommunicationError). Every other error is
 // permanent until someone changes something: access, credentials, configuration, input, the resource, or the
@@ -181,7 +188,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // have run, and repeating the start could run it again.
 func (e *Error) Retryable() bool {
 	switch e.Kind {
-	case ErrThrottled, ErrExecutionLimitExceeded, ErrNotStarted:
+	case ErrThrottled, ErrExecutionLimitExceeded, ErrNotStarted, ErrLogSearchIncomplete:
 		return true
 	case nil:
 	default:

@@ -210,7 +210,7 @@ func TestErrorCodes(t *testing.T) {
 	}
 	kinds := []error{ErrAccessDenied, ErrStateMachineNotFound, ErrRunNotFound, ErrInvalidInput, ErrExecutionLimitExceeded,
 		ErrInvalidIdentityToken, ErrThrottled, ErrNotSupported, ErrNotRedrivable, ErrIdempotencyConflict, ErrCredentials,
-		ErrOutputNotApplied, ErrOutcomeUnknown}
+		ErrOutputNotApplied, ErrOutcomeUnknown, ErrLogSearchIncomplete}
 	for svc, table := range map[string]map[string]row{"SFN": sfnCodes, "STS": stsCodes} {
 		for code, want := range table {
 			t.Run(svc+"/"+code, func(t *testing.T) {

@@ -34,9 +34,10 @@ func (p *Provider) checkAsyncLogging(ctx context.Context, r startRequest) error 
 // startAsyncExpress starts one Express execution with StartExecution and records it, RUNNING, in the result store;
 // its end is read from the state machine's CloudWatch Logs later (see expressStatuses).
 //
-// Its call is made as StartSyncExecution's is (see sendExpressStart).
+// Its call is made as StartSyncExecution's is (see sendExpressStart), on the rate limit of Express starts
+// (ExpressStartRateLimit), apart from the Standard StartExecution one.
 func (p *Provider) startAsyncExpress(ctx context.Context, r startRequest, digest string) (expressstore.Result, error) {
-	out, err := sendExpressStart(ctx, p, r, sfnops.StartExecution, p.client.StartExecution, r.startInput())
+	out, err := sendExpressStart(withExpressStart(ctx), p, r, sfnops.StartExecution, p.client.StartExecution, r.startInput())
 	if err != nil {
 		return expressstore.Result{}, err
 	}

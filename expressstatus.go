@@ -156,7 +156,7 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 		}
 		query.Runs[l.runID] = started
 	}
-	res, err := findLoggedEnds(ctx, limitedLogs{p}, query)
+	res, err := p.findLoggedEndsResuming(ctx, query)
 	if err != nil {
 		err = p.logsError(ctx, q.group, err)
 		for _, l := range q.runs {
@@ -196,12 +196,14 @@ func (p *Provider) searchLogGroup(ctx context.Context, q *logQuery) {
 			// Not ended, or its end not delivered yet: running as far as anyone can tell.
 			p.runningFromLogs(l)
 		case truncated:
-			// Not proven absent: not ErrRunNotFound, which says the run is not in the log group.
-			l.err = &Error{Op: l.op, API: apiFilterLogEvents, Resource: l.runID,
+			// Not proven absent: not ErrRunNotFound, which says the run is not in the log group, but a kind that
+			// is retryable, so that WaitPipelineRun keeps following the run.
+			l.err = &Error{Op: l.op, API: apiFilterLogEvents, Kind: ErrLogSearchIncomplete, Resource: l.runID,
 				Err: fmt.Errorf("the search of log group %s for the run's end stopped after %d FilterLogEvents "+
 					"pages with more to read", q.group, maxLogPages),
-				Hint: "CloudWatch Logs answers a large log group in many pages; ask again later, or share one " +
-					"Config.ExpressResults store between the replicas so that runs' ends need no search"}
+				Hint: "CloudWatch Logs answers a large log group in many pages; ask again later (WaitPipelineRun does, " +
+					"going on from where the search stopped), or share one Config.ExpressResults store between the " +
+					"replicas so that runs' ends need no search"}
 		default:
 			l.err = p.notInLogs(l, q.logging, q.group)
 		}
@@ -218,7 +220,7 @@ const maxAloneSearches = 10
 func (p *Provider) searchRunAlone(ctx context.Context, query logSearchQuery, runID string) (loggedEnd, bool, bool, error) {
 	query.Runs = map[string]time.Time{runID: query.Runs[runID]}
 	query.Pattern = runEndPattern(runID)
-	res, err := findLoggedEnds(ctx, limitedLogs{p}, query)
+	res, err := p.findLoggedEndsResuming(ctx, query)
 	if end, found := logSearchFound(res, runID); found {
 		return end, true, false, nil
 	}

@@ -34,13 +34,17 @@ func TestDefaultRateLimitsFollowTheOperationsTable(t *testing.T) {
 				t.Errorf("DefaultRateLimits(%q)[%s] = %+v, want %+v (the bucket %+v)", region, op.Name, l, want, b)
 			}
 		}
-		// CloudWatch Logs' FilterLogEvents is the one limit beyond Step Functions' table.
+		// Beyond Step Functions' table: the Express StartExecution bucket, documented as 6,000 refilled at 6,000
+		// per second in every region, and CloudWatch Logs' FilterLogEvents.
+		if l, want := got[ExpressStartRateLimit], (RateLimit{PerSecond: 6000, Burst: 6000}); l != want {
+			t.Errorf("DefaultRateLimits(%q)[%s] = %+v, want %+v", region, ExpressStartRateLimit, l, want)
+		}
 		if l := got[apiFilterLogEvents]; l != filterLogEventsLimit {
 			t.Errorf("DefaultRateLimits(%q)[FilterLogEvents] = %+v, want %+v", region, l, filterLogEventsLimit)
 		}
-		if n+1 != len(got) {
-			t.Errorf("DefaultRateLimits(%q) has %d limits, the table %d operations the provider calls and FilterLogEvents",
-				region, len(got), n)
+		if n+2 != len(got) {
+			t.Errorf("DefaultRateLimits(%q) has %d limits, want the table's %d operations the provider calls, "+
+				"the Express StartExecution bucket and FilterLogEvents", region, len(got), n)
 		}
 	}
 }

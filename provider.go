@@ -122,8 +122,9 @@ type Config struct {
 	// DiscoveryConcurrency bounds concurrent DescribeStateMachine calls in ListJobs. Default 8.
 	DiscoveryConcurrency int
 	// RateLimits overrides the client-side rate limit of individual APIs, keyed by API name (for example
-	// "DescribeStateMachine", or CloudWatch Logs' "FilterLogEvents"). APIs not in the map use
-	// DefaultRateLimits(Region).
+	// "DescribeStateMachine", or CloudWatch Logs' "FilterLogEvents"), and that of the StartExecution calls that
+	// start Express executions by ExpressStartRateLimit ("StartExecution" is then the Standard one). APIs not in
+	// the map use DefaultRateLimits(Region).
 	RateLimits map[string]RateLimit
 	// NotFoundGrace is how long after a start ExecutionDoesNotExist is reported as Running (eventual
 	// consistency) rather than ErrRunNotFound. Default 30s; negative disables it. It applies to runs this
@@ -242,7 +243,9 @@ var filterLogEventsLimit = RateLimit{PerSecond: 5, Burst: 5}
 
 // DefaultRateLimits returns the client-side rate limits used in region: the documented Step Functions token
 // buckets (bucket size and refill per second per account and region), which are larger in us-east-1,
-// us-west-2 and eu-west-1. StartSyncExecution has no published bucket and uses the Express StartExecution one.
+// us-west-2 and eu-west-1. StartExecution has two: "StartExecution" for Standard state machines, and
+// ExpressStartRateLimit for Express ones (6,000 refilled at 6,000 per second everywhere). StartSyncExecution has no
+// published bucket and starts with the size of the Express StartExecution one, on a limiter of its own.
 // CloudWatch Logs' FilterLogEvents, which reads Express results from logs, has its quota of 5 per second in
 // every region.
 //
@@ -265,6 +268,8 @@ func DefaultRateLimits(region string) map[string]RateLimit {
 		b := q.In(region)
 		limits[op.Name] = RateLimit{PerSecond: b.Refill, Burst: int(b.Burst)}
 	}
+	express := start.ExpressQuota.In(region)
+	limits[ExpressStartRateLimit] = RateLimit{PerSecond: express.Refill, Burst: int(express.Burst)}
 	limits[apiFilterLogEvents] = filterLogEventsLimit
 	return limits
 }

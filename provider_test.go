@@ -20,6 +20,10 @@ func TestRateLimits(t *testing.T) {
 		{"us-east-1", nil, sfnops.DescribeExecution, 15, 300},
 		{"eu-central-1", nil, sfnops.DescribeExecution, 10, 250},
 		{"eu-west-1", nil, sfnops.StartExecution, 300, 1300},
+		{"eu-west-1", nil, ExpressStartRateLimit, 6000, 6000},
+		{"ap-south-1", nil, ExpressStartRateLimit, 6000, 6000},
+		{"eu-west-1", map[string]RateLimit{ExpressStartRateLimit: {PerSecond: 50, Burst: 100}}, ExpressStartRateLimit, 50, 100},
+		{"eu-west-1", map[string]RateLimit{ExpressStartRateLimit: {PerSecond: 50, Burst: 100}}, sfnops.StartExecution, 300, 1300}, // the Standard bucket keeps its own
 		{"ap-south-1", nil, sfnops.StopExecution, 25, 500},
 		{"us-west-2", nil, sfnops.DescribeStateMachine, 20, 200},
 		{"us-west-2", nil, sfnops.ListStateMachines, 5, 100},

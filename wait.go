@@ -60,8 +60,9 @@ func WithStateChange(fn func(RunStatus)) WaitOption {
 // of those runs costs per interval, not a thousand calls. Runs due within half their interval join the same
 // round, which aligns the rounds of runs waited on with the same options.
 //
-// Errors that more calls may cure (throttling after retries, network failures, server errors) are logged and
-// the run is looked at again next round; the others (ErrRunNotFound, ErrAccessDenied, ErrInvalidInput, bad
+// Errors that more calls may cure (throttling after retries, network failures, server errors, a search of an
+// Express run's end in its logs that stopped early, ErrLogSearchIncomplete, which the next round goes on with) are
+// logged and the run is looked at again next round; the others (ErrRunNotFound, ErrAccessDenied, ErrInvalidInput, bad
 // credentials, ...) end the wait. When ctx ends, WaitPipelineRun returns the last status it saw with an error
 // that wraps ctx.Err(). An Express run started with ExpressSync has ended when ExecutePipeline returns, and its
 // status is returned at once; one started with ExpressAsync is followed in its state machine's CloudWatch Logs (see
@@ -89,7 +90,7 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 	if a.Kind == sfnarn.Express && !a.MapRunChild() {
 		// Most Express runs have ended when ExecutePipeline returns; the others (ExpressAsync) are followed in
 		// their logs by the shared rounds below.
-		st, err := p.GetPipelineRunStatus(ctx, runID, params)
+		st, err := p.GetPipelineRunStatus(withLogResume(ctx, p.tracker.resume), runID, params)
 		switch {
 		case err == nil && st.State != RunStateRunning:
 			if o.onChange != nil {
@@ -134,8 +135,9 @@ func (p *Provider) WaitPipelineRun(ctx context.Context, runID string, params []P
 // tracker follows the runs WaitPipelineRun calls wait on, in shared rounds. Its loop runs while it has
 // waiters and stops when the last one leaves.
 type tracker struct {
-	p    *Provider
-	wake chan struct{} // a new waiter is due sooner than the loop planned
+	p      *Provider
+	wake   chan struct{} // a new waiter is due sooner than the loop planned
+	resume *logResume    // where the log searches of Express runs that stopped go on next round
 
 	mu      sync.Mutex
 	waiters map[*waiter]struct{}
@@ -158,7 +160,7 @@ type waiter struct {
 }
 
 func newTracker(p *Provider) *tracker {
-	return &tracker{p: p, wake: make(chan struct{}, 1), waiters: make(map[*waiter]struct{})}
+	return &tracker{p: p, wake: make(chan struct{}, 1), resume: newLogResume(), waiters: make(map[*waiter]struct{})}
 }
 
 // add registers a waiter, due at once, and starts the loop if it is not running.
@@ -236,7 +238,7 @@ func (t *tracker) round() {
 	// The sweep outlives any one waiter: those still waiting when it ends get its results. It runs on no caller's
 	// deadline; each attempt of its calls ends after Config.AttemptTimeout, so a request never answered is retried
 	// instead of holding the round. When every waiter of the round has left, its calls end.
-	ctx, cancel := context.WithCancel(withOp(context.Background(), "WaitPipelineRun"))
+	ctx, cancel := context.WithCancel(withLogResume(withOp(context.Background(), "WaitPipelineRun"), t.resume))
 	defer cancel()
 	t.mu.Lock()
 	var batch []*waiter
