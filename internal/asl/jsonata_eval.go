@@ -12,7 +12,6 @@ import (
 	"unsafe"
 
 	jsonata "github.com/xiatechs/jsonata-go"
-	"github.com/xiatechs/jsonata-go/jlib"
 	"github.com/xiatechs/jsonata-go/jparse"
 	"github.com/xiatechs/jsonata-go/jtypes"
 )
@@ -451,9 +450,7 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		reg[k] = reflect.ValueOf(ko.toJSONata(v))
 	}
 	if now, ok := vars[evalTimeKey].(time.Time); ok {
-		if err := bindTime(reg, now); err != nil {
-			return nil, err
-		}
+		bindTime(reg, now)
 	}
 	in := ko.toJSONata(input)
 	e := *x.expr
@@ -513,33 +510,6 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		out := <-done // it ended at the same moment
 		return evalResult(out.v, out.err, ko)
 	}
-}
-
-// bindTime binds $now and $millis in reg to the time now, as the library
-// binds them to the wall clock's at the start of every evaluation; a
-// workflow variable of either name, already in reg, keeps its place.
-func bindTime(reg map[string]reflect.Value, now time.Time) error {
-	ms := now.UnixMilli()
-	e, err := jsonata.Compile("1")
-	if err != nil {
-		return err
-	}
-	err = e.RegisterExts(map[string]jsonata.Extension{
-		"millis": {Func: func() int64 { return ms }},
-		"now": {Func: func(picture, tz jtypes.OptionalString) (string, error) {
-			return jlib.FromMillis(ms, picture, tz)
-		}},
-	})
-	if err != nil {
-		return err
-	}
-	layout, _ := xiaLayout()
-	for name, f := range *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)) {
-		if _, ok := reg[name]; !ok {
-			reg[name] = f
-		}
-	}
-	return nil
 }
 
 // evalInline evaluates e in the calling goroutine.
