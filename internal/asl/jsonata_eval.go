@@ -145,6 +145,14 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatNumber('#0')
 			return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
 		}}
+	exts["formatInteger"] = jsonata.Extension{Func: formatInteger, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatInteger('w')
+			return len(argv) == 1 && jtypes.IsString(argv[0])
+		}}
+	exts["parseInteger"] = jsonata.Extension{Func: parseInteger, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // s.$parseInteger('#,##0')
+			return len(argv) == 1 && jtypes.IsString(argv[0])
+		}}
 	if err := e.RegisterExts(exts); err != nil {
 		return nil, err
 	}
