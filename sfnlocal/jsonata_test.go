@@ -105,3 +105,23 @@ func TestJSONataCallback(t *testing.T) {
 		t.Errorf("execution = %s %s, want SUCCEEDED with the shaped callback result", d.Status, aws.ToString(d.Output))
 	}
 }
+
+// TestJSONataIntegersAndNamesOnTheWire: $formatInteger and $parseInteger
+// answer, a variable may be named in any script, and an Assign naming a
+// variable both as "x" and "x.$" is refused when the machine is created.
+func TestJSONataIntegersAndNamesOnTheWire(t *testing.T) {
+	_, c := startServer(t)
+	ctx := context.Background()
+	arn := createMachine(t, c, "integers", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+		"A":{"Type":"Pass","Assign":{"größe":"{% $parseInteger($states.input.n, '#,##0') %}"},"Next":"B"},
+		"B":{"Type":"Pass","Output":{"words":"{% $formatInteger($größe, 'w') %}","roman":"{% $formatInteger($größe, 'I') %}",
+			"place":"{% $formatInteger($größe, '#,##0;o') %}"},"End":true}}}`, "")
+	d := waitDone(t, c, startWith(t, c, arn, `{"n":"2,789"}`))
+	want := `{"words":"two thousand, seven hundred and eighty-nine","roman":"MMDCCLXXXIX","place":"2,789th"}`
+	if d.Status != types.ExecutionStatusSucceeded || aws.ToString(d.Output) != want {
+		t.Errorf("execution = %s %s %s: %s, want output %s", d.Status, aws.ToString(d.Error), aws.ToString(d.Cause), aws.ToString(d.Output), want)
+	}
+	_, err := c.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{Name: aws.String("both"), RoleArn: aws.String(testRole),
+		Definition: aws.String(`{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1,"x.$":"$.a"},"End":true}}}`)})
+	assertAPIError(t, err, "InvalidDefinition", "The fields 'x' and 'x.$' both set the field 'x'")
+}

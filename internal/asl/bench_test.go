@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 const passChoiceMachine = `{"StartAt":"Init","States":{
@@ -94,5 +95,27 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse(passChoiceMachine); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkJSONataClock measures one evaluation of an expression that
+// reads the execution's clock ($millis, $now), beside one that does not.
+func BenchmarkJSONataClock(b *testing.B) {
+	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, src := range []string{"$millis() + 1", "$now('[H01]:[m01]')", "$string(1) & 'x'"} {
+		b.Run(src, func(b *testing.B) {
+			e, err := jsonataEngine.compile(src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			vars := map[string]any{evalTimeKey: now}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := e.eval(nil, vars, time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -173,9 +173,9 @@
 //   - It binds $now and $millis to the wall clock: they are bound again
 //     to the execution's Clock (bindTime), as $states.context's times
 //     are, so that waits computed from them agree with the clock.
-//   - It lacks JSONata 2.0's $assert, added here, and requires the
-//     function of $single, optional here as in JSONata. It also lacks
-//     $formatInteger and $parseInteger, which fail as unknown functions.
+//   - It lacks JSONata 2.0's $assert, $formatInteger and $parseInteger,
+//     added here (jsonata_integer.go), and requires the function of
+//     $single, optional here as in JSONata.
 //   - $pad builds its padding whole ($pad('x', 1e9, 'xxxxxxxxxx') took
 //     ten gigabytes, inline, with no deadline): it is replaced by one that
 //     pads to at most 1 MiB characters (maxPadWidth).

@@ -12,7 +12,6 @@ import (
 	"unsafe"
 
 	jsonata "github.com/xiatechs/jsonata-go"
-	"github.com/xiatechs/jsonata-go/jlib"
 	"github.com/xiatechs/jsonata-go/jparse"
 	"github.com/xiatechs/jsonata-go/jtypes"
 )
@@ -145,6 +144,14 @@ var staticRegistry = sync.OnceValues(func() (map[string]reflect.Value, error) {
 	exts["formatNumber"] = jsonata.Extension{Func: formatNumber, UndefinedHandler: jtypes.ArgUndefined(0),
 		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatNumber('#0')
 			return (len(argv) == 1 || len(argv) == 2) && jtypes.IsString(argv[0])
+		}}
+	exts["formatInteger"] = jsonata.Extension{Func: formatInteger, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // x.$formatInteger('w')
+			return len(argv) == 1 && jtypes.IsString(argv[0])
+		}}
+	exts["parseInteger"] = jsonata.Extension{Func: parseInteger, UndefinedHandler: jtypes.ArgUndefined(0),
+		EvalContextHandler: func(argv []reflect.Value) bool { // s.$parseInteger('#,##0')
+			return len(argv) == 1 && jtypes.IsString(argv[0])
 		}}
 	if err := e.RegisterExts(exts); err != nil {
 		return nil, err
@@ -451,9 +458,7 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		reg[k] = reflect.ValueOf(ko.toJSONata(v))
 	}
 	if now, ok := vars[evalTimeKey].(time.Time); ok {
-		if err := bindTime(reg, now); err != nil {
-			return nil, err
-		}
+		bindTime(reg, now)
 	}
 	in := ko.toJSONata(input)
 	e := *x.expr
@@ -513,33 +518,6 @@ func (x *xiaExpr) eval(input any, vars map[string]any, timeout time.Duration) (a
 		out := <-done // it ended at the same moment
 		return evalResult(out.v, out.err, ko)
 	}
-}
-
-// bindTime binds $now and $millis in reg to the time now, as the library
-// binds them to the wall clock's at the start of every evaluation; a
-// workflow variable of either name, already in reg, keeps its place.
-func bindTime(reg map[string]reflect.Value, now time.Time) error {
-	ms := now.UnixMilli()
-	e, err := jsonata.Compile("1")
-	if err != nil {
-		return err
-	}
-	err = e.RegisterExts(map[string]jsonata.Extension{
-		"millis": {Func: func() int64 { return ms }},
-		"now": {Func: func(picture, tz jtypes.OptionalString) (string, error) {
-			return jlib.FromMillis(ms, picture, tz)
-		}},
-	})
-	if err != nil {
-		return err
-	}
-	layout, _ := xiaLayout()
-	for name, f := range *(*map[string]reflect.Value)(unsafe.Add(unsafe.Pointer(e), layout.registry)) {
-		if _, ok := reg[name]; !ok {
-			reg[name] = f
-		}
-	}
-	return nil
 }
 
 // evalInline evaluates e in the calling goroutine.

@@ -1,6 +1,7 @@
 package asl
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -121,11 +122,12 @@ func TestJSONataFunctionErrors(t *testing.T) {
 // TestJSONataFastPathAgrees: the expressions evaluated without the library
 // give what the library gives.
 func TestJSONataFastPathAgrees(t *testing.T) {
-	in, err := parseJSON([]byte(`{"s":"b","n":3,"f":2.5,"t":true,"z":null,"o":{"k":[1,2]},"a":[{"k":1},{"k":2}]}`))
+	in, err := parseJSON([]byte(`{"s":"b","n":3,"f":2.5,"t":true,"z":null,"o":{"k":[1,2]},"a":[{"k":1},{"k":2}],
+		"i":9007199254740993,"u":18446744073709551615,"w":{"u":[18446744073709551615]}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]any{"states": map[string]any{"input": in}, "v": int64(7)}
+	vars := map[string]any{"states": map[string]any{"input": in}, "v": int64(7), "big": json.Number("18446744073709551615")}
 	for _, src := range []string{
 		"$states.input.s", "$states.input.n", "$states.input.z", "$states.input.o", "$states.input.missing",
 		"$states.input.o.k", "$states.input.a.k", "$v", "'x'", "1.5", "true", "null",
@@ -133,6 +135,9 @@ func TestJSONataFastPathAgrees(t *testing.T) {
 		"$states.input.s = 1", "$states.input.s != 1", "$states.input.z = null", "$states.input.t = true",
 		"$states.input.n > 2 and $states.input.s = 'b'", "$states.input.n < 2 or $states.input.t",
 		"$states.input.missing = 1", "$v = 7 and $states.input.missing",
+		// integers past 2^53 and past int64
+		"$states.input.i", "$states.input.i = 9007199254740992", "$states.input.i > 9007199254740992", "9007199254740993",
+		"$states.input.u", "$states.input.w", "$states.input", "$big", "$states.input.u = $big", "$states.input.u > 1",
 	} {
 		e, err := jsonataEngine.compile(src)
 		if err != nil {
@@ -145,6 +150,39 @@ func TestJSONataFastPathAgrees(t *testing.T) {
 		lib, libErr := slow.eval(nil, vars, time.Second)
 		if marshalString(fast) != marshalString(lib) || (fastErr == nil) != (libErr == nil) {
 			t.Errorf("%s: fast path = %s, %v; library = %s, %v", src, marshalString(fast), fastErr, marshalString(lib), libErr)
+		}
+	}
+}
+
+// TestJSONataBigIntegers: an integer of the input past 2^53 that fits
+// int64 passes through an expression exactly, arithmetic and comparisons
+// read it as a float64 (JSONata's numbers are IEEE doubles), and one past
+// int64 is read as the nearest float64 whichever way the expression is
+// evaluated. "{% $states.input.u %}" gave u exactly, unlike
+// "{% [$states.input.u] %}".
+func TestJSONataBigIntegers(t *testing.T) {
+	in, err := parseJSON([]byte(`{"i":9007199254740993,"u":18446744073709551615}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]any{"states": map[string]any{"input": in}}
+	for _, tc := range []struct{ expr, want string }{
+		{"$states.input.i", `9007199254740993`},
+		{"[$states.input.i]", `[9007199254740993]`},
+		{"$states.input.i + 0", `9007199254740992`},
+		{"9007199254740993", `9007199254740992`},
+		{"$states.input.i = 9007199254740992", `true`},
+		{"$states.input.u", `18446744073709552000`},
+		{"[$states.input.u]", `[18446744073709552000]`},
+		{"$states.input", `{"i":9007199254740993,"u":18446744073709552000}`},
+	} {
+		got, err := evalJSONata(t, tc.expr, vars)
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if s := marshalString(got); s != tc.want {
+			t.Errorf("%s = %s, want %s", tc.expr, s, tc.want)
 		}
 	}
 }

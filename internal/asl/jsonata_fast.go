@@ -1,6 +1,8 @@
 package asl
 
 import (
+	"encoding/json"
+
 	"github.com/xiatechs/jsonata-go/jparse"
 )
 
@@ -92,7 +94,41 @@ func (f fastPath) eval(vars map[string]any) (any, bool, bool) {
 			return nil, false, true
 		}
 	}
+	if holdsBigNumber(v) {
+		return nil, false, false // the library reads it as a float64
+	}
 	return v, true, true
+}
+
+// holdsBigNumber reports whether v is or holds a json.Number: a number
+// that fits no int64 (or no float64), which the library, as JSONata's
+// numbers are IEEE doubles, reads as the nearest float64, so that
+// "{% $states.input.n %}" gave n exactly where "{% [$states.input.n] %}"
+// gave it rounded.
+func holdsBigNumber(v any) bool {
+	switch tv := v.(type) {
+	case json.Number:
+		return true
+	case *object:
+		for _, e := range tv.vals {
+			if holdsBigNumber(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, e := range tv {
+			if holdsBigNumber(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range tv {
+			if holdsBigNumber(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fastCompare is a comparison of two numbers, two strings, or (for = and

@@ -229,6 +229,14 @@ func TestParseProblems(t *testing.T) {
 		// named "x.$", which no expression can read.
 		{"JSONPath suffix in a JSONata Assign", `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x.$":"{% 1 %}"},"End":true}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: The variable name 'x.$' is not valid: use letters, digits and underscores, not starting with a digit at /States/A/Assign/x.$"}},
+		// A payload template, Assign included, names each field once after
+		// ".$" is stripped; "x" silently won over "x.$".
+		{"JSONPath Assign with x and x.$", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"x":1,"x.$":"$.a"},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The fields 'x' and 'x.$' both set the field 'x'; keep one at /States/A/Assign/x.$"}},
+		{"x and x.$ nested in a JSONPath Assign", `{"StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"o":{"y.$":"$.a","y":2}},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The fields 'y' and 'y.$' both set the field 'y'; keep one at /States/A/Assign/o/y.$"}},
+		{"Parameters with x and x.$", `{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"x.$":"$.a","x":1},"End":true}}}`,
+			[]string{"SCHEMA_VALIDATION_FAILED: The fields 'x' and 'x.$' both set the field 'x'; keep one at /States/A/Parameters/x.$"}},
 		{"Assign in a Succeed state", `{"StartAt":"A","States":{"A":{"Type":"Succeed","Assign":{"x":1}}}}`,
 			[]string{"SCHEMA_VALIDATION_FAILED: The field 'Assign' is not supported by Step Functions at /States/A"}},
 		{"ResultPath to a variable", `{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$x.y","End":true}}}`,

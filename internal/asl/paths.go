@@ -3,6 +3,8 @@ package asl
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ohler55/ojg/jp"
 )
@@ -117,19 +119,40 @@ func (p *path) get(input any, cx contextSource) (v any, ok bool, err *stateError
 }
 
 // variableName returns the workflow variable name at the start of s (the
-// text after a path's "$"): letters, digits and underscores, not starting
-// with a digit.
+// text after a path's "$"). AWS's names are Unicode identifiers (Unicode
+// Standard Annex #31: an ID_Start character, then ID_Continue characters),
+// as the developer guide's "Passing data between states with variables"
+// says; an underscore may start one too, as it might before names took
+// more than ASCII (whether AWS takes a leading underscore is UNCONFIRMED).
 func variableName(s string) string {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' {
-			i++
-			continue
+	for i, r := range s {
+		if !(r == '_' || isIDStart(r) || i > 0 && isIDContinue(r)) {
+			return s[:i]
 		}
-		break
 	}
-	return s[:i]
+	return s
+}
+
+// isIDStart reports whether r has the Unicode property ID_Start: a letter
+// or letter number, or Other_ID_Start, but no Pattern_Syntax or
+// Pattern_White_Space.
+func isIDStart(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
+	}
+	return (unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_ID_Start, r)) &&
+		!unicode.Is(unicode.Pattern_Syntax, r) && !unicode.Is(unicode.Pattern_White_Space, r)
+}
+
+// isIDContinue reports whether r has the Unicode property ID_Continue:
+// ID_Start, a combining mark, a decimal digit, a connector punctuation, or
+// Other_ID_Continue, but no Pattern_Syntax or Pattern_White_Space.
+func isIDContinue(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	return isIDStart(r) || (unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Other_ID_Continue) &&
+		!unicode.Is(unicode.Pattern_Syntax, r) && !unicode.Is(unicode.Pattern_White_Space, r))
 }
 
 func getSteps(v any, steps []step) (any, bool) {

@@ -35,6 +35,7 @@ func compileTemplate(v any, where string, c *checker) *template {
 	case map[string]any:
 		t := &template{}
 		keys := c.order.keys(tv)
+		reportDuplicateNames(tv, keys, where, c)
 		for _, k := range keys {
 			val := tv[k]
 			if strings.HasSuffix(k, ".$") {
@@ -155,4 +156,19 @@ func truncate(s string) string {
 		return s
 	}
 	return Clip(s, limit) + "..."
+}
+
+// reportDuplicateNames reports to c every field that the object m of a
+// payload template (keys in definition order) names twice, as "x" and
+// "x.$": the States Language says an object MUST NOT have duplicate field
+// names once ".$" is stripped, and without the check one of the two
+// silently won. AWS's own words for it are UNCONFIRMED.
+func reportDuplicateNames(m map[string]any, keys []string, where string, c *checker) {
+	for _, k := range keys {
+		if name, ok := strings.CutSuffix(k, ".$"); ok {
+			if _, both := m[name]; both {
+				c.problem(where+"/"+k, "SCHEMA_VALIDATION_FAILED: The fields '%s' and '%s' both set the field '%s'; keep one", name, k, name)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package asl
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on workflow variables, as AWS documents them (UNCONFIRMED from
@@ -122,7 +123,7 @@ func (c *checker) compileAssign(obj map[string]any, where string) assignment {
 			c.problem(where+"/Assign/"+k, "SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved")
 		case variableName(name) != name || name == "":
 			c.problem(where+"/Assign/"+k, "SCHEMA_VALIDATION_FAILED: The variable name '%s' is not valid: use letters, digits and underscores, not starting with a digit", name)
-		case len(name) > maxStateNameLength:
+		case utf8.RuneCountInString(name) > maxStateNameLength:
 			c.problem(where+"/Assign/"+k, "SCHEMA_VALIDATION_FAILED: The variable name '%s' is longer than %d characters", name, maxStateNameLength)
 		}
 	}

@@ -76,3 +76,27 @@ func TestVariablesChargeTheMemoryBudget(t *testing.T) {
 		t.Fatalf("Run = %s %s %q, want FAILED with States.DataLimitExceeded (memory budget)", res.Status, res.Error, res.Cause)
 	}
 }
+
+// TestUnicodeVariableNames: variable names are Unicode identifiers, as AWS
+// documents them ("Variable name syntax": an ID_Start character, then
+// ID_Continue characters, at most 80 characters), in both query languages.
+// Only ASCII letters were taken.
+func TestUnicodeVariableNames(t *testing.T) {
+	long := strings.Repeat("é", 80)
+	runCases(t, outcomeCases([]outcomeCase{
+		{"JSONata", `{"QueryLanguage":"JSONata","StartAt":"A","States":{
+			"A":{"Type":"Pass","Assign":{"café":1,"名前":"n","Ωmega_2":true,"naïve·x":2,"` + long + `":3},"Next":"B"},
+			"B":{"Type":"Pass","Output":{"s":"{% $café + $naïve·x + $` + long + ` %}","n":"{% $名前 %}","o":"{% $Ωmega_2 %}"},"End":true}}}`,
+			`{}`, `{"s":6,"n":"n","o":true}`, "", ""},
+		{"JSONPath", `{"StartAt":"A","States":{
+			"A":{"Type":"Pass","Result":{"v":"r"},"Assign":{"café.$":"$.v","名前":"n"},"Next":"B"},
+			"B":{"Type":"Pass","Parameters":{"c.$":"$café","f.$":"States.Format('{}-{}', $café, $名前)"},"End":true}}}`,
+			`{}`, `{"c":"r","f":"r-n"}`, "", ""},
+	}, nil))
+	for _, name := range []string{"1x", "x-y", "a b", "€x", "x€", "·x", "🙂", "x🙂", "٣x", long + "e"} {
+		def := `{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Assign":{"` + name + `":1},"End":true}}}`
+		if _, err := Parse(def); err == nil || !strings.Contains(err.Error(), "variable name") {
+			t.Errorf("Parse(Assign %q) = %v, want an error naming the variable", name, err)
+		}
+	}
+}
