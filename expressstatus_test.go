@@ -118,6 +118,20 @@ func (w *logsWorld) end(runID string, started time.Time, typ string, details map
 	}
 }
 
+// succeededRuns makes n runs of arn, started at first and then step apart, run i succeeding with output total i, and
+// returns their refs asking for totalParams.
+func (w *logsWorld) succeededRuns(arn string, first time.Time, step time.Duration, n int) []RunRef {
+	w.t.Helper()
+	var refs []RunRef
+	for i := range n {
+		started := first.Add(time.Duration(i) * step)
+		run := runOf(arn, nameAt(started))
+		w.end(run, started, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
+		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
+	}
+	return refs
+}
+
 // nameAt returns a Polysync-<UUIDv7> execution name carrying time t.
 func nameAt(t time.Time) string {
 	id := uuid.New()
@@ -388,13 +402,7 @@ func TestWaitPipelineRunExpressRetriesATransientFirstLook(t *testing.T) {
 func TestExpressLogsTruncatedSearch(t *testing.T) {
 	w := newLogsWorld(t, cwlogs.Options{})
 	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
-	then := time.Now().Add(-time.Hour)
-	var refs []RunRef
-	for i := range 2 {
-		run := runOf(arn, nameAt(then.Add(time.Duration(i)*time.Second)))
-		w.end(run, then, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
-		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
-	}
+	refs := w.succeededRuns(arn, time.Now().Add(-time.Hour), time.Second, 2)
 	p, real := w.provider(Config{})
 	var broad atomic.Int32
 	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {
@@ -430,14 +438,7 @@ func TestExpressLogsTruncatedSearch(t *testing.T) {
 func TestExpressLogsThrottledMidSearch(t *testing.T) {
 	w := newLogsWorld(t, cwlogs.Options{})
 	arn := w.machine("orders", types.LogLevelAll, true, "/g/orders")
-	then := time.Now().Add(-time.Hour)
-	var refs []RunRef
-	for i := range 2 {
-		started := then.Add(time.Duration(i) * time.Minute)
-		run := runOf(arn, nameAt(started))
-		w.end(run, started, "ExecutionSucceeded", map[string]any{"output": fmt.Sprintf(`{"total":%d}`, i)})
-		refs = append(refs, RunRef{RunID: run, Parameters: totalParams})
-	}
+	refs := w.succeededRuns(arn, time.Now().Add(-time.Hour), time.Minute, 2)
 	p, real := w.provider(Config{})
 	var calls atomic.Int32
 	p.logs = logsFunc(func(ctx context.Context, in *cloudwatchlogs.FilterLogEventsInput, optFns ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error) {

@@ -28,10 +28,7 @@ func newCmdCancel(f *app, runF func(context.Context, *cancelOptions) error) *cob
 run first: a run that already ended (cancelled, failed or succeeded) is left as it is and reported as such.
 Step Functions cannot stop Express runs (exit status 2).`,
 		Args: exactArgs(1, "one RUN-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.runID = args[0]
-			return runWith(runF, runCancel)(cmd.Context(), opts)
-		}),
+		RunE: runOnArg(opts, &opts.runID, nil, runF, runCancel),
 	}
 	opts.awsOptions.register(cmd, f)
 	return cmd

@@ -196,6 +196,22 @@ func runWith[O any](runF, runX func(context.Context, *O) error) func(context.Con
 	return runX
 }
 
+// runOnArg returns the RunE of a command that takes one argument (an ARN):
+// it stores the argument in *arg, then runs check (nil when there is nothing
+// to check), then runF or runX as runWith picks. A check that needs the
+// command itself (which flags were set) stays in the command's own RunE.
+func runOnArg[O any](opts *O, arg *string, check func() error, runF, runX func(context.Context, *O) error) func(*cobra.Command, []string) error {
+	return run(func(cmd *cobra.Command, args []string) error {
+		*arg = args[0]
+		if check != nil {
+			if err := check(); err != nil {
+				return err
+			}
+		}
+		return runWith(runF, runX)(cmd.Context(), opts)
+	})
+}
+
 // exactArgs is cobra.ExactArgs with a usage exit status and a message that
 // names what is missing.
 func exactArgs(n int, what string) cobra.PositionalArgs {

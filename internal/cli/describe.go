@@ -40,10 +40,7 @@ the definition suggests (SuggestParameters): the input properties the state mach
 properties its last states write, with a data type where the definition tells it; it reads the definition too.`,
 		Example: `  polysync-sfn describe arn:aws:states:eu-west-1:111122223333:stateMachine:orders --definition`,
 		Args:    exactArgs(1, "one JOB-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.jobARN = args[0]
-			return runWith(runF, runDescribe)(cmd.Context(), opts)
-		}),
+		RunE:    runOnArg(opts, &opts.jobARN, nil, runF, runDescribe),
 	}
 	cmd.Flags().BoolVar(&opts.definition, "definition", false, "print the state machine's definition too")
 	cmd.Flags().BoolVar(&opts.suggest, "suggest", false, "list the parameters the definition suggests")

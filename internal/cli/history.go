@@ -37,13 +37,7 @@ until the run ends. Step Functions keeps no history of Express runs.
 Exit status with --follow: 0 succeeded, 1 failed or timed out, 3 cancelled.`,
 		Example: `  polysync-sfn history arn:aws:states:eu-west-1:111122223333:execution:orders:Polysync-0193 --follow`,
 		Args:    exactArgs(1, "one RUN-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.runID = args[0]
-			if err := checkPollInterval(opts.pollInterval); err != nil {
-				return err
-			}
-			return runWith(runF, runHistory)(cmd.Context(), opts)
-		}),
+		RunE:    runOnArg(opts, &opts.runID, func() error { return checkPollInterval(opts.pollInterval) }, runF, runHistory),
 	}
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.follow, "follow", false, "print new events as they happen, until the run ends")

@@ -36,13 +36,7 @@ the --out parameters.
 Exit status with --wait: 0 succeeded, 1 failed, 3 cancelled; a run Step Functions cannot redrive exits 4, an
 Express run 2.`,
 		Args: exactArgs(1, "one RUN-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.runID = args[0]
-			if err := opts.parse(); err != nil {
-				return err
-			}
-			return runWith(runF, runRedrive)(cmd.Context(), opts)
-		}),
+		RunE: runOnArg(opts, &opts.runID, opts.parse, runF, runRedrive),
 	}
 	opts.followFlags.register(cmd)
 	opts.awsOptions.register(cmd, f)

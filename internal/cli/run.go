@@ -56,13 +56,7 @@ Exit status with --wait (or for Express): 0 succeeded, 1 failed, 3 cancelled.`,
     --param orderId=A-17 --param quantity:number=3 --param rush:boolean=true \
     --out total:number --wait`,
 		Args: exactArgs(1, "one JOB-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.jobARN = args[0]
-			if err := opts.parse(); err != nil {
-				return err
-			}
-			return runWith(runF, runRun)(cmd.Context(), opts)
-		}),
+		RunE: runOnArg(opts, &opts.jobARN, opts.parse, runF, runRun),
 	}
 	opts.registerInputs(cmd)
 	opts.followFlags.register(cmd)

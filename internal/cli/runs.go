@@ -46,10 +46,7 @@ version or alias ARN lists the runs started through it. Step Functions does not 
 see the next ones is printed on stderr (--next-token), and --json has it as NextToken.`,
 		Example: `  polysync-sfn runs arn:aws:states:eu-west-1:111122223333:stateMachine:orders --status failed --since 24h`,
 		Args:    exactArgs(1, "one JOB-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.jobARN = args[0]
-			return runWith(runF, runRuns)(cmd.Context(), opts)
-		}),
+		RunE:    runOnArg(opts, &opts.jobARN, nil, runF, runRuns),
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&opts.status, "status", "", "keep runs in this status: running, succeeded, failed, timed_out or aborted")

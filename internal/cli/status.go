@@ -32,13 +32,7 @@ follows a running run to its end (resuming what an interrupted 'run --wait' did)
 Exit status: 0 running (without --wait) or succeeded, 1 failed, 3 cancelled; an Express run exits 2.`,
 		Example: `  polysync-sfn status arn:aws:states:eu-west-1:111122223333:execution:orders:Polysync-0193 --out total:number --wait`,
 		Args:    exactArgs(1, "one RUN-ARN"),
-		RunE: run(func(cmd *cobra.Command, args []string) error {
-			opts.runID = args[0]
-			if err := opts.parse(); err != nil {
-				return err
-			}
-			return runWith(runF, runStatus)(cmd.Context(), opts)
-		}),
+		RunE:    runOnArg(opts, &opts.runID, opts.parse, runF, runStatus),
 	}
 	opts.followFlags.register(cmd)
 	opts.awsOptions.register(cmd, f)
