@@ -6,6 +6,9 @@ import "strings"
 type queries struct {
 	get, getName, putRun, bindName, claim, release string
 	purgeBoundNames, purgeRuns, purgeClaims        string
+	// lockName locks the row of a name, if any; "" where the database
+	// locks whole tables (SQLite).
+	lockName string
 }
 
 // runColumns are the columns of a run's record, in the order of Result's
@@ -22,7 +25,13 @@ func newQueries(d Dialect, t string) queries {
 	// expired (recorded at or before the cutoff given as its parameter) or
 	// is gone.
 	const boundRunGone = `(NAMES.run_id <> '' AND NOT EXISTS (SELECT 1 FROM RUNS r WHERE r.run_id = NAMES.run_id AND r.recorded_at > ?))`
+	var lockName string
+	if d == Postgres {
+		lockName = q(`SELECT 1 FROM NAMES WHERE name = ? FOR UPDATE`)
+	}
 	return queries{
+		lockName: lockName,
+
 		get: q(`SELECT ` + runColumns + ` FROM RUNS WHERE run_id = ? AND recorded_at > ?`),
 
 		getName: q(`SELECT run_id, job_id, state_machine_arn, input_digest, owner, claim_expires FROM NAMES WHERE name = ?`),
