@@ -66,6 +66,59 @@ func TestPostgresPurgeDuringNamedPut(t *testing.T) {
 	}
 }
 
+// TestPostgresPutRetriesDeadlock makes a Put the victim of a deadlock with
+// another session, which holds the run's row and then asks for the name's
+// while the Put, holding the name's row, waits for the run's: PostgreSQL
+// ends the Put's transaction with deadlock_detected (SQLSTATE 40P01), which
+// leaves nothing done, and Put must record the run all the same by trying
+// again, as PostgreSQL's documentation advises.
+func TestPostgresPutRetriesDeadlock(t *testing.T) {
+	ctx := context.Background()
+	db := postgresDatabases(t)(t)
+	s := db.newStoreOn(t, db.b, func(o *sqlstore.Options) { o.PurgeInterval = -1 })
+	r := result("deadlock")
+	r.Status = expressstore.StatusRunning // recorded again below
+	if err := s.Put(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	other, err := db.a.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = other.Rollback() }()
+	// The Put's session, whose deadlock_timeout is PostgreSQL's default of
+	// a second, then finds the deadlock long before this one would.
+	if _, err := other.Exec(`SET LOCAL deadlock_timeout = '1h'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Exec(`UPDATE `+db.table+`_runs SET owner = owner WHERE run_id = $1`, r.RunID); err != nil {
+		t.Fatal(err)
+	}
+	done := r
+	done.Status = expressstore.StatusSucceeded
+	put := make(chan error, 1)
+	go func() { put <- s.Put(ctx, done) }()
+	awaitLockWait(t, db.a, db.table+"_runs", "the Put", put)
+	// Waits for the Put's lock on the name's row until PostgreSQL ends the
+	// Put's transaction.
+	if _, err := other.Exec(`UPDATE `+db.table+`_names SET owner = owner WHERE name = $1`, r.Name); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-put; err != nil {
+		t.Errorf("Put that met a deadlock: %v", err)
+	}
+	if got, err := s.GetByName(ctx, r.Name); err != nil || got.RunID != r.RunID ||
+		got.Status != expressstore.StatusSucceeded {
+		t.Errorf("GetByName after the Put = %+v, %v; want run %s SUCCEEDED", got, err, r.RunID)
+	}
+	if len(serverDeadlocks(t, db)) == 0 {
+		t.Error("the server met no deadlock: the test did not make the Put its victim")
+	}
+}
+
 // serverDeadlocks returns the lines of db's server log reporting a deadlock.
 func serverDeadlocks(t testing.TB, db database) []string {
 	t.Helper()

@@ -27,13 +27,13 @@
 // the database applies atomically: of the replicas claiming one name at
 // once, exactly one inserts (or takes over an expired claim), and the others
 // read its claim. Put records the run and binds its name in one
-// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as
-// Purge does, so that each judges the name's row and the run it is bound to
-// by one snapshot, and are tried again on a serialization failure (SQLSTATE
-// 40001). Put and Purge lock a name's row before a run's, so that they do
-// not deadlock each other. Claims expire by the clock of the replica that
-// made them (Options.Now), so replicas' clocks should agree to well within
-// the claims' time to live.
+// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as Purge
+// does, so that each judges the name's row and the run it is bound to by one
+// snapshot, and are tried again on a serialization failure or a deadlock
+// (SQLSTATE 40001 or 40P01), which leave nothing done. Put and Purge lock a
+// name's row before a run's, so that they do not deadlock each other. Claims
+// expire by the clock of the replica that made them (Options.Now), so replicas'
+// clocks should agree to well within the claims' time to live.
 //
 // # SQLite
 //
@@ -237,7 +237,8 @@ func (s *Store) Put(ctx context.Context, r expressstore.Result) error {
 	err = s.tryPut(ctx, r, started, stopped, now)
 	for attempt := 1; retryable(err) && attempt < maxClaimAttempts; attempt++ {
 		// Another Put or a Claim changed the run or its name since this
-		// one's snapshot (see tryClaim): record it again.
+		// one's snapshot (see tryClaim), or PostgreSQL ended this one to
+		// break a deadlock: record it again.
 		err = s.tryPut(ctx, r, started, stopped, now)
 	}
 	if err != nil {
@@ -286,8 +287,8 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 
 // maxClaimAttempts bounds the rounds of Claim when the name's record keeps
 // changing between its insert and its read (released or expired each time),
-// and those of Put, Claim and Purge failing for a serialization failure
-// (see retryable).
+// and those of Put, Claim and Purge failing for a serialization failure or a
+// deadlock (see retryable).
 const maxClaimAttempts = 50
 
 // Claim implements expressstore.Store.
@@ -376,14 +377,13 @@ func (s *Store) Release(ctx context.Context, name, owner string) error {
 // records it deleted.
 //
 // On PostgreSQL it runs in a REPEATABLE READ transaction, tried again on a
-// serialization failure, as Put's are. In READ COMMITTED each statement
-// judges by its own snapshot: a run recorded again between the statement
-// that deletes the names of expired runs and the one that deletes the runs
-// would keep its record and lose its name, which a Claim could then take
-// (the key would start a second run). In REPEATABLE READ the second
-// statement meets the run recorded since the transaction's snapshot and
-// fails with a serialization failure instead, and Purge tries again from a
-// fresh snapshot.
+// serialization failure or a deadlock, as Put's are. In READ COMMITTED each
+// statement judges by its own snapshot: a run recorded again between the
+// statement that deletes the names of expired runs and the one that deletes the
+// runs would keep its record and lose its name, which a Claim could then take
+// (the key would start a second run). In REPEATABLE READ the second statement
+// meets the run recorded since the transaction's snapshot and fails with a
+// serialization failure instead, and Purge tries again from a fresh snapshot.
 //
 // It deletes names (those of expired runs, then expired claims) before
 // runs, and Put locks a name's row before its run's, so that neither waits
