@@ -35,7 +35,7 @@ func TestPostgresPurgeDuringNamedPut(t *testing.T) {
 	sqlstore.SetPurgeHook(purger, func() {
 		if hooked++; hooked == 1 {
 			go func() { put <- putter.Put(ctx, r) }()
-			awaitLockWait(t, db.a, db.table+"_", "the Put", put)
+			awaitLockWait(t, db.a, db.table+"_names", "the Put", put)
 		}
 	})
 	n, err := purger.Purge(ctx)
