@@ -256,16 +256,15 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 		return wrap(ctx, "begin recording run "+r.RunID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	if r.Name != "" && s.q.lockName != "" {
+	query, args := s.q.putRun, []any{r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest, r.Owner,
+		r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
+		s.cutoff(now)}
+	if r.Name != "" && s.q.putNamedRun != "" {
 		// Purge deletes names before runs: lock the name's row before the
 		// run's, as it does (see Purge).
-		if _, err := tx.ExecContext(ctx, s.q.lockName, r.Name); err != nil {
-			return wrap(ctx, "lock execution name "+r.Name, err)
-		}
+		query, args = s.q.putNamedRun, append([]any{r.Name}, args...)
 	}
-	res, err := tx.ExecContext(ctx, s.q.putRun, r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest,
-		r.Owner, r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
-		s.cutoff(now))
+	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return wrap(ctx, "record run "+r.RunID, err)
 	}
