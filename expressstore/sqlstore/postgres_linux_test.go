@@ -66,13 +66,14 @@ func isExecutable(path string) bool {
 }
 
 // startPostgres starts a throwaway PostgreSQL cluster on 127.0.0.1 and a
-// free port, and returns the URL of its "postgres" database. The cluster is
-// stopped and its files removed when t ends, whether it passed or not.
+// free port, and returns the URL of its "postgres" database and the path of
+// the server's log. The cluster is stopped and its files removed when t
+// ends, whether it passed or not.
 //
 // PostgreSQL refuses to run as root: under root the cluster belongs to the
 // postgres user, and initdb and the server run with its credentials. The
 // server gets SIGINT (fast shutdown) should the test process die first.
-func startPostgres(t testing.TB) string {
+func startPostgres(t testing.TB) (url, serverLog string) {
 	t.Helper()
 	bin, ok := postgresBin()
 	if !ok {
@@ -121,18 +122,19 @@ func startPostgres(t testing.TB) string {
 			t.Fatal(err)
 		}
 		url := fmt.Sprintf("postgres://polysync:%s@127.0.0.1:%d/postgres?sslmode=disable", password, port)
-		if lastErr = runPostgres(t, bin, dir, data, port, cred, url); lastErr == nil {
-			return url
+		logPath := filepath.Join(dir, fmt.Sprintf("server-%d.log", port))
+		if lastErr = runPostgres(t, bin, dir, data, port, cred, url, logPath); lastErr == nil {
+			return url, logPath
 		}
 	}
 	skipPostgres(t, "%s/postgres does not start: %v", bin, lastErr)
-	return ""
+	return "", ""
 }
 
-// runPostgres starts the server of the cluster in data on port and waits
-// until url answers, registering its shutdown with t.Cleanup.
-func runPostgres(t testing.TB, bin, dir, data string, port int, cred *syscall.Credential, url string) error {
-	logPath := filepath.Join(dir, fmt.Sprintf("server-%d.log", port))
+// runPostgres starts the server of the cluster in data on port, logging to
+// logPath, and waits until url answers, registering its shutdown with
+// t.Cleanup.
+func runPostgres(t testing.TB, bin, dir, data string, port int, cred *syscall.Credential, url, logPath string) error {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return err
@@ -256,24 +258,7 @@ func TestPostgresDuringPut(t *testing.T) {
 			go func() { done <- tc.contend(ctx, s) }()
 			// Wait until the contender waits for the Put's lock on the
 			// name's row.
-			for deadline := time.Now().Add(10 * time.Second); ; {
-				var waiting int
-				if err := db.b.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
-	AND query LIKE '%'||$1||'%'`, db.table+"_names").Scan(&waiting); err != nil {
-					t.Fatal(err)
-				}
-				if waiting > 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("the %s never waited for the Put's lock", tc.name)
-				}
-				select {
-				case err := <-done:
-					t.Fatalf("the %s returned before the Put committed: %v", tc.name, err)
-				case <-time.After(10 * time.Millisecond):
-				}
-			}
+			awaitLockWait(t, db.b, db.table+"_names", "the "+tc.name, done)
 			if err := tx.Commit(); err != nil {
 				t.Fatal(err)
 			}
@@ -326,5 +311,31 @@ func TestPostgresPurgeDuringPut(t *testing.T) {
 	if rec, won, err := purger.Claim(ctx, expressstore.Result{Name: "again", Owner: "other"}, time.Hour); err != nil ||
 		won || rec.RunID != r.RunID {
 		t.Errorf("Claim after the purge = %+v, won %v, %v; want run %s, lost", rec, won, err, r.RunID)
+	}
+}
+
+// awaitLockWait returns once a session of the server of pool waits for a
+// lock in a statement naming table, and fails t when who, the goroutine
+// meant to wait, ends first (sending on done) or never waits. PostgreSQL
+// says so only through pg_stat_activity, which is polled.
+func awaitLockWait(t testing.TB, pool *sql.DB, table, who string, done <-chan error) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var waiting int
+		if err := pool.QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+	AND query LIKE '%'||$1||'%'`, table).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never waited for a lock in a statement on %s", who, table)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("%s returned before waiting for a lock in a statement on %s: %v", who, table, err)
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 }

@@ -27,12 +27,13 @@
 // the database applies atomically: of the replicas claiming one name at
 // once, exactly one inserts (or takes over an expired claim), and the others
 // read its claim. Put records the run and binds its name in one
-// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as
-// Purge does, so that each judges the name's row and the run it is bound to
-// by one snapshot, and are tried again on a serialization failure (SQLSTATE
-// 40001). Claims expire by the clock of the replica that made them
-// (Options.Now), so replicas' clocks should agree to well within the
-// claims' time to live.
+// transaction. On PostgreSQL both run in REPEATABLE READ transactions, as Purge
+// does, so that each judges the name's row and the run it is bound to by one
+// snapshot, and are tried again on a serialization failure or a deadlock
+// (SQLSTATE 40001 or 40P01), which leave nothing done. Put and Purge lock a
+// name's row before a run's, so that they do not deadlock each other. Claims
+// expire by the clock of the replica that made them (Options.Now), so replicas'
+// clocks should agree to well within the claims' time to live.
 //
 // # SQLite
 //
@@ -57,7 +58,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -104,8 +104,7 @@ type Store struct {
 	// run and purge (see tryClaim and Purge).
 	txOptions *sql.TxOptions
 	// purgeHook, when set (by tests), runs inside each purge transaction
-	// between the deletion of the names of expired runs and that of the
-	// runs.
+	// between the deletion of names and that of runs.
 	purgeHook func()
 
 	mu         sync.Mutex
@@ -236,9 +235,10 @@ func (s *Store) Put(ctx context.Context, r expressstore.Result) error {
 	}
 	now := s.now()
 	err = s.tryPut(ctx, r, started, stopped, now)
-	for attempt := 1; serializationFailure(err) && attempt < maxClaimAttempts; attempt++ {
+	for attempt := 1; retryable(err) && attempt < maxClaimAttempts; attempt++ {
 		// Another Put or a Claim changed the run or its name since this
-		// one's snapshot (see tryClaim): record it again.
+		// one's snapshot (see tryClaim), or PostgreSQL ended this one to
+		// break a deadlock: record it again.
 		err = s.tryPut(ctx, r, started, stopped, now)
 	}
 	if err != nil {
@@ -256,9 +256,15 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 		return wrap(ctx, "begin recording run "+r.RunID, err)
 	}
 	defer func() { _ = tx.Rollback() }()
-	res, err := tx.ExecContext(ctx, s.q.putRun, r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest,
-		r.Owner, r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
-		s.cutoff(now))
+	query, args := s.q.putRun, []any{r.RunID, r.JobID, r.StateMachineARN, r.Name, r.InputDigest, r.Owner,
+		r.Status, []byte(r.Output), []byte(r.Error), []byte(r.Cause), started, stopped, now.UnixNano(),
+		s.cutoff(now)}
+	if r.Name != "" && s.q.putNamedRun != "" {
+		// Purge deletes names before runs: lock the name's row before the
+		// run's, as it does (see Purge).
+		query, args = s.q.putNamedRun, append([]any{r.Name}, args...)
+	}
+	res, err := tx.ExecContext(ctx, query, args...)
 	if err != nil {
 		return wrap(ctx, "record run "+r.RunID, err)
 	}
@@ -280,7 +286,8 @@ func (s *Store) tryPut(ctx context.Context, r expressstore.Result, started, stop
 
 // maxClaimAttempts bounds the rounds of Claim when the name's record keeps
 // changing between its insert and its read (released or expired each time),
-// and those of Put, Claim and Purge failing for a serialization failure.
+// and those of Put, Claim and Purge failing for a serialization failure or a
+// deadlock (see retryable).
 const maxClaimAttempts = 50
 
 // Claim implements expressstore.Store.
@@ -295,7 +302,7 @@ func (s *Store) Claim(ctx context.Context, c expressstore.Result, ttl time.Durat
 			expires = maxTime // a later time has no Unix nanoseconds: it would wrap around into the past
 		}
 		won, err := s.tryClaim(ctx, c, expires, now)
-		if serializationFailure(err) {
+		if retryable(err) {
 			continue // the name's record changed since the claim's snapshot: claim again
 		}
 		if err != nil {
@@ -351,22 +358,6 @@ func (s *Store) tryClaim(ctx context.Context, c expressstore.Result, expires, no
 	return n > 0, tx.Commit()
 }
 
-// serializationFailure reports whether err is PostgreSQL's
-// serialization_failure (SQLSTATE 40001), by the SQLState method of the
-// driver's error (github.com/jackc/pgx/v5/pgconn.PgError) or by
-// PostgreSQL's English text for it. UNCONFIRMED: whether drivers other than
-// pgx give a SQLState method.
-func serializationFailure(err error) bool {
-	if err == nil {
-		return false
-	}
-	var coded interface{ SQLState() string }
-	if errors.As(err, &coded) {
-		return coded.SQLState() == "40001"
-	}
-	return strings.Contains(err.Error(), "could not serialize access")
-}
-
 // Release implements expressstore.Store.
 func (s *Store) Release(ctx context.Context, name, owner string) error {
 	if expressstore.ValidateText("execution name", name) != nil || expressstore.ValidateText("owner", owner) != nil {
@@ -385,18 +376,22 @@ func (s *Store) Release(ctx context.Context, name, owner string) error {
 // records it deleted.
 //
 // On PostgreSQL it runs in a REPEATABLE READ transaction, tried again on a
-// serialization failure, as Put's are. In READ COMMITTED each statement
-// judges by its own snapshot: a run recorded again between the statement
-// that deletes the names of expired runs and the one that deletes the runs
-// would keep its record and lose its name, which a Claim could then take
-// (the key would start a second run). In REPEATABLE READ the second
-// statement meets the run recorded since the transaction's snapshot and
-// fails with a serialization failure instead, and Purge tries again from a
-// fresh snapshot.
+// serialization failure or a deadlock, as Put's are. In READ COMMITTED each
+// statement judges by its own snapshot: a run recorded again between the
+// statement that deletes the names of expired runs and the one that deletes the
+// runs would keep its record and lose its name, which a Claim could then take
+// (the key would start a second run). In REPEATABLE READ the second statement
+// meets the run recorded since the transaction's snapshot and fails with a
+// serialization failure instead, and Purge tries again from a fresh snapshot.
+//
+// It deletes names (those of expired runs, then expired claims) before
+// runs, and Put locks a name's row before its run's, so that neither waits
+// for a row the other holds while holding one the other waits for: on
+// PostgreSQL such a deadlock ends one of them after deadlock_timeout.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	now := s.now()
 	n, err := s.tryPurge(ctx, now)
-	for attempt := 1; serializationFailure(err) && attempt < maxClaimAttempts; attempt++ {
+	for attempt := 1; retryable(err) && attempt < maxClaimAttempts; attempt++ {
 		// A Put or a Claim changed a run or a name this purge was deleting
 		// since its snapshot: purge again.
 		n, err = s.tryPurge(ctx, now)
@@ -415,6 +410,9 @@ func (s *Store) tryPurge(ctx context.Context, now time.Time) (int64, error) {
 	if _, err := tx.ExecContext(ctx, s.q.purgeBoundNames, cutoff); err != nil {
 		return 0, wrap(ctx, "purge names of expired runs", err)
 	}
+	if _, err := tx.ExecContext(ctx, s.q.purgeClaims, now.UnixNano()); err != nil {
+		return 0, wrap(ctx, "purge expired claims", err)
+	}
 	if s.purgeHook != nil {
 		s.purgeHook()
 	}
@@ -425,9 +423,6 @@ func (s *Store) tryPurge(ctx context.Context, now time.Time) (int64, error) {
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, wrap(ctx, "purge expired runs", err)
-	}
-	if _, err := tx.ExecContext(ctx, s.q.purgeClaims, now.UnixNano()); err != nil {
-		return 0, wrap(ctx, "purge expired claims", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, wrap(ctx, "commit purge", err)

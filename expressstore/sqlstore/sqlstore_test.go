@@ -25,6 +25,8 @@ type database struct {
 	dialect sqlstore.Dialect
 	a, b    *sql.DB // two connection pools on the same data
 	table   string  // a table prefix nothing uses yet
+	// serverLog is the path of the PostgreSQL server's log, "" for SQLite.
+	serverLog string
 }
 
 // newStore returns a store on db's first pool, creating its tables.
@@ -63,11 +65,12 @@ func openSQLite(t testing.TB) database {
 // postgresDatabases starts a PostgreSQL server for t and returns a function
 // giving each caller its own tables in it.
 func postgresDatabases(t testing.TB) func(t testing.TB) database {
-	url := startPostgres(t)
+	url, serverLog := startPostgres(t)
 	a, b := openPool(t, "pgx", url), openPool(t, "pgx", url)
 	var n atomic.Int64
 	return func(testing.TB) database {
-		return database{dialect: sqlstore.Postgres, a: a, b: b, table: fmt.Sprintf("t%d", n.Add(1))}
+		return database{dialect: sqlstore.Postgres, a: a, b: b, table: fmt.Sprintf("t%d", n.Add(1)),
+			serverLog: serverLog}
 	}
 }
 
