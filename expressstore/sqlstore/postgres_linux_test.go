@@ -280,14 +280,7 @@ func TestPostgresDuringPut(t *testing.T) {
 func TestPostgresPurgeDuringPut(t *testing.T) {
 	ctx := context.Background()
 	db := postgresDatabases(t)(t)
-	clk := newClock()
-	opts := func(o *sqlstore.Options) { o.Now, o.TTL, o.PurgeInterval = clk.Now, time.Hour, -1 }
-	purger, putter := db.newStoreOn(t, db.a, opts), db.newStoreOn(t, db.b, opts)
-	r := result("again")
-	if err := putter.Put(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	clk.Add(2 * time.Hour) // the run's record expires
+	purger, putter, r := expiredOnTwoReplicas(t, db)
 	again := r
 	again.Name = ""
 	hooked := 0

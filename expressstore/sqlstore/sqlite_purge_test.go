@@ -24,14 +24,7 @@ func TestSQLitePurgeDuringNamedPut(t *testing.T) {
 	db := database{dialect: sqlstore.SQLite, a: openPool(t, "sqlite", sqliteURL(path)),
 		b:     openPool(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(0)&_pragma=journal_mode(WAL)"),
 		table: "polysync_express"}
-	clk := newClock()
-	opts := func(o *sqlstore.Options) { o.Now, o.TTL, o.PurgeInterval = clk.Now, time.Hour, -1 }
-	purger, putter := db.newStoreOn(t, db.a, opts), db.newStoreOn(t, db.b, opts)
-	r := result("again")
-	if err := putter.Put(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	clk.Add(2 * time.Hour) // the run's record expires
+	purger, putter, r := expiredOnTwoReplicas(t, db)
 	hooked := 0
 	sqlstore.SetPurgeHook(purger, func() {
 		if hooked++; hooked == 1 {

@@ -140,6 +140,23 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// expiredOnTwoReplicas records run "again" from a store on db.b and lets
+// its record expire on a settable clock; it returns the stores on db.a (the
+// purger) and db.b (the putter), which run no purge of their own, and the
+// run's record, for tests of a Purge that a Put from another replica meets.
+func expiredOnTwoReplicas(t *testing.T, db database) (purger, putter *sqlstore.Store, r expressstore.Result) {
+	t.Helper()
+	clk := newClock()
+	opts := func(o *sqlstore.Options) { o.Now, o.TTL, o.PurgeInterval = clk.Now, time.Hour, -1 }
+	purger, putter = db.newStoreOn(t, db.a, opts), db.newStoreOn(t, db.b, opts)
+	r = result("again")
+	if err := putter.Put(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(2 * time.Hour) // the run's record expires
+	return purger, putter, r
+}
+
 // result returns the record of a succeeded run named name.
 func result(name string) expressstore.Result {
 	return expressstore.Result{RunID: "arn:aws:states:us-east-1:123456789012:express:orders:" + name + ":1",
