@@ -106,29 +106,10 @@ func (f fastPath) eval(vars map[string]any) (any, bool, bool) {
 // "{% $states.input.n %}" gave n exactly where "{% [$states.input.n] %}"
 // gave it rounded.
 func holdsBigNumber(v any) bool {
-	switch tv := v.(type) {
-	case json.Number:
-		return true
-	case *object:
-		for _, e := range tv.vals {
-			if holdsBigNumber(e) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, e := range tv {
-			if holdsBigNumber(e) {
-				return true
-			}
-		}
-	case []any:
-		for _, e := range tv {
-			if holdsBigNumber(e) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyInTree(v, func(v any) bool {
+		_, ok := v.(json.Number)
+		return ok
+	})
 }
 
 // fastCompare is a comparison of two numbers, two strings, or (for = and

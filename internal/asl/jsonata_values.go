@@ -50,19 +50,40 @@ func (ko keyOrder) toJSONata(v any) any {
 	return v
 }
 
+// needsConversion reports whether v is or holds a value the library
+// cannot take as it is: a null, a json.Number or an ordered object.
 func needsConversion(v any) bool {
-	switch tv := v.(type) {
-	case nil, json.Number, *object:
+	return anyInTree(v, func(v any) bool {
+		switch v.(type) {
+		case nil, json.Number, *object:
+			return true
+		}
+		return false
+	})
+}
+
+// anyInTree reports whether is holds for v or for a value v holds, at any
+// depth of its objects and arrays.
+func anyInTree(v any, is func(any) bool) bool {
+	if is(v) {
 		return true
+	}
+	switch tv := v.(type) {
+	case *object:
+		for _, e := range tv.vals {
+			if anyInTree(e, is) {
+				return true
+			}
+		}
 	case map[string]any:
 		for _, e := range tv {
-			if needsConversion(e) {
+			if anyInTree(e, is) {
 				return true
 			}
 		}
 	case []any:
 		for _, e := range tv {
-			if needsConversion(e) {
+			if anyInTree(e, is) {
 				return true
 			}
 		}
