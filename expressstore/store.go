@@ -53,10 +53,10 @@ import (
 // invalid argument returns an error matching ErrInvalid and changes
 // nothing (a run ID or a name that is not text, see ValidateText, is
 // refused by Put and Claim, not found by Get and GetByName, and released by
-// Release as a name not pending). A method called with a ctx that is already done returns an error
-// matching ctx.Err() and changes nothing; when ctx ends while the method
-// works, the error matches ctx.Err() too, and the change may or may not
-// have been made. Errors of the underlying storage are wrapped, so
+// Release as a name not pending). A method called with a ctx that is
+// already done returns an error matching ctx.Err() and changes nothing;
+// when ctx ends while the method works, the error matches ctx.Err() too,
+// and the change may or may not have been made. Errors of the underlying storage are wrapped, so
 // errors.As reaches them.
 type Store interface {
 	// Get returns the record of the run runID. A pending claim has no run
