@@ -660,8 +660,12 @@ func TestLocalRedrive(t *testing.T) {
 }
 
 func TestLocalTimedOut(t *testing.T) {
-	// At 1000x, the state machine's one-second timeout passes in a millisecond while the Wait of an hour holds.
-	e := newLocalEnv(t, sfnlocal.WithTimeScale(1000))
+	// The server's clock moves only by the waits under a minute, which end at once: the state machine's one-second
+	// timeout passes while the Wait of an hour holds for ever. (At 1000x on the wall clock, the Wait ended 3.6 s after
+	// the timeout, and a goroutine held up that long on a loaded machine could let the Wait win.)
+	clk := sfnlocal.NewManualClock(time.Now())
+	clk.AutoAdvance(time.Minute)
+	e := newLocalEnv(t, sfnlocal.WithClock(clk))
 	arn := e.create(machineSpec{name: "slow", definition: `{"StartAt":"Nap","TimeoutSeconds":1,
 		"States":{"Nap":{"Type":"Wait","Seconds":3600,"End":true}}}`})
 	p := e.provider(stepfunctions.Config{})

@@ -66,15 +66,15 @@ func startWith(t *testing.T, c *sfn.Client, arn, input string) string {
 	return *out.ExecutionArn
 }
 
-// receive returns the next value of ch, failing after a while.
+// receive returns the next value of ch, failing after hangGuard.
 func receive[T any](t *testing.T, ch <-chan T) T {
 	t.Helper()
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(10 * time.Second):
+	case <-time.After(hangGuard):
 		var zero T
-		t.Fatalf("timed out after 10s waiting to receive a %T", zero)
+		t.Fatalf("timed out after %v waiting to receive a %T", hangGuard, zero)
 		panic("unreachable")
 	}
 }

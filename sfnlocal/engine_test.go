@@ -131,6 +131,15 @@ func TestASLWaitWithTimeScale(t *testing.T) {
 	}
 }
 
+// TestASLExpressTimeoutWithTimeScale checks that WithTimeScale scales the
+// 5-minute limit of an Express execution with everything else: the run ends
+// TIMED_OUT after at least 5 minutes on the scaled clock, long before its
+// 24-hour Wait would end. Where between the two it ends depends on how soon
+// the server's goroutines run after the timer fires (at 1e4, each real
+// millisecond of delay adds 10 s on the scaled clock: a loaded machine under
+// -race put it at 10m40s), so the exact 5 minutes are checked on a
+// ManualClock by TestASLExpressTimeoutOnManualClock; the bound here only
+// tells the timeout from the Wait's end, 8.6 s of real time away.
 func TestASLExpressTimeoutWithTimeScale(t *testing.T) {
 	_, c := startServer(t, WithTimeScale(1e4))
 	def := `{"StartAt":"Long","States":{"Long":{"Type":"Wait","Seconds":86400,"End":true}}}`
@@ -142,8 +151,31 @@ func TestASLExpressTimeoutWithTimeScale(t *testing.T) {
 	if out.Status != types.SyncExecutionStatusTimedOut || aws.ToString(out.Error) != "States.Timeout" {
 		t.Errorf("StartSyncExecution = %s %q, want TIMED_OUT States.Timeout", out.Status, aws.ToString(out.Error))
 	}
-	if took := out.StopDate.Sub(*out.StartDate); took < 5*time.Minute || took > 10*time.Minute {
-		t.Errorf("express execution ran %v on the scaled clock, want about 5 minutes", took)
+	if took := out.StopDate.Sub(*out.StartDate); took < 5*time.Minute || took >= 24*time.Hour {
+		t.Errorf("express execution ran %v on the scaled clock, want at least its 5 minutes and less than its 24-hour Wait", took)
+	}
+}
+
+// TestASLExpressTimeoutOnManualClock checks that an Express execution ends
+// TIMED_OUT States.Timeout exactly 5 minutes after its start: the clock
+// moves only by the timers it fires at once (those under 10 minutes, so the
+// execution's 5-minute limit but not its 24-hour Wait), so StopDate -
+// StartDate is the limit whatever the machine's load.
+func TestASLExpressTimeoutOnManualClock(t *testing.T) {
+	clk := NewManualClock(testStart)
+	clk.AutoAdvance(10 * time.Minute)
+	_, c := startServer(t, WithClock(clk))
+	def := `{"StartAt":"Long","States":{"Long":{"Type":"Wait","Seconds":86400,"End":true}}}`
+	arn := createMachine(t, c, "too-long", def, types.StateMachineTypeExpress)
+	out, err := c.StartSyncExecution(context.Background(), &sfn.StartSyncExecutionInput{StateMachineArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Status != types.SyncExecutionStatusTimedOut || aws.ToString(out.Error) != "States.Timeout" {
+		t.Errorf("StartSyncExecution = %s %q, want TIMED_OUT States.Timeout", out.Status, aws.ToString(out.Error))
+	}
+	if took := out.StopDate.Sub(*out.StartDate); took != 5*time.Minute {
+		t.Errorf("express execution ran %v, want its 5-minute limit", took)
 	}
 }
 

@@ -231,15 +231,47 @@ func fakeDef(d fakeDefinition) string {
 	return string(b)
 }
 
+// hangGuard is how long a test waits for the server's goroutines before it
+// fails as hung. It guards against hanging, not against slowness: under
+// -race, on two cores shared with other packages' tests, work that takes a
+// second alone (a 25,000-event runaway execution) took over 9 s, so the
+// guard is far above any run that is merely slow; a real hang still fails
+// well within go test's 10-minute timeout, naming what it waited for.
+const hangGuard = 2 * time.Minute
+
 // waitFor polls cond (a condition on server state reached by goroutines)
-// until it holds, failing the test after a generous deadline.
+// until it holds, failing the test after hangGuard. The interval between
+// polls grows from 1 ms to 20 ms, so that a long wait does not take the CPU
+// from the goroutines it waits for.
 func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
+	deadline := time.Now().Add(hangGuard)
+	for pause := time.Millisecond; !cond(); pause = min(2*pause, 20*time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out after %v waiting for %s", hangGuard, what)
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(pause)
+	}
+}
+
+// waitEnded blocks until the goroutine running the execution arn (its
+// latest run, after a redrive) has returned, with no polling: it waits on
+// the channel the server closes then. It fails the test if the server has
+// no such execution or after hangGuard.
+func waitEnded(t testing.TB, srv *Server, arn string) {
+	t.Helper()
+	srv.mu.Lock()
+	var done chan struct{}
+	if ex := srv.execs[arn]; ex != nil {
+		done = ex.done
+	}
+	srv.mu.Unlock()
+	if done == nil {
+		t.Fatalf("no running or finished execution %s", arn)
+	}
+	select {
+	case <-done:
+	case <-time.After(hangGuard):
+		t.Fatalf("timed out after %v waiting for execution %s to end", hangGuard, arn)
 	}
 }

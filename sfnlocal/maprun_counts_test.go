@@ -60,8 +60,8 @@ func (g *gatedTask) waitEntered(t *testing.T, want string) {
 		if got != want {
 			t.Fatalf("the task started with %s, want %s", got, want)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the task did not start with %s within 10 s", want)
+	case <-time.After(hangGuard):
+		t.Fatalf("the task did not start with %s within %v", want, hangGuard)
 	}
 }
 

@@ -397,12 +397,13 @@ func TestRedriveWhileStoppedRunUnwinds(t *testing.T) {
 // redrive.
 func TestRedriveHistoryFull(t *testing.T) {
 	ctx := context.Background()
-	_, c := startServer(t)
+	srv, c := startServer(t)
 	arn := createMachine(t, c, "runaway", `{"StartAt":"Loop","States":{
 		"Loop":{"Type":"Choice","Choices":[{"Variable":"$.done","IsPresent":true,"Next":"Done"}],"Default":"Loop"},
 		"Done":{"Type":"Succeed"}}}`, "")
 	exArn := startWith(t, c, arn, `{}`)
-	d := waitDone(t, c, exArn)
+	waitEnded(t, srv, exArn) // 25,000 events: seconds of CPU under -race on a loaded machine
+	d := describe(t, c, exArn)
 	if d.Status != types.ExecutionStatusFailed || !strings.Contains(aws.ToString(d.Cause), "maximum number of history events") {
 		t.Fatalf("runaway loop ended %s (%s), want FAILED at the history limit", d.Status, aws.ToString(d.Cause))
 	}
