@@ -14,8 +14,15 @@ func evalJSONata(t *testing.T, src string, vars map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.eval(nil, vars, 10*time.Second)
+	return e.eval(nil, vars, evalHangGuard)
 }
+
+// evalHangGuard bounds an evaluation in these tests only so that a bug
+// cannot hang them: the bounds they check (nesting depth, widths) must end
+// an evaluation first. Recursing to maxLambdaDepth takes 1-3 s under -race
+// and passed 10 s on a loaded machine, where "took too long" then hid the
+// depth error the test asserts.
+const evalHangGuard = 2 * time.Minute
 
 func TestJSONataEval(t *testing.T) {
 	in, err := parseJSON([]byte(`{"a":null,"b":[],"c":3,"d":[1,null],"e":{}}`))
