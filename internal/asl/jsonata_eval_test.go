@@ -17,6 +17,22 @@ func evalJSONata(t *testing.T, src string, vars map[string]any) (any, error) {
 	return e.eval(nil, vars, evalHangGuard)
 }
 
+// checkJSONata evaluates each case's expression with vars and checks the
+// JSON text of its value.
+func checkJSONata(t *testing.T, vars map[string]any, cases []struct{ expr, want string }) {
+	t.Helper()
+	for _, tc := range cases {
+		got, err := evalJSONata(t, tc.expr, vars)
+		if err != nil {
+			t.Errorf("%s: %v", tc.expr, err)
+			continue
+		}
+		if s := marshalString(got); s != tc.want {
+			t.Errorf("%s = %s, want %s", tc.expr, s, tc.want)
+		}
+	}
+}
+
 // evalHangGuard bounds an evaluation in these tests only so that a bug
 // cannot hang them: the bounds they check (nesting depth, widths) must end
 // an evaluation first. Recursing to maxLambdaDepth takes 1-3 s under -race
@@ -30,7 +46,7 @@ func TestJSONataEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := map[string]any{"states": map[string]any{"input": in}}
-	for _, tc := range []struct{ expr, want string }{
+	checkJSONata(t, vars, []struct{ expr, want string }{
 		{"$states.input", `{"a":null,"b":[],"c":3,"d":[1,null],"e":{}}`},
 		{"$states.input.a", `null`},
 		{"$states.input.b", `[]`},
@@ -60,16 +76,7 @@ func TestJSONataEval(t *testing.T) {
 		{"$pad('ab', 3.7)", `"ab "`},
 		// padding characters are repeated only as far as the width
 		{"$length($pad('x', 100000, '" + strings.Repeat("0123456789", 100) + "'))", `100000`},
-	} {
-		got, err := evalJSONata(t, tc.expr, vars)
-		if err != nil {
-			t.Errorf("%s: %v", tc.expr, err)
-			continue
-		}
-		if s := marshalString(got); s != tc.want {
-			t.Errorf("%s = %s, want %s", tc.expr, s, tc.want)
-		}
-	}
+	})
 }
 
 func TestJSONataHazards(t *testing.T) {
@@ -173,7 +180,7 @@ func TestJSONataBigIntegers(t *testing.T) {
 		t.Fatal(err)
 	}
 	vars := map[string]any{"states": map[string]any{"input": in}}
-	for _, tc := range []struct{ expr, want string }{
+	checkJSONata(t, vars, []struct{ expr, want string }{
 		{"$states.input.i", `9007199254740993`},
 		{"[$states.input.i]", `[9007199254740993]`},
 		{"$states.input.i + 0", `9007199254740992`},
@@ -182,14 +189,5 @@ func TestJSONataBigIntegers(t *testing.T) {
 		{"$states.input.u", `18446744073709552000`},
 		{"[$states.input.u]", `[18446744073709552000]`},
 		{"$states.input", `{"i":9007199254740993,"u":18446744073709552000}`},
-	} {
-		got, err := evalJSONata(t, tc.expr, vars)
-		if err != nil {
-			t.Errorf("%s: %v", tc.expr, err)
-			continue
-		}
-		if s := marshalString(got); s != tc.want {
-			t.Errorf("%s = %s, want %s", tc.expr, s, tc.want)
-		}
-	}
+	})
 }
